@@ -1,0 +1,19 @@
+"""The /v1 router: health is public, everything else requires an API key."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from app.security.deps import get_principal
+from app.system.router import public_router
+from app.system.router import router as system_router
+
+
+def build_router() -> APIRouter:
+    v1 = APIRouter(prefix="/v1")
+    v1.include_router(public_router)
+    authenticated = APIRouter(dependencies=[Depends(get_principal)])
+    authenticated.include_router(system_router)
+    # Domain routers are added here as they land (registry, cases, screenings, audit, ...).
+    v1.include_router(authenticated)
+    return v1

@@ -1,0 +1,120 @@
+"""Creating, listing and revoking API keys (CLI and admin API share this)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit import chain
+from app.db_types import utcnow
+from app.errors import NotFound, Unprocessable, field_error
+from app.models import ApiKey
+from app.security.keys import display_prefix, generate_key, hash_key
+from app.security.roles import Role
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedKey:
+    record: ApiKey
+    key: str  # shown once, never stored
+
+
+def key_summary(record: ApiKey) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "role": record.role,
+        "prefix": record.key_prefix,
+        "organisations": record.organisation_refs,
+        "created_at": record.created_at.isoformat(),
+        "revoked_at": record.revoked_at.isoformat() if record.revoked_at else None,
+    }
+
+
+def _validate(role: str, name: str) -> None:
+    errors = []
+    if role not in {r.value for r in Role}:
+        errors.append(field_error("/role", f"unknown role; use one of {[r.value for r in Role]}"))
+    if not name.strip():
+        errors.append(field_error("/name", "a name is required"))
+    if errors:
+        raise Unprocessable("invalid API key request", errors=errors)
+
+
+def create_key(
+    session: Session,
+    *,
+    role: str,
+    name: str,
+    organisation_refs: Sequence[str] | None,
+    secret: str,
+    actor: chain.Actor,
+    key: str | None = None,
+) -> CreatedKey:
+    _validate(role, name)
+    key = key or generate_key()
+    refs = sorted(set(organisation_refs)) if organisation_refs else None
+    record = ApiKey(
+        name=name.strip(),
+        role=role,
+        key_hash=hash_key(key, secret),
+        key_prefix=display_prefix(key),
+        organisation_refs=refs,
+    )
+    session.add(record)
+    session.flush()
+    chain.append(
+        session,
+        kind="apikey.create",
+        actor=actor,
+        data={"key": key_summary(record)},
+        subjects=[("organisation", r) for r in refs or ()],
+    )
+    logger.info("apikey_created", extra={"key_id": record.id, "role": role})
+    return CreatedKey(record, key)
+
+
+def list_keys(session: Session) -> Sequence[ApiKey]:
+    return session.scalars(select(ApiKey).order_by(ApiKey.id)).all()
+
+
+def revoke_key(session: Session, key_id: int, *, actor: chain.Actor) -> ApiKey:
+    record = session.get(ApiKey, key_id)
+    if record is None:
+        raise NotFound(f"no API key with id {key_id}")
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        session.flush()
+        chain.append(
+            session, kind="apikey.revoke", actor=actor, data={"key": key_summary(record)}
+        )
+        logger.info("apikey_revoked", extra={"key_id": record.id})
+    return record
+
+
+def key_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ApiKey)) or 0
+
+
+def ensure_bootstrap_key(session: Session, *, bootstrap_key: str | None, secret: str) -> str:
+    """On an empty key table, create the bootstrap admin key, or say how to make one."""
+    if key_count(session) > 0:
+        return "keys-present"
+    if bootstrap_key:
+        create_key(
+            session,
+            role=Role.ADMIN,
+            name="bootstrap",
+            organisation_refs=None,
+            secret=secret,
+            actor=chain.Actor(None, "system:bootstrap"),
+            key=bootstrap_key,
+        )
+        return "bootstrapped"
+    return "empty"

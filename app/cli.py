@@ -1,0 +1,132 @@
+"""The `javskoll` command: serve, migrate, apikey, audit."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import uvicorn
+
+from app.apikeys import service as keys
+from app.audit import chain
+from app.config import get_settings
+from app.db import make_engine, make_sessionmaker
+from app.logging import configure_logging
+from app.migrate import upgrade
+from app.security.roles import Role
+
+CLI_ACTOR = chain.Actor(None, "cli")
+FIRST_KEY_HINT = (
+    "No API keys exist yet. Create the first admin key with:\n"
+    "    javskoll apikey create --role admin --name <your name>\n"
+    "or start the service with JAVSKOLL_BOOTSTRAP_KEY set to a long random value."
+)
+
+
+def _sessionmaker():  # type: ignore[no-untyped-def]
+    return make_sessionmaker(make_engine(get_settings()))
+
+
+@click.group()
+def main() -> None:
+    """Jävskoll: jäv screening for Swedish municipalities."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    upgrade()
+    click.echo("migrations applied")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Apply migrations, make sure an admin key exists (or say how), and serve the API."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    upgrade()
+    with _sessionmaker()() as session:
+        state = keys.ensure_bootstrap_key(
+            session, bootstrap_key=settings.bootstrap_key, secret=settings.hash_secret
+        )
+        session.commit()
+    if state == "empty":
+        click.echo(FIRST_KEY_HINT, err=True)
+    elif state == "bootstrapped":
+        click.echo("created the bootstrap admin key from JAVSKOLL_BOOTSTRAP_KEY", err=True)
+    click.echo(f"Jävskoll on http://{host}:{port} (docs at /docs)", err=True)
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@main.group()
+def apikey() -> None:
+    """Manage API keys."""
+
+
+@apikey.command("create")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", required=True)
+@click.option("--org", "orgs", multiple=True, help="Limit the key to this organisation ref.")
+def apikey_create(role: str, name: str, orgs: tuple[str, ...]) -> None:
+    """Create a key and print it once."""
+    settings = get_settings()
+    upgrade()
+    with _sessionmaker()() as session:
+        created = keys.create_key(
+            session,
+            role=role,
+            name=name,
+            organisation_refs=list(orgs) or None,
+            secret=settings.hash_secret,
+            actor=CLI_ACTOR,
+        )
+        session.commit()
+    click.echo(created.key)
+    click.echo(
+        f"key id {created.record.id}, role {role}; store it now: it is not shown again",
+        err=True,
+    )
+
+
+@apikey.command("list")
+def apikey_list() -> None:
+    """List keys (never the key material)."""
+    with _sessionmaker()() as session:
+        for record in keys.list_keys(session):
+            click.echo(json.dumps(keys.key_summary(record), ensure_ascii=False))
+
+
+@apikey.command("revoke")
+@click.argument("key_id", type=int)
+def apikey_revoke(key_id: int) -> None:
+    """Revoke a key by id."""
+    with _sessionmaker()() as session:
+        keys.revoke_key(session, key_id, actor=CLI_ACTOR)
+        session.commit()
+    click.echo(f"revoked key {key_id}")
+
+
+@main.group()
+def audit() -> None:
+    """Audit log tools."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the whole hash chain; exit 1 on a break."""
+    with _sessionmaker()() as session:
+        result = chain.verify(session)
+    click.echo(json.dumps(result.as_dict()))
+    sys.exit(0 if result.ok else 1)

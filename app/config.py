@@ -1,0 +1,77 @@
+"""Service settings, read from the environment (prefix JAVSKOLL_, plus DATABASE_URL)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development-only defaults: the service refuses to start with them outside development.
+DEV_HASH_SECRET = "dev-insecure-hash-secret-change-me"
+DEV_PNR_SECRET = "dev-insecure-pnr-secret-change-me"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JAVSKOLL_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default="sqlite:///./javskoll.db",
+        validation_alias=AliasChoices("DATABASE_URL", "JAVSKOLL_DATABASE_URL"),
+    )
+    # Keys API keys' HMAC; rotating it invalidates every key.
+    hash_secret: str = DEV_HASH_SECRET
+    # Keys personnummer HMAC; rotating it breaks matching against stored hashes.
+    pnr_secret: str = DEV_PNR_SECRET
+    bootstrap_key: str | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+    # Default admits a 10,000-person / 100,000-interest import (about 12 MB of JSON).
+    max_body_bytes: int = 64 * 1024 * 1024
+    max_json_depth: int = 32
+    max_page_size: int = 500
+    default_page_size: int = 50
+    cors_origins: list[str] = []
+    db_pool_size: int = 10
+    db_retry_after_seconds: int = 5
+    idempotency_ttl_hours: int = 24
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg_driver(cls, value: str) -> str:
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> Settings:
+        if self.environment == "development" or self.environment == "test":
+            return self
+        problems = []
+        for name, default in (("hash_secret", DEV_HASH_SECRET), ("pnr_secret", DEV_PNR_SECRET)):
+            value = getattr(self, name)
+            if value == default or len(value) < MIN_SECRET_LENGTH:
+                problems.append(
+                    f"JAVSKOLL_{name.upper()} must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters outside development"
+                )
+        if self.bootstrap_key is not None and len(self.bootstrap_key) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"JAVSKOLL_BOOTSTRAP_KEY must be at least {MIN_SECRET_LENGTH} characters"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

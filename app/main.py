@@ -1,0 +1,57 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.api import build_router
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """Jävskoll screens municipal cases (ärenden) for jäv (conflict of interest)
+under Kommunallagen and Förvaltningslagen, flags structural risks, and keeps a
+tamper-evident audit log. Every call but `GET /v1/health` needs `Authorization: Bearer <key>`.
+Errors are RFC 9457 problem details."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Jävskoll",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    engine = make_engine(settings)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app, settings.db_retry_after_seconds)
+    app.include_router(build_router())
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "X-Request-ID", "Location"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,57 @@
+"""ORM models. Importing this package registers every table on Base.metadata."""
+
+from app.models.access import ApiKey, IdempotencyRecord
+from app.models.audit import AuditEntry, AuditHead, AuditSubject
+from app.models.case import Case, CaseEarlierHandling, CaseParticipant, CaseParty
+from app.models.registry import (
+    Administration,
+    AdministrationServes,
+    Agreement,
+    AgreementPrincipal,
+    Appointment,
+    Committee,
+    CommitteeParticipant,
+    CustomArea,
+    Interest,
+    Operation,
+    Organisation,
+    OrganisationMember,
+    OrganisationOwner,
+    Person,
+    Relation,
+    Responsibility,
+    ResponsibilityScope,
+)
+from app.models.screening import Finding, JavDecision, Screening
+
+__all__ = [
+    "Administration",
+    "AdministrationServes",
+    "Agreement",
+    "AgreementPrincipal",
+    "ApiKey",
+    "Appointment",
+    "AuditEntry",
+    "AuditHead",
+    "AuditSubject",
+    "Case",
+    "CaseEarlierHandling",
+    "CaseParticipant",
+    "CaseParty",
+    "Committee",
+    "CommitteeParticipant",
+    "CustomArea",
+    "Finding",
+    "IdempotencyRecord",
+    "Interest",
+    "JavDecision",
+    "Operation",
+    "Organisation",
+    "OrganisationMember",
+    "OrganisationOwner",
+    "Person",
+    "Relation",
+    "Responsibility",
+    "ResponsibilityScope",
+    "Screening",
+]

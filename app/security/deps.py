@@ -1,0 +1,83 @@
+"""Authentication (Bearer API key → Principal) and permission dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+
+from app.db import SessionDep
+from app.errors import Forbidden, Unauthorized
+from app.models import ApiKey
+from app.security.keys import hash_key
+from app.security.roles import ROLE_PERMISSIONS, Permission, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    key_id: int
+    name: str
+    role: Role
+    # None: unscoped; otherwise the organisation refs the key is limited to.
+    organisation_refs: frozenset[str] | None
+
+    @property
+    def scoped(self) -> bool:
+        return self.organisation_refs is not None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+def _bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send 'Authorization: Bearer <api key>'.")
+    return token.strip()
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    token = _bearer_token(request)
+    key_hash = hash_key(token, request.app.state.settings.hash_secret)
+    key = session.scalar(
+        select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+    )
+    if key is None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    principal = Principal(
+        key_id=key.id,
+        name=key.name,
+        role=Role(key.role),
+        organisation_refs=(
+            frozenset(key.organisation_refs) if key.organisation_refs is not None else None
+        ),
+    )
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def requires(permission: Permission) -> object:
+    def _check(principal: PrincipalDep) -> Principal:
+        if not principal.can(permission):
+            raise Forbidden(f"The role '{principal.role}' may not do this ({permission}).")
+        return principal
+
+    return Depends(_check)
+
+
+RegistryReader = Annotated[Principal, requires(Permission.REGISTRY_READ)]
+RegistryWriter = Annotated[Principal, requires(Permission.REGISTRY_WRITE)]
+CaseReader = Annotated[Principal, requires(Permission.CASE_READ)]
+CaseWriter = Annotated[Principal, requires(Permission.CASE_WRITE)]
+Screener = Annotated[Principal, requires(Permission.SCREEN)]
+Decider = Annotated[Principal, requires(Permission.DECIDE)]
+AuditReader = Annotated[Principal, requires(Permission.AUDIT_READ)]
+ReportReader = Annotated[Principal, requires(Permission.REPORT_READ)]
+KeyManager = Annotated[Principal, requires(Permission.KEYS_MANAGE)]
+VocabularyWriter = Annotated[Principal, requires(Permission.VOCABULARY_WRITE)]

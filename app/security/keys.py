@@ -1,0 +1,22 @@
+"""API key material: generated once, stored only as an HMAC."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+KEY_PREFIX = "jk_"
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str, secret: str) -> str:
+    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+def display_prefix(key: str) -> str:
+    """The visible start of a key (prefix + 4 chars): tells keys apart, reveals nothing."""
+    return key[: len(KEY_PREFIX) + 4]

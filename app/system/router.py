@@ -1,0 +1,44 @@
+"""Public health and readiness, and the vocabularies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select, text
+
+from app import __version__
+from app.db import SQLITE_BEGIN_OPTION, SessionDep
+from app.models import CustomArea
+from app.security.deps import RegistryReader
+from app.vocabularies import vocabularies
+
+public_router = APIRouter(tags=["system"])
+router = APIRouter(tags=["system"])
+
+
+@public_router.get("/health")
+def health() -> dict[str, str]:
+    """Liveness: the process answers. Does not touch the database."""
+    return {"status": "ok", "version": __version__}
+
+
+@public_router.get("/ready")
+def ready(request: Request, response: Response) -> dict[str, Any]:
+    """Readiness: the database answers a trivial query."""
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        response.status_code = 503
+        response.headers["Retry-After"] = str(request.app.state.settings.db_retry_after_seconds)
+        return {"status": "unavailable", "database": type(exc).__name__}
+    return {"status": "ready", "database": "ok"}
+
+
+@router.get("/vocabularies")
+def get_vocabularies(session: SessionDep, _: RegistryReader) -> dict[str, list[str]]:
+    """Every controlled vocabulary of the contract, with administrator-added areas."""
+    custom = session.scalars(select(CustomArea.code).order_by(CustomArea.code)).all()
+    return vocabularies(custom)
