@@ -1,0 +1,53 @@
+"""Offset pagination shared by every list endpoint: {"items", "total", "limit", "offset"}."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import Unprocessable, field_error
+
+T = TypeVar("T")
+
+
+class PageParams(BaseModel):
+    limit: int
+    offset: int
+
+
+def page_params(
+    request: Request,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (capped by settings)")] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> PageParams:
+    settings = request.app.state.settings
+    if limit is None:
+        limit = settings.default_page_size
+    if limit > settings.max_page_size:
+        # An explicit, documented cap beats silently returning fewer rows than asked for.
+        raise Unprocessable(
+            f"limit may be at most {settings.max_page_size}",
+            errors=[field_error("/limit", f"at most {settings.max_page_size}", "too_large")],
+        )
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def paginate(session: Session, stmt: Select[Any], page: PageParams) -> tuple[list[Any], int]:
+    """Run a count and one page of `stmt` (which must already be ordered)."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.scalars(stmt.limit(page.limit).offset(page.offset)).all()
+    return list(rows), total
