@@ -1,0 +1,60 @@
+"""Admin API for keys: create (shown once), list, revoke."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.apikeys import service
+from app.audit.chain import Actor
+from app.db import SessionDep
+from app.security.deps import KeyManager
+from app.security.roles import Role
+
+router = APIRouter(prefix="/apikeys", tags=["api keys"])
+
+RefStr = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: Role
+    organisations: Annotated[list[RefStr] | None, Field(max_length=1000)] = None
+
+
+@router.post("", status_code=201)
+def create_api_key(
+    body: ApiKeyCreate, request: Request, session: SessionDep, principal: KeyManager
+) -> dict[str, Any]:
+    """Create a key. The key itself is in this answer only; it is stored as an HMAC."""
+    created = service.create_key(
+        session,
+        role=body.role,
+        name=body.name,
+        organisation_refs=body.organisations,
+        secret=request.app.state.settings.hash_secret,
+        actor=Actor(principal.key_id, principal.name),
+    )
+    session.commit()
+    return {**service.key_summary(created.record), "key": created.key}
+
+
+@router.get("")
+def list_api_keys(session: SessionDep, _: KeyManager) -> dict[str, Any]:
+    """Every key with its role and scope (never the key material)."""
+    items = [service.key_summary(k) for k in service.list_keys(session)]
+    return {"items": items, "total": len(items)}
+
+
+@router.delete("/{key_id}")
+def revoke_api_key(
+    key_id: Annotated[int, Path(ge=1, le=2**62)], session: SessionDep, principal: KeyManager
+) -> dict[str, Any]:
+    """Revoke a key; it stops working at once. Revoking twice is harmless."""
+    record = service.revoke_key(session, key_id, actor=Actor(principal.key_id, principal.name))
+    session.commit()
+    return service.key_summary(record)

@@ -1,0 +1,42 @@
+"""Key management over HTTP: admin only, key shown once, revocation takes effect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.support.api import ApiClient
+
+
+def test_admin_creates_lists_and_revokes_a_scoped_key(admin: ApiClient, app) -> None:  # type: ignore[no-untyped-def]
+    created = admin.post(
+        "/v1/apikeys", json={"name": "Diariet", "role": "screener", "organisations": ["ankeby"]}
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["key"].startswith("jk_") and body["organisations"] == ["ankeby"]
+
+    listed = admin.get("/v1/apikeys").json()["items"]
+    assert body["key"] not in str(listed)
+    assert any(k["id"] == body["id"] and k["role"] == "screener" for k in listed)
+
+    with ApiClient(app, body["key"]) as new_client:
+        assert new_client.get("/v1/vocabularies").status_code == 200
+        assert admin.delete(f"/v1/apikeys/{body['id']}").status_code == 200
+        assert new_client.get("/v1/vocabularies").status_code == 401
+
+
+def test_only_admin_manages_keys(client_for: Callable[..., ApiClient]) -> None:
+    for role in ("registry", "screener", "auditor"):
+        client = client_for(role)
+        assert client.get("/v1/apikeys").status_code == 403
+        assert client.post("/v1/apikeys", json={"name": "x", "role": "admin"}).status_code == 403
+
+
+def test_bad_role_is_a_422_pointing_at_the_field(admin: ApiClient) -> None:
+    response = admin.post("/v1/apikeys", json={"name": "x", "role": "superuser"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/role"
+
+
+def test_revoking_an_unknown_key_is_404(admin: ApiClient) -> None:
+    assert admin.delete("/v1/apikeys/424242").status_code == 404
