@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_retry_after_seconds: int = 5
     idempotency_ttl_hours: int = 24
+    # A claimed Idempotency-Key whose request has not finished after this long is taken
+    # to be abandoned (its process died) and may be claimed again.
+    idempotency_in_flight_timeout_seconds: int = 300
 
     @field_validator("database_url")
     @classmethod

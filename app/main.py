@@ -14,6 +14,8 @@ from app.api import build_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.idempotency import IdempotencyMiddleware
+from app.inputguard import InputGuardMiddleware
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app, settings.db_retry_after_seconds)
     app.include_router(build_router())
+    # Innermost first: the guard refuses hostile input before an idempotency claim is made.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(InputGuardMiddleware, max_depth=settings.max_json_depth)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

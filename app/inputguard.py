@@ -1,0 +1,213 @@
+"""Refuse hostile input before any handler, and so before the database, sees it.
+
+An ASGI middleware that answers 422 problem+json, naming the field, for:
+- a NUL byte or another control character (anything in Unicode category Cc but tab,
+  line feed and carriage return) or a lone surrogate, in the path, a query parameter,
+  or any key or string of a JSON body;
+- a JSON body nested deeper than `settings.max_json_depth`;
+- a JSON body that does not parse (or is not UTF-8).
+
+PostgreSQL cannot store NUL in text and a lone surrogate cannot be encoded, so either
+would otherwise surface as a 500 deep in a handler; control characters have no place
+in names, refs or notes and can forge log lines or spreadsheet content.
+Error messages never echo the offending value (it may hold a personnummer).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import Unprocessable, field_error, problem_response
+
+# The parsed body, left in the scope for later middleware (idempotency hashing).
+PARSED_BODY_KEY = "javskoll.parsed_json"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+# Parse bodies above this size off the event loop.
+THREAD_PARSE_BYTES = 64 * 1024
+# Anything in the raw body that may decode to a refused character. A hit only means
+# "walk the strings"; the walk decides.
+_SUSPECT = re.compile(
+    rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+    rb"|\x7f|\xc2[\x80-\x9f]"
+)
+
+
+def bad_character(text: str) -> str | None:
+    """Why `text` is refused, or None. Fast path: printable text has no Cc/Cs characters."""
+    if text.isprintable():
+        return None
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in ALLOWED_CONTROLS:
+            return "NUL byte" if char == "\0" else "control character"
+        if category == "Cs":
+            return "lone surrogate"
+    return None
+
+
+def pointer(path: tuple[str | int, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _safe_name(name: str) -> str:
+    """A parameter or key name fit to echo: refused characters replaced."""
+    return "".join("\ufffd" if bad_character(c) else c for c in name)
+
+
+def json_problems(value: Any, max_depth: int, check_strings: bool) -> list[dict[str, str]]:
+    """Walk a parsed JSON value without recursion: depth and (optionally) strings."""
+    errors: list[dict[str, str]] = []
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 1, ())]
+    while stack and len(errors) < 20:
+        node, depth, path = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > max_depth:
+                errors.append(
+                    field_error(
+                        pointer(path) or "/",
+                        f"nested deeper than {max_depth} levels",
+                        "json_too_deep",
+                    )
+                )
+                continue
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for k, v in items:
+                if check_strings and isinstance(k, str) and (why := bad_character(k)):
+                    where = pointer((*path, _safe_name(k)))
+                    errors.append(field_error(where, f"the key holds a {why}", "bad_character"))
+                    continue
+                if isinstance(v, dict | list) or (check_strings and isinstance(v, str)):
+                    stack.append((v, depth + 1, (*path, k)))
+        elif isinstance(node, str) and (why := bad_character(node)):
+            errors.append(field_error(pointer(path) or "/", f"holds a {why}", "bad_character"))
+    return errors
+
+
+def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
+    """Parse a JSON body and list what is wrong with it (empty list: fine)."""
+    try:
+        parsed = json.loads(body)
+    except RecursionError:
+        return None, [field_error("/", f"nested deeper than {max_depth} levels", "json_too_deep")]
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+        return None, [field_error("/", f"the body is not valid JSON{where}", "json_invalid")]
+    check_strings = _SUSPECT.search(body) is not None
+    # Cheap bound: with no more brackets than the limit, nothing can nest deeper.
+    may_be_deep = body.count(b"[") + body.count(b"{") > max_depth
+    if not check_strings and not may_be_deep:
+        return parsed, []
+    return parsed, json_problems(parsed, max_depth, check_strings)
+
+
+def query_problems(query_string: bytes) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, errors="replace")
+    for name, value in pairs:
+        why = bad_character(name) or bad_character(value)
+        if why:
+            item = field_error("/" + _safe_name(name), f"holds a {why}", "bad_character")
+            item.update({"in": "query", "parameter": _safe_name(name)})
+            errors.append(item)
+    return errors
+
+
+def path_problems(path: str) -> list[dict[str, str]]:
+    why = bad_character(path)
+    if not why:
+        return []
+    item = field_error("/", f"the path holds a {why}", "bad_character")
+    item.update({"in": "path", "parameter": ""})
+    return [item]
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type = b""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value.split(b";", 1)[0].strip().lower()
+    # FastAPI parses a body without a content type as JSON too.
+    return content_type in (b"", b"application/json") or content_type.endswith(b"+json")
+
+
+class InputGuardMiddleware:
+    def __init__(self, app: ASGIApp, max_depth: int) -> None:
+        self.app = app
+        self.max_depth = max_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        errors = path_problems(scope["path"])
+        if errors:  # no "instance": it would echo the path
+            await self._refuse(errors, scope, receive, send, instance=False)
+            return
+        errors = query_problems(scope["query_string"])
+        if errors:
+            await self._refuse(errors, scope, receive, send)
+            return
+        if scope["method"] not in BODY_METHODS or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        body = await read_body(receive)
+        if body.strip():
+            if len(body) > THREAD_PARSE_BYTES:
+                parsed, errors = await run_in_threadpool(check_body, body, self.max_depth)
+            else:
+                parsed, errors = check_body(body, self.max_depth)
+            if errors:
+                await self._refuse(errors, scope, receive, send)
+                return
+            scope[PARSED_BODY_KEY] = parsed
+        await self.app(scope, replaying_receive(body, receive), send)
+
+    async def _refuse(
+        self,
+        errors: list[dict[str, str]],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        instance: bool = True,
+    ) -> None:
+        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
+        request = Request(scope) if instance else None
+        response = problem_response(Unprocessable(detail, errors=errors), request)
+        await response(scope, receive, send)
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (the body-size middleware outside bounds it)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def replaying_receive(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the already-read body to the app, then defers to the server."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
