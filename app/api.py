@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from app.apikeys.router import router as apikeys_router
+from app.registry.router import router as registry_router
 from app.security.deps import get_principal
 from app.system.router import public_router
 from app.system.router import router as system_router
@@ -15,6 +16,7 @@ def build_router() -> APIRouter:
     v1.include_router(public_router)
     authenticated = APIRouter(dependencies=[Depends(get_principal)])
     authenticated.include_router(system_router)
+    authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
     # Domain routers are added here as they land (registry, cases, screenings, audit, ...).
     v1.include_router(authenticated)

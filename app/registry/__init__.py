@@ -1,0 +1,1 @@
+"""The registry: import document, CRUD of registry objects, and the area vocabulary."""

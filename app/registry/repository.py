@@ -1,0 +1,102 @@
+"""Registry selects. Bulk loaders work on Core rows in IN-chunks (no per-row round trips)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, delete, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Select
+
+from app.models import Committee, CustomArea, Organisation, OrganisationOwner, Person
+
+# Well under SQLite's 32,766 host parameters and PostgreSQL's 65,535.
+CHUNK = 1000
+
+Row = dict[str, Any]
+
+
+def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def rows_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> list[Row]:
+    """All rows of `table` whose `column` is in `values`, as plain dicts."""
+    out: list[Row] = []
+    col = table.c[column]
+    for batch in chunks(sorted(set(values), key=str)):
+        result = session.execute(select(table).where(col.in_(batch)))
+        out.extend(dict(r._mapping) for r in result)
+    return out
+
+
+def rows_by_ref(session: Session, table: Table, refs: Iterable[str]) -> dict[str, Row]:
+    return {row["ref"]: row for row in rows_where_in(session, table, "ref", refs)}
+
+
+def rows_by_id(session: Session, table: Table, ids: Iterable[int]) -> dict[int, Row]:
+    return {row["id"]: row for row in rows_where_in(session, table, "id", ids)}
+
+
+def custom_area_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(CustomArea.code)).all())
+
+
+def owner_refs_of(session: Session, refs: Sequence[str]) -> dict[str, list[str]]:
+    """Stored owners (by ref) of the given organisations (by ref)."""
+    owned, owner = aliased(Organisation), aliased(Organisation)
+    out: dict[str, list[str]] = {}
+    for batch in chunks(refs):
+        stmt = (
+            select(owned.ref, owner.ref)
+            .join(OrganisationOwner, OrganisationOwner.organisation_id == owned.id)
+            .join(owner, owner.id == OrganisationOwner.owner_id)
+            .where(owned.ref.in_(batch))
+        )
+        for owned_ref, owner_ref in session.execute(stmt):
+            out.setdefault(owned_ref, []).append(owner_ref)
+    return out
+
+
+def parent_refs_of(session: Session, refs: Sequence[str]) -> dict[str, str]:
+    """Stored parent committee (by ref) of the given committees (by ref)."""
+    child, parent = aliased(Committee), aliased(Committee)
+    out: dict[str, str] = {}
+    for batch in chunks(refs):
+        stmt = select(child.ref, parent.ref).join(parent, parent.id == child.parent_id)
+        for child_ref, parent_ref in session.execute(stmt.where(child.ref.in_(batch))):
+            out[child_ref] = parent_ref
+    return out
+
+
+def person_refs_by_pnr_hash(session: Session, hashes: Iterable[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for batch in chunks(sorted(set(hashes))):
+        stmt = select(Person.personnummer_hash, Person.ref).where(
+            Person.personnummer_hash.in_(batch)
+        )
+        for digest, ref in session.execute(stmt):
+            out.setdefault(digest, []).append(ref)
+    return out
+
+
+def delete_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> None:
+    for batch in chunks(sorted(set(values))):
+        session.execute(delete(table).where(table.c[column].in_(batch)))
+
+
+def valid_on(col_from: Any, col_to: Any, day: Any) -> ColumnElement[bool]:
+    """Valid on `day`: open ends allowed, `valid_to` inclusive."""
+    return and_(or_(col_from.is_(None), col_from <= day), or_(col_to.is_(None), col_to >= day))
+
+
+def ordered(stmt: Select[Any], *keys: Any) -> Select[Any]:
+    return stmt.order_by(*keys)

@@ -1,0 +1,48 @@
+"""`POST /v1/import` (thin: parse, call the service, commit once, answer)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+
+from app.db import SessionDep
+from app.registry import service
+from app.registry.document import ImportDocument, inline_schema
+from app.registry.schemas import ImportResult
+from app.security.deps import RegistryWriter
+
+router = APIRouter(tags=["registry"])
+
+PROBLEM = {"content": {"application/problem+json": {}}}
+
+
+@router.post(
+    "/import",
+    response_model=ImportResult,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline_schema(ImportDocument)}},
+        }
+    },
+    responses={
+        403: {"description": "The key may not write some organisation in the document", **PROBLEM},
+        422: {
+            "description": "Every error in the document, each with a JSON pointer; nothing stored",
+            **PROBLEM,
+        },
+    },
+)
+def import_document(
+    request: Request,
+    session: SessionDep,
+    principal: RegistryWriter,
+    document: Annotated[dict[str, Any], Body(description="The import document (see the contract)")],
+) -> dict[str, Any]:
+    """Upsert a whole import document, all or nothing; answers counts per object type."""
+    result = service.import_document(
+        session, principal, document, pnr_secret=request.app.state.settings.pnr_secret
+    )
+    session.commit()
+    return result

@@ -1,0 +1,277 @@
+"""Apply a validated plan with bulk statements: insert new rows, update changed ones.
+
+Rows are compared column by column with what is stored, so an unchanged object causes no
+write at all. Inserts and updates are executemany statements per object type (and per
+child table); existing rows are loaded in IN-chunks. Nothing is ever deleted except the
+child rows of a list the document replaces (owners, members, participants, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Administration,
+    Agreement,
+    Appointment,
+    Committee,
+    Interest,
+    Operation,
+    Organisation,
+    Person,
+    Relation,
+)
+from app.registry import repository
+from app.registry.document import SECTIONS
+from app.registry.repository import Row
+from app.registry.validation import REF_SECTIONS, Entry, Plan
+
+T = {
+    "organisations": Organisation.__table__,
+    "committees": Committee.__table__,
+    "administrations": Administration.__table__,
+    "operations": Operation.__table__,
+    "agreements": Agreement.__table__,
+    "persons": Person.__table__,
+    "appointments": Appointment.__table__,
+    "interests": Interest.__table__,
+    "relations": Relation.__table__,
+}
+# Columns a document item may set, with the value a new row gets when the field is absent.
+COLUMNS: dict[str, dict[str, Any]] = {
+    "organisations": {"kind": None, "name": None, "orgnr": None},
+    "committees": {"organisation_id": None, "kind": None, "name": None, "parent_id": None},
+    "administrations": {"organisation_id": None, "name": None},
+    "operations": {
+        "name": None,
+        "area": None,
+        "operator_committee_id": None,
+        "operator_organisation_id": None,
+        "municipality_id": None,
+    },
+    "agreements": {
+        "performer_id": None,
+        "area": None,
+        "role": None,
+        "valid_from": None,
+        "valid_to": None,
+    },
+    "persons": {
+        "name": None,
+        "name_key": None,
+        "personnummer_hash": None,
+        "personnummer_masked": None,
+    },
+    "appointments": {
+        "ref": None,
+        "person_id": None,
+        "committee_id": None,
+        "administration_id": None,
+        "organisation_id": None,
+        "role": None,
+        "appointed_by_id": None,
+        "works_with": [],
+        "valid_from": None,
+        "valid_to": None,
+    },
+    "interests": {
+        "ref": None,
+        "person_id": None,
+        "organisation_id": None,
+        "on_behalf_of_id": None,
+        "kind": None,
+        "share_percent": None,
+        "valid_from": None,
+        "valid_to": None,
+    },
+    "relations": {
+        "ref": None,
+        "person_id": None,
+        "related_id": None,
+        "kind": None,
+        "valid_from": None,
+        "valid_to": None,
+    },
+}
+STATUSES = ("created", "updated", "unchanged")
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {s: dict.fromkeys(STATUSES, 0) for s in SECTIONS}
+    )
+    # (section, index) -> (status, row id)
+    statuses: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    changed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    touched_org_ids: set[int] = field(default_factory=set)
+
+    def record(self, e: Entry, status: str, row_id: int, ident: Any) -> None:
+        self.counts[e.section][status] += 1
+        self.statuses[(e.section, e.index)] = (status, row_id)
+        if status != "unchanged":
+            self.changed.setdefault(e.section, {}).setdefault(status, []).append(ident)
+
+    @property
+    def any_change(self) -> bool:
+        return bool(self.changed)
+
+
+def _present(e: Entry, name: str) -> bool:
+    return name in e.fields
+
+
+class Writer:
+    def __init__(self, session: Session, plan: Plan) -> None:
+        self.session = session
+        self.plan = plan
+        self.out = Outcome()
+        self.ids: dict[str, dict[str, int]] = {
+            kind: {ref: row["id"] for ref, row in rows.items()}
+            for kind, rows in plan.stored.items()
+        }
+        self.committee_org: dict[int, int] = {
+            r["id"]: r["organisation_id"] for r in plan.stored.get("committee", {}).values()
+        }
+        self.admin_org: dict[int, int] = {
+            r["id"]: r["organisation_id"] for r in plan.stored.get("administration", {}).values()
+        }
+
+    def id(self, kind: str, ref: str | None) -> int | None:
+        return self.ids[kind][ref] if ref else None
+
+    # -- statements ---------------------------------------------------------------------
+    def insert(self, table: Table, rows: list[Row]) -> list[int]:
+        if not rows:
+            return []
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.session.execute(stmt, rows).scalars())
+
+    def update(self, table: Table, rows: list[Row], *, bump: bool = True) -> None:
+        """executemany UPDATE by id; rows grouped by column set; bumps `version` (ETag)."""
+        groups: dict[tuple[str, ...], list[Row]] = {}
+        for row in rows:
+            groups.setdefault(tuple(sorted(k for k in row if k != "id")), []).append(row)
+        for cols, batch in groups.items():
+            values: dict[str, Any] = {c: bindparam(f"b_{c}") for c in cols}
+            if bump:
+                values["version"] = table.c.version + 1
+            stmt = update(table).where(table.c.id == bindparam("b_id")).values(values)
+            params = [{f"b_{k}": v for k, v in row.items()} for row in batch]
+            self.session.execute(stmt, params, execution_options={"synchronize_session": False})
+
+    # -- objects with a ref ---------------------------------------------------------------
+    def upsert_refs(
+        self,
+        section: str,
+        values: Callable[[Entry], Row],
+        children: Callable[[list[tuple[Entry, int, bool]]], set[int]] | None = None,
+        late: Callable[[Entry], Row] | None = None,
+    ) -> None:
+        entries = self.plan.section(section)
+        if not entries:
+            return
+        kind, table = REF_SECTIONS[section], T[section]
+        stored = self.plan.stored[kind]
+        new: list[Entry] = [e for e in entries if e.item.ref not in stored]
+        rows = [COLUMNS[section] | values(e) | {"ref": e.item.ref} for e in new]
+        for e, row_id in zip(new, self.insert(table, rows), strict=True):
+            self.ids[kind][e.item.ref] = row_id
+        late_rows = [{"id": self.ids[kind][e.item.ref], **late(e)} for e in new] if late else []
+        self.update(
+            table,
+            [r for r in late_rows if any(v is not None for k, v in r.items() if k != "id")],
+            bump=False,
+        )
+        changes: dict[int, Row] = {}
+        for e in entries:
+            row = stored.get(e.item.ref)
+            if row is None:
+                continue
+            wanted = values(e) | (late(e) if late else {})
+            diff = {c: v for c, v in wanted.items() if row[c] != v}
+            if diff:
+                changes[row["id"]] = diff
+        placed = [(e, self.ids[kind][e.item.ref], e.item.ref not in stored) for e in entries]
+        child_changed = children(placed) if children else set()
+        self.update(
+            table, [{"id": i, **changes.get(i, {})} for i in sorted(changes.keys() | child_changed)]
+        )
+        for e, row_id, is_new in placed:
+            status = (
+                "created"
+                if is_new
+                else "updated"
+                if (row_id in changes or row_id in child_changed)
+                else "unchanged"
+            )
+            self.out.record(e, status, row_id, e.item.ref)
+            if status != "unchanged":
+                self.touched(section, e, row_id)
+
+    def replace_children(
+        self,
+        table: Table,
+        parent_col: str,
+        wanted: dict[int, list[Row]],
+        existing_parents: Iterable[int],
+        key: Callable[[Row], Any],
+    ) -> set[int]:
+        """Replace each parent's child rows where they differ; return the changed parents."""
+        stored: dict[int, list[Row]] = {}
+        for row in repository.rows_where_in(self.session, table, parent_col, existing_parents):
+            stored.setdefault(row[parent_col], []).append(row)
+        changed = {
+            pid
+            for pid, rows in wanted.items()
+            if sorted(map(key, rows)) != sorted(map(key, stored.get(pid, [])))
+        }
+        repository.delete_where_in(self.session, table, parent_col, changed & stored.keys())
+        self.insert(table, [{parent_col: pid, **r} for pid in sorted(changed) for r in wanted[pid]])
+        return changed
+
+    def child_lists(
+        self,
+        placed: list[tuple[Entry, int, bool]],
+        name: str,
+        build: Callable[[Entry], list[Row]],
+        table: Table,
+        parent_col: str,
+        key: Callable[[Row], Any],
+    ) -> set[int]:
+        with_list = [(e, pid, new) for e, pid, new in placed if _present(e, name)]
+        wanted = {pid: build(e) for e, pid, _ in with_list}
+        existing = [pid for _, pid, new in with_list if not new]
+        changed = self.replace_children(table, parent_col, wanted, existing, key)
+        return {pid for _, pid, new in with_list if not new and pid in changed}
+
+    def touched(self, section: str, e: Entry, row_id: int) -> None:
+        ids: list[int | None] = []
+        item = e.item
+        if section == "organisations":
+            ids = [row_id]
+        elif section in ("committees", "administrations"):
+            ids = [self.id("organisation", item.organisation)]
+        elif section == "operations":
+            committee = self.id("committee", item.operator.committee)
+            ids = [
+                self.id("organisation", item.operator.organisation),
+                self.id("organisation", item.municipality),
+                self.committee_org.get(committee) if committee else None,
+            ]
+        elif section == "agreements":
+            ids = [self.id("organisation", r) for r in [item.performer, *(item.principals or [])]]
+        elif section == "appointments":
+            body = item.body
+            ids = [
+                self.id("organisation", body.organisation),
+                self.id("organisation", item.appointed_by),
+                self.committee_org.get(self.id("committee", body.committee) or 0),
+                self.admin_org.get(self.id("administration", body.administration) or 0),
+            ]
+        self.out.touched_org_ids.update(i for i in ids if i)
