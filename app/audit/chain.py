@@ -149,7 +149,22 @@ def _check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str) -> str | 
         return "payload is not valid JSON"
     if body.get("sequence") != entry.sequence or body.get("kind") != entry.kind:
         return "entry columns do not match the hashed payload (moved or swapped entry)"
+    # The columns readers filter and display by must say what was hashed.
+    actor = body.get("actor") or {}
+    if (
+        actor.get("key_id") != entry.actor_key_id
+        or actor.get("name") != entry.actor_name
+        or _parse_time(body.get("created_at")) != entry.created_at
+    ):
+        return "entry columns do not match the hashed payload (actor or time changed)"
     return None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def verify(session: Session) -> VerifyResult:
