@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from app.apikeys.router import router as apikeys_router
+from app.auditlog.router import router as audit_router
 from app.registry.router import router as registry_router
 from app.security.deps import get_principal
 from app.system.router import public_router
@@ -18,6 +19,7 @@ def build_router() -> APIRouter:
     authenticated.include_router(system_router)
     authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
+    authenticated.include_router(audit_router)
     # Domain routers are added here as they land (registry, cases, screenings, audit, ...).
     v1.include_router(authenticated)
     return v1

@@ -82,3 +82,16 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def continue_read_only(session: Session) -> None:
+    """End the request's transaction and go on in a deferred one (SQLite: no write lock).
+
+    Authentication already opened a BEGIN IMMEDIATE transaction; a long read (verifying
+    the audit chain, streaming a report) must not hold the write lock while it runs.
+    Call only before anything was written. On PostgreSQL this does nothing.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.rollback()
+    session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})

@@ -9,7 +9,7 @@ predicate (or None for an unscoped key) for the repositories to add to their que
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.sql import Select
 
 from app.models import (
@@ -18,6 +18,8 @@ from app.models import (
     Agreement,
     AgreementPrincipal,
     Appointment,
+    AuditSubject,
+    Case,
     Committee,
     CommitteeParticipant,
     Operation,
@@ -26,6 +28,7 @@ from app.models import (
     OrganisationOwner,
 )
 from app.security.deps import Principal
+from app.security.roles import Role
 
 
 def _own_org_ids(principal: Principal) -> Select[tuple[int]]:
@@ -128,6 +131,41 @@ def committee_id_predicate(principal: Principal, committee_id_column: ColumnElem
 def visible_organisation_refs(principal: Principal) -> Select[tuple[str]]:
     """Organisation refs in scope, for matching audit subjects and report filters."""
     return select(Organisation.ref).where(Organisation.id.in_(visible_organisation_ids(principal)))
+
+
+def organisation_committee_ids(organisation_ref: str) -> Select[tuple[int]]:
+    """Committees an organisation has a part in, for report filters.
+
+    Exactly what a key limited to that one organisation would see: its own committees and
+    those of the förbund it is a member of or companies it owns, and the gemensamma nämnder
+    it takes part in.
+    """
+    as_if = Principal(0, "organisation-filter", Role.AUDITOR, frozenset({organisation_ref}))
+    return visible_committee_ids(as_if)
+
+
+def audit_sequence_predicate(
+    principal: Principal, sequence_column: ColumnElement[int]
+) -> ColumnElement[bool] | None:
+    """Audit entries a limited key may read: a subject names an organisation, committee or
+    stored case in scope. A person subject alone does not make an entry visible (a person
+    may be appointed in several organisations), nor does an entry without subjects."""
+    if not principal.scoped:
+        return None
+    committees = visible_committee_ids(principal)
+    committee_refs = select(Committee.ref).where(Committee.id.in_(committees))
+    case_refs = select(Case.ref).where(Case.committee_id.in_(committees))
+    subjects = select(AuditSubject.sequence).where(
+        or_(
+            and_(
+                AuditSubject.subject_kind == "organisation",
+                AuditSubject.subject_ref.in_(visible_organisation_refs(principal)),
+            ),
+            and_(AuditSubject.subject_kind == "committee", AuditSubject.subject_ref.in_(committee_refs)),
+            and_(AuditSubject.subject_kind == "case", AuditSubject.subject_ref.in_(case_refs)),
+        )
+    )
+    return sequence_column.in_(subjects)
 
 
 def apply(stmt: Select, predicate: ColumnElement[bool] | None) -> Select:  # type: ignore[type-arg]
