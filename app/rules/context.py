@@ -1,0 +1,238 @@
+"""Per-evaluation indexes over a snapshot, built once so that rules only do dict lookups.
+
+Everything here is derived from the frozen :class:`~app.rules.facts.FactsSnapshot`:
+how each registry object reaches the case (``Link``), who is screened (``Subject``, with
+the participant's circle of närstående), and the supervised units of a tillsyn case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.rules.facts import (
+    CommitteeFacts,
+    FactsSnapshot,
+    OrganisationFacts,
+    PartyFacts,
+    PersonFacts,
+    valid_on,
+)
+from app.rules.model import PathStep
+from app.rules.parameters import Parameters
+from app.rules.participants import Subject, build_subjects
+from app.rules.vocab import (
+    GOVERNING_KINDS,
+    MUNICIPAL_ORG_KINDS,
+    DutyRole,
+    MatchHow,
+    Matter,
+    OrgKind,
+    PartyKind,
+    PartyRole,
+)
+
+SUPERVISION_MATTERS = frozenset({Matter.TILLSYN, Matter.MYNDIGHETSUTOVNING})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How a registry object reaches the case: ``path`` runs from ``ref`` to the case."""
+
+    ref: str
+    path: tuple[PathStep, ...]
+    role: PartyRole
+    via: str  # party | owner | operator
+    subject_org: str | None = None  # the party/operator organisation (ownership tests)
+    factor: float | None = 1.0  # share multiplier along an owner chain (None: unknown)
+    name_only: bool = False
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Supervised:
+    """An operation (or municipal organisation) the case supervises."""
+
+    ref: str
+    path: tuple[PathStep, ...]  # from ref to the case
+    area: str
+    municipality: str | None
+    operator_org: str | None
+    #: Operating committee -> path from it to ``ref``.
+    operating: dict[str, tuple[PathStep, ...]]
+    municipal: bool
+    name_only: bool = False
+    score: float | None = None
+
+
+class Context:
+    """Indexes over one snapshot (see module docstring)."""
+
+    def __init__(self, snapshot: FactsSnapshot, params: Parameters) -> None:
+        self.snapshot = snapshot
+        self.case = snapshot.case
+        self.as_of: date = snapshot.case.as_of
+        self.params = params
+        self._param_cache: dict[str, Any] = {}
+        self.committee: CommitteeFacts | None = snapshot.committees.get(self.case.committee)
+        org_ref = self.committee.organisation if self.committee else None
+        self.organisation = snapshot.organisations.get(org_ref) if org_ref else None
+        self.children: dict[str, list[str]] = {}
+        for ref, committee in snapshot.committees.items():
+            if committee.parent:
+                self.children.setdefault(committee.parent, []).append(ref)
+        self.family = frozenset(self.kin(self.case.committee))
+        self.person_links: dict[str, list[Link]] = {}
+        self.org_links: dict[str, list[Link]] = {}
+        self.operation_links: dict[str, list[Link]] = {}
+        self.committee_links: dict[str, list[Link]] = {}
+        for party in self.case.parties:
+            self._index_party(party)
+        #: Organisation -> links for ownership / representation / employment tests.
+        self.org_targets: dict[str, list[Link]] = {}
+        self._index_targets()
+        self.subjects: tuple[Subject, ...] = build_subjects(self)
+        self._drift: dict[tuple[str, str], list[str]] | None = None
+        self._supervised: tuple[Supervised, ...] | None = None
+
+    # --- small helpers -------------------------------------------------------------------
+
+    def param(self, name: str) -> Any:
+        if name not in self._param_cache:
+            self._param_cache[name] = self.params.value(name, self.as_of)
+        return self._param_cache[name]
+
+    def valid(self, fact: Any) -> bool:
+        return valid_on(fact.valid_from, fact.valid_to, self.as_of)
+
+    def person(self, ref: str) -> PersonFacts | None:
+        return self.snapshot.persons.get(ref)
+
+    def kin(self, committee_ref: str) -> list[str]:
+        """The committee, its utskott and (for an utskott) its parent nämnd."""
+        refs = [committee_ref, *self.children.get(committee_ref, ())]
+        committee = self.snapshot.committees.get(committee_ref)
+        if committee and committee.parent:
+            refs.append(committee.parent)
+        return refs
+
+    def is_municipal(self, org: OrganisationFacts | None) -> bool:
+        """A kommun, region or förbund, or owned at least municipal_share_min by them."""
+        if org is None:
+            return False
+        if org.kind in MUNICIPAL_ORG_KINDS:
+            return True
+        orgs = self.snapshot.organisations
+        share = sum(
+            o.share_percent or 0.0 for o in org.owners
+            if (owner := orgs.get(o.owner)) is not None and owner.kind in MUNICIPAL_ORG_KINDS
+        )
+        return share >= float(self.param("municipal_share_min"))
+
+    def is_public_body(self, org_ref: str | None) -> bool:
+        org = self.snapshot.organisations.get(org_ref) if org_ref else None
+        return org is not None and org.kind in (OrgKind.KOMMUN, OrgKind.REGION)
+
+    # --- parties -------------------------------------------------------------------------
+
+    def _index_party(self, party: PartyFacts) -> None:
+        case_ref = self.case.ref
+        kind, ref, name_only, score = party.kind, party.ref, False, None
+        path: tuple[PathStep, ...]
+        if kind is PartyKind.UNREGISTERED:
+            match = party.match
+            if match is None or ref is not None:
+                return
+            if match.how is MatchHow.NAME:
+                if match.score < float(self.param("name_match_min_score")):
+                    return
+                name_only = True
+            kind, ref, score = match.kind, match.ref, match.score
+            label = party.name or match.ref
+            path = (PathStep(ref, "namnmatchning", label), PathStep(label, party.role, case_ref))
+        elif ref is None:
+            return
+        else:
+            path = (PathStep(ref, party.role, case_ref),)
+        link = Link(ref, path, party.role, "party", None, 1.0, name_only, score)
+        index = {
+            PartyKind.PERSON: self.person_links, PartyKind.ORGANISATION: self.org_links,
+            PartyKind.OPERATION: self.operation_links, PartyKind.COMMITTEE: self.committee_links,
+        }.get(kind)
+        if index is not None:
+            index.setdefault(ref, []).append(link)
+
+    def _add_target(self, link: Link) -> None:
+        self.org_targets.setdefault(link.ref, []).append(link)
+
+    def _index_targets(self) -> None:
+        orgs = self.snapshot.organisations
+        for org_ref, links in self.org_links.items():
+            org = orgs.get(org_ref)
+            for link in links:
+                self._add_target(Link(
+                    org_ref, link.path, link.role, "party", org_ref, 1.0, link.name_only,
+                    link.score))
+                for owner in org.owners if org else ():
+                    factor = None if owner.share_percent is None else owner.share_percent / 100
+                    self._add_target(Link(
+                        owner.owner, (PathStep(owner.owner, "agare", org_ref), *link.path),
+                        link.role, "owner", org_ref, factor, link.name_only, link.score))
+        for op_ref, links in self.operation_links.items():
+            op = self.snapshot.operations.get(op_ref)
+            if op is None or op.operator_organisation is None:
+                continue
+            operator = op.operator_organisation
+            for link in links:
+                self._add_target(Link(
+                    operator, (PathStep(operator, "driver", op_ref), *link.path), link.role,
+                    "operator", operator, 1.0, link.name_only, link.score))
+
+    # --- supervision ---------------------------------------------------------------------
+
+    @property
+    def drift_index(self) -> dict[tuple[str, str], list[str]]:
+        """(area, organisation) -> committees holding drift for it there."""
+        if self._drift is None:
+            self._drift = {}
+            for ref, committee in self.snapshot.committees.items():
+                for resp in committee.responsibilities:
+                    if resp.role is DutyRole.DRIFT:
+                        for org in resp.for_orgs or (committee.organisation,):
+                            self._drift.setdefault((resp.area, org), []).append(ref)
+        return self._drift
+
+    def governing(self, org_ref: str) -> list[str]:
+        """Board-type committees (direktion, bolagsstyrelse, styrelse) of an organisation."""
+        return sorted(
+            ref for ref, c in self.snapshot.committees.items()
+            if c.organisation == org_ref and c.kind in GOVERNING_KINDS
+        )
+
+    @property
+    def supervised(self) -> tuple[Supervised, ...]:
+        if self._supervised is None:
+            self._supervised = tuple(self._build_supervised())
+        return self._supervised
+
+    def _is_supervision(self, role: PartyRole) -> bool:
+        if role is PartyRole.BERORD:
+            return False
+        matter = self.case.matter
+        return matter is Matter.TILLSYN or (
+            role is PartyRole.TILLSYNSOBJEKT and matter in SUPERVISION_MATTERS)
+
+    def _build_supervised(self) -> list[Supervised]:
+        from app.rules.supervision import supervised_operation, supervised_organisation
+
+        units: list[Supervised] = []
+        for op_ref, links in sorted(self.operation_links.items()):
+            for link in links:
+                if self._is_supervision(link.role):
+                    units.append(supervised_operation(self, op_ref, link))
+        for org_ref, links in sorted(self.org_links.items()):
+            for link in links:
+                if self._is_supervision(link.role):
+                    units.append(supervised_organisation(self, org_ref, link))
+        return [u for u in units if u.operating or u.operator_org]

@@ -1,0 +1,175 @@
+"""Run the registered rules over a snapshot: ``evaluate(snapshot) -> Evaluation``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any
+
+import app
+from app.rules import grounds  # noqa: F401  (registers every rule)
+from app.rules.context import Context
+from app.rules.facts import FactsSnapshot
+from app.rules.model import (
+    Evaluation,
+    Finding,
+    Hit,
+    ParticipantSummary,
+    StructuralFinding,
+    StructuralHit,
+)
+from app.rules.parameters import Parameters, default_parameters
+from app.rules.participants import Subject
+from app.rules.regime import select_law
+from app.rules.registry import REGISTRY, Regime, RuleKind, RuleMeta
+from app.rules.texts import explain, structural_text
+from app.rules.vocab import FLAGGING_LEVELS, SEVERITY, Level
+
+NAME_NOTE = ("Parten är inte registrerad utan matchad enbart på namn (poäng {score:g} av "
+             "100); fyndet kan därför högst vara möjligt jäv tills identiteten är bekräftad.",
+             "The party is not registered and was matched by name only (score {score:g} of "
+             "100); the finding is therefore at most a possible conflict until the identity "
+             "is confirmed.")
+
+
+@lru_cache(maxsize=8)
+def _version(parameters_text: str) -> str:
+    return f"{app.__version__}+{REGISTRY.fingerprint(parameters_text.encode())}"
+
+
+def rules_version(params: Parameters | None = None) -> str:
+    """App version + short hash of the sorted rule metadata and the parameters file."""
+    return _version((params or default_parameters()).text)
+
+
+def list_rules() -> list[dict[str, Any]]:
+    """Metadata of every registered rule, by id (for ``GET /v1/rules``)."""
+    return [meta.to_dict() for meta in REGISTRY.all()]
+
+
+def list_parameters(params: Parameters | None = None) -> list[dict[str, Any]]:
+    """Every dated parameter with its values, references and policy flags."""
+    params = params or default_parameters()
+    return [
+        {"name": p.name, "description": p.description, "unit": p.unit,
+         "values": [{"from": v.since.isoformat(), "value": v.value, "policy": v.policy,
+                     "reference": v.reference} for v in p.values]}
+        for p in params.by_name.values()
+    ]
+
+
+def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject,
+             exception: tuple[RuleMeta, tuple[str, str]] | None) -> Finding:
+    level = hit.level
+    notes: list[tuple[str, str]] = []
+    details = dict(hit.details)
+    if hit.match_score is not None:
+        level = Level.MOJLIGT_JAV if level is Level.JAV else level
+        details["score"] = hit.match_score
+        notes.append(NAME_NOTE)
+    basis = (*meta.legal_basis, *subject.extra_basis)
+    rule_id, excepted = meta.id, None
+    if exception is not None:
+        exc_meta, note = exception
+        level, rule_id, excepted = Level.UNDANTAG, exc_meta.id, meta.id
+        basis = (*exc_meta.legal_basis, *basis)
+        notes.append(note)
+    version = (subject.law.label_sv, subject.law.label_en)
+    text = explain(ctx.snapshot, hit.path, hit.reason, str(level), basis[0], version,
+                   str(subject.regime), details, notes)
+    return Finding(
+        person=hit.person, ground=meta.ground, level=level, rule=rule_id, legal_basis=basis,
+        explanation=text, path=hit.path, law_version=subject.law.code,
+        participant_role=subject.role, organisation=hit.organisation, ended_on=hit.ended_on,
+        match_score=hit.match_score, excepted_rule=excepted,
+        parameters=tuple(sorted(hit.parameters.items())),
+    )
+
+
+def _exception_for(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject,
+                   exceptions: tuple[RuleMeta, ...]) -> tuple[RuleMeta, tuple[str, str]] | None:
+    for exc in exceptions:
+        if exc.regime is subject.regime and meta.ground in exc.grounds:
+            note = exc.func(ctx, hit)
+            if note is not None:
+                return exc, note
+    return None
+
+
+def _person_findings(ctx: Context) -> list[Finding]:
+    by_regime: dict[Regime, list[Subject]] = defaultdict(list)
+    for s in ctx.subjects:
+        by_regime[s.regime].append(s)
+    subjects = {s.ref: s for s in ctx.subjects}
+    exceptions = REGISTRY.active(ctx.as_of, RuleKind.EXCEPTION)
+    found: dict[tuple[Any, ...], Finding] = {}
+    for meta in REGISTRY.active(ctx.as_of, RuleKind.PERSON):
+        group = by_regime.get(meta.regime)
+        if not group:
+            continue
+        for hit in meta.func(ctx, group):
+            subject = subjects[hit.person]
+            exc = _exception_for(ctx, meta, hit, subject, exceptions)
+            finding = _finding(ctx, meta, hit, subject, exc)
+            key = (finding.person, finding.ground, finding.level, finding.rule, finding.path)
+            found.setdefault(key, finding)
+    order = {s.ref: i for i, s in enumerate(ctx.subjects)}
+    return sorted(found.values(), key=lambda f: (
+        order[f.person], -SEVERITY[f.level], f.ground, f.rule,
+        tuple((p.from_, p.relation, p.to) for p in f.path)))
+
+
+def _structural(ctx: Context) -> list[StructuralFinding]:
+    committee, org = ctx.committee, ctx.organisation
+    if committee is None:
+        return []
+    law = select_law(committee.kind, org.kind if org else None, True, ctx.as_of)
+    if law.regime is not Regime.KL6:
+        return []
+    out: dict[tuple[str, ...], StructuralFinding] = {}
+    for meta in REGISTRY.active(ctx.as_of, RuleKind.STRUCTURAL):
+        for hit in meta.func(ctx):
+            finding = _structural_finding(ctx, meta, hit)
+            out.setdefault(finding.sort_key(), finding)
+    return [out[k] for k in sorted(out)]
+
+
+def _structural_finding(ctx: Context, meta: RuleMeta, hit: StructuralHit) -> StructuralFinding:
+    return StructuralFinding(
+        ground=meta.ground, rule=meta.id, committee=hit.committee,
+        legal_basis=hit.basis or meta.legal_basis,
+        explanation=structural_text(ctx.snapshot, hit.path, hit.reason, hit.details),
+        operation=hit.operation, administration=hit.administration,
+        organisation=hit.organisation, area=hit.area, persons=hit.persons)
+
+
+def _summaries(ctx: Context, findings: list[Finding]) -> tuple[ParticipantSummary, ...]:
+    worst: dict[str, Level] = {}
+    for f in findings:
+        if f.person not in worst or SEVERITY[f.level] > SEVERITY[worst[f.person]]:
+            worst[f.person] = f.level
+    seen = ctx.snapshot.facts_seen
+    return tuple(
+        ParticipantSummary(
+            person=s.ref, role=s.role, facts_seen=seen.get(s.ref, s.facts.fact_count),
+            regime=str(s.regime), law_version=s.law.code, level=worst.get(s.ref),
+            by_default=s.by_default)
+        for s in ctx.subjects
+    )
+
+
+def evaluate(snapshot: FactsSnapshot, params: Parameters | None = None) -> Evaluation:
+    """Screen a case: person findings, structural risks, outcome and per-person summary.
+
+    Pure: reads only the snapshot and the dated parameters. ``outcome`` is ``flagged``
+    when any finding has level jav or mojligt_jav, else ``clear``.
+    """
+    params = params or default_parameters()
+    ctx = Context(snapshot, params)
+    findings = _person_findings(ctx)
+    flagged = any(f.level in FLAGGING_LEVELS for f in findings)
+    return Evaluation(
+        case=snapshot.case.ref, as_of=ctx.as_of, outcome="flagged" if flagged else "clear",
+        rules_version=rules_version(params), findings=tuple(findings),
+        structural=tuple(_structural(ctx)), participants=_summaries(ctx, findings),
+    )

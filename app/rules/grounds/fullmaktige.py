@@ -1,0 +1,102 @@
+"""Ground ``fullmaktige``: the matter "personligen rör" a fullmäktige member (KL 5:47).
+
+Only the personal link counts in fullmäktige: the member or a närstående is a party or
+``berord``, or owns a party organisation (or the organisation running a party
+operation). A board seat in an association or in a municipal company does not by itself
+concern the member personally (RÅ 2002 not 2), and plain membership, party politics,
+being a resident and collective decisions give nothing. No nämnd ground applies here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from app.rules.context import Context
+from app.rules.grounds.common import AGARE, hit, org_kind, org_name, representations, who
+from app.rules.grounds.paverkan import ownership_level
+from app.rules.model import Hit, PathStep
+from app.rules.participants import Member, Subject
+from app.rules.registry import Regime, rule
+from app.rules.vocab import Ground, Level, OrgKind
+
+PARTY = ("{who_sv} är part i eller berörs av ärendet, som därmed rör ledamoten personligen.",
+         "{who_en} is a party to or affected by the matter, which therefore concerns the "
+         "member personally.")
+OWNER = ("{who_sv} äger {share_sv} av {org}, som berörs av ärendet; ett ekonomiskt intresse "
+         "kan göra att ärendet rör ledamoten personligen (RÅ 1992 ref. 50). {test_sv}",
+         "{who_en} owns {share_en} of {org}, which the matter concerns; an economic interest "
+         "can make a matter personal (RÅ 1992 ref. 50). {test_en}")
+BOARD = ("{who_sv} företräder det privata företaget {org}, som berörs av ärendet. Ett "
+         "styrelseuppdrag gör inte i sig att ärendet rör ledamoten personligen, men i ett "
+         "litet privat företag kan det göra det; det kräver en bedömning.",
+         "{who_en} represents the private company {org}, which the matter concerns. A board "
+         "seat does not by itself make the matter personal, but in a small private company "
+         "it may; this needs an assessment.")
+PRIVATE_FIRMS = frozenset({OrgKind.AKTIEBOLAG, OrgKind.HANDELSBOLAG, OrgKind.ENSKILD_FIRMA})
+DESCRIPTION = "In fullmäktige: the matter personally concerns the member or a närstående " \
+    "(party, berord, or owner of a party organisation or operator)."
+SHARE = "fullmaktige_owner_share_jav"
+
+
+def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterator[Hit]:
+    seen: set[str] = set()
+    for i in m.facts.interests:
+        org = i.organisation
+        if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
+            continue
+        for link in ctx.org_targets.get(org, ())[:1]:
+            seen.add(org)
+            level, details = ownership_level(ctx, i.share_percent, link, threshold, True)
+            details.update(who(ctx, m), org=org_name(ctx, org))
+            yield hit(s, m, level, (*m.prefix, PathStep(m.person, "agare", org), *link.path),
+                      OWNER, link, organisation=org, details=details,
+                      parameters={SHARE: threshold})
+
+
+def _board_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
+    for rep in representations(ctx, m.facts):
+        org = rep.organisation
+        if org is None or not ctx.valid(rep) or org_kind(ctx, org) not in PRIVATE_FIRMS:
+            continue
+        if ctx.is_municipal(ctx.snapshot.organisations.get(org)):
+            continue
+        for link in ctx.org_targets.get(org, ())[:1]:
+            if link.via == "party":
+                details = {**who(ctx, m), "org": org_name(ctx, org)}
+                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, *rep.steps, *link.path), BOARD,
+                          link, organisation=org, details=details)
+
+
+def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    threshold = float(ctx.param(SHARE))
+    for s in subjects:
+        for m in s.circle:
+            for link in ctx.person_links.get(m.person, ())[:1]:
+                yield hit(s, m, Level.JAV, m.prefix + link.path, PARTY, link,
+                          details=who(ctx, m))
+            yield from _owner_hits(ctx, s, m, threshold)
+            yield from _board_hits(ctx, s, m)
+
+
+@rule(id="kl5_47_personligen", ground=Ground.FULLMAKTIGE, level=Level.JAV, regime=Regime.KL5,
+      valid_from=date(2018, 1, 1), description=DESCRIPTION,
+      legal_basis=["5 kap. 47 § kommunallagen (2017:725)"],
+      catalogue=["kl5_47_personligen", "kl5_presence"])
+def kl5_47_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 5 kap. 47 § (from 2018-01-01): a ledamot may not take part in a matter that
+    "personligen rör" the ledamot or a make, sambo, förälder, barn, syskon or annan
+    närstående (text verified, kl-verification Q3; 47 § has one ground only). Applies 6:30
+    2-3 st. (disclosure, decision), not 6:30 1 st. (presence) or 6:29. Whether tjänstgörande
+    ersättare are covered is an inference [I]; they are screened the same."""
+    return personal_hits(ctx, subjects)
+
+
+@rule(id="kl91_5_20_personligen", ground=Ground.FULLMAKTIGE, level=Level.JAV, regime=Regime.KL5,
+      valid_to=date(2017, 12, 31), description=DESCRIPTION,
+      legal_basis=["5 kap. 20 § första stycket kommunallagen (1991:900)"],
+      catalogue=["kl91_5_20"])
+def kl91_5_20_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL (1991:900) 5 kap. 20 § 1 st. (until 2017-12-31): same substance as KL 5:47
+    (quoted in HFD 2014:59 and RÅ 2002 not 2; FR Göteborg 2019 on sludge wells)."""
+    return personal_hits(ctx, subjects)

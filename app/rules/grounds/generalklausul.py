@@ -1,0 +1,210 @@
+"""Ground ``generalklausul``: another special circumstance (always mojligt_jav).
+
+Triggers (rules.md §2): close friendship, enmity or a manager/subordinate relation with a
+party person or with a party's ställföreträdare; employment or a contract with a party
+organisation (or a party operation's operator); a seat in a committee that is itself a
+party; a drift/tillsyn dual role that the version's tillsynsjäv point does not catch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from app.rules.context import Context
+from app.rules.grounds.common import hit, representations, who
+from app.rules.model import Hit, PathStep
+from app.rules.participants import Member, Subject
+from app.rules.registry import Regime, rule
+from app.rules.supervision import attachments, samverkan_orgs
+from app.rules.vocab import (
+    EMPLOYMENT_KINDS,
+    GENERAL_CLAUSE_RELATIONS,
+    SEAT_ROLES,
+    STAFF_ROLES,
+    BodyKind,
+    DutyRole,
+    Ground,
+    Level,
+)
+
+RELATION = ("Personens relation till en part eller till en parts ställföreträdare kan göra "
+            "att opartiskheten kan ifrågasättas (delikatessjäv).",
+            "The person's relation to a party, or to a party's representative, may put "
+            "impartiality in question.")
+EMPLOYED = ("{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
+            "verksamhet som prövas; ett beroendeförhållande kan göra att opartiskheten kan "
+            "ifrågasättas.",
+            "{who_en} is employed by or contracted to a party, or the operator of an operation "
+            "decided in the case; such dependence may put impartiality in question.")
+PARTY_BODY = ("Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
+              "The person sits in a body that is itself a party to the case (a dual role).")
+DUAL_NO_P3 = ("Ärendet rör tillsyn över verksamhet som personen är knuten till. Den lydelse som "
+              "gäller har ingen särskild tillsynsjävsgrund, så det prövas enligt "
+              "generalklausulen.",
+              "The case is supervision of an operation the person is attached to. The version "
+              "in force has no separate supervision ground, so the general clause applies.")
+DUAL_OTHER = ("Personen sitter i ett organ som driver samma slags verksamhet i en kommun som "
+              "ingår i den tillsynsansvariga samverkan (dubbel roll som tillsynsjävet inte "
+              "fångar).",
+              "The person sits in a body that runs the same kind of operation in a member of "
+              "the supervising co-operation (a dual role the supervision ground does not "
+              "catch).")
+DESCRIPTION = "Another special circumstance: friendship, enmity, subordination, employment " \
+    "by a party, or a dual role not caught by tillsynsjäv."
+
+
+def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    for rel in s.facts.relations:
+        if rel.kind not in GENERAL_CLAUSE_RELATIONS or not ctx.valid(rel):
+            continue
+        first = PathStep(s.ref, rel.kind, rel.other)
+        for link in ctx.person_links.get(rel.other, ())[:1]:
+            yield hit(s, None, Level.MOJLIGT_JAV, (first, *link.path), RELATION, link)
+        other = ctx.person(rel.other)
+        for rep in representations(ctx, other) if other else ():
+            if ctx.valid(rep) and rep.organisation is not None:
+                for link in ctx.org_targets.get(rep.organisation, ())[:1]:
+                    if link.via == "party":
+                        yield hit(s, None, Level.MOJLIGT_JAV,
+                                  (first, *rep.steps, *link.path), RELATION, link)
+
+
+def _employer_links(ctx: Context, org: str) -> list[PathStep] | None:
+    if ctx.is_public_body(org):
+        return None  # employment by the kommun or region as such is not enough
+    for link in ctx.org_targets.get(org, ()):
+        if link.via != "owner":
+            return list(link.path)
+    return None
+
+
+def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
+    facts = m.facts
+    for i in facts.interests:
+        if i.kind not in EMPLOYMENT_KINDS or not ctx.valid(i):
+            continue
+        if i.organisation:
+            tail = _employer_links(ctx, i.organisation)
+            if tail is not None:
+                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, PathStep(m.person, i.kind,
+                          i.organisation), *tail), EMPLOYED, organisation=i.organisation,
+                          details=who(ctx, m))
+        elif i.on_behalf_of:
+            for link in ctx.person_links.get(i.on_behalf_of, ())[:1]:
+                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, PathStep(m.person, i.kind,
+                          i.on_behalf_of), *link.path), EMPLOYED, link, details=who(ctx, m))
+    for a in facts.appointments:
+        if a.body_kind is BodyKind.ORGANISATION and a.role in STAFF_ROLES and ctx.valid(a):
+            tail = _employer_links(ctx, a.body)
+            if tail is not None:
+                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, PathStep(m.person, a.role,
+                          a.body), *tail), EMPLOYED, organisation=a.body, details=who(ctx, m))
+
+
+def _party_body_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    for a in s.facts.appointments:
+        if (a.body_kind is BodyKind.COMMITTEE and a.role in SEAT_ROLES
+                and a.body not in ctx.family and ctx.valid(a)):
+            for link in ctx.committee_links.get(a.body, ())[:1]:
+                yield hit(s, None, Level.MOJLIGT_JAV,
+                          (PathStep(s.ref, a.role, a.body), *link.path), PARTY_BODY, link)
+
+
+def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
+    members: set[str] | None = None
+    for unit in ctx.supervised:
+        found = attachments(ctx, s.facts, unit)
+        if no_point3:
+            if found and unit.municipal:
+                yield hit(s, None, Level.MOJLIGT_JAV, (*found[0].path, *unit.path), DUAL_NO_P3)
+            continue
+        if found or not unit.municipal:
+            continue
+        members = samverkan_orgs(ctx) if members is None else members
+        for a in s.facts.appointments:
+            c = ctx.snapshot.committees.get(a.body) if a.body_kind is BodyKind.COMMITTEE else None
+            if (c is None or a.role not in SEAT_ROLES or not ctx.valid(a)
+                    or c.ref in unit.operating or c.ref in ctx.family
+                    or c.organisation not in members):
+                continue
+            if any(r.role is DutyRole.DRIFT and r.area == unit.area for r in c.responsibilities):
+                path = (PathStep(s.ref, a.role, c.ref), PathStep(c.ref, "driftansvar",
+                        c.organisation), *unit.path)
+                yield hit(s, None, Level.MOJLIGT_JAV, path, DUAL_OTHER)
+                break
+
+
+def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool) -> Iterator[Hit]:
+    """``no_point3``: the version has no tillsynsjäv point, so attachments come here."""
+    for s in subjects:
+        yield from _relation_hits(ctx, s)
+        for m in s.circle:
+            yield from _employment_hits(ctx, s, m)
+        yield from _party_body_hits(ctx, s)
+        yield from _dual_role_hits(ctx, s, no_point3)
+
+
+@rule(id="kl6_28_p4_general_v22", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
+      regime=Regime.KL6, valid_from=date(2022, 7, 1), description=DESCRIPTION,
+      legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725)"],
+      catalogue=["kl6_28_general_v22", "kl7_4_anstallda"])
+def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6 kap. 28 § 1 p. 4 as amended by SFS 2022:638 (from 2022-07-01): "någon annan
+    särskild omständighet som gör att hans eller hennes opartiskhet i ärendet kan
+    ifrågasättas". Always mojligt_jav: the assessment is the nämnd's (KL 6:30)."""
+    return general_hits(ctx, subjects, no_point3=False)
+
+
+@rule(id="kl6_28_p5_general_v18", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
+      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
+      description=DESCRIPTION,
+      legal_basis=["6 kap. 28 § första stycket 5 kommunallagen (2017:725) i ursprunglig lydelse"],
+      catalogue=["kl6_28_p5_general_v18"])
+def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6 kap. 28 § 1 p. 5, original wording (2018-01-01 - 2022-06-30): a special
+    circumstance "ägnad att rubba förtroendet" to the person's impartiality."""
+    return general_hits(ctx, subjects, no_point3=False)
+
+
+@rule(id="kl91_6_25_p5_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
+      regime=Regime.KL6, valid_from=date(2003, 9, 1), valid_to=date(2017, 12, 31),
+      description=DESCRIPTION, legal_basis=["6 kap. 25 § 5 kommunallagen (1991:900)"],
+      catalogue=["kl91_6_25_p5"])
+def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31), applied by JO 1339-2017
+    to a sektionschef who was målsägande against the applicant."""
+    return general_hits(ctx, subjects, no_point3=False)
+
+
+@rule(id="kl91_6_25_general_pre2003", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
+      regime=Regime.KL6, valid_to=date(2003, 8, 31), description=DESCRIPTION,
+      legal_basis=["6 kap. 25 § kommunallagen (1991:900), generalklausulen i lydelse före "
+                   "2003-09-01"],
+      catalogue=["kl91_6_25_p5"])
+def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL (1991:900) 6 kap. 25 § general clause before SFS 2003:519. Its point number and
+    exact wording are UNVERIFIED (catalogue (g) 24). No tillsynsjäv yet, so a drift/
+    tillsyn attachment is assessed here (mojligt_jav)."""
+    return general_hits(ctx, subjects, no_point3=True)
+
+
+@rule(id="fl16_p4_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
+      regime=Regime.FL, valid_from=date(2018, 7, 1), description=DESCRIPTION,
+      legal_basis=["16 § första stycket 4 förvaltningslagen (2017:900)"],
+      catalogue=["fl16_p4_general"])
+def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """FL (2017:900) 16 § 1 st. 4 p. (from 2018-07-01). FL has no tillsynsjäv point, so a
+    state official attached to a supervised municipal operation is assessed here."""
+    return general_hits(ctx, subjects, no_point3=True)
+
+
+@rule(id="fl86_11_p5_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
+      regime=Regime.FL, valid_to=date(2018, 6, 30), description=DESCRIPTION,
+      legal_basis=["11 § första stycket 5 förvaltningslagen (1986:223)"],
+      catalogue=["fl86_11_p5"])
+def fl86_11_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """FL (1986:223) 11 § 1 st. 5 p. (until 2018-06-30): a circumstance "ägnad att rubba
+    förtroendet" to the person's impartiality. JO 753-2017: plain membership of an
+    interest association is not enough."""
+    return general_hits(ctx, subjects, no_point3=True)

@@ -1,0 +1,172 @@
+"""Ground ``stallforetradare``: the participant or a närstående represents a party.
+
+Representation: styrelseledamot, styrelsesuppleant, VD, firmatecknare, god man/
+förvaltare, ombud or förtroendeuppdrag for a party (berord included: "någon annan som
+kan antas bli påverkad"), for an owner of a party organisation, or for the organisation
+running a party operation; a board seat in a company/förbund counts the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from app.rules.context import Context
+from app.rules.grounds.common import hit, representations, represented_links, who, years_before
+from app.rules.model import Detail, Hit
+from app.rules.participants import Subject
+from app.rules.registry import Regime, rule
+from app.rules.vocab import Ground, InterestKind, Level
+
+CURRENT = ("{who_sv} är ställföreträdare eller ombud för en part eller för någon som berörs "
+           "av beslutet.",
+           "{who_en} is a legal representative (ställföreträdare) or agent of a party or of "
+           "someone affected by the decision.")
+ENDED = ("{who_sv} har varit ställföreträdare eller ombud för en part eller för någon som "
+         "berörs av beslutet; uppdraget upphörde {ended}. Lagtexten omfattar även tidigare "
+         "uppdrag; ett uppdrag som upphörde för mer än {years} år sedan (daterad parameter, "
+         "ett policyval) bedöms som möjligt jäv.",
+         "{who_en} was a legal representative or agent of a party or of someone affected; "
+         "the role ended on {ended}. The statute covers past roles too; a role that ended "
+         "more than {years} years ago (a dated parameter, a policy choice) is treated as a "
+         "possible conflict.")
+OMBUD_V18 = ("Personen har fört talan som ombud för en part i ärendet{ended_sv}.",
+             "The person has acted as agent (ombud) for a party in the case{ended_en}.")
+DESCRIPTION = "The participant or a närstående is (or, from 2022-07-01, has been) a " \
+    "ställföreträdare or ombud for a party, an owner of one, or a party operation's operator."
+YEARS = "stallforetradare_ended_role_jav_years"
+
+
+def stf_hits(ctx: Context, subjects: Sequence[Subject], *, past: bool,
+             ombud: bool) -> Iterator[Hit]:
+    """Representation hits; ``past`` counts ended roles, ``ombud`` includes ombud roles."""
+    years = int(ctx.param(YEARS)) if past else 0
+    recent = years_before(ctx.as_of, years)
+    for s in subjects:
+        for m in s.circle:
+            for rep in representations(ctx, m.facts):
+                if rep.kind == InterestKind.OMBUD and not ombud:
+                    continue
+                if rep.valid_from is not None and rep.valid_from > ctx.as_of:
+                    continue
+                ended = rep.valid_to if rep.valid_to and rep.valid_to < ctx.as_of else None
+                if ended is not None and not past:
+                    continue
+                level = Level.MOJLIGT_JAV if ended and ended < recent else Level.JAV
+                details: dict[str, Detail] = who(ctx, m)
+                params: dict[str, Detail] = {}
+                if ended is not None:
+                    details.update(ended=ended.isoformat(), years=years)
+                    params[YEARS] = years
+                for link in represented_links(ctx, rep)[:1]:
+                    yield hit(s, m, level, (*m.prefix, *rep.steps, *link.path),
+                              ENDED if ended else CURRENT, link, organisation=rep.organisation,
+                              ended_on=ended, details=details, parameters=params)
+
+
+def ombud_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """Old KL 6:28 4 p. / KL 1991 6:25 4 p. / FL 1986 11 § 4 p.: the person (not a
+    närstående) has acted as ombud for a party; an ended ombud role is mojligt_jav because
+    the registry cannot tell whether it was in this matter."""
+    for s in subjects:
+        me = s.circle[0]
+        for rep in representations(ctx, s.facts):
+            if rep.kind != InterestKind.OMBUD:
+                continue
+            if rep.valid_from is not None and rep.valid_from > ctx.as_of:
+                continue
+            ended = rep.valid_to is not None and rep.valid_to < ctx.as_of
+            details: dict[str, Detail] = {
+                "ended_sv": f" (uppdraget upphörde {rep.valid_to})" if ended else "",
+                "ended_en": f" (the role ended on {rep.valid_to})" if ended else "",
+            }
+            for link in represented_links(ctx, rep)[:1]:
+                yield hit(s, me, Level.MOJLIGT_JAV if ended else Level.JAV,
+                          (*rep.steps, *link.path), OMBUD_V18, link,
+                          organisation=rep.organisation, details=details,
+                          ended_on=rep.valid_to if ended else None)
+
+
+@rule(id="kl6_28_p2_v22", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
+      valid_from=date(2022, 7, 1), description=DESCRIPTION,
+      legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725)"],
+      catalogue=["kl6_28_p2_stallf_v22", "kl6_28_ombud_v22", "kl7_4_anstallda"])
+def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6 kap. 28 § 1 p. 2 as amended by SFS 2022:638 (from 2022-07-01): the person or a
+    närstående "är eller har varit ställföreträdare eller ombud" for a party or for someone
+    affected "i en inte oväsentlig utsträckning" (text confirmed, kl-verification Q1; the
+    old separate ombud point is merged here). Ended roles: jav within the dated look-back
+    parameter, mojligt_jav before it (no statutory period; catalogue (g) 14)."""
+    return stf_hits(ctx, subjects, past=True, ombud=True)
+
+
+@rule(id="kl6_28_p2_v18", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
+      valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30), description=DESCRIPTION,
+      legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725) i ursprunglig lydelse"],
+      catalogue=["kl6_28_p2_stallf_v18", "kl7_4_anstallda"])
+def kl6_28_p2_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6 kap. 28 § 1 p. 2, original wording (2018-01-01 - 2022-06-30): the person or a
+    närstående *is* ställföreträdare for the one the matter concerns or for someone facing
+    synnerlig nytta eller skada. Current roles only; ombud is point 4."""
+    return stf_hits(ctx, subjects, past=False, ombud=False)
+
+
+@rule(id="kl6_28_p4_ombud_v18", ground=Ground.STALLFORETRADARE, level=Level.JAV,
+      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
+      description="The participant has acted as ombud for a party (old point 4).",
+      legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725) i ursprunglig lydelse"],
+      catalogue=["kl6_28_p4_ombud_v18"])
+def kl6_28_p4_ombud_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6 kap. 28 § 1 p. 4, original wording (2018-01-01 - 2022-06-30): the person "har
+    fört talan som ombud eller mot ersättning biträtt någon i saken" (the person only)."""
+    return ombud_hits(ctx, subjects)
+
+
+@rule(id="kl91_6_25_p2", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
+      valid_to=date(2017, 12, 31), description=DESCRIPTION,
+      legal_basis=["6 kap. 25 § 2 kommunallagen (1991:900)"], catalogue=["kl91_6_25_p2"])
+def kl91_6_25_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL (1991:900) 6 kap. 25 § 2 p. (until 2017-12-31): current ställföreträdare roles of
+    the person or a närstående. Pre-2003 numbering UNVERIFIED (catalogue (g) 24)."""
+    return stf_hits(ctx, subjects, past=False, ombud=False)
+
+
+@rule(id="kl91_6_25_p4_ombud", ground=Ground.STALLFORETRADARE, level=Level.JAV,
+      regime=Regime.KL6, valid_to=date(2017, 12, 31),
+      description="The participant has acted as ombud for a party (KL 1991 point 4).",
+      legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900)"], catalogue=["kl91_6_25_p4"])
+def kl91_6_25_p4_ombud(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL (1991:900) 6 kap. 25 § 4 p. (point number from 2003-09-01; earlier numbering
+    UNVERIFIED): the person has acted as ombud or assisted for payment in the matter."""
+    return ombud_hits(ctx, subjects)
+
+
+@rule(id="fl16_p2_stallforetradare", ground=Ground.STALLFORETRADARE, level=Level.JAV,
+      regime=Regime.FL, valid_from=date(2018, 7, 1), description=DESCRIPTION,
+      legal_basis=["16 § första stycket 2 förvaltningslagen (2017:900)"],
+      catalogue=["fl16_p2_stallforetradare", "fl16_p2_ombud"])
+def fl16_p2_stallforetradare(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """FL (2017:900) 16 § 1 st. 2 p. (from 2018-07-01): "är eller har varit
+    ställföreträdare eller ombud", person or närstående; past roles as under KL v22."""
+    return stf_hits(ctx, subjects, past=True, ombud=True)
+
+
+@rule(id="fl86_11_p2", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.FL,
+      valid_to=date(2018, 6, 30), description=DESCRIPTION,
+      legal_basis=["11 § första stycket 2 förvaltningslagen (1986:223)"],
+      catalogue=["fl86_11_p2"])
+def fl86_11_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """FL (1986:223) 11 § 1 st. 2 p. (until 2018-06-30): current ställföreträdare roles of
+    the person or a närstående."""
+    return stf_hits(ctx, subjects, past=False, ombud=False)
+
+
+@rule(id="fl86_11_p4_ombud", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.FL,
+      valid_to=date(2018, 6, 30),
+      description="The participant has acted as ombud for a party (FL 1986 point 4).",
+      legal_basis=["11 § första stycket 4 förvaltningslagen (1986:223)"],
+      catalogue=["fl86_11_p4"])
+def fl86_11_p4_ombud(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """FL (1986:223) 11 § 1 st. 4 p. (until 2018-06-30): the person has acted as ombud or
+    assisted someone for payment in the matter."""
+    return ombud_hits(ctx, subjects)

@@ -1,0 +1,91 @@
+"""Exception: municipal companies and foundations (KL 6 kap. 31 § 1 st.; KL 1991 6:27).
+
+An exception rule receives a hit of a ground it names and returns the (sv, en) note
+explaining why the exception applies, or None. The engine then reports the finding at
+level ``undantag`` under the exception's rule id, keeping the original rule as
+``excepted_rule``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.rules.context import Context
+from app.rules.grounds.common import org_name
+from app.rules.model import Hit
+from app.rules.registry import Regime, RuleKind, rule
+from app.rules.vocab import MUNICIPAL_ORG_KINDS, Ground, Level, Matter, OrgKind
+
+NOTE = ("Undantaget gäller: {org} är {what_sv} där {owner} {share_sv}, och ärendet avser inte "
+        "myndighetsutövning mot enskild. Undantaget gäller bara ställföreträdarjäv och "
+        "generalklausulen, aldrig part, påverkan eller tillsynsjäv.",
+        "The exception applies: {org} is {what_en} where {owner} {share_en}, and the matter "
+        "is not the exercise of public authority over individuals. It covers only the "
+        "representative ground and the general clause, never party, interest or supervision.")
+EXCLUDED_MATTERS = frozenset({Matter.MYNDIGHETSUTOVNING, Matter.TILLSYN})
+DESCRIPTION = "A ställföreträdare or general-clause link resting only on a role in an " \
+    "aktiebolag at least half owned, or a stiftelse at least half appointed, by the kommun " \
+    "or region of the handling body is no jäv, except in myndighetsutövning or tillsyn."
+
+
+def home_organisations(ctx: Context) -> set[str]:
+    """The kommun/region of the handling body (for a gemensam nämnd: every participant;
+    a kommunalförbund is read as "the kommun" under KL 9 kap. - UNVERIFIED)."""
+    committee = ctx.committee
+    if committee is None:
+        return set()
+    refs = {committee.organisation, *committee.participants}
+    orgs = ctx.snapshot.organisations
+    return {r for r in refs if (o := orgs.get(r)) is not None and o.kind in MUNICIPAL_ORG_KINDS}
+
+
+def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+    if ctx.case.matter in EXCLUDED_MATTERS or not hit.own_link or hit.organisation is None:
+        return None
+    org = ctx.snapshot.organisations.get(hit.organisation)
+    if org is None or org.kind not in (OrgKind.AKTIEBOLAG, OrgKind.STIFTELSE):
+        return None
+    minimum = float(ctx.param("municipal_share_min"))
+    homes = home_organisations(ctx)
+    for owner in org.owners:
+        if owner.owner in homes and (owner.share_percent or 0.0) >= minimum:
+            stiftelse = org.kind is OrgKind.STIFTELSE
+            hit.details.update(
+                org=org_name(ctx, org.ref), owner=org_name(ctx, owner.owner),
+                what_sv="en stiftelse" if stiftelse else "ett aktiebolag",
+                what_en="a foundation" if stiftelse else "a limited company",
+                share_sv=f"utser {owner.share_percent:g} % av styrelsen" if stiftelse
+                else f"äger {owner.share_percent:g} % av aktierna",
+                share_en=f"appoints {owner.share_percent:g} % of the board" if stiftelse
+                else f"owns {owner.share_percent:g} % of the shares")
+            return NOTE
+    return None
+
+
+@rule(id="kl6_31_bolag", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
+      level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
+      valid_from=date(2018, 1, 1), description=DESCRIPTION,
+      legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725)"],
+      catalogue=["kl6_31_bolag"])
+def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+    """KL 6 kap. 31 § 1 st. (from 2018-01-01; since SFS 2022:638 it refers to "28 § 2 eller
+    4", before that to points 2 and 5): no jäv under the ställföreträdare point or the
+    general clause "enbart på grund av" a role in or link to an aktiebolag where the kommun
+    or region owns at least half the shares, or a stiftelse where it appoints at least half
+    the board; not in "ärenden som avser myndighetsutövning mot enskilda" (tillsyn is
+    treated as such). Only the participant's own link (a närstående's role is not
+    covered - an interpretation). Indirect ownership through a municipal group is
+    not counted (statute: "kommunen äger"). Not for förbund, HB or föreningar."""
+    return municipal_company_note(ctx, hit)
+
+
+@rule(id="kl91_6_27_bolag", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
+      level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
+      valid_to=date(2017, 12, 31), description=DESCRIPTION,
+      legal_basis=["6 kap. 27 § första stycket kommunallagen (1991:900)"],
+      catalogue=["kl91_6_27", "kl6_31_bolag"])
+def kl91_6_27_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+    """KL (1991:900) 6 kap. 27 § 1 st. (text of SFS 2003:519 verified; the wording before
+    2003-09-01 is UNVERIFIED and assumed the same). Applied in MÖD 2017:41 to a municipal
+    housing foundation in a plan yttrande."""
+    return municipal_company_note(ctx, hit)
