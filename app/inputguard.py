@@ -92,10 +92,15 @@ def json_problems(value: Any, max_depth: int, check_strings: bool) -> list[dict[
     return errors
 
 
+def _refuse_constant(name: str) -> None:
+    # NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them.
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
     """Parse a JSON body and list what is wrong with it (empty list: fine)."""
     try:
-        parsed = json.loads(body)
+        parsed = json.loads(body, parse_constant=_refuse_constant)
     except RecursionError:
         return None, [field_error("/", f"nested deeper than {max_depth} levels", "json_too_deep")]
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
