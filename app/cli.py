@@ -130,3 +130,8 @@ def audit_verify() -> None:
         result = chain.verify(session)
     click.echo(json.dumps(result.as_dict()))
     sys.exit(0 if result.ok else 1)
+
+
+from app.bench.cli import bench_group  # noqa: E402 - registered last, after the core groups
+
+main.add_command(bench_group)

@@ -1,0 +1,181 @@
+"""`javskoll bench ...`: generate a synthetic registry, run the load benchmark, plot."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from app.bench import generator
+
+
+@click.group("bench")
+def bench_group() -> None:
+    """Benchmarks: synthetic Sweden-scale registry and open-loop load (see BENCHMARKS.md)."""
+
+
+@bench_group.command("generate")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--scale", default="tiny", show_default=True, type=click.Choice(sorted(generator.SCALES))
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON Lines file (gzip when it ends in .gz); format in app/bench/generator.py",
+)
+@click.option(
+    "--chunk-size",
+    default=None,
+    type=int,
+    help="objects per import document (default: the scale's)",
+)
+def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
+    """Write a deterministic registry + cases: same seed, same bytes."""
+    started = time.perf_counter()
+    manifest = generator.write_file(seed, scale, out, chunk_size)
+    click.echo(
+        json.dumps(
+            {
+                "out": str(out),
+                "seconds": round(time.perf_counter() - started, 2),
+                "documents": manifest["documents"],
+                "cases": manifest["cases"],
+                "counts": manifest["counts"],
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+@bench_group.command("run")
+@click.option(
+    "--database",
+    "databases",
+    default="postgresql",
+    show_default=True,
+    help="sqlite, postgresql, or both comma-separated",
+)
+@click.option(
+    "--scale",
+    "scales",
+    default="small",
+    show_default=True,
+    help="one scale or several comma-separated (e.g. small,national)",
+)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--rates", default="50,100,200,300,400", show_default=True)
+@click.option(
+    "--duration",
+    default=15.0,
+    show_default=True,
+    type=float,
+    help="seconds per rate (bounded: rate x duration requests)",
+)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--no-health", is_flag=True, help="skip the health reference load")
+@click.option("--inline", is_flag=True, help="screen inline case documents, not stored cases")
+@click.option("--label", default="", help="suffix for the result file name")
+@click.option(
+    "--out-dir",
+    default="bench",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+def run(
+    databases: str,
+    scales: str,
+    seed: int,
+    rates: str,
+    duration: float,
+    workers: int,
+    no_health: bool,
+    inline: bool,
+    label: str,
+    out_dir: Path,
+) -> None:
+    """Start a real server per database and scale, import, load, report, plot."""
+    from app.bench import plots
+    from app.bench.runner import EndpointMissing, RunConfig, run_one, save
+
+    rate_list = tuple(float(r) for r in rates.split(",") if r.strip())
+    saved: list[Path] = []
+    for database in [d.strip() for d in databases.split(",") if d.strip()]:
+        for scale in [s.strip() for s in scales.split(",") if s.strip()]:
+            cfg = RunConfig(
+                database=database,
+                scale=scale,
+                seed=seed,
+                rates=rate_list,
+                duration_s=duration,
+                workers=workers,
+                data_dir=out_dir / "data",
+                results_dir=out_dir / "results",
+                health=not no_health,
+                inline=inline,
+                label=label,
+            )
+            try:
+                results = run_one(cfg, log=lambda m: click.echo(m, err=True))
+            except EndpointMissing as exc:
+                click.echo(f"cannot run yet: {exc}", err=True)
+                sys.exit(2)
+            path = save(results, cfg.results_dir, label)
+            saved.append(path)
+            plot = plots.latency_vs_load(
+                results,
+                out_dir / "plots" / f"latency-vs-load-{database}-{scale}"
+                f"{'-' + label if label else ''}.png",
+            )
+            click.echo(
+                json.dumps(
+                    {
+                        "results": str(path),
+                        "plot": str(plot),
+                        "import_s": results["import"]["seconds"],
+                        "max_rate_held": results["max_rate_held"],
+                        "memory_peak_worker_mb": results["memory"]["peak_rss_mb_max_worker"],
+                    }
+                )
+            )
+    if len(saved) > 1:
+        plot_sizes(out_dir)
+
+
+@bench_group.command("plot")
+@click.option(
+    "--out-dir",
+    default="bench",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--rate", default=100.0, show_default=True, type=float)
+def plot(out_dir: Path, rate: float) -> None:
+    """Redraw every plot from bench/results/*.json."""
+    from app.bench import plots
+
+    for path in sorted((out_dir / "results").glob("*.json")):
+        results = json.loads(path.read_text(encoding="utf-8"))
+        if results.get("screening"):
+            click.echo(
+                plots.latency_vs_load(
+                    results, out_dir / "plots" / f"latency-vs-load-{path.stem}.png"
+                )
+            )
+    click.echo(plot_sizes(out_dir, rate))
+
+
+def plot_sizes(out_dir: Path, rate: float = 100.0) -> Path | None:
+    from app.bench import plots
+
+    files = [
+        p
+        for p in sorted((out_dir / "results").glob("*.json"))
+        if "-" in p.stem and p.stem.count("-") == 1
+    ]
+    return plots.latency_vs_size(files, rate, out_dir / "plots" / "latency-vs-registry-size.png")
