@@ -108,8 +108,9 @@ _javskoll_ensure_venv_locked() {
         rm -f "$log" "$stamp"
         javskoll_die "pip install -e '$spec' failed (output above)"
     fi
-    # Show warnings pip printed even in quiet mode, but not on success noise.
-    [[ -s "$log" ]] && cat "$log" >&2
+    # Show what pip still printed in quiet mode (warnings), minus the noise about
+    # configured-but-absent local index folders.
+    grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" "$log" >&2 || true
     rm -f "$log"
     printf '%s\n' "$want" >"$stamp"
     javskoll_log "install done"
