@@ -508,6 +508,7 @@ class Generator:
         self._person_seq = 0
         self._relation_keys: set[tuple[str, str, str]] = set()
         self._interest_keys: set[tuple[str, str, str]] = set()
+        self._appointment_keys: set[tuple[str | None, ...]] = set()
         self.bolag: list[str] = []
         self.foreningar: list[str] = []
         self.any_private: list[str] = []
@@ -564,10 +565,16 @@ class Generator:
         self.persons.append(doc)
         return ref
 
-    def _appoint(self, person: str, body: dict[str, str], role: str, **extra: Any) -> None:
+    def _appoint(self, person: str, body: dict[str, str], role: str, **extra: Any) -> bool:
+        ((body_kind, body_ref),) = body.items()
+        key = (person, body_kind, body_ref, role, extra.get("valid_from"))
+        if key in self._appointment_keys:
+            return False
+        self._appointment_keys.add(key)
         doc: dict[str, Any] = {"person": person, "body": body, "role": role}
         doc.update(extra)
         self.appointments.append(doc)
+        return True
 
     def _interest(self, person: str, target: tuple[str, str], kind: str, **extra: Any) -> bool:
         key = (person, target[1], kind)
