@@ -133,15 +133,11 @@ def visible_organisation_refs(principal: Principal) -> Select[tuple[str]]:
     return select(Organisation.ref).where(Organisation.id.in_(visible_organisation_ids(principal)))
 
 
-def organisation_committee_ids(organisation_ref: str) -> Select[tuple[int]]:
-    """Committees an organisation has a part in, for report filters.
-
-    Exactly what a key limited to that one organisation would see: its own committees and
-    those of the förbund it is a member of or companies it owns, and the gemensamma nämnder
-    it takes part in.
-    """
-    as_if = Principal(0, "organisation-filter", Role.AUDITOR, frozenset({organisation_ref}))
-    return visible_committee_ids(as_if)
+def organisation_view(organisation_ref: str) -> Principal:
+    """What one organisation takes part in, for report filters: the predicates above,
+    applied to this principal, select exactly what a key limited to that organisation
+    would see (its committees, the gemensamma nämnder and förbund it takes part in, ...)."""
+    return Principal(0, "organisation-filter", Role.AUDITOR, frozenset({organisation_ref}))
 
 
 def audit_sequence_predicate(

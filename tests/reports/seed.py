@@ -14,6 +14,7 @@ from app.models import (
     AgreementPrincipal,
     Committee,
     CommitteeParticipant,
+    Finding,
     Operation,
     Organisation,
     OrganisationMember,
@@ -21,6 +22,7 @@ from app.models import (
     Person,
     Responsibility,
     ResponsibilityScope,
+    Screening,
 )
 
 
@@ -106,8 +108,8 @@ def seed_registry(session: Session) -> Registry:
         Agreement(
             ref="avtal-2024-7",
             performer_id=ankeby.id,
-            area="avfall",
-            role="drift",
+            area="livsmedel",
+            role="tillsyn",
             valid_from=date(2024, 1, 1),
             principals=[AgreementPrincipal(organisation_id=borby.id)],
         )
@@ -120,3 +122,51 @@ def seed_registry(session: Session) -> Registry:
     session.flush()
     orgs = {o.ref: o for o in (ankeby, borby, cedby, vatten, vmf)}
     return Registry(orgs=orgs, committees=committees, persons=persons)
+
+
+def store_screening(
+    session: Session,
+    registry: Registry,
+    *,
+    id: str,
+    case_ref: str,
+    committee: str,
+    as_of: date,
+    findings: list[dict[str, object]] = (),  # type: ignore[assignment]
+    structural: list[dict[str, object]] = (),  # type: ignore[assignment]
+    case_id: int | None = None,
+    rules_version: str = "test-1",
+) -> Screening:
+    """A stored screening as the screening service would leave it (without the audit entry)."""
+    committee_row = registry.committees[committee]
+    flagged = any(f["level"] in ("jav", "mojligt_jav") for f in findings)
+    screening = Screening(
+        id=id,
+        case_ref=case_ref,
+        case_id=case_id,
+        committee_id=committee_row.id,
+        organisation_id=committee_row.organisation_id,
+        as_of=as_of,
+        outcome="flagged" if flagged else "clear",
+        rules_version=rules_version,
+        case_snapshot={"ref": case_ref, "committee": committee},
+        result={"findings": list(findings), "structural": list(structural)},
+    )
+    rows = [
+        Finding(
+            position=n, structural=False, person_ref=str(f["person"]), ground=str(f["ground"]),
+            level=str(f["level"]), rule=str(f.get("rule", "r")), data=dict(f),
+        )
+        for n, f in enumerate(findings)
+    ]
+    rows += [
+        Finding(
+            position=len(rows) + n, structural=True, person_ref=None, ground=str(s["ground"]),
+            level="risk", rule=str(s.get("rule", "s")), data={"level": "risk", **s},
+        )
+        for n, s in enumerate(structural)
+    ]
+    screening.findings = rows
+    session.add(screening)
+    session.flush()
+    return screening

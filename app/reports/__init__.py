@@ -1,0 +1,1 @@
+"""Reports for auditors: one query per section, rendered as JSON, CSV or XLSX."""

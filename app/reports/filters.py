@@ -1,0 +1,122 @@
+"""The filters every report takes, and the output format (query or Accept header)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query, Request
+
+from app.errors import Unprocessable, field_error
+from app.vocabularies import Ground, Level, StructuralGround
+
+ReportGround = Ground | StructuralGround
+ReportLevel = Level | Literal["risk"]
+Outcome = Literal["flagged", "clear"]
+Format = Literal["json", "csv", "xlsx"]
+FLAG_LEVELS = ("jav", "mojligt_jav")
+
+ACCEPT_FORMATS = (
+    ("text/csv", "csv"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ("application/json", "json"),
+)
+
+
+def query_error(parameter: str, detail: str, code: str = "invalid") -> Unprocessable:
+    error = field_error(f"/{parameter}", detail, code)
+    error.update({"parameter": parameter, "in": "query"})
+    return Unprocessable(f"/{parameter}: {detail}", errors=[error])
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilters:
+    """Period bounds are dates, both inclusive. Which date each report compares is in
+    docs/audit.md (screenings: as_of; decisions: decided_on; cases: decision_date)."""
+
+    organisation: str | None = None
+    committee: str | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+    grounds: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    outcome: str | None = None
+    resolved: bool | None = None
+
+    def applied(self) -> dict[str, Any]:
+        names = {"period_from": "from", "period_to": "to", "grounds": "ground", "levels": "level"}
+        return {
+            names.get(k, k): list(v) if isinstance(v, tuple) else v
+            for k, v in asdict(self).items()
+            if v is not None and v != ()
+        }
+
+    def in_period(self, day: date | None) -> bool:
+        if day is None:
+            return self.period_from is None and self.period_to is None
+        return (self.period_from is None or day >= self.period_from) and (
+            self.period_to is None or day <= self.period_to
+        )
+
+
+def report_filters(
+    organisation: Annotated[
+        str | None, Query(description="Only what this organisation takes part in (ref)")
+    ] = None,
+    committee: Annotated[str | None, Query(description="Only this committee (ref)")] = None,
+    period_from: Annotated[date | None, Query(alias="from", description="On or after")] = None,
+    period_to: Annotated[date | None, Query(alias="to", description="On or before")] = None,
+    ground: Annotated[list[ReportGround] | None, Query(description="Repeat for several")] = None,
+    level: Annotated[list[ReportLevel] | None, Query(description="Repeat for several")] = None,
+    outcome: Annotated[Outcome | None, Query(description="The screening's outcome")] = None,
+    resolved: Annotated[
+        bool | None, Query(description="Person findings covered (or not) by a jäv decision")
+    ] = None,
+) -> ReportFilters:
+    if period_from and period_to and period_to < period_from:
+        raise query_error("to", "the period ends before it starts", "period_reversed")
+    return ReportFilters(
+        organisation=organisation,
+        committee=committee,
+        period_from=period_from,
+        period_to=period_to,
+        grounds=tuple(ground or ()),
+        levels=tuple(level or ()),
+        outcome=outcome,
+        resolved=resolved,
+    )
+
+
+ReportFiltersDep = Annotated[ReportFilters, Depends(report_filters)]
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    format: str
+    section: str | None
+
+
+def _from_accept(accept: str) -> str:
+    for media_range in accept.split(","):
+        media_type = media_range.split(";")[0].strip().lower()
+        for known, fmt in ACCEPT_FORMATS:
+            if media_type == known:
+                return fmt
+    return "json"
+
+
+def output(
+    request: Request,
+    format: Annotated[  # noqa: A002 - the public parameter name
+        Format | None, Query(description="json, csv or xlsx (default: from Accept, else json)")
+    ] = None,
+    section: Annotated[
+        str | None, Query(description="CSV only: which section (default: the first)")
+    ] = None,
+) -> Output:
+    chosen = format or _from_accept(request.headers.get("accept", ""))
+    return Output(format=chosen, section=section)
+
+
+OutputDep = Annotated[Output, Depends(output)]

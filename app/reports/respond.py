@@ -1,0 +1,37 @@
+"""Turn a Report into the HTTP response the client asked for."""
+
+from __future__ import annotations
+
+from fastapi import Response
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from app.reports import render
+from app.reports.filters import Output, query_error
+from app.reports.model import Report
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def respond(report: Report, output: Output) -> Response:
+    """JSON in full, CSV streamed (one section), XLSX as one workbook (one sheet each)."""
+    stamp = report.generated_at.strftime("%Y%m%d")
+    if output.format == "csv":
+        try:
+            section = report.section(output.section)
+        except KeyError:
+            names = ", ".join(s.name for s in report.sections)
+            raise query_error("section", f"unknown section; use one of: {names}") from None
+        return StreamingResponse(
+            render.csv_chunks(section),
+            media_type=render.CSV_MEDIA_TYPE,
+            headers=_attachment(f"javskoll-{report.name}-{section.name}-{stamp}.csv"),
+        )
+    if output.format == "xlsx":
+        return Response(
+            render.to_xlsx(report),
+            media_type=render.XLSX_MEDIA_TYPE,
+            headers=_attachment(f"javskoll-{report.name}-{stamp}.xlsx"),
+        )
+    return JSONResponse(render.to_json(report))
