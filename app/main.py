@@ -13,7 +13,7 @@ from app import __version__
 from app.api import build_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
-from app.errors import install_error_handlers
+from app.errors import document_problems, install_error_handlers
 from app.idempotency import IdempotencyMiddleware
 from app.inputguard import InputGuardMiddleware
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app, settings.db_retry_after_seconds)
+    document_problems(app)
     app.include_router(build_router())
     # Innermost first: the guard refuses hostile input before an idempotency claim is made.
     app.add_middleware(IdempotencyMiddleware)

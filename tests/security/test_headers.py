@@ -130,3 +130,24 @@ def test_cors_refuses_other_origins(cors_client: ApiClient) -> None:
     )
     assert preflight.status_code == 400
     assert "access-control-allow-origin" not in preflight.headers
+
+
+# --- errors as documented -----------------------------------------------------------
+
+
+def test_405_names_every_method_of_the_path(admin: ApiClient) -> None:
+    response = admin.request("PATCH", "/v1/apikeys")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_openapi_documents_errors_as_problem_json(anonymous: ApiClient) -> None:
+    document = anonymous.get("/openapi.json").json()
+    assert "Problem" in document["components"]["schemas"]
+    for path_item in document["paths"].values():
+        for operation in path_item.values():
+            responses = operation["responses"]
+            assert "application/problem+json" in responses["default"]["content"]
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    assert list(response["content"]) == ["application/problem+json"]
