@@ -11,7 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from fastapi.routing import iter_route_contexts
+from starlette.routing import compile_path
 
 logger = logging.getLogger(__name__)
 
@@ -139,10 +140,10 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 def _allowed_methods(request: Request) -> str:
     """Every method some route serves on this path (Starlette names only the first route's)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    path = request.scope["path"]
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.path and route.methods and compile_path(route.path)[0].match(path):
+            methods |= route.methods
     return ", ".join(sorted(methods))
 
 
