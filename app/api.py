@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from app.apikeys.router import router as apikeys_router
 from app.auditlog.router import router as audit_router
+from app.cases.router import router as cases_router
 from app.registry.router import router as registry_router
 from app.reports.router import router as reports_router
 from app.security.deps import get_principal
@@ -22,6 +23,9 @@ def build_router() -> APIRouter:
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)
     authenticated.include_router(reports_router)
+    # After any router with `/cases/{ref:path}/...` routes (decisions): `GET /cases/{ref:path}`
+    # matches every path below /cases.
+    authenticated.include_router(cases_router)
     # Domain routers are added here as they land (registry, cases, screenings, audit, ...).
     v1.include_router(authenticated)
     return v1

@@ -1,0 +1,164 @@
+"""Cases: create, replace, read and list (services flush; the handler commits)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.audit import chain
+from app.cases import repository as repo
+from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
+from app.cases.schemas import CaseIn
+from app.db_types import utcnow
+from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable, field_error
+from app.models import Case, CaseEarlierHandling, CaseParticipant, CaseParty
+from app.pagination import PageParams, paginate
+from app.security.deps import Principal
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _matches(if_match: str, version: int) -> bool:
+    """RFC 9110 If-Match: '*' or a list of (possibly weak-marked) entity tags."""
+    tags = [t.strip() for t in if_match.split(",") if t.strip()]
+    return any(t == "*" or t.removeprefix("W/") == etag(version) for t in tags)
+
+
+def _children(case: Case, resolved: ResolvedCase) -> None:
+    case.parties = [
+        CaseParty(
+            position=i, role=p.role,
+            person_id=p.id if p.kind == "person" else None,
+            organisation_id=p.id if p.kind == "organisation" else None,
+            operation_id=p.id if p.kind == "operation" else None,
+            committee_id=p.id if p.kind == "committee" else None,
+            name=p.name, orgnr=p.orgnr, personnummer_hash=p.personnummer_hash,
+            personnummer_masked=p.personnummer_masked,
+        )
+        for i, p in enumerate(resolved.parties)
+    ]
+    case.participants = [
+        CaseParticipant(position=i, person_id=p.person_id, role=p.role)
+        for i, p in enumerate(resolved.participants)
+    ]
+    case.earlier_handling = [
+        CaseEarlierHandling(
+            position=i, person_id=e.person_id, organisation_id=e.organisation_id,
+            committee_id=e.committee_id, final=e.final,
+        )
+        for i, e in enumerate(resolved.earlier_handling)
+    ]
+
+
+def _audit(session: Session, principal: Principal, kind: str, resolved: ResolvedCase) -> None:
+    subjects = [
+        ("case", resolved.ref),
+        ("committee", resolved.committee_ref),
+        ("organisation", resolved.organisation_ref),
+        *(("person", ref) for ref in resolved.person_refs()),
+    ]
+    chain.append(
+        session, kind=kind, actor=chain.Actor(principal.key_id, principal.name),
+        data={"case": resolved.document(with_hash=True)}, subjects=subjects,
+    )
+
+
+def _stored(resolved: ResolvedCase, case: Case) -> ResolvedCase:
+    return replace(resolved, case_id=case.id, stored={
+        "version": case.version, "created_at": case.created_at, "updated_at": case.updated_at,
+    })
+
+
+def _require_scope(session: Session, principal: Principal, committee_id: int) -> None:
+    if not repo.committee_in_scope(session, principal, committee_id):
+        raise Forbidden("The case's committee is outside this key's organisations.")
+
+
+def create_case(
+    session: Session, principal: Principal, case_in: CaseIn, *, pnr_secret: str
+) -> ResolvedCase:
+    """Validate and store a new case, and audit it."""
+    if repo.case_exists(session, case_in.ref):
+        raise Conflict(
+            f"A case with ref '{case_in.ref}' exists; replace it with PUT.",
+            errors=[field_error("/ref", "already exists", "duplicate")],
+        )
+    resolved = resolve_case(session, case_in, pnr_secret=pnr_secret)
+    _require_scope(session, principal, resolved.committee_id)
+    case = Case(
+        ref=resolved.ref, committee_id=resolved.committee_id, area=resolved.area,
+        matter=resolved.matter, title=resolved.title, decision_date=resolved.decision_date,
+    )
+    _children(case, resolved)
+    session.add(case)
+    session.flush()
+    _audit(session, principal, "case.create", resolved)
+    return _stored(resolved, case)
+
+
+def replace_case(
+    session: Session,
+    principal: Principal,
+    ref: str,
+    case_in: CaseIn,
+    *,
+    pnr_secret: str,
+    if_match: str | None,
+) -> ResolvedCase:
+    """Replace a stored case as a whole (optimistic concurrency through If-Match)."""
+    case = repo.case_by_ref(session, principal, ref)
+    if case is None:
+        raise NotFound(f"No case '{ref}'.")
+    if if_match is not None and not _matches(if_match, case.version):
+        raise PreconditionFailed(
+            f"The case is at version {case.version}; fetch it again and retry.",
+            headers={"ETag": etag(case.version)},
+        )
+    if case_in.ref != ref:
+        raise Unprocessable(
+            "The body's ref must equal the ref in the path.",
+            errors=[field_error("/ref", "must equal the ref in the path", "ref_mismatch")],
+        )
+    resolved = resolve_case(session, case_in, pnr_secret=pnr_secret)
+    if resolved.committee_id != case.committee_id:
+        _require_scope(session, principal, resolved.committee_id)
+    case.committee_id = resolved.committee_id
+    case.area, case.matter, case.title = resolved.area, resolved.matter, resolved.title
+    case.decision_date = resolved.decision_date
+    case.updated_at = utcnow()  # always an UPDATE, so the version moves on
+    _children(case, resolved)
+    session.flush()
+    _audit(session, principal, "case.update", resolved)
+    return _stored(resolved, case)
+
+
+def get_case(session: Session, principal: Principal, ref: str) -> ResolvedCase:
+    case = repo.case_by_ref(session, principal, ref)
+    if case is None:
+        raise NotFound(f"No case '{ref}'.")
+    return resolve_stored(session, [case])[0]
+
+
+def list_cases(
+    session: Session,
+    principal: Principal,
+    page: PageParams,
+    *,
+    committee: str | None = None,
+    matter: str | None = None,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
+) -> tuple[list[ResolvedCase], int]:
+    committee_id = None
+    if committee is not None:
+        committee_id = repo.committees_by_ref(session, [committee]).get(committee, (-1,))[0]
+    stmt = repo.list_cases_stmt(
+        principal, committee_id=committee_id, matter=matter,
+        decided_from=decided_from, decided_to=decided_to,
+    )
+    cases, total = paginate(session, stmt, page)
+    return resolve_stored(session, cases), total
