@@ -29,12 +29,19 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 
 def rows_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> list[Row]:
-    """All rows of `table` whose `column` is in `values`, as plain dicts."""
+    """All rows of `table` whose `column` is in `values` (read-only row mappings)."""
     out: list[Row] = []
     col = table.c[column]
     for batch in chunks(sorted(set(values), key=str)):
-        result = session.execute(select(table).where(col.in_(batch)))
-        out.extend(dict(r._mapping) for r in result)
+        out.extend(session.execute(select(table).where(col.in_(batch))).mappings())  # type: ignore[arg-type]
+    return out
+
+
+def ids_by_ref(session: Session, table: Table, refs: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for batch in chunks(sorted(set(refs))):
+        stmt = select(table.c.ref, table.c.id).where(table.c.ref.in_(batch))
+        out.update((ref, row_id) for ref, row_id in session.execute(stmt))
     return out
 
 

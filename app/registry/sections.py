@@ -24,6 +24,7 @@ from app.registry.validation import Entry, canonical_relation
 from app.registry.writer import COLUMNS, Outcome, T, Writer
 
 KEYLESS = ("appointments", "interests", "relations")
+SMALL_BATCH = 100  # up to this many new keyless rows, their ids are read back
 
 
 def _dated(e: Entry, row: Row) -> Row:
@@ -182,7 +183,7 @@ class Importer(Writer):
         new_resps = [
             (pid, area, role, orgs) for pid in sorted(changed) for area, role, orgs in wanted[pid]
         ]
-        ids = self.insert(
+        ids = self.insert_returning(
             T_RESPONSIBILITIES,
             [{"committee_id": p, "area": a, "role": r} for p, a, r, _ in new_resps],
         )
@@ -309,15 +310,19 @@ class Importer(Writer):
             else:
                 claimed.add(row["id"])
                 matched.append((e, row, {c: v for c, v in values.items() if row[c] != v}))
-        new_ids = self.insert(T[section], [COLUMNS[section] | v for _, v in new])
+        rows = [COLUMNS[section] | v for _, v in new]
+        new_ids: list[int | None]
+        if len(rows) <= SMALL_BATCH:
+            new_ids = list(self.insert_returning(T[section], rows))
+        else:  # a bulk load needs no ids back, and RETURNING would slow it down
+            self.insert(T[section], rows)
+            new_ids = [None] * len(rows)
         self.update(T[section], [{"id": row["id"], **diff} for _, row, diff in matched if diff])
         for (e, _), row_id in zip(new, new_ids, strict=True):
-            self.out.record(e, "created", row_id, e.item.ref or row_id)
+            self.out.record(e, "created", row_id, e.item.ref)
             self.touched(section, e, row_id)
         for e, row, diff in matched:
-            self.out.record(
-                e, "updated" if diff else "unchanged", row["id"], e.item.ref or row["id"]
-            )
+            self.out.record(e, "updated" if diff else "unchanged", row["id"], e.item.ref)
             if diff:
                 self.touched(section, e, row["id"])
 

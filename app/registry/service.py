@@ -53,7 +53,11 @@ def import_document(
             session,
             kind="registry.import",
             actor=actor(principal),
-            data={"counts": outcome.counts, "changed": outcome.changed, "organisations": touched},
+            data={
+                "counts": outcome.counts,
+                "changed": outcome.audit_changes(),
+                "organisations": touched,
+            },
             subjects=[("organisation", ref) for ref in touched],
         )
         audit = {"sequence": entry.sequence, "hash": entry.hash}

@@ -106,16 +106,28 @@ class Outcome:
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {s: dict.fromkeys(STATUSES, 0) for s in SECTIONS}
     )
-    # (section, index) -> (status, row id)
-    statuses: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    # (section, index) -> (status, row id; None for a keyless row created in a large batch)
+    statuses: dict[tuple[str, int], tuple[str, int | None]] = field(default_factory=dict)
     changed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     touched_org_ids: set[int] = field(default_factory=set)
+    # keyless sections: the persons whose appointments/interests/relations changed
+    persons: dict[str, set[str]] = field(default_factory=dict)
 
-    def record(self, e: Entry, status: str, row_id: int, ident: Any) -> None:
+    def audit_changes(self) -> dict[str, dict[str, list[Any]]]:
+        """Refs created/updated per type; for keyless types also the persons concerned."""
+        out = {section: dict(lists) for section, lists in self.changed.items()}
+        for section, persons in self.persons.items():
+            out.setdefault(section, {})["persons"] = sorted(persons)
+        return out
+
+    def record(self, e: Entry, status: str, row_id: int | None, ident: Any) -> None:
+        """Count one item; `ident` (its ref, if any) goes into the audit's changed lists."""
         self.counts[e.section][status] += 1
         self.statuses[(e.section, e.index)] = (status, row_id)
         if status != "unchanged":
-            self.changed.setdefault(e.section, {}).setdefault(status, []).append(ident)
+            changed = self.changed.setdefault(e.section, {}).setdefault(status, [])
+            if ident is not None:
+                changed.append(ident)
 
     @property
     def any_change(self) -> bool:
@@ -146,7 +158,13 @@ class Writer:
         return self.ids[kind][ref] if ref else None
 
     # -- statements ---------------------------------------------------------------------
-    def insert(self, table: Table, rows: list[Row]) -> list[int]:
+    def insert(self, table: Table, rows: list[Row]) -> None:
+        """Plain executemany INSERT (batched multi-row VALUES); no ids come back."""
+        if rows:
+            self.session.execute(insert(table), rows)
+
+    def insert_returning(self, table: Table, rows: list[Row]) -> list[int]:
+        """INSERT returning the new ids in parameter order (for small batches: slower)."""
         if not rows:
             return []
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -180,8 +198,9 @@ class Writer:
         stored = self.plan.stored[kind]
         new: list[Entry] = [e for e in entries if e.item.ref not in stored]
         rows = [COLUMNS[section] | values(e) | {"ref": e.item.ref} for e in new]
-        for e, row_id in zip(new, self.insert(table, rows), strict=True):
-            self.ids[kind][e.item.ref] = row_id
+        self.insert(table, rows)
+        # Reading the new ids back by ref beats INSERT .. RETURNING on large batches.
+        self.ids[kind].update(repository.ids_by_ref(self.session, table, [e.item.ref for e in new]))
         late_rows = [{"id": self.ids[kind][e.item.ref], **late(e)} for e in new] if late else []
         self.update(
             table,
@@ -250,7 +269,7 @@ class Writer:
         changed = self.replace_children(table, parent_col, wanted, existing, key)
         return {pid for _, pid, new in with_list if not new and pid in changed}
 
-    def touched(self, section: str, e: Entry, row_id: int) -> None:
+    def touched(self, section: str, e: Entry, row_id: int | None) -> None:
         ids: list[int | None] = []
         item = e.item
         if section == "organisations":
@@ -274,4 +293,9 @@ class Writer:
                 self.committee_org.get(self.id("committee", body.committee) or 0),
                 self.admin_org.get(self.id("administration", body.administration) or 0),
             ]
+        elif section in ("interests", "relations"):
+            persons = [item.person, getattr(item, "related", None)]
+            self.out.persons.setdefault(section, set()).update(p for p in persons if p)
+        if section == "appointments":
+            self.out.persons.setdefault(section, set()).add(item.person)
         self.out.touched_org_ids.update(i for i in ids if i)
