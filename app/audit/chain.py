@@ -91,7 +91,7 @@ def append(
         hash=digest,
     )
     session.add(entry)
-    session.flush([entry])
+    session.flush()
     unique_subjects = sorted({(k, r) for k, r in subjects if r})
     session.add_all(
         AuditSubject(sequence=sequence, subject_kind=k, subject_ref=r) for k, r in unique_subjects
