@@ -206,9 +206,9 @@ class Validator:
             self.error("", "the import document must be a JSON object", "invalid_type")
             return
         for section, model in SECTIONS.items():
-            value = raw.get(section)
-            if value is None:
+            if section not in raw:  # optional; but null is not a list (as the schema says)
                 continue
+            value = raw[section]
             if not isinstance(value, list):
                 self.error(f"/{section}", "must be a list", "invalid_type")
                 continue
