@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from app.apikeys.router import router as apikeys_router
 from app.auditlog.router import router as audit_router
 from app.cases.router import router as cases_router
+from app.decisions.router import router as decisions_router
 from app.registry.router import router as registry_router
 from app.reports.router import router as reports_router
 from app.security.deps import get_principal
@@ -19,6 +20,9 @@ def build_router() -> APIRouter:
     v1.include_router(public_router)
     authenticated = APIRouter(dependencies=[Depends(get_principal)])
     authenticated.include_router(system_router)
+    # Before the cases and registry routers: their `/cases/{ref:path}` and
+    # `/persons/{ref:path}` would swallow `/cases/{ref}/decisions`, `/persons/{ref}/decisions`.
+    authenticated.include_router(decisions_router)
     authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)
