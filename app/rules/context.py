@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.rules.facts import (
     CommitteeFacts,
@@ -22,6 +22,7 @@ from app.rules.facts import (
 from app.rules.model import PathStep
 from app.rules.parameters import Parameters
 from app.rules.participants import Subject, build_subjects
+from app.rules.texts import Names
 from app.rules.vocab import (
     GOVERNING_KINDS,
     MUNICIPAL_ORG_KINDS,
@@ -36,8 +37,7 @@ from app.rules.vocab import (
 SUPERVISION_MATTERS = frozenset({Matter.TILLSYN, Matter.MYNDIGHETSUTOVNING})
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """How a registry object reaches the case: ``path`` runs from ``ref`` to the case."""
 
     ref: str
@@ -93,6 +93,7 @@ class Context:
         self.org_targets: dict[str, list[Link]] = {}
         self._index_targets()
         self.subjects: tuple[Subject, ...] = build_subjects(self)
+        self.names = Names(snapshot)
         self._drift: dict[tuple[str, str], list[str]] | None = None
         self._supervised: tuple[Supervised, ...] | None = None
 
@@ -156,12 +157,14 @@ class Context:
         else:
             path = (PathStep(ref, party.role, case_ref),)
         link = Link(ref, path, party.role, "party", None, 1.0, name_only, score)
-        index = {
-            PartyKind.PERSON: self.person_links, PartyKind.ORGANISATION: self.org_links,
-            PartyKind.OPERATION: self.operation_links, PartyKind.COMMITTEE: self.committee_links,
-        }.get(kind)
-        if index is not None:
-            index.setdefault(ref, []).append(link)
+        if kind is PartyKind.PERSON:
+            self.person_links.setdefault(ref, []).append(link)
+        elif kind is PartyKind.ORGANISATION:
+            self.org_links.setdefault(ref, []).append(link)
+        elif kind is PartyKind.OPERATION:
+            self.operation_links.setdefault(ref, []).append(link)
+        elif kind is PartyKind.COMMITTEE:
+            self.committee_links.setdefault(ref, []).append(link)
 
     def _add_target(self, link: Link) -> None:
         self.org_targets.setdefault(link.ref, []).append(link)

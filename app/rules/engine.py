@@ -58,24 +58,30 @@ def list_parameters(params: Parameters | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject,
+def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None) -> Level:
+    if exception is not None:
+        return Level.UNDANTAG
+    if hit.match_score is not None and hit.level is Level.JAV:
+        return Level.MOJLIGT_JAV  # a name-only match never gives more than mojligt_jav
+    return hit.level
+
+
+def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, level: Level,
              exception: tuple[RuleMeta, tuple[str, str]] | None) -> Finding:
-    level = hit.level
     notes: list[tuple[str, str]] = []
     details = dict(hit.details)
     if hit.match_score is not None:
-        level = Level.MOJLIGT_JAV if level is Level.JAV else level
         details["score"] = hit.match_score
         notes.append(NAME_NOTE)
     basis = (*meta.legal_basis, *subject.extra_basis)
     rule_id, excepted = meta.id, None
     if exception is not None:
         exc_meta, note = exception
-        level, rule_id, excepted = Level.UNDANTAG, exc_meta.id, meta.id
+        rule_id, excepted = exc_meta.id, meta.id
         basis = (*exc_meta.legal_basis, *basis)
         notes.append(note)
     version = (subject.law.label_sv, subject.law.label_en)
-    text = explain(ctx.snapshot, hit.path, hit.reason, str(level), basis[0], version,
+    text = explain(ctx.names, hit.path, hit.reason, str(level), basis[0], version,
                    str(subject.regime), details, notes)
     return Finding(
         person=hit.person, ground=meta.ground, level=level, rule=rule_id, legal_basis=basis,
@@ -110,13 +116,13 @@ def _person_findings(ctx: Context) -> list[Finding]:
         for hit in meta.func(ctx, group):
             subject = subjects[hit.person]
             exc = _exception_for(ctx, meta, hit, subject, exceptions)
-            finding = _finding(ctx, meta, hit, subject, exc)
-            key = (finding.person, finding.ground, finding.level, finding.rule, finding.path)
-            found.setdefault(key, finding)
+            level = _level(hit, exc)
+            key = (hit.person, meta.ground, level, exc[0].id if exc else meta.id, hit.path)
+            if key not in found:
+                found[key] = _finding(ctx, meta, hit, subject, level, exc)
     order = {s.ref: i for i, s in enumerate(ctx.subjects)}
     return sorted(found.values(), key=lambda f: (
-        order[f.person], -SEVERITY[f.level], f.ground, f.rule,
-        tuple((p.from_, p.relation, p.to) for p in f.path)))
+        order[f.person], -SEVERITY[f.level], f.ground, f.rule, f.path))
 
 
 def _structural(ctx: Context) -> list[StructuralFinding]:
@@ -138,7 +144,7 @@ def _structural_finding(ctx: Context, meta: RuleMeta, hit: StructuralHit) -> Str
     return StructuralFinding(
         ground=meta.ground, rule=meta.id, committee=hit.committee,
         legal_basis=hit.basis or meta.legal_basis,
-        explanation=structural_text(ctx.snapshot, hit.path, hit.reason, hit.details),
+        explanation=structural_text(ctx.names, hit.path, hit.reason, hit.details),
         operation=hit.operation, administration=hit.administration,
         organisation=hit.organisation, area=hit.area, persons=hit.persons)
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.rules.vocab import Ground, Level, ParticipantRole
 
 Detail = str | int | float
 
 
-@dataclass(frozen=True, slots=True)
-class PathStep:
-    """One edge of the chain from the screened person to the case ("from" is a keyword)."""
+class PathStep(NamedTuple):
+    """One edge of the chain from the screened person to the case ("from" is a keyword).
+
+    An immutable NamedTuple (cheap to build, hash and order; rules create many)."""
 
     from_: str
     relation: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.rules.facts import PersonFacts, valid_on
 from app.rules.model import PathStep
@@ -42,8 +41,7 @@ AVTAL_BASIS = "9 kap. 37 § andra stycket kommunallagen (2017:725)"
 REVISION_BASIS = "12 kap. 14 § kommunallagen (2017:725)"
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     """Someone in a subject's circle: the subject (relation None) or a närstående."""
 
     person: str
@@ -52,8 +50,7 @@ class Member:
     relation: RelationKind | None
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
+class Subject(NamedTuple):
     """A screened participant with the law that governs them."""
 
     ref: str
@@ -114,16 +111,19 @@ def _under_agreement(ctx: Context, facts: PersonFacts) -> bool:
     ) if home and employers - {home} else False
 
 
+def _law(ctx: Context, elected: bool) -> LawVersion:
+    committee, org = ctx.committee, ctx.organisation
+    return select_law(
+        committee.kind if committee else None, org.kind if org else None, elected, ctx.as_of)
+
+
 def _subject(ctx: Context, ref: str, role: ParticipantRole, by_default: bool) -> Subject:
     facts = ctx.person(ref) or PersonFacts(ref=ref)
     elected = role in ELECTED_PARTICIPANT_ROLES or (
         role in (ParticipantRole.DELEGAT, ParticipantRole.BESLUTSFATTARE)
         and holds_seat(ctx, facts, ctx.family)
     )
-    committee = ctx.committee
-    org = ctx.organisation
-    law = select_law(
-        committee.kind if committee else None, org.kind if org else None, elected, ctx.as_of)
+    law = _law(ctx, elected)
     extra = _extra_basis(ctx, facts, law, elected)
     return Subject(ref, role, facts, law, elected, _circle(ctx, ref, facts), tuple(extra),
                    by_default)

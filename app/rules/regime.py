@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from app.rules.registry import Regime
 from app.rules.vocab import ASSEMBLY_KINDS, CommitteeKind, OrgKind
@@ -77,6 +78,7 @@ def kl6_version(day: date) -> LawVersion:
     return KL1991 if day >= TILLSYNSJAV_START else KL1991_PRE2003
 
 
+@lru_cache(maxsize=1024)
 def select_law(
     committee_kind: CommitteeKind | None, organisation_kind: OrgKind | None,
     elected: bool, day: date,

@@ -21,7 +21,7 @@ from app.rules.facts import CommitteeFacts, OrganisationSnapshot, valid_on
 from app.rules.grounds.structural import JO, tillsyn_basis
 from app.rules.model import Explanation, PathStep, StructuralFinding
 from app.rules.parameters import Parameters, default_parameters
-from app.rules.texts import name_of, step_sentences
+from app.rules.texts import Names, name_of, step_sentences
 from app.rules.vocab import SEAT_ROLES, BodyKind, DutyRole, Ground, OrgKind
 
 Duty = tuple[str, frozenset[str]]  # (area, organisations covered)
@@ -34,6 +34,7 @@ class _Report:
         self.duties: dict[str, dict[DutyRole, list[Duty]]] = {
             ref: self._duties(c) for ref, c in snap.committees.items()}
         self.basis = tillsyn_basis(snap.as_of)
+        self.names = Names(snap)
 
     def _duties(self, c: CommitteeFacts) -> dict[DutyRole, list[Duty]]:
         out: dict[DutyRole, list[Duty]] = {DutyRole.DRIFT: [], DutyRole.TILLSYN: []}
@@ -45,8 +46,12 @@ class _Report:
         return tillsyn_area == area or area in self.scope_map.get(tillsyn_area, ())
 
     def in_scope(self, c: CommitteeFacts) -> bool:
+        """The committee belongs to a scoped organisation or to a shared body (gemensam
+        nämnd, kommunalförbund) a scoped organisation takes part in."""
         scope = set(self.s.scope)
-        return not scope or c.organisation in scope or bool(scope & set(c.participants))
+        home = self.s.organisations.get(c.organisation)
+        members = set(home.members) if home else set()
+        return not scope or c.organisation in scope or bool(scope & (set(c.participants) | members))
 
     def overlap(self, sup: str, ops: str) -> Iterator[tuple[str, str]]:
         """(area, municipality) where ``sup``'s tillsyn reaches ``ops``'s drift."""
@@ -58,7 +63,7 @@ class _Report:
 
     def finding(self, ground: Ground, committee: str, path: tuple[PathStep, ...],
                 basis: tuple[str, ...], **kw: object) -> StructuralFinding:
-        sv, en = step_sentences(self.s, path)
+        sv, en = step_sentences(self.names, path)
         text = Explanation(sv + " " + REPORT_TEXT[ground][0], en + " " + REPORT_TEXT[ground][1])
         return StructuralFinding(ground=ground, rule=RULE_IDS[ground], committee=committee,
                                  legal_basis=basis, explanation=text, **kw)  # type: ignore[arg-type]

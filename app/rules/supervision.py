@@ -19,8 +19,7 @@ reported as ``delad_forvaltning`` instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.rules.facts import PersonFacts
 from app.rules.model import PathStep
@@ -44,8 +43,7 @@ ORG_ATTACHING_INTERESTS = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
+class Attachment(NamedTuple):
     path: tuple[PathStep, ...]  # from the person to the supervised unit
     body: str  # the operating body the attachment runs through
     reason: str  # seat | organisation | drift_staff | chef_line | works_with

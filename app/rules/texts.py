@@ -8,6 +8,7 @@ step, with names), a sentence saying why that chain matters (keyed by the hit's
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from app.rules.model import Detail, Explanation, PathStep
@@ -110,12 +111,26 @@ def name_of(s: Snapshot, ref: str) -> str:
     return ref
 
 
-def step_sentences(snapshot: Snapshot, path: tuple[PathStep, ...]) -> tuple[str, str]:
+class Names:
+    """Display names of one snapshot, looked up once per ref."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, ref: str) -> str:
+        found = self.cache.get(ref)
+        if found is None:
+            found = self.cache[ref] = name_of(self.snapshot, ref)
+        return found
+
+
+def step_sentences(names: Names, path: tuple[PathStep, ...]) -> tuple[str, str]:
     sv: list[str] = []
     en: list[str] = []
     for step in path:
         verb_sv, verb_en = RELATIONS.get(step.relation, (step.relation, step.relation))
-        a, b = name_of(snapshot, step.from_), name_of(snapshot, step.to)
+        a, b = names(step.from_), names(step.to)
         sv.append(f"{a} {verb_sv} {b}.")
         en.append(f"{a} {verb_en} {b}.")
     return " ".join(sv), " ".join(en)
@@ -128,28 +143,35 @@ def _fmt(template: str, details: Mapping[str, Detail]) -> str:
         return template
 
 
-def explain(snapshot: Snapshot, path: tuple[PathStep, ...], reason: tuple[str, str],
+@lru_cache(maxsize=512)
+def _conclusion(level: str, basis: str, version: tuple[str, str],
+                regime: str) -> tuple[str, str]:
+    level_sv, level_en = LEVEL_TEXT.get(level, LEVEL_TEXT["mojligt_jav"])
+    sv = level_sv.format(basis=basis, version=version[0])
+    en = level_en.format(basis=basis, version=version[1])
+    if level == "jav":
+        sv += " " + JAV_CONSEQUENCE[regime][0]
+        en += " " + JAV_CONSEQUENCE[regime][1]
+    return sv, en
+
+
+def explain(names: Names, path: tuple[PathStep, ...], reason: tuple[str, str],
             level: str, basis: str, version: tuple[str, str], regime: str,
             details: Mapping[str, Detail], notes: list[tuple[str, str]]) -> Explanation:
     """Compose the explanation; ``reason`` and ``notes`` are (sv, en) templates."""
-    chain_sv, chain_en = step_sentences(snapshot, path)
-    level_sv, level_en = LEVEL_TEXT.get(level, LEVEL_TEXT["mojligt_jav"])
-    sv = [chain_sv, _fmt(reason[0], details),
-          level_sv.format(basis=basis, version=version[0])]
-    en = [chain_en, _fmt(reason[1], details),
-          level_en.format(basis=basis, version=version[1])]
-    if level == "jav":
-        sv.append(JAV_CONSEQUENCE[regime][0])
-        en.append(JAV_CONSEQUENCE[regime][1])
+    chain_sv, chain_en = step_sentences(names, path)
+    level_sv, level_en = _conclusion(level, basis, version, regime)
+    sv = [chain_sv, _fmt(reason[0], details), level_sv]
+    en = [chain_en, _fmt(reason[1], details), level_en]
     for note_sv, note_en in notes:
         sv.append(_fmt(note_sv, details))
         en.append(_fmt(note_en, details))
     return Explanation(" ".join(s for s in sv if s), " ".join(s for s in en if s))
 
 
-def structural_text(snapshot: Snapshot, path: tuple[PathStep, ...], reason: tuple[str, str],
+def structural_text(names: Names, path: tuple[PathStep, ...], reason: tuple[str, str],
                     details: Mapping[str, Detail]) -> Explanation:
-    chain_sv, chain_en = step_sentences(snapshot, path)
+    chain_sv, chain_en = step_sentences(names, path)
     return Explanation(
         " ".join(s for s in (chain_sv, _fmt(reason[0], details)) if s),
         " ".join(s for s in (chain_en, _fmt(reason[1], details)) if s),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from app.rules.context import Context, Link
 from app.rules.facts import PersonFacts
@@ -56,8 +56,7 @@ def hit(subject: Subject, member: Member | None, level: Level, path: tuple[PathS
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Representation:
+class Representation(NamedTuple):
     """A ställföreträdare/ombud-type role held by a person, with its dates."""
 
     kind: str  # interest kind or appointment role
@@ -90,10 +89,13 @@ def representations(ctx: Context, facts: PersonFacts) -> Iterator[Representation
                                      a.valid_to)
 
 
+NO_LINKS: list[Link] = []
+
+
 def represented_links(ctx: Context, rep: Representation) -> list[Link]:
     if rep.organisation is not None:
-        return ctx.org_targets.get(rep.organisation, [])
-    return ctx.person_links.get(rep.person or "", [])
+        return ctx.org_targets.get(rep.organisation, NO_LINKS)
+    return ctx.person_links.get(rep.person or "", NO_LINKS)
 
 
 def years_before(day: date, years: int) -> date:

@@ -52,13 +52,16 @@ def stf_hits(ctx: Context, subjects: Sequence[Subject], *, past: bool,
                 ended = rep.valid_to if rep.valid_to and rep.valid_to < ctx.as_of else None
                 if ended is not None and not past:
                     continue
+                links = represented_links(ctx, rep)
+                if not links:
+                    continue
                 level = Level.MOJLIGT_JAV if ended and ended < recent else Level.JAV
                 details: dict[str, Detail] = who(ctx, m)
                 params: dict[str, Detail] = {}
                 if ended is not None:
                     details.update(ended=ended.isoformat(), years=years)
                     params[YEARS] = years
-                for link in represented_links(ctx, rep)[:1]:
+                for link in links[:1]:
                     yield hit(s, m, level, (*m.prefix, *rep.steps, *link.path),
                               ENDED if ended else CURRENT, link, organisation=rep.organisation,
                               ended_on=ended, details=details, parameters=params)

@@ -10,7 +10,6 @@ from app.rules.model import Detail, PathStep, StructuralHit
 from app.rules.regime import FL2017_START, KL2017_START, TILLSYNSJAV_START
 from app.rules.registry import Regime, rule
 from app.rules.supervision import attachments
-from app.rules.texts import name_of
 from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
 
 JO = "JO 581-2004 (drift och tillsyn i samma nämnd eller med samma personal)"
@@ -42,7 +41,7 @@ def tillsyn_basis(day: date) -> str:
 
 
 def _name(ctx: Context, ref: str) -> str:
-    return name_of(ctx.snapshot, ref)
+    return ctx.names(ref)
 
 
 @rule(id="struct_egen_tillsyn", ground=Ground.EGEN_TILLSYN, level=Level.RISK, regime=Regime.KL6,
