@@ -73,6 +73,10 @@ class PartyFacts:
     name: str | None = None  # set for unregistered parties
     match: PartyMatch | None = None  # unregistered parties only
 
+    def __post_init__(self) -> None:
+        if (self.kind is PartyKind.UNREGISTERED) != (self.ref is None):
+            raise ValueError("a registered party needs a ref; an unregistered one has none")
+
 
 @dataclass(frozen=True, slots=True)
 class EarlierHandlingFacts:
@@ -163,6 +167,10 @@ class OperationFacts:
     operator_organisation: str | None = None
     municipality: str | None = None  # organisation ref
 
+    def __post_init__(self) -> None:
+        if (self.operator_committee is None) == (self.operator_organisation is None):
+            raise ValueError(f"operation {self.ref}: exactly one operator is required")
+
 
 @dataclass(frozen=True, slots=True)
 class AgreementFacts:
@@ -205,6 +213,10 @@ class InterestFacts:
     share_percent: float | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+
+    def __post_init__(self) -> None:
+        if (self.organisation is None) == (self.on_behalf_of is None):
+            raise ValueError("an interest points at exactly one organisation or person")
 
 
 @dataclass(frozen=True, slots=True)

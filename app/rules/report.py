@@ -21,7 +21,7 @@ from app.rules.facts import CommitteeFacts, OrganisationSnapshot, valid_on
 from app.rules.grounds.structural import JO, tillsyn_basis
 from app.rules.model import Explanation, PathStep, StructuralFinding
 from app.rules.parameters import Parameters, default_parameters
-from app.rules.texts import Names, name_of, step_sentences
+from app.rules.texts import Names, step_sentences
 from app.rules.vocab import SEAT_ROLES, BodyKind, DutyRole, Ground, OrgKind
 
 Duty = tuple[str, frozenset[str]]  # (area, organisations covered)
@@ -35,6 +35,10 @@ class _Report:
             ref: self._duties(c) for ref, c in snap.committees.items()}
         self.basis = tillsyn_basis(snap.as_of)
         self.names = Names(snap)
+        self.children: dict[str, list[str]] = {}
+        for ref, c in snap.committees.items():
+            if c.parent:
+                self.children.setdefault(c.parent, []).append(ref)
 
     def _duties(self, c: CommitteeFacts) -> dict[DutyRole, list[Duty]]:
         out: dict[DutyRole, list[Duty]] = {DutyRole.DRIFT: [], DutyRole.TILLSYN: []}
@@ -62,11 +66,15 @@ class _Report:
                         yield d_area, org
 
     def finding(self, ground: Ground, committee: str, path: tuple[PathStep, ...],
-                basis: tuple[str, ...], **kw: object) -> StructuralFinding:
+                basis: tuple[str, ...], *, area: str, operation: str | None = None,
+                administration: str | None = None, organisation: str | None = None,
+                persons: tuple[str, ...] = ()) -> StructuralFinding:
         sv, en = step_sentences(self.names, path)
         text = Explanation(sv + " " + REPORT_TEXT[ground][0], en + " " + REPORT_TEXT[ground][1])
-        return StructuralFinding(ground=ground, rule=RULE_IDS[ground], committee=committee,
-                                 legal_basis=basis, explanation=text, **kw)  # type: ignore[arg-type]
+        return StructuralFinding(
+            ground=ground, rule=RULE_IDS[ground], committee=committee, legal_basis=basis,
+            explanation=text, operation=operation, administration=administration,
+            organisation=organisation, area=area, persons=persons)
 
 
 REPORT_TEXT = {
@@ -97,8 +105,7 @@ def _egen(r: _Report) -> Iterator[StructuralFinding]:
             yield r.finding(Ground.EGEN_TILLSYN, ref, (PathStep(ref, "driftansvar", org),),
                             (r.basis, JO), area=area, organisation=org)
         for op in sorted(r.s.operations.values(), key=lambda o: o.ref):
-            runner = op.operator_committee
-            if runner not in (ref, *[k for k, v in r.s.committees.items() if v.parent == ref]):
+            if op.operator_committee not in (ref, *r.children.get(ref, ())):
                 continue
             if any(r.reaches(t, op.area) and (op.municipality or c.organisation) in orgs
                    for t, orgs in r.duties[ref][DutyRole.TILLSYN]):
@@ -171,8 +178,7 @@ def _dubbla(r: _Report) -> Iterator[StructuralFinding]:
     for (sup, ops), persons in sorted(seats.items()):
         path = tuple(PathStep(p, "ledamot", ops) for p in sorted(persons))
         yield r.finding(Ground.DUBBLA_ROLLER, sup, path, (r.basis,),
-                        persons=tuple(sorted(persons)), organisation=None,
-                        area=next(r.overlap(sup, ops))[0])
+                        persons=tuple(sorted(persons)), area=next(r.overlap(sup, ops))[0])
 
 
 def structural_report(snapshot: OrganisationSnapshot,
@@ -182,5 +188,3 @@ def structural_report(snapshot: OrganisationSnapshot,
     found = {f.sort_key(): f for gen in (_egen, _delad, _samverkan, _dubbla) for f in gen(r)}
     return tuple(found[k] for k in sorted(found))
 
-
-__all__ = ["structural_report", "name_of"]

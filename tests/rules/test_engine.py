@@ -179,3 +179,16 @@ def test_evaluation_p50_is_at_most_half_a_millisecond() -> None:
         times.append(time.perf_counter() - start)
     p50 = statistics.median(times)
     assert p50 <= budget, f"p50 {p50 * 1000:.3f} ms"
+
+
+def test_facts_refuse_impossible_shapes() -> None:
+    import pytest
+
+    from app.rules.facts import OperationFacts
+
+    with pytest.raises(ValueError, match="exactly one operator"):
+        OperationFacts("op", "va")
+    with pytest.raises(ValueError, match="exactly one organisation or person"):
+        InterestFacts(InterestKind.AGARE)
+    with pytest.raises(ValueError, match="needs a ref"):
+        PartyFacts(PartyKind.PERSON, PartyRole.PART)

@@ -18,7 +18,7 @@ from app.rules.grounds.paverkan import ownership_level
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import Ground, Level, OrgKind
+from app.rules.vocab import Ground, Level, Matter, OrgKind
 
 PARTY = ("{who_sv} är part i eller berörs av ärendet, som därmed rör ledamoten personligen.",
          "{who_en} is a party to or affected by the matter, which therefore concerns the "
@@ -69,6 +69,10 @@ def _board_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
 
 
 def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """Elections are not jäv under 5:47 (a candidate may vote; catalogue b1.5); electing
+    a revisor is the 5:48 rule's business."""
+    if ctx.case.matter is Matter.VAL:
+        return
     threshold = float(ctx.param(SHARE))
     for s in subjects:
         for m in s.circle:
