@@ -148,7 +148,7 @@ class Importer(Writer):
 
     def responsibilities(self, placed: list[tuple[Entry, int, bool]]) -> set[int]:
         """Responsibilities with explicit scope rows (`for` defaults to the committee's org)."""
-        with_list = [(e, pid, new) for e, pid, new in placed if "responsibilities" in e.fields]
+        with_list = [(e, pid, new) for e, pid, new in placed if e.item.responsibilities is not None]
         wanted: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}
         for e, pid, _ in with_list:
             own = self.id("organisation", e.item.organisation)

@@ -135,7 +135,8 @@ class Outcome:
 
 
 def _present(e: Entry, name: str) -> bool:
-    return name in e.fields
+    # An explicit null is "not given" (leave the stored list as it is), like a left-out key.
+    return name in e.fields and getattr(e.item, name, None) is not None
 
 
 class Writer:
