@@ -1,38 +1,27 @@
-"""Engine-level properties: output shape, determinism, purity, vocabulary, performance."""
+"""Engine-level properties: output shape, determinism, purity, vocabulary.
+
+Speed is measured by bench/rules_eval_bench.py, never asserted here."""
 
 from __future__ import annotations
 
 import json
-import os
-import statistics
-import time
 from datetime import date
 from typing import Any
 
 from app.rules import evaluate, structural_report
 from app.rules.facts import (
-    AppointmentFacts,
     CaseFacts,
-    CommitteeFacts,
     FactsSnapshot,
     InterestFacts,
-    OrganisationFacts,
     ParticipantFacts,
     PartyFacts,
-    PersonFacts,
-    RelationFacts,
 )
 from app.rules.vocab import (
-    AppointmentRole,
-    BodyKind,
-    CommitteeKind,
     InterestKind,
     Matter,
-    OrgKind,
     ParticipantRole,
     PartyKind,
     PartyRole,
-    RelationKind,
 )
 from tests.rules.builder import organisation_snapshot, snapshot
 from tests.rules.test_cases import REGISTRIES
@@ -130,55 +119,6 @@ def test_organisation_report_finds_each_kind_of_structural_risk() -> None:
     assert ("dubbla_roller", "ankeby-mbn", "va") in found
     scoped = structural_report(organisation_snapshot(doc, "2024-05-01", scope=("borby",)))
     assert {f.committee for f in scoped} == {"mtn", "vmf-mn"}
-
-
-def _committee_snapshot() -> FactsSnapshot:
-    """A 15-member committee, each member with a few facts, and 5 parties."""
-    orgs = {f"o{i}": OrganisationFacts(f"o{i}", OrgKind.AKTIEBOLAG, f"Bolag {i}") for i in range(8)}
-    orgs["k"] = OrganisationFacts("k", OrgKind.KOMMUN, "Kommunen")
-    committees = {"n": CommitteeFacts("n", "k", CommitteeKind.NAMND, "Nämnden")}
-    persons: dict[str, PersonFacts] = {}
-    for i in range(15):
-        ref = f"m{i}"
-        persons[ref] = PersonFacts(
-            ref, f"Ledamot {i}",
-            (AppointmentFacts(BodyKind.COMMITTEE, "n", AppointmentRole.LEDAMOT),),
-            (InterestFacts(InterestKind.STYRELSELEDAMOT, organisation=f"o{i % 8}"),
-             InterestFacts(InterestKind.AGARE, organisation=f"o{(i + 3) % 8}", share_percent=5)),
-            (RelationFacts(f"r{i}", RelationKind.MAKE),
-             RelationFacts(f"f{i}", RelationKind.NARA_VAN)),
-        )
-        persons[f"r{i}"] = PersonFacts(f"r{i}", f"Make {i}", (), (
-            InterestFacts(InterestKind.VD, organisation=f"o{(i + 5) % 8}"),), (
-            RelationFacts(ref, RelationKind.MAKE),))
-    parties = (
-        PartyFacts(PartyKind.ORGANISATION, PartyRole.SOKANDE, ref="o1"),
-        PartyFacts(PartyKind.ORGANISATION, PartyRole.MOTPART, ref="o2"),
-        PartyFacts(PartyKind.PERSON, PartyRole.BERORD, ref="r4"),
-        PartyFacts(PartyKind.PERSON, PartyRole.KLAGANDE, ref="x1"),
-        PartyFacts(PartyKind.ORGANISATION, PartyRole.BERORD, ref="o6"),
-    )
-    case = CaseFacts("N 2024/1", "n", "bygg", Matter.MYNDIGHETSUTOVNING, date(2024, 5, 1),
-                     parties, (), tuple(ParticipantFacts(f"m{i}", ParticipantRole.LEDAMOT)
-                                        for i in range(15)))
-    return FactsSnapshot(case=case, organisations=orgs, committees=committees, persons=persons)
-
-
-def test_evaluation_p50_is_at_most_half_a_millisecond() -> None:
-    """A deliberately heavy case (18 findings). JAVSKOLL_PERF_BUDGET_MS relaxes the
-    budget on slow CI machines; the product target is 0.5 ms."""
-    budget = float(os.environ.get("JAVSKOLL_PERF_BUDGET_MS", "0.5")) / 1000
-    snap = _committee_snapshot()
-    assert evaluate(snap).findings  # the benchmark does real work
-    for _ in range(50):
-        evaluate(snap)
-    times = []
-    for _ in range(400):
-        start = time.perf_counter()
-        evaluate(snap)
-        times.append(time.perf_counter() - start)
-    p50 = statistics.median(times)
-    assert p50 <= budget, f"p50 {p50 * 1000:.3f} ms"
 
 
 def test_facts_refuse_impossible_shapes() -> None:
