@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, or_, select
+from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
+from app.db import Base
 from app.models import Committee, CustomArea, Organisation, OrganisationOwner, Person
 
 # Well under SQLite's 32,766 host parameters and PostgreSQL's 65,535.
@@ -107,3 +108,44 @@ def valid_on(col_from: Any, col_to: Any, day: Any) -> ColumnElement[bool]:
 
 def ordered(stmt: Select[Any], *keys: Any) -> Select[Any]:
     return stmt.order_by(*keys)
+
+
+def referencing(session: Session, table: Table, row_id: int, sample: int = 5) -> list[Row]:
+    """What still points at one row, by foreign key (own child rows, ON DELETE CASCADE, aside).
+
+    Each entry names the referring table, how many rows refer, and a few refs: the rows'
+    own refs, or for child rows without one, the refs of the parent they belong to.
+    """
+    found: list[Row] = []
+    for other in Base.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is not table or fk.ondelete == "CASCADE":
+                continue
+            where = fk.parent == row_id
+            count = session.scalar(select(func.count()).select_from(other).where(where)) or 0
+            if not count:
+                continue
+            found.append(
+                {
+                    "type": other.name,
+                    "count": count,
+                    "refs": _sample_refs(session, other, where, sample),
+                }
+            )
+    return found
+
+
+def _sample_refs(session: Session, table: Table, where: Any, sample: int) -> list[str]:
+    """Refs of the referring rows, or of the nearest owning parent that has one."""
+    stmt: Any = select(table.c.id).where(where)
+    current = table
+    for _ in range(3):  # child row -> parent (-> grandparent, e.g. scope -> responsibility)
+        if "ref" in current.c:
+            refs = select(current.c.ref).where(current.c.id.in_(stmt), current.c.ref.is_not(None))
+            return list(session.scalars(refs.distinct().order_by(current.c.ref).limit(sample)))
+        owner = next((fk for fk in current.foreign_keys if fk.ondelete == "CASCADE"), None)
+        if owner is None:
+            return []
+        stmt = select(owner.parent).where(current.c.id.in_(stmt))
+        current = owner.column.table
+    return []

@@ -1,4 +1,4 @@
-"""`POST /v1/import` (thin: parse, call the service, commit once, answer)."""
+"""`POST /v1/import`, `POST /v1/vocabularies/areas`, and the registry CRUD routes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 
 from app.db import SessionDep
-from app.registry import service
+from app.registry import crud_router, service
 from app.registry.document import ImportDocument, inline_schema
-from app.registry.schemas import ImportResult
-from app.security.deps import RegistryWriter
+from app.registry.schemas import AreaIn, AreaOut, ImportResult
+from app.security.deps import RegistryWriter, VocabularyWriter
 
 router = APIRouter(tags=["registry"])
 
@@ -46,3 +46,19 @@ def import_document(
     )
     session.commit()
     return result
+
+
+@router.post(
+    "/vocabularies/areas",
+    status_code=201,
+    response_model=AreaOut,
+    responses={409: {"description": "The area exists already", **PROBLEM}},
+)
+def add_area(session: SessionDep, principal: VocabularyWriter, body: AreaIn) -> dict[str, str]:
+    """Add an area to the vocabulary (administrators); imports accept it from then on."""
+    out = service.add_area(session, principal, code=body.code, label=body.label)
+    session.commit()
+    return out
+
+
+router.include_router(crud_router.router)

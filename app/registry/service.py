@@ -12,12 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.models import Organisation
+from app.errors import Conflict
+from app.models import CustomArea, Organisation
 from app.registry import repository
 from app.registry.sections import Importer
 from app.registry.validation import Plan, validate
 from app.registry.writer import Outcome
 from app.security.deps import Principal
+from app.vocabularies import BUILTIN_AREAS
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +68,18 @@ def import_document(
     }
     logger.info("registry_import", extra={"counts": totals})
     return {"counts": outcome.counts, "totals": totals, "audit": audit}
+
+
+def add_area(session: Session, principal: Principal, *, code: str, label: str) -> dict[str, str]:
+    """Add a custom area (409 if the code exists, built in or added)."""
+    if code in BUILTIN_AREAS or session.get(CustomArea, code) is not None:
+        raise Conflict(f"The area '{code}' exists already.")
+    session.add(CustomArea(code=code, label=label))
+    session.flush()
+    chain.append(
+        session,
+        kind="registry.create",
+        actor=actor(principal),
+        data={"type": "area", "ref": code, "after": {"code": code, "label": label}},
+    )
+    return {"code": code, "label": label}
