@@ -121,6 +121,7 @@ def _strip(errors: list[dict[str, Any]], section: str) -> list[dict[str, Any]]:
 
 def _write(
     session: Session,
+    principal: Principal,
     res: Resource,
     item: dict[str, Any],
     *,
@@ -150,7 +151,10 @@ def _write(
         raise Conflict(
             f"The {res.label} '{item['ref']}' already exists; use PUT or PATCH to change it."
         )
-    outcome = apply(session, plan)
+    try:
+        outcome = apply(session, principal, plan)
+    except Forbidden as exc:
+        raise Forbidden(exc.detail, errors=_strip(exc.errors, res.section)) from None
     return outcome.statuses[(res.section, 0)]  # type: ignore[return-value]
 
 
@@ -163,31 +167,17 @@ def _require_object(body: Any) -> dict[str, Any]:
     return body
 
 
-def _ensure_visible(session: Session, principal: Principal, res: Resource, row_id: int) -> None:
-    """A scoped key may not create or move an object out of its organisations (403)."""
-    predicate = res.scope(principal)
-    if predicate is None:
-        return
-    visible = session.scalar(select(res.model.id).where(res.model.id == row_id, predicate))
-    if visible is None:
-        raise Forbidden(
-            f"The {res.label} would be outside the organisations this key may change.",
-            errors=[field_error("/", "outside the key's organisations", "out_of_scope")],
-        )
-
-
 def create(
     session: Session, principal: Principal, res: Resource, body: Any, *, pnr_secret: str
 ) -> dict[str, Any]:
     """Create one object (409 if it exists: by ref, or for keyless objects by natural key)."""
     item = _require_object(body)
-    status, row_id = _write(session, res, item, pnr_secret=pnr_secret)
+    status, row_id = _write(session, principal, res, item, pnr_secret=pnr_secret)
     if status != "created":
         raise Conflict(
             f"An identical {res.label} exists already (id {row_id}); use PUT or PATCH.",
             existing_id=row_id,
         )
-    _ensure_visible(session, principal, res, row_id)
     out = res.out(by_id(session, res, row_id))
     _audit(session, principal, res, "registry.create", out, {"after": _fields(out)})
     return out
@@ -222,11 +212,10 @@ def update(
     if res.has_required_ref:
         item["ref"] = current.ref
     status, row_id = _write(
-        session, res, item, pnr_secret=pnr_secret, replace=not partial, current=current
+        session, principal, res, item, pnr_secret=pnr_secret, replace=not partial, current=current
     )
     if status == "unchanged":
         return before
-    _ensure_visible(session, principal, res, row_id)
     after = res.out(by_id(session, res, row_id))
     changes = {
         k: {"before": before.get(k), "after": v}

@@ -117,7 +117,7 @@ class Importer(Writer):
                     "owner_id": self.id("organisation", o.organisation),
                     "share_percent": o.share_percent,
                 }
-                for o in e.item.owners
+                for o in e.item.owners or []
             ],
             T_OWNERS,
             "organisation_id",
@@ -126,7 +126,7 @@ class Importer(Writer):
         members = self.child_lists(
             placed,
             "members",
-            lambda e: [{"member_id": self.id("organisation", m)} for m in e.item.members],
+            lambda e: [{"member_id": self.id("organisation", m)} for m in e.item.members or []],
             T_MEMBERS,
             "organisation_id",
             lambda r: r["member_id"],
@@ -138,7 +138,7 @@ class Importer(Writer):
             placed,
             "participants",
             lambda e: [
-                {"organisation_id": self.id("organisation", p)} for p in e.item.participants
+                {"organisation_id": self.id("organisation", p)} for p in e.item.participants or []
             ],
             T_PARTICIPANTS,
             "committee_id",
@@ -148,7 +148,7 @@ class Importer(Writer):
 
     def responsibilities(self, placed: list[tuple[Entry, int, bool]]) -> set[int]:
         """Responsibilities with explicit scope rows (`for` defaults to the committee's org)."""
-        with_list = [(e, pid, new) for e, pid, new in placed if e.item.responsibilities is not None]
+        with_list = [(e, pid, new) for e, pid, new in placed if "responsibilities" in e.fields]
         wanted: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}
         for e, pid, _ in with_list:
             own = self.id("organisation", e.item.organisation)
@@ -158,7 +158,7 @@ class Importer(Writer):
                     r.role,
                     tuple(sorted(self.id("organisation", f) for f in (r.for_ or []))) or (own,),
                 )
-                for r in e.item.responsibilities
+                for r in e.item.responsibilities or []
             ]
         existing = [pid for _, pid, new in with_list if not new]
         resp_rows = repository.rows_where_in(
@@ -201,7 +201,7 @@ class Importer(Writer):
         return self.child_lists(
             placed,
             "serves",
-            lambda e: [{"committee_id": self.id("committee", c)} for c in e.item.serves],
+            lambda e: [{"committee_id": self.id("committee", c)} for c in e.item.serves or []],
             T_SERVES,
             "administration_id",
             lambda r: r["committee_id"],
@@ -211,7 +211,9 @@ class Importer(Writer):
         return self.child_lists(
             placed,
             "principals",
-            lambda e: [{"organisation_id": self.id("organisation", p)} for p in e.item.principals],
+            lambda e: [
+                {"organisation_id": self.id("organisation", p)} for p in e.item.principals or []
+            ],
             T_PRINCIPALS,
             "agreement_id",
             lambda r: r["organisation_id"],

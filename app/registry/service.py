@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.errors import Conflict
+from app.errors import Conflict, Forbidden
 from app.models import CustomArea, Organisation
-from app.registry import repository
+from app.registry import repository, scope
 from app.registry.sections import Importer
 from app.registry.validation import Plan, validate
 from app.registry.writer import Outcome
@@ -22,6 +22,8 @@ from app.security.deps import Principal
 from app.vocabularies import BUILTIN_AREAS
 
 logger = logging.getLogger(__name__)
+
+OUT_OF_SCOPE = "Nothing was stored: the key may not change some objects (see errors)."
 
 
 def actor(principal: Principal) -> chain.Actor:
@@ -35,10 +37,21 @@ def organisation_refs(session: Session, ids: set[int]) -> list[str]:
     return sorted(refs)
 
 
-def apply(session: Session, plan: Plan) -> Outcome:
-    """Write a validated plan (bulk statements); returns counts and per-item statuses."""
+def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
+    """Write a validated plan (bulk statements); returns counts and per-item statuses.
+
+    A key limited to some organisations is refused (403, every object out of scope
+    listed) when the plan would change anything outside them; the write is then
+    abandoned, and the caller's transaction must not be committed.
+    """
+    errors = scope.existing_out_of_scope(session, principal, plan)
+    if errors:
+        raise Forbidden(OUT_OF_SCOPE, errors=errors)
     outcome = Importer(session, plan).run()
     session.flush()
+    errors = scope.written_out_of_scope(session, principal, plan, outcome)
+    if errors:
+        raise Forbidden(OUT_OF_SCOPE, errors=errors)
     return outcome
 
 
@@ -47,7 +60,7 @@ def import_document(
 ) -> dict[str, Any]:
     """Validate and upsert a whole import document in the caller's transaction."""
     plan = validate(session, raw, pnr_secret=pnr_secret)
-    outcome = apply(session, plan)
+    outcome = apply(session, principal, plan)
     audit: dict[str, Any] | None = None
     if outcome.any_change:
         touched = organisation_refs(session, outcome.touched_org_ids)

@@ -135,8 +135,9 @@ class Outcome:
 
 
 def _present(e: Entry, name: str) -> bool:
-    # An explicit null is "not given" (leave the stored list as it is), like a left-out key.
-    return name in e.fields and getattr(e.item, name, None) is not None
+    """The item gives this list: replace the stored one. An explicit null clears it, like
+    `[]` (and like null on a scalar field); a left-out key keeps what is stored."""
+    return name in e.fields
 
 
 class Writer:

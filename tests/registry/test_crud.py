@@ -1,0 +1,256 @@
+"""Registry CRUD: create/read/replace/patch/delete, ETag and If-Match, 409 when referenced."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry, Person
+from tests.support.api import ApiClient, path_ref
+from tests.support.registry import contract_document, import_document
+
+ALL_TYPES = [
+    ("organisations", "ankeby"),
+    ("committees", "ab-mbn"),
+    ("administrations", "ab-miljo"),
+    ("operations", "ankeby-avlopp"),
+    ("agreements", "avtal-2024-7"),
+    ("persons", "p-anna"),
+]
+
+
+@pytest.fixture
+def registry(admin: ApiClient) -> ApiClient:
+    import_document(admin, contract_document())
+    return admin
+
+
+def audit_kinds(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.kind).order_by(AuditEntry.sequence)))
+
+
+def last_audit(session: Session) -> dict:
+    payload = session.scalars(
+        select(AuditEntry.payload).order_by(AuditEntry.sequence.desc())
+    ).first()
+    return json.loads(payload)
+
+
+@pytest.mark.parametrize(("section", "ref"), ALL_TYPES)
+def test_every_type_reads_with_an_etag_and_lists(
+    registry: ApiClient, section: str, ref: str
+) -> None:
+    response = registry.get(f"/v1/{section}/{ref}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["ref"] == ref and isinstance(body["id"], int)
+    assert response.headers["etag"] == f'"{body["version"]}"'
+    listed = registry.get(f"/v1/{section}").json()
+    assert ref in [item["ref"] for item in listed["items"]]
+
+
+@pytest.mark.parametrize("section", ["appointments", "interests", "relations"])
+def test_keyless_objects_are_addressed_by_id(registry: ApiClient, section: str) -> None:
+    item = registry.get(f"/v1/{section}").json()["items"][0]
+    response = registry.get(f"/v1/{section}/{item['id']}")
+    assert response.status_code == 200
+    assert response.json() == item
+
+
+def test_read_shows_contract_shape_and_never_a_hash(registry: ApiClient) -> None:
+    committee = registry.get("/v1/committees/ab-mbn").json()
+    assert committee["participants"] == ["ankeby", "borby"]
+    assert committee["responsibilities"] == [
+        {"area": "miljo_halsoskydd", "role": "tillsyn", "for": ["ankeby", "borby"]}
+    ]
+    tn = registry.get("/v1/committees/ankeby-tn").json()
+    assert tn["responsibilities"][0]["for"] == ["ankeby"]  # default: own organisation
+    anna = registry.get("/v1/persons/p-anna")
+    assert anna.json()["personnummer_masked"] == "19700101-****"
+    assert "hash" not in anna.text and "1233" not in anna.text
+
+
+def test_create_answers_201_with_location_and_refs_with_slash_route(
+    admin: ApiClient, session: Session
+) -> None:
+    response = admin.post(
+        "/v1/organisations", json={"ref": "KS 2026/7", "kind": "kommun", "name": "K"}
+    )
+    assert response.status_code == 201, response.text
+    assert response.headers["location"] == "/v1/organisations/" + path_ref("KS 2026/7")
+    assert admin.get(response.headers["location"]).json()["name"] == "K"
+    assert audit_kinds(session)[-1] == "registry.create"
+    again = admin.post(
+        "/v1/organisations", json={"ref": "KS 2026/7", "kind": "kommun", "name": "K"}
+    )
+    assert again.status_code == 409
+
+
+def test_create_keyless_gives_id_location_and_409_on_same_natural_key(registry: ApiClient) -> None:
+    item = {
+        "person": "p-anna",
+        "organisation": "ankeby-vatten",
+        "kind": "agare",
+        "share_percent": 10,
+    }
+    response = registry.post("/v1/interests", json=item)
+    assert response.status_code == 201, response.text
+    assert response.headers["location"] == f"/v1/interests/{response.json()['id']}"
+    assert registry.post("/v1/interests", json=item).status_code == 409
+
+
+def test_single_writes_use_the_import_validation(registry: ApiClient) -> None:
+    response = registry.post(
+        "/v1/persons", json={"ref": "p-x", "name": "X", "personnummer": "19700101-1234"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "pointer": "/personnummer",
+            "detail": response.json()["errors"][0]["detail"],
+            "code": "invalid_personnummer",
+        }
+    ]
+    assert "1234" not in response.text
+    response = registry.post(
+        "/v1/appointments",
+        json={"person": "p-nobody", "role": "ledamot", "body": {"committee": "ab-mbn"}},
+    )
+    assert [(e["pointer"], e["code"]) for e in response.json()["errors"]] == [
+        ("/person", "unknown_reference")
+    ]
+
+
+def test_patch_changes_given_fields_bumps_etag_and_audits_before_after(
+    registry: ApiClient, session: Session
+) -> None:
+    etag = registry.get("/v1/persons/p-anna").headers["etag"]
+    response = registry.patch(
+        "/v1/persons/p-anna", json={"name": "Anna Åberg"}, headers={"If-Match": etag}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["personnummer_masked"] == "19700101-****"  # kept
+    assert response.headers["etag"] != etag
+    entry = last_audit(session)
+    assert entry["kind"] == "registry.update"
+    assert entry["data"]["changes"] == {"name": {"before": "Anna Berg", "after": "Anna Åberg"}}
+    assert "1233" not in json.dumps(entry)
+
+
+def test_stale_if_match_answers_412_and_changes_nothing(registry: ApiClient) -> None:
+    etag = registry.get("/v1/organisations/borby").headers["etag"]
+    assert registry.patch("/v1/organisations/borby", json={"name": "Borby stad"}).status_code == 200
+    for method, body in (
+        ("PUT", {"kind": "kommun", "name": "Z"}),
+        ("PATCH", {"name": "Z"}),
+        ("DELETE", None),
+    ):
+        response = registry.request(
+            method, "/v1/organisations/borby", json=body, headers={"If-Match": etag}
+        )
+        assert response.status_code == 412, (method, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert registry.get("/v1/organisations/borby").json()["name"] == "Borby stad"
+
+
+def test_put_replaces_and_clears_absent_optional_fields(registry: ApiClient) -> None:
+    response = registry.put(
+        "/v1/organisations/ankeby-vatten", json={"kind": "aktiebolag", "name": "AV AB"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["owners"] == [] and response.json()["orgnr"] is None
+    assert (
+        registry.put(
+            "/v1/organisations/ankeby-vatten",
+            json={"ref": "other", "kind": "aktiebolag", "name": "X"},
+        ).status_code
+        == 422
+    )
+
+
+def test_put_same_content_is_unchanged_without_audit(registry: ApiClient, session: Session) -> None:
+    current = registry.get("/v1/operations/ankeby-avlopp").json()
+    before = len(audit_kinds(session))
+    response = registry.put("/v1/operations/ankeby-avlopp", json=current)
+    assert response.status_code == 200
+    assert response.json()["version"] == current["version"]
+    assert len(audit_kinds(session)) == before
+
+
+def test_put_keeps_personnummer_when_left_out(registry: ApiClient) -> None:
+    response = registry.put("/v1/persons/p-anna", json={"name": "Anna Berg"})
+    assert response.json()["personnummer_masked"] == "19700101-****"
+    cleared = registry.patch("/v1/persons/p-anna", json={"personnummer": None})
+    assert cleared.json()["personnummer_masked"] is None
+
+
+def test_delete_of_referenced_object_is_409_naming_what_refers(registry: ApiClient) -> None:
+    response = registry.delete("/v1/organisations/borby")
+    assert response.status_code == 409
+    problem = response.json()
+    types = {u["type"]: u["refs"] for u in problem["referenced_by"]}
+    assert (
+        "ab-mbn" in types["committee_participants"]
+        and "avtal-2024-7" in types["agreement_principals"]
+    )
+    assert registry.get("/v1/organisations/borby").status_code == 200
+
+
+def test_delete_unreferenced_object_removes_it_and_audits(
+    registry: ApiClient, session: Session
+) -> None:
+    relation = registry.get("/v1/relations").json()["items"][0]
+    response = registry.delete(f"/v1/relations/{relation['id']}")
+    assert response.status_code == 204
+    assert registry.get(f"/v1/relations/{relation['id']}").status_code == 404
+    assert audit_kinds(session)[-1] == "registry.delete"
+    # a person with nothing pointing at it any more can go
+    for section in ("appointments", "interests"):
+        for item in registry.get(f"/v1/{section}?person=p-olof").json()["items"]:
+            assert registry.delete(f"/v1/{section}/{item['id']}").status_code == 204
+    assert registry.delete("/v1/persons/p-olof").status_code == 204
+    assert session.scalar(select(Person).where(Person.ref == "p-olof")) is None
+
+
+def test_relations_read_both_ways(admin: ApiClient) -> None:
+    import_document(
+        admin,
+        {
+            "persons": [
+                {"ref": "mor", "name": "Mor"},
+                {"ref": "son", "name": "Son"},
+                {"ref": "chef", "name": "Chef"},
+            ],
+            "relations": [
+                {"person": "son", "related": "mor", "kind": "barn"},
+                {"person": "chef", "related": "son", "kind": "foreman"},
+            ],
+        },
+    )
+    mother = admin.get("/v1/persons/mor/relations").json()["items"]
+    assert [(r["person"], r["related"], r["kind"]) for r in mother] == [("mor", "son", "forelder")]
+    son = admin.get("/v1/persons/son/relations").json()["items"]
+    assert sorted((r["related"], r["kind"]) for r in son) == [
+        ("chef", "underordnad"),
+        ("mor", "barn"),
+    ]
+    boss = admin.get("/v1/persons/chef/relations").json()["items"]
+    assert [(r["related"], r["kind"]) for r in boss] == [("son", "foreman")]
+    assert admin.get("/v1/persons/nobody/relations").status_code == 404
+
+
+def test_unknown_object_is_404_problem(admin: ApiClient) -> None:
+    response = admin.get("/v1/committees/nope")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert admin.get("/v1/appointments/999999").status_code == 404
+
+
+def test_openapi_documents_etag_and_if_match(admin: ApiClient) -> None:
+    spec = admin.get("/openapi.json").json()
+    put = spec["paths"]["/v1/persons/{key}"]["put"]
+    assert any(p["name"].lower() == "if-match" for p in put["parameters"])
+    assert "412" in put["responses"]
