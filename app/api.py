@@ -10,6 +10,7 @@ from app.cases.router import router as cases_router
 from app.decisions.router import router as decisions_router
 from app.registry.router import router as registry_router
 from app.reports.router import router as reports_router
+from app.screening.router import router as screening_router
 from app.security.deps import get_principal
 from app.system.router import public_router
 from app.system.router import router as system_router
@@ -23,6 +24,9 @@ def build_router() -> APIRouter:
     # Before the cases and registry routers: their `/cases/{ref:path}` and
     # `/persons/{ref:path}` would swallow `/cases/{ref}/decisions`, `/persons/{ref}/decisions`.
     authenticated.include_router(decisions_router)
+    # Before the registry router: its `/organisations/{ref:path}` would swallow
+    # `/organisations/{ref}/structural-risks`.
+    authenticated.include_router(screening_router)
     authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)

@@ -68,8 +68,10 @@ def test_create_answers_the_case_document_with_etag_and_location(
     assert body["parties"][3] == {
         "name": "Nils Granne", "role": "berord", "personnummer_masked": "19700101-****"
     }
-    assert body["parties"][4] == {"name": "Granne Bygg AB", "role": "berord", "orgnr": "556000-0001"}
-    assert body["earlier_handling"] == [{"person": "p-olof", "organisation": "borby", "final": True}]
+    assert body["parties"][4] == {
+        "name": "Granne Bygg AB", "role": "berord", "orgnr": "556000-0001"}
+    assert body["earlier_handling"] == [
+        {"person": "p-olof", "organisation": "borby", "final": True}]
     assert body["participants"] == case_doc()["participants"]
     assert PNR not in response.text and "197001011233" not in response.text
 
@@ -131,7 +133,8 @@ def test_every_bad_reference_is_listed_with_a_pointer_and_nothing_is_stored(
             {"name": "Y", "personnummer": "19700101-1234", "role": "part"},
         ],
         earlier_handling=[{"person": "ghost", "committee": "no-committee", "final": True}],
-        participants=[{"person": "p-anna", "role": "ledamot"}, {"person": "p-anna", "role": "ledamot"},
+        participants=[{"person": "p-anna", "role": "ledamot"},
+                      {"person": "p-anna", "role": "ledamot"},
                       {"person": "phantom", "role": "ledamot"}],
     )
     response = admin.post("/v1/cases", json=bad)
@@ -216,7 +219,8 @@ def test_roles_and_organisation_scope(
     assert borby.get(url("MBN 1")).status_code == 200
     assert borby.get(url("TN 1")).status_code == 404
     assert [c["ref"] for c in borby.get("/v1/cases").json()["items"]] == ["MBN 1"]
-    assert borby.post("/v1/cases", json=case_doc(ref="TN 2", committee="ankeby-tn")).status_code == 403
+    elsewhere = case_doc(ref="TN 2", committee="ankeby-tn")
+    assert borby.post("/v1/cases", json=elsewhere).status_code == 403
     assert borby.put(url("TN 1"), json=case_doc(ref="TN 1")).status_code == 404
     moved = borby.put(url("MBN 1"), json=case_doc(ref="MBN 1", committee="ankeby-tn"))
     assert moved.status_code == 403

@@ -1,0 +1,218 @@
+"""Build the rules engine's facts snapshot for one case from the database.
+
+What the case reaches, level by level, each level one batched select over IN-lists:
+
+1. unregistered parties matched (orgnr, personnummer hash, name index);
+2. party operations, and the committees around the case: the handling committee, party
+   and earlier-handling committees, operator committees, board-type committees of party
+   and operator organisations, committees holding drift in the supervised areas for the
+   municipalities concerned, and the utskott/parent of each;
+3. the administrations serving those committees;
+4. the participants (given, or the committee's seat holders and staff on as_of), their
+   relations both ways, and then every appointment and interest of the participants and
+   their related persons (all dates: the rules filter by as_of); interests held in party
+   and operator organisations (owners, board members); the rosters of the operating
+   bodies on as_of;
+5. the bodies those facts name; responsibilities, gemensam-nämnd participants,
+   administrations' served committees; owners and members of organisations, owners'
+   owners (two levels); tillsyn agreements of the organisations taking part in the
+   handling committee, in the case's areas;
+6. the organisations and persons named anywhere, for refs and names.
+
+The sequence is fixed, so a screening issues the same number of statements whatever the
+number of participants or parties, and none of them reads more than the case reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.cases.resolve import ResolvedCase
+from app.models import Appointment, Interest, Operation, Relation
+from app.rules.facts import (
+    CaseFacts,
+    EarlierHandlingFacts,
+    FactsSnapshot,
+    ParticipantFacts,
+    PartyFacts,
+    PartyMatch,
+)
+from app.rules.vocab import MatchHow, Matter, ParticipantRole, PartyKind, PartyRole
+from app.screening import repository as repo
+from app.screening.facts import FactsBuilder
+from app.screening.matching import Match, match_parties
+
+
+@dataclass
+class Reach:
+    """Ids gathered level by level (sets, so that repeated ids cost nothing)."""
+
+    person_ids: set[int] = field(default_factory=set)
+    org_ids: set[int] = field(default_factory=set)
+    committee_ids: set[int] = field(default_factory=set)
+    admin_ids: set[int] = field(default_factory=set)
+    party_org_ids: set[int] = field(default_factory=set)
+    operator_org_ids: set[int] = field(default_factory=set)
+    operating_committee_ids: set[int] = field(default_factory=set)
+
+
+def _party_facts(
+    case: ResolvedCase, matches: dict[int, Match]
+) -> tuple[PartyFacts, ...]:
+    out: list[PartyFacts] = []
+    for i, p in enumerate(case.parties):
+        role = PartyRole(p.role)
+        if p.kind != "unregistered":
+            out.append(PartyFacts(PartyKind(p.kind), role, ref=p.ref))
+            continue
+        m = matches.get(i)
+        match = None if m is None else PartyMatch(
+            PartyKind(m.kind), m.ref, MatchHow(m.how), m.score)
+        out.append(PartyFacts(PartyKind.UNREGISTERED, role, name=p.name, match=match))
+    return tuple(out)
+
+
+def _case_facts(
+    case: ResolvedCase, as_of: date, parties: tuple[PartyFacts, ...],
+    participants: tuple[ParticipantFacts, ...],
+) -> CaseFacts:
+    return CaseFacts(
+        ref=case.ref, committee=case.committee_ref, area=case.area or "",
+        matter=Matter(case.matter), as_of=as_of, parties=parties,
+        earlier_handling=tuple(
+            EarlierHandlingFacts(e.person_ref, e.organisation_ref, e.committee_ref, e.final)
+            for e in case.earlier_handling
+        ),
+        participants=participants, title=case.title,
+    )
+
+
+def _parties_reach(case: ResolvedCase, matches: dict[int, Match], reach: Reach) -> set[int]:
+    """Add party ids to the reach; return the party operation ids."""
+    op_ids: set[int] = set()
+    for i, p in enumerate(case.parties):
+        kind, id_ = p.kind, p.id
+        if kind == "unregistered" and i in matches:
+            kind, id_ = matches[i].kind, matches[i].id
+        if id_ is None:
+            continue
+        if kind == "person":
+            reach.person_ids.add(id_)
+        elif kind == "organisation":
+            reach.party_org_ids.add(id_)
+        elif kind == "operation":
+            op_ids.add(id_)
+        elif kind == "committee":
+            reach.committee_ids.add(id_)
+    reach.org_ids |= reach.party_org_ids
+    for e in case.earlier_handling:
+        reach.person_ids.add(e.person_id)
+        reach.org_ids.update([e.organisation_id] if e.organisation_id else [])
+        reach.committee_ids.update([e.committee_id] if e.committee_id else [])
+    return op_ids
+
+
+def _operations_reach(ops: list[Operation], reach: Reach) -> None:
+    for op in ops:
+        if op.operator_committee_id:
+            reach.operating_committee_ids.add(op.operator_committee_id)
+        if op.operator_organisation_id:
+            reach.operator_org_ids.add(op.operator_organisation_id)
+        if op.municipality_id:
+            reach.org_ids.add(op.municipality_id)
+    reach.org_ids |= reach.operator_org_ids
+    reach.committee_ids |= reach.operating_committee_ids
+
+
+def _participants(
+    session: Session, case: ResolvedCase, as_of: date
+) -> tuple[tuple[ParticipantFacts, ...], set[int]]:
+    """Named participants, or (empty tuple and) the ids of the default ones."""
+    if case.participants:
+        facts = tuple(
+            ParticipantFacts(p.person_ref, ParticipantRole(p.role)) for p in case.participants
+        )
+        return facts, {p.person_id for p in case.participants}
+    rows = repo.default_participants(session, case.committee_id, as_of)
+    # The engine picks the default participants itself from these persons' appointments.
+    return (), {row.person_id for row in rows}
+
+
+def load_snapshot(
+    session: Session, case: ResolvedCase, as_of: date, *, name_min_score: float
+) -> FactsSnapshot:
+    """The facts snapshot for screening `case` on `as_of` (see the module docstring)."""
+    reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
+    matches = match_parties(session, case.parties, min_score=name_min_score)
+    op_ids = _parties_reach(case, matches, reach)
+    ops = repo.operations(session, op_ids)
+    _operations_reach(ops, reach)
+    areas = {op.area for op in ops} | ({case.area} if case.area else set())
+    around = repo.case_committees(
+        session,
+        committee_ids=reach.committee_ids,
+        governed_org_ids=reach.party_org_ids | reach.operator_org_ids,
+        drift_areas=areas,
+        drift_org_ids=reach.org_ids,
+    )
+    family = {case.committee_id} | {
+        c.id for c in around if c.parent_id == case.committee_id
+    } | {c.parent_id for c in around if c.id == case.committee_id and c.parent_id}
+    around_ids = {c.id for c in around}
+    operating = around_ids - family - {e.committee_id for e in case.earlier_handling}
+    participants, participant_ids = _participants(session, case, as_of)
+    screened = participant_ids | reach.person_ids
+    relations = repo.relations(session, screened)
+    related = {r.person_id for r in relations} | {r.related_id for r in relations}
+    people = screened | related
+    appointments = repo.appointments(session, people)
+    interests = repo.interests(session, people, reach.party_org_ids | reach.operator_org_ids)
+    rosters = repo.rosters(session, operating, as_of)
+    builder = FactsBuilder()
+    builder.add_committees(around)
+    _collect_person_facts(builder, reach, appointments, interests, rosters, relations)
+    admins = repo.administrations(session, reach.admin_ids, around_ids)
+    builder.add_administrations(admins, repo.serves(session, [a.id for a in admins]))
+    reach.org_ids |= builder.administration_org_ids()
+    wanted = (reach.committee_ids | builder.served_committee_ids()) - builder.committee_ids
+    builder.add_committees(repo.committees(session, wanted))
+    committee_ids = builder.committee_ids
+    builder.add_responsibilities(repo.responsibilities(session, committee_ids))
+    builder.add_committee_participants(repo.committee_participants(session, committee_ids))
+    reach.org_ids |= builder.committee_org_ids()
+    builder.add_owners(repo.owners(session, reach.org_ids))
+    builder.add_members(repo.members(session, reach.org_ids))
+    home = builder.samverkan_org_ids(case.committee_id)
+    agreements = repo.agreements(session, home, areas | builder.tillsyn_areas(case.committee_id))
+    principals = repo.agreement_principals(session, [a.id for a in agreements])
+    builder.add_agreements(agreements, principals)
+    builder.add_owners(repo.owners(session, builder.owner_ids() - reach.org_ids))
+    builder.add_operations(ops)
+    builder.add_organisations(repo.organisations(session, builder.all_org_ids() | reach.org_ids))
+    builder.add_persons(repo.persons(session, builder.all_person_ids() | people))
+    parties = _party_facts(case, matches)
+    return builder.snapshot(_case_facts(case, as_of, parties, participants))
+
+
+def _collect_person_facts(
+    builder: FactsBuilder,
+    reach: Reach,
+    appointments: list[Appointment],
+    interests: list[Interest],
+    rosters: list[Appointment],
+    relations: list[Relation],
+) -> None:
+    builder.add_appointments([*appointments, *rosters])
+    builder.add_interests(interests)
+    builder.add_relations(relations)
+    for a in [*appointments, *rosters]:
+        if a.committee_id:
+            reach.committee_ids.add(a.committee_id)
+        if a.administration_id:
+            reach.admin_ids.add(a.administration_id)
+        reach.org_ids.update(x for x in (a.organisation_id, a.appointed_by_id) if x)
+    reach.org_ids.update(i.organisation_id for i in interests if i.organisation_id)
+

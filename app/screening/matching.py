@@ -1,0 +1,88 @@
+"""Match unregistered parties (name, orgnr, personnummer) against the registry.
+
+Identifiers match exactly after normalisation (orgnr against Organisation.orgnr; a
+personnummer by its keyed hash against Person.personnummer_hash). A name is matched
+through the name index: candidates sharing the most normalised words (an indexed
+lookup, never a scan), scored with rapidfuzz after Swedish-aware normalisation. Three
+statements for all unregistered parties of a case together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.cases.resolve import ResolvedParty
+from app.screening import names
+from app.screening import repository as repo
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    kind: str  # person | organisation
+    id: int
+    ref: str
+    how: str  # orgnr | personnummer | name
+    score: float  # 100 for identifier matches
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    kind: str
+    id: int
+    ref: str
+    name: str
+
+
+def _allowed_kinds(party: ResolvedParty) -> tuple[str, ...]:
+    if party.personnummer_hash:
+        return ("person",)
+    if party.orgnr or names.has_legal_form(party.name or ""):
+        return ("organisation",)
+    return ("person", "organisation")
+
+
+def _best_by_name(
+    party: ResolvedParty, candidates: Sequence[_Candidate], min_score: float
+) -> Match | None:
+    kinds = _allowed_kinds(party)
+    scored = sorted(
+        ((names.score(party.name or "", c.name), c) for c in candidates if c.kind in kinds),
+        key=lambda sc: (-sc[0], sc[1].kind, sc[1].ref),
+    )
+    if not scored or scored[0][0] < min_score:
+        return None
+    score, best = scored[0]
+    return Match(best.kind, best.id, best.ref, "name", score)
+
+
+def match_parties(
+    session: Session, parties: Sequence[ResolvedParty], *, min_score: float
+) -> dict[int, Match]:
+    """Index in `parties` -> the registry object an unregistered party was matched to."""
+    unregistered = {i: p for i, p in enumerate(parties) if p.kind == "unregistered"}
+    orgnrs = {p.orgnr for p in unregistered.values() if p.orgnr}
+    hashes = {p.personnummer_hash for p in unregistered.values() if p.personnummer_hash}
+    tokens: set[str] = set()
+    for p in unregistered.values():
+        tokens |= names.index_tokens(p.name or "")
+    by_orgnr = {row.orgnr: row for row in repo.organisations_by_orgnr(session, orgnrs)}
+    by_hash = {row.personnummer_hash: row for row in repo.persons_by_pnr_hash(session, hashes)}
+    candidates = [
+        _Candidate(r.kind, r.id, r.ref, r.name) for r in repo.name_candidates(session, tokens)
+    ]
+    found: dict[int, Match] = {}
+    for i, party in unregistered.items():
+        org = by_orgnr.get(party.orgnr) if party.orgnr else None
+        person = by_hash.get(party.personnummer_hash) if party.personnummer_hash else None
+        if org is not None:
+            found[i] = Match("organisation", org.id, org.ref, "orgnr", 100.0)
+        elif person is not None:
+            found[i] = Match("person", person.id, person.ref, "personnummer", 100.0)
+        elif party.name:
+            match = _best_by_name(party, candidates, min_score)
+            if match is not None:
+                found[i] = match
+    return found

@@ -1,0 +1,403 @@
+"""Every select the screening side runs. Each function is ONE statement over IN-lists.
+
+The loader calls a fixed sequence of these, so a screening costs the same number of
+statements whatever the number of participants, parties or registry rows. An empty
+IN-list still runs (it matches nothing): that keeps the count constant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Administration,
+    AdministrationServes,
+    Agreement,
+    AgreementPrincipal,
+    Appointment,
+    Committee,
+    CommitteeParticipant,
+    Interest,
+    NameToken,
+    Operation,
+    Organisation,
+    OrganisationMember,
+    OrganisationOwner,
+    Person,
+    Relation,
+    Responsibility,
+    ResponsibilityScope,
+    Screening,
+)
+from app.security import scoping
+from app.security.deps import Principal
+
+GOVERNING_KINDS = ("direktion", "bolagsstyrelse", "styrelse")
+SEAT_ROLES = ("ledamot", "ersattare", "ordforande", "vice_ordforande")
+# The column itself (a ColumnElement), as the scoping predicates expect.
+_SCREENING_COMMITTEE = Screening.__table__.c.committee_id
+NAME_CANDIDATES = 200  # per kind (persons, organisations), best token overlap first
+
+
+def _ids(values: Iterable[int | None]) -> list[int]:
+    return sorted({v for v in values if v is not None})
+
+
+def _valid_on(model: Any, day: date) -> Any:
+    return and_(
+        or_(model.valid_from.is_(None), model.valid_from <= day),
+        or_(model.valid_to.is_(None), model.valid_to >= day),
+    )
+
+
+# --- unregistered parties ----------------------------------------------------------------
+
+
+def organisations_by_orgnr(session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(Organisation.id, Organisation.ref, Organisation.name, Organisation.orgnr)
+        .where(Organisation.orgnr.in_(sorted(orgnrs)))
+        .order_by(Organisation.id)
+    ))
+
+
+def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(Person.id, Person.ref, Person.name, Person.personnummer_hash)
+        .where(Person.personnummer_hash.in_(sorted(hashes)))
+        .order_by(Person.id)
+    ))
+
+
+def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
+    """(kind, id, ref, name) of persons and organisations sharing the most name tokens."""
+    wanted = sorted(tokens)
+    hits = func.count(NameToken.id).label("hits")
+
+    def best(column: Any) -> Any:
+        return (
+            select(column.label("owner"), hits)
+            .where(NameToken.token.in_(wanted), column.is_not(None))
+            .group_by(column)
+            .order_by(hits.desc(), column)
+            .limit(NAME_CANDIDATES)
+            .subquery()
+        )
+
+    p, o = best(NameToken.person_id), best(NameToken.organisation_id)
+    persons = select(literal("person").label("kind"), Person.id, Person.ref, Person.name).join(
+        p, p.c.owner == Person.id)
+    orgs = select(
+        literal("organisation").label("kind"), Organisation.id, Organisation.ref, Organisation.name
+    ).join(o, o.c.owner == Organisation.id)
+    return list(session.execute(union_all(persons, orgs)))
+
+
+# --- the case's reach ----------------------------------------------------------------------
+
+
+def operations(session: Session, ids: Iterable[int]) -> list[Operation]:
+    return list(session.scalars(select(Operation).where(Operation.id.in_(_ids(ids)))))
+
+
+def case_committees(
+    session: Session,
+    *,
+    committee_ids: Iterable[int],
+    governed_org_ids: Iterable[int],
+    drift_areas: Iterable[str],
+    drift_org_ids: Iterable[int],
+) -> list[Committee]:
+    """Named committees, board-type committees of the given organisations, committees with
+    drift in the areas for the given organisations, and the utskott/parent of each."""
+    scoped = (
+        select(Responsibility.committee_id)
+        .join(ResponsibilityScope, ResponsibilityScope.responsibility_id == Responsibility.id)
+        .where(
+            Responsibility.role == "drift",
+            Responsibility.area.in_(sorted(set(drift_areas))),
+            ResponsibilityScope.organisation_id.in_(_ids(drift_org_ids)),
+        )
+    )
+    core = select(Committee.id).where(
+        or_(
+            Committee.id.in_(_ids(committee_ids)),
+            and_(Committee.organisation_id.in_(_ids(governed_org_ids)),
+                 Committee.kind.in_(GOVERNING_KINDS)),
+            Committee.id.in_(scoped),
+        )
+    )
+    parents = select(Committee.parent_id).where(Committee.id.in_(core))
+    return list(session.scalars(
+        select(Committee).where(
+            or_(Committee.id.in_(core), Committee.parent_id.in_(core), Committee.id.in_(parents))
+        )
+    ))
+
+
+def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
+    """The committees and the nämnd each (utskott) belongs to."""
+    wanted = _ids(ids)
+    parents = select(Committee.parent_id).where(Committee.id.in_(wanted))
+    return list(session.scalars(
+        select(Committee).where(or_(Committee.id.in_(wanted), Committee.id.in_(parents)))
+    ))
+
+
+def default_participants(
+    session: Session, committee_id: int, as_of: date
+) -> list[Row[Any]]:
+    """(person_id, role) of seat holders of the committee and staff of the administrations
+    serving it, valid on as_of."""
+    serving = select(AdministrationServes.administration_id).where(
+        AdministrationServes.committee_id == committee_id)
+    return list(session.execute(
+        select(Appointment.person_id, Appointment.role)
+        .where(
+            _valid_on(Appointment, as_of),
+            or_(
+                and_(Appointment.committee_id == committee_id, Appointment.role.in_(SEAT_ROLES)),
+                Appointment.administration_id.in_(serving),
+            ),
+        )
+        .order_by(Appointment.person_id, Appointment.id)
+    ))
+
+
+def relations(session: Session, person_ids: Iterable[int]) -> list[Relation]:
+    ids = _ids(person_ids)
+    return list(session.scalars(
+        select(Relation).where(or_(Relation.person_id.in_(ids), Relation.related_id.in_(ids)))
+    ))
+
+
+def appointments(session: Session, person_ids: Iterable[int]) -> list[Appointment]:
+    """Every appointment of the persons, whatever its dates (rules filter by as_of)."""
+    return list(session.scalars(
+        select(Appointment).where(Appointment.person_id.in_(_ids(person_ids)))
+    ))
+
+
+def interests(
+    session: Session, person_ids: Iterable[int], organisation_ids: Iterable[int]
+) -> list[Interest]:
+    """Every interest of the persons, and every interest held in the organisations (their
+    owners, board members and staff)."""
+    return list(session.scalars(
+        select(Interest).where(
+            or_(Interest.person_id.in_(_ids(person_ids)),
+                Interest.organisation_id.in_(_ids(organisation_ids)))
+        )
+    ))
+
+
+def rosters(
+    session: Session, committee_ids: Iterable[int], as_of: date
+) -> list[Appointment]:
+    """Seats in the committees and staff of the administrations serving them, on as_of."""
+    ids = _ids(committee_ids)
+    serving = select(AdministrationServes.administration_id).where(
+        AdministrationServes.committee_id.in_(ids))
+    return list(session.scalars(
+        select(Appointment).where(
+            _valid_on(Appointment, as_of),
+            or_(
+                and_(Appointment.committee_id.in_(ids), Appointment.role.in_(SEAT_ROLES)),
+                Appointment.administration_id.in_(serving),
+            ),
+        )
+    ))
+
+
+def administrations(
+    session: Session, ids: Iterable[int], serving_committee_ids: Iterable[int] = ()
+) -> list[Administration]:
+    """The administrations, and those serving the committees."""
+    serving = select(AdministrationServes.administration_id).where(
+        AdministrationServes.committee_id.in_(_ids(serving_committee_ids)))
+    return list(session.scalars(
+        select(Administration).where(
+            or_(Administration.id.in_(_ids(ids)), Administration.id.in_(serving)))
+    ))
+
+
+def serves(session: Session, administration_ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(AdministrationServes.administration_id, AdministrationServes.committee_id)
+        .where(AdministrationServes.administration_id.in_(_ids(administration_ids)))
+        .order_by(AdministrationServes.id)
+    ))
+
+
+def responsibilities(session: Session, committee_ids: Iterable[int]) -> list[Row[Any]]:
+    """(responsibility id, committee id, area, role, scope organisation id or None)."""
+    return list(session.execute(
+        select(Responsibility.id, Responsibility.committee_id, Responsibility.area,
+               Responsibility.role, ResponsibilityScope.organisation_id)
+        .outerjoin(ResponsibilityScope, ResponsibilityScope.responsibility_id == Responsibility.id)
+        .where(Responsibility.committee_id.in_(_ids(committee_ids)))
+        .order_by(Responsibility.id, ResponsibilityScope.id)
+    ))
+
+
+def committee_participants(session: Session, committee_ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(CommitteeParticipant.committee_id, CommitteeParticipant.organisation_id)
+        .where(CommitteeParticipant.committee_id.in_(_ids(committee_ids)))
+        .order_by(CommitteeParticipant.id)
+    ))
+
+
+def owners(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id,
+               OrganisationOwner.share_percent)
+        .where(OrganisationOwner.organisation_id.in_(_ids(organisation_ids)))
+        .order_by(OrganisationOwner.id)
+    ))
+
+
+def members(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(OrganisationMember.organisation_id, OrganisationMember.member_id)
+        .where(OrganisationMember.organisation_id.in_(_ids(organisation_ids)))
+        .order_by(OrganisationMember.id)
+    ))
+
+
+def agreements(
+    session: Session, organisation_ids: Iterable[int], areas: Iterable[str] | None
+) -> list[Agreement]:
+    """Agreements where one of the organisations performs or is a principal (in the areas)."""
+    ids = _ids(organisation_ids)
+    principal_of = select(AgreementPrincipal.agreement_id).where(
+        AgreementPrincipal.organisation_id.in_(ids))
+    stmt: Select[Agreement] = select(Agreement).where(
+        or_(Agreement.performer_id.in_(ids), Agreement.id.in_(principal_of)))
+    if areas is not None:
+        stmt = stmt.where(Agreement.area.in_(sorted(set(areas))))
+    return list(session.scalars(stmt))
+
+
+def agreement_principals(session: Session, agreement_ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id)
+        .where(AgreementPrincipal.agreement_id.in_(_ids(agreement_ids)))
+        .order_by(AgreementPrincipal.id)
+    ))
+
+
+def organisations(session: Session, ids: Iterable[int]) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).where(Organisation.id.in_(_ids(ids)))))
+
+
+def persons(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(Person.id, Person.ref, Person.name).where(Person.id.in_(_ids(ids)))
+    ))
+
+
+# --- the organisation report ---------------------------------------------------------------
+
+
+def organisation_by_ref(session: Session, principal: Principal, ref: str) -> Organisation | None:
+    stmt = scoping.apply(
+        select(Organisation).where(Organisation.ref == ref),
+        scoping.organisation_predicate(principal),
+    )
+    return session.scalars(stmt).first()
+
+
+def neighbourhood_org_ids(session: Session, organisation_id: int) -> list[int]:
+    """The organisation, the gemensamma nämnder's hosts and participants it shares bodies
+    with, its förbund and their members, and the other side of its agreements."""
+    shared = select(CommitteeParticipant.committee_id).where(
+        CommitteeParticipant.organisation_id.in_([organisation_id]))
+    forbund = select(OrganisationMember.organisation_id).where(
+        OrganisationMember.member_id.in_([organisation_id]))
+    agreed = select(Agreement.id).where(
+        or_(Agreement.performer_id.in_([organisation_id]),
+            Agreement.id.in_(select(AgreementPrincipal.agreement_id).where(
+                AgreementPrincipal.organisation_id.in_([organisation_id])))))
+    parts = union_all(
+        select(literal(organisation_id).label("org")),
+        select(Committee.organisation_id).where(Committee.id.in_(shared)),
+        select(CommitteeParticipant.organisation_id).where(CommitteeParticipant.committee_id.in_(shared)),
+        forbund,
+        select(OrganisationMember.member_id).where(OrganisationMember.organisation_id.in_(forbund)),
+        select(Agreement.performer_id).where(Agreement.id.in_(agreed)),
+        select(AgreementPrincipal.organisation_id).where(AgreementPrincipal.agreement_id.in_(agreed)),
+    ).subquery()
+    return _ids(session.scalars(select(parts.c[0])))
+
+
+def organisation_committees(session: Session, organisation_ids: Iterable[int]) -> list[Committee]:
+    """Committees of the organisations and the gemensamma nämnder they take part in."""
+    ids = _ids(organisation_ids)
+    shared = select(CommitteeParticipant.committee_id).where(
+        CommitteeParticipant.organisation_id.in_(ids))
+    return list(session.scalars(
+        select(Committee).where(or_(Committee.organisation_id.in_(ids), Committee.id.in_(shared)))
+    ))
+
+
+def organisation_operations(
+    session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
+) -> list[Operation]:
+    orgs, comms = _ids(organisation_ids), _ids(committee_ids)
+    return list(session.scalars(
+        select(Operation).where(
+            or_(
+                Operation.operator_committee_id.in_(comms),
+                Operation.operator_organisation_id.in_(orgs),
+                Operation.municipality_id.in_(orgs),
+            )
+        )
+    ))
+
+
+def organisation_administrations(
+    session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
+) -> list[Administration]:
+    serving = select(AdministrationServes.administration_id).where(
+        AdministrationServes.committee_id.in_(_ids(committee_ids)))
+    return list(session.scalars(
+        select(Administration).where(
+            or_(Administration.organisation_id.in_(_ids(organisation_ids)),
+                Administration.id.in_(serving))
+        )
+    ))
+
+
+def seats_on(session: Session, committee_ids: Iterable[int], as_of: date) -> list[Appointment]:
+    return list(session.scalars(
+        select(Appointment).where(
+            Appointment.committee_id.in_(_ids(committee_ids)),
+            Appointment.role.in_(SEAT_ROLES),
+            _valid_on(Appointment, as_of),
+        )
+    ))
+
+
+# --- stored screenings ---------------------------------------------------------------------
+
+
+def screening(session: Session, principal: Principal, screening_id: str) -> Screening | None:
+    stmt = scoping.apply(
+        select(Screening).where(Screening.id == screening_id),
+        scoping.committee_id_predicate(principal, _SCREENING_COMMITTEE),
+    )
+    return session.scalars(stmt).first()
+
+
+def screenings_stmt(principal: Principal, case_ref: str | None) -> Select[Screening]:
+    stmt = select(Screening)
+    if case_ref is not None:
+        stmt = stmt.where(Screening.case_ref == case_ref)
+    stmt = scoping.apply(stmt, scoping.committee_id_predicate(principal, _SCREENING_COMMITTEE))
+    return stmt.order_by(Screening.id.desc())

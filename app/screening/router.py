@@ -1,0 +1,64 @@
+"""`/v1/screenings`, `/v1/rules`, `/v1/organisations/{ref}/structural-risks`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from app.db import SessionDep
+from app.pagination import PageDep
+from app.screening import service
+from app.screening.schemas import ScreeningIn
+from app.security.deps import CaseReader, PrincipalDep, RegistryReader, Screener
+
+router = APIRouter(tags=["screening"])
+
+
+@router.post("/screenings", status_code=201)
+def create_screening(
+    body: ScreeningIn, request: Request, session: SessionDep, principal: Screener
+) -> dict[str, Any]:
+    """Screen a stored case (by ref) or an inline case; audited before the answer is sent."""
+    result = service.screen(
+        session, principal, body, pnr_secret=request.app.state.settings.pnr_secret
+    )
+    session.commit()
+    return result
+
+
+@router.get("/screenings")
+def list_screenings(
+    session: SessionDep,
+    principal: CaseReader,
+    page: PageDep,
+    case: Annotated[str | None, Query(description="the screened case's ref")] = None,
+) -> dict[str, Any]:
+    """Stored screenings in scope, newest first; filter by case ref."""
+    items, total = service.list_screenings(session, principal, page, case_ref=case)
+    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+
+
+@router.get("/screenings/{screening_id}")
+def get_screening(screening_id: str, session: SessionDep, principal: CaseReader) -> dict[str, Any]:
+    """One stored screening, exactly as it was answered."""
+    return service.get_screening(session, principal, screening_id)
+
+
+@router.get("/rules")
+def get_rules(_: PrincipalDep) -> dict[str, Any]:
+    """Every rule (id, ground, level, legal basis, validity, description), the dated
+    parameters, and the rules version stamped on each screening."""
+    return service.rules_catalogue()
+
+
+@router.get("/organisations/{ref:path}/structural-risks")
+def structural_risks(
+    ref: str,
+    session: SessionDep,
+    principal: RegistryReader,
+    as_of: Annotated[date | None, Query(description="default: today")] = None,
+) -> dict[str, Any]:
+    """Where drift and tillsyn meet in and around an organisation (structural report)."""
+    return service.organisation_structural_risks(session, principal, ref, as_of)

@@ -1,0 +1,19 @@
+"""Screening request body (the contract: a stored case's ref or an inline case)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ScreeningIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    case: str | dict[str, Any] = Field(
+        description="A stored case's ref, or an inline case document (see POST /v1/cases)",
+    )
+    as_of: date | None = Field(
+        default=None, description="Default: the case's decision_date, else today"
+    )

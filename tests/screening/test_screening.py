@@ -1,0 +1,336 @@
+"""POST/GET /v1/screenings, /v1/rules and the structural report, through the HTTP API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, event
+
+from tests.screening.registry import ORGNR_BYGG, PNR_SAMBO, case, registry
+from tests.support.api import ApiClient, path_ref
+from tests.support.registry import import_document
+
+
+@pytest.fixture
+def loaded(admin: ApiClient) -> None:
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+
+
+def screen(client: ApiClient, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
+    response = client.post("/v1/screenings", json=body)
+    assert response.status_code == status, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def findings_of(result: dict[str, Any], person: str) -> list[dict[str, Any]]:
+    return [f for f in result["findings"] if f["person"] == person]
+
+
+# --- the answer -------------------------------------------------------------------------
+
+
+def test_inline_screening_answers_the_contract_shape(loaded: None, admin: ApiClient) -> None:
+    result = screen(admin, {"case": case()})
+    assert result["id"].startswith("scr_") and len(result["id"]) == 30
+    assert result["created_at"].endswith("Z")
+    assert (result["case"], result["as_of"], result["outcome"]) == (
+        "MBN 2026/7", "2026-03-10", "flagged")
+    assert result["rules_version"]
+    led1 = findings_of(result, "p-led1")
+    assert [(f["ground"], f["level"]) for f in led1] == [("stallforetradare", "jav")]
+    finding = led1[0]
+    assert set(finding) >= {
+        "person", "ground", "level", "rule", "legal_basis", "explanation", "path"}
+    assert set(finding["explanation"]) == {"sv", "en"}
+    assert finding["path"][0] == {"from": "p-led1", "relation": "styrelseledamot", "to": "bygg-ab"}
+    assert finding["path"][-1]["to"] == "MBN 2026/7"
+    assert [(p["person"], p["role"]) for p in result["participants"]] == [
+        ("p-ordf", "ordforande"), ("p-led1", "ledamot")]
+    assert all("facts_seen" in p for p in result["participants"])
+    assert set(result["audit"]) == {"sequence", "hash"}
+
+
+def test_as_of_defaults_to_the_decision_date_and_can_be_given(
+    loaded: None, admin: ApiClient
+) -> None:
+    assert screen(admin, {"case": case(decision_date="2025-05-05")})["as_of"] == "2025-05-05"
+    given = screen(admin, {"case": case(), "as_of": "2019-06-01"})
+    assert given["as_of"] == "2019-06-01"
+    # p-led1's board seat began 2020-01-01: nothing to find on 2019-06-01.
+    assert findings_of(given, "p-led1") == []
+    assert screen(admin, {"case": case(decision_date=None)})["as_of"]
+
+
+def test_a_participant_without_registry_facts_is_screened_and_clear(
+    loaded: None, admin: ApiClient
+) -> None:
+    result = screen(admin, {"case": case(participants=[{"person": "p-friend", "role": "ledamot"}],
+                                         parties=[{"person": "p-old", "role": "sokande"}])})
+    assert result["outcome"] == "clear" and result["findings"] == []
+    assert result["participants"][0]["person"] == "p-friend"
+
+
+# --- default participants ---------------------------------------------------------------
+
+
+def test_default_participants_are_the_committees_seats_and_its_staff_on_as_of(
+    loaded: None, admin: ApiClient
+) -> None:
+    result = screen(admin, {"case": case(participants=[])})
+    screened = {p["person"]: p["role"] for p in result["participants"]}
+    # Members appointed by both kommuner of the gemensam nämnd; p-old's seat ended in 2022;
+    # p-insp works in the administration serving the nämnd, p-tf in one that does not.
+    assert screened == {
+        "p-ordf": "ordforande", "p-vice": "ledamot", "p-led1": "ledamot",
+        "p-led2": "ledamot", "p-ers": "ersattare", "p-insp": "inspektor",
+    }
+    assert all(p["by_default"] for p in result["participants"])
+    assert findings_of(result, "p-led1")[0]["ground"] == "stallforetradare"
+    without = case()
+    del without["participants"]
+    assert {p["person"] for p in screen(admin, {"case": without})["participants"]} == set(screened)
+
+
+# --- unregistered parties ---------------------------------------------------------------
+
+
+def test_unregistered_party_matched_by_orgnr_counts_in_full(loaded: None, admin: ApiClient) -> None:
+    party = {"name": "Helt annat namn", "orgnr": ORGNR_BYGG.replace("-", ""), "role": "sokande"}
+    result = screen(admin, {"case": case(parties=[party])})
+    led1 = findings_of(result, "p-led1")
+    assert [(f["ground"], f["level"]) for f in led1] == [("stallforetradare", "jav")]
+    assert "match_score" not in led1[0]
+
+
+def test_unregistered_party_matched_by_personnummer(loaded: None, admin: ApiClient) -> None:
+    party = {"name": "I. S.", "personnummer": PNR_SAMBO.replace("-", "")[2:], "role": "sokande"}
+    result = screen(admin, {"case": case(parties=[party], participants=[
+        {"person": "p-ers", "role": "ersattare"}])})
+    assert [(f["ground"], f["level"]) for f in findings_of(result, "p-ers")] == [("part", "jav")]
+    assert PNR_SAMBO not in json.dumps(result)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["östby bygg och mark", "Östby Bygg & Mark Aktiebolag", "BYGG MARK OSTBY AB",
+     "Östby Byg & Mark AB i likvidation"],
+)
+def test_unregistered_party_matched_by_name_is_at_most_mojligt_jav_and_shows_the_score(
+    loaded: None, admin: ApiClient, name: str
+) -> None:
+    result = screen(admin, {"case": case(parties=[{"name": name, "role": "sokande"}])})
+    led1 = findings_of(result, "p-led1")
+    assert [(f["ground"], f["level"]) for f in led1] == [("stallforetradare", "mojligt_jav")]
+    assert 85 <= led1[0]["match_score"] <= 100
+    assert result["outcome"] == "flagged"
+
+
+def test_person_matched_by_name_through_a_narstaende(loaded: None, admin: ApiClient) -> None:
+    party = {"name": "Sambo, Ingrid", "role": "sokande"}
+    result = screen(admin, {"case": case(parties=[party], participants=[
+        {"person": "p-ers", "role": "ersattare"}])})
+    ers = findings_of(result, "p-ers")
+    assert [(f["ground"], f["level"]) for f in ers] == [("part", "mojligt_jav")]
+    assert ers[0]["match_score"] == 100
+
+
+def test_an_unmatched_name_gives_nothing(loaded: None, admin: ApiClient) -> None:
+    result = screen(admin, {"case": case(parties=[{"name": "Zeta Omega", "role": "sokande"}])})
+    assert result["findings"] == [] and result["outcome"] == "clear"
+
+
+# --- stored screenings --------------------------------------------------------------------
+
+
+def test_stored_case_screened_by_ref_is_readable_and_listed(
+    loaded: None, admin: ApiClient
+) -> None:
+    ref = "KS 2026/123"
+    assert admin.post("/v1/cases", json=case(ref=ref)).status_code == 201
+    first = screen(admin, {"case": ref})
+    second = screen(admin, {"case": ref, "as_of": "2026-01-01"})
+    assert first["case"] == ref
+    got = admin.get(f"/v1/screenings/{first['id']}")
+    assert got.status_code == 200 and got.json() == first
+    listed = admin.get("/v1/screenings", params={"case": ref}).json()
+    assert [s["id"] for s in listed["items"]] == [second["id"], first["id"]]
+    assert listed["total"] == 2
+    page = admin.get("/v1/screenings", params={"case": ref, "limit": 1, "offset": 1}).json()
+    assert [s["id"] for s in page["items"]] == [first["id"]]
+    assert admin.get("/v1/screenings", params={"case": "other"}).json()["total"] == 0
+    assert admin.get("/v1/screenings/scr_nope").status_code == 404
+
+
+def test_every_screening_is_in_the_audit_log(loaded: None, admin: ApiClient) -> None:
+    party = {"name": "X", "personnummer": PNR_SAMBO, "role": "berord"}
+    result = screen(admin, {"case": case(parties=[*case()["parties"], party])})
+    entry = admin.get(f"/v1/audit/{result['audit']['sequence']}").json()
+    assert entry["kind"] == "screening" and entry["hash"] == result["audit"]["hash"]
+    data = entry["payload"]["data"]
+    assert data["screening"] == result["id"]
+    assert data["rules_version"] == result["rules_version"]
+    assert data["findings"] == result["findings"]
+    assert data["case"]["parties"][1]["personnummer_masked"] == "19800202-****"
+    assert len(data["case"]["parties"][1]["personnummer_hash"]) == 64
+    assert PNR_SAMBO not in json.dumps(entry) and "198002020009" not in json.dumps(entry)
+    subjects = {(s["kind"], s["ref"]) for s in entry["subjects"]}
+    assert subjects >= {("case", "MBN 2026/7"), ("committee", "ost-mbn"),
+                        ("organisation", "k-ost"), ("person", "p-ordf"), ("person", "p-led1")}
+    assert admin.get("/v1/audit/verify").json()["ok"] is True
+
+
+def test_scope_applies_to_screenings(
+    loaded: None, admin: ApiClient, client_for: Callable[..., ApiClient]
+) -> None:
+    tn_case = case(ref="TN 1", committee="ost-tn", area="va", parties=[], participants=[
+        {"person": "p-led2", "role": "ledamot"}])
+    admin.post("/v1/cases", json=tn_case)
+    stored = screen(admin, {"case": "TN 1"})
+    vast = client_for("screener", orgs=["k-vast"])
+    assert vast.post("/v1/screenings", json={"case": "TN 1"}).status_code == 404
+    assert vast.post("/v1/screenings", json={"case": tn_case}).status_code == 403
+    assert vast.get(f"/v1/screenings/{stored['id']}").status_code == 404
+    assert vast.get("/v1/screenings", params={"case": "TN 1"}).json()["total"] == 0
+    shared = screen(vast, {"case": case()})  # the gemensam nämnd Västby takes part in
+    assert vast.get(f"/v1/screenings/{shared['id']}").status_code == 200
+    assert client_for("auditor").post("/v1/screenings", json={"case": case()}).status_code == 403
+    assert client_for("auditor").get(f"/v1/screenings/{shared['id']}").status_code == 200
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+def test_bad_inline_case_is_422_with_pointers_and_stores_nothing(
+    loaded: None, admin: ApiClient
+) -> None:
+    before_audit = admin.get("/v1/audit").json()["total"]
+    bad = case(committee="nope", parties=[{"person": "ghost", "role": "part"},
+                                          {"name": "Y", "personnummer": "19800202-0001",
+                                           "role": "part"}],
+               participants=[{"person": "p-ordf", "role": "ordforande"},
+                             {"person": "phantom", "role": "ledamot"}])
+    response = admin.post("/v1/screenings", json={"case": bad})
+    assert response.status_code == 422
+    assert {e["pointer"] for e in response.json()["errors"]} == {
+        "/case/committee", "/case/parties/0/person", "/case/parties/1/personnummer",
+        "/case/participants/1/person"}
+    assert "19800202-0001" not in response.text
+    shape = admin.post("/v1/screenings", json={"case": {"ref": "X", "committee": "ost-mbn",
+                                                        "parties": [{"role": "part"}]}})
+    assert shape.status_code == 422
+    assert {e["pointer"] for e in shape.json()["errors"]} == {"/case/matter", "/case/parties/0"}
+    assert admin.post("/v1/screenings", json={"case": "NO SUCH 1"}).status_code == 404
+    assert admin.post("/v1/screenings", json={"case": case(), "as_of": "soon"}).status_code == 422
+    assert admin.post("/v1/screenings", json={}).status_code == 422
+    assert admin.get("/v1/screenings").json()["total"] == 0
+    assert admin.get("/v1/audit").json()["total"] == before_audit
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["admin", "registry", "screener", "auditor"])
+def test_rules_are_listed_for_every_role(client_for: Callable[..., ApiClient], role: str) -> None:
+    body = client_for(role).get("/v1/rules").json()
+    assert body["rules_version"]
+    assert body["rules"]
+    for rule in body["rules"]:
+        assert {"id", "ground", "level", "legal_basis", "valid_from", "valid_to",
+                "description"} <= set(rule)
+        assert rule["legal_basis"]
+    grounds = {r["ground"] for r in body["rules"] if isinstance(r["ground"], str)}
+    assert {"part", "paverkan", "stallforetradare", "tillsynsjav", "egen_tillsyn"} <= grounds
+
+
+def test_rules_version_is_the_one_stamped_on_screenings(loaded: None, admin: ApiClient) -> None:
+    assert screen(admin, {"case": case()})["rules_version"] == admin.get("/v1/rules").json()[
+        "rules_version"]
+
+
+# --- statement count ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def statements(connection: Connection) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    yield seen
+    event.remove(connection, "before_cursor_execute", count)
+
+
+def _count(admin: ApiClient, statements: list[str], body: dict[str, Any]) -> tuple[int, int]:
+    """(statements issued by one POST /v1/screenings, findings in its answer)."""
+    statements.clear()
+    result = screen(admin, body)
+    return len(statements), len(result["findings"]) + len(result["structural"])
+
+
+def test_statement_count_does_not_grow_with_participants_or_parties(
+    loaded: None, admin: ApiClient, statements: list[str]
+) -> None:
+    base_parties = [{"organisation": "bygg-ab", "role": "sokande"},
+                    {"operation": "ost-rv", "role": "berord"},
+                    {"person": "p-sambo", "role": "berord"}]
+    base_participants = [{"person": "p-ordf", "role": "ordforande"},
+                         {"person": "p-led1", "role": "ledamot"}]
+    base = _count(admin, statements, {"case": case(parties=base_parties,
+                                                    participants=base_participants)})
+    more_people = _count(admin, statements, {"case": case(parties=base_parties, participants=[
+        *base_participants, {"person": "p-ers", "role": "ersattare"},
+        {"person": "p-vice", "role": "ledamot"}, {"person": "p-led2", "role": "ledamot"}])})
+    more_parties = _count(admin, statements, {"case": case(participants=base_participants, parties=[
+        *base_parties, {"organisation": "vatten-ab", "role": "part"},
+        {"committee": "ost-tn", "role": "part"}, {"person": "p-ordf", "role": "berord"},
+        {"name": "Hultarps snickeri AB", "role": "berord"},
+        {"name": "Q", "orgnr": "5560000001", "role": "berord"}])})
+    # More participants and parties reach more facts and give more findings, in the same
+    # number of statements (authentication, loading, evaluation, audit, storing).
+    assert more_people[1] > base[1] and more_parties[1] > base[1]
+    assert base[0] == more_people[0] == more_parties[0], (base, more_people, more_parties)
+    assert base[0] < 45
+
+
+# --- structural report --------------------------------------------------------------------
+
+
+def test_structural_report_for_an_organisation(loaded: None, admin: ApiClient) -> None:
+    doc = registry()
+    # The Tekniska förvaltningen also serves the miljö- och byggnämnd, which supervises
+    # miljö (reaching va) for Östby: a shared administration.
+    doc["administrations"][1]["serves"] = ["ost-tn", "ost-mbn"]
+    import_document(admin, {"administrations": doc["administrations"]})
+    response = admin.get("/v1/organisations/k-ost/structural-risks", params={"as_of": "2026-03-10"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["organisation"], body["as_of"]) == ("k-ost", "2026-03-10")
+    found = {(s["ground"], s["committee"]) for s in body["structural"]}
+    assert ("delad_forvaltning", "ost-mbn") in found
+    assert ("samverkan_egen_drift", "ost-mbn") in found
+    assert ("dubbla_roller", "ost-mbn") in found  # p-led2 sits in both
+    for s in body["structural"]:
+        assert s["level"] == "risk" and s["legal_basis"] and set(s["explanation"]) == {"sv", "en"}
+    # Västby takes part in the gemensam nämnd: the same risks concern it.
+    vast = admin.get("/v1/organisations/k-vast/structural-risks").json()
+    assert ("samverkan_egen_drift", "ost-mbn") in {(s["ground"], s["committee"])
+                                                   for s in vast["structural"]}
+    assert admin.get("/v1/organisations/nope/structural-risks").status_code == 404
+
+
+def test_structural_report_scope_and_refs_with_slashes(
+    admin: ApiClient, client_for: Callable[..., ApiClient]
+) -> None:
+    import_document(admin, {"organisations": [
+        {"ref": "Kommun A/1", "kind": "kommun", "name": "A kommun"},
+        {"ref": "kommun-b", "kind": "kommun", "name": "B kommun"}]})
+    url = "/v1/organisations/" + path_ref("Kommun A/1") + "/structural-risks"
+    assert admin.get(url).json() == {**admin.get(url).json(), "organisation": "Kommun A/1",
+                                     "structural": []}
+    assert client_for("auditor", orgs=["kommun-b"]).get(url).status_code == 404
+    assert client_for("auditor", orgs=["Kommun A/1"]).get(url).status_code == 200
