@@ -66,8 +66,6 @@ COVERED_ROUTES: tuple[re.Pattern[str], ...] = tuple(
         r"/v1/screenings",
         r"/v1/screenings/[^/]+/rerun",
         r"/v1/cases/.+/decisions",
-        r"/v1/cases/.+/rerun",
-        r"/v1/cases/.+/screenings",
     )
 )
 
