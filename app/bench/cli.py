@@ -82,6 +82,13 @@ def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
 @click.option("--inline", is_flag=True, help="screen inline case documents, not stored cases")
 @click.option("--label", default="", help="suffix for the result file name")
 @click.option(
+    "--py-spy",
+    "pyspy",
+    is_flag=True,
+    help="sample the server with py-spy during the import and at --py-spy-rate",
+)
+@click.option("--py-spy-rate", "pyspy_rate", default=100.0, show_default=True, type=float)
+@click.option(
     "--out-dir",
     default="bench",
     show_default=True,
@@ -97,6 +104,8 @@ def run(
     no_health: bool,
     inline: bool,
     label: str,
+    pyspy: bool,
+    pyspy_rate: float,
     out_dir: Path,
 ) -> None:
     """Start a real server per database and scale, import, load, report, plot."""
@@ -119,6 +128,8 @@ def run(
                 health=not no_health,
                 inline=inline,
                 label=label,
+                pyspy=pyspy,
+                pyspy_rate=pyspy_rate,
             )
             try:
                 results = run_one(cfg, log=lambda m: click.echo(m, err=True))
@@ -179,3 +190,39 @@ def plot_sizes(out_dir: Path, rate: float = 100.0) -> Path | None:
         if "-" in p.stem and p.stem.count("-") == 1
     ]
     return plots.latency_vs_size(files, rate, out_dir / "plots" / "latency-vs-registry-size.png")
+
+
+@bench_group.command("profile")
+@click.option(
+    "--database",
+    default="postgresql",
+    show_default=True,
+    type=click.Choice(["sqlite", "postgresql"]),
+)
+@click.option(
+    "--scale", default="small", show_default=True, type=click.Choice(sorted(generator.SCALES))
+)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--what", default="all", show_default=True, type=click.Choice(["import", "screening", "all"])
+)
+@click.option("--screenings", default=300, show_default=True, type=int)
+@click.option(
+    "--out-dir",
+    default="bench",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+def profile_cmd(
+    database: str, scale: str, seed: int, what: str, screenings: int, out_dir: Path
+) -> None:
+    """pyinstrument profiles of the import and screening paths (bench/profiles/)."""
+    from app.bench.profile import profile
+
+    results = profile(
+        database, scale, seed, out_dir, screenings, what, log=lambda m: click.echo(m, err=True)
+    )
+    path = out_dir / "results" / f"profile-{database}-{scale}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    click.echo(json.dumps(results))

@@ -630,6 +630,12 @@ class Generator:
         self._interests()
         self._relations()
         self._cases()
+        # an interest register or HR export lists each person's facts together; the
+        # importer matches keyless rows per person, so this order keeps it linear (an
+        # order that spreads every person over every chunk makes each chunk re-read all
+        # stored interests of its persons: see BENCHMARKS.md)
+        self.interests.sort(key=lambda d: d["person"])
+        self.relations.sort(key=lambda d: d["person"])
 
     def _bodies(self) -> None:
         rng, s = self.rng, self.scale

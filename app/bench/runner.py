@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import platform
 import subprocess
 import time
@@ -19,6 +20,7 @@ import httpx
 
 from app.bench import generator
 from app.bench.loadgen import Request, run_open_loop
+from app.bench.pyspy import Recorder
 from app.bench.server import MemorySampler, fresh_database, running_server
 
 P99_LIMIT_MS = 250.0
@@ -44,6 +46,8 @@ class RunConfig:
     timeout_s: float = 10.0
     inline: bool = False  # screen inline case documents instead of stored cases
     label: str = ""
+    pyspy: bool = False  # sample the server with py-spy during the import and one rate
+    pyspy_rate: float = 100.0
 
 
 def dataset_path(data_dir: Path, scale: str, seed: int) -> Path:
@@ -222,6 +226,14 @@ def _load(
     return summary
 
 
+def _recorder(cfg: RunConfig, pid: int, phase: str) -> Recorder | None:
+    if not cfg.pyspy:
+        return None
+    name = f"pyspy-{phase}-{cfg.database}-{cfg.scale}{'-' + cfg.label if cfg.label else ''}.txt"
+    recorder = Recorder(pid, cfg.results_dir.parent / "profiles" / name)
+    return recorder if recorder.available else None
+
+
 def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
     path = ensure_dataset(cfg.data_dir, cfg.scale, cfg.seed, log)
     dataset_cases = [line for line in generator.iter_lines(path) if line.get("kind") == "case"]
@@ -249,7 +261,11 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                 base_url=server.base_url, headers=server.headers, timeout=120
             ) as client:
                 log(f"[{cfg.database}/{cfg.scale}] importing {path}")
+                results["loadavg_before_import"] = os.getloadavg()
+                recorder = _recorder(cfg, server.process.pid, "import")
                 results["import"] = import_dataset(client, path, log)
+                if recorder is not None:
+                    results["import"]["pyspy"] = recorder.stop()
                 results["import"]["memory"] = sampler.report()
                 log(f"  import total {results['import']['seconds']:.1f}s")
                 sampler.reset()
@@ -290,11 +306,19 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
             results["screening"] = []
             results["health"] = []
             for rate in cfg.rates:
+                results.setdefault("loadavg_by_rate", {})[str(rate)] = os.getloadavg()
                 if not screening_available:
                     summary = _load(server.base_url, server.headers, health, rate, cfg)
                     results["health"].append(summary)
                     continue
+                recorder = (
+                    _recorder(cfg, server.process.pid, f"screening-{rate:g}")
+                    if rate == cfg.pyspy_rate
+                    else None
+                )
                 summary = _load(server.base_url, server.headers, screening, rate, cfg)
+                if recorder is not None:
+                    summary["pyspy"] = recorder.stop()
                 results["screening"].append(summary)
                 lat = summary["latency"]
                 log(
