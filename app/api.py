@@ -10,6 +10,7 @@ from app.cases.router import router as cases_router
 from app.decisions.router import router as decisions_router
 from app.registry.router import router as registry_router
 from app.reports.router import router as reports_router
+from app.screening.rerun import router as rerun_router
 from app.screening.router import router as screening_router
 from app.security.deps import get_principal
 from app.system.router import public_router
@@ -27,6 +28,7 @@ def build_router() -> APIRouter:
     # Before the registry router: its `/organisations/{ref:path}` would swallow
     # `/organisations/{ref}/structural-risks`.
     authenticated.include_router(screening_router)
+    authenticated.include_router(rerun_router)
     authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)
