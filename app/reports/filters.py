@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Depends, Query, Request
 
 from app.errors import Unprocessable, field_error
 from app.vocabularies import Ground, Level, StructuralGround
 
-ReportGround = Ground | StructuralGround
-ReportLevel = Level | Literal["risk"]
+# One flat Literal each (not a union), so an invalid value points at /ground/0, not into a
+# union member.
+ReportGround = Literal[get_args(Ground) + get_args(StructuralGround)]  # type: ignore[valid-type]
+ReportLevel = Literal[(*get_args(Level), "risk")]  # type: ignore[valid-type]
 Outcome = Literal["flagged", "clear"]
 Format = Literal["json", "csv", "xlsx"]
-FLAG_LEVELS = ("jav", "mojligt_jav")
 
 ACCEPT_FORMATS = (
     ("text/csv", "csv"),

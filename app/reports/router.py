@@ -13,7 +13,9 @@ from app.reports.filters import OutputDep, ReportFiltersDep
 from app.reports.model import Report
 from app.reports.respond import respond
 from app.reports.samverkan import samverkan_report
+from app.reports.screenings import screenings_report
 from app.reports.structural import structural_report
+from app.reports.summary import summary_report
 from app.security.deps import ReportReader
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -39,6 +41,23 @@ def _run(
 ) -> Response:
     continue_read_only(session)
     return respond(build(session, repository.resolve(session, principal, filters)), output)
+
+
+@router.get("/screenings", responses=FORMATS)  # type: ignore[arg-type]
+def screenings(
+    session: SessionDep, principal: ReportReader, filters: ReportFiltersDep, output: OutputDep
+) -> Response:
+    """Screenings with every finding and the jäv decision settling it; the decisions."""
+    return _run(screenings_report, session, principal, filters, output)
+
+
+@router.get("/summary", responses=FORMATS)  # type: ignore[arg-type]
+def summary(
+    session: SessionDep, principal: ReportReader, filters: ReportFiltersDep, output: OutputDep
+) -> Response:
+    """Per committee (and ground): screenings, flags by level, decisions, unresolved flags,
+    and cases decided without a screening."""
+    return _run(summary_report, session, principal, filters, output)
 
 
 @router.get("/structural-risks", responses=FORMATS)  # type: ignore[arg-type]
