@@ -34,8 +34,6 @@ from app.rules.vocab import (
     PartyRole,
 )
 
-SUPERVISION_MATTERS = frozenset({Matter.TILLSYN, Matter.MYNDIGHETSUTOVNING})
-
 
 class Link(NamedTuple):
     """How a registry object reaches the case: ``path`` runs from ``ref`` to the case."""
@@ -220,11 +218,18 @@ class Context:
         return self._supervised
 
     def _is_supervision(self, role: PartyRole) -> bool:
+        """A party is supervised when the case is tillsyn (any role but berord) or the
+        party is named tillsynsobjekt, whatever the matter code: such a case "rör tillsyn"
+        (KL 6 kap. 28 § 3 p.), e.g. a tillsyn fee filed as myndighetsutövning or övrigt."""
         if role is PartyRole.BERORD:
             return False
-        matter = self.case.matter
-        return matter is Matter.TILLSYN or (
-            role is PartyRole.TILLSYNSOBJEKT and matter in SUPERVISION_MATTERS)
+        return self.case.matter is Matter.TILLSYN or role is PartyRole.TILLSYNSOBJEKT
+
+    @property
+    def concerns_supervision(self) -> bool:
+        """The case is tillsyn, or names a tillsynsobjekt."""
+        return self.case.matter is Matter.TILLSYN or any(
+            p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties)
 
     def _build_supervised(self) -> list[Supervised]:
         from app.rules.supervision import supervised_operation, supervised_organisation

@@ -73,7 +73,7 @@ def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, level: Le
     if hit.match_score is not None:
         details["score"] = hit.match_score
         notes.append(NAME_NOTE)
-    basis = (*meta.legal_basis, *subject.extra_basis)
+    basis = (*(hit.basis or meta.legal_basis), *subject.extra_basis)
     rule_id, excepted = meta.id, None
     if exception is not None:
         exc_meta, note = exception
@@ -82,7 +82,7 @@ def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, level: Le
         notes.append(note)
     version = (subject.law.label_sv, subject.law.label_en)
     text = explain(ctx.names, hit.path, hit.reason, str(level), basis[0], version,
-                   str(subject.regime), details, notes)
+                   str(subject.regime), details, notes, hit.past_steps)
     return Finding(
         person=hit.person, ground=meta.ground, level=level, rule=rule_id, legal_basis=basis,
         explanation=text, path=hit.path, law_version=subject.law.code,

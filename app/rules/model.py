@@ -190,6 +190,11 @@ class Hit:
     details: dict[str, Detail] = field(default_factory=dict)
     #: Dated parameters used (copied to Finding.parameters).
     parameters: dict[str, Detail] = field(default_factory=dict)
+    #: A more precise legal basis for this hit (replaces the rule's own, e.g. the point
+    #: or stycke that applies); empty means the rule's legal_basis.
+    basis: tuple[str, ...] = ()
+    #: Indexes of path steps that describe a role that has ended (told in the past tense).
+    past_steps: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # relation code -> (Swedish verb phrase, English verb phrase)
 RELATIONS: dict[str, tuple[str, str]] = {
-    "make": ("är make/maka till", "is the spouse of"),
+    "make": ("är gift med", "is married to"),
     "sambo": ("är sambo med", "is the cohabiting partner (sambo) of"),
     "registrerad_partner": ("är registrerad partner till", "is the registered partner of"),
     "forelder": ("är förälder till", "is a parent of"),
@@ -35,7 +35,7 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "styrelsesuppleant": ("är styrelsesuppleant i", "is a deputy board member of"),
     "vd": ("är VD för", "is the managing director of"),
     "firmatecknare": ("är firmatecknare för", "is an authorised signatory of"),
-    "agare": ("äger", "owns"),
+    "agare": ("har ägarintresse i", "has an ownership interest in"),
     "anstalld": ("är anställd hos", "is employed by"),
     "uppdragstagare": ("är uppdragstagare åt", "is a contractor for"),
     "ombud": ("är ombud för", "is the representative (ombud) of"),
@@ -65,6 +65,8 @@ RELATIONS: dict[str, tuple[str, str]] = {
                           "took part earlier in the handling at"),
     "beslut_provas": ("fattade beslutet som prövas i ärendet",
                       "made the decision reviewed in case"),
+    "samma_fraga": ("handlade tidigare samma fråga som ärendet",
+                    "earlier handled the same question as case"),
     "sokande": ("är sökande i ärendet", "is the applicant in case"),
     "part": ("är part i ärendet", "is a party to case"),
     "motpart": ("är motpart i ärendet", "is the opposing party in case"),
@@ -74,30 +76,52 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "berord": ("berörs av ärendet", "is affected by case"),
 }
 
+# relation code -> past tense, for a role that has ended (a former ställföreträdare)
+PAST_RELATIONS: dict[str, tuple[str, str]] = {
+    "styrelseledamot": ("var styrelseledamot i", "was a board member of"),
+    "styrelsesuppleant": ("var styrelsesuppleant i", "was a deputy board member of"),
+    "vd": ("var VD för", "was the managing director of"),
+    "firmatecknare": ("var firmatecknare för", "was an authorised signatory of"),
+    "ombud": ("var ombud för", "was the representative (ombud) of"),
+    "god_man_forvaltare": ("var god man eller förvaltare för",
+                           "was the guardian (god man/förvaltare) of"),
+    "fortroendeuppdrag": ("hade ett förtroendeuppdrag i", "held an office in"),
+    "ledamot": ("var ledamot i", "was a member of"),
+    "ersattare": ("var ersättare i", "was a substitute member of"),
+    "ordforande": ("var ordförande i", "chaired"),
+    "vice_ordforande": ("var vice ordförande i", "was vice chair of"),
+    "make": ("var gift med", "was married to"),
+    "sambo": ("var sambo med", "was the cohabiting partner (sambo) of"),
+    "registrerad_partner": ("var registrerad partner till", "was the registered partner of"),
+}
+
 JAV_CONSEQUENCE: dict[str, tuple[str, str]] = {
     "kl6": ("Personen får inte delta eller närvara om inte nämnden finner att frågan om "
             "opartiskhet uppenbart saknar betydelse; nämnden beslutar i jävsfrågan.",
             "The person must neither take part nor be present unless the committee finds that "
             "impartiality obviously lacks significance; the committee decides the question."),
-    "kl5": ("Ledamoten får inte delta i handläggningen av ärendet; fullmäktige beslutar i "
-            "jävsfrågan.",
-            "The member must not take part in handling the matter; fullmäktige decides the "
-            "question."),
+    "kl5": ("Ledamoten får inte delta i handläggningen av ärendet men behöver inte lämna "
+            "sammanträdet (nämndernas närvaroförbud gäller inte i fullmäktige); fullmäktige "
+            "beslutar i jävsfrågan.",
+            "The member must not take part in handling the matter but need not leave the "
+            "meeting (the nämnd rule on presence does not apply in fullmäktige); fullmäktige "
+            "decides the question."),
     "fl": ("Personen får inte delta om inte myndigheten finner att frågan om opartiskhet "
            "uppenbart saknar betydelse; myndigheten beslutar i jävsfrågan.",
            "The person must not take part unless the authority finds that impartiality "
            "obviously lacks significance; the authority decides the question."),
 }
 LEVEL_TEXT: dict[str, tuple[str, str]] = {
-    "jav": ("Det är jäv enligt {basis} ({version}).",
-            "This is a conflict of interest (jäv) under {basis} ({version})."),
-    "mojligt_jav": ("Det kan vara jäv enligt {basis} ({version}); det kräver en bedömning.",
-                    "This may be a conflict of interest under {basis} ({version}); it needs "
-                    "a human assessment."),
-    "undantag": ("Ett lagstadgat undantag gäller ({basis}; {version}), så detta är inte jäv; "
-                 "det redovisas för granskningens skull.",
-                 "A statutory exception applies ({basis}; {version}), so this is no conflict; "
-                 "it is shown for the audit trail."),
+    "jav": ("Det är jäv enligt {basis}. Tillämpad lag: {version}.",
+            "This is a conflict of interest (jäv) under {basis}. Law applied: {version}."),
+    "mojligt_jav": ("Det kan vara jäv enligt {basis}; det kräver en bedömning. Tillämpad "
+                    "lag: {version}.",
+                    "This may be a conflict of interest under {basis}; it needs a human "
+                    "assessment. Law applied: {version}."),
+    "undantag": ("Ett lagstadgat undantag gäller enligt {basis}, så detta är inte jäv; det "
+                 "redovisas för granskningens skull. Tillämpad lag: {version}.",
+                 "A statutory exception applies under {basis}, so this is no conflict; it is "
+                 "shown for the audit trail. Law applied: {version}."),
 }
 
 
@@ -125,11 +149,16 @@ class Names:
         return found
 
 
-def step_sentences(names: Names, path: tuple[PathStep, ...]) -> tuple[str, str]:
+def step_sentences(names: Names, path: tuple[PathStep, ...],
+                   past: tuple[int, ...] = ()) -> tuple[str, str]:
+    """One sentence per step; steps whose index is in ``past`` are told in the past tense
+    (a role that has ended must not read as current)."""
     sv: list[str] = []
     en: list[str] = []
-    for step in path:
+    for i, step in enumerate(path):
         verb_sv, verb_en = RELATIONS.get(step.relation, (step.relation, step.relation))
+        if i in past and step.relation in PAST_RELATIONS:
+            verb_sv, verb_en = PAST_RELATIONS[step.relation]
         a, b = names(step.from_), names(step.to)
         sv.append(f"{a} {verb_sv} {b}.")
         en.append(f"{a} {verb_en} {b}.")
@@ -157,9 +186,10 @@ def _conclusion(level: str, basis: str, version: tuple[str, str],
 
 def explain(names: Names, path: tuple[PathStep, ...], reason: tuple[str, str],
             level: str, basis: str, version: tuple[str, str], regime: str,
-            details: Mapping[str, Detail], notes: list[tuple[str, str]]) -> Explanation:
+            details: Mapping[str, Detail], notes: list[tuple[str, str]],
+            past: tuple[int, ...] = ()) -> Explanation:
     """Compose the explanation; ``reason`` and ``notes`` are (sv, en) templates."""
-    chain_sv, chain_en = step_sentences(names, path)
+    chain_sv, chain_en = step_sentences(names, path, past)
     level_sv, level_en = _conclusion(level, basis, version, regime)
     sv = [chain_sv, _fmt(reason[0], details), level_sv]
     en = [chain_en, _fmt(reason[1], details), level_en]

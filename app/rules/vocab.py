@@ -222,6 +222,11 @@ NARSTAENDE = frozenset({
     RelationKind.FORELDER, RelationKind.BARN, RelationKind.SYSKON,
     RelationKind.ANNAN_NARSTAENDE,
 })
+#: Partner relations: when one has ended, the former partner may still be "annan
+#: närstående" (catalogue c1; rules.md §2), so the general clause assesses it.
+PARTNER_KINDS = frozenset({
+    RelationKind.MAKE, RelationKind.SAMBO, RelationKind.REGISTRERAD_PARTNER,
+})
 GENERAL_CLAUSE_RELATIONS = frozenset({
     RelationKind.NARA_VAN, RelationKind.OVAN, RelationKind.FOREMAN, RelationKind.UNDERORDNAD,
 })

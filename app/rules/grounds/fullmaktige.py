@@ -14,6 +14,7 @@ from datetime import date
 
 from app.rules.context import Context
 from app.rules.grounds.common import AGARE, hit, org_kind, org_name, representations, who
+from app.rules.grounds.generalklausul import former_partner
 from app.rules.grounds.paverkan import ownership_level
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Member, Subject
@@ -29,10 +30,16 @@ OWNER = ("{who_sv} äger {share_sv} av {org}, som berörs av ärendet; ett ekono
          "can make a matter personal (RÅ 1992 ref. 50). {test_en}")
 BOARD = ("{who_sv} företräder det privata företaget {org}, som berörs av ärendet. Ett "
          "styrelseuppdrag gör inte i sig att ärendet rör ledamoten personligen, men i ett "
-         "litet privat företag kan det göra det; det kräver en bedömning.",
+         "litet privat företag kan det göra det.",
          "{who_en} represents the private company {org}, which the matter concerns. A board "
          "seat does not by itself make the matter personal, but in a small private company "
-         "it may; this needs an assessment.")
+         "it may.")
+FORMER = ("Personens tidigare make, maka, sambo eller registrerade partner är part i eller "
+          "berörs av ärendet; relationen upphörde {ended}. Om den tidigare partnern ändå är "
+          "\"annan närstående\", rör ärendet ledamoten personligen.",
+          "The person's former spouse, sambo or registered partner is a party to or affected "
+          "by the matter; the relationship ended on {ended}. If the former partner is still "
+          "\"annan närstående\", the matter concerns the member personally.")
 PRIVATE_FIRMS = frozenset({OrgKind.AKTIEBOLAG, OrgKind.HANDELSBOLAG, OrgKind.ENSKILD_FIRMA})
 DESCRIPTION = "In fullmäktige: the matter personally concerns the member or a närstående " \
     "(party, berord, or owner of a party organisation or operator)."
@@ -81,6 +88,19 @@ def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
                           details=who(ctx, m))
             yield from _owner_hits(ctx, s, m, threshold)
             yield from _board_hits(ctx, s, m)
+        yield from _former_partner_hits(ctx, s)
+
+
+def _former_partner_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    for rel in s.facts.relations:
+        if not former_partner(ctx, rel):
+            continue
+        for link in ctx.person_links.get(rel.other, ())[:1]:
+            h = hit(s, None, Level.MOJLIGT_JAV,
+                    (PathStep(s.ref, rel.kind, rel.other), *link.path), FORMER, link,
+                    details={"ended": rel.valid_to.isoformat() if rel.valid_to else ""})
+            h.past_steps = (0,)
+            yield h
 
 
 @rule(id="kl5_47_personligen", ground=Ground.FULLMAKTIGE, level=Level.JAV, regime=Regime.KL5,

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from app.rules.context import Context
-from app.rules.grounds.common import hit, representations, who
+from app.rules.context import Context, Link
+from app.rules.facts import RelationFacts
+from app.rules.grounds.common import hit, representations, represented_links, who
+from app.rules.grounds.tvainstans import outside_body_hits
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
@@ -20,6 +22,7 @@ from app.rules.supervision import attachments, samverkan_orgs
 from app.rules.vocab import (
     EMPLOYMENT_KINDS,
     GENERAL_CLAUSE_RELATIONS,
+    PARTNER_KINDS,
     SEAT_ROLES,
     STAFF_ROLES,
     BodyKind,
@@ -32,6 +35,12 @@ RELATION = ("Personens relation till en part eller till en parts ställföreträ
             "att opartiskheten kan ifrågasättas (delikatessjäv).",
             "The person's relation to a party, or to a party's representative, may put "
             "impartiality in question.")
+FORMER = ("Relationen upphörde {ended}. En tidigare make, maka, sambo eller registrerad "
+          "partner räknas inte längre självklart som närstående, men kan vara \"annan "
+          "närstående\" eller annars göra att opartiskheten kan ifrågasättas.",
+          "The relationship ended on {ended}. A former spouse, sambo or registered partner is "
+          "no longer a close relation as such, but may still count as \"annan närstående\" "
+          "or otherwise put impartiality in question.")
 EMPLOYED = ("{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
             "verksamhet som prövas; ett beroendeförhållande kan göra att opartiskheten kan "
             "ifrågasättas.",
@@ -54,20 +63,41 @@ DESCRIPTION = "Another special circumstance: friendship, enmity, subordination, 
     "by a party, or a dual role not caught by tillsynsjäv."
 
 
+def former_partner(ctx: Context, rel: RelationFacts) -> bool:
+    """A make, sambo or registrerad partner relation that ended before as_of."""
+    return (rel.kind in PARTNER_KINDS and rel.valid_to is not None
+            and rel.valid_to < ctx.as_of
+            and (rel.valid_from is None or rel.valid_from <= ctx.as_of))
+
+
+def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
+    """How a related person reaches the case: as a party, or as ställföreträdare or ombud
+    (current) for a party organisation or a party person."""
+    for link in ctx.person_links.get(other_ref, ())[:1]:
+        yield link.path, link
+    other = ctx.person(other_ref)
+    for rep in representations(ctx, other) if other else ():
+        if not ctx.valid(rep):
+            continue
+        for link in represented_links(ctx, rep)[:1]:
+            if link.via == "party":
+                yield (*rep.steps, *link.path), link
+
+
 def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
     for rel in s.facts.relations:
-        if rel.kind not in GENERAL_CLAUSE_RELATIONS or not ctx.valid(rel):
+        if rel.kind in GENERAL_CLAUSE_RELATIONS and ctx.valid(rel):
+            reason, past = RELATION, ()
+        elif former_partner(ctx, rel):
+            reason, past = FORMER, (0,)
+        else:
             continue
         first = PathStep(s.ref, rel.kind, rel.other)
-        for link in ctx.person_links.get(rel.other, ())[:1]:
-            yield hit(s, None, Level.MOJLIGT_JAV, (first, *link.path), RELATION, link)
-        other = ctx.person(rel.other)
-        for rep in representations(ctx, other) if other else ():
-            if ctx.valid(rep) and rep.organisation is not None:
-                for link in ctx.org_targets.get(rep.organisation, ())[:1]:
-                    if link.via == "party":
-                        yield hit(s, None, Level.MOJLIGT_JAV,
-                                  (first, *rep.steps, *link.path), RELATION, link)
+        details = {"ended": rel.valid_to.isoformat() if rel.valid_to else ""}
+        for tail, link in relation_links(ctx, rel.other):
+            h = hit(s, None, Level.MOJLIGT_JAV, (first, *tail), reason, link, details=details)
+            h.past_steps = past
+            yield h
 
 
 def _employer_links(ctx: Context, org: str) -> list[PathStep] | None:
@@ -135,8 +165,13 @@ def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
                 break
 
 
-def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool) -> Iterator[Hit]:
-    """``no_point3``: the version has no tillsynsjäv point, so attachments come here."""
+def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool,
+                 kl: bool = True) -> Iterator[Hit]:
+    """``no_point3``: the version has no tillsynsjäv point, so attachments come here.
+    ``kl``: KL rules, where earlier handling outside a municipal nämnd is assessed here
+    (KL 6:31 2 st. covers only another nämnd; FL has its own instance point)."""
+    if kl:
+        yield from outside_body_hits(ctx, subjects)
     for s in subjects:
         yield from _relation_hits(ctx, s)
         for m in s.circle:
@@ -150,7 +185,7 @@ def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool) 
       legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725)"],
       catalogue=["kl6_28_general_v22", "kl7_4_anstallda"])
 def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 4 as amended by SFS 2022:638 (from 2022-07-01): "någon annan
+    """KL 6 kap. 28 § 4 p. as amended by SFS 2022:638 (from 2022-07-01): "någon annan
     särskild omständighet som gör att hans eller hennes opartiskhet i ärendet kan
     ifrågasättas". Always mojligt_jav: the assessment is the nämnd's (KL 6:30)."""
     return general_hits(ctx, subjects, no_point3=False)
@@ -162,7 +197,7 @@ def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
       legal_basis=["6 kap. 28 § första stycket 5 kommunallagen (2017:725) i ursprunglig lydelse"],
       catalogue=["kl6_28_p5_general_v18"])
 def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 5, original wording (2018-01-01 - 2022-06-30): a special
+    """KL 6 kap. 28 § 5 p., original wording (2018-01-01 - 2022-06-30): a special
     circumstance "ägnad att rubba förtroendet" to the person's impartiality."""
     return general_hits(ctx, subjects, no_point3=False)
 
@@ -179,13 +214,14 @@ def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[
 
 @rule(id="kl91_6_25_general_pre2003", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
       regime=Regime.KL6, valid_to=date(2003, 8, 31), description=DESCRIPTION,
-      legal_basis=["6 kap. 25 § kommunallagen (1991:900), generalklausulen i lydelse före "
-                   "2003-09-01"],
+      legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900) i lydelse före 2003-09-01"],
       catalogue=["kl91_6_25_p5"])
 def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL (1991:900) 6 kap. 25 § general clause before SFS 2003:519. Its point number and
-    exact wording are UNVERIFIED (catalogue (g) 24). No tillsynsjäv yet, so a drift/
-    tillsyn attachment is assessed here (mojligt_jav)."""
+    """KL (1991:900) 6 kap. 25 § 4 p. before SFS 2003:519 (the general clause was point 4
+    until tillsynsjäv was inserted as point 3; SFS 2003:519 renumbered it 5 and changed
+    the cross-references in 27 § from 4 to 5 [I: inferred from the amending act, the
+    pre-2003 text itself was not seen]). No tillsynsjäv yet, so a drift/tillsyn
+    attachment is assessed here (mojligt_jav)."""
     return general_hits(ctx, subjects, no_point3=True)
 
 
@@ -196,7 +232,7 @@ def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iter
 def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 4 p. (from 2018-07-01). FL has no tillsynsjäv point, so a
     state official attached to a supervised municipal operation is assessed here."""
-    return general_hits(ctx, subjects, no_point3=True)
+    return general_hits(ctx, subjects, no_point3=True, kl=False)
 
 
 @rule(id="fl86_11_p5_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
@@ -207,4 +243,4 @@ def fl86_11_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     """FL (1986:223) 11 § 1 st. 5 p. (until 2018-06-30): a circumstance "ägnad att rubba
     förtroendet" to the person's impartiality. JO 753-2017: plain membership of an
     interest association is not enough."""
-    return general_hits(ctx, subjects, no_point3=True)
+    return general_hits(ctx, subjects, no_point3=True, kl=False)

@@ -62,9 +62,12 @@ def stf_hits(ctx: Context, subjects: Sequence[Subject], *, past: bool,
                     details.update(ended=ended.isoformat(), years=years)
                     params[YEARS] = years
                 for link in links[:1]:
-                    yield hit(s, m, level, (*m.prefix, *rep.steps, *link.path),
-                              ENDED if ended else CURRENT, link, organisation=rep.organisation,
-                              ended_on=ended, details=details, parameters=params)
+                    h = hit(s, m, level, (*m.prefix, *rep.steps, *link.path),
+                            ENDED if ended else CURRENT, link, organisation=rep.organisation,
+                            ended_on=ended, details=details, parameters=params)
+                    if ended is not None:
+                        h.past_steps = (len(m.prefix),)
+                    yield h
 
 
 def ombud_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
@@ -84,10 +87,13 @@ def ombud_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
                 "ended_en": f" (the role ended on {rep.valid_to})" if ended else "",
             }
             for link in represented_links(ctx, rep)[:1]:
-                yield hit(s, me, Level.MOJLIGT_JAV if ended else Level.JAV,
-                          (*rep.steps, *link.path), OMBUD_V18, link,
-                          organisation=rep.organisation, details=details,
-                          ended_on=rep.valid_to if ended else None)
+                h = hit(s, me, Level.MOJLIGT_JAV if ended else Level.JAV,
+                        (*rep.steps, *link.path), OMBUD_V18, link,
+                        organisation=rep.organisation, details=details,
+                        ended_on=rep.valid_to if ended else None)
+                if ended:
+                    h.past_steps = (0,)
+                yield h
 
 
 @rule(id="kl6_28_p2_v22", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
@@ -95,7 +101,7 @@ def ombud_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
       legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725)"],
       catalogue=["kl6_28_p2_stallf_v22", "kl6_28_ombud_v22", "kl7_4_anstallda"])
 def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 2 as amended by SFS 2022:638 (from 2022-07-01): the person or a
+    """KL 6 kap. 28 § 2 p. as amended by SFS 2022:638 (from 2022-07-01): the person or a
     närstående "är eller har varit ställföreträdare eller ombud" for a party or for someone
     affected "i en inte oväsentlig utsträckning" (text confirmed, kl-verification Q1; the
     old separate ombud point is merged here). Ended roles: jav within the dated look-back
@@ -108,7 +114,7 @@ def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
       legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725) i ursprunglig lydelse"],
       catalogue=["kl6_28_p2_stallf_v18", "kl7_4_anstallda"])
 def kl6_28_p2_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 2, original wording (2018-01-01 - 2022-06-30): the person or a
+    """KL 6 kap. 28 § 2 p., original wording (2018-01-01 - 2022-06-30): the person or a
     närstående *is* ställföreträdare for the one the matter concerns or for someone facing
     synnerlig nytta eller skada. Current roles only; ombud is point 4."""
     return stf_hits(ctx, subjects, past=False, ombud=False)
@@ -120,7 +126,7 @@ def kl6_28_p2_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
       legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725) i ursprunglig lydelse"],
       catalogue=["kl6_28_p4_ombud_v18"])
 def kl6_28_p4_ombud_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 4, original wording (2018-01-01 - 2022-06-30): the person "har
+    """KL 6 kap. 28 § 4 p., original wording (2018-01-01 - 2022-06-30): the person "har
     fört talan som ombud eller mot ersättning biträtt någon i saken" (the person only)."""
     return ombud_hits(ctx, subjects)
 
@@ -135,12 +141,27 @@ def kl91_6_25_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
 
 
 @rule(id="kl91_6_25_p4_ombud", ground=Ground.STALLFORETRADARE, level=Level.JAV,
-      regime=Regime.KL6, valid_to=date(2017, 12, 31),
+      regime=Regime.KL6, valid_from=date(2003, 9, 1), valid_to=date(2017, 12, 31),
       description="The participant has acted as ombud for a party (KL 1991 point 4).",
       legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900)"], catalogue=["kl91_6_25_p4"])
 def kl91_6_25_p4_ombud(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL (1991:900) 6 kap. 25 § 4 p. (point number from 2003-09-01; earlier numbering
-    UNVERIFIED): the person has acted as ombud or assisted for payment in the matter."""
+    """KL (1991:900) 6 kap. 25 § 4 p. as worded by SFS 2003:519 (2003-09-01 - 2017-12-31,
+    text verified): the person "har fört talan som ombud eller mot ersättning biträtt
+    någon i saken" (the person only)."""
+    return ombud_hits(ctx, subjects)
+
+
+@rule(id="kl91_6_25_p3_ombud_pre2003", ground=Ground.STALLFORETRADARE, level=Level.JAV,
+      regime=Regime.KL6, valid_to=date(2003, 8, 31),
+      description="The participant has acted as ombud for a party (KL 1991 point 3 before "
+      "the tillsynsjäv point was inserted).",
+      legal_basis=["6 kap. 25 § 3 kommunallagen (1991:900) i lydelse före 2003-09-01"],
+      catalogue=["kl91_6_25_p4"])
+def kl91_6_25_p3_ombud_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL (1991:900) 6 kap. 25 § before SFS 2003:519: the ombud ground was point 3. SFS
+    2003:519 inserted tillsynsjäv as a new point 3 and amended 27 § to refer to "25 § 2
+    eller 5" and "25 § 5", so the ombud point moved from 3 to 4 and the general clause
+    from 4 to 5 [I: inferred from the amending act; the pre-2003 text was not seen]."""
     return ombud_hits(ctx, subjects)
 
 

@@ -49,7 +49,7 @@ def _name(ctx: Context, ref: str) -> str:
       legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
       catalogue=["struct_same_namnd_drift_tillsyn"])
 def struct_egen_tillsyn(ctx: Context) -> Iterator[StructuralHit]:
-    """Derived from KL 6 kap. 28 § 1 p. 3 (KL 1991 6:25 3 p. from 2003-09-01) and JO
+    """Derived from KL 6 kap. 28 § 3 p. (KL 1991 6:25 3 p. from 2003-09-01) and JO
     581-2004: the committee is the operator, one of its utskott is, or it holds the drift
     responsibility for the operation's area in that municipality."""
     for unit in ctx.supervised:

@@ -64,7 +64,7 @@ def tillsyn_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
       legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
       catalogue=["kl6_28_p3_tillsyn_v22", "kl6_28_p3_tillsyn", "struct_cross_body_link"])
 def kl6_28_p3_tillsyn_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 3 as amended by SFS 2022:638 (from 2022-07-01): "ärendet rör
+    """KL 6 kap. 28 § 3 p. as amended by SFS 2022:638 (from 2022-07-01): "ärendet rör
     tillsyn över sådan kommunal verksamhet som han eller hon själv är knuten till"
     (kl-verification Q1 confirms the point survived). The 6:31 company exception never
     removes it. Reach of "knuten till" across organisations (gemensam nämnd, förbund,
@@ -78,7 +78,7 @@ def kl6_28_p3_tillsyn_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
       legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725) i ursprunglig lydelse"],
       catalogue=["kl6_28_p3_tillsyn"])
 def kl6_28_p3_tillsyn_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 28 § 1 p. 3, original wording (2018-01-01 - 2022-06-30); same substance
+    """KL 6 kap. 28 § 3 p., original wording (2018-01-01 - 2022-06-30); same substance
     as KL 1991 6:25 3 p. JO 581-2004: drift and tillsyn in the same nämnd or with the same
     persons in the administration."""
     return tillsyn_hits(ctx, subjects)

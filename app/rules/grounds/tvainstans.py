@@ -5,54 +5,108 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from app.rules.context import Context
+from app.rules.facts import EarlierHandlingFacts
 from app.rules.grounds.common import hit
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import Ground, Level, Matter
+from app.rules.vocab import Ground, Level, Matter, OrgKind
 
 INSTANCE = ("Personen deltog i den slutliga handläggningen hos en annan myndighet och har "
             "därför redan tagit ställning i det som nu prövas i högre instans.",
             "The person took part in the final handling at another authority and has "
             "therefore already taken a position on what is now reviewed on appeal.")
 OTHER_BODY = ("Personen har tidigare deltagit i handläggningen av samma ärende hos en annan "
-              "nämnd. Det gör inte i sig personen jävig enligt generalklausulen; det redovisas "
-              "som undantag.",
+              "nämnd. Enbart det gör inte personen jävig enligt generalklausulen.",
               "The person took part earlier in handling the same matter at another committee. "
-              "That alone does not make the person disqualified under the general clause; it "
-              "is shown as an exception.")
+              "That alone does not disqualify the person under the general clause.")
+OUTSIDE = ("Personen har tidigare deltagit i handläggningen av samma fråga hos ett organ som "
+           "inte är en kommunal nämnd. Undantaget för tidigare handläggning gäller bara en "
+           "annan nämnd; har personen redan tagit ställning i frågan kan opartiskheten "
+           "ifrågasättas.",
+           "The person took part earlier in handling the same question at a body that is not "
+           "a municipal committee. The exception for earlier handling covers only another "
+           "committee; if the person has already taken a position, impartiality may be in "
+           "question.")
 FL_DESCRIPTION = "Overprövning: the participant took part in the final handling at the " \
     "authority whose decision is reviewed."
 KL_DESCRIPTION = "Earlier handling of the same matter in another nämnd is not by itself jäv."
+MUNICIPAL = frozenset({OrgKind.KOMMUN, OrgKind.REGION, OrgKind.KOMMUNALFORBUND})
 
 
-def _earlier(ctx: Context, s: Subject, *, final_only: bool) -> Iterator[tuple[str, bool]]:
+class Earlier(NamedTuple):
+    body: str
+    final: bool
+    namnd: bool  # a committee of a kommun, region or förbund (KL 6:31 2 st.)
+
+
+def _is_municipal_namnd(ctx: Context, eh: EarlierHandlingFacts) -> bool:
+    orgs = ctx.snapshot.organisations
+    if eh.committee:
+        committee = ctx.snapshot.committees.get(eh.committee)
+        org_ref = committee.organisation if committee else eh.organisation
+    else:
+        org_ref = eh.organisation
+    org = orgs.get(org_ref) if org_ref else None
+    # An unknown body is read as a municipal nämnd (the case document names it as one).
+    return org is None or org.kind in MUNICIPAL
+
+
+def _earlier(ctx: Context, s: Subject, *, final_only: bool) -> Iterator[Earlier]:
+    """Earlier handling by the participant at another body: never the handling committee
+    itself, its utskott or parent nämnd (that is the same nämnd's own handling)."""
     for eh in ctx.case.earlier_handling:
         body = eh.committee or eh.organisation
-        if (eh.person == s.ref and body and body != ctx.case.committee
+        if (eh.person == s.ref and body and body not in ctx.family
                 and (eh.final or not final_only)):
-            yield body, eh.final
+            yield Earlier(body, eh.final, _is_municipal_namnd(ctx, eh))
+
+
+def _path(ctx: Context, s: Subject, e: Earlier) -> tuple[PathStep, ...]:
+    relation = "tidigare_handlaggning" if e.final else "tidigare_deltagit"
+    reviewed = e.final and ctx.case.matter is Matter.OVERPROVNING
+    return (PathStep(s.ref, relation, e.body),
+            PathStep(e.body, "beslut_provas" if reviewed else "samma_fraga", ctx.case.ref))
 
 
 def instance_hits(ctx: Context, subjects: Sequence[Subject],
                   matters: frozenset[Matter]) -> Iterator[Hit]:
+    """FL: final handling at *another* authority (not a unit of the handling one)."""
     if ctx.case.matter not in matters:
         return
+    own_org = ctx.committee.organisation if ctx.committee else None
     for s in subjects:
-        for body, _final in _earlier(ctx, s, final_only=True):
+        for eh in ctx.case.earlier_handling:
+            body = eh.committee or eh.organisation
+            committee = ctx.snapshot.committees.get(eh.committee) if eh.committee else None
+            org = committee.organisation if committee else eh.organisation
+            if (eh.person != s.ref or not body or not eh.final or body in ctx.family
+                    or (org is not None and org == own_org)):
+                continue
             path = (PathStep(s.ref, "tidigare_handlaggning", body),
                     PathStep(body, "beslut_provas", ctx.case.ref))
             yield hit(s, None, Level.JAV, path, INSTANCE)
 
 
 def other_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6:31 2 st.: earlier handling in another municipal nämnd (undantag)."""
     for s in subjects:
-        for body, final in _earlier(ctx, s, final_only=False):
-            relation = "tidigare_handlaggning" if final else "tidigare_deltagit"
-            path = (PathStep(s.ref, relation, body), PathStep(body, "beslut_provas", ctx.case.ref))
-            yield hit(s, None, Level.UNDANTAG, path, OTHER_BODY)
+        for e in _earlier(ctx, s, final_only=False):
+            if e.namnd:
+                yield hit(s, None, Level.UNDANTAG, _path(ctx, s, e), OTHER_BODY)
+
+
+def outside_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """Earlier handling of the same question outside a municipal nämnd (a state
+    authority, a company): not covered by KL 6:31 2 st., so the general clause
+    (mojligt_jav). Used by the KL general-clause rules."""
+    for s in subjects:
+        for e in _earlier(ctx, s, final_only=False):
+            if not e.namnd:
+                yield hit(s, None, Level.MOJLIGT_JAV, _path(ctx, s, e), OUTSIDE)
 
 
 @rule(id="fl16_p3_instans", ground=Ground.TVAINSTANS, level=Level.JAV, regime=Regime.FL,
@@ -78,13 +132,27 @@ def fl86_11_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
 
 
 @rule(id="kl6_31_annan_namnd", ground=Ground.TVAINSTANS, level=Level.UNDANTAG,
-      regime=Regime.KL6, valid_from=date(2018, 1, 1), description=KL_DESCRIPTION,
+      regime=Regime.KL6, valid_from=date(2022, 7, 1), description=KL_DESCRIPTION,
       legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725)"],
       catalogue=["kl6_31_annan_namnd"])
 def kl6_31_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6 kap. 31 § 2 st. (from 2018-01-01; reference renumbered to "28 § 4" by SFS
-    2022:638): earlier participation in the same ärende at another nämnd is not by itself
-    jäv under the general clause. KL has no tvåinstansjäv; shown as undantag."""
+    """KL 6 kap. 31 § 2 st. as amended by SFS 2022:638 (from 2022-07-01): "inte heller
+    anses jävig enligt 28 § 4 enbart på grund av att han eller hon tidigare har deltagit i
+    handläggningen av ärendet hos en annan nämnd". KL has no tvåinstansjäv; shown as
+    undantag. Earlier handling outside a municipal nämnd (a state authority, a company) is
+    not covered by the exception and goes to the general clause (mojligt_jav)."""
+    return other_body_hits(ctx, subjects)
+
+
+@rule(id="kl6_31_annan_namnd_v18", ground=Ground.TVAINSTANS, level=Level.UNDANTAG,
+      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
+      description=KL_DESCRIPTION,
+      legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725) i lydelse före "
+                   "2022-07-01"],
+      catalogue=["kl6_31_annan_namnd"])
+def kl6_31_annan_namnd_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
+    """KL 6 kap. 31 § 2 st. before SFS 2022:638 (2018-01-01 - 2022-06-30), then referring
+    to the general clause in point 5 of the original 28 § [I]."""
     return other_body_hits(ctx, subjects)
 
 

@@ -40,7 +40,8 @@ def home_organisations(ctx: Context) -> set[str]:
 
 
 def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
-    if ctx.case.matter in EXCLUDED_MATTERS or not hit.own_link or hit.organisation is None:
+    if (ctx.case.matter in EXCLUDED_MATTERS or ctx.concerns_supervision or not hit.own_link
+            or hit.organisation is None):
         return None
     org = ctx.snapshot.organisations.get(hit.organisation)
     if org is None or org.kind not in (OrgKind.AKTIEBOLAG, OrgKind.STIFTELSE):
@@ -64,18 +65,33 @@ def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
 
 @rule(id="kl6_31_bolag", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
       level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
-      valid_from=date(2018, 1, 1), description=DESCRIPTION,
+      valid_from=date(2022, 7, 1), description=DESCRIPTION,
       legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725)"],
       catalogue=["kl6_31_bolag"])
 def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
-    """KL 6 kap. 31 § 1 st. (from 2018-01-01; since SFS 2022:638 it refers to "28 § 2 eller
-    4", before that to points 2 and 5): no jäv under the ställföreträdare point or the
-    general clause "enbart på grund av" a role in or link to an aktiebolag where the kommun
-    or region owns at least half the shares, or a stiftelse where it appoints at least half
-    the board; not in "ärenden som avser myndighetsutövning mot enskilda" (tillsyn is
-    treated as such). Only the participant's own link (a närstående's role is not
-    covered - an interpretation). Indirect ownership through a municipal group is
-    not counted (statute: "kommunen äger"). Not for förbund, HB or föreningar."""
+    """KL 6 kap. 31 § 1 st. as amended by SFS 2022:638 (from 2022-07-01; text verified,
+    kl-verification Q2): no jäv "enligt 28 § 2 eller 4" "enbart på grund av" being
+    ställföreträdare for, or otherwise linked to, an aktiebolag where the kommun or region
+    owns at least half the shares, or a stiftelse where it appoints at least half the
+    board; not in "ärenden som avser myndighetsutövning mot enskilda" (tillsyn, and any
+    case with a tillsynsobjekt, is treated as such, rules.md §3). Only the participant's
+    own link (the text speaks of "han eller hon"; a närstående's role is not covered - an
+    interpretation). Indirect ownership through a municipal group is not counted
+    (statute: "kommunen äger"). Not for förbund, HB or föreningar."""
+    return municipal_company_note(ctx, hit)
+
+
+@rule(id="kl6_31_bolag_v18", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
+      level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
+      valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30), description=DESCRIPTION,
+      legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725) i lydelse före "
+                   "2022-07-01"],
+      catalogue=["kl6_31_bolag"])
+def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+    """KL 6 kap. 31 § 1 st. before SFS 2022:638 (2018-01-01 - 2022-06-30): the same
+    exception, then referring to the ställföreträdare point 2 and the general clause
+    point 5 of the original 28 § (likely worded "28 § 2 eller 5" [I], kl-verification
+    Q6). SFS 2019:835 changed "landstinget" to "regionen" from 2020-01-01."""
     return municipal_company_note(ctx, hit)
 
 
@@ -85,7 +101,9 @@ def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
       legal_basis=["6 kap. 27 § första stycket kommunallagen (1991:900)"],
       catalogue=["kl91_6_27", "kl6_31_bolag"])
 def kl91_6_27_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
-    """KL (1991:900) 6 kap. 27 § 1 st. (text of SFS 2003:519 verified; the wording before
-    2003-09-01 is UNVERIFIED and assumed the same). Applied in MÖD 2017:41 to a municipal
-    housing foundation in a plan yttrande."""
+    """KL (1991:900) 6 kap. 27 § 1 st. (text of SFS 2003:519 verified: "25 § 2 eller 5";
+    before 2003-09-01 it referred to "25 § 2 eller 4" [I]). The exclusion of
+    myndighetsutövning mot enskilda dates from the 1994 amendment (prop. 1993/94:188,
+    UNVERIFIED); earlier dates are outside the engine's reach. Applied in MÖD 2017:41 to a
+    municipal housing foundation in a plan yttrande."""
     return municipal_company_note(ctx, hit)
