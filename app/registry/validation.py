@@ -16,9 +16,9 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from app.errors import Unprocessable, field_error, json_pointer
-from app.identifiers import InvalidIdentifier, hash_and_mask, normalise_orgnr
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
 from app.registry import repository
+from app.registry.checks import Checks, one_of
 from app.registry.document import SECTIONS
 from app.registry.repository import Row
 from app.vocabularies import BUILTIN_AREAS
@@ -153,11 +153,7 @@ def natural_key(section: str, item: Any) -> tuple[Any, ...]:
     return canonical_relation(item.person, item.related, item.kind)
 
 
-def _one_of(obj: Any, names: tuple[str, ...]) -> bool:
-    return sum(1 for n in names if getattr(obj, n)) == 1
-
-
-class Validator:
+class Validator(Checks):
     def __init__(self, session: Session, pnr_secret: str) -> None:
         self.session = session
         self.pnr_secret = pnr_secret
@@ -297,203 +293,13 @@ class Validator:
                             "unknown_reference",
                         )
 
-    # -- per section --------------------------------------------------------------------
-    def check_period(self, e: Entry) -> None:
-        item = e.item
-        if item.valid_from and item.valid_to and item.valid_to < item.valid_from:
-            self.error(e.pointer + "/valid_to", "valid_to is before valid_from", "invalid_period")
-
-    def check_area(self, pointer: str, area: str) -> None:
-        if area not in self.areas:
-            self.error(pointer, "unknown area; see GET /v1/vocabularies", "unknown_vocabulary")
-
-    def check_unique(self, pointer: str, values: list[Any]) -> None:
-        seen: set[Any] = set()
-        for i, value in enumerate(values):
-            if value in seen:
-                self.error(f"{pointer}/{i}", "listed twice", "duplicate")
-            seen.add(value)
-
-    def check_organisations(self, e: Entry) -> None:
-        item = e.item
-        if item.orgnr:
-            try:
-                e.extra["orgnr"] = normalise_orgnr(item.orgnr)
-            except InvalidIdentifier as exc:
-                self.error(e.pointer + "/orgnr", str(exc), "invalid_orgnr")
-        owners = item.owners or []
-        for i, owner in enumerate(owners):
-            if owner.organisation == item.ref:
-                self.error(
-                    f"{e.pointer}/owners/{i}/organisation",
-                    "an organisation cannot own itself",
-                    "self_reference",
-                )
-        self.check_unique(e.pointer + "/owners", [o.organisation for o in owners])
-        if sum(o.share_percent or 0 for o in owners) > 100:
-            self.error(
-                e.pointer + "/owners", "owner shares add up to more than 100 %", "shares_over_100"
-            )
-        for i, member in enumerate(item.members or []):
-            if member == item.ref:
-                self.error(
-                    f"{e.pointer}/members/{i}",
-                    "an organisation cannot be its own member",
-                    "self_reference",
-                )
-        self.check_unique(e.pointer + "/members", item.members or [])
-
-    def check_committees(self, e: Entry) -> None:
-        item = e.item
-        if item.parent == item.ref:
-            self.error(
-                e.pointer + "/parent", "a committee cannot be its own parent", "self_reference"
-            )
-        self.check_unique(e.pointer + "/participants", item.participants or [])
-        resps = item.responsibilities or []
-        for i, resp in enumerate(resps):
-            self.check_area(f"{e.pointer}/responsibilities/{i}/area", resp.area)
-            self.check_unique(f"{e.pointer}/responsibilities/{i}/for", resp.for_ or [])
-        self.check_unique(e.pointer + "/responsibilities", [(r.area, r.role) for r in resps])
-
-    def check_administrations(self, e: Entry) -> None:
-        self.check_unique(e.pointer + "/serves", e.item.serves or [])
-
-    def check_operations(self, e: Entry) -> None:
-        self.check_area(e.pointer + "/area", e.item.area)
-        if not _one_of(e.item.operator, ("committee", "organisation")):
-            self.error(
-                e.pointer + "/operator",
-                "give exactly one of committee or organisation",
-                "exactly_one",
-            )
-
-    def check_agreements(self, e: Entry) -> None:
-        item = e.item
-        self.check_area(e.pointer + "/area", item.area)
-        principals = item.principals or []
-        self.check_unique(e.pointer + "/principals", principals)
-        for i, ref in enumerate(principals):
-            if ref == item.performer:
-                self.error(
-                    f"{e.pointer}/principals/{i}",
-                    "the performer cannot be its own principal",
-                    "self_reference",
-                )
-
-    def check_persons(self, e: Entry) -> None:
-        if e.item.personnummer:
-            try:
-                e.extra["pnr"] = hash_and_mask(e.item.personnummer, self.pnr_secret)
-            except InvalidIdentifier as exc:
-                self.error(e.pointer + "/personnummer", str(exc), "invalid_personnummer")
-
-    def check_appointments(self, e: Entry) -> None:
-        if not _one_of(e.item.body, ("committee", "administration", "organisation")):
-            self.error(
-                e.pointer + "/body",
-                "give exactly one of committee, administration or organisation",
-                "exactly_one",
-            )
-        works = e.item.works_with or []
-        for i, w in enumerate(works):
-            self.check_area(f"{e.pointer}/works_with/{i}/area", w.area)
-        self.check_unique(e.pointer + "/works_with", [(w.area, w.role) for w in works])
-
-    def check_interests(self, e: Entry) -> None:
-        item = e.item
-        if not _one_of(item, ("organisation", "on_behalf_of")):
-            self.error(e.pointer, "give exactly one of organisation or on_behalf_of", "exactly_one")
-        if item.on_behalf_of and item.on_behalf_of == item.person:
-            self.error(
-                e.pointer + "/on_behalf_of", "a person cannot represent themself", "self_reference"
-            )
-        if item.share_percent is not None and item.kind != "agare":
-            self.error(
-                e.pointer + "/share_percent",
-                "share_percent is only for kind 'agare'",
-                "not_allowed",
-            )
-
-    def check_relations(self, e: Entry) -> None:
-        if e.item.person == e.item.related:
-            self.error(
-                e.pointer + "/related", "a relation needs two different persons", "self_reference"
-            )
-
-    # -- whole-document checks ----------------------------------------------------------
-    def check_personnummer_unique(self) -> None:
-        persons = [e for e in self.entries.get("persons", []) if "pnr" in e.extra]
-        stored = repository.person_refs_by_pnr_hash(
-            self.session, (e.extra["pnr"][0] for e in persons)
-        )
-        seen: set[str] = set()
-        for e in persons:
-            digest = e.extra["pnr"][0]
-            others = [ref for ref in stored.get(digest, []) if ref != e.item.ref]
-            if digest in seen or others:
-                self.error(
-                    e.pointer + "/personnummer",
-                    "another person has the same personnummer",
-                    "duplicate_personnummer",
-                )
-            seen.add(digest)
-
-    def check_ownership_cycles(self) -> None:
-        doc = {e.item.ref: e for e in self.entries.get("organisations", []) if e.item.owners}
-        edges = {ref: [o.organisation for o in e.item.owners] for ref, e in doc.items()}
-        _extend_graph(edges, lambda refs: repository.owner_refs_of(self.session, refs))
-        for ref, e in doc.items():
-            for i, owner in enumerate(e.item.owners):
-                if owner.organisation != ref and ref in _reachable(edges, owner.organisation):
-                    self.error(
-                        f"{e.pointer}/owners/{i}/organisation",
-                        "ownership cycle: this owner is (indirectly) owned by the organisation",
-                        "ownership_cycle",
-                    )
-
-    def check_committee_cycles(self) -> None:
-        doc = {e.item.ref: e for e in self.entries.get("committees", []) if e.item.parent}
-        edges = {ref: [e.item.parent] for ref, e in doc.items()}
-        _extend_graph(
-            edges,
-            lambda refs: {k: [v] for k, v in repository.parent_refs_of(self.session, refs).items()},
-        )
-        for ref, e in doc.items():
-            if e.item.parent != ref and ref in _reachable(edges, e.item.parent):
-                self.error(
-                    e.pointer + "/parent",
-                    "committee cycle: the parent is (indirectly) under this committee",
-                    "committee_cycle",
-                )
-
 
 def _one_of_target(section: str, item: Any) -> bool:
     if section == "appointments":
-        return _one_of(item.body, ("committee", "administration", "organisation"))
+        return one_of(item.body, ("committee", "administration", "organisation"))
     if section == "interests":
-        return _one_of(item, ("organisation", "on_behalf_of"))
+        return one_of(item, ("organisation", "on_behalf_of"))
     return True
-
-
-def _extend_graph(edges: dict[str, list[str]], load: Any) -> None:
-    """Add stored edges for every node reachable from the document's edges."""
-    frontier = {t for targets in edges.values() for t in targets} - edges.keys()
-    while frontier:
-        found: dict[str, list[str]] = load(sorted(frontier))
-        for node in frontier:
-            edges[node] = found.get(node, [])
-        frontier = {t for node in frontier for t in edges[node]} - edges.keys()
-
-
-def _reachable(edges: dict[str, list[str]], start: str) -> set[str]:
-    seen, stack = {start}, [start]
-    while stack:
-        for nxt in edges.get(stack.pop(), []):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
 
 
 def validate(session: Session, raw: Any, *, pnr_secret: str) -> Plan:
