@@ -217,7 +217,7 @@ class Context:
             self._supervised = tuple(self._build_supervised())
         return self._supervised
 
-    def _is_supervision(self, role: PartyRole) -> bool:
+    def is_supervision(self, role: PartyRole) -> bool:
         """A party is supervised when the case is tillsyn (any role but berord) or the
         party is named tillsynsobjekt, whatever the matter code: such a case "rör tillsyn"
         (KL 6 kap. 28 § 3 p.), e.g. a tillsyn fee filed as myndighetsutövning or övrigt."""
@@ -232,15 +232,23 @@ class Context:
             p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties)
 
     def _build_supervised(self) -> list[Supervised]:
-        from app.rules.supervision import supervised_operation, supervised_organisation
+        from app.rules.supervision import (
+            supervised_committee,
+            supervised_operation,
+            supervised_organisation,
+        )
 
         units: list[Supervised] = []
         for op_ref, links in sorted(self.operation_links.items()):
             for link in links:
-                if self._is_supervision(link.role):
+                if self.is_supervision(link.role):
                     units.append(supervised_operation(self, op_ref, link))
         for org_ref, links in sorted(self.org_links.items()):
             for link in links:
-                if self._is_supervision(link.role):
+                if self.is_supervision(link.role):
                     units.append(supervised_organisation(self, org_ref, link))
+        for committee_ref, links in sorted(self.committee_links.items()):
+            for link in links:
+                if link.role is PartyRole.TILLSYNSOBJEKT:
+                    units.append(supervised_committee(self, committee_ref, link))
         return [u for u in units if u.operating or u.operator_org]

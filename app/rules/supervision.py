@@ -101,6 +101,25 @@ def supervised_organisation(ctx: Context, org_ref: str, link: Link) -> Supervise
                       ctx.is_municipal(org), link.name_only, link.score)
 
 
+def supervised_committee(ctx: Context, committee_ref: str, link: Link) -> Supervised:
+    """Tillsyn over the activity of a committee given as party (tillsynsobjekt): the
+    committee itself, its utskott and its parent nämnd run the supervised activity."""
+    from app.rules.context import Supervised
+
+    committee = ctx.snapshot.committees.get(committee_ref)
+    if committee is None:
+        return Supervised(committee_ref, link.path, ctx.case.area, None, None, {}, False)
+    operating: dict[str, tuple[PathStep, ...]] = {committee_ref: ()}
+    for kin in ctx.kin(committee_ref)[1:]:
+        kin_c = ctx.snapshot.committees.get(kin)
+        relation = "har_utskott" if kin_c and kin_c.parent is None else "utskott_till"
+        operating.setdefault(kin, (PathStep(kin, relation, committee_ref),))
+    owner = ctx.snapshot.organisations.get(committee.organisation)
+    municipal = owner is None or ctx.is_municipal(owner)
+    return Supervised(committee_ref, link.path, ctx.case.area, committee.organisation, None,
+                      operating, municipal, link.name_only, link.score)
+
+
 def _seat(ctx: Context, person: str, a_body: str, role: str,
           unit: Supervised) -> Attachment | None:
     path = unit.operating.get(a_body)

@@ -29,6 +29,7 @@ from app.rules.vocab import (
     DutyRole,
     Ground,
     Level,
+    PartyRole,
 )
 
 RELATION = ("Personens relation till en part eller till en parts ställföreträdare kan göra "
@@ -59,6 +60,13 @@ DUAL_OTHER = ("Personen sitter i ett organ som driver samma slags verksamhet i e
               "The person sits in a body that runs the same kind of operation in a member of "
               "the supervising co-operation (a dual role the supervision ground does not "
               "catch).")
+KIN_ATTACHED = ("{who_sv} är knuten till den kommunala verksamhet som tillsynen gäller. "
+                "Tillsynsjävet gäller bara personens egen koppling, men att en närstående "
+                "driver eller arbetar med det som granskas kan göra att opartiskheten kan "
+                "ifrågasättas.",
+                "{who_en} is attached to the municipal operation under supervision. The "
+                "supervision ground covers only the person's own link, but a close relation "
+                "running or working in what is supervised may put impartiality in question.")
 DESCRIPTION = "Another special circumstance: friendship, enmity, subordination, employment " \
     "by a party, or a dual role not caught by tillsynsjäv."
 
@@ -137,6 +145,8 @@ def _party_body_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
         if (a.body_kind is BodyKind.COMMITTEE and a.role in SEAT_ROLES
                 and a.body not in ctx.family and ctx.valid(a)):
             for link in ctx.committee_links.get(a.body, ())[:1]:
+                if link.role is PartyRole.TILLSYNSOBJEKT:
+                    continue  # supervision of that body: tillsynsjäv / the dual-role test
                 yield hit(s, None, Level.MOJLIGT_JAV,
                           (PathStep(s.ref, a.role, a.body), *link.path), PARTY_BODY, link)
 
@@ -165,6 +175,22 @@ def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
                 break
 
 
+def _kin_attachment_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    """A närstående attached to the supervised municipal operation (a seat in the body that
+    runs it, drift staff, the chef line). Tillsynsjäv is personal ("han eller hon själv"),
+    but a close relation running what is supervised may put impartiality in question. A
+    närstående's board seat or employment in an operating company is caught already (as
+    ställföreträdare or employment)."""
+    for unit in ctx.supervised:
+        if not unit.municipal:
+            continue
+        for m in s.circle[1:]:
+            found = [a for a in attachments(ctx, m.facts, unit) if a.reason != "organisation"]
+            if found:
+                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, *found[0].path, *unit.path),
+                          KIN_ATTACHED, details=who(ctx, m))
+
+
 def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool,
                  kl: bool = True) -> Iterator[Hit]:
     """``no_point3``: the version has no tillsynsjäv point, so attachments come here.
@@ -178,6 +204,7 @@ def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool,
             yield from _employment_hits(ctx, s, m)
         yield from _party_body_hits(ctx, s)
         yield from _dual_role_hits(ctx, s, no_point3)
+        yield from _kin_attachment_hits(ctx, s)
 
 
 @rule(id="kl6_28_p4_general_v22", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
