@@ -4,15 +4,19 @@ Keyed on method + path, so the routers need no change. For a covered route with 
 header and a live API key:
 
 1. claim the key with an INSERT in its own transaction (app.idempotency.store);
-2. run the request and buffer its response;
-3. store 2xx and final 4xx responses on the claim, release the claim on 5xx (and on the
-   retryable 408/425/429), so a retry runs again;
+2. run the request and buffer its response; when the handler commits, a session hook
+   marks the claim COMMITTED inside that same transaction;
+3. store 2xx and final 4xx responses on the claim; on 5xx (and the retryable
+   408/425/429) release the claim so a retry runs again, unless the work committed;
 4. send the response.
 
 The same key with the same request replays the stored status and body (header
 `Idempotent-Replayed: true`); with another body it is 422; while the first is still in
-flight it is 409. A claim older than `idempotency_in_flight_timeout_seconds` counts as
-abandoned (its process died) and is taken over. Records live `idempotency_ttl_hours`.
+flight it is 409. A claim older than `idempotency_in_flight_timeout_seconds` that
+committed nothing counts as abandoned (its process died) and is taken over; one that
+committed but never stored its answer (the process died in between) answers 409 for
+good, because running it again would do the work twice. Records live
+`idempotency_ttl_hours`.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -70,6 +77,34 @@ COVERED_ROUTES: tuple[re.Pattern[str], ...] = tuple(
 )
 
 T = TypeVar("T")
+# Marks the middleware's own sessions, which the commit hook must leave alone.
+INTERNAL = "javskoll.idempotency_internal"
+
+
+@dataclass
+class _Running:
+    """The claim of the request running in this context (seen by the commit hook)."""
+
+    claim: store.Claim
+    marked: bool = False
+
+
+_running: ContextVar[_Running | None] = ContextVar("idempotency_running", default=None)
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_committed(session: Session) -> None:
+    """Make "the work is done" part of the request's own commit (see store.COMMITTED)."""
+    running = _running.get()
+    if running is None or running.marked or session.info.get(INTERNAL):
+        return
+    if not store.mark_committed(session, running.claim):
+        raise Conflict(
+            "This request took too long and its Idempotency-Key was taken over by a "
+            "retry; it was not carried out here.",
+            code="idempotency_taken_over",
+        )
+    running.marked = True
 
 
 def covers(method: str, path: str) -> bool:
@@ -80,6 +115,8 @@ class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._last_purge = 0.0
+        # Claims we failed to release (database down): retried before the next claim.
+        self._unreleased: list[store.Claim] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not covers(scope["method"], scope["path"]):
@@ -116,8 +153,8 @@ class IdempotencyMiddleware:
         if outcome == "mismatch":
             await _respond(_mismatch(), scope, receive, send)
             return
-        if outcome == "in_flight":
-            await _respond(_in_flight(), scope, receive, send)
+        if outcome in ("in_flight", "answer_lost"):
+            await _respond(_in_flight(lost=outcome == "answer_lost"), scope, receive, send)
             return
         assert isinstance(outcome, store.Claim)
         await self._run(scope, replay_receive, send, outcome)
@@ -129,7 +166,11 @@ class IdempotencyMiddleware:
         key_hash = hash_key(token, settings.hash_secret)
         request_hash = _request_hash(scope, body)
 
+        unreleased, self._unreleased = self._unreleased, []
+
         def work(session: Session) -> store.Outcome | None:
+            for claim in unreleased:
+                store.release(session, claim)
             key_id = store.api_key_id(session, key_hash)
             session.commit()
             if key_id is None:
@@ -160,11 +201,14 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
+        token = _running.set(_Running(claim))
         try:
             await self.app(scope, receive, capture)
         except BaseException:
             await self._release(scope, claim)
             raise
+        finally:
+            _running.reset(token)
         if start is None:
             await self._release(scope, claim)
             return
@@ -208,7 +252,8 @@ class IdempotencyMiddleware:
         try:
             await _in_session(scope, lambda s: store.release(s, claim))
         except Exception:
-            # The claim stays in flight until it times out and is taken over.
+            # Retried before the next claim; at worst it times out and is taken over.
+            self._unreleased.append(claim)
             logger.warning("idempotency_release_failed", extra={"record": claim.record_id})
 
     async def _maybe_purge(self, scope: Scope) -> None:
@@ -277,7 +322,11 @@ def _session(app: Any) -> Iterator[Session]:
 async def _in_session(scope: Scope, work: Callable[[Session], T]) -> T:
     def run() -> T:
         with _session(scope["app"]) as session:
-            return work(session)
+            session.info[INTERNAL] = True
+            try:
+                return work(session)
+            finally:
+                session.info.pop(INTERNAL, None)
 
     return await run_in_threadpool(run)
 
@@ -311,7 +360,13 @@ def _mismatch() -> AppError:
     return Unprocessable(detail, errors=[error])
 
 
-def _in_flight() -> AppError:
+def _in_flight(*, lost: bool) -> AppError:
+    if lost:
+        return Conflict(
+            "The request with this Idempotency-Key was carried out, but its answer was "
+            "lost (the service stopped); read the result instead of retrying.",
+            code="idempotency_answer_lost",
+        )
     return Conflict(
         "A request with this Idempotency-Key is still being processed; retry later.",
         headers={"Retry-After": "1"},

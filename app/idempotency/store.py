@@ -1,9 +1,16 @@
 """Idempotency records: claim a key in its own short transaction, store or release it after.
 
-A record with `status_code IS NULL` is a claim: a request with that key is in flight.
-A record with a status is a finished response, replayed for the same key and body.
+A record's `status_code` tells its state:
+- NULL: claimed, the request is in flight and has committed nothing yet;
+- 0 (COMMITTED): the request's own transaction committed, in the same transaction that
+  set this marker (see `mark_committed`), and its answer is not stored yet;
+- an HTTP status: the finished answer, replayed for the same key and body.
+
 Claims are taken with a plain INSERT against the unique (api_key_id, idempotency_key)
-constraint, so two racing requests cannot both win, on PostgreSQL or SQLite.
+constraint, so two racing requests cannot both win, on PostgreSQL or SQLite. A claim
+still NULL after the in-flight timeout may be taken over: nothing of it was committed,
+and if its request is in fact still running, its commit fails on the marker (the claim
+time no longer matches), so the work is never done twice.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +30,7 @@ from app.models import ApiKey, IdempotencyRecord
 logger = logging.getLogger(__name__)
 
 CLAIM_ATTEMPTS = 3
+COMMITTED = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +48,7 @@ class Stored:
     headers: dict[str, str]
 
 
-Outcome = Claim | Stored | Literal["mismatch", "in_flight"]
+Outcome = Claim | Stored | Literal["mismatch", "in_flight", "answer_lost"]
 
 
 def api_key_id(session: Session, key_hash: str) -> int | None:
@@ -100,6 +108,11 @@ def claim(
             return "mismatch"
         if existing.status_code is None:
             return "in_flight"
+        if existing.status_code == COMMITTED:
+            # Done, but the answer was not stored: in a moment it will be, unless the
+            # process died between its commit and storing the answer.
+            lost = existing.created_at < now - in_flight_timeout
+            return "answer_lost" if lost else "in_flight"
         return Stored(
             existing.status_code, existing.response_body or "", existing.response_headers or {}
         )
@@ -140,6 +153,25 @@ def _take_over(
     return Claim(existing.id, now) if result.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
+def mark_committed(session: Session, claim_: Claim) -> bool:
+    """In the request's own transaction, just before it commits: the work is done.
+
+    False if the claim is no longer ours (taken over as abandoned): the caller must then
+    abort its commit, since the request that took over runs the same work.
+    """
+    result = session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == claim_.record_id,
+            IdempotencyRecord.created_at == claim_.claimed_at,
+            IdempotencyRecord.status_code.is_(None),
+        )
+        .values(status_code=COMMITTED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
 def complete(
     session: Session, claim_: Claim, *, status_code: int, body: str, headers: dict[str, str]
 ) -> bool:
@@ -149,7 +181,10 @@ def complete(
         .where(
             IdempotencyRecord.id == claim_.record_id,
             IdempotencyRecord.created_at == claim_.claimed_at,
-            IdempotencyRecord.status_code.is_(None),
+            or_(
+                IdempotencyRecord.status_code.is_(None),
+                IdempotencyRecord.status_code == COMMITTED,
+            ),
         )
         .values(status_code=status_code, response_body=body, response_headers=headers)
         .execution_options(synchronize_session=False)
@@ -159,7 +194,11 @@ def complete(
 
 
 def release(session: Session, claim_: Claim) -> None:
-    """Give the key back (the request failed in a way worth retrying)."""
+    """Give the key back (the request failed in a way worth retrying).
+
+    Only a claim that committed nothing is deleted: once the work is committed, a retry
+    must not run it again, whatever the answer was.
+    """
     session.execute(
         delete(IdempotencyRecord)
         .where(

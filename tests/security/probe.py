@@ -1,7 +1,8 @@
 """A test-only write route, so the idempotency mechanism can be tested on its own.
 
 `POST /v1/_probe` appends one audit entry and answers 201 with its sequence; `?status=`
-makes it answer another status (after writing nothing); `X-Test-Hold: 1` makes it wait
+makes it answer another status (after writing nothing, or with `&after_commit=1` after
+writing and committing); `X-Test-Hold: 1` makes it wait
 for `app.state.probe_release` (set `app.state.probe_entered` and `probe_release` first).
 It is mounted on a test app and added to the idempotent routes with monkeypatch.
 """
@@ -45,7 +46,7 @@ def mount_probe(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
         principal: CaseWriter,
     ) -> JSONResponse:
         status = int(request.query_params.get("status", "201"))
-        if status >= 300:
+        if status >= 300 and not request.query_params.get("after_commit"):
             return JSONResponse({"status": status}, status_code=status)
         entry = chain.append(
             session,

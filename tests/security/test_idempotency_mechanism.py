@@ -223,6 +223,40 @@ def test_only_one_of_two_takeovers_wins(writer: ApiClient, session: Session) -> 
     assert won is not None and lost is None
 
 
+def test_work_that_committed_is_never_released_even_on_a_5xx(
+    writer: ApiClient, session: Session
+) -> None:
+    before = audit_count(session)
+    failed = post(writer, {"a": 1}, "k-5xx-late", status="500", after_commit="1")
+    assert failed.status_code == 500
+    assert audit_count(session) == before + 1
+    retry = post(writer, {"a": 1}, "k-5xx-late", status="500", after_commit="1")
+    assert retry.status_code == 409
+    assert audit_count(session) == before + 1
+
+
+def test_a_committed_claim_without_an_answer_is_409_not_rerun(
+    writer: ApiClient, session: Session
+) -> None:
+    """The process died between its commit and storing the answer."""
+    claim = _claim(session, _key_id(session, writer), "k-lost", b'{"a":1}')
+    assert isinstance(claim, store.Claim)
+    assert store.mark_committed(session, claim)
+    session.commit()
+    before = audit_count(session)
+    busy = post(writer, {"a": 1}, "k-lost")
+    assert busy.status_code == 409
+    assert busy.json()["code"] == "idempotency_in_flight"
+    record = session.get(IdempotencyRecord, claim.record_id)
+    assert record is not None
+    record.created_at = utcnow() - timedelta(minutes=10)
+    session.commit()
+    lost = post(writer, {"a": 1}, "k-lost")
+    assert lost.status_code == 409
+    assert lost.json()["code"] == "idempotency_answer_lost"
+    assert audit_count(session) == before
+
+
 def test_an_expired_record_frees_the_key_and_purge_deletes_old_ones(
     writer: ApiClient, session: Session
 ) -> None:
@@ -295,6 +329,40 @@ def test_a_concurrent_duplicate_gets_409_and_one_write(committed_probe) -> None:
     assert replay.status_code == 201 and replay.json() == original.json()
     with make_sessionmaker(app.state.engine)() as session:
         assert audit_count(session) == 2  # the key creation and one probe write
+
+
+def test_a_slow_original_whose_claim_was_taken_over_does_not_commit(committed_probe) -> None:  # type: ignore[no-untyped-def]
+    """The retry took the key over as abandoned while the original still ran: only one of
+    them may do the work, so the original's commit fails on the claim marker."""
+    app, key, entered, release = committed_probe
+    sessions = make_sessionmaker(app.state.engine)
+    with ApiClient(app, key) as first_client, ApiClient(app, key) as second_client:
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(
+                first_client.post,
+                PROBE_PATH,
+                json={"a": 1},
+                headers={"Idempotency-Key": "k-slow", "X-Test-Hold": "1"},
+            )
+            assert entered.wait(30)
+            with sessions() as session:
+                record = session.scalar(
+                    select(IdempotencyRecord).where(IdempotencyRecord.idempotency_key == "k-slow")
+                )
+                assert record is not None
+                record.created_at = utcnow() - timedelta(minutes=10)
+                session.commit()
+            retry = post(second_client, {"a": 1}, "k-slow")
+            release.set()
+            original = first.result(30)
+    assert retry.status_code == 201
+    assert original.status_code == 409
+    assert original.json()["code"] == "idempotency_taken_over"
+    with sessions() as session:
+        assert audit_count(session) == 2  # the key creation and the retry's write
+    with ApiClient(app, key) as client:
+        replay = post(client, {"a": 1}, "k-slow")
+    assert replay.json() == retry.json()
 
 
 def test_many_parallel_duplicates_write_once(committed_probe) -> None:  # type: ignore[no-untyped-def]
