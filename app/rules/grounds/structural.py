@@ -18,10 +18,10 @@ EGEN = ("Den handläggande nämnden (eller dess utskott) driver själv den verks
         "The handling committee (or its sub-committee) itself runs the supervised operation; "
         "JO 581-2004 reads the supervision ground as barring drift and tillsyn in one "
         "committee.")
-DUBBLA = ("{count} deltagare sitter i eller arbetar för både det tillsynande organet och det "
-          "organ som driver verksamheten: {names}.",
-          "{count} participant(s) sit in or work for both the supervising body and the body "
-          "running the operation: {names}.")
+DUBBLA = ("Deltagare som sitter i eller arbetar för både det tillsynande organet och det "
+          "organ som driver verksamheten ({count}): {names}.",
+          "Participants who sit in or work for both the supervising body and the body "
+          "running the operation ({count}): {names}.")
 DELAD = ("Förvaltningen {admin} betjänar både den tillsynsansvariga nämnden och den nämnd "
          "som driver verksamheten; samma personal kan hantera drift och tillsyn.",
          "The administration {admin} serves both the supervising committee and the committee "

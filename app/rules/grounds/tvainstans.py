@@ -16,9 +16,11 @@ from app.rules.registry import Regime, rule
 from app.rules.vocab import Ground, Level, Matter, OrgKind
 
 INSTANCE = ("Personen deltog i den slutliga handläggningen hos en annan myndighet och har "
-            "därför redan tagit ställning i det som nu prövas i högre instans.",
+            "därför redan tagit ställning i det som myndigheten nu prövar som överordnad "
+            "instans.",
             "The person took part in the final handling at another authority and has "
-            "therefore already taken a position on what is now reviewed on appeal.")
+            "therefore already taken a position on what the authority now reviews as the "
+            "superior instance.")
 OTHER_BODY = ("Personen har tidigare deltagit i handläggningen av samma ärende hos en annan "
               "nämnd. Enbart det gör inte personen jävig enligt generalklausulen.",
               "The person took part earlier in handling the same matter at another committee. "
@@ -31,8 +33,8 @@ OUTSIDE = ("Personen har tidigare deltagit i handläggningen av samma fråga hos
            "a municipal committee. The exception for earlier handling covers only another "
            "committee; if the person has already taken a position, impartiality may be in "
            "question.")
-FL_DESCRIPTION = "Overprövning: the participant took part in the final handling at the " \
-    "authority whose decision is reviewed."
+FL_DESCRIPTION = "Overprövning or tillsyn over another authority: the participant took part " \
+    "in the final handling at the authority whose decision is reviewed."
 KL_DESCRIPTION = "Earlier handling of the same matter in another nämnd is not by itself jäv."
 MUNICIPAL = frozenset({OrgKind.KOMMUN, OrgKind.REGION, OrgKind.KOMMUNALFORBUND})
 
@@ -115,9 +117,12 @@ def outside_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit
       catalogue=["fl16_p3_instans"])
 def fl16_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 3 p. (from 2018-07-01): took part in the final handling at
-    another authority and so has taken a position on what is reviewed as a superior
-    instance. Matter must be ``overprovning`` and the earlier handling ``final``."""
-    return instance_hits(ctx, subjects, frozenset({Matter.OVERPROVNING}))
+    another authority and so has taken a position on what the authority reviews "i
+    egenskap av överordnad instans". Matters ``overprovning`` and ``tillsyn`` (a
+    supervising authority over the other one), with ``final`` earlier handling: FL 1986
+    11 § 3 p. named appeal, underställning and tillsyn over another authority, and the
+    2017 act kept the substance in new words (SOU 2021:16 ch. 6.2) [I]."""
+    return instance_hits(ctx, subjects, frozenset({Matter.OVERPROVNING, Matter.TILLSYN}))
 
 
 @rule(id="fl86_11_p3_instans", ground=Ground.TVAINSTANS, level=Level.JAV, regime=Regime.FL,
