@@ -98,8 +98,13 @@ class Context:
     # --- small helpers -------------------------------------------------------------------
 
     def param(self, name: str) -> Any:
+        """A dated parameter on as_of. Before its first value (only for dates before the
+        modelled acts, whose findings say so and are capped) the first value is used."""
         if name not in self._param_cache:
-            self._param_cache[name] = self.params.value(name, self.as_of)
+            parameter = self.params.by_name.get(name)
+            first = parameter.values[0] if parameter is not None else None
+            day = self.as_of if first is None or self.as_of >= first.since else first.since
+            self._param_cache[name] = self.params.value(name, day)
         return self._param_cache[name]
 
     def valid(self, fact: Any) -> bool:

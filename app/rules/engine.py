@@ -58,11 +58,21 @@ def list_parameters(params: Parameters | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None) -> Level:
+UNMODELLED_NOTE = ("Screeningdatumet ligger före den äldsta lag som motorn modellerar; fyndet "
+                   "kan därför högst vara möjligt jäv och måste prövas mot den lag som gällde "
+                   "då.",
+                   "The screening date is before the oldest act the engine models; the finding "
+                   "is therefore at most a possible conflict and must be checked against the "
+                   "act then in force.")
+
+
+def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None,
+           subject: Subject) -> Level:
     if exception is not None:
         return Level.UNDANTAG
-    if hit.match_score is not None and hit.level is Level.JAV:
-        return Level.MOJLIGT_JAV  # a name-only match never gives more than mojligt_jav
+    if hit.level is Level.JAV and (hit.match_score is not None or not subject.law.modelled):
+        # a name-only match, or an unmodelled older act, never gives more than mojligt_jav
+        return Level.MOJLIGT_JAV
     return hit.level
 
 
@@ -73,6 +83,8 @@ def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, level: Le
     if hit.match_score is not None:
         details["score"] = hit.match_score
         notes.append(NAME_NOTE)
+    if not subject.law.modelled:
+        notes.append(UNMODELLED_NOTE)
     basis = (*(hit.basis or meta.legal_basis), *subject.extra_basis)
     rule_id, excepted = meta.id, None
     if exception is not None:
@@ -116,7 +128,7 @@ def _person_findings(ctx: Context) -> list[Finding]:
         for hit in meta.func(ctx, group):
             subject = subjects[hit.person]
             exc = _exception_for(ctx, meta, hit, subject, exceptions)
-            level = _level(hit, exc)
+            level = _level(hit, exc, subject)
             key = (hit.person, meta.ground, level, exc[0].id if exc else meta.id, hit.path)
             if key not in found:
                 found[key] = _finding(ctx, meta, hit, subject, level, exc)

@@ -14,6 +14,8 @@ from functools import lru_cache
 from app.rules.registry import Regime
 from app.rules.vocab import ASSEMBLY_KINDS, CommitteeKind, OrgKind
 
+KL1991_START = date(1992, 1, 1)
+FL1986_START = date(1987, 1, 1)
 KL2017_START = date(2018, 1, 1)
 KL2022_START = date(2022, 7, 1)
 TILLSYNSJAV_START = date(2003, 9, 1)
@@ -28,6 +30,10 @@ class LawVersion:
     label_en: str
     #: Basis added to every finding about staff (KL 7 kap. 4 §), if any.
     staff_basis: str | None = None
+    #: False for dates before the engine's earliest modelled act (KL 1977:179, FL
+    #: 1971:290): the nearest later act's rules are run and every jäv finding is capped to
+    #: mojligt_jav with a note, so that a human checks it against the older act.
+    modelled: bool = True
 
 
 KL6_V22 = LawVersion(
@@ -60,6 +66,30 @@ KL5_1991 = LawVersion(
     "KL1991", Regime.KL5, "kommunallagen (1991:900), före 2018-01-01",
     "the Local Government Act (1991:900), before 2018-01-01",
 )
+KL1977 = LawVersion(
+    "KL1977", Regime.KL6,
+    "kommunallagen (1977:179), som gällde före 1992-01-01 och inte är modellerad; "
+    "motsvarande regler i kommunallagen (1991:900) har använts",
+    "the Local Government Act (1977:179), in force before 1992-01-01 and not modelled; the "
+    "corresponding rules of the 1991 Act were used",
+    modelled=False,
+)
+KL5_1977 = LawVersion(
+    "KL1977", Regime.KL5,
+    "kommunallagen (1977:179), som gällde före 1992-01-01 och inte är modellerad; "
+    "motsvarande regler i kommunallagen (1991:900) har använts",
+    "the Local Government Act (1977:179), in force before 1992-01-01 and not modelled; the "
+    "corresponding rules of the 1991 Act were used",
+    modelled=False,
+)
+FL1971 = LawVersion(
+    "FL1971", Regime.FL,
+    "förvaltningslagen (1971:290), som gällde före 1987-01-01 och inte är modellerad; "
+    "motsvarande regler i förvaltningslagen (1986:223) har använts",
+    "the Administrative Procedure Act (1971:290), in force before 1987-01-01 and not "
+    "modelled; the corresponding rules of the 1986 Act were used",
+    modelled=False,
+)
 FL2017 = LawVersion(
     "FL2017", Regime.FL, "förvaltningslagen (2017:900), från 2018-07-01",
     "the Administrative Procedure Act (2017:900), from 2018-07-01",
@@ -75,7 +105,9 @@ def kl6_version(day: date) -> LawVersion:
         return KL6_V22
     if day >= KL2017_START:
         return KL6_V18
-    return KL1991 if day >= TILLSYNSJAV_START else KL1991_PRE2003
+    if day >= TILLSYNSJAV_START:
+        return KL1991
+    return KL1991_PRE2003 if day >= KL1991_START else KL1977
 
 
 @lru_cache(maxsize=1024)
@@ -97,7 +129,11 @@ def select_law(
     23 §, which the engine does not model; see the report's open points).
     """
     if organisation_kind is OrgKind.MYNDIGHET:
-        return FL2017 if day >= FL2017_START else FL1986
+        if day >= FL2017_START:
+            return FL2017
+        return FL1986 if day >= FL1986_START else FL1971
     if elected and committee_kind in ASSEMBLY_KINDS:
-        return KL5_2017 if day >= KL2017_START else KL5_1991
+        if day >= KL2017_START:
+            return KL5_2017
+        return KL5_1991 if day >= KL1991_START else KL5_1977
     return kl6_version(day)

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.rules.context import Context, Supervised
 from app.rules.model import Detail, PathStep, StructuralHit
-from app.rules.regime import FL2017_START, KL2017_START, TILLSYNSJAV_START
+from app.rules.regime import FL2017_START, KL1991_START, KL2017_START, TILLSYNSJAV_START
 from app.rules.registry import Regime, rule
 from app.rules.supervision import attachments
 from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
@@ -33,6 +33,8 @@ SAMVERKAN = ("Tillsynen utövas inom {form_sv}, och verksamheten drivs av {org},
 
 
 def tillsyn_basis(day: date) -> str:
+    if day < KL1991_START:
+        return "kommunallagen (1977:179) (gällde före 1992-01-01; inte modellerad)"
     if day >= KL2017_START:
         return "6 kap. 28 § första stycket 3 kommunallagen (2017:725)"
     if day >= TILLSYNSJAV_START:
