@@ -33,18 +33,18 @@ from app.rules.vocab import (
 )
 
 RELATION = ("Personens relation till en part eller till en parts ställföreträdare kan göra "
-            "att opartiskheten kan ifrågasättas (delikatessjäv).",
+            "att opartiskheten ifrågasätts (delikatessjäv).",
             "The person's relation to a party, or to a party's representative, may put "
             "impartiality in question.")
 FORMER = ("Relationen upphörde {ended}. En tidigare make, maka, sambo eller registrerad "
           "partner räknas inte längre självklart som närstående, men kan vara \"annan "
-          "närstående\" eller annars göra att opartiskheten kan ifrågasättas.",
+          "närstående\" eller annars göra att opartiskheten ifrågasätts.",
           "The relationship ended on {ended}. A former spouse, sambo or registered partner is "
           "no longer a close relation as such, but may still count as \"annan närstående\" "
           "or otherwise put impartiality in question.")
 EMPLOYED = ("{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
-            "verksamhet som prövas; ett beroendeförhållande kan göra att opartiskheten kan "
-            "ifrågasättas.",
+            "verksamhet som prövas; ett beroendeförhållande kan göra att opartiskheten "
+            "ifrågasätts.",
             "{who_en} is employed by or contracted to a party, or the operator of an operation "
             "decided in the case; such dependence may put impartiality in question.")
 PARTY_BODY = ("Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
@@ -62,8 +62,8 @@ DUAL_OTHER = ("Personen sitter i ett organ som driver samma slags verksamhet i e
               "catch).")
 KIN_ATTACHED = ("{who_sv} är knuten till den kommunala verksamhet som tillsynen gäller. "
                 "Tillsynsjävet gäller bara personens egen koppling, men att en närstående "
-                "driver eller arbetar med det som granskas kan göra att opartiskheten kan "
-                "ifrågasättas.",
+                "driver eller arbetar med det som granskas kan göra att opartiskheten "
+                "ifrågasätts.",
                 "{who_en} is attached to the municipal operation under supervision. The "
                 "supervision ground covers only the person's own link, but a close relation "
                 "running or working in what is supervised may put impartiality in question.")
