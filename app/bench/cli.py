@@ -89,6 +89,12 @@ def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
 )
 @click.option("--py-spy-rate", "pyspy_rate", default=100.0, show_default=True, type=float)
 @click.option(
+    "--source",
+    default=None,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="serve the code of this checkout (e.g. `git worktree add /tmp/jk HEAD`)",
+)
+@click.option(
     "--out-dir",
     default="bench",
     show_default=True,
@@ -106,6 +112,7 @@ def run(
     label: str,
     pyspy: bool,
     pyspy_rate: float,
+    source: Path | None,
     out_dir: Path,
 ) -> None:
     """Start a real server per database and scale, import, load, report, plot."""
@@ -130,6 +137,7 @@ def run(
                 label=label,
                 pyspy=pyspy,
                 pyspy_rate=pyspy_rate,
+                source=source,
             )
             try:
                 results = run_one(cfg, log=lambda m: click.echo(m, err=True))

@@ -48,6 +48,7 @@ class RunConfig:
     label: str = ""
     pyspy: bool = False  # sample the server with py-spy during the import and one rate
     pyspy_rate: float = 100.0
+    source: Path | None = None  # serve this checkout's code instead of the working tree
 
 
 def dataset_path(data_dir: Path, scale: str, seed: int) -> Path:
@@ -226,6 +227,19 @@ def _load(
     return summary
 
 
+def _source_commit(source: Path | None) -> str | None:
+    if source is None:
+        return None
+    out = subprocess.run(  # noqa: S603
+        ["git", "-C", str(source), "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=5,
+        check=False,
+    )
+    return f"{source} @ {out.stdout.strip()}"
+
+
 def _recorder(cfg: RunConfig, pid: int, phase: str) -> Recorder | None:
     if not cfg.pyspy:
         return None
@@ -248,6 +262,7 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
         "server": f"javskoll serve --workers {cfg.workers} (uvicorn; environment production)",
         "duration_s_per_rate": cfg.duration_s,
         "machine": machine(),
+        "source": _source_commit(cfg.source),
         "p99_limit_ms": P99_LIMIT_MS,
     }
     with (

@@ -163,6 +163,7 @@ def running_server(
     log_dir: Path | None = None,
     env_extra: dict[str, str] | None = None,
     start_timeout_s: float = 60.0,
+    source: Path | None = None,
 ) -> Iterator[Server]:
     """Start `javskoll serve` (migrations, bootstrap key, uvicorn with `workers`)."""
     port = free_port()
@@ -182,10 +183,14 @@ def running_server(
         "--workers",
         str(workers),
     ]
+    env = server_environment(database_url, api_key, env_extra)
+    if source is not None:  # serve the code of another checkout (e.g. a git worktree)
+        env["PYTHONPATH"] = str(source.resolve())
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
             command,
-            env=server_environment(database_url, api_key, env_extra),
+            env=env,
+            cwd=str(source.resolve()) if source is not None else None,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
