@@ -336,25 +336,28 @@ def test_a_slow_original_whose_claim_was_taken_over_does_not_commit(committed_pr
     them may do the work, so the original's commit fails on the claim marker."""
     app, key, entered, release = committed_probe
     sessions = make_sessionmaker(app.state.engine)
-    with ApiClient(app, key) as first_client, ApiClient(app, key) as second_client:
-        with ThreadPoolExecutor(1) as pool:
-            first = pool.submit(
-                first_client.post,
-                PROBE_PATH,
-                json={"a": 1},
-                headers={"Idempotency-Key": "k-slow", "X-Test-Hold": "1"},
+    with (
+        ApiClient(app, key) as first_client,
+        ApiClient(app, key) as second_client,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        first = pool.submit(
+            first_client.post,
+            PROBE_PATH,
+            json={"a": 1},
+            headers={"Idempotency-Key": "k-slow", "X-Test-Hold": "1"},
+        )
+        assert entered.wait(30)
+        with sessions() as session:
+            record = session.scalar(
+                select(IdempotencyRecord).where(IdempotencyRecord.idempotency_key == "k-slow")
             )
-            assert entered.wait(30)
-            with sessions() as session:
-                record = session.scalar(
-                    select(IdempotencyRecord).where(IdempotencyRecord.idempotency_key == "k-slow")
-                )
-                assert record is not None
-                record.created_at = utcnow() - timedelta(minutes=10)
-                session.commit()
-            retry = post(second_client, {"a": 1}, "k-slow")
-            release.set()
-            original = first.result(30)
+            assert record is not None
+            record.created_at = utcnow() - timedelta(minutes=10)
+            session.commit()
+        retry = post(second_client, {"a": 1}, "k-slow")
+        release.set()
+        original = first.result(30)
     assert retry.status_code == 201
     assert original.status_code == 409
     assert original.json()["code"] == "idempotency_taken_over"

@@ -41,7 +41,11 @@ def _routes(world: dict[str, Any]) -> dict[str, tuple[str, Callable[[int], Any],
             Organisation,
         ),
         "cases": ("/v1/cases", lambda n: {**CASE, "ref": f"IDEM {n}/2026"}, Case),
-        "screenings": ("/v1/screenings", lambda n: {"case": CASE_REF, "as_of": f"2026-03-1{n}"}, Screening),
+        "screenings": (
+            "/v1/screenings",
+            lambda n: {"case": CASE_REF, "as_of": f"2026-03-1{n}"},
+            Screening,
+        ),
         "decisions": (
             decisions_url(),
             lambda n: {

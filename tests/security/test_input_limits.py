@@ -198,7 +198,16 @@ def test_json_deeper_than_the_parser_can_go_is_422_not_500(app: FastAPI, admin: 
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"name": ', b"{'a': 1}", b'{"a": 1,}', b"\xff\xfe{}", b'{"a": "raw\x00nul"}', b"nan", b'{"a": NaN}', b"[-Infinity]"],
+    [
+        b'{"name": ',
+        b"{'a': 1}",
+        b'{"a": 1,}',
+        b"\xff\xfe{}",
+        b'{"a": "raw\x00nul"}',
+        b"nan",
+        b'{"a": NaN}',
+        b"[-Infinity]",
+    ],
 )
 def test_malformed_json_is_422_problem(client: ApiClient, body: bytes) -> None:
     response = client.post(PROBE_PATH, content=body, headers={"Content-Type": "application/json"})
