@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
+from psycopg.types.json import Json
+from sqlalchemy import JSON, ColumnElement, Table, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
@@ -29,12 +30,19 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield batch
 
 
-def rows_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> list[Row]:
-    """All rows of `table` whose `column` is in `values` (read-only row mappings)."""
+def rows_where_in(
+    session: Session,
+    table: Table,
+    column: str,
+    values: Iterable[Any],
+    columns: Iterable[str] | None = None,
+) -> list[Row]:
+    """Rows of `table` whose `column` is in `values` (read-only row mappings)."""
     out: list[Row] = []
     col = table.c[column]
+    stmt = select(*(table.c[c] for c in columns)) if columns else select(table)
     for batch in chunks(sorted(set(values), key=str)):
-        out.extend(session.execute(select(table).where(col.in_(batch))).mappings())  # type: ignore[arg-type]
+        out.extend(session.execute(stmt.where(col.in_(batch))).mappings())  # type: ignore[arg-type]
     return out
 
 
@@ -94,6 +102,32 @@ def person_refs_by_pnr_hash(session: Session, hashes: Iterable[str]) -> dict[str
         for digest, ref in session.execute(stmt):
             out.setdefault(digest, []).append(ref)
     return out
+
+
+COPY_THRESHOLD = 500  # rows; below this a plain executemany is as fast
+
+
+def bulk_insert(session: Session, table: Table, rows: list[Row]) -> None:
+    """INSERT many rows. The one dialect branch: PostgreSQL takes large batches by COPY
+    (an order of magnitude faster than multi-row VALUES); elsewhere executemany."""
+    if not rows:
+        return
+    if len(rows) < COPY_THRESHOLD or session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    defaults = {
+        col.name: col.default.arg(None) if callable(col.default.arg) else col.default.arg  # type: ignore[union-attr]
+        for col in table.columns
+        if col.default is not None and not col.primary_key and col.name not in rows[0]
+    }
+    columns = [*rows[0].keys(), *defaults.keys()]
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            values = {**row, **defaults}
+            copy.write_row([Json(values[c]) if c in json_columns else values[c] for c in columns])
 
 
 def delete_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> None:

@@ -161,9 +161,8 @@ class Writer:
 
     # -- statements ---------------------------------------------------------------------
     def insert(self, table: Table, rows: list[Row]) -> None:
-        """Plain executemany INSERT (batched multi-row VALUES); no ids come back."""
-        if rows:
-            self.session.execute(insert(table), rows)
+        """Bulk INSERT (executemany, or COPY on PostgreSQL); no ids come back."""
+        repository.bulk_insert(self.session, table, rows)
 
     def insert_returning(self, table: Table, rows: list[Row]) -> list[int]:
         """INSERT returning the new ids in parameter order (for small batches: slower)."""
