@@ -128,6 +128,27 @@ def structural_stmt(q: Query) -> Select[tuple[object, ...]]:
     return stmt.order_by(Screening.as_of, Screening.created_at, Screening.id, Finding.position)
 
 
+def member_organisation_refs(session: Session, q: Query) -> list[str]:
+    """Whose registry the engine's organisation report runs over: the organisation filter,
+    else the key's own organisations, else every kommun and region."""
+    if q.filters.organisation is not None:
+        return [q.filters.organisation]
+    if q.principal.organisation_refs is not None:
+        return sorted(q.principal.organisation_refs)
+    stmt = select(Organisation.ref).where(Organisation.kind.in_(("kommun", "region")))
+    return list(session.scalars(stmt.order_by(Organisation.ref)))
+
+
+def committee_organisations(session: Session, refs: set[str]) -> dict[str, str]:
+    """committee ref -> the ref of the organisation it belongs to."""
+    rows = session.execute(
+        select(Committee.ref, Organisation.ref)
+        .join(Organisation, Organisation.id == Committee.organisation_id)
+        .where(Committee.ref.in_(sorted(refs)))
+    )
+    return dict(rows.all())
+
+
 def gemensamma_namnder(session: Session, q: Query) -> Sequence[Committee]:
     view = q.organisation_view()
     stmt = select(Committee).where(

@@ -15,12 +15,13 @@ from app.reports import repository
 from app.reports.model import ColumnType as T
 from app.reports.model import Report, Row, Section, columns
 from app.reports.repository import Query
-from app.reports.structural import RISK_COLUMNS, Risk, group, occurrences
+from app.reports.structural import RISK_COLUMNS, SCREENINGS, Risk, all_risks
 
 ARRANGEMENT_COLUMNS = columns(
     "form", "ref", "name", "host", ("participants", T.LIST), "committee", "area", "role",
     ("covers", T.LIST), ("valid_from", T.DATE), ("valid_to", T.DATE),
-    ("structural_risks", T.INTEGER), ("risk_grounds", T.LIST),
+    ("risks_in_screenings", T.INTEGER), ("risks_in_registry", T.INTEGER),
+    ("risk_grounds", T.LIST),
 )
 PARTICIPANT_COLUMNS = columns("form", "arrangement", "organisation", "organisation_name", "part")
 ARRANGEMENT_RISK_COLUMNS = columns("form", "arrangement") + RISK_COLUMNS
@@ -44,10 +45,12 @@ class Arrangement:
     def rows(self) -> Iterable[Row]:
         participants = tuple(o.ref for o in self.others)
         grounds = tuple(sorted({r.key.ground for r in self.risks}))
+        screened = sum(r.source == SCREENINGS for r in self.risks)
         for committee, area, role, covers in self.duties or [(None, None, None, ())]:
             yield (
                 self.form, self.ref, self.name, self.host.ref, participants, committee, area,
-                role, covers, self.valid_from, self.valid_to, len(self.risks), grounds,
+                role, covers, self.valid_from, self.valid_to, screened,
+                len(self.risks) - screened, grounds,
             )
 
     def participant_rows(self) -> Iterable[Row]:
@@ -112,7 +115,7 @@ def samverkan_report(session: Session, q: Query) -> Report:
         *(_forbund(o, cs) for o, cs in repository.forbund(session, q)),
         *(_agreement(a) for a in repository.agreements(session, q)),
     ]
-    risks = group(occurrences(session, q))
+    _, risks = all_risks(session, q)
     for arrangement in arrangements:
         arrangement.risks = [r for r in risks if arrangement.concerns(r)]
     return Report(

@@ -1,4 +1,10 @@
-"""Report (c): structural risks across the organisations in scope, from stored screenings."""
+"""Report (c): structural risks across the organisations in scope.
+
+Two sources, one row shape: the structural findings of stored screenings (grouped into
+one risk per body and ground, with every occurrence listed too), and the engine's
+organisation report over the registry as it stands (`source` = `registry`), which shows
+where drift and tillsyn meet whether or not a case was ever screened there.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,16 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from app.audit.chain import canonical_json
 from app.db_types import utcnow
+from app.errors import NotFound
 from app.reports import repository
 from app.reports.model import ColumnType as T
 from app.reports.model import Report, Row, Section, columns
 from app.reports.repository import Query
+from app.screening import service as screening_service
+
+SCREENINGS, REGISTRY = "screenings", "registry"
 
 OCCURRENCE_COLUMNS = columns(
     "screening", ("screened_at", T.DATETIME), "case", ("as_of", T.DATE), "outcome",
@@ -21,25 +32,33 @@ OCCURRENCE_COLUMNS = columns(
     "operating_organisation", "area", ("persons", T.LIST), "explanation",
 )
 RISK_COLUMNS = columns(
-    "organisation", "committee", "ground", "level", "rule", "operation", "administration",
-    "operating_organisation", "area", ("persons", T.LIST), ("screenings", T.INTEGER),
-    ("cases", T.LIST), ("first_as_of", T.DATE), ("last_as_of", T.DATE), "last_screening",
-    ("legal_basis", T.LIST), "explanation",
+    "source", "organisation", "committee", "ground", "level", "rule", "operation",
+    "administration", "operating_organisation", "area", ("persons", T.LIST),
+    ("screenings", T.INTEGER), ("cases", T.LIST), ("first_as_of", T.DATE),
+    ("last_as_of", T.DATE), "last_screening", ("legal_basis", T.LIST), "explanation",
 )
 
 
 class RiskKey(NamedTuple):
     """What makes two structural findings the same risk."""
 
-    organisation: str | None
+    organisation: str | None  # the committee's own organisation
     committee: str | None
     ground: str
     level: str
     rule: str | None
     operation: str | None
     administration: str | None
-    operating_organisation: str | None
+    operating_organisation: str | None  # the finding's `organisation`: who runs it
     area: str | None
+
+
+def _key(organisation: str | None, finding: dict[str, Any]) -> RiskKey:
+    return RiskKey(
+        organisation, finding.get("committee"), str(finding.get("ground")),
+        str(finding.get("level") or "risk"), finding.get("rule"), finding.get("operation"),
+        finding.get("administration"), finding.get("organisation"), finding.get("area"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +68,8 @@ class Occurrence:
     case: str
     as_of: date
     outcome: str
-    organisation: str | None
-    committee: str | None
-    ground: str
-    level: str
-    rule: str | None
+    key: RiskKey
     data: dict[str, Any]
-
-    @property
-    def key(self) -> RiskKey:
-        d = self.data
-        return RiskKey(
-            self.organisation, self.committee, self.ground, self.level, self.rule,
-            d.get("operation"), d.get("administration"), d.get("organisation"), d.get("area"),
-        )
 
     def row(self) -> Row:
         return (
@@ -73,15 +80,17 @@ class Occurrence:
 
 @dataclass(slots=True)
 class Risk:
-    """One structural risk as it recurs across screenings (grouped by body and ground)."""
+    """One structural risk: recurring across screenings, or in the registry on a day."""
 
     key: RiskKey
+    source: str = SCREENINGS
     persons: set[str] = field(default_factory=set)
     screenings: int = 0
     cases: list[str] = field(default_factory=list)
     first_as_of: date | None = None
     last_as_of: date | None = None
-    last: Occurrence | None = None
+    last_screening: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
     def add(self, occurrence: Occurrence) -> None:
         self.persons.update(occurrence.data.get("persons") or ())
@@ -91,14 +100,15 @@ class Risk:
         if self.first_as_of is None or occurrence.as_of < self.first_as_of:
             self.first_as_of = occurrence.as_of
         if self.last_as_of is None or occurrence.as_of >= self.last_as_of:
-            self.last_as_of, self.last = occurrence.as_of, occurrence
+            self.last_as_of, self.last_screening = occurrence.as_of, occurrence.screening
+            self.data = occurrence.data
 
     def row(self) -> Row:
-        data = self.last.data if self.last else {}
         return (
-            *self.key, tuple(sorted(self.persons)), self.screenings, tuple(self.cases),
-            self.first_as_of, self.last_as_of, self.last.screening if self.last else None,
-            tuple(data.get("legal_basis") or ()), (data.get("explanation") or {}).get("sv"),
+            self.source, *self.key, tuple(sorted(self.persons)), self.screenings,
+            tuple(self.cases), self.first_as_of, self.last_as_of, self.last_screening,
+            tuple(self.data.get("legal_basis") or ()),
+            (self.data.get("explanation") or {}).get("sv"),
         )
 
 
@@ -107,30 +117,81 @@ def occurrences(session: Session, q: Query) -> list[Occurrence]:
     return [
         Occurrence(
             screening=sid, screened_at=created, case=case, as_of=as_of, outcome=outcome,
-            organisation=org, committee=(data or {}).get("committee") or committee,
-            ground=ground, level=level, rule=rule, data=data or {},
+            key=_key(org, {"committee": committee, **(data or {}), "ground": ground,
+                           "level": level, "rule": rule}),
+            data=data or {},
         )
         for sid, created, case, as_of, outcome, committee, org, ground, level, rule, data
         in session.execute(repository.structural_stmt(q))
     ]
 
 
+def _sort_key(risk: Risk) -> tuple[str, ...]:
+    return (risk.source, *(v or "" for v in risk.key))
+
+
 def group(found: Iterable[Occurrence]) -> list[Risk]:
     risks: dict[RiskKey, Risk] = {}
     for occurrence in found:
         risks.setdefault(occurrence.key, Risk(occurrence.key)).add(occurrence)
-    return sorted(risks.values(), key=lambda r: tuple(v or "" for v in r.key))
+    return sorted(risks.values(), key=_sort_key)
+
+
+def _wanted(q: Query, finding: dict[str, Any]) -> bool:
+    f = q.filters
+    return (
+        (not f.grounds or finding.get("ground") in f.grounds)
+        and (not f.levels or finding.get("level") in f.levels)
+        and (f.committee is None or finding.get("committee") == f.committee)
+    )
+
+
+def registry_risks(session: Session, q: Query) -> list[Risk]:
+    """The engine's organisation report at `to` (else today) for the organisation filter,
+    else the key's own organisations, else every kommun and region. Filters: organisation,
+    committee, ground, level and `to`; outcome and resolved are about screenings, so
+    `outcome` or `resolved=true` leave this source out."""
+    if q.filters.outcome is not None or q.filters.resolved:
+        return []
+    as_of = q.filters.period_to or screening_service.today()
+    found: dict[str, dict[str, Any]] = {}
+    for ref in repository.member_organisation_refs(session, q):
+        try:
+            report = screening_service.organisation_structural_risks(
+                session, q.principal, ref, as_of
+            )
+        except NotFound:  # a key limited to an organisation that is not registered (yet)
+            continue
+        for finding in report["structural"]:
+            if _wanted(q, finding):
+                found.setdefault(canonical_json(finding), finding)
+    owners = repository.committee_organisations(
+        session, {str(f.get("committee")) for f in found.values()}
+    )
+    risks = [
+        Risk(
+            _key(owners.get(str(f.get("committee"))), f), source=REGISTRY,
+            persons=set(f.get("persons") or ()), first_as_of=as_of, last_as_of=as_of, data=f,
+        )
+        for f in found.values()
+    ]
+    return sorted(risks, key=_sort_key)
+
+
+def all_risks(session: Session, q: Query) -> tuple[list[Occurrence], list[Risk]]:
+    found = occurrences(session, q)
+    return found, group(found) + registry_risks(session, q)
 
 
 def structural_report(session: Session, q: Query) -> Report:
-    """Recurring structural risks (one row per body and ground) and every occurrence."""
-    found = occurrences(session, q)
+    """Structural risks, one row per body and ground and source, and every occurrence."""
+    found, risks = all_risks(session, q)
     return Report(
         name="structural-risks",
         generated_at=utcnow(),
         filters=q.filters.applied(),
         sections=[
-            Section("risks", RISK_COLUMNS, [r.row() for r in group(found)]),
+            Section("risks", RISK_COLUMNS, [r.row() for r in risks]),
             Section("occurrences", OCCURRENCE_COLUMNS, [o.row() for o in found]),
         ],
     )

@@ -60,7 +60,7 @@ def test_structural_risks_group_recurring_risks_per_body(
     client_for: Callable[..., ApiClient], registry: Registry
 ) -> None:
     sections = _sections(client_for("auditor"), "/v1/reports/structural-risks")
-    risks = sections["risks"]
+    risks = [r for r in sections["risks"] if r["source"] == "screenings"]
     assert [(r["committee"], r["ground"], r["operation"], r["screenings"]) for r in risks] == [
         ("ab-mbn", "samverkan_egen_drift", "ankeby-avlopp", 2),
         ("ab-mbn", "samverkan_egen_drift", "ankeby-skolkok", 1),
@@ -77,6 +77,24 @@ def test_structural_risks_group_recurring_risks_per_body(
     assert risks[3]["persons"] == ["p-anna", "p-olof"]
     assert len(sections["occurrences"]) == 5
     assert sections["occurrences"][0]["screening"] == "scr_3"  # ordered by as_of
+
+
+def test_structural_risks_include_what_the_registry_shows_now(
+    client_for: Callable[..., ApiClient], registry: Registry
+) -> None:
+    """The engine's organisation report: Ankeby runs the reningsverk that the gemensam
+    nämnd and the förbund it takes part in supervise, screened or not."""
+    risks = _sections(client_for("auditor"), "/v1/reports/structural-risks", to="2026-06-30")["risks"]
+    now = [
+        (r["organisation"], r["committee"], r["ground"], r["operation"], r["operating_organisation"],
+         r["last_as_of"], r["screenings"])
+        for r in risks if r["source"] == "registry"
+    ]
+    assert now == [
+        ("ankeby", "ab-mbn", "samverkan_egen_drift", "ankeby-avlopp", "ankeby", "2026-06-30", 0),
+        ("vmf", "vmf-direktion", "samverkan_egen_drift", "ankeby-avlopp", "ankeby", "2026-06-30", 0),
+    ]
+    assert all(r["explanation"] and r["legal_basis"] for r in risks)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +115,7 @@ def test_structural_risk_filters(
     client_for: Callable[..., ApiClient], registry: Registry, params: dict[str, object], expected: list[str]
 ) -> None:
     risks = _sections(client_for("auditor"), "/v1/reports/structural-risks", **params)["risks"]
-    assert [r["committee"] for r in risks] == expected
+    assert [r["committee"] for r in risks if r["source"] == "screenings"] == expected
 
 
 def test_a_limited_auditor_sees_risks_and_samverkan_of_its_organisations(
@@ -105,12 +123,15 @@ def test_a_limited_auditor_sees_risks_and_samverkan_of_its_organisations(
 ) -> None:
     cedby = client_for("auditor", orgs=["cedby"])
     risks = _sections(cedby, "/v1/reports/structural-risks")["risks"]
-    assert [r["committee"] for r in risks] == ["cedby-bn"]
+    assert [(r["source"], r["committee"]) for r in risks] == [("screenings", "cedby-bn")]
     assert _sections(cedby, "/v1/reports/samverkan")["arrangements"] == []
 
     borby = client_for("auditor", orgs=["borby"])
     risks = _sections(borby, "/v1/reports/structural-risks")["risks"]
-    assert {r["committee"] for r in risks} == {"ab-mbn", "vmf-direktion"}
+    assert {(r["source"], r["committee"]) for r in risks} == {
+        ("screenings", "ab-mbn"), ("screenings", "vmf-direktion"),
+        ("registry", "ab-mbn"), ("registry", "vmf-direktion"),
+    }
     arrangements = _sections(borby, "/v1/reports/samverkan")["arrangements"]
     assert {a["ref"] for a in arrangements} == {"ab-mbn", "vmf", "avtal-2024-7"}
 
@@ -125,14 +146,15 @@ def test_samverkan_overview_by_form_and_area_with_participants_and_risks(
 ) -> None:
     sections = _sections(client_for("auditor"), "/v1/reports/samverkan")
     rows = [
-        (a["form"], a["ref"], a["host"], a["participants"], a["area"], a["role"], a["structural_risks"])
+        (a["form"], a["ref"], a["host"], a["participants"], a["area"], a["role"],
+         a["risks_in_screenings"], a["risks_in_registry"])
         for a in sections["arrangements"]
     ]
     assert rows == [
-        ("gemensam_namnd", "ab-mbn", "ankeby", ["borby"], "miljo_halsoskydd", "tillsyn", 2),
-        ("gemensam_namnd", "ab-mbn", "ankeby", ["borby"], "bygg", "tillsyn", 2),
-        ("kommunalforbund", "vmf", "vmf", ["ankeby", "borby"], "livsmedel", "tillsyn", 1),
-        ("avtalssamverkan", "avtal-2024-7", "ankeby", ["borby"], "livsmedel", "tillsyn", 1),
+        ("gemensam_namnd", "ab-mbn", "ankeby", ["borby"], "miljo_halsoskydd", "tillsyn", 2, 1),
+        ("gemensam_namnd", "ab-mbn", "ankeby", ["borby"], "bygg", "tillsyn", 2, 1),
+        ("kommunalforbund", "vmf", "vmf", ["ankeby", "borby"], "livsmedel", "tillsyn", 1, 1),
+        ("avtalssamverkan", "avtal-2024-7", "ankeby", ["borby"], "livsmedel", "tillsyn", 1, 0),
     ]
     gemensam = sections["arrangements"][0]
     assert gemensam["name"] == "Miljö- och byggnämnden Ankeby-Borby"
@@ -145,9 +167,11 @@ def test_samverkan_overview_by_form_and_area_with_participants_and_risks(
         ("vmf", "vmf", "forbund"), ("vmf", "ankeby", "member"), ("vmf", "borby", "member"),
         ("avtal-2024-7", "ankeby", "performer"), ("avtal-2024-7", "borby", "principal"),
     ]
-    assert [(r["arrangement"], r["operation"]) for r in sections["risks"]] == [
-        ("ab-mbn", "ankeby-avlopp"), ("ab-mbn", "ankeby-skolkok"),
-        ("vmf", "ankeby-skolkok"), ("avtal-2024-7", "ankeby-skolkok"),
+    assert [(r["arrangement"], r["source"], r["operation"]) for r in sections["risks"]] == [
+        ("ab-mbn", "screenings", "ankeby-avlopp"), ("ab-mbn", "screenings", "ankeby-skolkok"),
+        ("ab-mbn", "registry", "ankeby-avlopp"),
+        ("vmf", "screenings", "ankeby-skolkok"), ("vmf", "registry", "ankeby-avlopp"),
+        ("avtal-2024-7", "screenings", "ankeby-skolkok"),
     ]
 
 
@@ -157,7 +181,7 @@ def test_samverkan_period_keeps_agreements_in_force(
     auditor = client_for("auditor")
     before = _sections(auditor, "/v1/reports/samverkan", to="2023-12-31")["arrangements"]
     assert "avtal-2024-7" not in {a["ref"] for a in before}
-    assert {a["structural_risks"] for a in before} == {0}
+    assert {a["risks_in_screenings"] for a in before} == {0}
     after = _sections(auditor, "/v1/reports/samverkan", **{"from": "2026-01-01"})["arrangements"]
     assert "avtal-2024-7" in {a["ref"] for a in after}
 
@@ -196,10 +220,15 @@ def test_xlsx_structural_risks_read_back_with_types(
     assert risks.freeze_panes == "A2"
     header = [c.value for c in risks[1]]
     first = dict(zip(header, [c.value for c in risks[2]], strict=True))
-    assert first["screenings"] == 2
-    assert first["first_as_of"] == datetime(2026, 3, 10)
-    assert first["cases"] == "MBN 2026/1; MBN 2026/2"
-    assert risks.max_row == 5
+    assert (first["source"], first["screenings"]) == ("screenings", 2)  # registry rows come last
+    stored = [
+        dict(zip(header, [c.value for c in row], strict=True))
+        for row in risks.iter_rows(min_row=2) if row[0].value == "screenings"
+    ]
+    assert stored[0]["screenings"] == 2
+    assert stored[0]["first_as_of"] == datetime(2026, 3, 10)
+    assert stored[0]["cases"] == "MBN 2026/1; MBN 2026/2"
+    assert len(stored) == 4
     occurrences = book["occurrences"]
     assert "screened_at (UTC)" in [c.value for c in occurrences[1]]
     assert isinstance(occurrences["B2"].value, datetime)
