@@ -36,7 +36,7 @@ from app.security.deps import RegistryReader, RegistryWriter
 
 router = APIRouter(tags=["registry"])
 
-PROBLEM = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 IfMatch = Annotated[
     str | None,
     Header(description="The ETag from a GET; answers 412 when the object has changed since."),
@@ -58,7 +58,9 @@ def _add_object_routes(res: Resource) -> None:
     out_model = OUT_MODELS[res.section]
     key_doc = "ref" if res.has_required_ref else "ref or numeric id"
     path = f"/{res.section}/{{key:path}}"
-    errors = {404: {"description": "Unknown or outside the key's organisations", **PROBLEM}}
+    errors: dict[int | str, dict[str, Any]] = {
+        404: {"description": "Unknown or outside the key's organisations", **PROBLEM}
+    }
 
     def create(
         request: Request,

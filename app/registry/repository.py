@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from psycopg.types.json import Json
 from sqlalchemy import JSON, ColumnElement, Table, and_, delete, func, insert, or_, select
@@ -17,6 +17,11 @@ from app.models import Committee, CustomArea, Organisation, OrganisationOwner, P
 CHUNK = 1000
 
 Row = dict[str, Any]
+
+
+def table_of(model: Any) -> Table:
+    """A mapped class's Table (typed as such)."""
+    return cast(Table, model.__table__)
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -116,7 +121,7 @@ def bulk_insert(session: Session, table: Table, rows: list[Row]) -> None:
         session.execute(insert(table), rows)
         return
     defaults = {
-        col.name: col.default.arg(None) if callable(col.default.arg) else col.default.arg  # type: ignore[union-attr]
+        col.name: col.default.arg(None) if callable(col.default.arg) else col.default.arg  # type: ignore[attr-defined]
         for col in table.columns
         if col.default is not None and not col.primary_key and col.name not in rows[0]
     }

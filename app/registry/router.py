@@ -14,7 +14,7 @@ from app.security.deps import RegistryWriter, VocabularyWriter
 
 router = APIRouter(tags=["registry"])
 
-PROBLEM = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 @router.post(

@@ -19,7 +19,7 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.names import name_key
-from app.registry.repository import Row
+from app.registry.repository import Row, table_of
 from app.registry.validation import Entry, canonical_relation
 from app.registry.writer import COLUMNS, Outcome, T, Writer
 
@@ -352,10 +352,10 @@ class Importer(Writer):
         return None
 
 
-T_OWNERS = OrganisationOwner.__table__
-T_MEMBERS = OrganisationMember.__table__
-T_PARTICIPANTS = CommitteeParticipant.__table__
-T_RESPONSIBILITIES = Responsibility.__table__
-T_SCOPES = ResponsibilityScope.__table__
-T_SERVES = AdministrationServes.__table__
-T_PRINCIPALS = AgreementPrincipal.__table__
+T_OWNERS = table_of(OrganisationOwner)
+T_MEMBERS = table_of(OrganisationMember)
+T_PARTICIPANTS = table_of(CommitteeParticipant)
+T_RESPONSIBILITIES = table_of(Responsibility)
+T_SCOPES = table_of(ResponsibilityScope)
+T_SERVES = table_of(AdministrationServes)
+T_PRINCIPALS = table_of(AgreementPrincipal)

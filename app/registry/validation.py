@@ -20,7 +20,7 @@ from app.models import Administration, Agreement, Committee, Operation, Organisa
 from app.registry import repository
 from app.registry.checks import Checks, one_of
 from app.registry.document import SECTIONS
-from app.registry.repository import Row
+from app.registry.repository import Row, table_of
 from app.vocabularies import BUILTIN_AREAS
 
 # Sections whose objects carry a mandatory ref, and the reference kind each one declares.
@@ -33,12 +33,12 @@ REF_SECTIONS: dict[str, str] = {
     "persons": "person",
 }
 KIND_TABLES: dict[str, Table] = {
-    "organisation": Organisation.__table__,  # type: ignore[dict-item]
-    "committee": Committee.__table__,  # type: ignore[dict-item]
-    "administration": Administration.__table__,  # type: ignore[dict-item]
-    "operation": Operation.__table__,  # type: ignore[dict-item]
-    "agreement": Agreement.__table__,  # type: ignore[dict-item]
-    "person": Person.__table__,  # type: ignore[dict-item]
+    "organisation": table_of(Organisation),
+    "committee": table_of(Committee),
+    "administration": table_of(Administration),
+    "operation": table_of(Operation),
+    "agreement": table_of(Agreement),
+    "person": table_of(Person),
 }
 SYMMETRIC_RELATIONS = frozenset(
     {"make", "sambo", "registrerad_partner", "syskon", "annan_narstaende", "nara_van", "ovan"}

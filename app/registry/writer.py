@@ -28,19 +28,19 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.document import SECTIONS
-from app.registry.repository import Row
+from app.registry.repository import Row, table_of
 from app.registry.validation import REF_SECTIONS, Entry, Plan
 
-T = {
-    "organisations": Organisation.__table__,
-    "committees": Committee.__table__,
-    "administrations": Administration.__table__,
-    "operations": Operation.__table__,
-    "agreements": Agreement.__table__,
-    "persons": Person.__table__,
-    "appointments": Appointment.__table__,
-    "interests": Interest.__table__,
-    "relations": Relation.__table__,
+T: dict[str, Table] = {
+    "organisations": table_of(Organisation),
+    "committees": table_of(Committee),
+    "administrations": table_of(Administration),
+    "operations": table_of(Operation),
+    "agreements": table_of(Agreement),
+    "persons": table_of(Person),
+    "appointments": table_of(Appointment),
+    "interests": table_of(Interest),
+    "relations": table_of(Relation),
 }
 # Columns a document item may set, with the value a new row gets when the field is absent.
 COLUMNS: dict[str, dict[str, Any]] = {
