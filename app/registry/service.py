@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
@@ -47,8 +48,17 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
     errors = scope.existing_out_of_scope(session, principal, plan)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
-    outcome = Importer(session, plan).run()
-    session.flush()
+    try:
+        outcome = Importer(session, plan).run()
+        session.flush()
+    except IntegrityError:
+        # Validation saw a consistent snapshot; a concurrent transaction wrote the same
+        # ref (or removed a referenced row) before this one could. Retrying re-validates.
+        logger.info("registry_write_conflict")
+        raise Conflict(
+            "A concurrent change to the registry conflicted with this write; nothing was "
+            "stored. Send it again."
+        ) from None
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)

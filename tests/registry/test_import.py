@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, Person, Relation, ResponsibilityScope
+from app.models import AuditEntry, AuditSubject, Person, Relation, ResponsibilityScope
 from tests.support.api import ApiClient
 from tests.support.registry import contract_document, import_document
 
@@ -81,3 +83,75 @@ def test_relation_is_stored_once_canonically(admin: ApiClient, session: Session)
     ids = dict(session.execute(select(Person.ref, Person.id)).all())
     assert (ids["b"], ids["a"], "forelder") in rows
     assert (min(ids.values()), max(ids.values()), "syskon") in rows
+
+
+def test_one_audit_entry_per_import_with_counts_refs_and_organisations(
+    admin: ApiClient, session: Session
+) -> None:
+    import_document(admin, contract_document())
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.sequence.desc())).first()
+    assert entry is not None and entry.kind == "registry.import"
+    data = json.loads(entry.payload)["data"]
+    assert data["counts"]["persons"]["created"] == 2
+    assert sorted(data["changed"]["persons"]["created"]) == ["p-anna", "p-olof"]
+    assert data["changed"]["interests"]["persons"] == ["p-olof"]
+    assert set(data["organisations"]) == {"ankeby", "borby", "ankeby-vatten", "vmf"}
+    subjects = session.scalars(
+        select(AuditSubject.subject_ref).where(AuditSubject.sequence == entry.sequence)
+    )
+    assert set(subjects) == {"ankeby", "borby", "ankeby-vatten", "vmf"}
+
+
+def test_merge_by_presence_keeps_left_out_fields_and_null_clears(admin: ApiClient) -> None:
+    import_document(admin, contract_document())
+    body = import_document(
+        admin,
+        {
+            "organisations": [
+                {"ref": "ankeby-vatten", "kind": "aktiebolag", "name": "Ankeby Vatten AB"}
+            ]
+        },
+    )
+    assert body["totals"]["unchanged"] == 1
+    org = admin.get("/v1/organisations/ankeby-vatten").json()
+    assert org["orgnr"] == "556000-0001" and org["owners"] == [
+        {"organisation": "ankeby", "share_percent": 100.0}
+    ]
+    import_document(
+        admin,
+        {
+            "organisations": [
+                {
+                    "ref": "ankeby-vatten",
+                    "kind": "aktiebolag",
+                    "name": "Ankeby Vatten AB",
+                    "orgnr": None,
+                    "owners": None,
+                }
+            ]
+        },
+    )
+    org = admin.get("/v1/organisations/ankeby-vatten").json()
+    assert org["orgnr"] is None and org["owners"] == []
+
+
+def test_keyless_item_with_a_ref_takes_over_the_stored_row(admin: ApiClient) -> None:
+    import_document(admin, contract_document())
+    doc = {
+        "interests": [
+            {
+                "ref": "int-1",
+                "person": "p-olof",
+                "organisation": "ankeby-vatten",
+                "kind": "styrelseledamot",
+            }
+        ]
+    }
+    assert import_document(admin, doc)["counts"]["interests"] == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 0,
+    }
+    assert admin.get("/v1/interests/int-1").json()["kind"] == "styrelseledamot"
+    doc["interests"][0]["valid_to"] = "2030-01-01"
+    assert import_document(admin, doc)["counts"]["interests"]["updated"] == 1

@@ -174,6 +174,83 @@ CASES = [
         ("/relations/1", "duplicate_key"),
     ),
     ("missing field", doc_with(persons=[{"ref": "p3"}]), ("/persons/2/name", "required")),
+    (
+        "section not a list",
+        doc_with() | {"relations": {"person": "p1"}},
+        ("/relations", "invalid_type"),
+    ),
+    (
+        "same personnummer twice",
+        doc_with(
+            persons=[
+                {"ref": "p3", "name": "A", "personnummer": "19700101-1233"},
+                {"ref": "p4", "name": "B", "personnummer": "700101-1233"},
+            ]
+        ),
+        ("/persons/3/personnummer", "duplicate_personnummer"),
+    ),
+    (
+        "member listed twice",
+        doc_with(
+            organisations=[
+                {"ref": "f", "kind": "kommunalforbund", "name": "F", "members": ["k", "k"]}
+            ]
+        ),
+        ("/organisations/1/members/1", "duplicate"),
+    ),
+    (
+        "member is itself",
+        doc_with(
+            organisations=[{"ref": "f", "kind": "kommunalforbund", "name": "F", "members": ["f"]}]
+        ),
+        ("/organisations/1/members/0", "self_reference"),
+    ),
+    (
+        "committee parent cycle",
+        doc_with(
+            committees=[
+                {"ref": "c1", "organisation": "k", "kind": "utskott", "name": "C1", "parent": "c2"},
+                {"ref": "c2", "organisation": "k", "kind": "utskott", "name": "C2", "parent": "c1"},
+            ]
+        ),
+        ("/committees/0/parent", "committee_cycle"),
+    ),
+    (
+        "performer is its own principal",
+        doc_with(
+            agreements=[
+                {"ref": "av", "performer": "k", "principals": ["k"], "area": "va", "role": "drift"}
+            ]
+        ),
+        ("/agreements/0/principals/0", "self_reference"),
+    ),
+    (
+        "represents themself",
+        doc_with(interests=[{"person": "p1", "on_behalf_of": "p1", "kind": "ombud"}]),
+        ("/interests/0/on_behalf_of", "self_reference"),
+    ),
+    (
+        "share on a non-owner interest",
+        doc_with(
+            organisations=[{"ref": "ab", "kind": "aktiebolag", "name": "AB"}],
+            interests=[{"person": "p1", "organisation": "ab", "kind": "vd", "share_percent": 5}],
+        ),
+        ("/interests/0/share_percent", "not_allowed"),
+    ),
+    (
+        "share out of range",
+        doc_with(
+            organisations=[
+                {
+                    "ref": "ab",
+                    "kind": "aktiebolag",
+                    "name": "AB",
+                    "owners": [{"organisation": "k", "share_percent": 120}],
+                }
+            ]
+        ),
+        ("/organisations/1/owners/0/share_percent", "less_than_equal"),
+    ),
 ]
 
 
@@ -210,6 +287,30 @@ def test_errors_never_echo_a_personnummer(admin: ApiClient) -> None:
         json=doc_with(persons=[{"ref": "p3", "name": "X", "personnummer": "19700101-1234"}]),
     )
     assert "1234" not in response.text
+
+
+def test_personnummer_already_stored_under_another_ref_is_refused(admin: ApiClient) -> None:
+    import_document(
+        admin, {"persons": [{"ref": "a", "name": "A", "personnummer": "19700101-1233"}]}
+    )
+    errors = refused(
+        admin, {"persons": [{"ref": "b", "name": "B", "personnummer": "197001011233"}]}
+    )
+    assert ("/persons/0/personnummer", "duplicate_personnummer") in errors
+    # the same person under its own ref is fine
+    import_document(admin, {"persons": [{"ref": "a", "name": "A", "personnummer": "700101-1233"}]})
+
+
+def test_broken_item_does_not_cascade_unknown_references(admin: ApiClient) -> None:
+    errors = refused(
+        admin,
+        {
+            "persons": [{"ref": "p1"}],
+            "appointments": [{"person": "p1", "body": {"organisation": "k"}, "role": "vd"}],
+            "organisations": [{"ref": "k", "kind": "kommun", "name": "K"}],
+        },
+    )
+    assert set(errors) == {("/persons/0/name", "required")}
 
 
 def test_cycle_through_stored_owners_is_refused(admin: ApiClient) -> None:
