@@ -35,13 +35,13 @@ class AuditFilters:
         return [(kind, ref) for kind, ref in named if ref is not None]
 
 
-def _has_subject(kind: str, ref: str) -> Select[tuple[int]]:
+def _has_subject(kind: str, ref: str) -> Select[int]:
     return select(AuditSubject.sequence).where(
         and_(AuditSubject.subject_kind == kind, AuditSubject.subject_ref == ref)
     )
 
 
-def entries_query(principal: Principal, filters: AuditFilters) -> Select[tuple[AuditEntry]]:
+def entries_query(principal: Principal, filters: AuditFilters) -> Select[AuditEntry]:
     stmt = select(AuditEntry)
     if filters.kinds:
         stmt = stmt.where(AuditEntry.kind.in_(filters.kinds))
@@ -51,7 +51,9 @@ def entries_query(principal: Principal, filters: AuditFilters) -> Select[tuple[A
         stmt = stmt.where(AuditEntry.created_at < filters.created_before)
     for kind, ref in filters.subjects():
         stmt = stmt.where(AuditEntry.sequence.in_(_has_subject(kind, ref)))
-    stmt = scoping.apply(stmt, scoping.audit_sequence_predicate(principal, AuditEntry.sequence))
+    stmt = scoping.apply(
+        stmt, scoping.audit_sequence_predicate(principal, AuditEntry.__table__.c.sequence)
+    )
     return stmt.order_by(AuditEntry.sequence)
 
 

@@ -31,7 +31,9 @@ def list_audit(
     case: Annotated[str | None, Query(description="Entries about this case ref")] = None,
     person: Annotated[str | None, Query(description="Entries about this person ref")] = None,
     committee: Annotated[str | None, Query(description="Entries about this committee ref")] = None,
-    organisation: Annotated[str | None, Query(description="Entries about this organisation")] = None,
+    organisation: Annotated[
+        str | None, Query(description="Entries about this organisation")
+    ] = None,
 ) -> AuditPage:
     """List audit entries in sequence order; a limited key sees entries about its scope."""
     filters = AuditFilters(

@@ -66,6 +66,7 @@ def list_entries(
         and filters.created_before <= filters.created_from
     ):
         raise query_error("to", "the period ends before it starts", "period_reversed")
+    entries: list[AuditEntry]
     entries, total = paginate(session, repository.entries_query(principal, filters), page)
     subjects = repository.subjects_by_sequence(session, [e.sequence for e in entries])
     items = [_entry_out(e, subjects.get(e.sequence, [])) for e in entries]

@@ -26,7 +26,7 @@ def settles(
     )
 
 
-def settling_decisions() -> Select[tuple[int]]:
+def settling_decisions() -> Select[int]:
     """Decisions settling the Finding/Screening of the enclosing query (correlated)."""
     return (
         select(JavDecision.id)
@@ -44,7 +44,7 @@ def person_by_ref(session: Session, ref: str) -> Person | None:
 
 
 def person_visible(session: Session, principal: Principal, person_id: int) -> bool:
-    predicate = scoping.person_id_predicate(principal, Person.id)
+    predicate = scoping.person_id_predicate(principal, Person.__table__.c.id)
     if predicate is None:
         return True
     return session.scalar(select(Person.id).where(Person.id == person_id, predicate)) is not None
@@ -77,11 +77,11 @@ def screening_of_case(session: Session, screening_id: str, case: Case) -> Screen
     ).first()
 
 
-def case_decisions_stmt(case_id: int) -> Select[tuple[JavDecision]]:
+def case_decisions_stmt(case_id: int) -> Select[JavDecision]:
     return select(JavDecision).where(JavDecision.case_id == case_id).order_by(JavDecision.id)
 
 
-def person_decisions_stmt(principal: Principal, person_id: int) -> Select[tuple[JavDecision]]:
+def person_decisions_stmt(principal: Principal, person_id: int) -> Select[JavDecision]:
     """The person's decisions in cases the key can see."""
     stmt = select(JavDecision).where(JavDecision.person_id == person_id)
     visible_cases = scoping.apply(
@@ -116,8 +116,12 @@ def settled_findings(
     unlinked_cases = {d.case_id for d in decisions if not d.screening_id}
     rows = session.execute(
         select(
-            Screening.id, Screening.case_id, Finding.person_ref, Finding.ground,
-            Finding.level, Finding.rule,
+            Screening.id,
+            Screening.case_id,
+            Finding.person_ref,
+            Finding.ground,
+            Finding.level,
+            Finding.rule,
         )
         .join(Finding, Finding.screening_id == Screening.id)
         .where(
@@ -133,7 +137,6 @@ def settled_findings(
         out[d.id] = [
             (sid, ground, level, rule)
             for sid, case_id, ref, ground, level, rule in rows
-            if ref == person
-            and (sid == d.screening_id if d.screening_id else case_id == d.case_id)
+            if ref == person and (sid == d.screening_id if d.screening_id else case_id == d.case_id)
         ]
     return out

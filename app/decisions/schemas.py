@@ -24,8 +24,9 @@ class DecisionIn(BaseModel):
     protocol_paragraph: str | None = Field(default=None, max_length=100)
     decided_on: date
     screening: str | None = Field(
-        default=None, max_length=40, description="a screening of this case whose findings "
-        "for the person the decision settles"
+        default=None,
+        max_length=40,
+        description="a screening of this case whose findings for the person the decision settles",
     )
     note: str | None = Field(default=None, max_length=4000)
 

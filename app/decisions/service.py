@@ -49,12 +49,14 @@ def _validate(
 ) -> tuple[Person | None, list[dict[str, str]]]:
     errors = []
     if body.obviously_insignificant and body.decision == "jav":
-        errors.append(field_error(
-            "/obviously_insignificant",
-            "only with decision ej_jav: jäv disregarded because impartiality obviously "
-            "lacked significance means no jäv was found",
-            "conflicts_with_decision",
-        ))
+        errors.append(
+            field_error(
+                "/obviously_insignificant",
+                "only with decision ej_jav: jäv disregarded because impartiality obviously "
+                "lacked significance means no jäv was found",
+                "conflicts_with_decision",
+            )
+        )
     person = repo.person_by_ref(session, body.person)
     if person is None or not (
         repo.person_visible(session, principal, person.id)
@@ -66,9 +68,11 @@ def _validate(
         errors.append(field_error("/screening", "not a screening of this case", "unknown_ref"))
     for field in ("note", "protocol_paragraph"):
         if _holds_personnummer(getattr(body, field)):
-            errors.append(field_error(
-                f"/{field}", "must not contain a personnummer", "personnummer_not_allowed"
-            ))
+            errors.append(
+                field_error(
+                    f"/{field}", "must not contain a personnummer", "personnummer_not_allowed"
+                )
+            )
     return person, errors
 
 

@@ -68,8 +68,14 @@ def report_filters(
     committee: Annotated[str | None, Query(description="Only this committee (ref)")] = None,
     period_from: Annotated[date | None, Query(alias="from", description="On or after")] = None,
     period_to: Annotated[date | None, Query(alias="to", description="On or before")] = None,
-    ground: Annotated[list[ReportGround] | None, Query(description="Repeat for several")] = None,
-    level: Annotated[list[ReportLevel] | None, Query(description="Repeat for several")] = None,
+    ground: Annotated[
+        list[ReportGround] | None,  # type: ignore[valid-type]
+        Query(description="Repeat for several"),
+    ] = None,
+    level: Annotated[
+        list[ReportLevel] | None,  # type: ignore[valid-type]
+        Query(description="Repeat for several"),
+    ] = None,
     outcome: Annotated[Outcome | None, Query(description="The screening's outcome")] = None,
     resolved: Annotated[
         bool | None, Query(description="Person findings covered (or not) by a jäv decision")

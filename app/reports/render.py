@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -101,7 +101,7 @@ def csv_chunks(section: Section) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, kind: ColumnType) -> WriteOnlyCell:
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, kind: ColumnType) -> Cell:
     if value is None:
         return WriteOnlyCell(sheet, None)
     if kind is ColumnType.DATETIME:
@@ -126,7 +126,7 @@ def _header(column: Column) -> str:
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = "".join(ch for ch in name if ch not in '[]:*?/\\')[:SHEET_TITLE_MAX] or "sheet"
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:SHEET_TITLE_MAX] or "sheet"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" {n}"

@@ -43,7 +43,11 @@ from app.reports.filters import ReportFilters, query_error
 from app.security import scoping
 from app.security.deps import Principal
 
+Rows = Select[*tuple[Any, ...]]  # a select of several columns
 CommitteeOrg = aliased(Organisation, name="committee_org")
+# The columns themselves (ColumnElements), as the scoping predicates expect.
+_SCREENING_COMMITTEE = Screening.__table__.c.committee_id
+_CASE_COMMITTEE = Case.__table__.c.committee_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +87,8 @@ def screening_clauses(q: Query) -> list[ColumnElement[bool]]:
     """Scope, organisation, committee, period (as_of) and outcome, on Screening."""
     f, view = q.filters, q.organisation_view()
     return _all(
-        scoping.committee_id_predicate(q.principal, Screening.committee_id),
-        None if view is None else scoping.committee_id_predicate(view, Screening.committee_id),
+        scoping.committee_id_predicate(q.principal, _SCREENING_COMMITTEE),
+        None if view is None else scoping.committee_id_predicate(view, _SCREENING_COMMITTEE),
         None if q.committee_id is None else Screening.committee_id == q.committee_id,
         None if f.period_from is None else Screening.as_of >= f.period_from,
         None if f.period_to is None else Screening.as_of <= f.period_to,
@@ -100,7 +104,7 @@ def finding_clauses(q: Query) -> list[ColumnElement[bool]]:
     )
 
 
-def structural_stmt(q: Query) -> Select[tuple[object, ...]]:
+def structural_stmt(q: Query) -> Rows:
     """Structural findings of stored screenings (a jäv decision never settles these, so
     `resolved=true` selects none and `resolved=false` all)."""
     stmt = (
@@ -235,7 +239,7 @@ def _latest_settling_decision() -> Any:
     )
 
 
-def findings_select(q: Query) -> Select[tuple[object, ...]]:
+def findings_select(q: Query) -> Rows:
     """One row per finding of each screening in the report (a clear screening without
     findings gives one row of NULL finding columns), with the latest decision settling it."""
     f = q.filters
@@ -282,7 +286,7 @@ def findings_select(q: Query) -> Select[tuple[object, ...]]:
     return stmt
 
 
-def findings_stmt(q: Query) -> Select[tuple[object, ...]]:
+def findings_stmt(q: Query) -> Rows:
     return findings_select(q).order_by(
         Screening.as_of, Screening.created_at, Screening.id, Finding.position
     )
@@ -292,8 +296,10 @@ def _case_clauses(q: Query) -> list[ColumnElement[bool]]:
     """Scope, organisation and committee for tables owned through a case."""
     view = q.organisation_view()
     return _all(
-        scoping.committee_id_predicate(q.principal, Case.__table__.c.committee_id),
-        None if view is None else scoping.committee_id_predicate(view, Case.__table__.c.committee_id),
+        scoping.committee_id_predicate(q.principal, _CASE_COMMITTEE),
+        None
+        if view is None
+        else scoping.committee_id_predicate(view, Case.__table__.c.committee_id),
         None if q.committee_id is None else Case.committee_id == q.committee_id,
     )
 
@@ -306,14 +312,24 @@ def _decided_in_period(q: Query) -> list[ColumnElement[bool]]:
     )
 
 
-def decisions_stmt(q: Query) -> Select[tuple[object, ...]]:
+def decisions_stmt(q: Query) -> Rows:
     """Decisions recorded in the cases in scope, decided in the period."""
     stmt = (
         select(
-            JavDecision.id, Case.ref, CommitteeOrg.ref, Committee.ref, Person.ref,
-            JavDecision.raised_by, JavDecision.decision, JavDecision.obviously_insignificant,
-            JavDecision.decided_on, JavDecision.protocol_paragraph, JavDecision.screening_id,
-            JavDecision.recorded_by_name, JavDecision.created_at, JavDecision.audit_sequence,
+            JavDecision.id,
+            Case.ref,
+            CommitteeOrg.ref,
+            Committee.ref,
+            Person.ref,
+            JavDecision.raised_by,
+            JavDecision.decision,
+            JavDecision.obviously_insignificant,
+            JavDecision.decided_on,
+            JavDecision.protocol_paragraph,
+            JavDecision.screening_id,
+            JavDecision.recorded_by_name,
+            JavDecision.created_at,
+            JavDecision.audit_sequence,
         )
         .join(Case, Case.id == JavDecision.case_id)
         .join(Committee, Committee.id == Case.committee_id)
@@ -340,14 +356,18 @@ def _level(rows: Any, level: str) -> Any:
     return func.coalesce(func.sum(case((rows.c.level == level, 1), else_=0)), 0)
 
 
-def grounds_summary_stmt(q: Query) -> Select[tuple[object, ...]]:
+def grounds_summary_stmt(q: Query) -> Rows:
     """Per committee and ground: screenings, findings by level, decided and unresolved."""
     rows = findings_select(q).subquery()
     return (
         select(
-            rows.c.organisation, rows.c.committee, rows.c.ground,
+            rows.c.organisation,
+            rows.c.committee,
+            rows.c.ground,
             func.count(distinct(rows.c.screening)),
-            _level(rows, "jav"), _level(rows, "mojligt_jav"), _level(rows, "undantag"),
+            _level(rows, "jav"),
+            _level(rows, "mojligt_jav"),
+            _level(rows, "undantag"),
             _level(rows, "risk"),
             _flag(rows, rows.c.decision == "jav"),
             _flag(rows, rows.c.decision == "ej_jav"),
@@ -359,7 +379,7 @@ def grounds_summary_stmt(q: Query) -> Select[tuple[object, ...]]:
     )
 
 
-def committees_summary_stmt(q: Query) -> Select[tuple[object, ...]]:
+def committees_summary_stmt(q: Query) -> Rows:
     """Per committee: screenings and findings (filtered like report a), decisions recorded
     in the period, and cases decided without any screening on record."""
     rows = findings_select(q).subquery()
@@ -367,8 +387,12 @@ def committees_summary_stmt(q: Query) -> Select[tuple[object, ...]]:
         select(
             rows.c.committee_id.label("committee_id"),
             func.count(distinct(rows.c.screening)).label("screenings"),
-            func.count(distinct(case((rows.c.outcome == "flagged", rows.c.screening)))).label("flagged"),
-            func.count(distinct(case((rows.c.outcome == "clear", rows.c.screening)))).label("clear"),
+            func.count(distinct(case((rows.c.outcome == "flagged", rows.c.screening)))).label(
+                "flagged"
+            ),
+            func.count(distinct(case((rows.c.outcome == "clear", rows.c.screening)))).label(
+                "clear"
+            ),
             _level(rows, "jav").label("jav"),
             _level(rows, "mojligt_jav").label("mojligt_jav"),
             _level(rows, "undantag").label("undantag"),
@@ -402,13 +426,21 @@ def committees_summary_stmt(q: Query) -> Select[tuple[object, ...]]:
     zero = literal(0)
     return (
         select(
-            CommitteeOrg.ref, Committee.ref, Committee.name,
-            func.coalesce(screened.c.screenings, zero), func.coalesce(screened.c.flagged, zero),
-            func.coalesce(screened.c.clear, zero), func.coalesce(screened.c.jav, zero),
-            func.coalesce(screened.c.mojligt_jav, zero), func.coalesce(screened.c.undantag, zero),
-            func.coalesce(screened.c.risk, zero), func.coalesce(decided.c.jav, zero),
-            func.coalesce(decided.c.ej_jav, zero), func.coalesce(decided.c.oi, zero),
-            func.coalesce(screened.c.unresolved, zero), func.coalesce(unscreened.c.cases, zero),
+            CommitteeOrg.ref,
+            Committee.ref,
+            Committee.name,
+            func.coalesce(screened.c.screenings, zero),
+            func.coalesce(screened.c.flagged, zero),
+            func.coalesce(screened.c.clear, zero),
+            func.coalesce(screened.c.jav, zero),
+            func.coalesce(screened.c.mojligt_jav, zero),
+            func.coalesce(screened.c.undantag, zero),
+            func.coalesce(screened.c.risk, zero),
+            func.coalesce(decided.c.jav, zero),
+            func.coalesce(decided.c.ej_jav, zero),
+            func.coalesce(decided.c.oi, zero),
+            func.coalesce(screened.c.unresolved, zero),
+            func.coalesce(unscreened.c.cases, zero),
         )
         .select_from(Committee)
         .join(CommitteeOrg, CommitteeOrg.id == Committee.organisation_id)

@@ -27,7 +27,8 @@ FORMATS = {
             "text/csv": {},
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
         },
-        "description": "The report as JSON, CSV (one section, streamed) or XLSX (a sheet per section)",
+        "description": "The report as JSON, CSV (one section, streamed) or XLSX "
+        "(a sheet per section)",
     }
 }
 

@@ -18,9 +18,19 @@ from app.reports.repository import Query
 from app.reports.structural import RISK_COLUMNS, SCREENINGS, Risk, all_risks
 
 ARRANGEMENT_COLUMNS = columns(
-    "form", "ref", "name", "host", ("participants", T.LIST), "committee", "area", "role",
-    ("covers", T.LIST), ("valid_from", T.DATE), ("valid_to", T.DATE),
-    ("risks_in_screenings", T.INTEGER), ("risks_in_registry", T.INTEGER),
+    "form",
+    "ref",
+    "name",
+    "host",
+    ("participants", T.LIST),
+    "committee",
+    "area",
+    "role",
+    ("covers", T.LIST),
+    ("valid_from", T.DATE),
+    ("valid_to", T.DATE),
+    ("risks_in_screenings", T.INTEGER),
+    ("risks_in_registry", T.INTEGER),
     ("risk_grounds", T.LIST),
 )
 PARTICIPANT_COLUMNS = columns("form", "arrangement", "organisation", "organisation_name", "part")
@@ -36,7 +46,9 @@ class Arrangement:
     host_part: str  # host | forbund | performer
     others: list[Organisation]
     others_part: str  # participant | member | principal
-    duties: list[tuple[str | None, str | None, str | None, tuple[str, ...]]]  # committee, area, role, for
+    duties: list[
+        tuple[str | None, str | None, str | None, tuple[str, ...]]
+    ]  # committee, area, role, for
     concerns: Callable[[Risk], bool]
     valid_from: date | None = None
     valid_to: date | None = None
@@ -48,9 +60,20 @@ class Arrangement:
         screened = sum(r.source == SCREENINGS for r in self.risks)
         for committee, area, role, covers in self.duties or [(None, None, None, ())]:
             yield (
-                self.form, self.ref, self.name, self.host.ref, participants, committee, area,
-                role, covers, self.valid_from, self.valid_to, screened,
-                len(self.risks) - screened, grounds,
+                self.form,
+                self.ref,
+                self.name,
+                self.host.ref,
+                participants,
+                committee,
+                area,
+                role,
+                covers,
+                self.valid_from,
+                self.valid_to,
+                screened,
+                len(self.risks) - screened,
+                grounds,
             )
 
     def participant_rows(self) -> Iterable[Row]:
@@ -59,7 +82,9 @@ class Arrangement:
             yield self.form, self.ref, org.ref, org.name, self.others_part
 
 
-def _duties(committees: Iterable[Committee]) -> list[tuple[str | None, str | None, str | None, tuple[str, ...]]]:
+def _duties(
+    committees: Iterable[Committee],
+) -> list[tuple[str | None, str | None, str | None, tuple[str, ...]]]:
     return [
         (c.ref, r.area, r.role, tuple(sorted(s.organisation.ref for s in r.scopes)))
         for c in committees
@@ -68,10 +93,20 @@ def _duties(committees: Iterable[Committee]) -> list[tuple[str | None, str | Non
 
 
 def _gemensam(committee: Committee) -> Arrangement:
-    others = [p.organisation for p in committee.participants if p.organisation_id != committee.organisation_id]
+    others = [
+        p.organisation
+        for p in committee.participants
+        if p.organisation_id != committee.organisation_id
+    ]
     return Arrangement(
-        "gemensam_namnd", committee.ref, committee.name, committee.organisation, "host",
-        others, "participant", _duties([committee]),
+        "gemensam_namnd",
+        committee.ref,
+        committee.name,
+        committee.organisation,
+        "host",
+        others,
+        "participant",
+        _duties([committee]),
         concerns=lambda risk: risk.key.committee == committee.ref,
     )
 
@@ -79,8 +114,14 @@ def _gemensam(committee: Committee) -> Arrangement:
 def _forbund(forbund: Organisation, committees: list[Committee]) -> Arrangement:
     refs = {c.ref for c in committees}
     return Arrangement(
-        "kommunalforbund", forbund.ref, forbund.name, forbund, "forbund",
-        [m.member for m in forbund.members], "member", _duties(committees),
+        "kommunalforbund",
+        forbund.ref,
+        forbund.name,
+        forbund,
+        "forbund",
+        [m.member for m in forbund.members],
+        "member",
+        _duties(committees),
         concerns=lambda risk: risk.key.committee in refs,
     )
 
@@ -102,9 +143,24 @@ def _agreement(agreement: Agreement) -> Arrangement:
         )
 
     return Arrangement(
-        "avtalssamverkan", agreement.ref, None, agreement.performer, "performer", principals,
-        "principal", [(None, agreement.area, agreement.role, tuple(sorted(parties - {agreement.performer.ref})))],
-        concerns=concerns, valid_from=agreement.valid_from, valid_to=agreement.valid_to,
+        "avtalssamverkan",
+        agreement.ref,
+        None,
+        agreement.performer,
+        "performer",
+        principals,
+        "principal",
+        [
+            (
+                None,
+                agreement.area,
+                agreement.role,
+                tuple(sorted(parties - {agreement.performer.ref})),
+            )
+        ],
+        concerns=concerns,
+        valid_from=agreement.valid_from,
+        valid_to=agreement.valid_to,
     )
 
 
@@ -123,10 +179,17 @@ def samverkan_report(session: Session, q: Query) -> Report:
         generated_at=utcnow(),
         filters=q.filters.applied(),
         sections=[
-            Section("arrangements", ARRANGEMENT_COLUMNS, [r for a in arrangements for r in a.rows()]),
-            Section("participants", PARTICIPANT_COLUMNS, [r for a in arrangements for r in a.participant_rows()]),
             Section(
-                "risks", ARRANGEMENT_RISK_COLUMNS,
+                "arrangements", ARRANGEMENT_COLUMNS, [r for a in arrangements for r in a.rows()]
+            ),
+            Section(
+                "participants",
+                PARTICIPANT_COLUMNS,
+                [r for a in arrangements for r in a.participant_rows()],
+            ),
+            Section(
+                "risks",
+                ARRANGEMENT_RISK_COLUMNS,
                 [(a.form, a.ref, *r.row()) for a in arrangements for r in a.risks],
             ),
         ],

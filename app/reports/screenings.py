@@ -16,16 +16,44 @@ from app.reports.repository import Query
 STREAM_BATCH = 500
 
 FINDING_COLUMNS = columns(
-    "screening", ("screened_at", T.DATETIME), "case", "organisation", "committee",
-    ("as_of", T.DATE), "outcome", "rules_version", ("audit_sequence", T.INTEGER),
-    "person", "ground", "level", "rule", ("structural", T.BOOLEAN), ("resolved", T.BOOLEAN),
-    ("decision_id", T.INTEGER), "decision", ("obviously_insignificant", T.BOOLEAN),
-    ("decided_on", T.DATE), "protocol_paragraph", ("legal_basis", T.LIST), "explanation",
+    "screening",
+    ("screened_at", T.DATETIME),
+    "case",
+    "organisation",
+    "committee",
+    ("as_of", T.DATE),
+    "outcome",
+    "rules_version",
+    ("audit_sequence", T.INTEGER),
+    "person",
+    "ground",
+    "level",
+    "rule",
+    ("structural", T.BOOLEAN),
+    ("resolved", T.BOOLEAN),
+    ("decision_id", T.INTEGER),
+    "decision",
+    ("obviously_insignificant", T.BOOLEAN),
+    ("decided_on", T.DATE),
+    "protocol_paragraph",
+    ("legal_basis", T.LIST),
+    "explanation",
 )
 DECISION_COLUMNS = columns(
-    ("id", T.INTEGER), "case", "organisation", "committee", "person", "raised_by", "decision",
-    ("obviously_insignificant", T.BOOLEAN), ("decided_on", T.DATE), "protocol_paragraph",
-    "screening", "recorded_by", ("recorded_at", T.DATETIME), ("audit_sequence", T.INTEGER),
+    ("id", T.INTEGER),
+    "case",
+    "organisation",
+    "committee",
+    "person",
+    "raised_by",
+    "decision",
+    ("obviously_insignificant", T.BOOLEAN),
+    ("decided_on", T.DATE),
+    "protocol_paragraph",
+    "screening",
+    "recorded_by",
+    ("recorded_at", T.DATETIME),
+    ("audit_sequence", T.INTEGER),
 )
 
 
@@ -33,22 +61,34 @@ def _finding_row(r: Any) -> Row:
     data = r.data or {}
     person_finding = r.ground is not None and not r.structural
     return (
-        r.screening, r.screened_at, r.case, r.organisation, r.committee, r.as_of, r.outcome,
-        r.rules_version, r.audit_sequence, r.person, r.ground, r.level, r.rule,
+        r.screening,
+        r.screened_at,
+        r.case,
+        r.organisation,
+        r.committee,
+        r.as_of,
+        r.outcome,
+        r.rules_version,
+        r.audit_sequence,
+        r.person,
+        r.ground,
+        r.level,
+        r.rule,
         None if r.ground is None else bool(r.structural),
         (r.decision_id is not None) if person_finding else None,
-        r.decision_id, r.decision,
+        r.decision_id,
+        r.decision,
         None if r.obviously_insignificant is None else bool(r.obviously_insignificant),
-        r.decided_on, r.protocol_paragraph, tuple(data.get("legal_basis") or ()),
+        r.decided_on,
+        r.protocol_paragraph,
+        tuple(data.get("legal_basis") or ()),
         (data.get("explanation") or {}).get("sv"),
     )
 
 
 def _rows(session: Session, q: Query) -> Iterator[Row]:
     # Executed now, fetched in batches while the response streams.
-    result = session.execute(
-        repository.findings_stmt(q).execution_options(yield_per=STREAM_BATCH)
-    )
+    result = session.execute(repository.findings_stmt(q).execution_options(yield_per=STREAM_BATCH))
     return (_finding_row(r) for r in result)
 
 

@@ -27,15 +27,42 @@ from app.screening import service as screening_service
 SCREENINGS, REGISTRY = "screenings", "registry"
 
 OCCURRENCE_COLUMNS = columns(
-    "screening", ("screened_at", T.DATETIME), "case", ("as_of", T.DATE), "outcome",
-    "organisation", "committee", "ground", "level", "rule", "operation", "administration",
-    "operating_organisation", "area", ("persons", T.LIST), "explanation",
+    "screening",
+    ("screened_at", T.DATETIME),
+    "case",
+    ("as_of", T.DATE),
+    "outcome",
+    "organisation",
+    "committee",
+    "ground",
+    "level",
+    "rule",
+    "operation",
+    "administration",
+    "operating_organisation",
+    "area",
+    ("persons", T.LIST),
+    "explanation",
 )
 RISK_COLUMNS = columns(
-    "source", "organisation", "committee", "ground", "level", "rule", "operation",
-    "administration", "operating_organisation", "area", ("persons", T.LIST),
-    ("screenings", T.INTEGER), ("cases", T.LIST), ("first_as_of", T.DATE),
-    ("last_as_of", T.DATE), "last_screening", ("legal_basis", T.LIST), "explanation",
+    "source",
+    "organisation",
+    "committee",
+    "ground",
+    "level",
+    "rule",
+    "operation",
+    "administration",
+    "operating_organisation",
+    "area",
+    ("persons", T.LIST),
+    ("screenings", T.INTEGER),
+    ("cases", T.LIST),
+    ("first_as_of", T.DATE),
+    ("last_as_of", T.DATE),
+    "last_screening",
+    ("legal_basis", T.LIST),
+    "explanation",
 )
 
 
@@ -55,9 +82,15 @@ class RiskKey(NamedTuple):
 
 def _key(organisation: str | None, finding: dict[str, Any]) -> RiskKey:
     return RiskKey(
-        organisation, finding.get("committee"), str(finding.get("ground")),
-        str(finding.get("level") or "risk"), finding.get("rule"), finding.get("operation"),
-        finding.get("administration"), finding.get("organisation"), finding.get("area"),
+        organisation,
+        finding.get("committee"),
+        str(finding.get("ground")),
+        str(finding.get("level") or "risk"),
+        finding.get("rule"),
+        finding.get("operation"),
+        finding.get("administration"),
+        finding.get("organisation"),
+        finding.get("area"),
     )
 
 
@@ -73,8 +106,14 @@ class Occurrence:
 
     def row(self) -> Row:
         return (
-            self.screening, self.screened_at, self.case, self.as_of, self.outcome, *self.key,
-            tuple(self.data.get("persons") or ()), (self.data.get("explanation") or {}).get("sv"),
+            self.screening,
+            self.screened_at,
+            self.case,
+            self.as_of,
+            self.outcome,
+            *self.key,
+            tuple(self.data.get("persons") or ()),
+            (self.data.get("explanation") or {}).get("sv"),
         )
 
 
@@ -105,8 +144,14 @@ class Risk:
 
     def row(self) -> Row:
         return (
-            self.source, *self.key, tuple(sorted(self.persons)), self.screenings,
-            tuple(self.cases), self.first_as_of, self.last_as_of, self.last_screening,
+            self.source,
+            *self.key,
+            tuple(sorted(self.persons)),
+            self.screenings,
+            tuple(self.cases),
+            self.first_as_of,
+            self.last_as_of,
+            self.last_screening,
             tuple(self.data.get("legal_basis") or ()),
             (self.data.get("explanation") or {}).get("sv"),
         )
@@ -114,16 +159,23 @@ class Risk:
 
 def occurrences(session: Session, q: Query) -> list[Occurrence]:
     """Structural findings of the stored screenings in scope (one statement)."""
-    return [
-        Occurrence(
-            screening=sid, screened_at=created, case=case, as_of=as_of, outcome=outcome,
-            key=_key(org, {"committee": committee, **(data or {}), "ground": ground,
-                           "level": level, "rule": rule}),
-            data=data or {},
+    found = []
+    row: Any
+    for row in session.execute(repository.structural_stmt(q)):
+        sid, created, case, as_of, outcome, committee, org, ground, level, rule, data = row
+        finding = {"committee": committee, **(data or {}), "ground": ground, "level": level}
+        found.append(
+            Occurrence(
+                screening=sid,
+                screened_at=created,
+                case=case,
+                as_of=as_of,
+                outcome=outcome,
+                key=_key(org, {**finding, "rule": rule}),
+                data=data or {},
+            )
         )
-        for sid, created, case, as_of, outcome, committee, org, ground, level, rule, data
-        in session.execute(repository.structural_stmt(q))
-    ]
+    return found
 
 
 def _sort_key(risk: Risk) -> tuple[str, ...]:
@@ -170,8 +222,12 @@ def registry_risks(session: Session, q: Query) -> list[Risk]:
     )
     risks = [
         Risk(
-            _key(owners.get(str(f.get("committee"))), f), source=REGISTRY,
-            persons=set(f.get("persons") or ()), first_as_of=as_of, last_as_of=as_of, data=f,
+            _key(owners.get(str(f.get("committee"))), f),
+            source=REGISTRY,
+            persons=set(f.get("persons") or ()),
+            first_as_of=as_of,
+            last_as_of=as_of,
+            data=f,
         )
         for f in found.values()
     ]

@@ -13,15 +13,34 @@ from app.reports.repository import Query
 I = T.INTEGER  # noqa: E741 - a column type, read as "integer"
 
 COMMITTEE_COLUMNS = columns(
-    "organisation", "committee", "committee_name", ("screenings", I), ("flagged", I),
-    ("clear", I), ("jav", I), ("mojligt_jav", I), ("undantag", I), ("structural_risks", I),
-    ("decisions_jav", I), ("decisions_ej_jav", I), ("decisions_obviously_insignificant", I),
-    ("unresolved_flags", I), ("cases_decided_without_screening", I),
+    "organisation",
+    "committee",
+    "committee_name",
+    ("screenings", I),
+    ("flagged", I),
+    ("clear", I),
+    ("jav", I),
+    ("mojligt_jav", I),
+    ("undantag", I),
+    ("structural_risks", I),
+    ("decisions_jav", I),
+    ("decisions_ej_jav", I),
+    ("decisions_obviously_insignificant", I),
+    ("unresolved_flags", I),
+    ("cases_decided_without_screening", I),
 )
 GROUND_COLUMNS = columns(
-    "organisation", "committee", "ground", ("screenings", I), ("jav", I), ("mojligt_jav", I),
-    ("undantag", I), ("structural_risks", I), ("flags_decided_jav", I),
-    ("flags_decided_ej_jav", I), ("unresolved_flags", I),
+    "organisation",
+    "committee",
+    "ground",
+    ("screenings", I),
+    ("jav", I),
+    ("mojligt_jav", I),
+    ("undantag", I),
+    ("structural_risks", I),
+    ("flags_decided_jav", I),
+    ("flags_decided_ej_jav", I),
+    ("unresolved_flags", I),
 )
 
 

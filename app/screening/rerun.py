@@ -36,7 +36,15 @@ def _person_key(finding: dict[str, Any]) -> Key:
 def _structural_key(finding: dict[str, Any]) -> Key:
     return tuple(
         finding.get(k)
-        for k in ("ground", "rule", "committee", "operation", "administration", "organisation", "area")
+        for k in (
+            "ground",
+            "rule",
+            "committee",
+            "operation",
+            "administration",
+            "organisation",
+            "area",
+        )
     )
 
 
@@ -88,7 +96,9 @@ def rerun(
         previous.get("findings", []), result["findings"], _person_key, PERSON_COMPARED
     )
     structural = diff_findings(
-        previous.get("structural", []), result["structural"], _structural_key,
+        previous.get("structural", []),
+        result["structural"],
+        _structural_key,
         STRUCTURAL_COMPARED,
     )
     return {

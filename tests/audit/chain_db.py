@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from app.audit import chain
@@ -69,8 +69,11 @@ def triggers_off(engine: Engine) -> Iterator[Connection]:
 
 
 def row(conn: Connection, sequence: int) -> dict[str, object]:
-    result = conn.exec_driver_sql(
-        "SELECT created_at, kind, actor_key_id, actor_name, payload, prev_hash, hash "
-        f"FROM audit_entries WHERE sequence = {int(sequence)}"
-    ).mappings().one()
-    return dict(result)
+    result = conn.execute(
+        text(
+            "SELECT created_at, kind, actor_key_id, actor_name, payload, prev_hash, hash "
+            "FROM audit_entries WHERE sequence = :sequence"
+        ),
+        {"sequence": sequence},
+    )
+    return dict(result.mappings().one())

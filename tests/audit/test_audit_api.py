@@ -25,7 +25,9 @@ def _append(session: Session, kind: str, subjects: list[tuple[str, str]], **data
 @pytest.fixture
 def registry(session: Session) -> Registry:
     registry = seed_registry(session)
-    session.add(Case(ref="MBN 2026/7", committee_id=registry.committees["ab-mbn"].id, matter="tillsyn"))
+    session.add(
+        Case(ref="MBN 2026/7", committee_id=registry.committees["ab-mbn"].id, matter="tillsyn")
+    )
     session.commit()
     return registry
 
@@ -67,7 +69,9 @@ def test_filters_by_subject_kind_and_period(
     client_for: Callable[..., ApiClient], session: Session
 ) -> None:
     auditor = client_for("auditor")
-    first = _append(session, "screening", [("case", "KS 2026/1"), ("person", "p-anna"), ("committee", "ks")])
+    first = _append(
+        session, "screening", [("case", "KS 2026/1"), ("person", "p-anna"), ("committee", "ks")]
+    )
     second = _append(session, "decision", [("case", "KS 2026/1"), ("person", "p-olof")])
     third = _append(session, "screening", [("case", "KS 2026/2"), ("organisation", "ankeby")])
 
@@ -111,7 +115,9 @@ def test_a_limited_auditor_sees_entries_about_its_organisations(
     client_for: Callable[..., ApiClient], session: Session, registry: Registry
 ) -> None:
     own_org = _append(session, "registry.update", [("organisation", "borby")])
-    shared_committee = _append(session, "screening", [("committee", "ab-mbn"), ("person", "p-anna")])
+    shared_committee = _append(
+        session, "screening", [("committee", "ab-mbn"), ("person", "p-anna")]
+    )
     shared_case = _append(session, "decision", [("case", "MBN 2026/7")])
     forbund = _append(session, "registry.update", [("organisation", "vmf")])
     other = _append(session, "screening", [("committee", "cedby-bn"), ("organisation", "cedby")])
@@ -119,7 +125,10 @@ def test_a_limited_auditor_sees_entries_about_its_organisations(
     unscoped_kinds = ["registry.update", "screening", "decision"]
 
     borby = client_for("auditor", orgs=["borby"])
-    seen = [e["sequence"] for e in borby.get("/v1/audit", params={"kind": unscoped_kinds}).json()["items"]]
+    seen = [
+        e["sequence"]
+        for e in borby.get("/v1/audit", params={"kind": unscoped_kinds}).json()["items"]
+    ]
     assert seen == [own_org, shared_committee, shared_case, forbund]
     assert borby.get(f"/v1/audit/{other}").status_code == 404
     assert borby.get(f"/v1/audit/{person_only}").status_code == 404
@@ -150,9 +159,7 @@ def test_only_auditors_and_admins_read_the_log(
         assert response.headers["content-type"].startswith("application/problem+json")
 
 
-def test_admin_reads_the_log_and_anonymous_does_not(
-    admin: ApiClient, anonymous: ApiClient
-) -> None:
+def test_admin_reads_the_log_and_anonymous_does_not(admin: ApiClient, anonymous: ApiClient) -> None:
     assert admin.get("/v1/audit").status_code == 200
     assert admin.get("/v1/audit/verify").json()["ok"] is True
     assert anonymous.get("/v1/audit").status_code == 401

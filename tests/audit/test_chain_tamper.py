@@ -79,8 +79,9 @@ def test_a_deleted_entry_is_reported_missing(chain_engine: Engine) -> None:
 
 def test_deleting_the_newest_entry_is_caught_by_the_head(chain_engine: Engine) -> None:
     with triggers_off(chain_engine) as conn:
-        conn.exec_driver_sql(f"DELETE FROM audit_subjects WHERE sequence = {ENTRIES}")
-        conn.exec_driver_sql(f"DELETE FROM audit_entries WHERE sequence = {ENTRIES}")
+        newest = {"sequence": ENTRIES}
+        conn.execute(text("DELETE FROM audit_subjects WHERE sequence = :sequence"), newest)
+        conn.execute(text("DELETE FROM audit_entries WHERE sequence = :sequence"), newest)
     result = verify(chain_engine)
     assert (result.ok, result.first_broken_sequence) == (False, ENTRIES)
     assert result.reason == "the chain ends before the recorded head"
@@ -93,8 +94,9 @@ def test_a_swapped_pair_breaks_at_the_first_of_the_two(chain_engine: Engine) -> 
         second, third = row(conn, 2), row(conn, 3)
         # hash is UNIQUE: park one row on a placeholder while the other takes its hash.
         conn.exec_driver_sql("UPDATE audit_entries SET hash = 'parked' WHERE sequence = 2")
-        conn.execute(text(f"UPDATE audit_entries SET {assignments} WHERE sequence = 3"), second)
-        conn.execute(text(f"UPDATE audit_entries SET {assignments} WHERE sequence = 2"), third)
+        update = text(f"UPDATE audit_entries SET {assignments} WHERE sequence = :at")  # noqa: S608
+        conn.execute(update, {**second, "at": 3})
+        conn.execute(update, {**third, "at": 2})
     result = verify(chain_engine)
     assert (result.ok, result.first_broken_sequence) == (False, 2)
 
@@ -117,6 +119,6 @@ def test_the_triggers_are_back_after_tampering(chain_engine: Engine) -> None:
 def test_changed_columns_beside_the_payload_are_caught(chain_engine: Engine, change: str) -> None:
     """Readers filter and show these columns, so they must match what was hashed."""
     with triggers_off(chain_engine) as conn:
-        conn.exec_driver_sql(f"UPDATE audit_entries SET {change} WHERE sequence = 5")
+        conn.exec_driver_sql(f"UPDATE audit_entries SET {change} WHERE sequence = 5")  # noqa: S608
     result = verify(chain_engine)
     assert (result.ok, result.first_broken_sequence) == (False, 5)

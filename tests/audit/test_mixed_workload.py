@@ -20,7 +20,9 @@ PERSONNUMMER_FORMS = ("19700101-1233", "197001011233", "700101-1233", "700101123
 def _all_entries(auditor: ApiClient, **params: Any) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     while True:
-        page = auditor.get("/v1/audit", params={**params, "limit": 500, "offset": len(entries)}).json()
+        page = auditor.get(
+            "/v1/audit", params={**params, "limit": 500, "offset": len(entries)}
+        ).json()
         entries += page["items"]
         if len(entries) >= page["total"]:
             return entries
@@ -34,16 +36,27 @@ def workload(admin: ApiClient, client_for: Callable[..., ApiClient]) -> dict[str
     assert rerun.status_code == 201, rerun.text
     etag = screener.get(f"/v1/cases/{path_ref(CASE_REF)}").headers["etag"]
     replaced = screener.put(
-        f"/v1/cases/{path_ref(CASE_REF)}", json=case_document(title="Ny titel"), headers={"If-Match": etag}
+        f"/v1/cases/{path_ref(CASE_REF)}",
+        json=case_document(title="Ny titel"),
+        headers={"If-Match": etag},
     )
     assert replaced.status_code == 200, replaced.text
-    key = admin.post("/v1/apikeys", json={"name": "Revisor Borby", "role": "auditor", "organisations": ["borby"]})
+    key = admin.post(
+        "/v1/apikeys", json={"name": "Revisor Borby", "role": "auditor", "organisations": ["borby"]}
+    )
     assert key.status_code == 201
     assert admin.delete(f"/v1/apikeys/{key.json()['id']}").status_code == 200
-    decided = screener.post(decisions_url(), json={
-        "person": "p-olof", "raised_by": "screening", "decision": "ej_jav",
-        "obviously_insignificant": True, "decided_on": "2026-03-10", "screening": rerun.json()["id"],
-    })
+    decided = screener.post(
+        decisions_url(),
+        json={
+            "person": "p-olof",
+            "raised_by": "screening",
+            "decision": "ej_jav",
+            "obviously_insignificant": True,
+            "decided_on": "2026-03-10",
+            "screening": rerun.json()["id"],
+        },
+    )
     assert decided.status_code == 201
     return {"screener": screener, "key": key.json()["key"]}
 
@@ -54,10 +67,19 @@ def test_the_chain_verifies_after_a_mixed_workload(
     auditor = client_for("auditor")
     entries = _all_entries(auditor)
     kinds = Counter(e["kind"] for e in entries)
-    for kind in ("registry.import", "case.create", "case.update", "screening", "decision",
-                 "apikey.create", "apikey.revoke"):
+    for kind in (
+        "registry.import",
+        "case.create",
+        "case.update",
+        "screening",
+        "decision",
+        "apikey.create",
+        "apikey.revoke",
+    ):
         assert kinds[kind] >= 1, kind
-    assert [e["sequence"] for e in entries] == list(range(entries[0]["sequence"], entries[-1]["sequence"] + 1))
+    assert [e["sequence"] for e in entries] == list(
+        range(entries[0]["sequence"], entries[-1]["sequence"] + 1)
+    )
     for before, after in zip(entries, entries[1:], strict=False):
         assert after["prev_hash"] == before["hash"]
     result = auditor.get("/v1/audit/verify").json()
@@ -71,7 +93,9 @@ def test_every_screening_and_decision_has_exactly_one_entry(
     auditor, screener = client_for("auditor"), workload["screener"]
     screenings = screener.get("/v1/screenings", params={"limit": 500}).json()["items"]
     assert len(screenings) == 4
-    logged = Counter(e["payload"]["data"]["screening"] for e in _all_entries(auditor, kind="screening"))
+    logged = Counter(
+        e["payload"]["data"]["screening"] for e in _all_entries(auditor, kind="screening")
+    )
     assert logged == Counter({s["id"]: 1 for s in screenings})
     for screening in screenings:
         entry = auditor.get(f"/v1/audit/{screening['audit']['sequence']}").json()
@@ -79,13 +103,17 @@ def test_every_screening_and_decision_has_exactly_one_entry(
         assert entry["hash"] == screening["audit"]["hash"]
 
     decisions = [
-        d for ref in (CASE_REF, "MBN 2026/125")
+        d
+        for ref in (CASE_REF, "MBN 2026/125")
         for d in screener.get(decisions_url(ref)).json()["items"]
     ]
     assert len(decisions) == 3
     logged = Counter(e["payload"]["data"]["id"] for e in _all_entries(auditor, kind="decision"))
     assert logged == Counter({d["id"]: 1 for d in decisions})
-    assert all(auditor.get(f"/v1/audit/{d['audit']['sequence']}").json()["kind"] == "decision" for d in decisions)
+    assert all(
+        auditor.get(f"/v1/audit/{d['audit']['sequence']}").json()["kind"] == "decision"
+        for d in decisions
+    )
 
 
 def test_the_log_holds_no_personnummer_and_no_key_material(

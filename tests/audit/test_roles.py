@@ -14,12 +14,21 @@ WRITES = [
     ("post", "/v1/import", contract_document()),
     ("post", "/v1/cases", CASE),
     ("post", "/v1/screenings", {"case": CASE}),
-    ("post", decisions_url(), {"person": "p-anna", "raised_by": "self", "decision": "jav", "decided_on": "2026-03-10"}),
+    (
+        "post",
+        decisions_url(),
+        {"person": "p-anna", "raised_by": "self", "decision": "jav", "decided_on": "2026-03-10"},
+    ),
     ("post", "/v1/screenings/scr_x/rerun", None),
 ]
 READS = [
-    "/v1/audit", "/v1/audit/verify", "/v1/audit/1", "/v1/reports/screenings",
-    "/v1/reports/summary", "/v1/reports/structural-risks", "/v1/reports/samverkan",
+    "/v1/audit",
+    "/v1/audit/verify",
+    "/v1/audit/1",
+    "/v1/reports/screenings",
+    "/v1/reports/summary",
+    "/v1/reports/structural-risks",
+    "/v1/reports/samverkan",
 ]
 
 

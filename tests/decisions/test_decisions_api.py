@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.decisions.flow import CASE_REF, case_document, create_case, decide, decisions_url, screen, world
+from tests.decisions.flow import (
+    CASE_REF,
+    case_document,
+    create_case,
+    decide,
+    decisions_url,
+    screen,
+    world,
+)
 from tests.support.api import ApiClient, path_ref
 
 PROBLEM = "application/problem+json"
@@ -35,15 +43,24 @@ def test_a_decision_is_recorded_audited_and_settles_the_screenings_findings(
     screener: ApiClient, client_for: Callable[..., ApiClient], screening: dict[str, Any]
 ) -> None:
     body = decide(
-        screener, person="p-anna", screening=screening["id"], protocol_paragraph="§ 12",
+        screener,
+        person="p-anna",
+        screening=screening["id"],
+        protocol_paragraph="§ 12",
         note="Anmält av ordföranden",
     )
     assert body["case"] == CASE_REF and body["person"] == "p-anna"
-    assert (body["raised_by"], body["decision"], body["obviously_insignificant"]) == ("screening", "jav", False)
+    assert (body["raised_by"], body["decision"], body["obviously_insignificant"]) == (
+        "screening",
+        "jav",
+        False,
+    )
     assert body["decided_on"] == "2026-03-10" and body["protocol_paragraph"] == "§ 12"
     assert body["screening"] == screening["id"]
     assert body["recorded_by"]["name"] == "test-screener"
-    assert [(s["screening"], s["ground"], s["level"], s["rule"]) for s in body["settles"]] == _flags(screening, "p-anna")
+    assert [
+        (s["screening"], s["ground"], s["level"], s["rule"]) for s in body["settles"]
+    ] == _flags(screening, "p-anna")
     assert body["settles"]
 
     entry = client_for("auditor").get(f"/v1/audit/{body['audit']['sequence']}").json()
@@ -53,7 +70,10 @@ def test_a_decision_is_recorded_audited_and_settles_the_screenings_findings(
     assert entry["payload"]["data"]["id"] == body["id"]
     assert entry["payload"]["data"]["person"] == "p-anna"
     assert {(s["kind"], s["ref"]) for s in entry["subjects"]} == {
-        ("case", CASE_REF), ("person", "p-anna"), ("committee", "ab-mbn"), ("organisation", "ankeby"),
+        ("case", CASE_REF),
+        ("person", "p-anna"),
+        ("committee", "ab-mbn"),
+        ("organisation", "ankeby"),
     }
 
     listed = screener.get(decisions_url()).json()
@@ -65,7 +85,9 @@ def test_a_decision_is_recorded_audited_and_settles_the_screenings_findings(
 def test_ej_jav_may_record_that_impartiality_obviously_lacked_significance(
     screener: ApiClient, screening: dict[str, Any]
 ) -> None:
-    body = decide(screener, person="p-olof", decision="ej_jav", obviously_insignificant=True, raised_by="self")
+    body = decide(
+        screener, person="p-olof", decision="ej_jav", obviously_insignificant=True, raised_by="self"
+    )
     assert (body["decision"], body["obviously_insignificant"]) == ("ej_jav", True)
     # Unlinked: it settles the person's flags in every screening of the case.
     assert [(s["screening"], s["ground"]) for s in body["settles"]] == [
@@ -102,12 +124,21 @@ def test_a_linked_decision_settles_only_its_screening_an_unlinked_one_every_scre
     ],
 )
 def test_invalid_decisions_are_422_with_pointers_and_store_nothing(
-    screener: ApiClient, client_for: Callable[..., ApiClient], screening: dict[str, Any],
-    change: dict[str, Any], pointers: list[str],
+    screener: ApiClient,
+    client_for: Callable[..., ApiClient],
+    screening: dict[str, Any],
+    change: dict[str, Any],
+    pointers: list[str],
 ) -> None:
     auditor = client_for("auditor")
     before = auditor.get("/v1/audit").json()["total"]
-    body = {"person": "p-anna", "raised_by": "self", "decision": "jav", "decided_on": "2026-03-10", **change}
+    body = {
+        "person": "p-anna",
+        "raised_by": "self",
+        "decision": "jav",
+        "decided_on": "2026-03-10",
+        **change,
+    }
     response = screener.post(decisions_url(), json=body)
     assert response.status_code == 422
     assert response.headers["content-type"].startswith(PROBLEM)
@@ -131,24 +162,36 @@ def test_the_screening_must_be_of_the_same_case(
     assert other["ref"] == "MBN 2026/124"
     response = screener.post(
         decisions_url("MBN 2026/124"),
-        json={"person": "p-anna", "raised_by": "screening", "decision": "jav",
-              "decided_on": "2026-03-10", "screening": screening["id"]},
+        json={
+            "person": "p-anna",
+            "raised_by": "screening",
+            "decision": "jav",
+            "decided_on": "2026-03-10",
+            "screening": screening["id"],
+        },
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/screening"
 
 
 def test_unknown_case_and_person_are_404(screener: ApiClient, screening: dict[str, Any]) -> None:
-    assert screener.post(decisions_url("KS 2026/999"), json={
-        "person": "p-anna", "raised_by": "self", "decision": "jav", "decided_on": "2026-03-10",
-    }).status_code == 404
+    assert (
+        screener.post(
+            decisions_url("KS 2026/999"),
+            json={
+                "person": "p-anna",
+                "raised_by": "self",
+                "decision": "jav",
+                "decided_on": "2026-03-10",
+            },
+        ).status_code
+        == 404
+    )
     assert screener.get(decisions_url("KS 2026/999")).status_code == 404
     assert screener.get(f"/v1/persons/{path_ref('p-nobody')}/decisions").status_code == 404
 
 
-def test_roles_and_scope(
-    client_for: Callable[..., ApiClient], screening: dict[str, Any]
-) -> None:
+def test_roles_and_scope(client_for: Callable[..., ApiClient], screening: dict[str, Any]) -> None:
     body = {"person": "p-anna", "raised_by": "self", "decision": "jav", "decided_on": "2026-03-10"}
     for role in ("auditor", "registry"):
         assert client_for(role).post(decisions_url(), json=body).status_code == 403

@@ -52,14 +52,21 @@ def test_an_unchanged_registry_gives_an_empty_diff_and_a_new_audited_screening(
 def test_registry_changes_show_as_new_removed_and_changed_findings(
     admin: ApiClient, screener: ApiClient, screening: dict[str, Any]
 ) -> None:
-    import_document(admin, {
-        # The marriage ended before the meeting: Anna's finding through Olof goes away.
-        "relations": [{"person": "p-anna", "related": "p-olof", "kind": "make", "valid_to": "2025-12-31"}],
-        # Olof's new name changes the explanations of his findings.
-        "persons": [{"ref": "p-olof", "name": "Olof Bergström"}],
-        # Anna now sits on the board of the party herself.
-        "interests": [{"person": "p-anna", "organisation": "ankeby-vatten", "kind": "styrelseledamot"}],
-    })
+    import_document(
+        admin,
+        {
+            # The marriage ended before the meeting: Anna's finding through Olof goes away.
+            "relations": [
+                {"person": "p-anna", "related": "p-olof", "kind": "make", "valid_to": "2025-12-31"}
+            ],
+            # Olof's new name changes the explanations of his findings.
+            "persons": [{"ref": "p-olof", "name": "Olof Bergström"}],
+            # Anna now sits on the board of the party herself.
+            "interests": [
+                {"person": "p-anna", "organisation": "ankeby-vatten", "kind": "styrelseledamot"}
+            ],
+        },
+    )
     again = _rerun(screener, screening["id"])
     diff = again["diff"]
     before, after = _keys(screening["findings"]), _keys(again["findings"])
@@ -72,12 +79,15 @@ def test_registry_changes_show_as_new_removed_and_changed_findings(
     assert changed[("p-anna", "stallforetradare")] == ["explanation", "path"]
     assert all(
         "Bergström" in c["after"]["explanation"]["sv"]
-        for c in diff["changed"] if c["after"]["person"] == "p-olof"
+        for c in diff["changed"]
+        if c["after"]["person"] == "p-olof"
     )
 
 
 def test_only_stored_cases_in_scope_can_be_rerun(
-    admin: ApiClient, screener: ApiClient, client_for: Callable[..., ApiClient],
+    admin: ApiClient,
+    screener: ApiClient,
+    client_for: Callable[..., ApiClient],
     screening: dict[str, Any],
 ) -> None:
     inline = screener.post("/v1/screenings", json={"case": {**CASE, "ref": "MBN 2026/900"}})
@@ -91,24 +101,39 @@ def test_only_stored_cases_in_scope_can_be_rerun(
 
 
 def test_diff_pairs_findings_by_person_ground_and_rule() -> None:
-    def finding(person: str, ground: str, level: str = "jav", sv: str = "x", path: tuple[str, ...] = ()) -> dict[str, Any]:
-        return {"person": person, "ground": ground, "rule": f"r_{ground}", "level": level,
-                "explanation": {"sv": sv, "en": sv}, "path": list(path)}
+    def finding(
+        person: str, ground: str, level: str = "jav", sv: str = "x", path: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        return {
+            "person": person,
+            "ground": ground,
+            "rule": f"r_{ground}",
+            "level": level,
+            "explanation": {"sv": sv, "en": sv},
+            "path": list(path),
+        }
 
-    before = [finding("a", "part"), finding("a", "paverkan"), finding("b", "part"), finding("c", "part", path=("1",))]
-    after = [
-        finding("a", "part"),                        # same
-        finding("a", "paverkan", level="mojligt_jav"),  # level changed
-        finding("b", "part", sv="y"),                # explanation changed
-        finding("c", "part", path=("2",)),           # path changed
-        finding("d", "part"),                        # new
+    before = [
+        finding("a", "part"),
+        finding("a", "paverkan"),
+        finding("b", "part"),
+        finding("c", "part", path=("1",)),
     ]
-    before.append(finding("e", "generalklausul"))    # removed
+    after = [
+        finding("a", "part"),  # same
+        finding("a", "paverkan", level="mojligt_jav"),  # level changed
+        finding("b", "part", sv="y"),  # explanation changed
+        finding("c", "part", path=("2",)),  # path changed
+        finding("d", "part"),  # new
+    ]
+    before.append(finding("e", "generalklausul"))  # removed
     diff = diff_findings(before, after, _person_key, PERSON_COMPARED)
     assert [f["person"] for f in diff["new"]] == ["d"]
     assert [f["person"] for f in diff["removed"]] == ["e"]
     assert sorted((c["after"]["person"], tuple(c["changed"])) for c in diff["changed"]) == [
-        ("a", ("level",)), ("b", ("explanation",)), ("c", ("path",)),
+        ("a", ("level",)),
+        ("b", ("explanation",)),
+        ("c", ("path",)),
     ]
 
 
@@ -116,4 +141,8 @@ def test_two_findings_with_one_key_pair_in_a_stable_order() -> None:
     one = {"person": "a", "ground": "part", "rule": "r", "level": "jav", "path": ["1"]}
     two = {**one, "path": ["2"]}
     diff = diff_findings([one, two], [two], _person_key, PERSON_COMPARED)
-    assert diff == {"new": [], "removed": [two], "changed": [{"changed": ["path"], "before": one, "after": two}]}
+    assert diff == {
+        "new": [],
+        "removed": [two],
+        "changed": [{"changed": ["path"], "before": one, "after": two}],
+    }

@@ -83,11 +83,18 @@ def seed_registry(session: Session) -> Registry:
             ankeby,
             "gemensam_namnd",
             "Miljö- och byggnämnden Ankeby-Borby",
-            [("miljo_halsoskydd", "tillsyn", [ankeby, borby]), ("bygg", "tillsyn", [ankeby, borby])],
+            [
+                ("miljo_halsoskydd", "tillsyn", [ankeby, borby]),
+                ("bygg", "tillsyn", [ankeby, borby]),
+            ],
             participants=[ankeby, borby],
         ),
         "vmf-direktion": _committee(
-            session, "vmf-direktion", vmf, "direktion", "Direktionen",
+            session,
+            "vmf-direktion",
+            vmf,
+            "direktion",
+            "Direktionen",
             [("livsmedel", "tillsyn", [ankeby, borby])],
         ),
         "cedby-bn": _committee(
@@ -116,7 +123,11 @@ def seed_registry(session: Session) -> Registry:
     )
     persons = {
         ref: Person(ref=ref, name=name, name_key=name.lower())
-        for ref, name in (("p-anna", "Anna Berg"), ("p-olof", "Olof Berg"), ("p-cecilia", "Cecilia Ek"))
+        for ref, name in (
+            ("p-anna", "Anna Berg"),
+            ("p-olof", "Olof Berg"),
+            ("p-cecilia", "Cecilia Ek"),
+        )
     }
     session.add_all(persons.values())
     session.flush()
@@ -154,15 +165,25 @@ def store_screening(
     )
     rows = [
         Finding(
-            position=n, structural=False, person_ref=str(f["person"]), ground=str(f["ground"]),
-            level=str(f["level"]), rule=str(f.get("rule", "r")), data=dict(f),
+            position=n,
+            structural=False,
+            person_ref=str(f["person"]),
+            ground=str(f["ground"]),
+            level=str(f["level"]),
+            rule=str(f.get("rule", "r")),
+            data=dict(f),
         )
         for n, f in enumerate(findings)
     ]
     rows += [
         Finding(
-            position=len(rows) + n, structural=True, person_ref=None, ground=str(s["ground"]),
-            level="risk", rule=str(s.get("rule", "s")), data={"level": "risk", **s},
+            position=len(rows) + n,
+            structural=True,
+            person_ref=None,
+            ground=str(s["ground"]),
+            level="risk",
+            rule=str(s.get("rule", "s")),
+            data={"level": "risk", **s},
         )
         for n, s in enumerate(structural)
     ]

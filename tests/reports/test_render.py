@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,16 +12,29 @@ from openpyxl import load_workbook
 
 from app.reports import render
 from app.reports.model import ColumnType as T
-from app.reports.model import Report, Section, columns
+from app.reports.model import Report, Row, Section, columns
 
 COLUMNS = columns(
-    "text", ("count", T.INTEGER), ("share", T.NUMBER), ("flag", T.BOOLEAN), ("day", T.DATE),
-    ("at", T.DATETIME), ("names", T.LIST),
+    "text",
+    ("count", T.INTEGER),
+    ("share", T.NUMBER),
+    ("flag", T.BOOLEAN),
+    ("day", T.DATE),
+    ("at", T.DATETIME),
+    ("names", T.LIST),
 )
 AT = datetime(2026, 3, 10, 9, 12, 44, tzinfo=UTC)
 ROWS = [
-    ("Åsa Öberg, Miljö- och byggnämnden", 3, 12.5, True, date(2026, 3, 10), AT, ("p-anna", "p-olof")),
-    ("=HYPERLINK(\"http://evil\",\"x\")", -4, -0.5, False, None, None, ("=cmd", "ok")),
+    (
+        "Åsa Öberg, Miljö- och byggnämnden",
+        3,
+        12.5,
+        True,
+        date(2026, 3, 10),
+        AT,
+        ("p-anna", "p-olof"),
+    ),
+    ('=HYPERLINK("http://evil","x")', -4, -0.5, False, None, None, ("=cmd", "ok")),
     ("+1", 0, None, None, None, None, ()),
     ("-2+3", None, None, None, None, None, ()),
     ("@SUM(A1)", None, None, None, None, None, ()),
@@ -30,7 +44,7 @@ ROWS = [
 ]
 
 
-def _report(rows: list[tuple[object, ...]] = ROWS) -> Report:
+def _report(rows: Sequence[Row] = ROWS) -> Report:
     return Report(
         name="test",
         generated_at=AT,
@@ -52,8 +66,13 @@ def test_csv_has_a_bom_keeps_swedish_text_and_formats_typed_values() -> None:
     assert raw.startswith("\ufeff".encode())
     assert rows[0] == ["text", "count", "share", "flag", "day", "at", "names"]
     assert rows[1] == [
-        "Åsa Öberg, Miljö- och byggnämnden", "3", "12.5", "true", "2026-03-10",
-        "2026-03-10 09:12:44", "p-anna; p-olof",
+        "Åsa Öberg, Miljö- och byggnämnden",
+        "3",
+        "12.5",
+        "true",
+        "2026-03-10",
+        "2026-03-10 09:12:44",
+        "p-anna; p-olof",
     ]
 
 
@@ -61,7 +80,12 @@ def test_csv_neutralises_text_a_spreadsheet_would_run() -> None:
     _, rows = _csv_rows(_report().sections[0])
     texts = [r[0] for r in rows[2:]]
     assert texts == [
-        "'=HYPERLINK(\"http://evil\",\"x\")", "'+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1",
+        '\'=HYPERLINK("http://evil","x")',
+        "'+1",
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\t=1",
+        "'\r=1",
         "plain - text",
     ]
     # Typed numbers stay numbers (a negative count is not a formula); list text is neutralised.
@@ -70,7 +94,9 @@ def test_csv_neutralises_text_a_spreadsheet_would_run() -> None:
 
 
 def test_csv_streams_in_chunks() -> None:
-    many = [(f"row {n}", n, None, None, None, None, ()) for n in range(render.CSV_CHUNK_ROWS * 2 + 5)]
+    many = [
+        (f"row {n}", n, None, None, None, None, ()) for n in range(render.CSV_CHUNK_ROWS * 2 + 5)
+    ]
     chunks = list(render.csv_chunks(_report(many).sections[0]))
     assert len(chunks) == 3
     _, rows = _csv_rows(_report(many).sections[0])
@@ -84,8 +110,13 @@ def test_json_names_every_column_and_renders_dates_as_iso() -> None:
     assert body["filters"] == {"from": "2026-01-01", "ground": ["part"]}
     first = body["sections"]["main"][0]
     assert first == {
-        "text": "Åsa Öberg, Miljö- och byggnämnden", "count": 3, "share": 12.5, "flag": True,
-        "day": "2026-03-10", "at": "2026-03-10T09:12:44Z", "names": ["p-anna", "p-olof"],
+        "text": "Åsa Öberg, Miljö- och byggnämnden",
+        "count": 3,
+        "share": 12.5,
+        "flag": True,
+        "day": "2026-03-10",
+        "at": "2026-03-10T09:12:44Z",
+        "names": ["p-anna", "p-olof"],
     }
     assert body["sections"]["other: [x]"] == [{"a": "b"}]
 
@@ -100,8 +131,13 @@ def test_xlsx_has_a_typed_sheet_per_section_with_a_frozen_header() -> None:
     assert all(c.font.bold for c in sheet[1])
     first = [c.value for c in sheet[2]]
     assert first == [
-        "Åsa Öberg, Miljö- och byggnämnden", 3, 12.5, True, datetime(2026, 3, 10),
-        datetime(2026, 3, 10, 9, 12, 44), "p-anna; p-olof",
+        "Åsa Öberg, Miljö- och byggnämnden",
+        3,
+        12.5,
+        True,
+        datetime(2026, 3, 10),
+        datetime(2026, 3, 10, 9, 12, 44),
+        "p-anna; p-olof",
     ]
     assert sheet["E2"].is_date and sheet["E2"].number_format == "yyyy-mm-dd"
     assert sheet["F2"].is_date
@@ -111,7 +147,7 @@ def test_xlsx_stores_formula_like_text_as_text() -> None:
     sheet = load_workbook(io.BytesIO(render.to_xlsx(_report())))["main"]
     cell = sheet["A3"]
     assert cell.data_type == "s"
-    assert cell.value == "=HYPERLINK(\"http://evil\",\"x\")"
+    assert cell.value == '=HYPERLINK("http://evil","x")'
     assert sheet["B3"].value == -4 and sheet["B3"].data_type == "n"
     assert [sheet[f"A{n}"].data_type for n in range(3, 10)] == ["s"] * 7
 

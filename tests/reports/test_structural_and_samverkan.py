@@ -19,33 +19,81 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _risk(ground: str, committee: str, **more: object) -> dict[str, object]:
     return {
-        "ground": ground, "committee": committee, "rule": f"struct_{ground}",
+        "ground": ground,
+        "committee": committee,
+        "rule": f"struct_{ground}",
         "legal_basis": ["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
-        "explanation": {"sv": f"Risk: {ground}", "en": ground}, **more,
+        "explanation": {"sv": f"Risk: {ground}", "en": ground},
+        **more,
     }
 
 
 @pytest.fixture
 def registry(session: Session) -> Registry:
     registry = seed_registry(session)
-    va = _risk("samverkan_egen_drift", "ab-mbn", operation="ankeby-avlopp", organisation="ankeby", area="va")
-    store_screening(session, registry, id="scr_1", case_ref="MBN 2026/1", committee="ab-mbn",
-                    as_of=date(2026, 3, 10), structural=[va])
-    store_screening(session, registry, id="scr_2", case_ref="MBN 2026/2", committee="ab-mbn",
-                    as_of=date(2026, 4, 1), structural=[
-                        va,
-                        _risk("samverkan_egen_drift", "ab-mbn", operation="ankeby-skolkok",
-                              organisation="ankeby", area="livsmedel"),
-                    ])
-    store_screening(session, registry, id="scr_3", case_ref="BN 2026/9", committee="cedby-bn",
-                    as_of=date(2026, 2, 1), structural=[
-                        _risk("delad_forvaltning", "cedby-bn", administration="cedby-sbf", area="bygg"),
-                    ])
-    store_screening(session, registry, id="scr_4", case_ref="VMF 2026/4", committee="vmf-direktion",
-                    as_of=date(2026, 5, 5), structural=[
-                        _risk("dubbla_roller", "vmf-direktion", operation="ankeby-skolkok",
-                              persons=["p-olof", "p-anna"], area="livsmedel"),
-                    ], findings=[{"person": "p-anna", "ground": "tillsynsjav", "level": "jav"}])
+    va = _risk(
+        "samverkan_egen_drift",
+        "ab-mbn",
+        operation="ankeby-avlopp",
+        organisation="ankeby",
+        area="va",
+    )
+    store_screening(
+        session,
+        registry,
+        id="scr_1",
+        case_ref="MBN 2026/1",
+        committee="ab-mbn",
+        as_of=date(2026, 3, 10),
+        structural=[va],
+    )
+    store_screening(
+        session,
+        registry,
+        id="scr_2",
+        case_ref="MBN 2026/2",
+        committee="ab-mbn",
+        as_of=date(2026, 4, 1),
+        structural=[
+            va,
+            _risk(
+                "samverkan_egen_drift",
+                "ab-mbn",
+                operation="ankeby-skolkok",
+                organisation="ankeby",
+                area="livsmedel",
+            ),
+        ],
+    )
+    store_screening(
+        session,
+        registry,
+        id="scr_3",
+        case_ref="BN 2026/9",
+        committee="cedby-bn",
+        as_of=date(2026, 2, 1),
+        structural=[
+            _risk("delad_forvaltning", "cedby-bn", administration="cedby-sbf", area="bygg"),
+        ],
+    )
+    store_screening(
+        session,
+        registry,
+        id="scr_4",
+        case_ref="VMF 2026/4",
+        committee="vmf-direktion",
+        as_of=date(2026, 5, 5),
+        structural=[
+            _risk(
+                "dubbla_roller",
+                "vmf-direktion",
+                operation="ankeby-skolkok",
+                persons=["p-olof", "p-anna"],
+                area="livsmedel",
+            ),
+        ],
+        findings=[{"person": "p-anna", "ground": "tillsynsjav", "level": "jav"}],
+    )
     session.commit()
     return registry
 
@@ -84,15 +132,33 @@ def test_structural_risks_include_what_the_registry_shows_now(
 ) -> None:
     """The engine's organisation report: Ankeby runs the reningsverk that the gemensam
     nämnd and the förbund it takes part in supervise, screened or not."""
-    risks = _sections(client_for("auditor"), "/v1/reports/structural-risks", to="2026-06-30")["risks"]
+    risks = _sections(client_for("auditor"), "/v1/reports/structural-risks", to="2026-06-30")[
+        "risks"
+    ]
     now = [
-        (r["organisation"], r["committee"], r["ground"], r["operation"], r["operating_organisation"],
-         r["last_as_of"], r["screenings"])
-        for r in risks if r["source"] == "registry"
+        (
+            r["organisation"],
+            r["committee"],
+            r["ground"],
+            r["operation"],
+            r["operating_organisation"],
+            r["last_as_of"],
+            r["screenings"],
+        )
+        for r in risks
+        if r["source"] == "registry"
     ]
     assert now == [
         ("ankeby", "ab-mbn", "samverkan_egen_drift", "ankeby-avlopp", "ankeby", "2026-06-30", 0),
-        ("vmf", "vmf-direktion", "samverkan_egen_drift", "ankeby-avlopp", "ankeby", "2026-06-30", 0),
+        (
+            "vmf",
+            "vmf-direktion",
+            "samverkan_egen_drift",
+            "ankeby-avlopp",
+            "ankeby",
+            "2026-06-30",
+            0,
+        ),
     ]
     assert all(r["explanation"] and r["legal_basis"] for r in risks)
 
@@ -112,7 +178,10 @@ def test_structural_risks_include_what_the_registry_shows_now(
     ],
 )
 def test_structural_risk_filters(
-    client_for: Callable[..., ApiClient], registry: Registry, params: dict[str, object], expected: list[str]
+    client_for: Callable[..., ApiClient],
+    registry: Registry,
+    params: dict[str, object],
+    expected: list[str],
 ) -> None:
     risks = _sections(client_for("auditor"), "/v1/reports/structural-risks", **params)["risks"]
     assert [r["committee"] for r in risks if r["source"] == "screenings"] == expected
@@ -129,8 +198,10 @@ def test_a_limited_auditor_sees_risks_and_samverkan_of_its_organisations(
     borby = client_for("auditor", orgs=["borby"])
     risks = _sections(borby, "/v1/reports/structural-risks")["risks"]
     assert {(r["source"], r["committee"]) for r in risks} == {
-        ("screenings", "ab-mbn"), ("screenings", "vmf-direktion"),
-        ("registry", "ab-mbn"), ("registry", "vmf-direktion"),
+        ("screenings", "ab-mbn"),
+        ("screenings", "vmf-direktion"),
+        ("registry", "ab-mbn"),
+        ("registry", "vmf-direktion"),
     }
     arrangements = _sections(borby, "/v1/reports/samverkan")["arrangements"]
     assert {a["ref"] for a in arrangements} == {"ab-mbn", "vmf", "avtal-2024-7"}
@@ -146,8 +217,16 @@ def test_samverkan_overview_by_form_and_area_with_participants_and_risks(
 ) -> None:
     sections = _sections(client_for("auditor"), "/v1/reports/samverkan")
     rows = [
-        (a["form"], a["ref"], a["host"], a["participants"], a["area"], a["role"],
-         a["risks_in_screenings"], a["risks_in_registry"])
+        (
+            a["form"],
+            a["ref"],
+            a["host"],
+            a["participants"],
+            a["area"],
+            a["role"],
+            a["risks_in_screenings"],
+            a["risks_in_registry"],
+        )
         for a in sections["arrangements"]
     ]
     assert rows == [
@@ -163,14 +242,20 @@ def test_samverkan_overview_by_form_and_area_with_participants_and_risks(
     agreement = sections["arrangements"][3]
     assert (agreement["valid_from"], agreement["valid_to"]) == ("2024-01-01", None)
     assert [(p["arrangement"], p["organisation"], p["part"]) for p in sections["participants"]] == [
-        ("ab-mbn", "ankeby", "host"), ("ab-mbn", "borby", "participant"),
-        ("vmf", "vmf", "forbund"), ("vmf", "ankeby", "member"), ("vmf", "borby", "member"),
-        ("avtal-2024-7", "ankeby", "performer"), ("avtal-2024-7", "borby", "principal"),
+        ("ab-mbn", "ankeby", "host"),
+        ("ab-mbn", "borby", "participant"),
+        ("vmf", "vmf", "forbund"),
+        ("vmf", "ankeby", "member"),
+        ("vmf", "borby", "member"),
+        ("avtal-2024-7", "ankeby", "performer"),
+        ("avtal-2024-7", "borby", "principal"),
     ]
     assert [(r["arrangement"], r["source"], r["operation"]) for r in sections["risks"]] == [
-        ("ab-mbn", "screenings", "ankeby-avlopp"), ("ab-mbn", "screenings", "ankeby-skolkok"),
+        ("ab-mbn", "screenings", "ankeby-avlopp"),
+        ("ab-mbn", "screenings", "ankeby-skolkok"),
         ("ab-mbn", "registry", "ankeby-avlopp"),
-        ("vmf", "screenings", "ankeby-skolkok"), ("vmf", "registry", "ankeby-avlopp"),
+        ("vmf", "screenings", "ankeby-skolkok"),
+        ("vmf", "registry", "ankeby-avlopp"),
         ("avtal-2024-7", "screenings", "ankeby-skolkok"),
     ]
 
@@ -193,13 +278,20 @@ def test_csv_by_format_or_accept_and_one_section_at_a_time(
     response = auditor.get("/v1/reports/samverkan", headers={"Accept": "text/csv"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"].startswith('attachment; filename="javskoll-samverkan-arrangements-')
+    assert response.headers["content-disposition"].startswith(
+        'attachment; filename="javskoll-samverkan-arrangements-'
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["name"] == "Miljö- och byggnämnden Ankeby-Borby"
     assert rows[2]["participants"] == "ankeby; borby"
 
-    participants = auditor.get("/v1/reports/samverkan", params={"format": "csv", "section": "participants"})
-    assert participants.content.decode("utf-8-sig").splitlines()[0] == "form,arrangement,organisation,organisation_name,part"
+    participants = auditor.get(
+        "/v1/reports/samverkan", params={"format": "csv", "section": "participants"}
+    )
+    assert (
+        participants.content.decode("utf-8-sig").splitlines()[0]
+        == "form,arrangement,organisation,organisation_name,part"
+    )
 
     wrong = auditor.get("/v1/reports/samverkan", params={"format": "csv", "section": "nope"})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["pointer"] == "/section"
@@ -209,9 +301,7 @@ def test_csv_by_format_or_accept_and_one_section_at_a_time(
 def test_xlsx_structural_risks_read_back_with_types(
     client_for: Callable[..., ApiClient], registry: Registry
 ) -> None:
-    response = client_for("auditor").get(
-        "/v1/reports/structural-risks", params={"format": "xlsx"}
-    )
+    response = client_for("auditor").get("/v1/reports/structural-risks", params={"format": "xlsx"})
     assert response.status_code == 200
     assert response.headers["content-type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
@@ -223,7 +313,8 @@ def test_xlsx_structural_risks_read_back_with_types(
     assert (first["source"], first["screenings"]) == ("screenings", 2)  # registry rows come last
     stored = [
         dict(zip(header, [c.value for c in row], strict=True))
-        for row in risks.iter_rows(min_row=2) if row[0].value == "screenings"
+        for row in risks.iter_rows(min_row=2)
+        if row[0].value == "screenings"
     ]
     assert stored[0]["screenings"] == 2
     assert stored[0]["first_as_of"] == datetime(2026, 3, 10)

@@ -20,12 +20,23 @@ from tests.support.registry import contract_document, import_document
 
 CEDBY = {
     "organisations": [{"ref": "cedby", "kind": "kommun", "name": "Cedby kommun"}],
-    "committees": [{"ref": "cedby-bn", "organisation": "cedby", "kind": "namnd",
-                    "name": "Byggnadsnämnden", "responsibilities": [{"area": "bygg", "role": "tillsyn"}]}],
+    "committees": [
+        {
+            "ref": "cedby-bn",
+            "organisation": "cedby",
+            "kind": "namnd",
+            "name": "Byggnadsnämnden",
+            "responsibilities": [{"area": "bygg", "role": "tillsyn"}],
+        }
+    ],
     "persons": [{"ref": "p-cecilia", "name": "Cecilia Ek"}],
     "appointments": [{"person": "p-cecilia", "body": {"committee": "cedby-bn"}, "role": "ledamot"}],
 }
-QUIET = {"parties": [], "participants": [{"person": "p-anna", "role": "ledamot"}], "matter": "ovrigt"}
+QUIET = {
+    "parties": [],
+    "participants": [{"person": "p-anna", "role": "ledamot"}],
+    "matter": "ovrigt",
+}
 
 
 @dataclass
@@ -46,18 +57,31 @@ def build(admin: ApiClient, screener: ApiClient) -> World:
     create_case(screener, case_document(ref="MBN 2026/124", decision_date="2026-04-01", **QUIET))
     create_case(screener, case_document(ref="MBN 2026/125", decision_date="2026-02-01", **QUIET))
     create_case(screener, case_document(ref="MBN 2026/126", decision_date="2026-05-01", **QUIET))
-    create_case(screener, case_document(
-        ref="BN 2026/1", committee="cedby-bn", area="bygg", decision_date="2026-03-20",
-        **{**QUIET, "participants": [{"person": "p-cecilia", "role": "ledamot"}]},
-    ))
+    create_case(
+        screener,
+        case_document(
+            ref="BN 2026/1",
+            committee="cedby-bn",
+            area="bygg",
+            decision_date="2026-03-20",
+            **{**QUIET, "participants": [{"person": "p-cecilia", "role": "ledamot"}]},
+        ),
+    )
     flagged = screen(screener)
     clear = screen(screener, "MBN 2026/124")
     cedby = screen(screener, "BN 2026/1")
     settled = decide(
-        screener, person="p-anna", screening=flagged["id"], protocol_paragraph="=1+2",
+        screener,
+        person="p-anna",
+        screening=flagged["id"],
+        protocol_paragraph="=1+2",
     )
     unscreened = decide(
-        screener, "MBN 2026/125", person="p-anna", decision="ej_jav", raised_by="self",
+        screener,
+        "MBN 2026/125",
+        person="p-anna",
+        decision="ej_jav",
+        raised_by="self",
         decided_on="2026-02-01",
     )
     assert flagged["outcome"] == "flagged" and flagged["case"] == CASE_REF
@@ -67,6 +91,7 @@ def build(admin: ApiClient, screener: ApiClient) -> World:
 
 def flags(screening: dict[str, Any], person: str | None = None) -> list[dict[str, Any]]:
     return [
-        f for f in screening["findings"]
+        f
+        for f in screening["findings"]
         if f["level"] in ("jav", "mojligt_jav") and person in (None, f["person"])
     ]
