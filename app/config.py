@@ -9,8 +9,8 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development-only defaults: the service refuses to start with them outside development.
-DEV_HASH_SECRET = "dev-insecure-hash-secret-change-me"
-DEV_PNR_SECRET = "dev-insecure-pnr-secret-change-me"
+DEV_HASH_SECRET = "dev-insecure-hash-secret-change-me"  # noqa: S105 - refused outside dev
+DEV_PNR_SECRET = "dev-insecure-pnr-secret-change-me"  # noqa: S105 - refused outside dev
 MIN_SECRET_LENGTH = 32
 
 
@@ -35,7 +35,12 @@ class Settings(BaseSettings):
     max_page_size: int = 500
     default_page_size: int = 50
     cors_origins: list[str] = []
-    db_pool_size: int = 10
+    # Sync endpoints run on a thread pool; the connection pool matches it, so a request
+    # thread never queues for a connection that another thread holds.
+    worker_threads: int = 32
+    db_pool_size: int = 16
+    db_max_overflow: int = 16
+    db_pool_timeout_seconds: float = 10.0
     db_retry_after_seconds: int = 5
     idempotency_ttl_hours: int = 24
     # A claimed Idempotency-Key whose request has not finished after this long is taken

@@ -63,9 +63,9 @@ def make_engine(settings: Settings) -> Engine:
     return create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
-        pool_timeout=10,
+        pool_timeout=settings.db_pool_timeout_seconds,
         connect_args={"connect_timeout": 5},
     )
 

@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 logger = logging.getLogger(__name__)
@@ -239,6 +240,17 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
             error.headers.update(exc.headers)
         if exc.status_code == 405:
             error.headers["Allow"] = _allowed_methods(request)
+        return problem_response(error, request)
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_exhausted(request: Request, exc: PoolTimeoutError) -> JSONResponse:
+        # Every connection is busy: an overload, not a bug. Tell the client to retry.
+        logger.warning("database_pool_exhausted")
+        error = ServiceUnavailable(
+            "The service is busy; try again shortly.",
+            headers={"Retry-After": "1"},
+        )
+        error.title = "Service busy"
         return problem_response(error, request)
 
     @app.exception_handler(OperationalError)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.main import create_app
 from tests.support.api import ApiClient
 
 PROBLEM = "application/problem+json"
@@ -51,3 +54,23 @@ def test_wrong_method_is_405_problem(admin: ApiClient) -> None:
     response = admin.delete("/v1/health")
     assert response.status_code == 405
     assert response.headers["content-type"].startswith(PROBLEM)
+
+
+def test_an_exhausted_connection_pool_answers_503_with_retry_after(settings) -> None:  # type: ignore[no-untyped-def]
+    """Every pooled connection busy: a 503 the client can retry, not a 500."""
+    busy = settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.2}
+    )
+    if settings.is_sqlite:
+        pytest.skip("the SQLite engine keeps its own pool; the sizes apply to PostgreSQL")
+    application = create_app(busy)
+    held = application.state.engine.connect()  # the only connection
+    try:
+        with ApiClient(application, "jk_any") as client:
+            response = client.get("/v1/vocabularies")
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "1"
+        assert response.headers["content-type"].startswith(PROBLEM)
+    finally:
+        held.close()
+        application.state.engine.dispose()
