@@ -42,12 +42,17 @@ def rows_where_in(
     values: Iterable[Any],
     columns: Iterable[str] | None = None,
 ) -> list[Row]:
-    """Rows of `table` whose `column` is in `values` (read-only row mappings)."""
-    out: list[Row] = []
+    """Rows of `table` whose `column` is in `values`, as plain dicts (`columns` or all)."""
+    names = list(columns) if columns else list(table.c.keys())
+    stmt = select(*(table.c[c] for c in names))
     col = table.c[column]
-    stmt = select(*(table.c[c] for c in columns)) if columns else select(table)
+    out: list[Row] = []
     for batch in chunks(sorted(set(values), key=str)):
-        out.extend(session.execute(stmt.where(col.in_(batch))).mappings())  # type: ignore[arg-type]
+        # zip over plain tuples: several times faster than RowMapping access per field
+        out.extend(
+            dict(zip(names, row, strict=True))
+            for row in session.execute(stmt.where(col.in_(batch)))
+        )
     return out
 
 
