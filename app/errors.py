@@ -113,6 +113,12 @@ def field_error(pointer: str, detail: str, code: str = "invalid") -> dict[str, s
     return {"pointer": pointer, "detail": detail, "code": code}
 
 
+def query_error(parameter: str, detail: str, code: str = "invalid") -> Unprocessable:
+    """A 422 about one query parameter, shaped like FastAPI's own query errors."""
+    error = {**field_error(f"/{parameter}", detail, code), "parameter": parameter, "in": "query"}
+    return Unprocessable(f"/{parameter}: {detail}", errors=[error])
+
+
 def problem_response(error: AppError, request: Request | None = None) -> JSONResponse:
     instance = request.url.path if request is not None else None
     return JSONResponse(

@@ -11,16 +11,10 @@ from app.audit import chain
 from app.auditlog import repository
 from app.auditlog.repository import AuditFilters
 from app.auditlog.schemas import AuditActor, AuditEntryOut, AuditPage, AuditSubjectOut, VerifyOut
-from app.errors import NotFound, Unprocessable, field_error
+from app.errors import NotFound, query_error
 from app.models import AuditEntry
 from app.pagination import PageParams, paginate
 from app.security.deps import Principal
-
-
-def query_error(parameter: str, detail: str, code: str = "invalid") -> Unprocessable:
-    error = field_error(f"/{parameter}", detail, code)
-    error.update({"parameter": parameter, "in": "query"})
-    return Unprocessable(f"/{parameter}: {detail}", errors=[error])
 
 
 def parse_instant(parameter: str, value: str | None, *, end: bool) -> datetime | None:

@@ -92,11 +92,6 @@ def person_decisions_stmt(principal: Principal, person_id: int) -> Select[JavDec
     return stmt.order_by(JavDecision.id)
 
 
-def refs(session: Session, model: Any, ids: Iterable[int]) -> dict[int, str]:
-    wanted = sorted(set(ids))
-    return dict(session.execute(select(model.id, model.ref).where(model.id.in_(wanted))).all())
-
-
 def audit_hashes(session: Session, sequences: Iterable[int | None]) -> dict[int, str]:
     wanted = sorted({s for s in sequences if s is not None})
     rows = session.execute(

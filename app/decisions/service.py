@@ -129,8 +129,8 @@ def record_decision(
 
 
 def _outs(session: Session, decisions: list[JavDecision]) -> list[DecisionOut]:
-    cases = repo.refs(session, Case, (d.case_id for d in decisions))
-    persons = repo.refs(session, Person, (d.person_id for d in decisions))
+    cases = case_repo.refs_by_id(session, Case, (d.case_id for d in decisions))
+    persons = case_repo.refs_by_id(session, Person, (d.person_id for d in decisions))
     hashes = repo.audit_hashes(session, (d.audit_sequence for d in decisions))
     settled = repo.settled_findings(session, decisions, persons)
     return [

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Depends, Query, Request
 
-from app.errors import Unprocessable, field_error
+from app.errors import query_error
 from app.vocabularies import Ground, Level, StructuralGround
 
 # One flat Literal each (not a union), so an invalid value points at /ground/0, not into a
@@ -23,12 +23,6 @@ ACCEPT_FORMATS = (
     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     ("application/json", "json"),
 )
-
-
-def query_error(parameter: str, detail: str, code: str = "invalid") -> Unprocessable:
-    error = field_error(f"/{parameter}", detail, code)
-    error.update({"parameter": parameter, "in": "query"})
-    return Unprocessable(f"/{parameter}: {detail}", errors=[error])
 
 
 @dataclass(frozen=True, slots=True)

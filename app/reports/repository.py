@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.decisions import repository as decisions_repo
 from app.decisions.repository import FLAG_LEVELS
+from app.errors import query_error
 from app.models import (
     Agreement,
     AgreementPrincipal,
@@ -39,7 +40,7 @@ from app.models import (
     ResponsibilityScope,
     Screening,
 )
-from app.reports.filters import ReportFilters, query_error
+from app.reports.filters import ReportFilters
 from app.security import scoping
 from app.security.deps import Principal
 

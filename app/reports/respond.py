@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from app.errors import query_error
 from app.reports import render
-from app.reports.filters import Output, query_error
+from app.reports.filters import Output
 from app.reports.model import Report
 
 

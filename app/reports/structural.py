@@ -26,45 +26,6 @@ from app.screening import service as screening_service
 
 SCREENINGS, REGISTRY = "screenings", "registry"
 
-OCCURRENCE_COLUMNS = columns(
-    "screening",
-    ("screened_at", T.DATETIME),
-    "case",
-    ("as_of", T.DATE),
-    "outcome",
-    "organisation",
-    "committee",
-    "ground",
-    "level",
-    "rule",
-    "operation",
-    "administration",
-    "operating_organisation",
-    "area",
-    ("persons", T.LIST),
-    "explanation",
-)
-RISK_COLUMNS = columns(
-    "source",
-    "organisation",
-    "committee",
-    "ground",
-    "level",
-    "rule",
-    "operation",
-    "administration",
-    "operating_organisation",
-    "area",
-    ("persons", T.LIST),
-    ("screenings", T.INTEGER),
-    ("cases", T.LIST),
-    ("first_as_of", T.DATE),
-    ("last_as_of", T.DATE),
-    "last_screening",
-    ("legal_basis", T.LIST),
-    "explanation",
-)
-
 
 class RiskKey(NamedTuple):
     """What makes two structural findings the same risk."""
@@ -78,6 +39,28 @@ class RiskKey(NamedTuple):
     administration: str | None
     operating_organisation: str | None  # the finding's `organisation`: who runs it
     area: str | None
+
+
+KEY_COLUMNS = columns(*RiskKey._fields)
+OCCURRENCE_COLUMNS = (
+    columns("screening", ("screened_at", T.DATETIME), "case", ("as_of", T.DATE), "outcome")
+    + KEY_COLUMNS
+    + columns(("persons", T.LIST), "explanation")
+)
+RISK_COLUMNS = (
+    columns("source")
+    + KEY_COLUMNS
+    + columns(
+        ("persons", T.LIST),
+        ("screenings", T.INTEGER),
+        ("cases", T.LIST),
+        ("first_as_of", T.DATE),
+        ("last_as_of", T.DATE),
+        "last_screening",
+        ("legal_basis", T.LIST),
+        "explanation",
+    )
+)
 
 
 def _key(organisation: str | None, finding: dict[str, Any]) -> RiskKey:

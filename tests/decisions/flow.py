@@ -62,3 +62,11 @@ def world(admin: ApiClient, screener: ApiClient) -> dict[str, Any]:
     import_document(admin, contract_document())
     create_case(screener)
     return screen(screener)
+
+
+def flags(screening: dict[str, Any], person: str | None = None) -> list[dict[str, Any]]:
+    return [
+        f
+        for f in screening["findings"]
+        if f["level"] in ("jav", "mojligt_jav") and person in (None, f["person"])
+    ]

@@ -13,30 +13,16 @@ from tests.decisions.flow import (
     create_case,
     decide,
     decisions_url,
+    flags,
     screen,
-    world,
 )
 from tests.support.api import ApiClient, path_ref
 
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def screener(client_for: Callable[..., ApiClient]) -> ApiClient:
-    return client_for("screener")
-
-
-@pytest.fixture
-def screening(admin: ApiClient, screener: ApiClient) -> dict[str, Any]:
-    return world(admin, screener)
-
-
 def _flags(screening: dict[str, Any], person: str) -> list[tuple[str, str, str, str]]:
-    return [
-        (screening["id"], f["ground"], f["level"], f["rule"])
-        for f in screening["findings"]
-        if f["person"] == person and f["level"] in ("jav", "mojligt_jav")
-    ]
+    return [(screening["id"], f["ground"], f["level"], f["rule"]) for f in flags(screening, person)]
 
 
 def test_a_decision_is_recorded_audited_and_settles_the_screenings_findings(

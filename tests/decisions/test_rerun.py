@@ -5,22 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from app.screening.rerun import PERSON_COMPARED, _person_key, diff_findings
-from tests.decisions.flow import CASE, world
+from tests.decisions.flow import CASE
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
-
-
-@pytest.fixture
-def screener(client_for: Callable[..., ApiClient]) -> ApiClient:
-    return client_for("screener")
-
-
-@pytest.fixture
-def screening(admin: ApiClient, screener: ApiClient) -> dict[str, Any]:
-    return world(admin, screener)
 
 
 def _rerun(client: ApiClient, screening_id: str) -> dict[str, Any]:

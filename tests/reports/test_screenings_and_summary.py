@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.reports.world import World, build, flags
+from tests.decisions.flow import flags
+from tests.reports.world import World, build
 from tests.support.api import ApiClient
 
 

@@ -87,11 +87,3 @@ def build(admin: ApiClient, screener: ApiClient) -> World:
     assert flagged["outcome"] == "flagged" and flagged["case"] == CASE_REF
     assert clear["outcome"] == "clear" and cedby["outcome"] == "clear"
     return World(flagged, clear, cedby, settled, unscreened)
-
-
-def flags(screening: dict[str, Any], person: str | None = None) -> list[dict[str, Any]]:
-    return [
-        f
-        for f in screening["findings"]
-        if f["level"] in ("jav", "mojligt_jav") and person in (None, f["person"])
-    ]
