@@ -170,7 +170,7 @@ def load_snapshot(
     people = screened | related
     appointments = repo.appointments(session, people)
     interests = repo.interests(session, people, reach.party_org_ids | reach.operator_org_ids)
-    rosters = repo.rosters(session, operating, as_of)
+    rosters = repo.rosters(session, operating, reach.operator_org_ids, as_of)
     builder = FactsBuilder()
     builder.add_committees(around)
     _collect_person_facts(builder, reach, appointments, interests, rosters, relations)

@@ -48,8 +48,12 @@ def _best_by_name(
     party: ResolvedParty, candidates: Sequence[_Candidate], min_score: float
 ) -> Match | None:
     kinds = _allowed_kinds(party)
+    query = names.name_key(party.name or "")
     scored = sorted(
-        ((names.score(party.name or "", c.name), c) for c in candidates if c.kind in kinds),
+        (
+            (names.score_keys(query, names.name_key(c.name)), c)
+            for c in candidates if c.kind in kinds
+        ),
         key=lambda sc: (-sc[0], sc[1].kind, sc[1].ref),
     )
     if not scored or scored[0][0] < min_score:

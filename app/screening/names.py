@@ -1,17 +1,23 @@
-"""Swedish-aware name normalisation and scoring for matching unregistered parties.
+"""Swedish-aware name normalisation, index tokens and scoring for unregistered parties.
 
 Names are compared after folding case and diacritics (å, ä → a; ö, ø → o; é → e), dropping
 punctuation and legal-form words ("AB", "(publ)", "HB", "KB", "ekonomisk förening",
 "i likvidation", ...), and sorting the remaining words, so that "Berg, Anna" and
 "ANNA BERG" compare equal and "Hultarps Snickeri Aktiebolag i likvidation" equals
-"Hultarps snickeri AB". The fuzzy score is rapidfuzz's token-sort ratio on the
-normalised forms (0-100).
+"Hultarps snickeri AB". The score is rapidfuzz's ratio of the sorted forms (0-100).
+
+Index tokens: for a name of two or more words, every pair of its words reduced to their
+first four letters ("ingr|samb" for "Ingrid Sambo"): selective (a pair is rare where a
+single first name is not), independent of word order, and tolerant of a misspelt ending;
+for a one-word name, the word itself.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import combinations
 
 from rapidfuzz import fuzz
 
@@ -19,28 +25,22 @@ from rapidfuzz import fuzz
 _EXTRA_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "þ": "th"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
-# Legal forms and status phrases, as folded word sequences; longest first.
-_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    sorted(
-        (
-            tuple(p.split())
-            for p in (
-                "ab", "aktiebolag", "aktiebolaget", "publ", "hb", "handelsbolag",
-                "handelsbolaget", "kb", "kommanditbolag", "kommanditbolaget",
-                "ek for", "ekonomisk forening", "ekonomiska foreningen", "ideell forening",
-                "ideella foreningen", "enskild firma", "ef", "i likvidation",
-                "under likvidation", "i konkurs", "konkursbo", "inc", "ltd", "oy", "as",
-                "asa", "aps", "gmbh",
-            )
-        ),
-        key=len,
-        reverse=True,
-    )
+_LEGAL_PHRASES = (
+    "ab", "aktiebolag", "aktiebolaget", "publ", "hb", "handelsbolag", "handelsbolaget", "kb",
+    "kommanditbolag", "kommanditbolaget", "ek for", "ekonomisk forening",
+    "ekonomiska foreningen", "ideell forening", "ideella foreningen", "enskild firma", "ef",
+    "i likvidation", "under likvidation", "i konkurs", "konkursbo", "inc", "ltd", "oy", "as",
+    "asa", "aps", "gmbh",
 )
-# Words that carry no identity of their own: never used to find candidates.
-_STOP_TOKENS = frozenset({"och", "i", "for", "av", "pa", "the", "of", "and"})
-MIN_TOKEN = 2
+# First word -> the legal-form phrases starting with it, longest first.
+_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted((tuple(p.split()) for p in _LEGAL_PHRASES), key=len, reverse=True):
+    _BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+# Words that carry no identity of their own: never index tokens.
+_STOP_WORDS = frozenset({"och", "i", "for", "av", "pa", "the", "of", "and"})
 PREFIX = 4
+MAX_PAIR_WORDS = 6  # the first six words of a long name make its pairs (at most 15)
 
 
 def fold(text: str) -> str:
@@ -51,24 +51,25 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", ascii_only).strip()
 
 
-def _strip_legal_forms(words: list[str]) -> list[str]:
+def _strip_legal_forms(items: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
-    while i < len(words):
-        for phrase in _LEGAL_PHRASES:
-            if tuple(words[i : i + len(phrase)]) == phrase:
+    while i < len(items):
+        for phrase in _BY_FIRST.get(items[i], ()):
+            if tuple(items[i : i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
         else:
-            out.append(words[i])
+            out.append(items[i])
             i += 1
     # A name that is nothing but a legal form keeps its words.
-    return out or words
+    return out or items
 
 
-def words(name: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def words(name: str) -> tuple[str, ...]:
     """The normalised words of a name, legal forms removed, in their original order."""
-    return _strip_legal_forms(fold(name).split())
+    return tuple(_strip_legal_forms(fold(name).split()))
 
 
 def name_key(name: str) -> str:
@@ -82,23 +83,21 @@ def has_legal_form(name: str) -> bool:
 
 
 def index_tokens(name: str) -> set[str]:
-    """Tokens stored in the name index: each word and a short prefix of longer words.
+    """Tokens stored in the name index, and looked up for a query (see the module doc)."""
+    significant = [w for w in words(name) if w not in _STOP_WORDS]
+    if len(significant) == 1:
+        return {significant[0]}
+    prefixes = sorted({w[:PREFIX] for w in significant[:MAX_PAIR_WORDS]})
+    return {f"{a}|{b}" for a, b in combinations(prefixes, 2)} or set(prefixes)
 
-    The prefixes let a misspelt ending ("Granne"/"Grane") still find the candidate.
-    """
-    tokens: set[str] = set()
-    for word in words(name):
-        if len(word) < MIN_TOKEN or word in _STOP_TOKENS:
-            continue
-        tokens.add(word)
-        if len(word) > PREFIX:
-            tokens.add(word[:PREFIX] + "*")
-    return tokens
+
+def score_keys(query_key: str, candidate_key: str) -> float:
+    """Similarity 0-100 of two name keys (see `name_key`)."""
+    if not query_key or not candidate_key:
+        return 0.0
+    return round(float(fuzz.ratio(query_key, candidate_key)), 1)
 
 
 def score(query: str, candidate: str) -> float:
     """Similarity 0-100 of two names after normalisation (word order does not count)."""
-    a, b = name_key(query), name_key(candidate)
-    if not a or not b:
-        return 0.0
-    return round(float(fuzz.token_sort_ratio(a, b)), 1)
+    return score_keys(name_key(query), name_key(candidate))

@@ -41,7 +41,7 @@ GOVERNING_KINDS = ("direktion", "bolagsstyrelse", "styrelse")
 SEAT_ROLES = ("ledamot", "ersattare", "ordforande", "vice_ordforande")
 # The column itself (a ColumnElement), as the scoping predicates expect.
 _SCREENING_COMMITTEE = Screening.__table__.c.committee_id
-NAME_CANDIDATES = 200  # per kind (persons, organisations), best token overlap first
+NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
 
 
 def _ids(values: Iterable[int | None]) -> list[int]:
@@ -197,9 +197,10 @@ def interests(
 
 
 def rosters(
-    session: Session, committee_ids: Iterable[int], as_of: date
+    session: Session, committee_ids: Iterable[int], organisation_ids: Iterable[int], as_of: date
 ) -> list[Appointment]:
-    """Seats in the committees and staff of the administrations serving them, on as_of."""
+    """Seats in the committees, staff of the administrations serving them, and board and
+    staff appointments in the organisations, on as_of."""
     ids = _ids(committee_ids)
     serving = select(AdministrationServes.administration_id).where(
         AdministrationServes.committee_id.in_(ids))
@@ -209,6 +210,7 @@ def rosters(
             or_(
                 and_(Appointment.committee_id.in_(ids), Appointment.role.in_(SEAT_ROLES)),
                 Appointment.administration_id.in_(serving),
+                Appointment.organisation_id.in_(_ids(organisation_ids)),
             ),
         )
     ))

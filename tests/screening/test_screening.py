@@ -334,3 +334,23 @@ def test_structural_report_scope_and_refs_with_slashes(
                                      "structural": []}
     assert client_for("auditor", orgs=["kommun-b"]).get(url).status_code == 404
     assert client_for("auditor", orgs=["Kommun A/1"]).get(url).status_code == 200
+
+
+# --- the name index follows the registry ---------------------------------------------------
+
+
+def test_name_matching_follows_renames(loaded: None, admin: ApiClient) -> None:
+    party = {"name": "Ingrid Andersson", "role": "sokande"}
+    body = {"case": case(parties=[party], participants=[{"person": "p-ers", "role": "ersattare"}])}
+    assert screen(admin, body)["findings"] == []
+    renamed = admin.patch("/v1/persons/p-sambo", json={"name": "Ingrid Andersson"})
+    assert renamed.status_code == 200, renamed.text
+    ers = findings_of(screen(admin, body), "p-ers")
+    assert [(f["ground"], f["level"], f["match_score"]) for f in ers] == [
+        ("part", "mojligt_jav", 100.0)]
+    old_name = {"case": case(parties=[{"name": "Ingrid Sambo", "role": "sokande"}],
+                         participants=[{"person": "p-ers", "role": "ersattare"}])}
+    assert screen(admin, old_name)["findings"] == []
+    snickeri = {"case": case(parties=[{"name": "Hultarps Snickeri AB", "role": "sokande"}],
+                             participants=[{"person": "p-ers", "role": "ersattare"}])}
+    assert findings_of(screen(admin, snickeri), "p-ers")  # the sambo is VD of the company
