@@ -58,6 +58,75 @@ def _lock_head(session: Session) -> AuditHead:
     return head
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    """An entry's content, serialised before the chain head is locked."""
+
+    kind: str
+    actor: Actor
+    data_json: str
+    subjects: tuple[tuple[str, str], ...]
+
+
+def prepare(
+    *, kind: str, actor: Actor, data: dict[str, Any], subjects: Iterable[tuple[str, str]] = ()
+) -> PreparedEntry:
+    """Serialise the payload now, so that the head lock is held only to link the entry."""
+    unique_subjects = tuple(sorted({(k, r) for k, r in subjects if r}))
+    return PreparedEntry(kind, actor, canonical_json(data), unique_subjects)
+
+
+def payload_text(prepared: PreparedEntry, sequence: int, created_at: datetime) -> str:
+    """canonical_json({actor, created_at, data, kind, sequence}) with the data pre-serialised.
+
+    Keys in sorted order and the same separators as canonical_json, so the text equals
+    canonical_json of the whole entry (a test holds the two together).
+    """
+    actor = canonical_json({"key_id": prepared.actor.key_id, "name": prepared.actor.name})
+    return (
+        f'{{"actor":{actor},"created_at":{canonical_json(created_at.isoformat())},'
+        f'"data":{prepared.data_json},"kind":{canonical_json(prepared.kind)},'
+        f'"sequence":{sequence}}}'
+    )
+
+
+def link(session: Session, prepared: PreparedEntry) -> AuditEntry:
+    """Lock the head, chain the entry to it and move the head; the caller commits next.
+
+    Callers write their own rows first and call this last, so the lock is held only for
+    these few statements and the commit.
+    """
+    head = _lock_head(session)
+    sequence = head.sequence + 1
+    created_at = utcnow()
+    text = payload_text(prepared, sequence, created_at)
+    digest = entry_hash(head.hash, text)
+    entry = AuditEntry(
+        sequence=sequence,
+        created_at=created_at,
+        kind=prepared.kind,
+        actor_key_id=prepared.actor.key_id,
+        actor_name=prepared.actor.name,
+        payload=text,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    session.add(entry)
+    session.flush()
+    if prepared.subjects:
+        # One executemany, not one INSERT ... RETURNING per subject (which SQLite gets for a
+        # BigInteger-with-variant key): an append costs the same for 3 subjects or 300.
+        rows = [
+            {"sequence": sequence, "subject_kind": subject_kind, "subject_ref": ref}
+            for subject_kind, ref in prepared.subjects
+        ]
+        session.execute(insert(AuditSubject), rows)
+    head.sequence = sequence
+    head.hash = digest
+    session.flush()
+    return entry
+
+
 def append(
     session: Session,
     *,
@@ -67,44 +136,7 @@ def append(
     subjects: Iterable[tuple[str, str]] = (),
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; the caller commits."""
-    head = _lock_head(session)
-    sequence = head.sequence + 1
-    created_at = utcnow()
-    payload_text = canonical_json(
-        {
-            "sequence": sequence,
-            "created_at": created_at.isoformat(),
-            "kind": kind,
-            "actor": {"key_id": actor.key_id, "name": actor.name},
-            "data": data,
-        }
-    )
-    digest = entry_hash(head.hash, payload_text)
-    entry = AuditEntry(
-        sequence=sequence,
-        created_at=created_at,
-        kind=kind,
-        actor_key_id=actor.key_id,
-        actor_name=actor.name,
-        payload=payload_text,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    session.add(entry)
-    session.flush()
-    unique_subjects = sorted({(k, r) for k, r in subjects if r})
-    if unique_subjects:
-        # One executemany, not one INSERT ... RETURNING per subject (which SQLite gets for a
-        # BigInteger-with-variant key): an append costs the same for 3 subjects or 300.
-        rows = [
-            {"sequence": sequence, "subject_kind": kind, "subject_ref": ref}
-            for kind, ref in unique_subjects
-        ]
-        session.execute(insert(AuditSubject), rows)
-    head.sequence = sequence
-    head.hash = digest
-    session.flush()
-    return entry
+    return link(session, prepare(kind=kind, actor=actor, data=data, subjects=subjects))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,52 @@
+"""The pre-serialised payload equals canonical JSON of the whole entry, for any data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.audit.chain import Actor, canonical_json, payload_text, prepare
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),  # text includes å, ä, ö, quotes
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(
+    data=st.dictionaries(st.text(max_size=10), json_values, max_size=5),
+    kind=st.text(min_size=1, max_size=20),
+    name=st.none() | st.text(max_size=20),
+    key_id=st.none() | st.integers(min_value=1),
+    sequence=st.integers(min_value=1, max_value=2**62),
+)
+def test_spliced_payload_equals_canonical_json_of_the_entry(
+    data: dict[str, object], kind: str, name: str | None, key_id: int | None, sequence: int
+) -> None:
+    created_at = datetime(2026, 3, 10, 9, 12, 44, 123456, tzinfo=UTC)
+    prepared = prepare(kind=kind, actor=Actor(key_id, name), data=data)
+    whole = {
+        "sequence": sequence,
+        "created_at": created_at.isoformat(),
+        "kind": kind,
+        "actor": {"key_id": key_id, "name": name},
+        "data": data,
+    }
+    text = payload_text(prepared, sequence, created_at)
+    assert text == canonical_json(whole)
+    assert json.loads(text) == whole
+
+
+def test_subjects_are_deduplicated_and_empty_refs_dropped() -> None:
+    prepared = prepare(
+        kind="screening",
+        actor=Actor(1, "k"),
+        data={},
+        subjects=[("case", "A"), ("case", "A"), ("person", ""), ("person", "p1")],
+    )
+    assert prepared.subjects == (("case", "A"), ("person", "p1"))
