@@ -83,6 +83,9 @@ class Record:
     imports_tried: list[int] = field(default_factory=list)
     statuses: dict[str, list[int]] = field(default_factory=dict)
     unknown: int = 0
+    # Screenings sent with an Idempotency-Key (= the inline case ref) and retried with it
+    # until answered: ref -> (final status, screening id or None).
+    keyed: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
     def status(self, kind: str, code: int) -> None:
         with self.lock:
@@ -106,8 +109,15 @@ class Workload:
             self._import_seq += 1
             return self._import_seq
 
-    def start(self, screeners: int, importers: int = 0, deciders: int = 0) -> None:
-        kinds = [self.screen] * screeners + [self.import_] * importers + [self.decide] * deciders
+    def start(
+        self, screeners: int, importers: int = 0, deciders: int = 0, keyed_screeners: int = 0
+    ) -> None:
+        kinds = (
+            [self.screen] * screeners
+            + [self.import_] * importers
+            + [self.decide] * deciders
+            + [self.screen_with_key] * keyed_screeners
+        )
         for n, target in enumerate(kinds):
             thread = threading.Thread(target=self._loop, args=(target, n), daemon=True)
             thread.start()
@@ -121,20 +131,23 @@ class Workload:
 
     def _loop(self, step: Callable[[httpx.Client, int, int], None], worker: int) -> None:
         rng = random.Random(worker)  # noqa: S311 - test data, not security
-        i = 0
-        while not self.stop.is_set():
-            i += 1
-            try:
-                with httpx.Client(
-                    base_url=self.base_url(),
-                    headers={"Authorization": f"Bearer {self.key}"},
-                    timeout=60,
-                ) as client:
+        # One client per worker for the whole run: making a client is costly (TLS context),
+        # and a restarted server on another port is reached through absolute URLs.
+        with httpx.Client(
+            headers={"Authorization": f"Bearer {self.key}"}, timeout=60
+        ) as client:
+            i = 0
+            while not self.stop.is_set():
+                i += 1
+                try:
                     step(client, worker, i)
-            except httpx.TransportError:
-                with self.record.lock:
-                    self.record.unknown += 1
-                time.sleep(0.05 + rng.random() * 0.1)
+                except httpx.TransportError:
+                    with self.record.lock:
+                        self.record.unknown += 1
+                    time.sleep(0.2 + rng.random() * 0.2)
+
+    def url(self, path: str) -> str:
+        return self.base_url() + path
 
     def screen(self, client: httpx.Client, worker: int, i: int) -> None:
         if i % 2:
@@ -147,17 +160,41 @@ class Workload:
                  "role": "berord"},
             ]
             body = {"case": inline}
-        response = client.post("/v1/screenings", json=body)
+        response = client.post(self.url("/v1/screenings"), json=body)
         self.record.status("screening", response.status_code)
         if response.status_code == 201:
             with self.record.lock:
                 self.record.screenings.append(response.json()["id"])
 
+    def screen_with_key(self, client: httpx.Client, worker: int, i: int) -> None:
+        """Retry one screening with its Idempotency-Key through crashes until answered."""
+        ref = f"KEYED {worker}-{i}"
+        body = {"case": dict(CASE, ref=ref)}
+        status, screening = 0, None
+        while not self.stop.is_set():
+            try:
+                response = client.post(
+                    self.url("/v1/screenings"), json=body, headers={"Idempotency-Key": ref}
+                )
+            except httpx.TransportError:
+                time.sleep(0.3)
+                continue
+            status = response.status_code
+            code = response.json().get("code") if status == 409 else None
+            if code == "idempotency_in_flight":  # a dead claim: wait for its timeout
+                time.sleep(0.5)
+                continue
+            screening = response.json()["id"] if status == 201 else None
+            break
+        self.record.status("keyed screening", status)
+        with self.record.lock:
+            self.record.keyed[ref] = (status, screening)
+
     def import_(self, client: httpx.Client, worker: int, i: int) -> None:
         n = self.next_import()
         with self.record.lock:
             self.record.imports_tried.append(n)
-        response = client.post("/v1/import", json=import_document(n))
+        response = client.post(self.url("/v1/import"), json=import_document(n))
         self.record.status("import", response.status_code)
         if response.status_code == 200:
             with self.record.lock:
@@ -171,7 +208,7 @@ class Workload:
             "decided_on": "2026-03-10",
             "protocol_paragraph": f"§ {worker}-{i}",
         }
-        response = client.post("/v1/cases/MBN%202026%2F123/decisions", json=body)
+        response = client.post(self.url("/v1/cases/MBN%202026%2F123/decisions"), json=body)
         self.record.status("decision", response.status_code)
         if response.status_code == 201:
             with self.record.lock:
@@ -254,6 +291,15 @@ def _check(conn: Any, record: Record) -> dict[str, int]:
     assert all(stored[i] == entries[i][0] for i in stored), "a screening points at another entry"
     missing = set(record.screenings) - set(stored)
     assert not missing, f"answered 2xx but not stored: {sorted(missing)[:5]}"
+
+    by_ref: dict[str, list[str]] = {}
+    for screening_id, case_ref in conn.execute(text("SELECT id, case_ref FROM screenings")):
+        by_ref.setdefault(case_ref, []).append(screening_id)
+    for ref, (status, screening_id) in record.keyed.items():
+        done = by_ref.get(ref, [])
+        assert len(done) <= 1, f"{ref} was carried out {len(done)} times despite its key"
+        if status == 201:
+            assert done == [screening_id], f"{ref}: the answered screening is not the stored one"
 
     findings = _pairs(conn, "SELECT screening_id, count(*) FROM findings GROUP BY screening_id")
     for screening_id, result in conn.execute(text("SELECT id, result FROM screenings")):
