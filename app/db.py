@@ -66,7 +66,12 @@ def make_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
         pool_timeout=settings.db_pool_timeout_seconds,
-        connect_args={"connect_timeout": 5},
+        # prepare_threshold=None: no server-side prepared statements. psycopg prepares a
+        # statement after 5 runs; PostgreSQL then may switch to a generic plan made on the
+        # statistics of a table that a bulk import has just filled (seq scan, and an
+        # IN-list of parameters that is not hashed): one 1,000-ref lookup took 1-4 s, and a
+        # 50,000-organisation import document 201 s instead of 52 s (BENCHMARKS.md).
+        connect_args={"connect_timeout": 5, "prepare_threshold": None},
     )
 
 
