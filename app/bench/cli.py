@@ -180,13 +180,23 @@ def plot(out_dir: Path, rate: float) -> None:
 
     for path in sorted((out_dir / "results").glob("*.json")):
         results = json.loads(path.read_text(encoding="utf-8"))
-        if results.get("screening"):
+        if _is_run(results):
             click.echo(
                 plots.latency_vs_load(
                     results, out_dir / "plots" / f"latency-vs-load-{path.stem}.png"
                 )
             )
     click.echo(plot_sizes(out_dir, rate))
+
+
+def _is_run(results: object) -> bool:
+    """A `bench run` result file (bench/results also holds other scripts' output)."""
+    return (
+        isinstance(results, dict)
+        and "scale" in results
+        and isinstance(results.get("screening"), list)
+        and all(isinstance(r, dict) and "rate" in r for r in results["screening"])
+    )
 
 
 def plot_sizes(out_dir: Path, rate: float = 100.0) -> Path | None:

@@ -60,8 +60,12 @@ def latency_vs_size(result_files: list[Path], rate: float, out: Path) -> Path | 
     points: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for path in result_files:
         results = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(results, dict) or "counts" not in results:
+            continue
         for row in results.get("screening", []):
-            if row["rate"] == rate and row["latency"]["p50_ms"] is not None:
+            if not isinstance(row, dict):
+                continue
+            if row.get("rate") == rate and row["latency"]["p50_ms"] is not None:
                 points.setdefault(results["database"], []).append(
                     (results["counts"]["persons"], row["latency"])
                 )
