@@ -1,14 +1,38 @@
-"""Structured JSON logs with a request id on every line."""
+"""Structured JSON logs with a request id on every line, scrubbed of personnummer and keys."""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+# Last line of defence: whatever reaches a log line (an access-log path holding a ref, a
+# traceback quoting input) is scrubbed of anything shaped like a personnummer (10 or 12
+# digits, with or without '-'/'+'; organisationsnummer look alike and go too) and of
+# bearer tokens and API keys.
+_PERSONNUMMER = re.compile(r"(?<![0-9A-Za-z])(?:\d{2})?\d{6}[-+]?\d{4}(?![0-9A-Za-z])")
+_SECRETS = re.compile(r"(?i)(bearer\s+)\S+|\bjk_[A-Za-z0-9_-]{8,}")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    text = _SECRETS.sub(lambda m: (m.group(1) or "") + REDACTED, text)
+    return _PERSONNUMMER.sub(REDACTED, text)
+
+
+class RedactingJsonFormatter(JsonFormatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class RequestIdFilter(logging.Filter):
@@ -22,14 +46,14 @@ def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
     handler.addFilter(RequestIdFilter())
     if json_output:
         handler.setFormatter(
-            JsonFormatter(
+            RedactingJsonFormatter(
                 "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                 rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             )
         )
     else:
         handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+            RedactingFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
     root = logging.getLogger()
     root.handlers[:] = [handler]
