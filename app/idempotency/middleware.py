@@ -65,6 +65,8 @@ RETRYABLE_4XX = frozenset({408, 425, 429})
 # Response headers worth replaying (request id and security headers are added outside).
 KEPT_HEADERS = frozenset({"content-type", "location", "etag", "retry-after"})
 
+# Every POST that creates something, but never POST /v1/apikeys: its answer holds the
+# new key, which must not be stored anywhere.
 COVERED_ROUTES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
@@ -73,6 +75,9 @@ COVERED_ROUTES: tuple[re.Pattern[str], ...] = tuple(
         r"/v1/screenings",
         r"/v1/screenings/[^/]+/rerun",
         r"/v1/cases/.+/decisions",
+        r"/v1/(organisations|committees|administrations|operations|agreements|persons"
+        r"|appointments|interests|relations)",
+        r"/v1/vocabularies/areas",
     )
 )
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, Case, JavDecision, Organisation, Screening
+from app.models import AuditEntry, Case, JavDecision, Organisation, Person, Screening
 from tests.decisions.flow import CASE, CASE_REF, create_case, decisions_url, screen
 from tests.support.api import ApiClient
 from tests.support.registry import contract_document, import_document
@@ -57,10 +57,15 @@ def _routes(world: dict[str, Any]) -> dict[str, tuple[str, Callable[[int], Any],
             JavDecision,
         ),
         "rerun": (f"/v1/screenings/{world['id']}/rerun", lambda n: None, Screening),
+        "registry": (
+            "/v1/persons",
+            lambda n: {"ref": "p-idem", "name": f"Idem Potent {n}"},
+            Person,
+        ),
     }
 
 
-ROUTES = ["import", "cases", "screenings", "decisions", "rerun"]
+ROUTES = ["import", "cases", "screenings", "decisions", "rerun", "registry"]
 
 
 @pytest.mark.parametrize("name", ROUTES)
@@ -104,6 +109,19 @@ def test_a_refused_request_is_replayed_as_refused(
     assert 400 <= first.status_code < 500
     again = admin.post("/v1/cases", json=CASE, headers=headers)
     assert again.status_code == first.status_code and again.json() == first.json()
+
+
+def test_creating_an_api_key_is_never_stored_for_replay(
+    admin: ApiClient, session: Session
+) -> None:
+    """Its answer holds the new key: replaying it would mean storing the key."""
+    headers = {"Idempotency-Key": "new-key"}
+    body = {"name": "twice", "role": "auditor"}
+    first = admin.post("/v1/apikeys", json=body, headers=headers)
+    second = admin.post("/v1/apikeys", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["key"] != second.json()["key"]
+    assert "idempotent-replayed" not in second.headers
 
 
 def test_a_key_is_bound_to_its_route(admin: ApiClient, world: dict[str, Any]) -> None:
