@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.dates import IsoDate
 from app.models.mixins import REF_LENGTH
 from app.vocabularies import DecisionValue, RaisedBy
 
@@ -22,7 +23,7 @@ class DecisionIn(BaseModel):
         "only with decision ej_jav",
     )
     protocol_paragraph: str | None = Field(default=None, max_length=100)
-    decided_on: date
+    decided_on: IsoDate
     screening: str | None = Field(
         default=None,
         max_length=40,
@@ -56,7 +57,7 @@ class DecisionOut(BaseModel):
     decision: str
     obviously_insignificant: bool
     protocol_paragraph: str | None
-    decided_on: date
+    decided_on: IsoDate
     screening: str | None
     note: str | None
     recorded_by: RecordedBy

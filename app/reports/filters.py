@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Depends, Query, Request
 
+from app.dates import IsoDate
 from app.errors import query_error
 from app.vocabularies import Ground, Level, StructuralGround
 
@@ -47,21 +48,14 @@ class ReportFilters:
             if v is not None and v != ()
         }
 
-    def in_period(self, day: date | None) -> bool:
-        if day is None:
-            return self.period_from is None and self.period_to is None
-        return (self.period_from is None or day >= self.period_from) and (
-            self.period_to is None or day <= self.period_to
-        )
-
 
 def report_filters(
     organisation: Annotated[
         str | None, Query(description="Only what this organisation takes part in (ref)")
     ] = None,
     committee: Annotated[str | None, Query(description="Only this committee (ref)")] = None,
-    period_from: Annotated[date | None, Query(alias="from", description="On or after")] = None,
-    period_to: Annotated[date | None, Query(alias="to", description="On or before")] = None,
+    period_from: Annotated[IsoDate | None, Query(alias="from", description="On or after")] = None,
+    period_to: Annotated[IsoDate | None, Query(alias="to", description="On or before")] = None,
     ground: Annotated[
         list[ReportGround] | None,  # type: ignore[valid-type]
         Query(description="Repeat for several"),

@@ -101,6 +101,8 @@ def test_a_linked_decision_settles_only_its_screening_an_unlinked_one_every_scre
         ({"decision": "kanske"}, ["/decision"]),
         ({"decided_on": "2026-02-30"}, ["/decided_on"]),
         ({"decided_on": None}, ["/decided_on"]),
+        ({"decided_on": 0}, ["/decided_on"]),
+        ({"decided_on": "20260310"}, ["/decided_on"]),
         ({"note": "Gäller 19700101-1233"}, ["/note"]),
         ({"protocol_paragraph": "§ 12 (700101-1233)"}, ["/protocol_paragraph"]),
         (

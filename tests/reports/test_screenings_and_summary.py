@@ -231,6 +231,8 @@ def test_unknown_filters_are_422(auditor: ApiClient, world: World) -> None:
         ({"outcome": "maybe"}, "/outcome"),
         ({"resolved": "perhaps"}, "/resolved"),
         ({"from": "2026-04-01", "to": "2026-03-01"}, "/to"),
+        ({"to": "0"}, "/to"),
+        ({"from": "1700000000"}, "/from"),
         ({"committee": "nope"}, "/committee"),
     ):
         response = auditor.get("/v1/reports/summary", params=params)
