@@ -7,6 +7,7 @@ Every change is audited (`registry.create|update|delete`) in the caller's transa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, select
@@ -128,8 +129,12 @@ def _write(
     pnr_secret: str,
     replace: bool = False,
     current: Any = None,
+    precondition: Callable[[], None] | None = None,
 ) -> tuple[str, int]:
-    """Validate and apply one object as a one-item import document; (status, row id)."""
+    """Validate and apply one object as a one-item import document; (status, row id).
+
+    `precondition` (If-Match) runs after validation: an invalid body answers 422 first.
+    """
     try:
         plan = validate(session, {res.section: [item]}, pnr_secret=pnr_secret)
     except Unprocessable as exc:
@@ -137,6 +142,8 @@ def _write(
             f"The {res.label} is invalid; nothing was stored.",
             errors=_strip(exc.errors, res.section),
         ) from None
+    if precondition is not None:
+        precondition()
     entry = plan.entries[res.section][0]
     if replace:
         names = set(SECTIONS[res.section].model_fields)
@@ -198,7 +205,6 @@ def update(
     patch = _require_object(body)
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
-    check_if_match(if_match, before)
     if res.has_required_ref and "ref" in patch and patch["ref"] != current.ref:
         raise Unprocessable(
             "The ref of an object cannot be changed.",
@@ -212,7 +218,14 @@ def update(
     if res.has_required_ref:
         item["ref"] = current.ref
     status, row_id = _write(
-        session, principal, res, item, pnr_secret=pnr_secret, replace=not partial, current=current
+        session,
+        principal,
+        res,
+        item,
+        pnr_secret=pnr_secret,
+        replace=not partial,
+        current=current,
+        precondition=lambda: check_if_match(if_match, before),
     )
     if status == "unchanged":
         return before

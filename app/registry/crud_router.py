@@ -13,9 +13,11 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from app.db import SessionDep, continue_read_only
+from app.errors import Unprocessable, field_error
 from app.pagination import Page, PageDep
 from app.registry import crud, filters
 from app.registry.document import SECTIONS, inline_schema
@@ -36,12 +38,56 @@ from app.security.deps import RegistryReader, RegistryWriter
 
 router = APIRouter(tags=["registry"])
 
+
+class RegistryKey(Convertor[str]):
+    """A ref (may hold '/') or numeric id; never one ending in another router's sub-path
+    (`/persons/{ref}/relations`, `/persons/{ref}/decisions`, `/organisations/{ref}/
+    structural-risks`), so that those answer for themselves, with 405 for other methods."""
+
+    regex = r"(?!.*/(?:relations|decisions|structural-risks)$).+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("registry_key", RegistryKey())
+
+
+def _day(value: str | None, name: str = "valid_on") -> date | None:
+    """Parse a strict ISO date (`date` would also take '0' as a Unix timestamp)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Unprocessable(
+            f"{name} must be a date YYYY-MM-DD",
+            errors=[
+                {
+                    **field_error(f"/{name}", "not a valid date", "date_parsing"),
+                    "in": "query",
+                    "parameter": name,
+                }
+            ],
+        ) from None
+
+
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 IfMatch = Annotated[
     str | None,
     Header(description="The ETag from a GET; answers 412 when the object has changed since."),
 ]
-ValidOn = Annotated[date | None, "valid_on"]
+ValidOn = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="YYYY-MM-DD: only facts valid that day (valid_to inclusive)",
+        json_schema_extra={"format": "date"},
+    ),
+]
 
 
 def _location(res: Resource, out: dict[str, Any]) -> str:
@@ -49,15 +95,17 @@ def _location(res: Resource, out: dict[str, Any]) -> str:
     return f"/v1/{res.section}/{quote(key, safe='')}"
 
 
-def _body_schema(res: Resource) -> dict[str, Any]:
+def _body_schema(res: Resource, *, ref_from_path: bool = False) -> dict[str, Any]:
     schema = inline_schema(SECTIONS[res.section])
+    if ref_from_path:  # PUT: the path names the object; a body `ref` must equal it
+        schema["required"] = [f for f in schema.get("required", []) if f != "ref"]
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def _add_object_routes(res: Resource) -> None:
     out_model = OUT_MODELS[res.section]
     key_doc = "ref" if res.has_required_ref else "ref or numeric id"
-    path = f"/{res.section}/{{key:path}}"
+    path = f"/{res.section}/{{key:registry_key}}"
     errors: dict[int | str, dict[str, Any]] = {
         404: {"description": "Unknown or outside the key's organisations", **PROBLEM}
     }
@@ -169,7 +217,7 @@ def _add_object_routes(res: Resource) -> None:
         response_model=out_model,
         operation_id=f"replace_{label}",
         summary=f"Replace a {label}",
-        openapi_extra=_body_schema(res),
+        openapi_extra=_body_schema(res, ref_from_path=True),
         description="Absent optional fields are cleared (a personnummer or ref left out is kept).",
         responses={**errors, 412: {"description": "If-Match is stale", **PROBLEM}},
     )
@@ -276,11 +324,15 @@ def list_agreements(
     page: PageDep,
     organisation: str | None = None,
     area: str | None = None,
-    valid_on: date | None = None,
+    valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Agreements; `organisation`: as performer or principal; `valid_on`: in force that day."""
     return _list(
-        session, principal, "agreements", filters.agreements(organisation, area, valid_on), page
+        session,
+        principal,
+        "agreements",
+        filters.agreements(organisation, area, _day(valid_on)),
+        page,
     )
 
 
@@ -302,11 +354,11 @@ def list_appointments(
     administration: str | None = None,
     organisation: str | None = None,
     role: str | None = None,
-    valid_on: date | None = None,
+    valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Appointments of a person or to a body; `valid_on`: valid that day (valid_to inclusive)."""
     conditions = filters.appointments(
-        person, committee, administration, organisation, role, valid_on
+        person, committee, administration, organisation, role, _day(valid_on)
     )
     return _list(session, principal, "appointments", conditions, page)
 
@@ -320,10 +372,10 @@ def list_interests(
     organisation: str | None = None,
     on_behalf_of: str | None = None,
     kind: str | None = None,
-    valid_on: date | None = None,
+    valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Declared interests of a person, or in an organisation."""
-    conditions = filters.interests(person, organisation, on_behalf_of, kind, valid_on)
+    conditions = filters.interests(person, organisation, on_behalf_of, kind, _day(valid_on))
     return _list(session, principal, "interests", conditions, page)
 
 
@@ -334,10 +386,12 @@ def list_relations(
     page: PageDep,
     person: str | None = None,
     kind: str | None = None,
-    valid_on: date | None = None,
+    valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Relations as stored (canonical: `barn` is kept as `forelder`); `person`: either side."""
-    return _list(session, principal, "relations", filters.relations(person, kind, valid_on), page)
+    return _list(
+        session, principal, "relations", filters.relations(person, kind, _day(valid_on)), page
+    )
 
 
 @router.get(
@@ -350,11 +404,13 @@ def list_person_relations(
     principal: RegistryReader,
     page: PageDep,
     key: str,
-    valid_on: date | None = None,
+    valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """A person's relations from their side (`forelder` ↔ `barn`, `foreman` ↔ `underordnad`)."""
     continue_read_only(session)
-    return crud.person_relations(session, principal, key, filters.relation_dates(valid_on), page)
+    return crud.person_relations(
+        session, principal, key, filters.relation_dates(_day(valid_on)), page
+    )
 
 
 for _resource in RESOURCES.values():

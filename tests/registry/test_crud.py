@@ -254,3 +254,21 @@ def test_openapi_documents_etag_and_if_match(admin: ApiClient) -> None:
     put = spec["paths"]["/v1/persons/{key}"]["put"]
     assert any(p["name"].lower() == "if-match" for p in put["parameters"])
     assert "412" in put["responses"]
+
+
+def test_invalid_body_is_422_before_a_stale_if_match_is_412(registry: ApiClient) -> None:
+    response = registry.put(
+        "/v1/persons/p-anna", json={"ref": "p-anna"}, headers={"If-Match": '"999"'}
+    )
+    assert response.status_code == 422
+    assert (
+        registry.put(
+            "/v1/persons/p-anna", json={"name": "A"}, headers={"If-Match": '"999"'}
+        ).status_code
+        == 412
+    )
+
+
+def test_sub_resource_paths_are_not_taken_for_refs(registry: ApiClient) -> None:
+    assert registry.put("/v1/persons/p-anna/relations", json={}).status_code == 405
+    assert registry.delete("/v1/organisations/ankeby/structural-risks").status_code == 405

@@ -107,6 +107,7 @@ def test_appointment_filters_by_person_body_and_date(registry: ApiClient) -> Non
     assert "p-anna" in refs(registry, "/v1/appointments?valid_on=2026-12-31", "person")
     assert "p-anna" not in refs(registry, "/v1/appointments?valid_on=2027-01-01", "person")
     assert registry.get("/v1/appointments?valid_on=2026-13-01").status_code == 422
+    assert registry.get("/v1/interests?valid_on=0").status_code == 422
 
 
 def test_interest_and_relation_filters(registry: ApiClient) -> None:
