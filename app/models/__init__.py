@@ -3,7 +3,7 @@
 from app.models.access import ApiKey, IdempotencyRecord
 from app.models.audit import AuditEntry, AuditHead, AuditSubject
 from app.models.case import Case, CaseEarlierHandling, CaseParticipant, CaseParty
-from app.models.name_index import NameToken
+from app.models.name_index import NameIndexQueue, NameToken
 from app.models.registry import (
     Administration,
     AdministrationServes,
@@ -46,6 +46,7 @@ __all__ = [
     "IdempotencyRecord",
     "Interest",
     "JavDecision",
+    "NameIndexQueue",
     "NameToken",
     "Operation",
     "Organisation",

@@ -1,8 +1,8 @@
 """The name index: normalised name tokens of persons and organisations.
 
 Unregistered parties are matched by name through this index (an indexed `token IN (...)`
-lookup), never by scanning the registry. Rows are written by
-`app.screening.name_index` whenever a Person or Organisation is flushed, and cascade away
+lookup), never by scanning the registry. Rows are written by `app.screening.name_index`
+from the queue below before a transaction that wrote names commits, and cascade away
 with their owner.
 """
 
@@ -34,3 +34,18 @@ class NameToken(IdMixin, Base):
     organisation_id: Mapped[int | None] = mapped_column(
         BigIntPK, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=True, index=True
     )
+
+
+class NameIndexQueue(IdMixin, Base):
+    """Persons and organisations whose name was written and not yet indexed.
+
+    Filled by database triggers on INSERT and on UPDATE of `name` (so by every write path:
+    ORM, bulk executemany, PostgreSQL COPY, raw SQL); drained into `name_tokens` before the
+    writing transaction commits (app.screening.name_index). No foreign keys: a row whose
+    owner is gone by then is simply dropped.
+    """
+
+    __tablename__ = "name_index_queue"
+
+    person_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(BigIntPK, nullable=True)

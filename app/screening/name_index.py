@@ -1,41 +1,34 @@
 """Keeps the name index (`name_tokens`) in step with person and organisation names.
 
-Two session listeners cover every way the application writes those rows:
+Database triggers queue every person or organisation inserted or renamed, whatever wrote
+it (ORM, bulk executemany, PostgreSQL COPY, raw SQL: revision d4e5f6a7b8c9). Before any
+session commits, `drain` turns the queue into index tokens in the same transaction, so
+the index commits or rolls back with the names. When nothing was written the drain is one
+cheap select of an empty table. Deleted owners' tokens cascade away in the database.
 
-* `after_flush`: Person/Organisation objects inserted, or renamed, through the ORM unit
-  of work;
-* `do_orm_execute`: INSERT/UPDATE statements on the `persons` / `organisations` tables run
-  through `Session.execute` (the import writes in bulk that way). The rows touched are
-  found by the `ref` / `id` in the statement's parameters and re-indexed from their
-  stored names after the statement ran.
-
-Both write in the caller's transaction, so the index commits or rolls back with the
-names. Deleted owners cascade away in the database. Registering the listeners is a side
-effect of importing this module, which `app.screening` does.
+Registering the listener is a side effect of importing this module, which `app.screening`
+does (the API and the CLI import it through the routers).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, event, insert, inspect, or_, select
-from sqlalchemy.engine import Result
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session
 
-from app.models import NameToken, Organisation, Person
+from app.models import NameIndexQueue, NameToken, Organisation, Person
 from app.models.name_index import TOKEN_LENGTH
 from app.screening.names import index_tokens
 
-logger = logging.getLogger(__name__)
+BATCH = 5_000  # ids per IN-list, well under every driver's parameter limit
+T = TypeVar("T")
 
-INDEXED_TABLES: dict[str, type[Person] | type[Organisation]] = {
-    "persons": Person, "organisations": Organisation,
-}
-_REF_KEYS = ("ref", "b_ref")
-_ID_KEYS = ("id", "b_id")
-_NAME_KEYS = ("name", "b_name")
+
+def _batches(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def token_rows(
@@ -56,94 +49,57 @@ def token_rows(
     return rows
 
 
-def reindex(
-    session: Session,
-    persons: Iterable[tuple[int, str]] = (),
-    organisations: Iterable[tuple[int, str]] = (),
-) -> None:
-    """Replace the index rows of the given persons and organisations (ids and names)."""
-    persons, organisations = list(persons), list(organisations)
-    person_ids = [p for p, _ in persons]
-    org_ids = [o for o, _ in organisations]
-    if not person_ids and not org_ids:
-        return
+def reindex(session: Session, person_ids: Iterable[int], organisation_ids: Iterable[int]) -> None:
+    """Replace the index rows of these persons and organisations from their stored names."""
     connection = session.connection()
-    connection.execute(
-        delete(NameToken).where(
-            or_(NameToken.person_id.in_(person_ids), NameToken.organisation_id.in_(org_ids))
-        )
+    for batch in _batches(sorted(set(person_ids))):
+        connection.execute(delete(NameToken).where(NameToken.person_id.in_(batch)))
+        named = connection.execute(select(Person.id, Person.name).where(Person.id.in_(batch)))
+        rows = token_rows([(r.id, r.name) for r in named], ())
+        if rows:
+            connection.execute(insert(NameToken), rows)
+    for batch in _batches(sorted(set(organisation_ids))):
+        connection.execute(delete(NameToken).where(NameToken.organisation_id.in_(batch)))
+        named = connection.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(batch)))
+        rows = token_rows((), [(r.id, r.name) for r in named])
+        if rows:
+            connection.execute(insert(NameToken), rows)
+
+
+def drain(session: Session) -> int:
+    """Index every queued person and organisation; return how many queue rows were done."""
+    connection = session.connection()
+    queued = connection.execute(
+        select(NameIndexQueue.id, NameIndexQueue.person_id, NameIndexQueue.organisation_id)
+    ).all()
+    if not queued:
+        return 0
+    reindex(
+        session,
+        (row.person_id for row in queued if row.person_id is not None),
+        (row.organisation_id for row in queued if row.organisation_id is not None),
     )
-    rows = token_rows(persons, organisations)
-    if rows:
-        connection.execute(insert(NameToken), rows)
+    ids = [row.id for row in queued]
+    for batch in _batches(ids):
+        connection.execute(delete(NameIndexQueue).where(NameIndexQueue.id.in_(batch)))
+    return len(queued)
 
 
 def rebuild(session: Session) -> None:
     """Re-index every person and organisation (repair tool; reads the whole registry)."""
-    session.connection().execute(delete(NameToken))
-    persons = session.execute(select(Person.id, Person.name)).all()
-    orgs = session.execute(select(Organisation.id, Organisation.name)).all()
-    rows = token_rows(persons, orgs)
-    if rows:
-        session.connection().execute(insert(NameToken), rows)
+    connection = session.connection()
+    connection.execute(delete(NameToken))
+    connection.execute(delete(NameIndexQueue))
+    reindex(
+        session,
+        connection.execute(select(Person.id)).scalars().all(),
+        connection.execute(select(Organisation.id)).scalars().all(),
+    )
 
 
-def _name_changed(obj: Any) -> bool:
-    return bool(inspect(obj).attrs.name.history.has_changes())
+@event.listens_for(Session, "before_commit")
+def _drain_before_commit(session: Session) -> None:
+    if session.in_transaction():
+        drain(session)
 
-
-@event.listens_for(Session, "after_flush")
-def _index_flushed(session: Session, _context: Any) -> None:
-    changed = [o for o in session.new if isinstance(o, Person | Organisation)]
-    changed += [
-        o for o in session.dirty if isinstance(o, Person | Organisation) and _name_changed(o)
-    ]
-    if not changed:
-        return
-    persons = [(o.id, o.name) for o in changed if isinstance(o, Person)]
-    organisations = [(o.id, o.name) for o in changed if isinstance(o, Organisation)]
-    reindex(session, persons, organisations)
-
-
-def _params(state: ORMExecuteState) -> list[Mapping[str, Any]]:
-    params: Any = state.parameters
-    if params is None:
-        return []
-    return list(params) if isinstance(params, list | tuple) else [params]
-
-
-def _first(row: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
-    return next((row[k] for k in keys if row.get(k) is not None), None)
-
-
-def _reindex_rows(state: ORMExecuteState, table: Table, params: list[Mapping[str, Any]]) -> None:
-    model = INDEXED_TABLES[table.name]
-    refs = {r for row in params if (r := _first(row, _REF_KEYS)) is not None}
-    ids = {i for row in params if (i := _first(row, _ID_KEYS)) is not None}
-    if not refs and not ids:
-        logger.warning("name_index_skipped", extra={"table": table.name})
-        return
-    wanted = or_(model.ref.in_(sorted(refs)), model.id.in_(sorted(ids)))
-    found = state.session.execute(select(model.id, model.name).where(wanted))
-    rows = [(r.id, r.name) for r in found]
-    if model is Person:
-        reindex(state.session, persons=rows)
-    else:
-        reindex(state.session, organisations=rows)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _index_statements(state: ORMExecuteState) -> Result[Any] | None:
-    if not (state.is_insert or state.is_update):
-        return None
-    table = getattr(state.statement, "table", None)
-    if not isinstance(table, Table) or table.name not in INDEXED_TABLES:
-        return None
-    params = _params(state)
-    if state.is_update and not any(_first(row, _NAME_KEYS) is not None for row in params):
-        return None  # the name did not change
-    result: Any = state.invoke_statement()
-    # Rows the caller wants back (RETURNING) survive our own statements only when frozen.
-    out: Result[Any] = result.freeze()() if result.returns_rows else result
-    _reindex_rows(state, table, params)
-    return out

@@ -154,19 +154,31 @@ def default_participants(
 ) -> list[Row[Any]]:
     """(person_id, role) of seat holders of the committee and staff of the administrations
     serving it, valid on as_of."""
-    serving = select(AdministrationServes.administration_id).where(
-        AdministrationServes.committee_id == committee_id)
+    wanted = _seats_and_staff([committee_id], [])
     return list(session.execute(
         select(Appointment.person_id, Appointment.role)
-        .where(
-            _valid_on(Appointment, as_of),
-            or_(
-                and_(Appointment.committee_id == committee_id, Appointment.role.in_(SEAT_ROLES)),
-                Appointment.administration_id.in_(serving),
-            ),
-        )
+        .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
         .order_by(Appointment.person_id, Appointment.id)
     ))
+
+
+def _seats_and_staff(
+    committee_ids: Iterable[int], organisation_ids: Iterable[int]
+) -> Select[int]:
+    """Ids of seat appointments in the committees, appointments in the administrations
+    serving them, and appointments in the organisations. A UNION of three indexed lookups:
+    written as one OR with a subquery, PostgreSQL scans the whole appointments table."""
+    ids = _ids(committee_ids)
+    parts = union_all(
+        select(Appointment.id).where(
+            Appointment.committee_id.in_(ids), Appointment.role.in_(SEAT_ROLES)),
+        select(Appointment.id)
+        .join(AdministrationServes,
+              AdministrationServes.administration_id == Appointment.administration_id)
+        .where(AdministrationServes.committee_id.in_(ids)),
+        select(Appointment.id).where(Appointment.organisation_id.in_(_ids(organisation_ids))),
+    ).subquery()
+    return select(parts.c.id)
 
 
 def relations(session: Session, person_ids: Iterable[int]) -> list[Relation]:
@@ -201,18 +213,9 @@ def rosters(
 ) -> list[Appointment]:
     """Seats in the committees, staff of the administrations serving them, and board and
     staff appointments in the organisations, on as_of."""
-    ids = _ids(committee_ids)
-    serving = select(AdministrationServes.administration_id).where(
-        AdministrationServes.committee_id.in_(ids))
+    wanted = _seats_and_staff(committee_ids, organisation_ids)
     return list(session.scalars(
-        select(Appointment).where(
-            _valid_on(Appointment, as_of),
-            or_(
-                and_(Appointment.committee_id.in_(ids), Appointment.role.in_(SEAT_ROLES)),
-                Appointment.administration_id.in_(serving),
-                Appointment.organisation_id.in_(_ids(organisation_ids)),
-            ),
-        )
+        select(Appointment).where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
     ))
 
 
