@@ -21,6 +21,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,6 +40,22 @@ _SUSPECT = re.compile(
     rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
     rb"|\x7f|\xc2[\x80-\x9f]"
 )
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _plain_integer(value: Any) -> Any:
+    # Python's int() takes "1\u00a0", " 1" and "1_000"; a query parameter documented as an
+    # integer should be written as one.
+    if isinstance(value, str) and not _INTEGER.fullmatch(value):
+        raise ValueError("must be an integer written with digits only")
+    return value
+
+
+# Metadata for an integer query or path parameter: digits only. Put it after the
+# `Query(...)` in the `Annotated[...]`, so the bounds still show in the OpenAPI document.
+PlainInteger = BeforeValidator(_plain_integer)
 
 
 def bad_character(text: str) -> str | None:

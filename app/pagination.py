@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Unprocessable, field_error
+from app.inputguard import PlainInteger
 
 T = TypeVar("T")
 
@@ -21,8 +22,10 @@ class PageParams(BaseModel):
 
 def page_params(
     request: Request,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (capped by settings)")] = None,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, description="Page size (capped by settings)"), PlainInteger
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000), PlainInteger] = 0,
 ) -> PageParams:
     settings = request.app.state.settings
     if limit is None:

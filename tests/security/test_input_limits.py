@@ -217,3 +217,15 @@ def test_malformed_json_is_422_problem(client: ApiClient, body: bytes) -> None:
 def test_malformed_json_without_a_content_type_is_422(client: ApiClient) -> None:
     response = client.post(PROBE_PATH, content=b"{oops")
     assert_problem(response, 422)
+
+
+@pytest.mark.parametrize("value", ["1\u00a0", " 1", "1_0", "+", "１"])
+def test_paging_numbers_are_digits_only(client: ApiClient, value: str) -> None:
+    assert_problem(client.get("/v1/audit", params={"offset": value}), 422)
+    assert_problem(client.get("/v1/audit", params={"limit": value}), 422)
+
+
+def test_paging_bounds_stay_in_the_openapi_document(client: ApiClient) -> None:
+    parameters = client.get("/openapi.json").json()["paths"]["/v1/audit"]["get"]["parameters"]
+    offset = next(p for p in parameters if p["name"] == "offset")
+    assert offset["schema"]["minimum"] == 0
