@@ -24,10 +24,10 @@ from app.errors import (
 )
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
-from app.registry import repository
+from app.registry import repository, scope
 from app.registry.document import SECTIONS
 from app.registry.resources import RESOURCES, Resource, relation_from
-from app.registry.service import actor, apply
+from app.registry.service import OUT_OF_SCOPE, actor, apply
 from app.registry.validation import REF_SECTIONS, validate
 from app.security.deps import Principal
 
@@ -155,6 +155,10 @@ def _write(
         and res.has_required_ref
         and item["ref"] in plan.stored[REF_SECTIONS[res.section]]
     ):
+        # Out of scope answers 403 like any write there, not 409 (which would reveal it).
+        hidden = scope.existing_out_of_scope(session, principal, plan)
+        if hidden:
+            raise Forbidden(OUT_OF_SCOPE, errors=_strip(hidden, res.section))
         raise Conflict(
             f"The {res.label} '{item['ref']}' already exists; use PUT or PATCH to change it."
         )

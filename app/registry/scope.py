@@ -2,9 +2,10 @@
 
 A key limited to some organisations may change an object only if the object is in its
 scope before the write (when it exists) and after it; the predicates come from
-`app.security.scoping`, the one place that defines scope. An appointment must also be to
-a body in scope. A refused write is refused whole (403, one pointer per object); the
-caller raises after writing, so its transaction is rolled back.
+`app.security.scoping`, the one place that defines scope. Appointments, interests and
+relations (facts about people) must moreover point only at objects in scope: a body,
+an organisation, another person. A refused write is refused whole (403, one pointer per
+object); the caller raises after writing, so its transaction is rolled back.
 """
 
 from __future__ import annotations
@@ -87,46 +88,59 @@ def written_out_of_scope(
         errors += [
             _error(e.pointer, f"the {res.label}") for e in entries if e.item.ref not in visible
         ]
-    persons = scoping.person_id_predicate(principal, Person.id)
-    assert persons is not None  # noqa: S101
-    keyless = {s: changed(s) for s in KEYLESS}
-    person_refs = {
-        ref
-        for entries in keyless.values()
-        for e in entries
-        for ref in (e.item.person, getattr(e.item, "related", None))
-        if ref
-    }
-    visible_persons = _visible_refs(session, Person, persons, person_refs)
-    for e in keyless["interests"]:
-        if e.item.person not in visible_persons:
-            errors.append(_error(e.pointer + "/person", "the person"))
-    for e in keyless["relations"]:
-        if e.item.person not in visible_persons and e.item.related not in visible_persons:
-            errors.append(_error(e.pointer, "both persons"))
-    errors += _appointment_bodies(session, principal, keyless["appointments"])
+    errors += _keyless_references(session, principal, {s: changed(s) for s in KEYLESS})
     return errors
 
 
-def _appointment_bodies(
-    session: Session, principal: Principal, entries: list[Any]
+# What each kind of keyless fact points at, and where in its item: every one must be in
+# scope, so a limited key cannot tie its people to (or reveal) another organisation's.
+FACT_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "appointments": (
+        ("/body/committee", "committee"),
+        ("/body/administration", "administration"),
+        ("/body/organisation", "organisation"),
+        ("/appointed_by", "organisation"),
+    ),
+    "interests": (
+        ("/person", "person"),
+        ("/organisation", "organisation"),
+        ("/on_behalf_of", "person"),
+    ),
+    "relations": (("/person", "person"), ("/related", "person")),
+}
+
+
+def _get(item: Any, suffix: str) -> str | None:
+    value = item
+    for part in suffix.strip("/").split("/"):
+        value = getattr(value, part, None)
+    return value  # type: ignore[no-any-return]
+
+
+def _keyless_references(
+    session: Session, principal: Principal, changed: dict[str, list[Any]]
 ) -> list[dict[str, str]]:
-    kinds = {
+    """Appointments (body, appointed_by), interests (person, organisation, on_behalf_of)
+    and relations (both persons) may only point at objects in the key's scope."""
+    models = {
+        "person": (Person, scoping.person_id_predicate(principal, Person.id)),
         "committee": (Committee, scoping.committee_predicate(principal)),
         "administration": (Administration, scoping.administration_predicate(principal)),
         "organisation": (Organisation, scoping.organisation_predicate(principal)),
     }
+    wanted: dict[str, set[str]] = {kind: set() for kind in models}
+    for section, entries in changed.items():
+        for suffix, kind in FACT_REFERENCES[section]:
+            wanted[kind].update(r for e in entries if (r := _get(e.item, suffix)))
+    visible: dict[str, set[str]] = {}
+    for kind, (model, predicate) in models.items():
+        assert predicate is not None  # noqa: S101 - scoped principal
+        visible[kind] = _visible_refs(session, model, predicate, wanted[kind])
     errors = []
-    for kind, (model, predicate) in kinds.items():
-        with_kind = [e for e in entries if getattr(e.item.body, kind)]
-        if not with_kind or predicate is None:
-            continue
-        visible = _visible_refs(
-            session, model, predicate, (getattr(e.item.body, kind) for e in with_kind)
-        )
-        errors += [
-            _error(f"{e.pointer}/body/{kind}", f"the {kind}")
-            for e in with_kind
-            if getattr(e.item.body, kind) not in visible
-        ]
+    for section, entries in changed.items():
+        for e in entries:
+            for suffix, kind in FACT_REFERENCES[section]:
+                ref = _get(e.item, suffix)
+                if ref and ref not in visible[kind]:
+                    errors.append(_error(e.pointer + suffix, f"the {kind}"))
     return errors

@@ -101,11 +101,47 @@ def test_import_within_scope_works(borby: ApiClient) -> None:
                     "appointed_by": "borby",
                 }
             ],
-            "interests": [{"person": "p-ny", "organisation": "ankeby-vatten", "kind": "medlem"}],
+            "interests": [{"person": "p-ny", "organisation": "vmf", "kind": "medlem"}],
         },
     )
     assert body["totals"] == {"created": 3, "updated": 1, "unchanged": 0}
     assert "p-ny" in refs(borby, "/v1/persons")
+
+
+def test_facts_may_only_point_at_objects_in_scope(borby: ApiClient) -> None:
+    response = borby.post(
+        "/v1/import",
+        json={
+            "interests": [
+                {"person": "p-anna", "organisation": "ankeby-vatten", "kind": "medlem"},
+                {"person": "p-anna", "on_behalf_of": "p-eva", "kind": "ombud"},
+            ],
+            "relations": [{"person": "p-anna", "related": "p-eva", "kind": "syskon"}],
+            "appointments": [
+                {
+                    "person": "p-anna",
+                    "body": {"committee": "ab-mbn"},
+                    "role": "ersattare",
+                    "appointed_by": "ankeby",
+                }
+            ],
+        },
+    )
+    assert response.status_code == 403, response.text
+    assert {e["pointer"] for e in response.json()["errors"]} == {
+        "/interests/0/organisation",
+        "/interests/1/on_behalf_of",
+        "/relations/0/related",
+        "/appointments/0/appointed_by",
+    }
+
+
+def test_creating_an_existing_object_out_of_scope_is_403_not_409(borby: ApiClient) -> None:
+    response = borby.post(
+        "/v1/organisations", json={"ref": "ankeby", "kind": "kommun", "name": "X"}
+    )
+    assert response.status_code == 403
+    assert "ankeby" not in response.json()["detail"]
 
 
 def test_vocabulary_writer_only_admin(client_for: Callable[..., ApiClient]) -> None:

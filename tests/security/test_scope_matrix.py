@@ -106,8 +106,6 @@ EXPECT[("DELETE", "/v1/persons/{key}")] = (REGISTRY_WRITE, 409, 404)
 # it should be; the matrix skips them until they are fixed.
 KNOWN_ISSUES: dict[tuple[str, str, str, str], str] = {
     # (method, route, role, in|out): what goes wrong
-    ("POST", "/v1/persons", "admin", "out"): "409 'already exists' reveals p-cecilia",
-    ("POST", "/v1/persons", "registry", "out"): "409 'already exists' reveals p-cecilia",
 }
 
 
@@ -302,24 +300,18 @@ def test_decisions_cannot_name_people_or_screenings_out_of_scope(world: World) -
 # --- known issues (strict xfail: they fail the suite once fixed, so the entry goes) -----
 
 
-@pytest.mark.xfail(strict=True, reason="registry: POST of an existing out-of-scope ref is "
-                   "409 'already exists' (reveals it); should be 403 like other writes")
 def test_creating_a_person_that_exists_out_of_scope_does_not_reveal_it(world: World) -> None:
     response = world.keys["registry"].post("/v1/persons", json={"ref": "p-cecilia",
                                                                 "name": "X"})
     assert response.status_code == 403
 
 
-@pytest.mark.xfail(strict=True, reason="import: an interest in an organisation out of "
-                   "scope is stored (200); should be 403 like any write touching it")
 def test_an_import_cannot_tie_a_person_to_an_organisation_out_of_scope(world: World) -> None:
     response = world.keys["registry"].post("/v1/import", json={"interests": [
         {"person": "p-anna", "organisation": "cederby-bolag", "kind": "medlem"}]})
     assert response.status_code == 403
 
 
-@pytest.mark.xfail(strict=True, reason="import: a relation to a person out of scope is "
-                   "stored (200) and shows in that person's relations; should be 403")
 def test_an_import_cannot_relate_a_person_out_of_scope(world: World) -> None:
     response = world.keys["registry"].post("/v1/import", json={"relations": [
         {"person": "p-anna", "related": "p-cecilia", "kind": "syskon"}]})
