@@ -163,7 +163,7 @@ def run(
                 )
             )
     if len(saved) > 1:
-        plot_sizes(out_dir)
+        plot_sizes(out_dir, rate_list[0], label)
 
 
 @bench_group.command("plot")
@@ -174,7 +174,8 @@ def run(
     type=click.Path(file_okay=False, path_type=Path),
 )
 @click.option("--rate", default=100.0, show_default=True, type=float)
-def plot(out_dir: Path, rate: float) -> None:
+@click.option("--label", default="", help="size plot from the runs saved with this label")
+def plot(out_dir: Path, rate: float, label: str) -> None:
     """Redraw every plot from bench/results/*.json."""
     from app.bench import plots
 
@@ -186,7 +187,7 @@ def plot(out_dir: Path, rate: float) -> None:
                     results, out_dir / "plots" / f"latency-vs-load-{path.stem}.png"
                 )
             )
-    click.echo(plot_sizes(out_dir, rate))
+    click.echo(plot_sizes(out_dir, rate, label))
 
 
 def _is_run(results: object) -> bool:
@@ -199,48 +200,14 @@ def _is_run(results: object) -> bool:
     )
 
 
-def plot_sizes(out_dir: Path, rate: float = 100.0) -> Path | None:
+def plot_sizes(out_dir: Path, rate: float = 100.0, label: str = "") -> Path | None:
+    """Latency against registry size from the runs `<database>-<scale>[-<label>].json`."""
     from app.bench import plots
 
-    files = [
-        p
-        for p in sorted((out_dir / "results").glob("*.json"))
-        if "-" in p.stem and p.stem.count("-") == 1
-    ]
-    return plots.latency_vs_size(files, rate, out_dir / "plots" / "latency-vs-registry-size.png")
-
-
-@bench_group.command("profile")
-@click.option(
-    "--database",
-    default="postgresql",
-    show_default=True,
-    type=click.Choice(["sqlite", "postgresql"]),
-)
-@click.option(
-    "--scale", default="small", show_default=True, type=click.Choice(sorted(generator.SCALES))
-)
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option(
-    "--what", default="all", show_default=True, type=click.Choice(["import", "screening", "all"])
-)
-@click.option("--screenings", default=300, show_default=True, type=int)
-@click.option(
-    "--out-dir",
-    default="bench",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
-def profile_cmd(
-    database: str, scale: str, seed: int, what: str, screenings: int, out_dir: Path
-) -> None:
-    """pyinstrument profiles of the import and screening paths (bench/profiles/)."""
-    from app.bench.profile import profile
-
-    results = profile(
-        database, scale, seed, out_dir, screenings, what, log=lambda m: click.echo(m, err=True)
-    )
-    path = out_dir / "results" / f"profile-{database}-{scale}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    click.echo(json.dumps(results))
+    files = []
+    for path in sorted((out_dir / "results").glob("*.json")):
+        parts = path.stem.split("-")
+        if (label and len(parts) == 3 and parts[2] == label) or (not label and len(parts) == 2):
+            files.append(path)
+    name = f"latency-vs-registry-size{'-' + label if label else ''}.png"
+    return plots.latency_vs_size(files, rate, out_dir / "plots" / name)
