@@ -88,6 +88,7 @@ def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
     help="sample the server with py-spy during the import and at --py-spy-rate",
 )
 @click.option("--py-spy-rate", "pyspy_rate", default=100.0, show_default=True, type=float)
+@click.option("--chunk-size", default=None, type=int, help="objects per import document")
 @click.option(
     "--source",
     default=None,
@@ -113,6 +114,7 @@ def run(
     pyspy: bool,
     pyspy_rate: float,
     source: Path | None,
+    chunk_size: int | None,
     out_dir: Path,
 ) -> None:
     """Start a real server per database and scale, import, load, report, plot."""
@@ -138,6 +140,7 @@ def run(
                 pyspy=pyspy,
                 pyspy_rate=pyspy_rate,
                 source=source,
+                chunk_size=chunk_size,
             )
             try:
                 results = run_one(cfg, log=lambda m: click.echo(m, err=True))

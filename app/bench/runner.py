@@ -49,17 +49,25 @@ class RunConfig:
     pyspy: bool = False  # sample the server with py-spy during the import and one rate
     pyspy_rate: float = 100.0
     source: Path | None = None  # serve this checkout's code instead of the working tree
+    chunk_size: int | None = None  # objects per import document (default: the scale's)
 
 
-def dataset_path(data_dir: Path, scale: str, seed: int) -> Path:
-    return data_dir / f"{scale}-seed{seed}.jsonl"
+def dataset_path(data_dir: Path, scale: str, seed: int, chunk_size: int | None = None) -> Path:
+    suffix = f"-c{chunk_size}" if chunk_size else ""
+    return data_dir / f"{scale}-seed{seed}{suffix}.jsonl"
 
 
-def ensure_dataset(data_dir: Path, scale: str, seed: int, log: Callable[[str], None]) -> Path:
-    path = dataset_path(data_dir, scale, seed)
+def ensure_dataset(
+    data_dir: Path,
+    scale: str,
+    seed: int,
+    log: Callable[[str], None],
+    chunk_size: int | None = None,
+) -> Path:
+    path = dataset_path(data_dir, scale, seed, chunk_size)
     if not path.exists():
         started = time.perf_counter()
-        generator.write_file(seed, scale, path)
+        generator.write_file(seed, scale, path, chunk_size)
         log(f"generated {path} in {time.perf_counter() - started:.1f}s")
     return path
 
@@ -263,7 +271,7 @@ def _recorder(cfg: RunConfig, pid: int, phase: str) -> Recorder | None:
 
 
 def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
-    path = ensure_dataset(cfg.data_dir, cfg.scale, cfg.seed, log)
+    path = ensure_dataset(cfg.data_dir, cfg.scale, cfg.seed, log, cfg.chunk_size)
     dataset_cases = [line for line in generator.iter_lines(path) if line.get("kind") == "case"]
     manifest = next(generator.iter_lines(path))
     results: dict[str, Any] = {
@@ -272,6 +280,7 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
         "scale": cfg.scale,
         "seed": cfg.seed,
         "counts": manifest["counts"],
+        "import_documents": manifest["documents"],
         "workers": cfg.workers,
         "server": f"javskoll serve --workers {cfg.workers} (uvicorn; environment production)",
         "duration_s_per_rate": cfg.duration_s,
