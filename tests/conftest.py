@@ -22,8 +22,8 @@ from app.main import create_app
 from tests.support.api import ApiClient
 from tests.support.databases import backend, fresh_database
 
-TEST_HASH_SECRET = "test-hash-secret-0123456789abcdef0123456789"
-TEST_PNR_SECRET = "test-pnr-secret-0123456789abcdef0123456789ab"
+TEST_HASH_SECRET = "test-hash-secret-0123456789abcdef0123456789"  # noqa: S105 - test-only secret
+TEST_PNR_SECRET = "test-pnr-secret-0123456789abcdef0123456789ab"  # noqa: S105 - test-only secret
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -90,10 +90,16 @@ def session(connection: Connection) -> Iterator[Session]:
     session.close()
 
 
-@pytest.fixture
-def app(settings: Settings, session: Session):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def shared_app(settings: Settings):  # type: ignore[no-untyped-def]
+    """Built once: FastAPI's route building costs about half a second per app."""
     application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
 
+
+@pytest.fixture
+def app(shared_app, session: Session):  # type: ignore[no-untyped-def]
     def _test_session() -> Iterator[Session]:
         # Like a fresh per-request session: nothing cached from earlier requests, and
         # whatever the handler did not commit is rolled back (to its savepoint).
@@ -105,8 +111,15 @@ def app(settings: Settings, session: Session):  # type: ignore[no-untyped-def]
                 session.rollback()
             session.expunge_all()
 
-    application.dependency_overrides[get_session] = _test_session
-    return application
+    # Tests may add routes (probes) or overrides; each test gets the app as it was built.
+    routes = list(shared_app.router.routes)
+    overrides = dict(shared_app.dependency_overrides)
+    shared_app.dependency_overrides[get_session] = _test_session
+    yield shared_app
+    shared_app.router.routes[:] = routes
+    shared_app.dependency_overrides.clear()
+    shared_app.dependency_overrides.update(overrides)
+    shared_app.openapi_schema = None
 
 
 @pytest.fixture
