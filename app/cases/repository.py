@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Case, Committee, CustomArea, Organisation
@@ -17,37 +17,39 @@ from app.security.deps import Principal
 _CASE_COMMITTEE = Case.__table__.c.committee_id
 
 
+def _in(column: Any, values: Iterable[Any]) -> Any:
+    """`column IN (values)`, or a constant false that reads no row (still one statement)."""
+    wanted = sorted(set(values))
+    return column.in_(wanted) if wanted else false()
+
+
 def ids_by_ref(session: Session, model: Any, refs: Iterable[str]) -> dict[str, int]:
     """ref -> id for the refs that exist (one statement, also for an empty list)."""
-    wanted = sorted(set(refs))
-    rows = session.execute(select(model.ref, model.id).where(model.ref.in_(wanted))).all()
+    rows = session.execute(select(model.ref, model.id).where(_in(model.ref, refs))).all()
     return {ref: id_ for ref, id_ in rows}
 
 
 def refs_by_id(session: Session, model: Any, ids: Iterable[int]) -> dict[int, str]:
     """id -> ref (one statement, also for an empty list)."""
-    wanted = sorted(set(ids))
-    rows = session.execute(select(model.id, model.ref).where(model.id.in_(wanted))).all()
+    rows = session.execute(select(model.id, model.ref).where(_in(model.id, ids))).all()
     return {id_: ref for id_, ref in rows}
 
 
 def committees_by_ref(session: Session, refs: Iterable[str]) -> dict[str, tuple[int, int, str]]:
     """committee ref -> (committee id, organisation id, organisation ref)."""
-    wanted = sorted(set(refs))
     rows = session.execute(
         select(Committee.ref, Committee.id, Organisation.id, Organisation.ref)
         .join(Organisation, Organisation.id == Committee.organisation_id)
-        .where(Committee.ref.in_(wanted))
+        .where(_in(Committee.ref, refs))
     ).all()
     return {ref: (cid, oid, oref) for ref, cid, oid, oref in rows}
 
 
 def committee_rows_by_id(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int]]:
     """committee id -> (ref, organisation id)."""
-    wanted = sorted(set(ids))
     rows = session.execute(
         select(Committee.id, Committee.ref, Committee.organisation_id)
-        .where(Committee.id.in_(wanted))
+        .where(_in(Committee.id, ids))
     ).all()
     return {cid: (ref, oid) for cid, ref, oid in rows}
 

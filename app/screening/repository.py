@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import Row, Select, and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -48,6 +48,19 @@ def _ids(values: Iterable[int | None]) -> list[int]:
     return sorted({v for v in values if v is not None})
 
 
+def _in_ids(column: Any, values: Iterable[int | None]) -> Any:
+    """`column IN (ids)`, or a constant false for no ids. SQLAlchemy's empty IN is a
+    subquery that SQLite, with statistics on a mostly-NULL column, answers by scanning
+    the table; a constant false never reads a row. The statement still runs either way."""
+    ids = _ids(values)
+    return column.in_(ids) if ids else false()
+
+
+def _in_values(column: Any, values: Iterable[str]) -> Any:
+    wanted = sorted(set(values))
+    return column.in_(wanted) if wanted else false()
+
+
 def _valid_on(model: Any, day: date) -> Any:
     return and_(
         or_(model.valid_from.is_(None), model.valid_from <= day),
@@ -61,7 +74,7 @@ def _valid_on(model: Any, day: date) -> Any:
 def organisations_by_orgnr(session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
     return list(session.execute(
         select(Organisation.id, Organisation.ref, Organisation.name, Organisation.orgnr)
-        .where(Organisation.orgnr.in_(sorted(orgnrs)))
+        .where(_in_values(Organisation.orgnr, orgnrs))
         .order_by(Organisation.id)
     ))
 
@@ -69,7 +82,7 @@ def organisations_by_orgnr(session: Session, orgnrs: Collection[str]) -> list[Ro
 def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[Any]]:
     return list(session.execute(
         select(Person.id, Person.ref, Person.name, Person.personnummer_hash)
-        .where(Person.personnummer_hash.in_(sorted(hashes)))
+        .where(_in_values(Person.personnummer_hash, hashes))
         .order_by(Person.id)
     ))
 
@@ -82,7 +95,7 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
     def best(column: Any) -> Any:
         return (
             select(column.label("owner"), hits)
-            .where(NameToken.token.in_(wanted), column.is_not(None))
+            .where(_in_values(NameToken.token, wanted), column.is_not(None))
             .group_by(column)
             .order_by(hits.desc(), column)
             .limit(NAME_CANDIDATES)
@@ -102,7 +115,7 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
 
 
 def operations(session: Session, ids: Iterable[int]) -> list[Operation]:
-    return list(session.scalars(select(Operation).where(Operation.id.in_(_ids(ids)))))
+    return list(session.scalars(select(Operation).where(_in_ids(Operation.id, ids))))
 
 
 def case_committees(
@@ -120,14 +133,14 @@ def case_committees(
         .join(ResponsibilityScope, ResponsibilityScope.responsibility_id == Responsibility.id)
         .where(
             Responsibility.role == "drift",
-            Responsibility.area.in_(sorted(set(drift_areas))),
-            ResponsibilityScope.organisation_id.in_(_ids(drift_org_ids)),
+            _in_values(Responsibility.area, drift_areas),
+            _in_ids(ResponsibilityScope.organisation_id, drift_org_ids),
         )
     )
     core = select(Committee.id).where(
         or_(
-            Committee.id.in_(_ids(committee_ids)),
-            and_(Committee.organisation_id.in_(_ids(governed_org_ids)),
+            _in_ids(Committee.id, committee_ids),
+            and_(_in_ids(Committee.organisation_id, governed_org_ids),
                  Committee.kind.in_(GOVERNING_KINDS)),
             Committee.id.in_(scoped),
         )
@@ -168,30 +181,29 @@ def _seats_and_staff(
     """Ids of seat appointments in the committees, appointments in the administrations
     serving them, and appointments in the organisations. A UNION of three indexed lookups:
     written as one OR with a subquery, PostgreSQL scans the whole appointments table."""
-    ids = _ids(committee_ids)
     parts = union_all(
         select(Appointment.id).where(
-            Appointment.committee_id.in_(ids), Appointment.role.in_(SEAT_ROLES)),
+            _in_ids(Appointment.committee_id, committee_ids), Appointment.role.in_(SEAT_ROLES)),
         select(Appointment.id)
         .join(AdministrationServes,
               AdministrationServes.administration_id == Appointment.administration_id)
-        .where(AdministrationServes.committee_id.in_(ids)),
-        select(Appointment.id).where(Appointment.organisation_id.in_(_ids(organisation_ids))),
+        .where(_in_ids(AdministrationServes.committee_id, committee_ids)),
+        select(Appointment.id).where(_in_ids(Appointment.organisation_id, organisation_ids)),
     ).subquery()
     return select(parts.c.id)
 
 
 def relations(session: Session, person_ids: Iterable[int]) -> list[Relation]:
-    ids = _ids(person_ids)
     return list(session.scalars(
-        select(Relation).where(or_(Relation.person_id.in_(ids), Relation.related_id.in_(ids)))
+        select(Relation).where(
+            or_(_in_ids(Relation.person_id, person_ids), _in_ids(Relation.related_id, person_ids)))
     ))
 
 
 def appointments(session: Session, person_ids: Iterable[int]) -> list[Appointment]:
     """Every appointment of the persons, whatever its dates (rules filter by as_of)."""
     return list(session.scalars(
-        select(Appointment).where(Appointment.person_id.in_(_ids(person_ids)))
+        select(Appointment).where(_in_ids(Appointment.person_id, person_ids))
     ))
 
 
@@ -202,8 +214,8 @@ def interests(
     owners, board members and staff)."""
     return list(session.scalars(
         select(Interest).where(
-            or_(Interest.person_id.in_(_ids(person_ids)),
-                Interest.organisation_id.in_(_ids(organisation_ids)))
+            or_(_in_ids(Interest.person_id, person_ids),
+                _in_ids(Interest.organisation_id, organisation_ids))
         )
     ))
 
@@ -224,17 +236,17 @@ def administrations(
 ) -> list[Administration]:
     """The administrations, and those serving the committees."""
     serving = select(AdministrationServes.administration_id).where(
-        AdministrationServes.committee_id.in_(_ids(serving_committee_ids)))
+        _in_ids(AdministrationServes.committee_id, serving_committee_ids))
     return list(session.scalars(
         select(Administration).where(
-            or_(Administration.id.in_(_ids(ids)), Administration.id.in_(serving)))
+            or_(_in_ids(Administration.id, ids), Administration.id.in_(serving)))
     ))
 
 
 def serves(session: Session, administration_ids: Iterable[int]) -> list[Row[Any]]:
     return list(session.execute(
         select(AdministrationServes.administration_id, AdministrationServes.committee_id)
-        .where(AdministrationServes.administration_id.in_(_ids(administration_ids)))
+        .where(_in_ids(AdministrationServes.administration_id, administration_ids))
         .order_by(AdministrationServes.id)
     ))
 
@@ -245,7 +257,7 @@ def responsibilities(session: Session, committee_ids: Iterable[int]) -> list[Row
         select(Responsibility.id, Responsibility.committee_id, Responsibility.area,
                Responsibility.role, ResponsibilityScope.organisation_id)
         .outerjoin(ResponsibilityScope, ResponsibilityScope.responsibility_id == Responsibility.id)
-        .where(Responsibility.committee_id.in_(_ids(committee_ids)))
+        .where(_in_ids(Responsibility.committee_id, committee_ids))
         .order_by(Responsibility.id, ResponsibilityScope.id)
     ))
 
@@ -253,7 +265,7 @@ def responsibilities(session: Session, committee_ids: Iterable[int]) -> list[Row
 def committee_participants(session: Session, committee_ids: Iterable[int]) -> list[Row[Any]]:
     return list(session.execute(
         select(CommitteeParticipant.committee_id, CommitteeParticipant.organisation_id)
-        .where(CommitteeParticipant.committee_id.in_(_ids(committee_ids)))
+        .where(_in_ids(CommitteeParticipant.committee_id, committee_ids))
         .order_by(CommitteeParticipant.id)
     ))
 
@@ -262,7 +274,7 @@ def owners(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
     return list(session.execute(
         select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id,
                OrganisationOwner.share_percent)
-        .where(OrganisationOwner.organisation_id.in_(_ids(organisation_ids)))
+        .where(_in_ids(OrganisationOwner.organisation_id, organisation_ids))
         .order_by(OrganisationOwner.id)
     ))
 
@@ -270,7 +282,7 @@ def owners(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
 def members(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
     return list(session.execute(
         select(OrganisationMember.organisation_id, OrganisationMember.member_id)
-        .where(OrganisationMember.organisation_id.in_(_ids(organisation_ids)))
+        .where(_in_ids(OrganisationMember.organisation_id, organisation_ids))
         .order_by(OrganisationMember.id)
     ))
 
@@ -285,25 +297,25 @@ def agreements(
     stmt: Select[Agreement] = select(Agreement).where(
         or_(Agreement.performer_id.in_(ids), Agreement.id.in_(principal_of)))
     if areas is not None:
-        stmt = stmt.where(Agreement.area.in_(sorted(set(areas))))
+        stmt = stmt.where(_in_values(Agreement.area, areas))
     return list(session.scalars(stmt))
 
 
 def agreement_principals(session: Session, agreement_ids: Iterable[int]) -> list[Row[Any]]:
     return list(session.execute(
         select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id)
-        .where(AgreementPrincipal.agreement_id.in_(_ids(agreement_ids)))
+        .where(_in_ids(AgreementPrincipal.agreement_id, agreement_ids))
         .order_by(AgreementPrincipal.id)
     ))
 
 
 def organisations(session: Session, ids: Iterable[int]) -> list[Organisation]:
-    return list(session.scalars(select(Organisation).where(Organisation.id.in_(_ids(ids)))))
+    return list(session.scalars(select(Organisation).where(_in_ids(Organisation.id, ids))))
 
 
 def persons(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
     return list(session.execute(
-        select(Person.id, Person.ref, Person.name).where(Person.id.in_(_ids(ids)))
+        select(Person.id, Person.ref, Person.name).where(_in_ids(Person.id, ids))
     ))
 
 
@@ -370,10 +382,10 @@ def organisation_administrations(
     session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
 ) -> list[Administration]:
     serving = select(AdministrationServes.administration_id).where(
-        AdministrationServes.committee_id.in_(_ids(committee_ids)))
+        _in_ids(AdministrationServes.committee_id, committee_ids))
     return list(session.scalars(
         select(Administration).where(
-            or_(Administration.organisation_id.in_(_ids(organisation_ids)),
+            or_(_in_ids(Administration.organisation_id, organisation_ids),
                 Administration.id.in_(serving))
         )
     ))
@@ -382,7 +394,7 @@ def organisation_administrations(
 def seats_on(session: Session, committee_ids: Iterable[int], as_of: date) -> list[Appointment]:
     return list(session.scalars(
         select(Appointment).where(
-            Appointment.committee_id.in_(_ids(committee_ids)),
+            _in_ids(Appointment.committee_id, committee_ids),
             Appointment.role.in_(SEAT_ROLES),
             _valid_on(Appointment, as_of),
         )
