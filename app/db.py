@@ -57,6 +57,7 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(
             settings.database_url,
             connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
         )
         _configure_sqlite(engine)
         return engine
@@ -65,6 +66,8 @@ def make_engine(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
+        # Errors never carry bound values (a personnummer hash, a name) into the logs.
+        hide_parameters=True,
         pool_timeout=settings.db_pool_timeout_seconds,
         # prepare_threshold=None: no server-side prepared statements. psycopg prepares a
         # statement after 5 runs; PostgreSQL then may switch to a generic plan made on the

