@@ -27,7 +27,7 @@ def bench_group() -> None:
     "out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="JSON Lines file (gzip when it ends in .gz); format in app/bench/generator.py",
+    help="JSON Lines file (gzip when it ends in .gz); format in app/bench/generator/__init__.py",
 )
 @click.option(
     "--chunk-size",
