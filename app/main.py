@@ -18,6 +18,7 @@ from app.errors import document_problems, install_error_handlers
 from app.idempotency import IdempotencyMiddleware
 from app.inputguard import InputGuardMiddleware
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.security.principal_cache import TtlCache
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.principal_cache = TtlCache(settings.api_key_cache_seconds)
     install_error_handlers(app, settings.db_retry_after_seconds)
     document_problems(app)
     app.include_router(build_router())

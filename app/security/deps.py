@@ -12,6 +12,7 @@ from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
 from app.models import ApiKey
 from app.security.keys import hash_key
+from app.security.principal_cache import TtlCache
 from app.security.roles import ROLE_PERMISSIONS, Permission, Role
 
 
@@ -42,6 +43,11 @@ def _bearer_token(request: Request) -> str:
 def get_principal(request: Request, session: SessionDep) -> Principal:
     token = _bearer_token(request)
     key_hash = hash_key(token, request.app.state.settings.hash_secret)
+    cache: TtlCache[Principal] = request.app.state.principal_cache
+    cached = cache.get(key_hash)
+    if cached is not None:
+        request.state.principal = cached
+        return cached
     key = session.scalar(
         select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
     )
@@ -55,6 +61,7 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
             frozenset(key.organisation_refs) if key.organisation_refs is not None else None
         ),
     )
+    cache.put(key_hash, principal)
     request.state.principal = principal
     return principal
 

@@ -50,7 +50,9 @@ def visible_committee_ids(principal: Principal) -> Select[tuple[int]]:
     shared = select(CommitteeParticipant.committee_id).where(
         CommitteeParticipant.organisation_id.in_(orgs)
     )
-    return select(Committee.id).where(or_(Committee.organisation_id.in_(orgs), Committee.id.in_(shared)))
+    return select(Committee.id).where(
+        or_(Committee.organisation_id.in_(orgs), Committee.id.in_(shared))
+    )
 
 
 def visible_administration_ids(principal: Principal) -> Select[tuple[int]]:
@@ -114,14 +116,18 @@ def agreement_predicate(principal: Principal) -> ColumnElement[bool] | None:
     return or_(Agreement.performer_id.in_(orgs), Agreement.id.in_(principals))
 
 
-def person_id_predicate(principal: Principal, person_id_column: ColumnElement[int]) -> ColumnElement[bool] | None:
+def person_id_predicate(
+    principal: Principal, person_id_column: ColumnElement[int]
+) -> ColumnElement[bool] | None:
     """For any table with a person id column (persons, appointments, interests, relations)."""
     if not principal.scoped:
         return None
     return person_id_column.in_(visible_person_ids(principal))
 
 
-def committee_id_predicate(principal: Principal, committee_id_column: ColumnElement[int]) -> ColumnElement[bool] | None:
+def committee_id_predicate(
+    principal: Principal, committee_id_column: ColumnElement[int]
+) -> ColumnElement[bool] | None:
     """For tables owned through a committee (cases, screenings)."""
     if not principal.scoped:
         return None
@@ -157,7 +163,10 @@ def audit_sequence_predicate(
                 AuditSubject.subject_kind == "organisation",
                 AuditSubject.subject_ref.in_(visible_organisation_refs(principal)),
             ),
-            and_(AuditSubject.subject_kind == "committee", AuditSubject.subject_ref.in_(committee_refs)),
+            and_(
+                AuditSubject.subject_kind == "committee",
+                AuditSubject.subject_ref.in_(committee_refs),
+            ),
             and_(AuditSubject.subject_kind == "case", AuditSubject.subject_ref.in_(case_refs)),
         )
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.apikeys.service import revoke_key
+from app.audit.chain import Actor
 from tests.support.api import ApiClient
 
 
@@ -40,3 +42,17 @@ def test_bad_role_is_a_422_pointing_at_the_field(admin: ApiClient) -> None:
 
 def test_revoking_an_unknown_key_is_404(admin: ApiClient) -> None:
     assert admin.delete("/v1/apikeys/424242").status_code == 404
+
+
+def test_a_key_revoked_elsewhere_stops_working_once_the_cache_expires(  # type: ignore[no-untyped-def]
+    admin: ApiClient, app, session
+) -> None:
+    """Revoked outside this process's API (the CLI, another worker): refused once the
+    short principal cache has expired (cleared here instead of waiting 2 s)."""
+    created = admin.post("/v1/apikeys", json={"name": "Kort", "role": "auditor"}).json()
+    with ApiClient(app, created["key"]) as client:
+        assert client.get("/v1/vocabularies").status_code == 200  # now cached
+        revoke_key(session, created["id"], actor=Actor(None, "cli"))
+        session.commit()
+        app.state.principal_cache.clear()  # what the cache's expiry does after 2 s
+        assert client.get("/v1/vocabularies").status_code == 401

@@ -25,7 +25,10 @@ def _run(args: list[str], database_url: str, **env: str) -> subprocess.Completed
 
 
 def test_apikey_create_list_revoke_and_audit_verify(tmp_database: str) -> None:
-    created = _run(["apikey", "create", "--role", "auditor", "--name", "Revisor", "--org", "ankeby"], tmp_database)
+    created = _run(
+        ["apikey", "create", "--role", "auditor", "--name", "Revisor", "--org", "ankeby"],
+        tmp_database,
+    )
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip()
     assert key.startswith("jk_")
@@ -33,7 +36,9 @@ def test_apikey_create_list_revoke_and_audit_verify(tmp_database: str) -> None:
 
     listed = _run(["apikey", "list"], tmp_database)
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert [(r["name"], r["role"], r["organisations"]) for r in rows] == [("Revisor", "auditor", ["ankeby"])]
+    assert [(r["name"], r["role"], r["organisations"]) for r in rows] == [
+        ("Revisor", "auditor", ["ankeby"])
+    ]
     assert key not in listed.stdout  # only the prefix is ever shown
     assert rows[0]["prefix"] == key[:7]
 
@@ -72,7 +77,9 @@ def _serve_until_ready(database_url: str, **env: str) -> tuple[subprocess.Popen[
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
-    raise AssertionError("server did not start: " + (process.stderr.read() if process.stderr else ""))
+    raise AssertionError(
+        "server did not start: " + (process.stderr.read() if process.stderr else "")
+    )
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -96,10 +103,22 @@ def test_bootstrap_key_becomes_an_admin_key_once(tmp_database: str) -> None:
     process, port = _serve_until_ready(tmp_database, JAVSKOLL_BOOTSTRAP_KEY=bootstrap)
     try:
         base = f"http://127.0.0.1:{port}/v1"
-        assert httpx.get(base + "/vocabularies", headers={"Authorization": f"Bearer {bootstrap}"}).status_code == 200
-        assert httpx.get(base + "/vocabularies", headers={"Authorization": "Bearer jk_wrong"}).status_code == 401
+        assert (
+            httpx.get(
+                base + "/vocabularies", headers={"Authorization": f"Bearer {bootstrap}"}
+            ).status_code
+            == 200
+        )
+        assert (
+            httpx.get(
+                base + "/vocabularies", headers={"Authorization": "Bearer jk_wrong"}
+            ).status_code
+            == 401
+        )
     finally:
         stderr = _stop(process)
     assert bootstrap not in stderr  # the key is never logged
     rows = [json.loads(line) for line in _run(["apikey", "list"], tmp_database).stdout.splitlines()]
-    assert [(r["name"], r["role"], r["organisations"]) for r in rows] == [("bootstrap", "admin", None)]
+    assert [(r["name"], r["role"], r["organisations"]) for r in rows] == [
+        ("bootstrap", "admin", None)
+    ]

@@ -47,28 +47,34 @@ def test_upgrade_downgrade_upgrade_leaves_models_and_schema_in_agreement(tmp_pat
         assert _schema_diff(url) == []
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_entries SET kind = 'tampered'",
-    "DELETE FROM audit_entries",
-    "UPDATE audit_subjects SET subject_ref = 'x'",
-    "DELETE FROM audit_subjects",
-])
-def test_the_database_refuses_changes_to_the_audit_log(
-    tmp_database: str, statement: str
-) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entries SET kind = 'tampered'",
+        "DELETE FROM audit_entries",
+        "UPDATE audit_subjects SET subject_ref = 'x'",
+        "DELETE FROM audit_subjects",
+    ],
+)
+def test_the_database_refuses_changes_to_the_audit_log(tmp_database: str, statement: str) -> None:
     engine = create_engine(tmp_database)
     try:
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO audit_entries (sequence, created_at, kind, payload, prev_hash, hash)"
-                " VALUES (1, CURRENT_TIMESTAMP, 'test', '{}', :p, :h)"
-            ), {"p": "0" * 64, "h": "1" * 64})
-            connection.execute(text(
-                "INSERT INTO audit_subjects (sequence, subject_kind, subject_ref)"
-                " VALUES (1, 'case', 'c')"
-            ))
-        with pytest.raises(DBAPIError, match="append-only"):
-            with engine.begin() as connection:
-                connection.execute(text(statement))
+            connection.execute(
+                text(
+                    "INSERT INTO audit_entries"
+                    " (sequence, created_at, kind, payload, prev_hash, hash)"
+                    " VALUES (1, CURRENT_TIMESTAMP, 'test', '{}', :p, :h)"
+                ),
+                {"p": "0" * 64, "h": "1" * 64},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO audit_subjects (sequence, subject_kind, subject_ref)"
+                    " VALUES (1, 'case', 'c')"
+                )
+            )
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text(statement))
     finally:
         engine.dispose()
