@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Case, Committee, CustomArea, Organisation
+from app.models import Case, Committee, CustomArea, Organisation, Person
 from app.security import scoping
 from app.security.deps import Principal
 
 # The column itself (a ColumnElement), as the scoping predicates expect.
 _CASE_COMMITTEE = Case.__table__.c.committee_id
+_PERSON_ID = Person.__table__.c.id
 
 
 def _in(column: Any, values: Iterable[Any]) -> Any:
@@ -60,6 +61,18 @@ def committee_in_scope(session: Session, principal: Principal, committee_id: int
         return True
     found = session.scalar(select(Committee.id).where(Committee.id == committee_id, predicate))
     return found is not None
+
+
+def persons_out_of_scope(
+    session: Session, principal: Principal, person_ids: Iterable[int]
+) -> set[int]:
+    """The persons a limited key does not see (appointed nowhere in its organisations)."""
+    wanted = set(person_ids)
+    predicate = scoping.person_id_predicate(principal, _PERSON_ID)
+    if predicate is None or not wanted:
+        return set()
+    visible = session.scalars(select(Person.id).where(_in(Person.id, wanted), predicate))
+    return wanted - set(visible)
 
 
 def custom_area_exists(session: Session, code: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from app.cases import service
 from app.cases.resolve import ResolvedCase
 from app.cases.schemas import CaseIn
+from app.dates import IsoDate
 from app.db import SessionDep
 from app.pagination import PageDep
 from app.security.deps import CaseReader, CaseWriter
@@ -49,10 +49,10 @@ def list_cases(
     committee: Annotated[str | None, Query(description="committee ref")] = None,
     matter: Matter | None = None,
     decided_from: Annotated[
-        date | None, Query(alias="from", description="decision_date on or after")
+        IsoDate | None, Query(alias="from", description="decision_date on or after")
     ] = None,
     decided_to: Annotated[
-        date | None, Query(alias="to", description="decision_date on or before")
+        IsoDate | None, Query(alias="to", description="decision_date on or before")
     ] = None,
 ) -> dict[str, Any]:
     """Cases in scope, filtered by committee, matter and decision-date period."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.dates import IsoDate
 from app.models.mixins import NAME_LENGTH, REF_LENGTH
 from app.vocabularies import Matter, ParticipantRole, PartyRole
 
@@ -81,7 +82,7 @@ class CaseIn(_In):
     area: str | None = Field(default=None, min_length=1, max_length=40)
     matter: Matter
     title: str | None = Field(default=None, max_length=1000)
-    decision_date: date | None = None
+    decision_date: IsoDate | None = None
     parties: list[PartyIn] = Field(default_factory=list, max_length=500)
     earlier_handling: list[EarlierHandlingIn] = Field(default_factory=list, max_length=500)
     # Left out or empty: the screening covers the committee's members and staff.

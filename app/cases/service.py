@@ -73,9 +73,28 @@ def _stored(resolved: ResolvedCase, case: Case) -> ResolvedCase:
     })
 
 
-def _require_scope(session: Session, principal: Principal, committee_id: int) -> None:
-    if not repo.committee_in_scope(session, principal, committee_id):
-        raise Forbidden("The case's committee is outside this key's organisations.")
+def require_scope(
+    session: Session, principal: Principal, resolved: ResolvedCase, *, pointer_prefix: str = ""
+) -> None:
+    """403 unless the key sees the case's committee and every named participant: a limited
+    key must not screen (and so read the facts of) someone outside its organisations."""
+    if not repo.committee_in_scope(session, principal, resolved.committee_id):
+        raise Forbidden(
+            "The case's committee is outside this key's organisations.",
+            errors=[field_error(pointer_prefix + "/committee", "outside the key's scope",
+                                "out_of_scope")],
+        )
+    outside = repo.persons_out_of_scope(
+        session, principal, [p.person_id for p in resolved.participants])
+    if outside:
+        raise Forbidden(
+            "A participant is outside this key's organisations.",
+            errors=[
+                field_error(f"{pointer_prefix}/participants/{i}/person",
+                            "outside the key's scope", "out_of_scope")
+                for i, p in enumerate(resolved.participants) if p.person_id in outside
+            ],
+        )
 
 
 def create_case(
@@ -88,7 +107,7 @@ def create_case(
             errors=[field_error("/ref", "already exists", "duplicate")],
         )
     resolved = resolve_case(session, case_in, pnr_secret=pnr_secret)
-    _require_scope(session, principal, resolved.committee_id)
+    require_scope(session, principal, resolved)
     case = Case(
         ref=resolved.ref, committee_id=resolved.committee_id, area=resolved.area,
         matter=resolved.matter, title=resolved.title, decision_date=resolved.decision_date,
@@ -124,8 +143,7 @@ def replace_case(
             errors=[field_error("/ref", "must equal the ref in the path", "ref_mismatch")],
         )
     resolved = resolve_case(session, case_in, pnr_secret=pnr_secret)
-    if resolved.committee_id != case.committee_id:
-        _require_scope(session, principal, resolved.committee_id)
+    require_scope(session, principal, resolved)
     case.committee_id = resolved.committee_id
     case.area, case.matter, case.title = resolved.area, resolved.matter, resolved.title
     case.decision_date = resolved.decision_date

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from app.dates import IsoDate
 from app.db import SessionDep
 from app.pagination import PageDep
 from app.screening import service
@@ -58,7 +58,7 @@ def structural_risks(
     ref: str,
     session: SessionDep,
     principal: RegistryReader,
-    as_of: Annotated[date | None, Query(description="default: today")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="default: today")] = None,
 ) -> dict[str, Any]:
     """Where drift and tillsyn meet in and around an organisation (structural report)."""
     return service.organisation_structural_risks(session, principal, ref, as_of)

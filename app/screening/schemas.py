@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.dates import IsoDate
 
 
 class ScreeningIn(BaseModel):
@@ -14,6 +15,6 @@ class ScreeningIn(BaseModel):
     case: str | dict[str, Any] = Field(
         description="A stored case's ref, or an inline case document (see POST /v1/cases)",
     )
-    as_of: date | None = Field(
+    as_of: IsoDate | None = Field(
         default=None, description="Default: the case's decision_date, else today"
     )

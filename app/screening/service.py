@@ -20,8 +20,9 @@ from app.audit import chain
 from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
+from app.cases.service import require_scope
 from app.db_types import utcnow
-from app.errors import Forbidden, NotFound, Unprocessable, field_error, json_pointer
+from app.errors import NotFound, Unprocessable, field_error, json_pointer
 from app.models import Finding, Screening
 from app.pagination import PageParams, paginate
 from app.rules import evaluate, list_parameters, list_rules, rules_version, structural_report
@@ -81,8 +82,7 @@ def resolve_screened_case(
             raise NotFound(f"No case '{body.case}'; send the case inline or store it first.")
         return resolve_stored(session, [stored])[0]
     case = _inline_case(session, body.case, pnr_secret)
-    if not case_repo.committee_in_scope(session, principal, case.committee_id):
-        raise Forbidden("The case's committee is outside this key's organisations.")
+    require_scope(session, principal, case, pointer_prefix="/case")
     return case
 
 
@@ -176,7 +176,15 @@ def organisation_structural_risks(
         raise NotFound(f"No organisation '{ref}'.")
     day = as_of or today()
     snapshot = load_organisation_snapshot(session, organisation, day)
-    findings = structural_report(snapshot)
+    try:
+        findings = structural_report(snapshot)
+    except ParameterError:
+        # The report needs dated parameters (what a tillsyn area reaches) that start later.
+        raise Unprocessable(
+            f"No structural rules are in force on {day.isoformat()}.",
+            errors=[{**field_error("/as_of", "before the structural rules' first date",
+                                   "out_of_range"), "in": "query", "parameter": "as_of"}],
+        ) from None
     return {
         "organisation": organisation.ref,
         "as_of": day.isoformat(),

@@ -225,3 +225,33 @@ def test_roles_and_organisation_scope(
     moved = borby.put(url("MBN 1"), json=case_doc(ref="MBN 1", committee="ankeby-tn"))
     assert moved.status_code == 403
     assert borby.post("/v1/cases", json=case_doc(ref="MBN 2")).status_code == 201
+
+
+def test_a_limited_key_may_not_name_participants_outside_its_scope(
+    registry: None, admin: ApiClient, client_for: Callable[..., ApiClient]
+) -> None:
+    import_document(admin, {
+        "organisations": [{"ref": "cederby", "kind": "kommun", "name": "Cederby kommun"}],
+        "committees": [{"ref": "ced-ks", "organisation": "cederby", "kind": "styrelse",
+                        "name": "Kommunstyrelsen"}],
+        "persons": [{"ref": "p-ced", "name": "Cecilia Ced"}],
+        "appointments": [{"person": "p-ced", "body": {"committee": "ced-ks"},
+                          "role": "ledamot"}],
+    })
+    borby = client_for("screener", orgs=["borby"])
+    doc = case_doc(participants=[{"person": "p-anna", "role": "ledamot"},
+                                 {"person": "p-ced", "role": "ledamot"}])
+    response = borby.post("/v1/cases", json=doc)
+    assert response.status_code == 403
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/participants/1/person"]
+    assert admin.get(url()).status_code == 404
+    assert admin.post("/v1/cases", json=doc).status_code == 201  # an unlimited key may
+
+
+@pytest.mark.parametrize("value", ["0", "20260310", "2026-3-10"])
+def test_dates_are_strictly_iso(registry: None, admin: ApiClient, value: str) -> None:
+    response = admin.post("/v1/cases", json={**case_doc(), "decision_date": int(value)
+                                             if value.isdigit() else value})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/decision_date"
+    assert admin.get("/v1/cases", params={"from": value}).status_code == 422

@@ -354,3 +354,24 @@ def test_name_matching_follows_renames(loaded: None, admin: ApiClient) -> None:
     snickeri = {"case": case(parties=[{"name": "Hultarps Snickeri AB", "role": "sokande"}],
                              participants=[{"person": "p-ers", "role": "ersattare"}])}
     assert findings_of(screen(admin, snickeri), "p-ers")  # the sambo is VD of the company
+
+
+def test_out_of_scope_participants_and_loose_dates_are_refused(
+    loaded: None, admin: ApiClient, client_for: Callable[..., ApiClient]
+) -> None:
+    vast = client_for("screener", orgs=["k-vast"])
+    # p-extra sits only in Östby's tekniska nämnd: not in Västby's scope.
+    named = case(participants=[{"person": "p-ordf", "role": "ordforande"},
+                               {"person": "p-extra", "role": "ledamot"}])
+    response = vast.post("/v1/screenings", json={"case": named})
+    assert response.status_code == 403
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/case/participants/1/person"]
+    assert screen(vast, {"case": case()})["outcome"] == "flagged"
+    for as_of in (0, "20260310"):
+        refused = admin.post("/v1/screenings", json={"case": case(), "as_of": as_of})
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["pointer"] == "/as_of"
+    early = admin.get("/v1/organisations/k-ost/structural-risks", params={"as_of": "1970-01-01"})
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["parameter"] == "as_of"
+    assert admin.get("/v1/screenings").json()["total"] == 1
