@@ -9,12 +9,7 @@ from typing import Any
 from app.models import (
     Administration,
     Agreement,
-    Appointment,
     Committee,
-    Interest,
-    Operation,
-    Organisation,
-    Relation,
 )
 from app.rules.facts import (
     AdministrationFacts,
@@ -54,16 +49,19 @@ class FactsBuilder:
         self.participants: list[Any] = []
         self.administrations: dict[int, Administration] = {}
         self.serves: list[Any] = []
-        self.operations: dict[int, Operation] = {}
+        self.operations: dict[int, Any] = {}  # Operation or a row with its columns
         self.agreements: dict[int, Agreement] = {}
         self.principals: list[Any] = []
         self.owners: list[Any] = []
         self.members: list[Any] = []
-        self.organisations: dict[int, Organisation] = {}
+        self.organisations: dict[int, Any] = {}  # Organisation or (id, ref, kind, name) rows
         self.persons: dict[int, tuple[str, str]] = {}
-        self.appointments: dict[int, Appointment] = {}
-        self.interests: dict[int, Interest] = {}
-        self.relations: dict[int, Relation] = {}
+        self.appointments: dict[int, Any] = {}  # Appointment or a row with its columns
+        self.interests: dict[int, Any] = {}  # Interest or a row with its columns
+        self.relations: dict[int, Any] = {}  # Relation or a row with its columns
+        #: Person id -> number of ALL its interests, when the loader read only some of
+        #: them: facts_seen still counts every registered fact of a participant.
+        self.interest_totals: dict[int, int] = {}
 
     # --- collecting ----------------------------------------------------------------------
 
@@ -80,7 +78,7 @@ class FactsBuilder:
         self.administrations.update((a.id, a) for a in admins)
         self.serves.extend(serves)
 
-    def add_operations(self, rows: Iterable[Operation]) -> None:
+    def add_operations(self, rows: Iterable[Any]) -> None:
         self.operations.update((o.id, o) for o in rows)
 
     def add_agreements(self, rows: Iterable[Agreement], principals: Iterable[Any]) -> None:
@@ -93,19 +91,19 @@ class FactsBuilder:
     def add_members(self, rows: Iterable[Any]) -> None:
         self.members.extend(rows)
 
-    def add_organisations(self, rows: Iterable[Organisation]) -> None:
+    def add_organisations(self, rows: Iterable[Any]) -> None:
         self.organisations.update((o.id, o) for o in rows)
 
     def add_persons(self, rows: Iterable[Any]) -> None:
         self.persons.update((r.id, (r.ref, r.name)) for r in rows)
 
-    def add_appointments(self, rows: Iterable[Appointment]) -> None:
+    def add_appointments(self, rows: Iterable[Any]) -> None:
         self.appointments.update((a.id, a) for a in rows)
 
-    def add_interests(self, rows: Iterable[Interest]) -> None:
+    def add_interests(self, rows: Iterable[Any]) -> None:
         self.interests.update((i.id, i) for i in rows)
 
-    def add_relations(self, rows: Iterable[Relation]) -> None:
+    def add_relations(self, rows: Iterable[Any]) -> None:
         self.relations.update((r.id, r) for r in rows)
 
     # --- what is still to load -----------------------------------------------------------
@@ -261,7 +259,7 @@ class FactsBuilder:
             for a in self.agreements.values()
         }
 
-    def _appointment(self, a: Appointment) -> AppointmentFacts | None:
+    def _appointment(self, a: Any) -> AppointmentFacts | None:
         if a.committee_id:
             kind, body = BodyKind.COMMITTEE, self._committee_ref(a.committee_id)
         elif a.administration_id:
@@ -277,7 +275,7 @@ class FactsBuilder:
             self._org_ref(a.appointed_by_id), works,
         )
 
-    def _interest(self, i: Interest) -> InterestFacts:
+    def _interest(self, i: Any) -> InterestFacts:
         behalf = self.persons.get(i.on_behalf_of_id) if i.on_behalf_of_id else None
         return InterestFacts(
             InterestKind(i.kind), self._org_ref(i.organisation_id), behalf[0] if behalf else None,
@@ -311,7 +309,22 @@ class FactsBuilder:
             for pid, (ref, name) in self.persons.items()
         }
 
+    def _facts_seen(self, persons: dict[str, PersonFacts]) -> dict[str, int]:
+        if not self.interest_totals:
+            return {}
+        loaded: dict[int, int] = {}
+        for i in self.interests.values():
+            loaded[i.person_id] = loaded.get(i.person_id, 0) + 1
+        seen: dict[str, int] = {}
+        for pid, (ref, _name) in self.persons.items():
+            facts = persons.get(ref)
+            if facts is not None:
+                unread = self.interest_totals.get(pid, 0) - loaded.get(pid, 0)
+                seen[ref] = facts.fact_count + max(unread, 0)
+        return seen
+
     def snapshot(self, case: CaseFacts) -> FactsSnapshot:
+        persons = self._persons()
         return FactsSnapshot(
             case=case,
             organisations=self._organisations(),
@@ -319,7 +332,8 @@ class FactsBuilder:
             administrations=self._administrations(),
             operations=self._operations(),
             agreements=self._agreements(),
-            persons=self._persons(),
+            persons=persons,
+            facts_seen=self._facts_seen(persons),
         )
 
     def organisation_snapshot(self, as_of: date, scope: tuple[str, ...]) -> OrganisationSnapshot:

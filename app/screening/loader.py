@@ -9,10 +9,12 @@ What the case reaches, level by level, each level one batched select over IN-lis
    municipalities concerned, and the utskott/parent of each;
 3. the administrations serving those committees;
 4. the participants (given, or the committee's seat holders and staff on as_of), their
-   relations both ways, and then every appointment and interest of the participants and
-   their related persons (all dates: the rules filter by as_of); interests held in party
-   and operator organisations (owners, board members); the rosters of the operating
-   bodies on as_of;
+   relations both ways, and then every appointment of the participants and their related
+   persons and those of their interests the rules can use: interests in party and
+   operator organisations and their owners (two levels), or on behalf of a party person
+   (all dates: the rules filter by as_of; `repository.interests` says why nothing else is
+   needed), with the number of all interests per participant (facts_seen); the rosters
+   of the operating bodies on as_of;
 5. the bodies those facts name; responsibilities, gemensam-nämnd participants,
    administrations' served committees; owners and members of organisations, owners'
    owners (two levels); tillsyn agreements of the organisations taking part in the
@@ -27,11 +29,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.cases.resolve import ResolvedCase
-from app.models import Appointment, Interest, Operation, Relation
 from app.rules.facts import (
     CaseFacts,
     EarlierHandlingFacts,
@@ -51,6 +53,7 @@ class Reach:
     """Ids gathered level by level (sets, so that repeated ids cost nothing)."""
 
     person_ids: set[int] = field(default_factory=set)
+    party_person_ids: set[int] = field(default_factory=set)
     org_ids: set[int] = field(default_factory=set)
     committee_ids: set[int] = field(default_factory=set)
     admin_ids: set[int] = field(default_factory=set)
@@ -101,6 +104,7 @@ def _parties_reach(case: ResolvedCase, matches: dict[int, Match], reach: Reach) 
             continue
         if kind == "person":
             reach.person_ids.add(id_)
+            reach.party_person_ids.add(id_)
         elif kind == "organisation":
             reach.party_org_ids.add(id_)
         elif kind == "operation":
@@ -115,7 +119,7 @@ def _parties_reach(case: ResolvedCase, matches: dict[int, Match], reach: Reach) 
     return op_ids
 
 
-def _operations_reach(ops: list[Operation], reach: Reach) -> None:
+def _operations_reach(ops: list[Any], reach: Reach) -> None:
     for op in ops:
         if op.operator_committee_id:
             reach.operating_committee_ids.add(op.operator_committee_id)
@@ -169,9 +173,14 @@ def load_snapshot(
     related = {r.person_id for r in relations} | {r.related_id for r in relations}
     people = screened | related
     appointments = repo.appointments(session, people)
-    interests = repo.interests(session, people, reach.party_org_ids | reach.operator_org_ids)
+    targets = reach.party_org_ids | reach.operator_org_ids
+    interests, interest_totals = _split_counts(repo.interests(
+        session, people, organisation_ids=targets, owned_ids=targets,
+        party_person_ids=reach.party_person_ids, counted_ids=screened,
+    ))
     rosters = repo.rosters(session, operating, reach.operator_org_ids, as_of)
     builder = FactsBuilder()
+    builder.interest_totals = interest_totals
     builder.add_committees(around)
     _collect_person_facts(builder, reach, appointments, interests, rosters, relations)
     admins = repo.administrations(session, reach.admin_ids, around_ids)
@@ -197,13 +206,19 @@ def load_snapshot(
     return builder.snapshot(_case_facts(case, as_of, parties, participants))
 
 
+def _split_counts(rows: list[Any]) -> tuple[list[Any], dict[int, int]]:
+    """`repo.interests` rows: the interests, and person id -> number of all its interests."""
+    interests = [r for r in rows if r.n is None]
+    return interests, {r.person_id: r.n for r in rows if r.n is not None}
+
+
 def _collect_person_facts(
     builder: FactsBuilder,
     reach: Reach,
-    appointments: list[Appointment],
-    interests: list[Interest],
-    rosters: list[Appointment],
-    relations: list[Relation],
+    appointments: list[Any],
+    interests: list[Any],
+    rosters: list[Any],
+    relations: list[Any],
 ) -> None:
     builder.add_appointments([*appointments, *rosters])
     builder.add_interests(interests)

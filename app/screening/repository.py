@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, false, func, literal, or_, select, union_all
+from sqlalchemy import Row, Select, and_, false, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -114,8 +114,31 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
 # --- the case's reach ----------------------------------------------------------------------
 
 
-def operations(session: Session, ids: Iterable[int]) -> list[Operation]:
-    return list(session.scalars(select(Operation).where(_in_ids(Operation.id, ids))))
+OPERATION_COLUMNS = (
+    Operation.id, Operation.ref, Operation.name, Operation.area,
+    Operation.operator_committee_id, Operation.operator_organisation_id,
+    Operation.municipality_id,
+)
+APPOINTMENT_COLUMNS = (
+    Appointment.id, Appointment.person_id, Appointment.committee_id,
+    Appointment.administration_id, Appointment.organisation_id, Appointment.appointed_by_id,
+    Appointment.role, Appointment.valid_from, Appointment.valid_to, Appointment.works_with,
+)
+INTEREST_COLUMNS = (
+    Interest.id, Interest.person_id, Interest.kind, Interest.organisation_id,
+    Interest.on_behalf_of_id, Interest.share_percent, Interest.valid_from, Interest.valid_to,
+)
+RELATION_COLUMNS = (
+    Relation.id, Relation.person_id, Relation.related_id, Relation.kind, Relation.valid_from,
+    Relation.valid_to,
+)
+# Plain rows (same attribute names as the entities) where the FactsBuilder only reads
+# attributes: no identity map, no instance state.
+
+
+def operations(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(*OPERATION_COLUMNS).where(_in_ids(Operation.id, ids)).order_by(Operation.id)))
 
 
 def case_committees(
@@ -141,7 +164,7 @@ def case_committees(
         or_(
             _in_ids(Committee.id, committee_ids),
             and_(_in_ids(Committee.organisation_id, governed_org_ids),
-                 Committee.kind.in_(GOVERNING_KINDS)),
+                 _in_values(Committee.kind, GOVERNING_KINDS)),
             Committee.id.in_(scoped),
         )
     )
@@ -156,9 +179,9 @@ def case_committees(
 def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
     """The committees and the nämnd each (utskott) belongs to."""
     wanted = _ids(ids)
-    parents = select(Committee.parent_id).where(Committee.id.in_(wanted))
+    parents = select(Committee.parent_id).where(_in_ids(Committee.id, wanted))
     return list(session.scalars(
-        select(Committee).where(or_(Committee.id.in_(wanted), Committee.id.in_(parents)))
+        select(Committee).where(or_(_in_ids(Committee.id, wanted), Committee.id.in_(parents)))
     ))
 
 
@@ -183,7 +206,8 @@ def _seats_and_staff(
     written as one OR with a subquery, PostgreSQL scans the whole appointments table."""
     parts = union_all(
         select(Appointment.id).where(
-            _in_ids(Appointment.committee_id, committee_ids), Appointment.role.in_(SEAT_ROLES)),
+            _in_ids(Appointment.committee_id, committee_ids),
+            _in_values(Appointment.role, SEAT_ROLES)),
         select(Appointment.id)
         .join(AdministrationServes,
               AdministrationServes.administration_id == Appointment.administration_id)
@@ -193,41 +217,82 @@ def _seats_and_staff(
     return select(parts.c.id)
 
 
-def relations(session: Session, person_ids: Iterable[int]) -> list[Relation]:
-    return list(session.scalars(
-        select(Relation).where(
-            or_(_in_ids(Relation.person_id, person_ids), _in_ids(Relation.related_id, person_ids)))
+def relations(session: Session, person_ids: Iterable[int]) -> list[Row[Any]]:
+    """Relations both ways. A UNION of two indexed lookups (one OR over two columns
+    can make PostgreSQL scan or bitmap-OR the table)."""
+    wanted = _ids(person_ids)
+    parts = union_all(
+        select(Relation.id).where(_in_ids(Relation.person_id, wanted)),
+        select(Relation.id).where(_in_ids(Relation.related_id, wanted)),
+    ).subquery()
+    return list(session.execute(
+        select(*RELATION_COLUMNS).where(Relation.id.in_(select(parts.c.id)))
+        .order_by(Relation.id)
     ))
 
 
-def appointments(session: Session, person_ids: Iterable[int]) -> list[Appointment]:
+def appointments(session: Session, person_ids: Iterable[int]) -> list[Row[Any]]:
     """Every appointment of the persons, whatever its dates (rules filter by as_of)."""
-    return list(session.scalars(
-        select(Appointment).where(_in_ids(Appointment.person_id, person_ids))
+    return list(session.execute(
+        select(*APPOINTMENT_COLUMNS).where(_in_ids(Appointment.person_id, person_ids))
+        .order_by(Appointment.id)
     ))
 
 
 def interests(
-    session: Session, person_ids: Iterable[int], organisation_ids: Iterable[int]
-) -> list[Interest]:
-    """Every interest of the persons, and every interest held in the organisations (their
-    owners, board members and staff)."""
-    return list(session.scalars(
-        select(Interest).where(
-            or_(_in_ids(Interest.person_id, person_ids),
-                _in_ids(Interest.organisation_id, organisation_ids))
-        )
-    ))
+    session: Session,
+    person_ids: Iterable[int],
+    *,
+    organisation_ids: Iterable[int],
+    owned_ids: Iterable[int],
+    party_person_ids: Iterable[int],
+    counted_ids: Iterable[int],
+) -> list[Row[Any]]:
+    """The persons' interests the rules can use, whatever their dates, and the number of
+    ALL interests of each of `counted_ids` (for the summary's facts_seen).
+
+    The rules read an interest only through the organisation or person it names: a
+    party organisation, its owners, a party operation's operator (ownership, board and
+    ombud roles, employment, tillsyn attachments to the operator) or a party person
+    (ombud, god man, uppdrag). So an interest is read when its organisation is one of
+    `organisation_ids`, or an owner (two levels, as far as the loader reads owners) of one
+    of `owned_ids`, or when it is on behalf of one of `party_person_ids`. The rest of a
+    person's interests (typically all but a few) never reach a finding.
+
+    One statement: the interests (n is NULL), then one row per counted person with only
+    person_id and n set.
+    """
+    people = _ids(person_ids)
+    owners = select(OrganisationOwner.owner_id).where(
+        _in_ids(OrganisationOwner.organisation_id, owned_ids))
+    owners_owners = select(OrganisationOwner.owner_id).where(
+        OrganisationOwner.organisation_id.in_(owners))
+    reachable = select(*INTEREST_COLUMNS, null().label("n")).where(
+        _in_ids(Interest.person_id, people),
+        or_(
+            _in_ids(Interest.organisation_id, organisation_ids),
+            Interest.organisation_id.in_(owners),
+            Interest.organisation_id.in_(owners_owners),
+            _in_ids(Interest.on_behalf_of_id, party_person_ids),
+        ),
+    )
+    counts = select(
+        *(null() for _ in INTEREST_COLUMNS[:1]), Interest.person_id,
+        *(null() for _ in INTEREST_COLUMNS[2:]), func.count().label("n"),
+    ).where(_in_ids(Interest.person_id, counted_ids)).group_by(Interest.person_id)
+    return list(session.execute(union_all(reachable, counts)))
 
 
 def rosters(
     session: Session, committee_ids: Iterable[int], organisation_ids: Iterable[int], as_of: date
-) -> list[Appointment]:
+) -> list[Row[Any]]:
     """Seats in the committees, staff of the administrations serving them, and board and
     staff appointments in the organisations, on as_of."""
     wanted = _seats_and_staff(committee_ids, organisation_ids)
-    return list(session.scalars(
-        select(Appointment).where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
+    return list(session.execute(
+        select(*APPOINTMENT_COLUMNS)
+        .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
+        .order_by(Appointment.id)
     ))
 
 
@@ -293,9 +358,9 @@ def agreements(
     """Agreements where one of the organisations performs or is a principal (in the areas)."""
     ids = _ids(organisation_ids)
     principal_of = select(AgreementPrincipal.agreement_id).where(
-        AgreementPrincipal.organisation_id.in_(ids))
+        _in_ids(AgreementPrincipal.organisation_id, ids))
     stmt: Select[Agreement] = select(Agreement).where(
-        or_(Agreement.performer_id.in_(ids), Agreement.id.in_(principal_of)))
+        or_(_in_ids(Agreement.performer_id, ids), Agreement.id.in_(principal_of)))
     if areas is not None:
         stmt = stmt.where(_in_values(Agreement.area, areas))
     return list(session.scalars(stmt))
@@ -309,8 +374,11 @@ def agreement_principals(session: Session, agreement_ids: Iterable[int]) -> list
     ))
 
 
-def organisations(session: Session, ids: Iterable[int]) -> list[Organisation]:
-    return list(session.scalars(select(Organisation).where(_in_ids(Organisation.id, ids))))
+def organisations(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
+    return list(session.execute(
+        select(Organisation.id, Organisation.ref, Organisation.kind, Organisation.name)
+        .where(_in_ids(Organisation.id, ids))
+    ))
 
 
 def persons(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
