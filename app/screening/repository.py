@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, false, func, literal, null, or_, select, union_all
+from sqlalchemy import Row, Select, and_, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -34,6 +34,7 @@ from app.models import (
     ResponsibilityScope,
     Screening,
 )
+from app.screening.sql import ids, in_ids, in_values
 from app.security import scoping
 from app.security.deps import Principal
 
@@ -44,21 +45,8 @@ _SCREENING_COMMITTEE = Screening.__table__.c.committee_id
 NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
 
 
-def _ids(values: Iterable[int | None]) -> list[int]:
-    return sorted({v for v in values if v is not None})
-
-
-def _in_ids(column: Any, values: Iterable[int | None]) -> Any:
-    """`column IN (ids)`, or a constant false for no ids. SQLAlchemy's empty IN is a
-    subquery that SQLite, with statistics on a mostly-NULL column, answers by scanning
-    the table; a constant false never reads a row. The statement still runs either way."""
-    ids = _ids(values)
-    return column.in_(ids) if ids else false()
-
-
-def _in_values(column: Any, values: Iterable[str]) -> Any:
-    wanted = sorted(set(values))
-    return column.in_(wanted) if wanted else false()
+# `column = ANY(:ids)` on PostgreSQL (one array parameter, constant SQL text), IN on SQLite.
+_ids, _in_ids, _in_values = ids, in_ids, in_values
 
 
 def _valid_on(model: Any, day: date) -> Any:
