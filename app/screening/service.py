@@ -114,8 +114,11 @@ def screen(
         ("organisation", case.organisation_ref),
         *(("person", p["person"]) for p in evaluation["participants"]),
     ]
-    entry = chain.append(
-        session, kind="screening", actor=chain.Actor(principal.key_id, principal.name),
+    # The payload is serialised now; the audit head is locked last (chain.link), after
+    # the screening and its findings are written, so it is held only for the link, one
+    # UPDATE and the commit (taken first, it serialised every insert of every screening).
+    prepared = chain.prepare(
+        kind="screening", actor=chain.Actor(principal.key_id, principal.name),
         data={
             "screening": screening_id, "case": case_document, "as_of": evaluation["as_of"],
             "outcome": evaluation["outcome"], "rules_version": evaluation["rules_version"],
@@ -124,24 +127,28 @@ def screen(
         },
         subjects=subjects,
     )
-    result = {
+    unaudited = {
         "id": screening_id,
         "created_at": created_at.isoformat().replace("+00:00", "Z"),
         **evaluation,
-        "audit": {"sequence": entry.sequence, "hash": entry.hash},
     }
-    session.add(Screening(
+    stored = Screening(
         id=screening_id, created_at=created_at, case_ref=case.ref, case_id=case.case_id,
         committee_id=case.committee_id, organisation_id=case.organisation_id, as_of=as_of,
         outcome=evaluation["outcome"], rules_version=evaluation["rules_version"],
-        case_snapshot=case_document, result=result, api_key_id=principal.key_id,
-        audit_sequence=entry.sequence,
-    ))
+        case_snapshot=case_document, result=unaudited, api_key_id=principal.key_id,
+    )
+    session.add(stored)
     session.flush()
     rows = _finding_rows(screening_id, evaluation)
     if rows:
         # One executemany however many findings (not an INSERT ... RETURNING per row).
         session.execute(insert(FINDINGS), rows)
+    entry = chain.link(session, prepared)
+    result = {**unaudited, "audit": {"sequence": entry.sequence, "hash": entry.hash}}
+    stored.result = result
+    stored.audit_sequence = entry.sequence
+    session.flush()
     logger.info("screening", extra={"screening": screening_id, "outcome": evaluation["outcome"]})
     return result
 
