@@ -6,7 +6,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from psycopg.types.json import Json
-from sqlalchemy import JSON, ColumnElement, Table, and_, delete, func, insert, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
@@ -64,8 +75,10 @@ def ids_by_ref(session: Session, table: Table, refs: Iterable[str]) -> dict[str,
     return out
 
 
-def rows_by_ref(session: Session, table: Table, refs: Iterable[str]) -> dict[str, Row]:
-    return {row["ref"]: row for row in rows_where_in(session, table, "ref", refs)}
+def rows_by_ref(
+    session: Session, table: Table, refs: Iterable[str], columns: Iterable[str] | None = None
+) -> dict[str, Row]:
+    return {row["ref"]: row for row in rows_where_in(session, table, "ref", refs, columns)}
 
 
 def rows_by_id(session: Session, table: Table, ids: Iterable[int]) -> dict[int, Row]:
@@ -118,8 +131,9 @@ COPY_THRESHOLD = 500  # rows; below this a plain executemany is as fast
 
 
 def bulk_insert(session: Session, table: Table, rows: list[Row]) -> None:
-    """INSERT many rows. The one dialect branch: PostgreSQL takes large batches by COPY
-    (an order of magnitude faster than multi-row VALUES); elsewhere executemany."""
+    """INSERT many rows. One of the two dialect branches (with `analyze_grown`): PostgreSQL
+    takes large batches by COPY (an order of magnitude faster than multi-row VALUES);
+    elsewhere executemany."""
     if not rows:
         return
     if len(rows) < COPY_THRESHOLD or session.get_bind().dialect.name != "postgresql":
@@ -138,6 +152,24 @@ def bulk_insert(session: Session, table: Table, rows: list[Row]) -> None:
         for row in rows:
             values = {**row, **defaults}
             copy.write_row([Json(values[c]) if c in json_columns else values[c] for c in columns])
+
+
+ANALYZE_MIN_ROWS = 1000  # created rows in one table before `analyze_grown` looks at it
+
+
+def analyze_grown(session: Session, created: dict[Table, int]) -> None:
+    """PostgreSQL: ANALYZE each table whose created rows outnumber what its statistics
+    count (`pg_class.reltuples`; -1 or 0 when never analysed), i.e. that at least doubled.
+    In the import's transaction: ANALYZE samples the transaction's own new rows, and its
+    statistics commit (or roll back) with them. Elsewhere nothing (SQLite plans without)."""
+    grown = {t.name: n for t, n in created.items() if n >= ANALYZE_MIN_ROWS}
+    if not grown or session.get_bind().dialect.name != "postgresql":
+        return
+    stmt = text("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(:names)")
+    known = {name: n for name, n in session.execute(stmt, {"names": sorted(grown)})}
+    for name in sorted(grown):
+        if grown[name] > known.get(name, 0):
+            session.execute(text(f'ANALYZE "{name}"'))
 
 
 def delete_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> None:

@@ -40,6 +40,23 @@ KIND_TABLES: dict[str, Table] = {
     "agreement": table_of(Agreement),
     "person": table_of(Person),
 }
+# The columns of a stored row the writer compares with an item (`writer.COLUMNS`).
+STORED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "organisation": ("id", "ref", "kind", "name", "orgnr"),
+    "committee": ("id", "ref", "organisation_id", "kind", "name", "parent_id"),
+    "administration": ("id", "ref", "organisation_id", "name"),
+    "operation": (
+        "id",
+        "ref",
+        "name",
+        "area",
+        "operator_committee_id",
+        "operator_organisation_id",
+        "municipality_id",
+    ),
+    "agreement": ("id", "ref", "performer_id", "area", "role", "valid_from", "valid_to"),
+    "person": ("id", "ref", "name", "name_key", "personnummer_hash", "personnummer_masked"),
+}
 SYMMETRIC_RELATIONS = frozenset(
     {"make", "sambo", "registrerad_partner", "syskon", "annan_narstaende", "nara_van", "ovan"}
 )
@@ -179,10 +196,11 @@ class Validator(Checks):
         self.check_references()
         for section, entries in self.entries.items():
             check = getattr(self, f"check_{section}", None)
+            dated = "valid_to" in SECTIONS[section].model_fields
             for entry in entries:
                 if check is not None:
                     check(entry)
-                if hasattr(entry.item, "valid_to"):
+                if dated:
                     self.check_period(entry)
         self.check_personnummer_unique()
         self.check_ownership_cycles()
@@ -269,8 +287,12 @@ class Validator(Checks):
                 for _, kind, ref in references(section, e.item):
                     wanted[kind].add(ref)
         for kind, refs in wanted.items():
+            # Only what the writer compares (timestamps and versions are never read): about
+            # a third less to fetch and keep than whole rows.
             self.stored[kind] = (
-                repository.rows_by_ref(self.session, KIND_TABLES[kind], refs) if refs else {}
+                repository.rows_by_ref(self.session, KIND_TABLES[kind], refs, STORED_COLUMNS[kind])
+                if refs
+                else {}
             )
         self.areas = set(BUILTIN_AREAS) | repository.custom_area_codes(self.session)
 

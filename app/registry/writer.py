@@ -294,9 +294,10 @@ class Writer:
                 self.committee_org.get(self.id("committee", body.committee) or 0),
                 self.admin_org.get(self.id("administration", body.administration) or 0),
             ]
-        elif section in ("interests", "relations"):
-            persons = [item.person, getattr(item, "related", None)]
-            self.out.persons.setdefault(section, set()).update(p for p in persons if p)
+        elif section == "interests":
+            self.out.persons.setdefault(section, set()).add(item.person)
+        elif section == "relations":
+            self.out.persons.setdefault(section, set()).update((item.person, item.related))
         if section == "appointments":
             self.out.persons.setdefault(section, set()).add(item.person)
         self.out.touched_org_ids.update(i for i in ids if i)
