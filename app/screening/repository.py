@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, func, literal, null, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.models import (
     Administration,
@@ -34,7 +34,7 @@ from app.models import (
     ResponsibilityScope,
     Screening,
 )
-from app.screening.sql import ids, in_ids, in_values
+from app.screening.sql import ids, in_ids, in_subquery, in_values
 from app.security import scoping
 from app.security.deps import Principal
 
@@ -139,38 +139,50 @@ def case_committees(
 ) -> list[Committee]:
     """Named committees, board-type committees of the given organisations, committees with
     drift in the areas for the given organisations, and the utskott/parent of each."""
-    scoped = (
-        select(Responsibility.committee_id)
-        .join(ResponsibilityScope, ResponsibilityScope.responsibility_id == Responsibility.id)
-        .where(
-            Responsibility.role == "drift",
-            _in_values(Responsibility.area, drift_areas),
-            _in_ids(ResponsibilityScope.organisation_id, drift_org_ids),
-        )
+    # From the scopes of the organisations (indexed) to their responsibilities by key; a
+    # join lets PostgreSQL scan every responsibility of the registry for the area.
+    scoped_ids = select(ResponsibilityScope.responsibility_id).where(
+        _in_ids(ResponsibilityScope.organisation_id, drift_org_ids))
+    scoped = select(Responsibility.committee_id).where(
+        in_subquery(Responsibility.id, scoped_ids),
+        Responsibility.role == "drift",
+        _in_values(Responsibility.area, drift_areas),
     )
-    core = select(Committee.id).where(
-        or_(
-            _in_ids(Committee.id, committee_ids),
-            and_(_in_ids(Committee.organisation_id, governed_org_ids),
-                 _in_values(Committee.kind, GOVERNING_KINDS)),
-            Committee.id.in_(scoped),
-        )
-    )
-    parents = select(Committee.parent_id).where(Committee.id.in_(core))
+    # UNIONs of indexed lookups: written as ORs over subqueries, PostgreSQL scans the whole
+    # committees table twice per screening (cost growing with the registry).
+    core = union_all(
+        select(Committee.id).where(_in_ids(Committee.id, committee_ids)),
+        select(Committee.id).where(_in_ids(Committee.organisation_id, governed_org_ids),
+                                   _in_values(Committee.kind, GOVERNING_KINDS)),
+        scoped,
+    ).cte("core")
+    return _committees_and_kin(session, core)
+
+
+def _committees_and_kin(session: Session, core: Any) -> list[Committee]:
+    """The committees whose ids `core` (a CTE with one column, id) gives, their utskott
+    and the nämnd each belongs to."""
+    kin = union_all(
+        select(core.c.id),
+        select(Committee.id).where(in_subquery(Committee.parent_id, select(core.c.id))),
+        select(Committee.parent_id).where(in_subquery(Committee.id, select(core.c.id))),
+    ).subquery()
     return list(session.scalars(
-        select(Committee).where(
-            or_(Committee.id.in_(core), Committee.parent_id.in_(core), Committee.id.in_(parents))
-        )
-    ))
+        select(Committee).where(in_subquery(Committee.id, select(kin.c[0])))))
 
 
 def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
     """The committees and the nämnd each (utskott) belongs to."""
     wanted = _ids(ids)
-    parents = select(Committee.parent_id).where(_in_ids(Committee.id, wanted))
-    return list(session.scalars(
-        select(Committee).where(or_(_in_ids(Committee.id, wanted), Committee.id.in_(parents)))
-    ))
+    child = aliased(Committee)
+    # Two primary-key lookups (a nämnd may come twice; callers key committees by id). As
+    # `id IN (ids UNION parents)`, PostgreSQL hashes the whole committees table.
+    both = union_all(
+        select(Committee).where(_in_ids(Committee.id, wanted)),
+        select(Committee).join(child, child.parent_id == Committee.id)
+        .where(_in_ids(child.id, wanted)),
+    )
+    return list(session.scalars(select(Committee).from_statement(both)))
 
 
 def default_participants(
@@ -292,7 +304,7 @@ def administrations(
         _in_ids(AdministrationServes.committee_id, serving_committee_ids))
     return list(session.scalars(
         select(Administration).where(
-            or_(_in_ids(Administration.id, ids), Administration.id.in_(serving)))
+            or_(_in_ids(Administration.id, ids), in_subquery(Administration.id, serving)))
     ))
 
 
@@ -306,11 +318,17 @@ def serves(session: Session, administration_ids: Iterable[int]) -> list[Row[Any]
 
 def responsibilities(session: Session, committee_ids: Iterable[int]) -> list[Row[Any]]:
     """(responsibility id, committee id, area, role, scope organisation id or None)."""
+    ids_ = _ids(committee_ids)
+    wanted = select(Responsibility.id).where(_in_ids(Responsibility.committee_id, ids_))
     return list(session.execute(
         select(Responsibility.id, Responsibility.committee_id, Responsibility.area,
                Responsibility.role, ResponsibilityScope.organisation_id)
-        .outerjoin(ResponsibilityScope, ResponsibilityScope.responsibility_id == Responsibility.id)
-        .where(_in_ids(Responsibility.committee_id, committee_ids))
+        .outerjoin(ResponsibilityScope, and_(
+            ResponsibilityScope.responsibility_id == Responsibility.id,
+            # the scopes looked up by key, not hashed from a scan of all of them
+            in_subquery(ResponsibilityScope.responsibility_id, wanted),
+        ))
+        .where(_in_ids(Responsibility.committee_id, ids_))
         .order_by(Responsibility.id, ResponsibilityScope.id)
     ))
 
@@ -348,7 +366,7 @@ def agreements(
     principal_of = select(AgreementPrincipal.agreement_id).where(
         _in_ids(AgreementPrincipal.organisation_id, ids))
     stmt: Select[Agreement] = select(Agreement).where(
-        or_(_in_ids(Agreement.performer_id, ids), Agreement.id.in_(principal_of)))
+        or_(_in_ids(Agreement.performer_id, ids), in_subquery(Agreement.id, principal_of)))
     if areas is not None:
         stmt = stmt.where(_in_values(Agreement.area, areas))
     return list(session.scalars(stmt))

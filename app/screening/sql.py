@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, String, any_, false, literal
+from sqlalchemy import Integer, String, any_, false, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
@@ -71,4 +71,17 @@ def in_values(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
     return _ByDialect(
         column == any_(literal(wanted, ARRAY(String))),
         column.in_(wanted) if wanted else false(),
+    )
+
+
+def in_subquery(column: Any, subquery: Any) -> ColumnElement[bool]:
+    """`column = ANY(ARRAY(subquery))` on PostgreSQL, `column IN (subquery)` elsewhere.
+
+    PostgreSQL runs ARRAY(...) once (an InitPlan) and then looks `column` up by its index,
+    whereas `column IN (subquery)` ORed with other conditions becomes a hashed SubPlan
+    checked against every row of a sequential scan: a cost that grows with the table, not
+    with the case."""
+    return _ByDialect(
+        column == any_(func.array(subquery.scalar_subquery())),
+        column.in_(subquery),
     )
