@@ -131,7 +131,7 @@ COPY_THRESHOLD = 500  # rows; below this a plain executemany is as fast
 
 
 def bulk_insert(session: Session, table: Table, rows: list[Row]) -> None:
-    """INSERT many rows. One of the two dialect branches (with `analyze_grown`): PostgreSQL
+    """INSERT many rows. A dialect branch (with `reserve_ids`, `analyze_grown`): PostgreSQL
     takes large batches by COPY (an order of magnitude faster than multi-row VALUES);
     elsewhere executemany."""
     if not rows:
@@ -152,6 +152,16 @@ def bulk_insert(session: Session, table: Table, rows: list[Row]) -> None:
         for row in rows:
             values = {**row, **defaults}
             copy.write_row([Json(values[c]) if c in json_columns else values[c] for c in columns])
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int] | None:
+    """PostgreSQL, for a batch that goes by COPY: `count` ids drawn from the table's
+    sequence, so that the new rows carry their ids and need not be read back by ref
+    (1.5 s per 50,000 rows). None elsewhere and for small batches: insert, then read back."""
+    if count < COPY_THRESHOLD or session.get_bind().dialect.name != "postgresql":
+        return None
+    stmt = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
+    return list(session.scalars(stmt, {"t": table.name, "n": count}))
 
 
 ANALYZE_MIN_ROWS = 1000  # created rows in one table before `analyze_grown` looks at it

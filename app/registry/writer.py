@@ -199,9 +199,18 @@ class Writer:
         stored = self.plan.stored[kind]
         new: list[Entry] = [e for e in entries if e.item.ref not in stored]
         rows = [COLUMNS[section] | values(e) | {"ref": e.item.ref} for e in new]
-        self.insert(table, rows)
-        # Reading the new ids back by ref beats INSERT .. RETURNING on large batches.
-        self.ids[kind].update(repository.ids_by_ref(self.session, table, [e.item.ref for e in new]))
+        reserved = repository.reserve_ids(self.session, table, len(rows))
+        if reserved is None:
+            self.insert(table, rows)
+            # Reading the new ids back by ref beats INSERT .. RETURNING on large batches.
+            refs = [e.item.ref for e in new]
+            self.ids[kind].update(repository.ids_by_ref(self.session, table, refs))
+        else:
+            for row, row_id in zip(rows, reserved, strict=True):
+                row["id"] = row_id
+            self.insert(table, rows)
+            self.ids[kind].update((e.item.ref, i) for e, i in zip(new, reserved, strict=True))
+        del rows
         late_rows = [{"id": self.ids[kind][e.item.ref], **late(e)} for e in new] if late else []
         self.update(
             table,

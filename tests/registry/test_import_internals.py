@@ -54,3 +54,29 @@ def test_a_table_an_import_doubles_is_analysed(
         event.remove(engine, "before_cursor_execute", record)
     assert 'ANALYZE "persons"' in seen
     assert not any(s.startswith('ANALYZE "organisations"') for s in seen)
+
+
+def test_ids_of_a_large_batch_belong_to_their_refs(admin: ApiClient, session: Session) -> None:
+    """PostgreSQL draws the ids of a COPY batch beforehand; each ref must get its own."""
+    count = repository.COPY_THRESHOLD + 10
+    doc = {
+        "organisations": [
+            {"ref": f"big-{i}", "kind": "aktiebolag", "name": f"Bolag {i}"} for i in range(count)
+        ],
+        "committees": [
+            {"ref": f"big-n-{i}", "organisation": f"big-{i}", "kind": "namnd", "name": f"N {i}"}
+            for i in (0, count // 2, count - 1)
+        ],
+    }
+    assert import_document(admin, doc)["totals"]["created"] == count + 3
+    pairs = session.execute(
+        text(
+            "SELECT c.ref, o.ref FROM committees c JOIN organisations o"
+            " ON o.id = c.organisation_id WHERE c.ref LIKE 'big-n-%'"
+        )
+    ).all()
+    assert sorted(pairs) == sorted((f"big-n-{i}", f"big-{i}") for i in (0, count // 2, count - 1))
+    ids = session.execute(
+        text("SELECT count(DISTINCT id) FROM organisations WHERE ref LIKE 'big-%'")
+    )
+    assert ids.scalar() == count
