@@ -8,11 +8,11 @@ Unknown fields are ignored: the contract allows fields to be added.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.dates import IsoDate
 from app.models.mixins import NAME_LENGTH, REF_LENGTH
 from app.vocabularies import (
     AppointmentRole,
@@ -36,8 +36,9 @@ class Item(BaseModel):
 
 
 class Dated(Item):
-    valid_from: date | None = None
-    valid_to: date | None = None
+    # Strictly YYYY-MM-DD: pydantic's lax date would read 0 as 1970-01-01 (Unix time).
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
 
 
 class OwnerIn(Item):
