@@ -132,6 +132,31 @@ def _add_object_routes(res: Resource) -> None:
         response.headers["ETag"] = crud.etag(out)
         return out
 
+    def _update(
+        request: Request,
+        response: Response,
+        session: SessionDep,
+        principal: RegistryWriter,
+        key: str,
+        body: dict[str, Any],
+        if_match: str | None,
+        *,
+        partial: bool,
+    ) -> dict[str, Any]:
+        out = crud.update(
+            session,
+            principal,
+            res,
+            key,
+            body,
+            partial=partial,
+            if_match=if_match,
+            pnr_secret=request.app.state.settings.pnr_secret,
+        )
+        session.commit()
+        response.headers["ETag"] = crud.etag(out)
+        return out
+
     def put(
         request: Request,
         response: Response,
@@ -141,19 +166,7 @@ def _add_object_routes(res: Resource) -> None:
         body: Annotated[dict[str, Any], Body()],
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
-        out = crud.update(
-            session,
-            principal,
-            res,
-            key,
-            body,
-            partial=False,
-            if_match=if_match,
-            pnr_secret=request.app.state.settings.pnr_secret,
-        )
-        session.commit()
-        response.headers["ETag"] = crud.etag(out)
-        return out
+        return _update(request, response, session, principal, key, body, if_match, partial=False)
 
     def patch(
         request: Request,
@@ -164,19 +177,7 @@ def _add_object_routes(res: Resource) -> None:
         body: Annotated[dict[str, Any], Body()],
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
-        out = crud.update(
-            session,
-            principal,
-            res,
-            key,
-            body,
-            partial=True,
-            if_match=if_match,
-            pnr_secret=request.app.state.settings.pnr_secret,
-        )
-        session.commit()
-        response.headers["ETag"] = crud.etag(out)
-        return out
+        return _update(request, response, session, principal, key, body, if_match, partial=True)
 
     def remove(
         session: SessionDep, principal: RegistryWriter, key: str, if_match: IfMatch = None
