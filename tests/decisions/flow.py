@@ -7,25 +7,15 @@ import copy
 from typing import Any
 
 from tests.support.api import ApiClient, path_ref
-from tests.support.registry import contract_document, import_document
+from tests.support.registry import (
+    CONTRACT_CASE,
+    CONTRACT_CASE_REF,
+    contract_document,
+    import_document,
+)
 
-CASE_REF = "MBN 2026/123"
-CASE: dict[str, Any] = {
-    "ref": CASE_REF,
-    "committee": "ab-mbn",
-    "area": "va",
-    "matter": "tillsyn",
-    "title": "Tillsyn av Ankeby reningsverk",
-    "decision_date": "2026-03-10",
-    "parties": [
-        {"operation": "ankeby-avlopp", "role": "tillsynsobjekt"},
-        {"organisation": "ankeby-vatten", "role": "part"},
-    ],
-    "participants": [
-        {"person": "p-anna", "role": "ledamot"},
-        {"person": "p-olof", "role": "handlaggare"},
-    ],
-}
+CASE_REF = CONTRACT_CASE_REF
+CASE: dict[str, Any] = CONTRACT_CASE
 
 
 def case_document(**changes: Any) -> dict[str, Any]:

@@ -21,25 +21,10 @@ import httpx
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from tests.support.registry import contract_document
+from tests.support.registry import CONTRACT_CASE, CONTRACT_CASE_REF, contract_document
 
-CASE_REF = "MBN 2026/123"
-CASE = {
-    "ref": CASE_REF,
-    "committee": "ab-mbn",
-    "area": "va",
-    "matter": "tillsyn",
-    "title": "Tillsyn av Ankeby reningsverk",
-    "decision_date": "2026-03-10",
-    "parties": [
-        {"operation": "ankeby-avlopp", "role": "tillsynsobjekt"},
-        {"organisation": "ankeby-vatten", "role": "part"},
-    ],
-    "participants": [
-        {"person": "p-anna", "role": "ledamot"},
-        {"person": "p-olof", "role": "handlaggare"},
-    ],
-}
+CASE_REF = CONTRACT_CASE_REF
+CASE = CONTRACT_CASE
 IMPORT_BATCH = 5
 
 

@@ -95,6 +95,26 @@ CONTRACT_DOCUMENT: dict[str, Any] = {
 }
 
 
+# A case over the contract's registry (the contract's example case, parties that exist).
+CONTRACT_CASE_REF = "MBN 2026/123"
+CONTRACT_CASE: dict[str, Any] = {
+    "ref": CONTRACT_CASE_REF,
+    "committee": "ab-mbn",
+    "area": "va",
+    "matter": "tillsyn",
+    "title": "Tillsyn av Ankeby reningsverk",
+    "decision_date": "2026-03-10",
+    "parties": [
+        {"operation": "ankeby-avlopp", "role": "tillsynsobjekt"},
+        {"organisation": "ankeby-vatten", "role": "part"},
+    ],
+    "participants": [
+        {"person": "p-anna", "role": "ledamot"},
+        {"person": "p-olof", "role": "handlaggare"},
+    ],
+}
+
+
 def contract_document() -> dict[str, Any]:
     """A fresh deep copy of the contract's example document, safe to modify."""
     return copy.deepcopy(CONTRACT_DOCUMENT)
