@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
@@ -219,7 +219,3 @@ def verify(session: Session) -> VerifyResult:
             False, count, head_sequence, expected, "the chain ends before the recorded head"
         )
     return VerifyResult(True, count, head_sequence)
-
-
-def head_sequence(session: Session) -> int:
-    return session.scalar(select(func.coalesce(func.max(AuditEntry.sequence), 0))) or 0
