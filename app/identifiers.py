@@ -52,9 +52,7 @@ def normalise_orgnr(value: str) -> str:
     try:
         return se_orgnr.format(se_orgnr.validate(value))
     except ValidationError as exc:
-        raise InvalidIdentifier(
-            f"not a valid organisationsnummer ({type(exc).__name__})"
-        ) from None
+        raise InvalidIdentifier(f"not a valid organisationsnummer ({type(exc).__name__})") from None
 
 
 def pnr_hash(normalised: str, secret: str) -> str:

@@ -18,7 +18,9 @@ def _migrations_home() -> Path:
     for candidate in (_REPO_ROOT, Path.cwd()):
         if (candidate / "alembic.ini").is_file() and (candidate / "migrations").is_dir():
             return candidate
-    raise FileNotFoundError("alembic.ini and migrations/ not found beside the package or in the working directory")
+    raise FileNotFoundError(
+        "alembic.ini and migrations/ not found beside the package or in the working directory"
+    )
 
 
 def alembic_config(database_url: str | None = None) -> Config:

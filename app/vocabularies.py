@@ -6,55 +6,151 @@ from collections.abc import Iterable
 from typing import Literal, get_args
 
 OrganisationKind = Literal[
-    "kommun", "region", "kommunalforbund", "aktiebolag", "handelsbolag", "ekonomisk_forening",
-    "ideell_forening", "stiftelse", "enskild_firma", "myndighet", "annan",
+    "kommun",
+    "region",
+    "kommunalforbund",
+    "aktiebolag",
+    "handelsbolag",
+    "ekonomisk_forening",
+    "ideell_forening",
+    "stiftelse",
+    "enskild_firma",
+    "myndighet",
+    "annan",
 ]
 CommitteeKind = Literal[
-    "fullmaktige", "styrelse", "namnd", "gemensam_namnd", "utskott", "direktion",
-    "forbundsfullmaktige", "revision", "bolagsstyrelse",
+    "fullmaktige",
+    "styrelse",
+    "namnd",
+    "gemensam_namnd",
+    "utskott",
+    "direktion",
+    "forbundsfullmaktige",
+    "revision",
+    "bolagsstyrelse",
 ]
 ResponsibilityRole = Literal["drift", "tillsyn"]
 BUILTIN_AREAS: tuple[str, ...] = (
-    "miljo_halsoskydd", "livsmedel", "bygg", "alkohol_tobak", "raddningstjanst", "va",
-    "avfall", "energi", "skola", "forskola", "socialtjanst", "aldreomsorg", "lss",
-    "halso_sjukvard", "gata_park", "fastighet", "kollektivtrafik", "kultur_fritid",
-    "upphandling", "ovrigt",
+    "miljo_halsoskydd",
+    "livsmedel",
+    "bygg",
+    "alkohol_tobak",
+    "raddningstjanst",
+    "va",
+    "avfall",
+    "energi",
+    "skola",
+    "forskola",
+    "socialtjanst",
+    "aldreomsorg",
+    "lss",
+    "halso_sjukvard",
+    "gata_park",
+    "fastighet",
+    "kollektivtrafik",
+    "kultur_fritid",
+    "upphandling",
+    "ovrigt",
 )
 AppointmentRole = Literal[
-    "ledamot", "ersattare", "ordforande", "vice_ordforande", "revisor", "anstalld",
-    "handlaggare", "inspektor", "chef", "forvaltningschef", "styrelseledamot",
-    "styrelsesuppleant", "vd",
+    "ledamot",
+    "ersattare",
+    "ordforande",
+    "vice_ordforande",
+    "revisor",
+    "anstalld",
+    "handlaggare",
+    "inspektor",
+    "chef",
+    "forvaltningschef",
+    "styrelseledamot",
+    "styrelsesuppleant",
+    "vd",
 ]
 InterestKind = Literal[
-    "styrelseledamot", "styrelsesuppleant", "vd", "firmatecknare", "agare", "anstalld",
-    "uppdragstagare", "ombud", "god_man_forvaltare", "medlem", "fortroendeuppdrag",
+    "styrelseledamot",
+    "styrelsesuppleant",
+    "vd",
+    "firmatecknare",
+    "agare",
+    "anstalld",
+    "uppdragstagare",
+    "ombud",
+    "god_man_forvaltare",
+    "medlem",
+    "fortroendeuppdrag",
 ]
 RelationKind = Literal[
-    "make", "sambo", "registrerad_partner", "forelder", "barn", "syskon", "annan_narstaende",
-    "nara_van", "ovan", "foreman",
+    "make",
+    "sambo",
+    "registrerad_partner",
+    "forelder",
+    "barn",
+    "syskon",
+    "annan_narstaende",
+    "nara_van",
+    "ovan",
+    "foreman",
 ]
 Matter = Literal[
-    "myndighetsutovning", "tillsyn", "overprovning", "upphandling", "bidrag", "anstallning",
-    "avtal", "ansvarsfrihet", "val", "normgivning", "ovrigt",
+    "myndighetsutovning",
+    "tillsyn",
+    "overprovning",
+    "upphandling",
+    "bidrag",
+    "anstallning",
+    "avtal",
+    "ansvarsfrihet",
+    "val",
+    "normgivning",
+    "ovrigt",
 ]
 PartyRole = Literal[
-    "sokande", "part", "motpart", "klagande", "tillsynsobjekt", "leverantor", "berord",
+    "sokande",
+    "part",
+    "motpart",
+    "klagande",
+    "tillsynsobjekt",
+    "leverantor",
+    "berord",
 ]
 ParticipantRole = Literal[
-    "ordforande", "ledamot", "ersattare", "foredragande", "handlaggare", "inspektor", "delegat",
-    "beslutsfattare", "protokollforare", "sakkunnig", "chef", "forvaltningschef",
+    "ordforande",
+    "ledamot",
+    "ersattare",
+    "foredragande",
+    "handlaggare",
+    "inspektor",
+    "delegat",
+    "beslutsfattare",
+    "protokollforare",
+    "sakkunnig",
+    "chef",
+    "forvaltningschef",
 ]
 RaisedBy = Literal["self", "other", "screening"]
 DecisionValue = Literal["jav", "ej_jav"]
 Ground = Literal[
-    "part", "paverkan", "stallforetradare", "tillsynsjav", "tvainstans", "generalklausul",
-    "fullmaktige", "ansvarsfrihet",
+    "part",
+    "paverkan",
+    "stallforetradare",
+    "tillsynsjav",
+    "tvainstans",
+    "generalklausul",
+    "fullmaktige",
+    "ansvarsfrihet",
 ]
-StructuralGround = Literal["egen_tillsyn", "dubbla_roller", "delad_forvaltning", "samverkan_egen_drift"]
+StructuralGround = Literal[
+    "egen_tillsyn", "dubbla_roller", "delad_forvaltning", "samverkan_egen_drift"
+]
 Level = Literal["jav", "mojligt_jav", "undantag"]
 
 # Stored once, read both ways: the kind as seen from the other person.
-INVERSE_RELATION: dict[str, str] = {"forelder": "barn", "barn": "forelder", "foreman": "underordnad"}
+INVERSE_RELATION: dict[str, str] = {
+    "forelder": "barn",
+    "barn": "forelder",
+    "foreman": "underordnad",
+}
 
 
 def values(literal: object) -> list[str]:

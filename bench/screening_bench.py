@@ -52,25 +52,132 @@ from app.bench.stats import summarise  # noqa: E402
 AS_OF = "2026-03-10"
 MANDATE = {"valid_from": "2023-01-01", "valid_to": "2026-12-31"}
 FIRST = [
-    "Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Emma", "Kerstin", "Ingrid", "Marie",
-    "Elin", "Johanna", "Linnea", "Ida", "Erik", "Lars", "Karl", "Anders", "Johan", "Per",
-    "Nils", "Mikael", "Jan", "Hans", "Olof", "Peter", "Sven", "Fredrik", "Bo", "Gunnar", "Åsa",
-    "Märta", "Örjan", "Björn", "Göran", "Håkan", "Agneta", "Birgitta", "Ulla", "Margareta",
+    "Anna",
+    "Eva",
+    "Maria",
+    "Karin",
+    "Sara",
+    "Lena",
+    "Emma",
+    "Kerstin",
+    "Ingrid",
+    "Marie",
+    "Elin",
+    "Johanna",
+    "Linnea",
+    "Ida",
+    "Erik",
+    "Lars",
+    "Karl",
+    "Anders",
+    "Johan",
+    "Per",
+    "Nils",
+    "Mikael",
+    "Jan",
+    "Hans",
+    "Olof",
+    "Peter",
+    "Sven",
+    "Fredrik",
+    "Bo",
+    "Gunnar",
+    "Åsa",
+    "Märta",
+    "Örjan",
+    "Björn",
+    "Göran",
+    "Håkan",
+    "Agneta",
+    "Birgitta",
+    "Ulla",
+    "Margareta",
 ]
 LAST = [
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson",
-    "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Lindström", "Lindqvist", "Lindgren",
-    "Berg", "Axelsson", "Bergström", "Lundberg", "Lind", "Lundgren", "Lundqvist", "Mattsson",
-    "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Forsberg", "Sjöberg", "Wallin",
-    "Engström", "Eklund", "Danielsson", "Lundin", "Håkansson", "Björk", "Bergman", "Gunnarsson",
-    "Holm", "Wikström", "Samuelsson", "Isaksson", "Fransson", "Bergqvist", "Nyström",
-    "Holmberg", "Arvidsson", "Löfgren", "Söderberg", "Nyberg", "Blomqvist", "Claesson",
-    "Nordström", "Mårtensson", "Lundström",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Lindström",
+    "Lindqvist",
+    "Lindgren",
+    "Berg",
+    "Axelsson",
+    "Bergström",
+    "Lundberg",
+    "Lind",
+    "Lundgren",
+    "Lundqvist",
+    "Mattsson",
+    "Berglund",
+    "Fredriksson",
+    "Sandberg",
+    "Henriksson",
+    "Forsberg",
+    "Sjöberg",
+    "Wallin",
+    "Engström",
+    "Eklund",
+    "Danielsson",
+    "Lundin",
+    "Håkansson",
+    "Björk",
+    "Bergman",
+    "Gunnarsson",
+    "Holm",
+    "Wikström",
+    "Samuelsson",
+    "Isaksson",
+    "Fransson",
+    "Bergqvist",
+    "Nyström",
+    "Holmberg",
+    "Arvidsson",
+    "Löfgren",
+    "Söderberg",
+    "Nyberg",
+    "Blomqvist",
+    "Claesson",
+    "Nordström",
+    "Mårtensson",
+    "Lundström",
 ]
 COMPANY_WORDS = [
-    "Bygg", "Mark", "Fastighet", "Konsult", "Transport", "Energi", "Vatten", "Skog", "Data",
-    "Service", "Handel", "Måleri", "El", "Rör", "Städ", "Trä", "Sten", "Grus", "Kraft", "Miljö",
+    "Bygg",
+    "Mark",
+    "Fastighet",
+    "Konsult",
+    "Transport",
+    "Energi",
+    "Vatten",
+    "Skog",
+    "Data",
+    "Service",
+    "Handel",
+    "Måleri",
+    "El",
+    "Rör",
+    "Städ",
+    "Trä",
+    "Sten",
+    "Grus",
+    "Kraft",
+    "Miljö",
 ]
 AREAS_DRIFT = ("va", "avfall", "skola", "aldreomsorg", "fastighet", "gata_park")
 INTEREST_KINDS = ("styrelseledamot", "agare", "anstalld", "medlem", "vd", "firmatecknare")
@@ -86,36 +193,75 @@ def core_registry() -> dict[str, Any]:
         {"ref": "core-k", "kind": "kommun", "name": "Kärnby kommun", "orgnr": "212000-0142"},
         {"ref": "core-nb", "kind": "kommun", "name": "Grannby kommun"},
         {"ref": "core-holding", "kind": "aktiebolag", "name": "Kärnby Holding AB"},
-        {"ref": "core-bygg", "kind": "aktiebolag", "name": "Kärnby Bygg AB",
-         "owners": [{"organisation": "core-holding", "share_percent": 100}]},
-        {"ref": "core-vatten", "kind": "aktiebolag", "name": "Kärnby Vatten AB",
-         "owners": [{"organisation": "core-k", "share_percent": 100}]},
+        {
+            "ref": "core-bygg",
+            "kind": "aktiebolag",
+            "name": "Kärnby Bygg AB",
+            "owners": [{"organisation": "core-holding", "share_percent": 100}],
+        },
+        {
+            "ref": "core-vatten",
+            "kind": "aktiebolag",
+            "name": "Kärnby Vatten AB",
+            "owners": [{"organisation": "core-k", "share_percent": 100}],
+        },
         {"ref": "core-forening", "kind": "ideell_forening", "name": "Kärnby Naturvänner"},
     ]
     committees = [
-        {"ref": "core-mbn", "organisation": "core-k", "kind": "gemensam_namnd",
-         "name": "Miljö- och byggnämnden Kärnby-Grannby", "participants": ["core-k", "core-nb"],
-         "responsibilities": [
-             {"area": "miljo_halsoskydd", "role": "tillsyn", "for": ["core-k", "core-nb"]},
-             {"area": "bygg", "role": "tillsyn", "for": ["core-k", "core-nb"]}]},
-        {"ref": "core-tn", "organisation": "core-k", "kind": "namnd", "name": "Tekniska nämnden",
-         "responsibilities": [{"area": "va", "role": "drift"}]},
+        {
+            "ref": "core-mbn",
+            "organisation": "core-k",
+            "kind": "gemensam_namnd",
+            "name": "Miljö- och byggnämnden Kärnby-Grannby",
+            "participants": ["core-k", "core-nb"],
+            "responsibilities": [
+                {"area": "miljo_halsoskydd", "role": "tillsyn", "for": ["core-k", "core-nb"]},
+                {"area": "bygg", "role": "tillsyn", "for": ["core-k", "core-nb"]},
+            ],
+        },
+        {
+            "ref": "core-tn",
+            "organisation": "core-k",
+            "kind": "namnd",
+            "name": "Tekniska nämnden",
+            "responsibilities": [{"area": "va", "role": "drift"}],
+        },
     ]
     administrations = [
-        {"ref": "core-mf", "organisation": "core-k", "name": "Miljöförvaltningen",
-         "serves": ["core-mbn"]},
-        {"ref": "core-tf", "organisation": "core-k", "name": "Tekniska förvaltningen",
-         "serves": ["core-tn"]},
+        {
+            "ref": "core-mf",
+            "organisation": "core-k",
+            "name": "Miljöförvaltningen",
+            "serves": ["core-mbn"],
+        },
+        {
+            "ref": "core-tf",
+            "organisation": "core-k",
+            "name": "Tekniska förvaltningen",
+            "serves": ["core-tn"],
+        },
     ]
-    operations = [{"ref": "core-rv", "name": "Kärnby reningsverk", "area": "va",
-                   "operator": {"committee": "core-tn"}, "municipality": "core-k"}]
+    operations = [
+        {
+            "ref": "core-rv",
+            "name": "Kärnby reningsverk",
+            "area": "va",
+            "operator": {"committee": "core-tn"},
+            "municipality": "core-k",
+        }
+    ]
     roles = ["ordforande", "vice_ordforande"] + ["ledamot"] * 9 + ["ersattare"] * 4
     persons = [{"ref": f"core-m{i}", "name": f"Kärn Ledamot{i}"} for i in range(15)]
     persons += [{"ref": f"core-r{i}", "name": f"Kärn Anhörig{i}"} for i in range(8)]
     persons += [{"ref": f"core-s{i}", "name": f"Kärn Tjänsteperson{i}"} for i in range(3)]
     appointments = [
-        {"person": f"core-m{i}", "body": {"committee": "core-mbn"}, "role": role,
-         "appointed_by": "core-k" if i % 2 else "core-nb", **MANDATE}
+        {
+            "person": f"core-m{i}",
+            "body": {"committee": "core-mbn"},
+            "role": role,
+            "appointed_by": "core-k" if i % 2 else "core-nb",
+            **MANDATE,
+        }
         for i, role in enumerate(roles)
     ]
     appointments += [
@@ -123,18 +269,30 @@ def core_registry() -> dict[str, Any]:
         {"person": "core-m7", "body": {"committee": "core-tn"}, "role": "ersattare", **MANDATE},
     ]
     appointments += [
-        {"person": f"core-s{i}", "body": {"administration": "core-mf"}, "role": role,
-         "valid_from": "2018-01-01"}
+        {
+            "person": f"core-s{i}",
+            "body": {"administration": "core-mf"},
+            "role": role,
+            "valid_from": "2018-01-01",
+        }
         for i, role in enumerate(("inspektor", "handlaggare", "chef"))
     ]
     interests = [
-        {"person": "core-m1", "organisation": "core-bygg", "kind": "styrelseledamot",
-         "valid_from": "2020-01-01"},
-        {"person": "core-m2", "organisation": "core-holding", "kind": "agare",
-         "share_percent": 40},
+        {
+            "person": "core-m1",
+            "organisation": "core-bygg",
+            "kind": "styrelseledamot",
+            "valid_from": "2020-01-01",
+        },
+        {"person": "core-m2", "organisation": "core-holding", "kind": "agare", "share_percent": 40},
         {"person": "core-m4", "organisation": "core-vatten", "kind": "styrelseledamot"},
-        {"person": "core-m5", "organisation": "core-bygg", "kind": "vd",
-         "valid_from": "2015-01-01", "valid_to": "2021-06-30"},
+        {
+            "person": "core-m5",
+            "organisation": "core-bygg",
+            "kind": "vd",
+            "valid_from": "2015-01-01",
+            "valid_to": "2021-06-30",
+        },
         {"person": "core-r0", "organisation": "core-bygg", "kind": "anstalld"},
         {"person": "core-r1", "organisation": "core-holding", "kind": "styrelseledamot"},
         {"person": "core-r2", "organisation": "core-forening", "kind": "fortroendeuppdrag"},
@@ -153,9 +311,16 @@ def core_registry() -> dict[str, Any]:
         {"person": "core-r6", "related": "core-m12", "kind": "foreman"},
         {"person": "core-m13", "related": "core-r7", "kind": "ovan"},
     ]
-    return {"organisations": orgs, "committees": committees, "administrations": administrations,
-            "operations": operations, "persons": persons, "appointments": appointments,
-            "interests": interests, "relations": relations}
+    return {
+        "organisations": orgs,
+        "committees": committees,
+        "administrations": administrations,
+        "operations": operations,
+        "persons": persons,
+        "appointments": appointments,
+        "interests": interests,
+        "relations": relations,
+    }
 
 
 def core_case() -> dict[str, Any]:
@@ -207,15 +372,26 @@ def filler_documents(total_persons: int, seed: int = 11) -> Iterator[dict[str, A
     committees, admins = [], []
     for k in range(kommuner):
         for n in range(8):
-            committees.append({
-                "ref": f"f-k{k}-n{n}", "organisation": f"f-k{k}", "kind": "namnd",
-                "name": f"Nämnd {n} i Fyllby{k}",
-                "responsibilities": [{"area": AREAS_DRIFT[n % len(AREAS_DRIFT)], "role": "drift"}],
-            })
+            committees.append(
+                {
+                    "ref": f"f-k{k}-n{n}",
+                    "organisation": f"f-k{k}",
+                    "kind": "namnd",
+                    "name": f"Nämnd {n} i Fyllby{k}",
+                    "responsibilities": [
+                        {"area": AREAS_DRIFT[n % len(AREAS_DRIFT)], "role": "drift"}
+                    ],
+                }
+            )
         for a in range(3):
-            admins.append({"ref": f"f-k{k}-a{a}", "organisation": f"f-k{k}",
-                           "name": f"Förvaltning {a} i Fyllby{k}",
-                           "serves": [f"f-k{k}-n{n}" for n in range(a * 3, min(8, a * 3 + 3))]})
+            admins.append(
+                {
+                    "ref": f"f-k{k}-a{a}",
+                    "organisation": f"f-k{k}",
+                    "name": f"Förvaltning {a} i Fyllby{k}",
+                    "serves": [f"f-k{k}-n{n}" for n in range(a * 3, min(8, a * 3 + 3))],
+                }
+            )
     yield {"organisations": orgs, "committees": committees, "administrations": admins}
     for start in range(0, persons, CHUNK):
         stop = min(persons, start + CHUNK)
@@ -228,23 +404,38 @@ def filler_documents(total_persons: int, seed: int = 11) -> Iterator[dict[str, A
             people.append(person)
             k = rnd.randrange(kommuner)
             if rnd.random() < 0.4:
-                appointments.append({
-                    "person": ref, "body": {"committee": f"f-k{k}-n{rnd.randrange(8)}"},
-                    "role": rnd.choice(("ledamot", "ersattare")), **MANDATE})
+                appointments.append(
+                    {
+                        "person": ref,
+                        "body": {"committee": f"f-k{k}-n{rnd.randrange(8)}"},
+                        "role": rnd.choice(("ledamot", "ersattare")),
+                        **MANDATE,
+                    }
+                )
             else:
-                appointments.append({
-                    "person": ref, "body": {"administration": f"f-k{k}-a{rnd.randrange(3)}"},
-                    "role": rnd.choice(("handlaggare", "inspektor", "anstalld")),
-                    "valid_from": "2015-01-01"})
+                appointments.append(
+                    {
+                        "person": ref,
+                        "body": {"administration": f"f-k{k}-a{rnd.randrange(3)}"},
+                        "role": rnd.choice(("handlaggare", "inspektor", "anstalld")),
+                        "valid_from": "2015-01-01",
+                    }
+                )
             for c in rnd.sample(range(companies), 2):
-                interests.append({"person": ref, "organisation": f"f-c{c}",
-                                  "kind": rnd.choice(INTEREST_KINDS)})
+                interests.append(
+                    {"person": ref, "organisation": f"f-c{c}", "kind": rnd.choice(INTEREST_KINDS)}
+                )
             if i > 0 and rnd.random() < 0.3:
                 other = f"f-p{rnd.randrange(max(0, i - 5_000), i)}"
-                relations.append({"person": ref, "related": other,
-                                  "kind": rnd.choice(RELATION_KINDS)})
-        yield {"persons": people, "appointments": appointments, "interests": interests,
-               "relations": relations}
+                relations.append(
+                    {"person": ref, "related": other, "kind": rnd.choice(RELATION_KINDS)}
+                )
+        yield {
+            "persons": people,
+            "appointments": appointments,
+            "interests": interests,
+            "relations": relations,
+        }
 
 
 # --- measuring -----------------------------------------------------------------------------
@@ -309,15 +500,20 @@ def in_process(database_urls: list[str], iterations: int) -> list[dict[str, Any]
     out = []
     for i, snapshot in enumerate(snapshots):
         evaluation = evaluate(snapshot)
-        out.append({
-            "participants": len(evaluation.participants),
-            "parties": len(snapshot.case.parties),
-            "findings": len(evaluation.findings),
-            "structural": len(evaluation.structural),
-            "snapshot_persons": len(snapshot.persons),
-            "evaluate": {**summarise(eval_times[i]), "min_ms": round(min(eval_times[i]) * 1000, 3)},
-            "load_snapshot": summarise(load_times[i]),
-        })
+        out.append(
+            {
+                "participants": len(evaluation.participants),
+                "parties": len(snapshot.case.parties),
+                "findings": len(evaluation.findings),
+                "structural": len(evaluation.structural),
+                "snapshot_persons": len(snapshot.persons),
+                "evaluate": {
+                    **summarise(eval_times[i]),
+                    "min_ms": round(min(eval_times[i]) * 1000, 3),
+                },
+                "load_snapshot": summarise(load_times[i]),
+            }
+        )
     return out
 
 
@@ -337,8 +533,12 @@ def end_to_end(clients: list[httpx.Client], warmup: int, requests: int) -> list[
                 times[i].append(elapsed)
             last[i] = response.json()
     return [
-        {"outcome": r["outcome"], "findings": len(r["findings"]),
-         "structural": len(r["structural"]), "latency": summarise(t)}
+        {
+            "outcome": r["outcome"],
+            "findings": len(r["findings"]),
+            "structural": len(r["structural"]),
+            "latency": summarise(t),
+        }
         for r, t in zip(last, times, strict=True)
     ]
 
@@ -353,7 +553,8 @@ def run(database: str, args: argparse.Namespace) -> list[dict[str, Any]]:
             url = stack.enter_context(fresh_database(database, label=f"screening{size}"))
             server = stack.enter_context(running_server(url, workers=1, log_dir=args.log_dir))
             client = stack.enter_context(
-                httpx.Client(base_url=server.base_url, headers=server.headers, timeout=60))
+                httpx.Client(base_url=server.base_url, headers=server.headers, timeout=60)
+            )
             rows.append({"persons": size, "import_s": round(import_registry(client, size), 1)})
             refresh_statistics(url)
             clients.append(client)
@@ -404,12 +605,19 @@ def main() -> None:
     print(table(args.database, rows))
     out = args.out or Path(f"bench/results/screening-{args.database}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "command": " ".join(sys.argv),
-        "database": args.database,
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
-        "results": rows,
-    }, indent=2, ensure_ascii=False) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "command": " ".join(sys.argv),
+                "database": args.database,
+                "machine": {"python": platform.python_version(), "platform": platform.platform()},
+                "results": rows,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

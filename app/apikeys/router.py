@@ -53,7 +53,9 @@ def list_api_keys(session: SessionDep, _: KeyManager) -> dict[str, Any]:
 @router.delete("/{key_id}")
 def revoke_api_key(
     request: Request,
-    key_id: Annotated[int, Path(ge=1, le=2**62)], session: SessionDep, principal: KeyManager
+    key_id: Annotated[int, Path(ge=1, le=2**62)],
+    session: SessionDep,
+    principal: KeyManager,
 ) -> dict[str, Any]:
     """Revoke a key; it stops working at once. Revoking twice is harmless."""
     record = service.revoke_key(session, key_id, actor=Actor(principal.key_id, principal.name))

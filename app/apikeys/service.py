@@ -91,9 +91,7 @@ def revoke_key(session: Session, key_id: int, *, actor: chain.Actor) -> ApiKey:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.flush()
-        chain.append(
-            session, kind="apikey.revoke", actor=actor, data={"key": key_summary(record)}
-        )
+        chain.append(session, kind="apikey.revoke", actor=actor, data={"key": key_summary(record)})
         logger.info("apikey_revoked", extra={"key_id": record.id})
     return record
 

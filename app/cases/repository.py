@@ -49,8 +49,7 @@ def committees_by_ref(session: Session, refs: Iterable[str]) -> dict[str, tuple[
 def committee_rows_by_id(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int]]:
     """committee id -> (ref, organisation id)."""
     rows = session.execute(
-        select(Committee.id, Committee.ref, Committee.organisation_id)
-        .where(_in(Committee.id, ids))
+        select(Committee.id, Committee.ref, Committee.organisation_id).where(_in(Committee.id, ids))
     ).all()
     return {cid: (ref, oid) for cid, ref, oid in rows}
 

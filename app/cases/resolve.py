@@ -140,8 +140,9 @@ def _lookups(session: Session, case_in: CaseIn) -> dict[str, dict[str, Any]]:
     for party in case_in.parties:
         reference = party.reference
         if reference is not None:
-            {"person": persons, "organisation": orgs, "operation": ops,
-             "committee": committees}[reference[0]].add(reference[1])
+            {"person": persons, "organisation": orgs, "operation": ops, "committee": committees}[
+                reference[0]
+            ].add(reference[1])
     return {
         "person": repo.ids_by_ref(session, Person, persons),
         "organisation": repo.ids_by_ref(session, Organisation, orgs),
@@ -173,8 +174,12 @@ def _party(
     except InvalidIdentifier as exc:
         errors.add(f"{pointer}/personnummer", str(exc), "invalid_personnummer")
     return ResolvedParty(
-        party.role, "unregistered", name=party.name, orgnr=orgnr,
-        personnummer_hash=pnr_hash, personnummer_masked=pnr_masked,
+        party.role,
+        "unregistered",
+        name=party.name,
+        orgnr=orgnr,
+        personnummer_hash=pnr_hash,
+        personnummer_masked=pnr_masked,
     )
 
 
@@ -188,9 +193,7 @@ def resolve_case(
     committee = found["committee"].get(case_in.committee)
     if committee is None:
         _unknown(errors, "/committee", "committee", case_in.committee)
-    parties = [
-        _party(i, p, found, errors, pnr_secret) for i, p in enumerate(case_in.parties)
-    ]
+    parties = [_party(i, p, found, errors, pnr_secret) for i, p in enumerate(case_in.parties)]
     earlier: list[ResolvedEarlier] = []
     for i, e in enumerate(case_in.earlier_handling):
         pid = found["person"].get(e.person)
@@ -203,9 +206,17 @@ def resolve_case(
         if e.committee and chit is None:
             _unknown(errors, f"/earlier_handling/{i}/committee", "committee", e.committee)
         if pid is not None:
-            earlier.append(ResolvedEarlier(
-                e.person, pid, e.organisation, oid, e.committee, chit[0] if chit else None,
-                e.final))
+            earlier.append(
+                ResolvedEarlier(
+                    e.person,
+                    pid,
+                    e.organisation,
+                    oid,
+                    e.committee,
+                    chit[0] if chit else None,
+                    e.final,
+                )
+            )
     participants: list[ResolvedParticipant] = []
     seen: set[str] = set()
     for i, p in enumerate(case_in.participants):
@@ -222,10 +233,17 @@ def resolve_case(
         raise Unprocessable(detail, errors=errors.items)
     assert committee is not None
     return ResolvedCase(
-        ref=case_in.ref, committee_ref=case_in.committee, committee_id=committee[0],
-        organisation_id=committee[1], organisation_ref=committee[2], matter=case_in.matter,
-        area=case_in.area, title=case_in.title, decision_date=case_in.decision_date,
-        parties=tuple(p for p in parties if p is not None), earlier_handling=tuple(earlier),
+        ref=case_in.ref,
+        committee_ref=case_in.committee,
+        committee_id=committee[0],
+        organisation_id=committee[1],
+        organisation_ref=committee[2],
+        matter=case_in.matter,
+        area=case_in.area,
+        title=case_in.title,
+        decision_date=case_in.decision_date,
+        parties=tuple(p for p in parties if p is not None),
+        earlier_handling=tuple(earlier),
         participants=tuple(participants),
     )
 
@@ -268,37 +286,61 @@ def _stored(
         if p.person_id:
             parties.append(ResolvedParty(p.role, "person", persons[p.person_id], p.person_id))
         elif p.organisation_id:
-            parties.append(ResolvedParty(
-                p.role, "organisation", orgs[p.organisation_id], p.organisation_id))
+            parties.append(
+                ResolvedParty(p.role, "organisation", orgs[p.organisation_id], p.organisation_id)
+            )
         elif p.operation_id:
-            parties.append(ResolvedParty(
-                p.role, "operation", operations[p.operation_id], p.operation_id))
+            parties.append(
+                ResolvedParty(p.role, "operation", operations[p.operation_id], p.operation_id)
+            )
         elif p.committee_id:
-            parties.append(ResolvedParty(
-                p.role, "committee", committees[p.committee_id][0], p.committee_id))
+            parties.append(
+                ResolvedParty(p.role, "committee", committees[p.committee_id][0], p.committee_id)
+            )
         else:
-            parties.append(ResolvedParty(
-                p.role, "unregistered", name=p.name, orgnr=p.orgnr,
-                personnummer_hash=p.personnummer_hash, personnummer_masked=p.personnummer_masked))
+            parties.append(
+                ResolvedParty(
+                    p.role,
+                    "unregistered",
+                    name=p.name,
+                    orgnr=p.orgnr,
+                    personnummer_hash=p.personnummer_hash,
+                    personnummer_masked=p.personnummer_masked,
+                )
+            )
     earlier = tuple(
         ResolvedEarlier(
-            persons[e.person_id], e.person_id,
-            orgs.get(e.organisation_id) if e.organisation_id else None, e.organisation_id,
-            committees[e.committee_id][0] if e.committee_id else None, e.committee_id, e.final,
+            persons[e.person_id],
+            e.person_id,
+            orgs.get(e.organisation_id) if e.organisation_id else None,
+            e.organisation_id,
+            committees[e.committee_id][0] if e.committee_id else None,
+            e.committee_id,
+            e.final,
         )
         for e in case.earlier_handling
     )
     committee_ref, org_id = committees[case.committee_id]
     return ResolvedCase(
-        ref=case.ref, committee_ref=committee_ref, committee_id=case.committee_id,
-        organisation_ref=orgs[org_id], organisation_id=org_id, matter=case.matter,
-        area=case.area, title=case.title, decision_date=case.decision_date,
-        parties=tuple(parties), earlier_handling=earlier,
+        ref=case.ref,
+        committee_ref=committee_ref,
+        committee_id=case.committee_id,
+        organisation_ref=orgs[org_id],
+        organisation_id=org_id,
+        matter=case.matter,
+        area=case.area,
+        title=case.title,
+        decision_date=case.decision_date,
+        parties=tuple(parties),
+        earlier_handling=earlier,
         participants=tuple(
             ResolvedParticipant(persons[p.person_id], p.person_id, p.role)
             for p in case.participants
         ),
         case_id=case.id,
-        stored={"version": case.version, "created_at": case.created_at,
-                "updated_at": case.updated_at},
+        stored={
+            "version": case.version,
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+        },
     )

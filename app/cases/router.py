@@ -57,8 +57,13 @@ def list_cases(
 ) -> dict[str, Any]:
     """Cases in scope, filtered by committee, matter and decision-date period."""
     cases, total = service.list_cases(
-        session, principal, page, committee=committee, matter=matter,
-        decided_from=decided_from, decided_to=decided_to,
+        session,
+        principal,
+        page,
+        committee=committee,
+        matter=matter,
+        decided_from=decided_from,
+        decided_to=decided_to,
     )
     return {
         "items": [case_body(c) for c in cases],
@@ -90,8 +95,12 @@ def replace_case(
 ) -> dict[str, Any]:
     """Replace a case; send If-Match with the ETag you read (412 when it changed)."""
     resolved = service.replace_case(
-        session, principal, ref, body,
-        pnr_secret=request.app.state.settings.pnr_secret, if_match=if_match,
+        session,
+        principal,
+        ref,
+        body,
+        pnr_secret=request.app.state.settings.pnr_secret,
+        if_match=if_match,
     )
     session.commit()
     _headers(response, resolved)

@@ -31,12 +31,15 @@ def _matches(if_match: str, version: int) -> bool:
 def _children(case: Case, resolved: ResolvedCase) -> None:
     case.parties = [
         CaseParty(
-            position=i, role=p.role,
+            position=i,
+            role=p.role,
             person_id=p.id if p.kind == "person" else None,
             organisation_id=p.id if p.kind == "organisation" else None,
             operation_id=p.id if p.kind == "operation" else None,
             committee_id=p.id if p.kind == "committee" else None,
-            name=p.name, orgnr=p.orgnr, personnummer_hash=p.personnummer_hash,
+            name=p.name,
+            orgnr=p.orgnr,
+            personnummer_hash=p.personnummer_hash,
             personnummer_masked=p.personnummer_masked,
         )
         for i, p in enumerate(resolved.parties)
@@ -47,8 +50,11 @@ def _children(case: Case, resolved: ResolvedCase) -> None:
     ]
     case.earlier_handling = [
         CaseEarlierHandling(
-            position=i, person_id=e.person_id, organisation_id=e.organisation_id,
-            committee_id=e.committee_id, final=e.final,
+            position=i,
+            person_id=e.person_id,
+            organisation_id=e.organisation_id,
+            committee_id=e.committee_id,
+            final=e.final,
         )
         for i, e in enumerate(resolved.earlier_handling)
     ]
@@ -62,15 +68,24 @@ def _audit(session: Session, principal: Principal, kind: str, resolved: Resolved
         *(("person", ref) for ref in resolved.person_refs()),
     ]
     chain.append(
-        session, kind=kind, actor=chain.Actor(principal.key_id, principal.name),
-        data={"case": resolved.document(with_hash=True)}, subjects=subjects,
+        session,
+        kind=kind,
+        actor=chain.Actor(principal.key_id, principal.name),
+        data={"case": resolved.document(with_hash=True)},
+        subjects=subjects,
     )
 
 
 def _stored(resolved: ResolvedCase, case: Case) -> ResolvedCase:
-    return replace(resolved, case_id=case.id, stored={
-        "version": case.version, "created_at": case.created_at, "updated_at": case.updated_at,
-    })
+    return replace(
+        resolved,
+        case_id=case.id,
+        stored={
+            "version": case.version,
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+        },
+    )
 
 
 def require_scope(
@@ -81,18 +96,26 @@ def require_scope(
     if not repo.committee_in_scope(session, principal, resolved.committee_id):
         raise Forbidden(
             "The case's committee is outside this key's organisations.",
-            errors=[field_error(pointer_prefix + "/committee", "outside the key's scope",
-                                "out_of_scope")],
+            errors=[
+                field_error(
+                    pointer_prefix + "/committee", "outside the key's scope", "out_of_scope"
+                )
+            ],
         )
     outside = repo.persons_out_of_scope(
-        session, principal, [p.person_id for p in resolved.participants])
+        session, principal, [p.person_id for p in resolved.participants]
+    )
     if outside:
         raise Forbidden(
             "A participant is outside this key's organisations.",
             errors=[
-                field_error(f"{pointer_prefix}/participants/{i}/person",
-                            "outside the key's scope", "out_of_scope")
-                for i, p in enumerate(resolved.participants) if p.person_id in outside
+                field_error(
+                    f"{pointer_prefix}/participants/{i}/person",
+                    "outside the key's scope",
+                    "out_of_scope",
+                )
+                for i, p in enumerate(resolved.participants)
+                if p.person_id in outside
             ],
         )
 
@@ -109,8 +132,12 @@ def create_case(
     resolved = resolve_case(session, case_in, pnr_secret=pnr_secret)
     require_scope(session, principal, resolved)
     case = Case(
-        ref=resolved.ref, committee_id=resolved.committee_id, area=resolved.area,
-        matter=resolved.matter, title=resolved.title, decision_date=resolved.decision_date,
+        ref=resolved.ref,
+        committee_id=resolved.committee_id,
+        area=resolved.area,
+        matter=resolved.matter,
+        title=resolved.title,
+        decision_date=resolved.decision_date,
     )
     _children(case, resolved)
     session.add(case)
@@ -175,8 +202,11 @@ def list_cases(
     if committee is not None:
         committee_id = repo.committees_by_ref(session, [committee]).get(committee, (-1,))[0]
     stmt = repo.list_cases_stmt(
-        principal, committee_id=committee_id, matter=matter,
-        decided_from=decided_from, decided_to=decided_to,
+        principal,
+        committee_id=committee_id,
+        matter=matter,
+        decided_from=decided_from,
+        decided_to=decided_to,
     )
     cases, total = paginate(session, stmt, page)
     return resolve_stored(session, cases), total

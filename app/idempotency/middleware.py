@@ -164,9 +164,7 @@ class IdempotencyMiddleware:
         assert isinstance(outcome, store.Claim)
         await self._run(scope, replay_receive, send, outcome)
 
-    async def _claim(
-        self, scope: Scope, token: str, key: str, body: bytes
-    ) -> store.Outcome | None:
+    async def _claim(self, scope: Scope, token: str, key: str, body: bytes) -> store.Outcome | None:
         settings = scope["app"].state.settings
         key_hash = hash_key(token, settings.hash_secret)
         request_hash = _request_hash(scope, body)
@@ -188,9 +186,7 @@ class IdempotencyMiddleware:
                 path=scope["path"],
                 request_hash=request_hash,
                 ttl=timedelta(hours=settings.idempotency_ttl_hours),
-                in_flight_timeout=timedelta(
-                    seconds=settings.idempotency_in_flight_timeout_seconds
-                ),
+                in_flight_timeout=timedelta(seconds=settings.idempotency_in_flight_timeout_seconds),
             )
 
         return await _in_session(scope, work)

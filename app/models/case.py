@@ -17,9 +17,7 @@ class Case(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (Index("ix_cases_committee_date", "committee_id", "decision_date"),)
 
-    committee_id: Mapped[int] = mapped_column(
-        BigIntPK, ForeignKey("committees.id"), nullable=False
-    )
+    committee_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("committees.id"), nullable=False)
     area: Mapped[str | None] = mapped_column(String(CODE), nullable=True)
     matter: Mapped[str] = mapped_column(String(CODE), nullable=False, index=True)
     title: Mapped[str | None] = mapped_column(String(1000), nullable=True)

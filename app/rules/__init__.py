@@ -16,7 +16,16 @@ from app.rules.report import structural_report
 RULES_VERSION = rules_version()
 
 __all__ = [
-    "REGISTRY", "RULES_VERSION", "Evaluation", "FactsSnapshot", "Finding",
-    "OrganisationSnapshot", "StructuralFinding", "evaluate", "list_parameters", "list_rules",
-    "rules_version", "structural_report",
+    "REGISTRY",
+    "RULES_VERSION",
+    "Evaluation",
+    "FactsSnapshot",
+    "Finding",
+    "OrganisationSnapshot",
+    "StructuralFinding",
+    "evaluate",
+    "list_parameters",
+    "list_rules",
+    "rules_version",
+    "structural_report",
 ]

@@ -129,7 +129,8 @@ class Context:
             return True
         orgs = self.snapshot.organisations
         share = sum(
-            o.share_percent or 0.0 for o in org.owners
+            o.share_percent or 0.0
+            for o in org.owners
             if (owner := orgs.get(o.owner)) is not None and owner.kind in MUNICIPAL_ORG_KINDS
         )
         return share >= float(self.param("municipal_share_min"))
@@ -177,23 +178,50 @@ class Context:
         for org_ref, links in self.org_links.items():
             org = orgs.get(org_ref)
             for link in links:
-                self._add_target(Link(
-                    org_ref, link.path, link.role, "party", org_ref, 1.0, link.name_only,
-                    link.score))
+                self._add_target(
+                    Link(
+                        org_ref,
+                        link.path,
+                        link.role,
+                        "party",
+                        org_ref,
+                        1.0,
+                        link.name_only,
+                        link.score,
+                    )
+                )
                 for owner in org.owners if org else ():
                     factor = None if owner.share_percent is None else owner.share_percent / 100
-                    self._add_target(Link(
-                        owner.owner, (PathStep(owner.owner, "agare", org_ref), *link.path),
-                        link.role, "owner", org_ref, factor, link.name_only, link.score))
+                    self._add_target(
+                        Link(
+                            owner.owner,
+                            (PathStep(owner.owner, "agare", org_ref), *link.path),
+                            link.role,
+                            "owner",
+                            org_ref,
+                            factor,
+                            link.name_only,
+                            link.score,
+                        )
+                    )
         for op_ref, links in self.operation_links.items():
             op = self.snapshot.operations.get(op_ref)
             if op is None or op.operator_organisation is None:
                 continue
             operator = op.operator_organisation
             for link in links:
-                self._add_target(Link(
-                    operator, (PathStep(operator, "driver", op_ref), *link.path), link.role,
-                    "operator", operator, 1.0, link.name_only, link.score))
+                self._add_target(
+                    Link(
+                        operator,
+                        (PathStep(operator, "driver", op_ref), *link.path),
+                        link.role,
+                        "operator",
+                        operator,
+                        1.0,
+                        link.name_only,
+                        link.score,
+                    )
+                )
 
     # --- supervision ---------------------------------------------------------------------
 
@@ -212,7 +240,8 @@ class Context:
     def governing(self, org_ref: str) -> list[str]:
         """Board-type committees (direktion, bolagsstyrelse, styrelse) of an organisation."""
         return sorted(
-            ref for ref, c in self.snapshot.committees.items()
+            ref
+            for ref, c in self.snapshot.committees.items()
             if c.organisation == org_ref and c.kind in GOVERNING_KINDS
         )
 
@@ -234,7 +263,8 @@ class Context:
     def concerns_supervision(self) -> bool:
         """The case is tillsyn, or names a tillsynsobjekt."""
         return self.case.matter is Matter.TILLSYN or any(
-            p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties)
+            p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties
+        )
 
     def _build_supervised(self) -> list[Supervised]:
         from app.rules.supervision import (

@@ -25,11 +25,13 @@ from app.rules.registry import REGISTRY, Regime, RuleKind, RuleMeta
 from app.rules.texts import explain, structural_text
 from app.rules.vocab import FLAGGING_LEVELS, SEVERITY, Level
 
-NAME_NOTE = ("Parten är inte registrerad utan matchad enbart på namn (poäng {score:g} av "
-             "100); fyndet kan därför högst vara möjligt jäv tills identiteten är bekräftad.",
-             "The party is not registered and was matched by name only (score {score:g} of "
-             "100); the finding is therefore at most a possible conflict until the identity "
-             "is confirmed.")
+NAME_NOTE = (
+    "Parten är inte registrerad utan matchad enbart på namn (poäng {score:g} av "
+    "100); fyndet kan därför högst vara möjligt jäv tills identiteten är bekräftad.",
+    "The party is not registered and was matched by name only (score {score:g} of "
+    "100); the finding is therefore at most a possible conflict until the identity "
+    "is confirmed.",
+)
 
 
 @lru_cache(maxsize=8)
@@ -51,23 +53,35 @@ def list_parameters(params: Parameters | None = None) -> list[dict[str, Any]]:
     """Every dated parameter with its values, references and policy flags."""
     params = params or default_parameters()
     return [
-        {"name": p.name, "description": p.description, "unit": p.unit,
-         "values": [{"from": v.since.isoformat(), "value": v.value, "policy": v.policy,
-                     "reference": v.reference} for v in p.values]}
+        {
+            "name": p.name,
+            "description": p.description,
+            "unit": p.unit,
+            "values": [
+                {
+                    "from": v.since.isoformat(),
+                    "value": v.value,
+                    "policy": v.policy,
+                    "reference": v.reference,
+                }
+                for v in p.values
+            ],
+        }
         for p in params.by_name.values()
     ]
 
 
-UNMODELLED_NOTE = ("Screeningdatumet ligger före den äldsta lag som motorn modellerar; fyndet "
-                   "kan därför högst vara möjligt jäv och måste prövas mot den lag som gällde "
-                   "då.",
-                   "The screening date is before the oldest act the engine models; the finding "
-                   "is therefore at most a possible conflict and must be checked against the "
-                   "act then in force.")
+UNMODELLED_NOTE = (
+    "Screeningdatumet ligger före den äldsta lag som motorn modellerar; fyndet "
+    "kan därför högst vara möjligt jäv och måste prövas mot den lag som gällde "
+    "då.",
+    "The screening date is before the oldest act the engine models; the finding "
+    "is therefore at most a possible conflict and must be checked against the "
+    "act then in force.",
+)
 
 
-def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None,
-           subject: Subject) -> Level:
+def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None, subject: Subject) -> Level:
     if exception is not None:
         return Level.UNDANTAG
     if hit.level is Level.JAV and (hit.match_score is not None or not subject.law.modelled):
@@ -76,8 +90,14 @@ def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None,
     return hit.level
 
 
-def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, level: Level,
-             exception: tuple[RuleMeta, tuple[str, str]] | None) -> Finding:
+def _finding(
+    ctx: Context,
+    meta: RuleMeta,
+    hit: Hit,
+    subject: Subject,
+    level: Level,
+    exception: tuple[RuleMeta, tuple[str, str]] | None,
+) -> Finding:
     notes: list[tuple[str, str]] = []
     details = dict(hit.details)
     if hit.match_score is not None:
@@ -93,19 +113,39 @@ def _finding(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, level: Le
         basis = (*exc_meta.legal_basis, *basis)
         notes.append(note)
     version = (subject.law.label_sv, subject.law.label_en)
-    text = explain(ctx.names, hit.path, hit.reason, str(level), basis[0], version,
-                   str(subject.regime), details, notes, hit.past_steps)
+    text = explain(
+        ctx.names,
+        hit.path,
+        hit.reason,
+        str(level),
+        basis[0],
+        version,
+        str(subject.regime),
+        details,
+        notes,
+        hit.past_steps,
+    )
     return Finding(
-        person=hit.person, ground=meta.ground, level=level, rule=rule_id, legal_basis=basis,
-        explanation=text, path=hit.path, law_version=subject.law.code,
-        participant_role=subject.role, organisation=hit.organisation, ended_on=hit.ended_on,
-        match_score=hit.match_score, excepted_rule=excepted,
+        person=hit.person,
+        ground=meta.ground,
+        level=level,
+        rule=rule_id,
+        legal_basis=basis,
+        explanation=text,
+        path=hit.path,
+        law_version=subject.law.code,
+        participant_role=subject.role,
+        organisation=hit.organisation,
+        ended_on=hit.ended_on,
+        match_score=hit.match_score,
+        excepted_rule=excepted,
         parameters=tuple(sorted(hit.parameters.items())),
     )
 
 
-def _exception_for(ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject,
-                   exceptions: tuple[RuleMeta, ...]) -> tuple[RuleMeta, tuple[str, str]] | None:
+def _exception_for(
+    ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, exceptions: tuple[RuleMeta, ...]
+) -> tuple[RuleMeta, tuple[str, str]] | None:
     for exc in exceptions:
         if exc.regime is subject.regime and meta.ground in exc.grounds:
             note = exc.func(ctx, hit)
@@ -133,8 +173,10 @@ def _person_findings(ctx: Context) -> list[Finding]:
             if key not in found:
                 found[key] = _finding(ctx, meta, hit, subject, level, exc)
     order = {s.ref: i for i, s in enumerate(ctx.subjects)}
-    return sorted(found.values(), key=lambda f: (
-        order[f.person], -SEVERITY[f.level], f.ground, f.rule, f.path))
+    return sorted(
+        found.values(),
+        key=lambda f: (order[f.person], -SEVERITY[f.level], f.ground, f.rule, f.path),
+    )
 
 
 def _structural(ctx: Context) -> list[StructuralFinding]:
@@ -154,11 +196,17 @@ def _structural(ctx: Context) -> list[StructuralFinding]:
 
 def _structural_finding(ctx: Context, meta: RuleMeta, hit: StructuralHit) -> StructuralFinding:
     return StructuralFinding(
-        ground=meta.ground, rule=meta.id, committee=hit.committee,
+        ground=meta.ground,
+        rule=meta.id,
+        committee=hit.committee,
         legal_basis=hit.basis or meta.legal_basis,
         explanation=structural_text(ctx.names, hit.path, hit.reason, hit.details),
-        operation=hit.operation, administration=hit.administration,
-        organisation=hit.organisation, area=hit.area, persons=hit.persons)
+        operation=hit.operation,
+        administration=hit.administration,
+        organisation=hit.organisation,
+        area=hit.area,
+        persons=hit.persons,
+    )
 
 
 def _summaries(ctx: Context, findings: list[Finding]) -> tuple[ParticipantSummary, ...]:
@@ -169,9 +217,14 @@ def _summaries(ctx: Context, findings: list[Finding]) -> tuple[ParticipantSummar
     seen = ctx.snapshot.facts_seen
     return tuple(
         ParticipantSummary(
-            person=s.ref, role=s.role, facts_seen=seen.get(s.ref, s.facts.fact_count),
-            regime=str(s.regime), law_version=s.law.code, level=worst.get(s.ref),
-            by_default=s.by_default)
+            person=s.ref,
+            role=s.role,
+            facts_seen=seen.get(s.ref, s.facts.fact_count),
+            regime=str(s.regime),
+            law_version=s.law.code,
+            level=worst.get(s.ref),
+            by_default=s.by_default,
+        )
         for s in ctx.subjects
     )
 
@@ -187,7 +240,11 @@ def evaluate(snapshot: FactsSnapshot, params: Parameters | None = None) -> Evalu
     findings = _person_findings(ctx)
     flagged = any(f.level in FLAGGING_LEVELS for f in findings)
     return Evaluation(
-        case=snapshot.case.ref, as_of=ctx.as_of, outcome="flagged" if flagged else "clear",
-        rules_version=rules_version(params), findings=tuple(findings),
-        structural=tuple(_structural(ctx)), participants=_summaries(ctx, findings),
+        case=snapshot.case.ref,
+        as_of=ctx.as_of,
+        outcome="flagged" if flagged else "clear",
+        rules_version=rules_version(params),
+        findings=tuple(findings),
+        structural=tuple(_structural(ctx)),
+        participants=_summaries(ctx, findings),
     )

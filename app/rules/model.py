@@ -104,8 +104,14 @@ class StructuralFinding:
 
     def sort_key(self) -> tuple[str, ...]:
         return (
-            str(self.ground), self.committee, self.operation or "", self.administration or "",
-            self.organisation or "", self.area or "", ",".join(self.persons), self.rule,
+            str(self.ground),
+            self.committee,
+            self.operation or "",
+            self.administration or "",
+            self.organisation or "",
+            self.area or "",
+            ",".join(self.persons),
+            self.rule,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -79,8 +79,11 @@ def _circle(ctx: Context, ref: str, facts: PersonFacts) -> tuple[Member, ...]:
 
 def holds_seat(ctx: Context, facts: PersonFacts, committees: frozenset[str]) -> bool:
     return any(
-        a.body_kind is BodyKind.COMMITTEE and a.body in committees and a.role in SEAT_ROLES
-        and ctx.valid(a) for a in facts.appointments
+        a.body_kind is BodyKind.COMMITTEE
+        and a.body in committees
+        and a.role in SEAT_ROLES
+        and ctx.valid(a)
+        for a in facts.appointments
     )
 
 
@@ -102,19 +105,28 @@ def _under_agreement(ctx: Context, facts: PersonFacts) -> bool:
     home = ctx.committee.organisation if ctx.committee else None
     admins = ctx.snapshot.administrations
     employers = {
-        admins[a.body].organisation for a in facts.appointments
+        admins[a.body].organisation
+        for a in facts.appointments
         if a.body_kind is BodyKind.ADMINISTRATION and a.body in admins and ctx.valid(a)
     }
-    return any(
-        ag.performer in employers and home in ag.principals and ag.role is DutyRole.TILLSYN
-        and ctx.valid(ag) for ag in ctx.snapshot.agreements.values()
-    ) if home and employers - {home} else False
+    return (
+        any(
+            ag.performer in employers
+            and home in ag.principals
+            and ag.role is DutyRole.TILLSYN
+            and ctx.valid(ag)
+            for ag in ctx.snapshot.agreements.values()
+        )
+        if home and employers - {home}
+        else False
+    )
 
 
 def _law(ctx: Context, elected: bool) -> LawVersion:
     committee, org = ctx.committee, ctx.organisation
     return select_law(
-        committee.kind if committee else None, org.kind if org else None, elected, ctx.as_of)
+        committee.kind if committee else None, org.kind if org else None, elected, ctx.as_of
+    )
 
 
 def _subject(ctx: Context, ref: str, role: ParticipantRole, by_default: bool) -> Subject:
@@ -125,15 +137,15 @@ def _subject(ctx: Context, ref: str, role: ParticipantRole, by_default: bool) ->
     )
     law = _law(ctx, elected)
     extra = _extra_basis(ctx, facts, law, elected)
-    return Subject(ref, role, facts, law, elected, _circle(ctx, ref, facts), tuple(extra),
-                   by_default)
+    return Subject(
+        ref, role, facts, law, elected, _circle(ctx, ref, facts), tuple(extra), by_default
+    )
 
 
 def default_participants(ctx: Context) -> list[tuple[str, ParticipantRole]]:
     """Seat holders of the handling committee on as_of and staff of its administrations."""
     serving = {
-        ref for ref, adm in ctx.snapshot.administrations.items()
-        if ctx.case.committee in adm.serves
+        ref for ref, adm in ctx.snapshot.administrations.items() if ctx.case.committee in adm.serves
     }
     found: dict[str, ParticipantRole] = {}
     for ref in sorted(ctx.snapshot.persons):

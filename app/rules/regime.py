@@ -37,37 +37,46 @@ class LawVersion:
 
 
 KL6_V22 = LawVersion(
-    "KL2017v22", Regime.KL6,
+    "KL2017v22",
+    Regime.KL6,
     "kommunallagen (2017:725) i lydelse enligt SFS 2022:638, från 2022-07-01",
     "the Local Government Act (2017:725) as amended by SFS 2022:638, from 2022-07-01",
     "7 kap. 4 § kommunallagen (2017:725)",
 )
 KL6_V18 = LawVersion(
-    "KL2017v18", Regime.KL6,
+    "KL2017v18",
+    Regime.KL6,
     "kommunallagen (2017:725) i ursprunglig lydelse, 2018-01-01 – 2022-06-30",
     "the Local Government Act (2017:725) as originally enacted, 2018-01-01 to 2022-06-30",
     "7 kap. 4 § kommunallagen (2017:725)",
 )
 KL1991 = LawVersion(
-    "KL1991", Regime.KL6,
+    "KL1991",
+    Regime.KL6,
     "kommunallagen (1991:900) i lydelse enligt SFS 2003:519, 2003-09-01 – 2017-12-31",
     "the Local Government Act (1991:900) as amended by SFS 2003:519, 2003-09-01 to 2017-12-31",
 )
 KL1991_PRE2003 = LawVersion(
-    "KL1991pre2003", Regime.KL6,
+    "KL1991pre2003",
+    Regime.KL6,
     "kommunallagen (1991:900) i lydelse före 2003-09-01 (utan tillsynsjäv)",
     "the Local Government Act (1991:900) before 2003-09-01 (no supervision ground)",
 )
 KL5_2017 = LawVersion(
-    "KL2017", Regime.KL5, "kommunallagen (2017:725), från 2018-01-01",
+    "KL2017",
+    Regime.KL5,
+    "kommunallagen (2017:725), från 2018-01-01",
     "the Local Government Act (2017:725), from 2018-01-01",
 )
 KL5_1991 = LawVersion(
-    "KL1991", Regime.KL5, "kommunallagen (1991:900), före 2018-01-01",
+    "KL1991",
+    Regime.KL5,
+    "kommunallagen (1991:900), före 2018-01-01",
     "the Local Government Act (1991:900), before 2018-01-01",
 )
 KL1977 = LawVersion(
-    "KL1977", Regime.KL6,
+    "KL1977",
+    Regime.KL6,
     "kommunallagen (1977:179), som gällde före 1992-01-01 och inte är modellerad; "
     "motsvarande regler i kommunallagen (1991:900) har använts",
     "the Local Government Act (1977:179), in force before 1992-01-01 and not modelled; the "
@@ -75,7 +84,8 @@ KL1977 = LawVersion(
     modelled=False,
 )
 KL5_1977 = LawVersion(
-    "KL1977", Regime.KL5,
+    "KL1977",
+    Regime.KL5,
     "kommunallagen (1977:179), som gällde före 1992-01-01 och inte är modellerad; "
     "motsvarande regler i kommunallagen (1991:900) har använts",
     "the Local Government Act (1977:179), in force before 1992-01-01 and not modelled; the "
@@ -83,7 +93,8 @@ KL5_1977 = LawVersion(
     modelled=False,
 )
 FL1971 = LawVersion(
-    "FL1971", Regime.FL,
+    "FL1971",
+    Regime.FL,
     "förvaltningslagen (1971:290), som gällde före 1987-01-01 och inte är modellerad; "
     "motsvarande regler i förvaltningslagen (1986:223) har använts",
     "the Administrative Procedure Act (1971:290), in force before 1987-01-01 and not "
@@ -91,11 +102,15 @@ FL1971 = LawVersion(
     modelled=False,
 )
 FL2017 = LawVersion(
-    "FL2017", Regime.FL, "förvaltningslagen (2017:900), från 2018-07-01",
+    "FL2017",
+    Regime.FL,
+    "förvaltningslagen (2017:900), från 2018-07-01",
     "the Administrative Procedure Act (2017:900), from 2018-07-01",
 )
 FL1986 = LawVersion(
-    "FL1986", Regime.FL, "förvaltningslagen (1986:223), före 2018-07-01",
+    "FL1986",
+    Regime.FL,
+    "förvaltningslagen (1986:223), före 2018-07-01",
     "the Administrative Procedure Act (1986:223), before 2018-07-01",
 )
 
@@ -112,8 +127,10 @@ def kl6_version(day: date) -> LawVersion:
 
 @lru_cache(maxsize=1024)
 def select_law(
-    committee_kind: CommitteeKind | None, organisation_kind: OrgKind | None,
-    elected: bool, day: date,
+    committee_kind: CommitteeKind | None,
+    organisation_kind: OrgKind | None,
+    elected: bool,
+    day: date,
 ) -> LawVersion:
     """The law version governing a participant.
 

@@ -41,10 +41,20 @@ class RuleDefinitionError(ValueError):
     """Raised at import time when a rule's metadata is refused."""
 
 
-ALLOWED_KEYS = frozenset({
-    "id", "ground", "level", "legal_basis", "valid_from", "valid_to", "regime",
-    "description", "catalogue", "kind",
-})
+ALLOWED_KEYS = frozenset(
+    {
+        "id",
+        "ground",
+        "level",
+        "legal_basis",
+        "valid_from",
+        "valid_to",
+        "regime",
+        "description",
+        "catalogue",
+        "kind",
+    }
+)
 REQUIRED_KEYS = frozenset({"id", "ground", "level", "legal_basis", "regime", "description"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -164,11 +174,16 @@ def build_meta(meta: dict[str, Any], func: Callable[..., Any]) -> RuleMeta:
     if valid_from and valid_to and valid_to < valid_from:
         raise _fail(rule_id, f"valid_to {valid_to} is before valid_from {valid_from}")
     return RuleMeta(
-        id=rule_id, grounds=_grounds(meta["ground"], kind, rule_id), level=level,
+        id=rule_id,
+        grounds=_grounds(meta["ground"], kind, rule_id),
+        level=level,
         legal_basis=_strings(meta["legal_basis"], rule_id, "legal_basis"),
         regime=_enum(Regime, meta["regime"], rule_id, "regime"),
-        description=description.strip(), kind=kind, valid_from=valid_from,
-        valid_to=valid_to, catalogue=_strings(meta.get("catalogue", ()), rule_id, "catalogue"),
+        description=description.strip(),
+        kind=kind,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        catalogue=_strings(meta.get("catalogue", ()), rule_id, "catalogue"),
         func=func,
     )
 

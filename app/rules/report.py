@@ -32,7 +32,8 @@ class _Report:
         self.s = snap
         self.scope_map: dict[str, list[str]] = params.value("supervision_scope", snap.as_of)
         self.duties: dict[str, dict[DutyRole, list[Duty]]] = {
-            ref: self._duties(c) for ref, c in snap.committees.items()}
+            ref: self._duties(c) for ref, c in snap.committees.items()
+        }
         self.basis = tillsyn_basis(snap.as_of)
         self.names = Names(snap)
         self.children: dict[str, list[str]] = {}
@@ -65,29 +66,53 @@ class _Report:
                     for org in sorted(t_orgs & d_orgs):
                         yield d_area, org
 
-    def finding(self, ground: Ground, committee: str, path: tuple[PathStep, ...],
-                basis: tuple[str, ...], *, area: str, operation: str | None = None,
-                administration: str | None = None, organisation: str | None = None,
-                persons: tuple[str, ...] = ()) -> StructuralFinding:
+    def finding(
+        self,
+        ground: Ground,
+        committee: str,
+        path: tuple[PathStep, ...],
+        basis: tuple[str, ...],
+        *,
+        area: str,
+        operation: str | None = None,
+        administration: str | None = None,
+        organisation: str | None = None,
+        persons: tuple[str, ...] = (),
+    ) -> StructuralFinding:
         sv, en = step_sentences(self.names, path)
         text = Explanation(sv + " " + REPORT_TEXT[ground][0], en + " " + REPORT_TEXT[ground][1])
         return StructuralFinding(
-            ground=ground, rule=RULE_IDS[ground], committee=committee, legal_basis=basis,
-            explanation=text, operation=operation, administration=administration,
-            organisation=organisation, area=area, persons=persons)
+            ground=ground,
+            rule=RULE_IDS[ground],
+            committee=committee,
+            legal_basis=basis,
+            explanation=text,
+            operation=operation,
+            administration=administration,
+            organisation=organisation,
+            area=area,
+            persons=persons,
+        )
 
 
 REPORT_TEXT = {
-    Ground.EGEN_TILLSYN: ("Samma nämnd har både drift och tillsyn (JO 581-2004).",
-                          "One committee holds both drift and tillsyn (JO 581-2004)."),
-    Ground.DELAD_FORVALTNING: ("Samma förvaltning betjänar både drift och tillsyn.",
-                               "One administration serves both drift and tillsyn."),
-    Ground.SAMVERKAN_EGEN_DRIFT: ("Samverkansorganet utövar tillsyn över verksamhet som drivs "
-                                  "av en av dess egna huvudmän eller utföraren.",
-                                  "The joint body supervises an operation run by one of its "
-                                  "own principals or the performer."),
-    Ground.DUBBLA_ROLLER: ("Personerna sitter både i tillsyns- och driftorganet.",
-                           "These persons sit in both the supervising and the operating body."),
+    Ground.EGEN_TILLSYN: (
+        "Samma nämnd har både drift och tillsyn (JO 581-2004).",
+        "One committee holds both drift and tillsyn (JO 581-2004).",
+    ),
+    Ground.DELAD_FORVALTNING: (
+        "Samma förvaltning betjänar både drift och tillsyn.",
+        "One administration serves both drift and tillsyn.",
+    ),
+    Ground.SAMVERKAN_EGEN_DRIFT: (
+        "Samverkansorganet utövar tillsyn över verksamhet som drivs "
+        "av en av dess egna huvudmän eller utföraren.",
+        "The joint body supervises an operation run by one of its own principals or the performer.",
+    ),
+    Ground.DUBBLA_ROLLER: (
+        "Personerna sitter både i tillsyns- och driftorganet.",
+        "These persons sit in both the supervising and the operating body.",
+    ),
 }
 RULE_IDS = {
     Ground.EGEN_TILLSYN: "struct_egen_tillsyn",
@@ -102,15 +127,29 @@ def _egen(r: _Report) -> Iterator[StructuralFinding]:
         if not r.in_scope(c):
             continue
         for area, org in r.overlap(ref, ref):
-            yield r.finding(Ground.EGEN_TILLSYN, ref, (PathStep(ref, "driftansvar", org),),
-                            (r.basis, JO), area=area, organisation=org)
+            yield r.finding(
+                Ground.EGEN_TILLSYN,
+                ref,
+                (PathStep(ref, "driftansvar", org),),
+                (r.basis, JO),
+                area=area,
+                organisation=org,
+            )
         for op in sorted(r.s.operations.values(), key=lambda o: o.ref):
             if op.operator_committee not in (ref, *r.children.get(ref, ())):
                 continue
-            if any(r.reaches(t, op.area) and (op.municipality or c.organisation) in orgs
-                   for t, orgs in r.duties[ref][DutyRole.TILLSYN]):
-                yield r.finding(Ground.EGEN_TILLSYN, ref, (PathStep(ref, "driver", op.ref),),
-                                (r.basis, JO), operation=op.ref, area=op.area)
+            if any(
+                r.reaches(t, op.area) and (op.municipality or c.organisation) in orgs
+                for t, orgs in r.duties[ref][DutyRole.TILLSYN]
+            ):
+                yield r.finding(
+                    Ground.EGEN_TILLSYN,
+                    ref,
+                    (PathStep(ref, "driver", op.ref),),
+                    (r.basis, JO),
+                    operation=op.ref,
+                    area=op.area,
+                )
 
 
 def _delad(r: _Report) -> Iterator[StructuralFinding]:
@@ -124,8 +163,15 @@ def _delad(r: _Report) -> Iterator[StructuralFinding]:
                     continue
                 for area, org in r.overlap(sup, ops):
                     path = (PathStep(ref, "betjanar", sup), PathStep(ref, "betjanar", ops))
-                    yield r.finding(Ground.DELAD_FORVALTNING, sup, path, (r.basis, JO),
-                                    administration=ref, area=area, organisation=org)
+                    yield r.finding(
+                        Ground.DELAD_FORVALTNING,
+                        sup,
+                        path,
+                        (r.basis, JO),
+                        administration=ref,
+                        area=area,
+                        organisation=org,
+                    )
 
 
 def _runner(r: _Report, op_ref: str) -> str | None:
@@ -145,8 +191,11 @@ def _principals(r: _Report, c: CommitteeFacts) -> set[str]:
     if home is not None and home.kind is OrgKind.KOMMUNALFORBUND:
         orgs |= {home.ref, *home.members}
     for ag in r.s.agreements.values():
-        if ag.role is DutyRole.TILLSYN and valid_on(ag.valid_from, ag.valid_to, r.s.as_of) and (
-                c.organisation == ag.performer or c.organisation in ag.principals):
+        if (
+            ag.role is DutyRole.TILLSYN
+            and valid_on(ag.valid_from, ag.valid_to, r.s.as_of)
+            and (c.organisation == ag.performer or c.organisation in ag.principals)
+        ):
             orgs.add(ag.performer)
     return orgs
 
@@ -156,35 +205,61 @@ def _samverkan(r: _Report) -> Iterator[StructuralFinding]:
         principals = _principals(r, c) if r.in_scope(c) else set()
         for op_ref in sorted(r.s.operations) if principals else ():
             op, runner = r.s.operations[op_ref], _runner(r, op_ref)
-            covered = any(r.reaches(t, op.area) and (op.municipality is None
-                          or op.municipality in orgs or op.municipality in principals)
-                          for t, orgs in r.duties[ref][DutyRole.TILLSYN])
+            covered = any(
+                r.reaches(t, op.area)
+                and (
+                    op.municipality is None
+                    or op.municipality in orgs
+                    or op.municipality in principals
+                )
+                for t, orgs in r.duties[ref][DutyRole.TILLSYN]
+            )
             if runner in principals and covered:
                 path = (PathStep(runner, "driver", op_ref),)
-                yield r.finding(Ground.SAMVERKAN_EGEN_DRIFT, ref, path, (r.basis,),
-                                operation=op_ref, organisation=runner, area=op.area)
+                yield r.finding(
+                    Ground.SAMVERKAN_EGEN_DRIFT,
+                    ref,
+                    path,
+                    (r.basis,),
+                    operation=op_ref,
+                    organisation=runner,
+                    area=op.area,
+                )
 
 
 def _dubbla(r: _Report) -> Iterator[StructuralFinding]:
     seats: dict[tuple[str, str], set[str]] = {}
     for pref, person in r.s.persons.items():
-        held = sorted({a.body for a in person.appointments if a.body_kind is BodyKind.COMMITTEE
-                       and a.role in SEAT_ROLES and a.body in r.duties
-                       and valid_on(a.valid_from, a.valid_to, r.s.as_of)})
+        held = sorted(
+            {
+                a.body
+                for a in person.appointments
+                if a.body_kind is BodyKind.COMMITTEE
+                and a.role in SEAT_ROLES
+                and a.body in r.duties
+                and valid_on(a.valid_from, a.valid_to, r.s.as_of)
+            }
+        )
         for sup in held:
             for ops in held:
                 if sup != ops and r.in_scope(r.s.committees[sup]) and any(r.overlap(sup, ops)):
                     seats.setdefault((sup, ops), set()).add(pref)
     for (sup, ops), persons in sorted(seats.items()):
         path = tuple(PathStep(p, "ledamot", ops) for p in sorted(persons))
-        yield r.finding(Ground.DUBBLA_ROLLER, sup, path, (r.basis,),
-                        persons=tuple(sorted(persons)), area=next(r.overlap(sup, ops))[0])
+        yield r.finding(
+            Ground.DUBBLA_ROLLER,
+            sup,
+            path,
+            (r.basis,),
+            persons=tuple(sorted(persons)),
+            area=next(r.overlap(sup, ops))[0],
+        )
 
 
-def structural_report(snapshot: OrganisationSnapshot,
-                      params: Parameters | None = None) -> tuple[StructuralFinding, ...]:
+def structural_report(
+    snapshot: OrganisationSnapshot, params: Parameters | None = None
+) -> tuple[StructuralFinding, ...]:
     """Every structural risk in the snapshot's scope, sorted and de-duplicated."""
     r = _Report(snapshot, params or default_parameters())
     found = {f.sort_key(): f for gen in (_egen, _delad, _samverkan, _dubbla) for f in gen(r)}
     return tuple(found[k] for k in sorted(found))
-

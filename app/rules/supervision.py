@@ -37,10 +37,15 @@ from app.rules.vocab import (
 if TYPE_CHECKING:
     from app.rules.context import Context, Link, Supervised
 
-ORG_ATTACHING_INTERESTS = frozenset({
-    InterestKind.STYRELSELEDAMOT, InterestKind.STYRELSESUPPLEANT, InterestKind.VD,
-    InterestKind.FIRMATECKNARE, InterestKind.ANSTALLD,
-})
+ORG_ATTACHING_INTERESTS = frozenset(
+    {
+        InterestKind.STYRELSELEDAMOT,
+        InterestKind.STYRELSESUPPLEANT,
+        InterestKind.VD,
+        InterestKind.FIRMATECKNARE,
+        InterestKind.ANSTALLD,
+    }
+)
 
 
 class Attachment(NamedTuple):
@@ -50,9 +55,14 @@ class Attachment(NamedTuple):
     in_family: bool  # the body is the handling committee (or its utskott/parent)
 
 
-def _operating_for(ctx: Context, area: str, municipality: str | None,
-                   operator_committee: str | None, operator_org: str | None,
-                   unit_ref: str) -> dict[str, tuple[PathStep, ...]]:
+def _operating_for(
+    ctx: Context,
+    area: str,
+    municipality: str | None,
+    operator_committee: str | None,
+    operator_org: str | None,
+    unit_ref: str,
+) -> dict[str, tuple[PathStep, ...]]:
     operating: dict[str, tuple[PathStep, ...]] = {}
     if operator_committee:
         operating[operator_committee] = (PathStep(operator_committee, "driver", unit_ref),)
@@ -81,14 +91,25 @@ def supervised_operation(ctx: Context, op_ref: str, link: Link) -> Supervised:
         return Supervised(op_ref, link.path, ctx.case.area, None, None, {}, False)
     operator_c = op.operator_committee
     operating = _operating_for(
-        ctx, op.area, op.municipality, operator_c, op.operator_organisation, op_ref)
+        ctx, op.area, op.municipality, operator_c, op.operator_organisation, op_ref
+    )
     orgs = ctx.snapshot.organisations
     committee = ctx.snapshot.committees.get(operator_c) if operator_c else None
-    owner = orgs.get(committee.organisation) if committee else orgs.get(
-        op.operator_organisation or "")
+    owner = (
+        orgs.get(committee.organisation) if committee else orgs.get(op.operator_organisation or "")
+    )
     municipal = (committee is not None and owner is None) or ctx.is_municipal(owner)
-    return Supervised(op_ref, link.path, op.area, op.municipality, op.operator_organisation,
-                      operating, municipal, link.name_only, link.score)
+    return Supervised(
+        op_ref,
+        link.path,
+        op.area,
+        op.municipality,
+        op.operator_organisation,
+        operating,
+        municipal,
+        link.name_only,
+        link.score,
+    )
 
 
 def supervised_organisation(ctx: Context, org_ref: str, link: Link) -> Supervised:
@@ -97,8 +118,17 @@ def supervised_organisation(ctx: Context, org_ref: str, link: Link) -> Supervise
     org = ctx.snapshot.organisations.get(org_ref)
     municipality = org_ref if org and org.kind in (OrgKind.KOMMUN, OrgKind.REGION) else None
     operating = _operating_for(ctx, ctx.case.area, municipality, None, org_ref, org_ref)
-    return Supervised(org_ref, link.path, ctx.case.area, municipality, org_ref, operating,
-                      ctx.is_municipal(org), link.name_only, link.score)
+    return Supervised(
+        org_ref,
+        link.path,
+        ctx.case.area,
+        municipality,
+        org_ref,
+        operating,
+        ctx.is_municipal(org),
+        link.name_only,
+        link.score,
+    )
 
 
 def supervised_committee(ctx: Context, committee_ref: str, link: Link) -> Supervised:
@@ -116,21 +146,34 @@ def supervised_committee(ctx: Context, committee_ref: str, link: Link) -> Superv
         operating.setdefault(kin, (PathStep(kin, relation, committee_ref),))
     owner = ctx.snapshot.organisations.get(committee.organisation)
     municipal = owner is None or ctx.is_municipal(owner)
-    return Supervised(committee_ref, link.path, ctx.case.area, committee.organisation, None,
-                      operating, municipal, link.name_only, link.score)
+    return Supervised(
+        committee_ref,
+        link.path,
+        ctx.case.area,
+        committee.organisation,
+        None,
+        operating,
+        municipal,
+        link.name_only,
+        link.score,
+    )
 
 
-def _seat(ctx: Context, person: str, a_body: str, role: str,
-          unit: Supervised) -> Attachment | None:
+def _seat(ctx: Context, person: str, a_body: str, role: str, unit: Supervised) -> Attachment | None:
     path = unit.operating.get(a_body)
     if path is None:
         return None
-    return Attachment((PathStep(person, role, a_body), *path), a_body, "seat",
-                      a_body in ctx.family)
+    return Attachment((PathStep(person, role, a_body), *path), a_body, "seat", a_body in ctx.family)
 
 
-def _admin(ctx: Context, person: str, admin_ref: str, role: AppointmentRole,
-           works_drift: bool, unit: Supervised) -> Attachment | None:
+def _admin(
+    ctx: Context,
+    person: str,
+    admin_ref: str,
+    role: AppointmentRole,
+    works_drift: bool,
+    unit: Supervised,
+) -> Attachment | None:
     admin = ctx.snapshot.administrations.get(admin_ref)
     if admin is None:
         return None
@@ -147,8 +190,11 @@ def _admin(ctx: Context, person: str, admin_ref: str, role: AppointmentRole,
         reason = "works_with"
     else:
         return None
-    path = (PathStep(person, role, admin_ref), PathStep(admin_ref, "betjanar", committee),
-            *unit.operating[committee])
+    path = (
+        PathStep(person, role, admin_ref),
+        PathStep(admin_ref, "betjanar", committee),
+        *unit.operating[committee],
+    )
     return Attachment(path, admin_ref, reason, committee in ctx.family)
 
 
@@ -171,14 +217,19 @@ def attachments(ctx: Context, facts: PersonFacts, unit: Supervised) -> list[Atta
         elif a.body_kind is BodyKind.ADMINISTRATION and a.role in STAFF_ROLES:
             drift = any(w.area == unit.area and w.role is DutyRole.DRIFT for w in a.works_with)
             hit = _admin(ctx, person, a.body, a.role, drift, unit)
-        elif (a.body_kind is BodyKind.ORGANISATION and org_counts and a.body == operator
-              and (a.role in BOARD_ROLES or a.role in STAFF_ROLES)):
+        elif (
+            a.body_kind is BodyKind.ORGANISATION
+            and org_counts
+            and a.body == operator
+            and (a.role in BOARD_ROLES or a.role in STAFF_ROLES)
+        ):
             hit = _organisation(person, a.body, a.role, unit)
         if hit is not None:
             found.append(hit)
     if org_counts and operator is not None:
         found.extend(
-            _organisation(person, operator, i.kind, unit) for i in facts.interests
+            _organisation(person, operator, i.kind, unit)
+            for i in facts.interests
             if i.organisation == operator and i.kind in ORG_ATTACHING_INTERESTS and ctx.valid(i)
         )
     order = {"seat": 0, "organisation": 1, "chef_line": 2, "drift_staff": 3, "works_with": 4}
@@ -196,7 +247,10 @@ def samverkan_orgs(ctx: Context) -> set[str]:
     if home is not None:
         orgs.update(home.members)
     for ag in ctx.snapshot.agreements.values():
-        if ag.role is DutyRole.TILLSYN and ctx.valid(ag) and (
-                ag.performer in orgs or orgs & set(ag.principals)):
+        if (
+            ag.role is DutyRole.TILLSYN
+            and ctx.valid(ag)
+            and (ag.performer in orgs or orgs & set(ag.principals))
+        ):
             orgs.update((ag.performer, *ag.principals))
     return orgs

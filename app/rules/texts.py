@@ -39,8 +39,10 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "anstalld": ("är anställd hos", "is employed by"),
     "uppdragstagare": ("är uppdragstagare åt", "is a contractor for"),
     "ombud": ("är ombud för", "is the representative (ombud) of"),
-    "god_man_forvaltare": ("är god man eller förvaltare för",
-                           "is the guardian (god man/förvaltare) of"),
+    "god_man_forvaltare": (
+        "är god man eller förvaltare för",
+        "is the guardian (god man/förvaltare) of",
+    ),
     "medlem": ("är medlem i", "is a member of"),
     "fortroendeuppdrag": ("har ett förtroendeuppdrag i", "holds an office in"),
     "ledamot": ("är ledamot i", "is a member of"),
@@ -59,14 +61,22 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "driftansvar": ("har driftansvaret för", "is responsible for running"),
     "betjanar": ("betjänar", "serves"),
     "namnmatchning": ("matchas enbart på namn mot parten", "is matched by name only to the party"),
-    "tidigare_handlaggning": ("deltog i den slutliga handläggningen hos",
-                              "took part in the final handling at"),
-    "tidigare_deltagit": ("deltog tidigare i handläggningen hos",
-                          "took part earlier in the handling at"),
-    "beslut_provas": ("fattade beslutet som prövas i ärendet",
-                      "made the decision reviewed in case"),
-    "samma_fraga": ("handlade tidigare samma fråga som ärendet",
-                    "earlier handled the same question as case"),
+    "tidigare_handlaggning": (
+        "deltog i den slutliga handläggningen hos",
+        "took part in the final handling at",
+    ),
+    "tidigare_deltagit": (
+        "deltog tidigare i handläggningen hos",
+        "took part earlier in the handling at",
+    ),
+    "beslut_provas": (
+        "fattade beslutet som prövas i ärendet",
+        "made the decision reviewed in case",
+    ),
+    "samma_fraga": (
+        "handlade tidigare samma fråga som ärendet",
+        "earlier handled the same question as case",
+    ),
     "sokande": ("är sökande i ärendet", "is the applicant in case"),
     "part": ("är part i ärendet", "is a party to case"),
     "motpart": ("är motpart i ärendet", "is the opposing party in case"),
@@ -83,8 +93,10 @@ PAST_RELATIONS: dict[str, tuple[str, str]] = {
     "vd": ("var VD för", "was the managing director of"),
     "firmatecknare": ("var firmatecknare för", "was an authorised signatory of"),
     "ombud": ("var ombud för", "was the representative (ombud) of"),
-    "god_man_forvaltare": ("var god man eller förvaltare för",
-                           "was the guardian (god man/förvaltare) of"),
+    "god_man_forvaltare": (
+        "var god man eller förvaltare för",
+        "was the guardian (god man/förvaltare) of",
+    ),
     "fortroendeuppdrag": ("hade ett förtroendeuppdrag i", "held an office in"),
     "ledamot": ("var ledamot i", "was a member of"),
     "ersattare": ("var ersättare i", "was a substitute member of"),
@@ -96,32 +108,43 @@ PAST_RELATIONS: dict[str, tuple[str, str]] = {
 }
 
 JAV_CONSEQUENCE: dict[str, tuple[str, str]] = {
-    "kl6": ("Personen får inte delta eller närvara om inte nämnden finner att frågan om "
-            "opartiskhet uppenbart saknar betydelse; nämnden beslutar i jävsfrågan.",
-            "The person must neither take part nor be present unless the committee finds that "
-            "impartiality obviously lacks significance; the committee decides the question."),
-    "kl5": ("Ledamoten får inte delta i handläggningen av ärendet men behöver inte lämna "
-            "sammanträdet (nämndernas närvaroförbud gäller inte i fullmäktige); fullmäktige "
-            "beslutar i jävsfrågan.",
-            "The member must not take part in handling the matter but need not leave the "
-            "meeting (the nämnd rule on presence does not apply in fullmäktige); fullmäktige "
-            "decides the question."),
-    "fl": ("Personen får inte delta om inte myndigheten finner att frågan om opartiskhet "
-           "uppenbart saknar betydelse; myndigheten beslutar i jävsfrågan.",
-           "The person must not take part unless the authority finds that impartiality "
-           "obviously lacks significance; the authority decides the question."),
+    "kl6": (
+        "Personen får inte delta eller närvara om inte nämnden finner att frågan om "
+        "opartiskhet uppenbart saknar betydelse; nämnden beslutar i jävsfrågan.",
+        "The person must neither take part nor be present unless the committee finds that "
+        "impartiality obviously lacks significance; the committee decides the question.",
+    ),
+    "kl5": (
+        "Ledamoten får inte delta i handläggningen av ärendet men behöver inte lämna "
+        "sammanträdet (nämndernas närvaroförbud gäller inte i fullmäktige); fullmäktige "
+        "beslutar i jävsfrågan.",
+        "The member must not take part in handling the matter but need not leave the "
+        "meeting (the nämnd rule on presence does not apply in fullmäktige); fullmäktige "
+        "decides the question.",
+    ),
+    "fl": (
+        "Personen får inte delta om inte myndigheten finner att frågan om opartiskhet "
+        "uppenbart saknar betydelse; myndigheten beslutar i jävsfrågan.",
+        "The person must not take part unless the authority finds that impartiality "
+        "obviously lacks significance; the authority decides the question.",
+    ),
 }
 LEVEL_TEXT: dict[str, tuple[str, str]] = {
-    "jav": ("Det är jäv enligt {basis}. Tillämpad lag: {version}.",
-            "This is a conflict of interest (jäv) under {basis}. Law applied: {version}."),
-    "mojligt_jav": ("Det kan vara jäv enligt {basis}; det kräver en bedömning. Tillämpad "
-                    "lag: {version}.",
-                    "This may be a conflict of interest under {basis}; it needs a human "
-                    "assessment. Law applied: {version}."),
-    "undantag": ("Ett lagstadgat undantag gäller enligt {basis}, så detta är inte jäv; det "
-                 "redovisas för granskningens skull. Tillämpad lag: {version}.",
-                 "A statutory exception applies under {basis}, so this is no conflict; it is "
-                 "shown for the audit trail. Law applied: {version}."),
+    "jav": (
+        "Det är jäv enligt {basis}. Tillämpad lag: {version}.",
+        "This is a conflict of interest (jäv) under {basis}. Law applied: {version}.",
+    ),
+    "mojligt_jav": (
+        "Det kan vara jäv enligt {basis}; det kräver en bedömning. Tillämpad lag: {version}.",
+        "This may be a conflict of interest under {basis}; it needs a human "
+        "assessment. Law applied: {version}.",
+    ),
+    "undantag": (
+        "Ett lagstadgat undantag gäller enligt {basis}, så detta är inte jäv; det "
+        "redovisas för granskningens skull. Tillämpad lag: {version}.",
+        "A statutory exception applies under {basis}, so this is no conflict; it is "
+        "shown for the audit trail. Law applied: {version}.",
+    ),
 }
 
 
@@ -149,8 +172,9 @@ class Names:
         return found
 
 
-def step_sentences(names: Names, path: tuple[PathStep, ...],
-                   past: tuple[int, ...] = ()) -> tuple[str, str]:
+def step_sentences(
+    names: Names, path: tuple[PathStep, ...], past: tuple[int, ...] = ()
+) -> tuple[str, str]:
     """One sentence per step; steps whose index is in ``past`` are told in the past tense
     (a role that has ended must not read as current)."""
     sv: list[str] = []
@@ -173,8 +197,7 @@ def _fmt(template: str, details: Mapping[str, Detail]) -> str:
 
 
 @lru_cache(maxsize=512)
-def _conclusion(level: str, basis: str, version: tuple[str, str],
-                regime: str) -> tuple[str, str]:
+def _conclusion(level: str, basis: str, version: tuple[str, str], regime: str) -> tuple[str, str]:
     level_sv, level_en = LEVEL_TEXT.get(level, LEVEL_TEXT["mojligt_jav"])
     sv = level_sv.format(basis=basis, version=version[0])
     en = level_en.format(basis=basis, version=version[1])
@@ -184,10 +207,18 @@ def _conclusion(level: str, basis: str, version: tuple[str, str],
     return sv, en
 
 
-def explain(names: Names, path: tuple[PathStep, ...], reason: tuple[str, str],
-            level: str, basis: str, version: tuple[str, str], regime: str,
-            details: Mapping[str, Detail], notes: list[tuple[str, str]],
-            past: tuple[int, ...] = ()) -> Explanation:
+def explain(
+    names: Names,
+    path: tuple[PathStep, ...],
+    reason: tuple[str, str],
+    level: str,
+    basis: str,
+    version: tuple[str, str],
+    regime: str,
+    details: Mapping[str, Detail],
+    notes: list[tuple[str, str]],
+    past: tuple[int, ...] = (),
+) -> Explanation:
     """Compose the explanation; ``reason`` and ``notes`` are (sv, en) templates."""
     chain_sv, chain_en = step_sentences(names, path, past)
     level_sv, level_en = _conclusion(level, basis, version, regime)
@@ -199,8 +230,9 @@ def explain(names: Names, path: tuple[PathStep, ...], reason: tuple[str, str],
     return Explanation(" ".join(s for s in sv if s), " ".join(s for s in en if s))
 
 
-def structural_text(names: Names, path: tuple[PathStep, ...], reason: tuple[str, str],
-                    details: Mapping[str, Detail]) -> Explanation:
+def structural_text(
+    names: Names, path: tuple[PathStep, ...], reason: tuple[str, str], details: Mapping[str, Detail]
+) -> Explanation:
     chain_sv, chain_en = step_sentences(names, path)
     return Explanation(
         " ".join(s for s in (chain_sv, _fmt(reason[0], details)) if s),

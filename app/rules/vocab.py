@@ -25,10 +25,18 @@ class Ground(StrEnum):
     SAMVERKAN_EGEN_DRIFT = "samverkan_egen_drift"
 
 
-PERSON_GROUNDS = frozenset({
-    Ground.PART, Ground.PAVERKAN, Ground.STALLFORETRADARE, Ground.TILLSYNSJAV,
-    Ground.TVAINSTANS, Ground.GENERALKLAUSUL, Ground.FULLMAKTIGE, Ground.ANSVARSFRIHET,
-})
+PERSON_GROUNDS = frozenset(
+    {
+        Ground.PART,
+        Ground.PAVERKAN,
+        Ground.STALLFORETRADARE,
+        Ground.TILLSYNSJAV,
+        Ground.TVAINSTANS,
+        Ground.GENERALKLAUSUL,
+        Ground.FULLMAKTIGE,
+        Ground.ANSVARSFRIHET,
+    }
+)
 STRUCTURAL_GROUNDS = frozenset(set(Ground) - PERSON_GROUNDS)
 
 
@@ -41,7 +49,10 @@ class Level(StrEnum):
 
 #: Severity order used for sorting and "most severe finding" (higher is more severe).
 SEVERITY: dict[Level, int] = {
-    Level.JAV: 3, Level.MOJLIGT_JAV: 2, Level.UNDANTAG: 1, Level.RISK: 0,
+    Level.JAV: 3,
+    Level.MOJLIGT_JAV: 2,
+    Level.UNDANTAG: 1,
+    Level.RISK: 0,
 }
 FLAGGING_LEVELS = frozenset({Level.JAV, Level.MOJLIGT_JAV})
 
@@ -99,9 +110,13 @@ class ParticipantRole(StrEnum):
     FORVALTNINGSCHEF = "forvaltningschef"
 
 
-ELECTED_PARTICIPANT_ROLES = frozenset({
-    ParticipantRole.ORDFORANDE, ParticipantRole.LEDAMOT, ParticipantRole.ERSATTARE,
-})
+ELECTED_PARTICIPANT_ROLES = frozenset(
+    {
+        ParticipantRole.ORDFORANDE,
+        ParticipantRole.LEDAMOT,
+        ParticipantRole.ERSATTARE,
+    }
+)
 
 
 class OrgKind(StrEnum):
@@ -135,9 +150,13 @@ class CommitteeKind(StrEnum):
 
 ASSEMBLY_KINDS = frozenset({CommitteeKind.FULLMAKTIGE, CommitteeKind.FORBUNDSFULLMAKTIGE})
 #: Committees that govern (and so represent) a company or förbund.
-GOVERNING_KINDS = frozenset({
-    CommitteeKind.DIREKTION, CommitteeKind.BOLAGSSTYRELSE, CommitteeKind.STYRELSE,
-})
+GOVERNING_KINDS = frozenset(
+    {
+        CommitteeKind.DIREKTION,
+        CommitteeKind.BOLAGSSTYRELSE,
+        CommitteeKind.STYRELSE,
+    }
+)
 
 
 class DutyRole(StrEnum):
@@ -167,17 +186,30 @@ class AppointmentRole(StrEnum):
     VD = "vd"
 
 
-SEAT_ROLES = frozenset({
-    AppointmentRole.LEDAMOT, AppointmentRole.ERSATTARE, AppointmentRole.ORDFORANDE,
-    AppointmentRole.VICE_ORDFORANDE,
-})
-BOARD_ROLES = frozenset({
-    AppointmentRole.STYRELSELEDAMOT, AppointmentRole.STYRELSESUPPLEANT, AppointmentRole.VD,
-})
-STAFF_ROLES = frozenset({
-    AppointmentRole.ANSTALLD, AppointmentRole.HANDLAGGARE, AppointmentRole.INSPEKTOR,
-    AppointmentRole.CHEF, AppointmentRole.FORVALTNINGSCHEF,
-})
+SEAT_ROLES = frozenset(
+    {
+        AppointmentRole.LEDAMOT,
+        AppointmentRole.ERSATTARE,
+        AppointmentRole.ORDFORANDE,
+        AppointmentRole.VICE_ORDFORANDE,
+    }
+)
+BOARD_ROLES = frozenset(
+    {
+        AppointmentRole.STYRELSELEDAMOT,
+        AppointmentRole.STYRELSESUPPLEANT,
+        AppointmentRole.VD,
+    }
+)
+STAFF_ROLES = frozenset(
+    {
+        AppointmentRole.ANSTALLD,
+        AppointmentRole.HANDLAGGARE,
+        AppointmentRole.INSPEKTOR,
+        AppointmentRole.CHEF,
+        AppointmentRole.FORVALTNINGSCHEF,
+    }
+)
 
 
 class InterestKind(StrEnum):
@@ -195,11 +227,17 @@ class InterestKind(StrEnum):
 
 
 #: Interests that make the holder a ställföreträdare (or ombud) for the target.
-REPRESENTATIVE_KINDS = frozenset({
-    InterestKind.STYRELSELEDAMOT, InterestKind.STYRELSESUPPLEANT, InterestKind.VD,
-    InterestKind.FIRMATECKNARE, InterestKind.GOD_MAN_FORVALTARE, InterestKind.OMBUD,
-    InterestKind.FORTROENDEUPPDRAG,
-})
+REPRESENTATIVE_KINDS = frozenset(
+    {
+        InterestKind.STYRELSELEDAMOT,
+        InterestKind.STYRELSESUPPLEANT,
+        InterestKind.VD,
+        InterestKind.FIRMATECKNARE,
+        InterestKind.GOD_MAN_FORVALTARE,
+        InterestKind.OMBUD,
+        InterestKind.FORTROENDEUPPDRAG,
+    }
+)
 EMPLOYMENT_KINDS = frozenset({InterestKind.ANSTALLD, InterestKind.UPPDRAGSTAGARE})
 
 
@@ -217,19 +255,34 @@ class RelationKind(StrEnum):
     UNDERORDNAD = "underordnad"  # this person is managed by the other (inverse of foreman)
 
 
-NARSTAENDE = frozenset({
-    RelationKind.MAKE, RelationKind.SAMBO, RelationKind.REGISTRERAD_PARTNER,
-    RelationKind.FORELDER, RelationKind.BARN, RelationKind.SYSKON,
-    RelationKind.ANNAN_NARSTAENDE,
-})
+NARSTAENDE = frozenset(
+    {
+        RelationKind.MAKE,
+        RelationKind.SAMBO,
+        RelationKind.REGISTRERAD_PARTNER,
+        RelationKind.FORELDER,
+        RelationKind.BARN,
+        RelationKind.SYSKON,
+        RelationKind.ANNAN_NARSTAENDE,
+    }
+)
 #: Partner relations: when one has ended, the former partner may still be "annan
 #: närstående" (catalogue c1; rules.md §2), so the general clause assesses it.
-PARTNER_KINDS = frozenset({
-    RelationKind.MAKE, RelationKind.SAMBO, RelationKind.REGISTRERAD_PARTNER,
-})
-GENERAL_CLAUSE_RELATIONS = frozenset({
-    RelationKind.NARA_VAN, RelationKind.OVAN, RelationKind.FOREMAN, RelationKind.UNDERORDNAD,
-})
+PARTNER_KINDS = frozenset(
+    {
+        RelationKind.MAKE,
+        RelationKind.SAMBO,
+        RelationKind.REGISTRERAD_PARTNER,
+    }
+)
+GENERAL_CLAUSE_RELATIONS = frozenset(
+    {
+        RelationKind.NARA_VAN,
+        RelationKind.OVAN,
+        RelationKind.FOREMAN,
+        RelationKind.UNDERORDNAD,
+    }
+)
 INVERSE_RELATION: dict[RelationKind, RelationKind] = {
     RelationKind.FORELDER: RelationKind.BARN,
     RelationKind.BARN: RelationKind.FORELDER,

@@ -139,7 +139,8 @@ class FactsBuilder:
 
     def tillsyn_areas(self, committee_id: int) -> set[str]:
         return {
-            r.area for r in self.responsibilities
+            r.area
+            for r in self.responsibilities
             if r.committee_id == committee_id and r.role == "tillsyn"
         }
 
@@ -187,7 +188,10 @@ class FactsBuilder:
                 members.setdefault(row.organisation_id, []).append(ref)
         return {
             o.ref: OrganisationFacts(
-                o.ref, OrgKind(o.kind), o.name, tuple(owners.get(o.id, ())),
+                o.ref,
+                OrgKind(o.kind),
+                o.name,
+                tuple(owners.get(o.id, ())),
                 tuple(members.get(o.id, ())),
             )
             for o in self.organisations.values()
@@ -218,8 +222,13 @@ class FactsBuilder:
             if org is None:
                 continue
             out[c.ref] = CommitteeFacts(
-                c.ref, org, CommitteeKind(c.kind), c.name, self._committee_ref(c.parent_id),
-                tuple(parts.get(c.id, ())), tuple(by_committee.get(c.id, ())),
+                c.ref,
+                org,
+                CommitteeKind(c.kind),
+                c.name,
+                self._committee_ref(c.parent_id),
+                tuple(parts.get(c.id, ())),
+                tuple(by_committee.get(c.id, ())),
             )
         return out
 
@@ -239,8 +248,12 @@ class FactsBuilder:
     def _operations(self) -> dict[str, OperationFacts]:
         return {
             o.ref: OperationFacts(
-                o.ref, o.area, o.name, self._committee_ref(o.operator_committee_id),
-                self._org_ref(o.operator_organisation_id), self._org_ref(o.municipality_id),
+                o.ref,
+                o.area,
+                o.name,
+                self._committee_ref(o.operator_committee_id),
+                self._org_ref(o.operator_organisation_id),
+                self._org_ref(o.municipality_id),
             )
             for o in self.operations.values()
         }
@@ -253,8 +266,13 @@ class FactsBuilder:
                 principals.setdefault(row.agreement_id, []).append(ref)
         return {
             a.ref: AgreementFacts(
-                a.ref, self._org_ref(a.performer_id) or "", tuple(principals.get(a.id, ())),
-                a.area, DutyRole(a.role), a.valid_from, a.valid_to,
+                a.ref,
+                self._org_ref(a.performer_id) or "",
+                tuple(principals.get(a.id, ())),
+                a.area,
+                DutyRole(a.role),
+                a.valid_from,
+                a.valid_to,
             )
             for a in self.agreements.values()
         }
@@ -271,15 +289,24 @@ class FactsBuilder:
             return None
         works = tuple(WorkArea(w["area"], DutyRole(w["role"])) for w in a.works_with or ())
         return AppointmentFacts(
-            kind, body, AppointmentRole(a.role), a.valid_from, a.valid_to,
-            self._org_ref(a.appointed_by_id), works,
+            kind,
+            body,
+            AppointmentRole(a.role),
+            a.valid_from,
+            a.valid_to,
+            self._org_ref(a.appointed_by_id),
+            works,
         )
 
     def _interest(self, i: Any) -> InterestFacts:
         behalf = self.persons.get(i.on_behalf_of_id) if i.on_behalf_of_id else None
         return InterestFacts(
-            InterestKind(i.kind), self._org_ref(i.organisation_id), behalf[0] if behalf else None,
-            i.share_percent, i.valid_from, i.valid_to,
+            InterestKind(i.kind),
+            self._org_ref(i.organisation_id),
+            behalf[0] if behalf else None,
+            i.share_percent,
+            i.valid_from,
+            i.valid_to,
         )
 
     def _persons(self) -> dict[str, PersonFacts]:
@@ -298,12 +325,17 @@ class FactsBuilder:
                 continue
             kind = RelationKind(r.kind)
             relations.setdefault(r.person_id, []).append(
-                RelationFacts(other[0], kind, r.valid_from, r.valid_to))
+                RelationFacts(other[0], kind, r.valid_from, r.valid_to)
+            )
             relations.setdefault(r.related_id, []).append(
-                RelationFacts(one[0], inverse(kind), r.valid_from, r.valid_to))
+                RelationFacts(one[0], inverse(kind), r.valid_from, r.valid_to)
+            )
         return {
             ref: PersonFacts(
-                ref, name, tuple(appointments.get(pid, ())), tuple(interests.get(pid, ())),
+                ref,
+                name,
+                tuple(appointments.get(pid, ())),
+                tuple(interests.get(pid, ())),
                 tuple(relations.get(pid, ())),
             )
             for pid, (ref, name) in self.persons.items()

@@ -62,9 +62,7 @@ class Reach:
     operating_committee_ids: set[int] = field(default_factory=set)
 
 
-def _party_facts(
-    case: ResolvedCase, matches: dict[int, Match]
-) -> tuple[PartyFacts, ...]:
+def _party_facts(case: ResolvedCase, matches: dict[int, Match]) -> tuple[PartyFacts, ...]:
     out: list[PartyFacts] = []
     for i, p in enumerate(case.parties):
         role = PartyRole(p.role)
@@ -72,24 +70,32 @@ def _party_facts(
             out.append(PartyFacts(PartyKind(p.kind), role, ref=p.ref))
             continue
         m = matches.get(i)
-        match = None if m is None else PartyMatch(
-            PartyKind(m.kind), m.ref, MatchHow(m.how), m.score)
+        match = (
+            None if m is None else PartyMatch(PartyKind(m.kind), m.ref, MatchHow(m.how), m.score)
+        )
         out.append(PartyFacts(PartyKind.UNREGISTERED, role, name=p.name, match=match))
     return tuple(out)
 
 
 def _case_facts(
-    case: ResolvedCase, as_of: date, parties: tuple[PartyFacts, ...],
+    case: ResolvedCase,
+    as_of: date,
+    parties: tuple[PartyFacts, ...],
     participants: tuple[ParticipantFacts, ...],
 ) -> CaseFacts:
     return CaseFacts(
-        ref=case.ref, committee=case.committee_ref, area=case.area or "",
-        matter=Matter(case.matter), as_of=as_of, parties=parties,
+        ref=case.ref,
+        committee=case.committee_ref,
+        area=case.area or "",
+        matter=Matter(case.matter),
+        as_of=as_of,
+        parties=parties,
         earlier_handling=tuple(
             EarlierHandlingFacts(e.person_ref, e.organisation_ref, e.committee_ref, e.final)
             for e in case.earlier_handling
         ),
-        participants=participants, title=case.title,
+        participants=participants,
+        title=case.title,
     )
 
 
@@ -162,9 +168,11 @@ def load_snapshot(
         drift_areas=areas,
         drift_org_ids=reach.org_ids,
     )
-    family = {case.committee_id} | {
-        c.id for c in around if c.parent_id == case.committee_id
-    } | {c.parent_id for c in around if c.id == case.committee_id and c.parent_id}
+    family = (
+        {case.committee_id}
+        | {c.id for c in around if c.parent_id == case.committee_id}
+        | {c.parent_id for c in around if c.id == case.committee_id and c.parent_id}
+    )
     around_ids = {c.id for c in around}
     operating = around_ids - family - {e.committee_id for e in case.earlier_handling}
     participants, participant_ids = _participants(session, case, as_of)
@@ -174,10 +182,16 @@ def load_snapshot(
     people = screened | related
     appointments = repo.appointments(session, people)
     targets = reach.party_org_ids | reach.operator_org_ids
-    interests, interest_totals = _split_counts(repo.interests(
-        session, people, organisation_ids=targets, owned_ids=targets,
-        party_person_ids=reach.party_person_ids, counted_ids=screened,
-    ))
+    interests, interest_totals = _split_counts(
+        repo.interests(
+            session,
+            people,
+            organisation_ids=targets,
+            owned_ids=targets,
+            party_person_ids=reach.party_person_ids,
+            counted_ids=screened,
+        )
+    )
     rosters = repo.rosters(session, operating, reach.operator_org_ids, as_of)
     builder = FactsBuilder()
     builder.interest_totals = interest_totals
@@ -230,4 +244,3 @@ def _collect_person_facts(
             reach.admin_ids.add(a.administration_id)
         reach.org_ids.update(x for x in (a.organisation_id, a.appointed_by_id) if x)
     reach.org_ids.update(i.organisation_id for i in interests if i.organisation_id)
-

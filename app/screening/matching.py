@@ -52,7 +52,8 @@ def _best_by_name(
     scored = sorted(
         (
             (names.score_keys(query, names.name_key(c.name)), c)
-            for c in candidates if c.kind in kinds
+            for c in candidates
+            if c.kind in kinds
         ),
         key=lambda sc: (-sc[0], sc[1].kind, sc[1].ref),
     )

@@ -61,7 +61,8 @@ def reindex(session: Session, person_ids: Iterable[int], organisation_ids: Itera
     for batch in _batches(sorted(set(organisation_ids))):
         connection.execute(delete(NameToken).where(NameToken.organisation_id.in_(batch)))
         named = connection.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(batch)))
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(batch))
+        )
         rows = token_rows((), [(r.id, r.name) for r in named])
         if rows:
             connection.execute(insert(NameToken), rows)
@@ -102,4 +103,3 @@ def rebuild(session: Session) -> None:
 def _drain_before_commit(session: Session) -> None:
     if session.in_transaction():
         drain(session)
-

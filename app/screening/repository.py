@@ -60,19 +60,23 @@ def _valid_on(model: Any, day: date) -> Any:
 
 
 def organisations_by_orgnr(session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(Organisation.id, Organisation.ref, Organisation.name, Organisation.orgnr)
-        .where(_in_values(Organisation.orgnr, orgnrs))
-        .order_by(Organisation.id)
-    ))
+    return list(
+        session.execute(
+            select(Organisation.id, Organisation.ref, Organisation.name, Organisation.orgnr)
+            .where(_in_values(Organisation.orgnr, orgnrs))
+            .order_by(Organisation.id)
+        )
+    )
 
 
 def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(Person.id, Person.ref, Person.name, Person.personnummer_hash)
-        .where(_in_values(Person.personnummer_hash, hashes))
-        .order_by(Person.id)
-    ))
+    return list(
+        session.execute(
+            select(Person.id, Person.ref, Person.name, Person.personnummer_hash)
+            .where(_in_values(Person.personnummer_hash, hashes))
+            .order_by(Person.id)
+        )
+    )
 
 
 def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
@@ -92,7 +96,8 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
 
     p, o = best(NameToken.person_id), best(NameToken.organisation_id)
     persons = select(literal("person").label("kind"), Person.id, Person.ref, Person.name).join(
-        p, p.c.owner == Person.id)
+        p, p.c.owner == Person.id
+    )
     orgs = select(
         literal("organisation").label("kind"), Organisation.id, Organisation.ref, Organisation.name
     ).join(o, o.c.owner == Organisation.id)
@@ -103,21 +108,42 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
 
 
 OPERATION_COLUMNS = (
-    Operation.id, Operation.ref, Operation.name, Operation.area,
-    Operation.operator_committee_id, Operation.operator_organisation_id,
+    Operation.id,
+    Operation.ref,
+    Operation.name,
+    Operation.area,
+    Operation.operator_committee_id,
+    Operation.operator_organisation_id,
     Operation.municipality_id,
 )
 APPOINTMENT_COLUMNS = (
-    Appointment.id, Appointment.person_id, Appointment.committee_id,
-    Appointment.administration_id, Appointment.organisation_id, Appointment.appointed_by_id,
-    Appointment.role, Appointment.valid_from, Appointment.valid_to, Appointment.works_with,
+    Appointment.id,
+    Appointment.person_id,
+    Appointment.committee_id,
+    Appointment.administration_id,
+    Appointment.organisation_id,
+    Appointment.appointed_by_id,
+    Appointment.role,
+    Appointment.valid_from,
+    Appointment.valid_to,
+    Appointment.works_with,
 )
 INTEREST_COLUMNS = (
-    Interest.id, Interest.person_id, Interest.kind, Interest.organisation_id,
-    Interest.on_behalf_of_id, Interest.share_percent, Interest.valid_from, Interest.valid_to,
+    Interest.id,
+    Interest.person_id,
+    Interest.kind,
+    Interest.organisation_id,
+    Interest.on_behalf_of_id,
+    Interest.share_percent,
+    Interest.valid_from,
+    Interest.valid_to,
 )
 RELATION_COLUMNS = (
-    Relation.id, Relation.person_id, Relation.related_id, Relation.kind, Relation.valid_from,
+    Relation.id,
+    Relation.person_id,
+    Relation.related_id,
+    Relation.kind,
+    Relation.valid_from,
     Relation.valid_to,
 )
 # Plain rows (same attribute names as the entities) where the FactsBuilder only reads
@@ -125,8 +151,11 @@ RELATION_COLUMNS = (
 
 
 def operations(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(*OPERATION_COLUMNS).where(_in_ids(Operation.id, ids)).order_by(Operation.id)))
+    return list(
+        session.execute(
+            select(*OPERATION_COLUMNS).where(_in_ids(Operation.id, ids)).order_by(Operation.id)
+        )
+    )
 
 
 def case_committees(
@@ -142,7 +171,8 @@ def case_committees(
     # From the scopes of the organisations (indexed) to their responsibilities by key; a
     # join lets PostgreSQL scan every responsibility of the registry for the area.
     scoped_ids = select(ResponsibilityScope.responsibility_id).where(
-        _in_ids(ResponsibilityScope.organisation_id, drift_org_ids))
+        _in_ids(ResponsibilityScope.organisation_id, drift_org_ids)
+    )
     scoped = select(Responsibility.committee_id).where(
         in_subquery(Responsibility.id, scoped_ids),
         Responsibility.role == "drift",
@@ -152,8 +182,10 @@ def case_committees(
     # committees table twice per screening (cost growing with the registry).
     core = union_all(
         select(Committee.id).where(_in_ids(Committee.id, committee_ids)),
-        select(Committee.id).where(_in_ids(Committee.organisation_id, governed_org_ids),
-                                   _in_values(Committee.kind, GOVERNING_KINDS)),
+        select(Committee.id).where(
+            _in_ids(Committee.organisation_id, governed_org_ids),
+            _in_values(Committee.kind, GOVERNING_KINDS),
+        ),
         scoped,
     ).cte("core")
     return _committees_and_kin(session, core)
@@ -167,8 +199,9 @@ def _committees_and_kin(session: Session, core: Any) -> list[Committee]:
         select(Committee.id).where(in_subquery(Committee.parent_id, select(core.c.id))),
         select(Committee.parent_id).where(in_subquery(Committee.id, select(core.c.id))),
     ).subquery()
-    return list(session.scalars(
-        select(Committee).where(in_subquery(Committee.id, select(kin.c[0])))))
+    return list(
+        session.scalars(select(Committee).where(in_subquery(Committee.id, select(kin.c[0]))))
+    )
 
 
 def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
@@ -179,38 +212,40 @@ def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
     # `id IN (ids UNION parents)`, PostgreSQL hashes the whole committees table.
     both = union_all(
         select(Committee).where(_in_ids(Committee.id, wanted)),
-        select(Committee).join(child, child.parent_id == Committee.id)
+        select(Committee)
+        .join(child, child.parent_id == Committee.id)
         .where(_in_ids(child.id, wanted)),
     )
     return list(session.scalars(select(Committee).from_statement(both)))
 
 
-def default_participants(
-    session: Session, committee_id: int, as_of: date
-) -> list[Row[Any]]:
+def default_participants(session: Session, committee_id: int, as_of: date) -> list[Row[Any]]:
     """(person_id, role) of seat holders of the committee and staff of the administrations
     serving it, valid on as_of."""
     wanted = _seats_and_staff([committee_id], [])
-    return list(session.execute(
-        select(Appointment.person_id, Appointment.role)
-        .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
-        .order_by(Appointment.person_id, Appointment.id)
-    ))
+    return list(
+        session.execute(
+            select(Appointment.person_id, Appointment.role)
+            .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
+            .order_by(Appointment.person_id, Appointment.id)
+        )
+    )
 
 
-def _seats_and_staff(
-    committee_ids: Iterable[int], organisation_ids: Iterable[int]
-) -> Select[int]:
+def _seats_and_staff(committee_ids: Iterable[int], organisation_ids: Iterable[int]) -> Select[int]:
     """Ids of seat appointments in the committees, appointments in the administrations
     serving them, and appointments in the organisations. A UNION of three indexed lookups:
     written as one OR with a subquery, PostgreSQL scans the whole appointments table."""
     parts = union_all(
         select(Appointment.id).where(
             _in_ids(Appointment.committee_id, committee_ids),
-            _in_values(Appointment.role, SEAT_ROLES)),
+            _in_values(Appointment.role, SEAT_ROLES),
+        ),
         select(Appointment.id)
-        .join(AdministrationServes,
-              AdministrationServes.administration_id == Appointment.administration_id)
+        .join(
+            AdministrationServes,
+            AdministrationServes.administration_id == Appointment.administration_id,
+        )
         .where(_in_ids(AdministrationServes.committee_id, committee_ids)),
         select(Appointment.id).where(_in_ids(Appointment.organisation_id, organisation_ids)),
     ).subquery()
@@ -225,18 +260,24 @@ def relations(session: Session, person_ids: Iterable[int]) -> list[Row[Any]]:
         select(Relation.id).where(_in_ids(Relation.person_id, wanted)),
         select(Relation.id).where(_in_ids(Relation.related_id, wanted)),
     ).subquery()
-    return list(session.execute(
-        select(*RELATION_COLUMNS).where(Relation.id.in_(select(parts.c.id)))
-        .order_by(Relation.id)
-    ))
+    return list(
+        session.execute(
+            select(*RELATION_COLUMNS)
+            .where(Relation.id.in_(select(parts.c.id)))
+            .order_by(Relation.id)
+        )
+    )
 
 
 def appointments(session: Session, person_ids: Iterable[int]) -> list[Row[Any]]:
     """Every appointment of the persons, whatever its dates (rules filter by as_of)."""
-    return list(session.execute(
-        select(*APPOINTMENT_COLUMNS).where(_in_ids(Appointment.person_id, person_ids))
-        .order_by(Appointment.id)
-    ))
+    return list(
+        session.execute(
+            select(*APPOINTMENT_COLUMNS)
+            .where(_in_ids(Appointment.person_id, person_ids))
+            .order_by(Appointment.id)
+        )
+    )
 
 
 def interests(
@@ -264,9 +305,11 @@ def interests(
     """
     people = _ids(person_ids)
     owners = select(OrganisationOwner.owner_id).where(
-        _in_ids(OrganisationOwner.organisation_id, owned_ids))
+        _in_ids(OrganisationOwner.organisation_id, owned_ids)
+    )
     owners_owners = select(OrganisationOwner.owner_id).where(
-        OrganisationOwner.organisation_id.in_(owners))
+        OrganisationOwner.organisation_id.in_(owners)
+    )
     reachable = select(*INTEREST_COLUMNS, null().label("n")).where(
         _in_ids(Interest.person_id, people),
         or_(
@@ -276,10 +319,16 @@ def interests(
             _in_ids(Interest.on_behalf_of_id, party_person_ids),
         ),
     )
-    counts = select(
-        *(null() for _ in INTEREST_COLUMNS[:1]), Interest.person_id,
-        *(null() for _ in INTEREST_COLUMNS[2:]), func.count().label("n"),
-    ).where(_in_ids(Interest.person_id, counted_ids)).group_by(Interest.person_id)
+    counts = (
+        select(
+            *(null() for _ in INTEREST_COLUMNS[:1]),
+            Interest.person_id,
+            *(null() for _ in INTEREST_COLUMNS[2:]),
+            func.count().label("n"),
+        )
+        .where(_in_ids(Interest.person_id, counted_ids))
+        .group_by(Interest.person_id)
+    )
     return list(session.execute(union_all(reachable, counts)))
 
 
@@ -289,11 +338,13 @@ def rosters(
     """Seats in the committees, staff of the administrations serving them, and board and
     staff appointments in the organisations, on as_of."""
     wanted = _seats_and_staff(committee_ids, organisation_ids)
-    return list(session.execute(
-        select(*APPOINTMENT_COLUMNS)
-        .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
-        .order_by(Appointment.id)
-    ))
+    return list(
+        session.execute(
+            select(*APPOINTMENT_COLUMNS)
+            .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
+            .order_by(Appointment.id)
+        )
+    )
 
 
 def administrations(
@@ -301,61 +352,86 @@ def administrations(
 ) -> list[Administration]:
     """The administrations, and those serving the committees."""
     serving = select(AdministrationServes.administration_id).where(
-        _in_ids(AdministrationServes.committee_id, serving_committee_ids))
-    return list(session.scalars(
-        select(Administration).where(
-            or_(_in_ids(Administration.id, ids), in_subquery(Administration.id, serving)))
-    ))
+        _in_ids(AdministrationServes.committee_id, serving_committee_ids)
+    )
+    return list(
+        session.scalars(
+            select(Administration).where(
+                or_(_in_ids(Administration.id, ids), in_subquery(Administration.id, serving))
+            )
+        )
+    )
 
 
 def serves(session: Session, administration_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(AdministrationServes.administration_id, AdministrationServes.committee_id)
-        .where(_in_ids(AdministrationServes.administration_id, administration_ids))
-        .order_by(AdministrationServes.id)
-    ))
+    return list(
+        session.execute(
+            select(AdministrationServes.administration_id, AdministrationServes.committee_id)
+            .where(_in_ids(AdministrationServes.administration_id, administration_ids))
+            .order_by(AdministrationServes.id)
+        )
+    )
 
 
 def responsibilities(session: Session, committee_ids: Iterable[int]) -> list[Row[Any]]:
     """(responsibility id, committee id, area, role, scope organisation id or None)."""
     ids_ = _ids(committee_ids)
     wanted = select(Responsibility.id).where(_in_ids(Responsibility.committee_id, ids_))
-    return list(session.execute(
-        select(Responsibility.id, Responsibility.committee_id, Responsibility.area,
-               Responsibility.role, ResponsibilityScope.organisation_id)
-        .outerjoin(ResponsibilityScope, and_(
-            ResponsibilityScope.responsibility_id == Responsibility.id,
-            # the scopes looked up by key, not hashed from a scan of all of them
-            in_subquery(ResponsibilityScope.responsibility_id, wanted),
-        ))
-        .where(_in_ids(Responsibility.committee_id, ids_))
-        .order_by(Responsibility.id, ResponsibilityScope.id)
-    ))
+    return list(
+        session.execute(
+            select(
+                Responsibility.id,
+                Responsibility.committee_id,
+                Responsibility.area,
+                Responsibility.role,
+                ResponsibilityScope.organisation_id,
+            )
+            .outerjoin(
+                ResponsibilityScope,
+                and_(
+                    ResponsibilityScope.responsibility_id == Responsibility.id,
+                    # the scopes looked up by key, not hashed from a scan of all of them
+                    in_subquery(ResponsibilityScope.responsibility_id, wanted),
+                ),
+            )
+            .where(_in_ids(Responsibility.committee_id, ids_))
+            .order_by(Responsibility.id, ResponsibilityScope.id)
+        )
+    )
 
 
 def committee_participants(session: Session, committee_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(CommitteeParticipant.committee_id, CommitteeParticipant.organisation_id)
-        .where(_in_ids(CommitteeParticipant.committee_id, committee_ids))
-        .order_by(CommitteeParticipant.id)
-    ))
+    return list(
+        session.execute(
+            select(CommitteeParticipant.committee_id, CommitteeParticipant.organisation_id)
+            .where(_in_ids(CommitteeParticipant.committee_id, committee_ids))
+            .order_by(CommitteeParticipant.id)
+        )
+    )
 
 
 def owners(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id,
-               OrganisationOwner.share_percent)
-        .where(_in_ids(OrganisationOwner.organisation_id, organisation_ids))
-        .order_by(OrganisationOwner.id)
-    ))
+    return list(
+        session.execute(
+            select(
+                OrganisationOwner.organisation_id,
+                OrganisationOwner.owner_id,
+                OrganisationOwner.share_percent,
+            )
+            .where(_in_ids(OrganisationOwner.organisation_id, organisation_ids))
+            .order_by(OrganisationOwner.id)
+        )
+    )
 
 
 def members(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(OrganisationMember.organisation_id, OrganisationMember.member_id)
-        .where(_in_ids(OrganisationMember.organisation_id, organisation_ids))
-        .order_by(OrganisationMember.id)
-    ))
+    return list(
+        session.execute(
+            select(OrganisationMember.organisation_id, OrganisationMember.member_id)
+            .where(_in_ids(OrganisationMember.organisation_id, organisation_ids))
+            .order_by(OrganisationMember.id)
+        )
+    )
 
 
 def agreements(
@@ -364,33 +440,40 @@ def agreements(
     """Agreements where one of the organisations performs or is a principal (in the areas)."""
     ids = _ids(organisation_ids)
     principal_of = select(AgreementPrincipal.agreement_id).where(
-        _in_ids(AgreementPrincipal.organisation_id, ids))
+        _in_ids(AgreementPrincipal.organisation_id, ids)
+    )
     stmt: Select[Agreement] = select(Agreement).where(
-        or_(_in_ids(Agreement.performer_id, ids), in_subquery(Agreement.id, principal_of)))
+        or_(_in_ids(Agreement.performer_id, ids), in_subquery(Agreement.id, principal_of))
+    )
     if areas is not None:
         stmt = stmt.where(_in_values(Agreement.area, areas))
     return list(session.scalars(stmt))
 
 
 def agreement_principals(session: Session, agreement_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id)
-        .where(_in_ids(AgreementPrincipal.agreement_id, agreement_ids))
-        .order_by(AgreementPrincipal.id)
-    ))
+    return list(
+        session.execute(
+            select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id)
+            .where(_in_ids(AgreementPrincipal.agreement_id, agreement_ids))
+            .order_by(AgreementPrincipal.id)
+        )
+    )
 
 
 def organisations(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(Organisation.id, Organisation.ref, Organisation.kind, Organisation.name)
-        .where(_in_ids(Organisation.id, ids))
-    ))
+    return list(
+        session.execute(
+            select(Organisation.id, Organisation.ref, Organisation.kind, Organisation.name).where(
+                _in_ids(Organisation.id, ids)
+            )
+        )
+    )
 
 
 def persons(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
-    return list(session.execute(
-        select(Person.id, Person.ref, Person.name).where(_in_ids(Person.id, ids))
-    ))
+    return list(
+        session.execute(select(Person.id, Person.ref, Person.name).where(_in_ids(Person.id, ids)))
+    )
 
 
 # --- the organisation report ---------------------------------------------------------------
@@ -408,21 +491,33 @@ def neighbourhood_org_ids(session: Session, organisation_id: int) -> list[int]:
     """The organisation, the gemensamma nämnder's hosts and participants it shares bodies
     with, its förbund and their members, and the other side of its agreements."""
     shared = select(CommitteeParticipant.committee_id).where(
-        CommitteeParticipant.organisation_id.in_([organisation_id]))
+        CommitteeParticipant.organisation_id.in_([organisation_id])
+    )
     forbund = select(OrganisationMember.organisation_id).where(
-        OrganisationMember.member_id.in_([organisation_id]))
+        OrganisationMember.member_id.in_([organisation_id])
+    )
     agreed = select(Agreement.id).where(
-        or_(Agreement.performer_id.in_([organisation_id]),
-            Agreement.id.in_(select(AgreementPrincipal.agreement_id).where(
-                AgreementPrincipal.organisation_id.in_([organisation_id])))))
+        or_(
+            Agreement.performer_id.in_([organisation_id]),
+            Agreement.id.in_(
+                select(AgreementPrincipal.agreement_id).where(
+                    AgreementPrincipal.organisation_id.in_([organisation_id])
+                )
+            ),
+        )
+    )
     parts = union_all(
         select(literal(organisation_id).label("org")),
         select(Committee.organisation_id).where(Committee.id.in_(shared)),
-        select(CommitteeParticipant.organisation_id).where(CommitteeParticipant.committee_id.in_(shared)),
+        select(CommitteeParticipant.organisation_id).where(
+            CommitteeParticipant.committee_id.in_(shared)
+        ),
         forbund,
         select(OrganisationMember.member_id).where(OrganisationMember.organisation_id.in_(forbund)),
         select(Agreement.performer_id).where(Agreement.id.in_(agreed)),
-        select(AgreementPrincipal.organisation_id).where(AgreementPrincipal.agreement_id.in_(agreed)),
+        select(AgreementPrincipal.organisation_id).where(
+            AgreementPrincipal.agreement_id.in_(agreed)
+        ),
     ).subquery()
     return _ids(session.scalars(select(parts.c[0])))
 
@@ -431,48 +526,62 @@ def organisation_committees(session: Session, organisation_ids: Iterable[int]) -
     """Committees of the organisations and the gemensamma nämnder they take part in."""
     ids = _ids(organisation_ids)
     shared = select(CommitteeParticipant.committee_id).where(
-        CommitteeParticipant.organisation_id.in_(ids))
-    return list(session.scalars(
-        select(Committee).where(or_(Committee.organisation_id.in_(ids), Committee.id.in_(shared)))
-    ))
+        CommitteeParticipant.organisation_id.in_(ids)
+    )
+    return list(
+        session.scalars(
+            select(Committee).where(
+                or_(Committee.organisation_id.in_(ids), Committee.id.in_(shared))
+            )
+        )
+    )
 
 
 def organisation_operations(
     session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
 ) -> list[Operation]:
     orgs, comms = _ids(organisation_ids), _ids(committee_ids)
-    return list(session.scalars(
-        select(Operation).where(
-            or_(
-                Operation.operator_committee_id.in_(comms),
-                Operation.operator_organisation_id.in_(orgs),
-                Operation.municipality_id.in_(orgs),
+    return list(
+        session.scalars(
+            select(Operation).where(
+                or_(
+                    Operation.operator_committee_id.in_(comms),
+                    Operation.operator_organisation_id.in_(orgs),
+                    Operation.municipality_id.in_(orgs),
+                )
             )
         )
-    ))
+    )
 
 
 def organisation_administrations(
     session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
 ) -> list[Administration]:
     serving = select(AdministrationServes.administration_id).where(
-        _in_ids(AdministrationServes.committee_id, committee_ids))
-    return list(session.scalars(
-        select(Administration).where(
-            or_(_in_ids(Administration.organisation_id, organisation_ids),
-                Administration.id.in_(serving))
+        _in_ids(AdministrationServes.committee_id, committee_ids)
+    )
+    return list(
+        session.scalars(
+            select(Administration).where(
+                or_(
+                    _in_ids(Administration.organisation_id, organisation_ids),
+                    Administration.id.in_(serving),
+                )
+            )
         )
-    ))
+    )
 
 
 def seats_on(session: Session, committee_ids: Iterable[int], as_of: date) -> list[Appointment]:
-    return list(session.scalars(
-        select(Appointment).where(
-            _in_ids(Appointment.committee_id, committee_ids),
-            Appointment.role.in_(SEAT_ROLES),
-            _valid_on(Appointment, as_of),
+    return list(
+        session.scalars(
+            select(Appointment).where(
+                _in_ids(Appointment.committee_id, committee_ids),
+                Appointment.role.in_(SEAT_ROLES),
+                _valid_on(Appointment, as_of),
+            )
         )
-    ))
+    )
 
 
 # --- stored screenings ---------------------------------------------------------------------

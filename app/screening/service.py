@@ -91,9 +91,15 @@ def _finding_rows(screening_id: str, result: dict[str, Any]) -> list[dict[str, A
     items = [(False, f) for f in result["findings"]] + [(True, s) for s in result["structural"]]
     return [
         {
-            "screening_id": screening_id, "position": i, "structural": structural,
-            "person_ref": item.get("person"), "ground": item["ground"], "level": item["level"],
-            "rule": item.get("rule"), "match_score": item.get("match_score"), "data": item,
+            "screening_id": screening_id,
+            "position": i,
+            "structural": structural,
+            "person_ref": item.get("person"),
+            "ground": item["ground"],
+            "level": item["level"],
+            "rule": item.get("rule"),
+            "match_score": item.get("match_score"),
+            "data": item,
         }
         for i, (structural, item) in enumerate(items)
     ]
@@ -110,7 +116,8 @@ def screen(
     screening_id, created_at = new_screening_id(), utcnow()
     case_document = case.document(with_hash=True)
     subjects = [
-        ("case", case.ref), ("committee", case.committee_ref),
+        ("case", case.ref),
+        ("committee", case.committee_ref),
         ("organisation", case.organisation_ref),
         *(("person", p["person"]) for p in evaluation["participants"]),
     ]
@@ -118,11 +125,16 @@ def screen(
     # the screening and its findings are written, so it is held only for the link, one
     # UPDATE and the commit (taken first, it serialised every insert of every screening).
     prepared = chain.prepare(
-        kind="screening", actor=chain.Actor(principal.key_id, principal.name),
+        kind="screening",
+        actor=chain.Actor(principal.key_id, principal.name),
         data={
-            "screening": screening_id, "case": case_document, "as_of": evaluation["as_of"],
-            "outcome": evaluation["outcome"], "rules_version": evaluation["rules_version"],
-            "findings": evaluation["findings"], "structural": evaluation["structural"],
+            "screening": screening_id,
+            "case": case_document,
+            "as_of": evaluation["as_of"],
+            "outcome": evaluation["outcome"],
+            "rules_version": evaluation["rules_version"],
+            "findings": evaluation["findings"],
+            "structural": evaluation["structural"],
             "participants": evaluation["participants"],
         },
         subjects=subjects,
@@ -133,10 +145,18 @@ def screen(
         **evaluation,
     }
     stored = Screening(
-        id=screening_id, created_at=created_at, case_ref=case.ref, case_id=case.case_id,
-        committee_id=case.committee_id, organisation_id=case.organisation_id, as_of=as_of,
-        outcome=evaluation["outcome"], rules_version=evaluation["rules_version"],
-        case_snapshot=case_document, result=unaudited, api_key_id=principal.key_id,
+        id=screening_id,
+        created_at=created_at,
+        case_ref=case.ref,
+        case_id=case.case_id,
+        committee_id=case.committee_id,
+        organisation_id=case.organisation_id,
+        as_of=as_of,
+        outcome=evaluation["outcome"],
+        rules_version=evaluation["rules_version"],
+        case_snapshot=case_document,
+        result=unaudited,
+        api_key_id=principal.key_id,
     )
     session.add(stored)
     session.flush()
@@ -189,8 +209,15 @@ def organisation_structural_risks(
         # The report needs dated parameters (what a tillsyn area reaches) that start later.
         raise Unprocessable(
             f"No structural rules are in force on {day.isoformat()}.",
-            errors=[{**field_error("/as_of", "before the structural rules' first date",
-                                   "out_of_range"), "in": "query", "parameter": "as_of"}],
+            errors=[
+                {
+                    **field_error(
+                        "/as_of", "before the structural rules' first date", "out_of_range"
+                    ),
+                    "in": "query",
+                    "parameter": "as_of",
+                }
+            ],
         ) from None
     return {
         "organisation": organisation.ref,

@@ -36,12 +36,16 @@ def upgrade() -> None:
             name=op.f("ck_name_tokens_exactly_one_owner"),
         ),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisations.id"],
-            name=op.f("fk_name_tokens_organisation_id_organisations"), ondelete="CASCADE",
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_name_tokens_organisation_id_organisations"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["persons.id"],
-            name=op.f("fk_name_tokens_person_id_persons"), ondelete="CASCADE",
+            ["person_id"],
+            ["persons.id"],
+            name=op.f("fk_name_tokens_person_id_persons"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_name_tokens")),
     )

@@ -25,9 +25,7 @@ GENESIS_HASH = "0" * 64
 
 
 def upgrade() -> None:
-    op.execute(
-        f"INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '{GENESIS_HASH}')"
-    )
+    op.execute(f"INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, '{GENESIS_HASH}')")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             """

@@ -83,10 +83,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in TABLES:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_name_index_insert" + (
-            f" ON {table}" if op.get_bind().dialect.name == "postgresql" else ""))
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_name_index_update" + (
-            f" ON {table}" if op.get_bind().dialect.name == "postgresql" else ""))
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {table}_name_index_insert"
+            + (f" ON {table}" if op.get_bind().dialect.name == "postgresql" else "")
+        )
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {table}_name_index_update"
+            + (f" ON {table}" if op.get_bind().dialect.name == "postgresql" else "")
+        )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS name_index_enqueue()")
     op.drop_table("name_index_queue")

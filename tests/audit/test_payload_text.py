@@ -12,8 +12,9 @@ from app.audit.chain import Actor, canonical_json, payload_text, prepare
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),  # text includes å, ä, ö, quotes
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 

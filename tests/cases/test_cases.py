@@ -66,12 +66,18 @@ def test_create_answers_the_case_document_with_etag_and_location(
     assert body["ref"] == REF and body["committee"] == "ab-mbn" and body["version"] == 1
     assert body["parties"][:3] == case_doc()["parties"][:3]
     assert body["parties"][3] == {
-        "name": "Nils Granne", "role": "berord", "personnummer_masked": "19700101-****"
+        "name": "Nils Granne",
+        "role": "berord",
+        "personnummer_masked": "19700101-****",
     }
     assert body["parties"][4] == {
-        "name": "Granne Bygg AB", "role": "berord", "orgnr": "556000-0001"}
+        "name": "Granne Bygg AB",
+        "role": "berord",
+        "orgnr": "556000-0001",
+    }
     assert body["earlier_handling"] == [
-        {"person": "p-olof", "organisation": "borby", "final": True}]
+        {"person": "p-olof", "organisation": "borby", "final": True}
+    ]
     assert body["participants"] == case_doc()["participants"]
     assert PNR not in response.text and "197001011233" not in response.text
 
@@ -133,18 +139,28 @@ def test_every_bad_reference_is_listed_with_a_pointer_and_nothing_is_stored(
             {"name": "Y", "personnummer": "19700101-1234", "role": "part"},
         ],
         earlier_handling=[{"person": "ghost", "committee": "no-committee", "final": True}],
-        participants=[{"person": "p-anna", "role": "ledamot"},
-                      {"person": "p-anna", "role": "ledamot"},
-                      {"person": "phantom", "role": "ledamot"}],
+        participants=[
+            {"person": "p-anna", "role": "ledamot"},
+            {"person": "p-anna", "role": "ledamot"},
+            {"person": "phantom", "role": "ledamot"},
+        ],
     )
     response = admin.post("/v1/cases", json=bad)
     assert response.status_code == 422
     pointers = {e["pointer"] for e in response.json()["errors"]}
     assert pointers == {
-        "/area", "/committee", "/parties/0/person", "/parties/1/organisation",
-        "/parties/2/operation", "/parties/3/committee", "/parties/4/orgnr",
-        "/parties/5/personnummer", "/earlier_handling/0/person",
-        "/earlier_handling/0/committee", "/participants/1/person", "/participants/2/person",
+        "/area",
+        "/committee",
+        "/parties/0/person",
+        "/parties/1/organisation",
+        "/parties/2/operation",
+        "/parties/3/committee",
+        "/parties/4/orgnr",
+        "/parties/5/personnummer",
+        "/earlier_handling/0/person",
+        "/earlier_handling/0/committee",
+        "/participants/1/person",
+        "/participants/2/person",
     }
     assert "19700101-1234" not in response.text
     assert admin.get(url()).status_code == 404
@@ -201,8 +217,13 @@ def test_writes_are_audited_with_the_personnummer_hashed(registry: None, admin: 
     assert party["personnummer_masked"] == "19700101-****" and len(party["personnummer_hash"]) == 64
     assert PNR not in json.dumps(created) and "197001011233" not in json.dumps(created)
     subjects = {(s["kind"], s["ref"]) for s in created[0]["subjects"]}
-    assert {("case", REF), ("committee", "ab-mbn"), ("organisation", "ankeby"),
-            ("person", "p-anna"), ("person", "p-olof")} <= subjects
+    assert {
+        ("case", REF),
+        ("committee", "ab-mbn"),
+        ("organisation", "ankeby"),
+        ("person", "p-anna"),
+        ("person", "p-olof"),
+    } <= subjects
     assert updated[0]["payload"]["data"]["case"]["title"] == "Ändrad"
 
 
@@ -230,17 +251,31 @@ def test_roles_and_organisation_scope(
 def test_a_limited_key_may_not_name_participants_outside_its_scope(
     registry: None, admin: ApiClient, client_for: Callable[..., ApiClient]
 ) -> None:
-    import_document(admin, {
-        "organisations": [{"ref": "cederby", "kind": "kommun", "name": "Cederby kommun"}],
-        "committees": [{"ref": "ced-ks", "organisation": "cederby", "kind": "styrelse",
-                        "name": "Kommunstyrelsen"}],
-        "persons": [{"ref": "p-ced", "name": "Cecilia Ced"}],
-        "appointments": [{"person": "p-ced", "body": {"committee": "ced-ks"},
-                          "role": "ledamot"}],
-    })
+    import_document(
+        admin,
+        {
+            "organisations": [{"ref": "cederby", "kind": "kommun", "name": "Cederby kommun"}],
+            "committees": [
+                {
+                    "ref": "ced-ks",
+                    "organisation": "cederby",
+                    "kind": "styrelse",
+                    "name": "Kommunstyrelsen",
+                }
+            ],
+            "persons": [{"ref": "p-ced", "name": "Cecilia Ced"}],
+            "appointments": [
+                {"person": "p-ced", "body": {"committee": "ced-ks"}, "role": "ledamot"}
+            ],
+        },
+    )
     borby = client_for("screener", orgs=["borby"])
-    doc = case_doc(participants=[{"person": "p-anna", "role": "ledamot"},
-                                 {"person": "p-ced", "role": "ledamot"}])
+    doc = case_doc(
+        participants=[
+            {"person": "p-anna", "role": "ledamot"},
+            {"person": "p-ced", "role": "ledamot"},
+        ]
+    )
     response = borby.post("/v1/cases", json=doc)
     assert response.status_code == 403
     assert [e["pointer"] for e in response.json()["errors"]] == ["/participants/1/person"]
@@ -250,8 +285,9 @@ def test_a_limited_key_may_not_name_participants_outside_its_scope(
 
 @pytest.mark.parametrize("value", ["0", "20260310", "2026-3-10"])
 def test_dates_are_strictly_iso(registry: None, admin: ApiClient, value: str) -> None:
-    response = admin.post("/v1/cases", json={**case_doc(), "decision_date": int(value)
-                                             if value.isdigit() else value})
+    response = admin.post(
+        "/v1/cases", json={**case_doc(), "decision_date": int(value) if value.isdigit() else value}
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/decision_date"
     assert admin.get("/v1/cases", params={"from": value}).status_code == 422

@@ -80,9 +80,7 @@ def test_outage_answers_503_and_recovers_without_restart(
         assert verify["ok"] is True
 
 
-def test_outage_mid_load_loses_no_committed_write(
-    cluster: PrivateCluster, tmp_path: Path
-) -> None:
+def test_outage_mid_load_loses_no_committed_write(cluster: PrivateCluster, tmp_path: Path) -> None:
     """Writes answered 2xx before, during and after a crash-stop of the database are all
     stored, and the audit chain verifies; failures are 503s, never 500s."""
     with Server(cluster.url, tmp_path / "server.log") as server, server.client() as client:

@@ -118,9 +118,7 @@ class Workload:
         rng = random.Random(worker)  # noqa: S311 - test data, not security
         # One client per worker for the whole run: making a client is costly (TLS context),
         # and a restarted server on another port is reached through absolute URLs.
-        with httpx.Client(
-            headers={"Authorization": f"Bearer {self.key}"}, timeout=60
-        ) as client:
+        with httpx.Client(headers={"Authorization": f"Bearer {self.key}"}, timeout=60) as client:
             i = 0
             while not self.stop.is_set():
                 i += 1
@@ -141,8 +139,11 @@ class Workload:
             inline = dict(CASE, ref=f"INLINE {worker}-{i}")
             inline["parties"] = [
                 *CASE["parties"],  # type: ignore[list-item]
-                {"name": "Nils Granne", "personnummer": personnummer(worker * 1000 + i),
-                 "role": "berord"},
+                {
+                    "name": "Nils Granne",
+                    "personnummer": personnummer(worker * 1000 + i),
+                    "role": "berord",
+                },
             ]
             body = {"case": inline}
         response = client.post(self.url("/v1/screenings"), json=body)
@@ -261,8 +262,10 @@ def _check(conn: Any, record: Record) -> dict[str, int]:
     entries: dict[str, list[int]] = {}
     decision_entries: set[int] = set()
     for sequence, kind, payload in conn.execute(
-        text("SELECT sequence, kind, payload FROM audit_entries WHERE kind IN "
-             "('screening', 'decision')")
+        text(
+            "SELECT sequence, kind, payload FROM audit_entries WHERE kind IN "
+            "('screening', 'decision')"
+        )
     ):
         if kind == "screening":
             entries.setdefault(json.loads(payload)["data"]["screening"], []).append(sequence)
@@ -311,4 +314,3 @@ def _check(conn: Any, record: Record) -> dict[str, int]:
         "decisions": len(decisions),
         "imports": len(record.imports_ok),
     }
-

@@ -60,9 +60,11 @@ def _d(value: Any) -> date | None:
 
 def _organisation(o: Doc) -> OrganisationFacts:
     owners = tuple(
-        Ownership(x["organisation"], x.get("share_percent")) for x in o.get("owners", ()))
-    return OrganisationFacts(o["ref"], OrgKind(o["kind"]), o.get("name", ""), owners,
-                             tuple(o.get("members", ())))
+        Ownership(x["organisation"], x.get("share_percent")) for x in o.get("owners", ())
+    )
+    return OrganisationFacts(
+        o["ref"], OrgKind(o["kind"]), o.get("name", ""), owners, tuple(o.get("members", ()))
+    )
 
 
 def _committee(c: Doc) -> CommitteeFacts:
@@ -70,32 +72,64 @@ def _committee(c: Doc) -> CommitteeFacts:
         Responsibility(r["area"], DutyRole(r["role"]), tuple(r.get("for") or (c["organisation"],)))
         for r in c.get("responsibilities", ())
     )
-    return CommitteeFacts(c["ref"], c["organisation"], CommitteeKind(c["kind"]), c.get("name", ""),
-                          c.get("parent"), tuple(c.get("participants", ())), resp)
+    return CommitteeFacts(
+        c["ref"],
+        c["organisation"],
+        CommitteeKind(c["kind"]),
+        c.get("name", ""),
+        c.get("parent"),
+        tuple(c.get("participants", ())),
+        resp,
+    )
 
 
 def _operation(o: Doc) -> OperationFacts:
     op = o.get("operator", {})
-    return OperationFacts(o["ref"], o["area"], o.get("name", ""), op.get("committee"),
-                          op.get("organisation"), o.get("municipality"))
+    return OperationFacts(
+        o["ref"],
+        o["area"],
+        o.get("name", ""),
+        op.get("committee"),
+        op.get("organisation"),
+        o.get("municipality"),
+    )
 
 
 def _agreement(a: Doc) -> AgreementFacts:
-    return AgreementFacts(a["ref"], a["performer"], tuple(a["principals"]), a["area"],
-                          DutyRole(a["role"]), _d(a.get("valid_from")), _d(a.get("valid_to")))
+    return AgreementFacts(
+        a["ref"],
+        a["performer"],
+        tuple(a["principals"]),
+        a["area"],
+        DutyRole(a["role"]),
+        _d(a.get("valid_from")),
+        _d(a.get("valid_to")),
+    )
 
 
 def _appointment(a: Doc) -> AppointmentFacts:
-    (kind, ref), = a["body"].items()
+    ((kind, ref),) = a["body"].items()
     works = tuple(WorkArea(w["area"], DutyRole(w["role"])) for w in a.get("works_with", ()))
-    return AppointmentFacts(BodyKind(kind), ref, AppointmentRole(a["role"]),
-                            _d(a.get("valid_from")), _d(a.get("valid_to")),
-                            a.get("appointed_by"), works)
+    return AppointmentFacts(
+        BodyKind(kind),
+        ref,
+        AppointmentRole(a["role"]),
+        _d(a.get("valid_from")),
+        _d(a.get("valid_to")),
+        a.get("appointed_by"),
+        works,
+    )
 
 
 def _interest(i: Doc) -> InterestFacts:
-    return InterestFacts(InterestKind(i["kind"]), i.get("organisation"), i.get("on_behalf_of"),
-                         i.get("share_percent"), _d(i.get("valid_from")), _d(i.get("valid_to")))
+    return InterestFacts(
+        InterestKind(i["kind"]),
+        i.get("organisation"),
+        i.get("on_behalf_of"),
+        i.get("share_percent"),
+        _d(i.get("valid_from")),
+        _d(i.get("valid_to")),
+    )
 
 
 def _persons(doc: Doc) -> dict[str, PersonFacts]:
@@ -115,8 +149,13 @@ def _persons(doc: Doc) -> dict[str, PersonFacts]:
         rels.setdefault(r["related"], []).append(theirs)
     refs = set(names) | set(appts) | set(ints) | set(rels)
     return {
-        ref: PersonFacts(ref, names.get(ref, ""), tuple(appts.get(ref, ())),
-                         tuple(ints.get(ref, ())), tuple(rels.get(ref, ())))
+        ref: PersonFacts(
+            ref,
+            names.get(ref, ""),
+            tuple(appts.get(ref, ())),
+            tuple(ints.get(ref, ())),
+            tuple(rels.get(ref, ())),
+        )
         for ref in sorted(refs)
     }
 
@@ -125,8 +164,12 @@ def _match(p: Doc, doc: Doc) -> PartyMatch | None:
     explicit = p.get("match")
     if explicit:
         kind = "person" if "person" in explicit else "organisation"
-        return PartyMatch(PartyKind(kind), explicit[kind], MatchHow(explicit.get("how", "name")),
-                          float(explicit.get("score", 100)))
+        return PartyMatch(
+            PartyKind(kind),
+            explicit[kind],
+            MatchHow(explicit.get("how", "name")),
+            float(explicit.get("score", 100)),
+        )
     for o in doc.get("organisations", ()):
         if p.get("orgnr") and o.get("orgnr") == p["orgnr"]:
             return PartyMatch(PartyKind.ORGANISATION, o["ref"], MatchHow.ORGNR, 100.0)
@@ -148,16 +191,24 @@ def case_facts(case: Doc, doc: Doc, as_of: date | None = None) -> CaseFacts:
     day = as_of or _d(case.get("decision_date"))
     assert day is not None, "as_of or decision_date is needed"
     return CaseFacts(
-        ref=case["ref"], committee=case["committee"], area=case["area"],
-        matter=Matter(case["matter"]), as_of=day,
+        ref=case["ref"],
+        committee=case["committee"],
+        area=case["area"],
+        matter=Matter(case["matter"]),
+        as_of=day,
         parties=tuple(_party(p, doc) for p in case.get("parties", ())),
         earlier_handling=tuple(
-            EarlierHandlingFacts(e["person"], e.get("organisation"), e.get("committee"),
-                                 bool(e.get("final", False)))
-            for e in case.get("earlier_handling", ())),
-        participants=tuple(ParticipantFacts(p["person"], ParticipantRole(p["role"]))
-                           for p in case.get("participants", ())),
-        title=case.get("title"), audited_from=_d(case.get("audited_from")),
+            EarlierHandlingFacts(
+                e["person"], e.get("organisation"), e.get("committee"), bool(e.get("final", False))
+            )
+            for e in case.get("earlier_handling", ())
+        ),
+        participants=tuple(
+            ParticipantFacts(p["person"], ParticipantRole(p["role"]))
+            for p in case.get("participants", ())
+        ),
+        title=case.get("title"),
+        audited_from=_d(case.get("audited_from")),
         audited_to=_d(case.get("audited_to")),
     )
 
@@ -167,9 +218,11 @@ def registry_tables(doc: Doc) -> dict[str, Any]:
         "organisations": {o["ref"]: _organisation(o) for o in doc.get("organisations", ())},
         "committees": {c["ref"]: _committee(c) for c in doc.get("committees", ())},
         "administrations": {
-            a["ref"]: AdministrationFacts(a["ref"], a["organisation"], a.get("name", ""),
-                                          tuple(a.get("serves", ())))
-            for a in doc.get("administrations", ())},
+            a["ref"]: AdministrationFacts(
+                a["ref"], a["organisation"], a.get("name", ""), tuple(a.get("serves", ()))
+            )
+            for a in doc.get("administrations", ())
+        },
         "operations": {o["ref"]: _operation(o) for o in doc.get("operations", ())},
         "agreements": {a["ref"]: _agreement(a) for a in doc.get("agreements", ())},
         "persons": _persons(doc),
@@ -181,13 +234,17 @@ def snapshot(registry: Doc, case: Doc, as_of: date | str | None = None) -> Facts
     loader would reach from the case, which the rules must tolerate)."""
     tables = registry_tables(registry)
     facts = case_facts(case, registry, _d(as_of))
-    seen = {p.person: tables["persons"][p.person].fact_count
-            for p in facts.participants if p.person in tables["persons"]}
+    seen = {
+        p.person: tables["persons"][p.person].fact_count
+        for p in facts.participants
+        if p.person in tables["persons"]
+    }
     return FactsSnapshot(case=facts, facts_seen=seen, **tables)
 
 
-def organisation_snapshot(registry: Doc, as_of: date | str,
-                          scope: tuple[str, ...] = ()) -> OrganisationSnapshot:
+def organisation_snapshot(
+    registry: Doc, as_of: date | str, scope: tuple[str, ...] = ()
+) -> OrganisationSnapshot:
     day = _d(as_of)
     assert day is not None
     return OrganisationSnapshot(as_of=day, scope=scope, **registry_tables(registry))

@@ -30,7 +30,8 @@ from tests.rules.builder import snapshot
 
 CASES_DIR = Path(__file__).with_name("cases")
 REGISTRIES: dict[str, Any] = yaml.safe_load(
-    (CASES_DIR / "_registries.yaml").read_text(encoding="utf-8"))
+    (CASES_DIR / "_registries.yaml").read_text(encoding="utf-8")
+)
 
 
 def registry_document(facts: dict[str, Any]) -> dict[str, Any]:
@@ -60,8 +61,17 @@ def _finding_matches(f: Finding, want: dict[str, Any]) -> bool:
             ok = value in f.explanation.sv or value in f.explanation.en
         elif key == "path":
             ok = [[p.from_, str(p.relation), p.to] for p in f.path] == value
-        elif key in ("ended_on", "match_score", "organisation", "excepted_rule", "rule",
-                     "law_version", "person", "ground", "level"):
+        elif key in (
+            "ended_on",
+            "match_score",
+            "organisation",
+            "excepted_rule",
+            "rule",
+            "law_version",
+            "person",
+            "ground",
+            "level",
+        ):
             ok = d.get(key) == (value.isoformat() if isinstance(value, date) else value)
         else:
             raise AssertionError(f"unknown expectation key {key!r}")
@@ -103,7 +113,8 @@ def check_participants(result: Evaluation, wanted: dict[str, dict[str, Any]]) ->
     summaries = {p.person: p.to_dict() for p in result.participants}
     return [
         f"participant {person}: expected {key}={value!r}, got {summaries.get(person)}"
-        for person, fields in wanted.items() for key, value in fields.items()
+        for person, fields in wanted.items()
+        for key, value in fields.items()
         if summaries.get(person, {}).get(key) != value
     ]
 

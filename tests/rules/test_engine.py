@@ -27,20 +27,29 @@ from tests.rules.builder import organisation_snapshot, snapshot
 from tests.rules.test_cases import REGISTRIES
 
 CONTRACT_EXAMPLE = {
-    "ref": "MBN 2026/123", "committee": "ankeby-mbn", "area": "bygg",
-    "matter": "myndighetsutovning", "decision_date": "2026-03-10",
-    "parties": [{"organisation": "ankeby-hem", "role": "sokande"},
-                {"person": "p-gus", "role": "berord"}, {"name": "Nils Granne", "role": "berord"}],
-    "participants": [{"person": "p-anna", "role": "ledamot"},
-                     {"person": "p-dan", "role": "handlaggare"}],
+    "ref": "MBN 2026/123",
+    "committee": "ankeby-mbn",
+    "area": "bygg",
+    "matter": "myndighetsutovning",
+    "decision_date": "2026-03-10",
+    "parties": [
+        {"organisation": "ankeby-hem", "role": "sokande"},
+        {"person": "p-gus", "role": "berord"},
+        {"name": "Nils Granne", "role": "berord"},
+    ],
+    "participants": [
+        {"person": "p-anna", "role": "ledamot"},
+        {"person": "p-dan", "role": "handlaggare"},
+    ],
 }
 
 
 def _registry() -> dict[str, Any]:
     doc = {k: list(v) for k, v in REGISTRIES["ankeby"].items()}
     doc["relations"] = [{"person": "p-anna", "related": "p-olof", "kind": "make"}]
-    doc["interests"] = [{"person": "p-olof", "organisation": "ankeby-hem",
-                         "kind": "styrelseledamot"}]
+    doc["interests"] = [
+        {"person": "p-olof", "organisation": "ankeby-hem", "kind": "styrelseledamot"}
+    ]
     return doc
 
 
@@ -49,8 +58,16 @@ def test_result_has_the_contract_shape_and_is_json_serialisable() -> None:
     json.dumps(result, ensure_ascii=False)
     assert result["outcome"] == "flagged"
     finding = result["findings"][0]
-    assert set(finding) >= {"person", "ground", "level", "rule", "legal_basis", "explanation",
-                            "path", "law_version"}
+    assert set(finding) >= {
+        "person",
+        "ground",
+        "level",
+        "rule",
+        "legal_basis",
+        "explanation",
+        "path",
+        "law_version",
+    }
     assert finding["path"] == [
         {"from": "p-anna", "relation": "make", "to": "p-olof"},
         {"from": "p-olof", "relation": "styrelseledamot", "to": "ankeby-hem"},
@@ -70,9 +87,14 @@ def test_evaluation_is_deterministic_and_leaves_the_snapshot_alone() -> None:
 
 
 def test_a_participant_missing_from_the_registry_is_screened_and_clear() -> None:
-    case = CaseFacts(ref="X 1", committee="nowhere", area="bygg", matter=Matter.OVRIGT,
-                     as_of=date(2024, 1, 1),
-                     participants=(ParticipantFacts("ghost", ParticipantRole.LEDAMOT),))
+    case = CaseFacts(
+        ref="X 1",
+        committee="nowhere",
+        area="bygg",
+        matter=Matter.OVRIGT,
+        as_of=date(2024, 1, 1),
+        participants=(ParticipantFacts("ghost", ParticipantRole.LEDAMOT),),
+    )
     result = evaluate(FactsSnapshot(case=case))
     assert result.outcome == "clear"
     assert result.participants[0].facts_seen == 0
@@ -88,7 +110,8 @@ def test_rule_vocabularies_match_the_contract_vocabularies() -> None:
         (vocab.CommitteeKind, contract.CommitteeKind),
         (vocab.AppointmentRole, contract.AppointmentRole),
         (vocab.InterestKind, contract.InterestKind),
-        (vocab.Matter, contract.Matter), (vocab.PartyRole, contract.PartyRole),
+        (vocab.Matter, contract.Matter),
+        (vocab.PartyRole, contract.PartyRole),
         (vocab.ParticipantRole, contract.ParticipantRole),
     ]
     for enum, literal in pairs:
@@ -100,19 +123,34 @@ def test_rule_vocabularies_match_the_contract_vocabularies() -> None:
 def test_organisation_report_finds_each_kind_of_structural_risk() -> None:
     doc = {k: list(v) for k, v in REGISTRIES["ankeby"].items()}
     doc["committees"] += [
-        {"ref": "mtn", "organisation": "borby", "kind": "namnd", "name": "Borby MTN",
-         "responsibilities": [{"area": "va", "role": "drift"},
-                              {"area": "miljo_halsoskydd", "role": "tillsyn"}]},
-        {"ref": "vmf-mn", "organisation": "vmf", "kind": "namnd", "name": "Förbundets nämnd",
-         "responsibilities": [{"area": "miljo_halsoskydd", "role": "tillsyn",
-                               "for": ["ankeby", "borby"]}]},
+        {
+            "ref": "mtn",
+            "organisation": "borby",
+            "kind": "namnd",
+            "name": "Borby MTN",
+            "responsibilities": [
+                {"area": "va", "role": "drift"},
+                {"area": "miljo_halsoskydd", "role": "tillsyn"},
+            ],
+        },
+        {
+            "ref": "vmf-mn",
+            "organisation": "vmf",
+            "kind": "namnd",
+            "name": "Förbundets nämnd",
+            "responsibilities": [
+                {"area": "miljo_halsoskydd", "role": "tillsyn", "for": ["ankeby", "borby"]}
+            ],
+        },
     ]
     doc["appointments"] += [
         {"person": "p-gus", "body": {"committee": "ankeby-mbn"}, "role": "ledamot"},
         {"person": "p-gus", "body": {"committee": "ankeby-tn"}, "role": "ledamot"},
     ]
-    found = {(f.ground, f.committee, f.administration or f.operation or f.area)
-             for f in structural_report(organisation_snapshot(doc, "2024-05-01"))}
+    found = {
+        (f.ground, f.committee, f.administration or f.operation or f.area)
+        for f in structural_report(organisation_snapshot(doc, "2024-05-01"))
+    }
     assert ("egen_tillsyn", "mtn", "va") in found
     assert ("delad_forvaltning", "ankeby-mbn", "ankeby-sbf") in found
     assert ("samverkan_egen_drift", "vmf-mn", "ankeby-rv") in found

@@ -41,15 +41,18 @@ x:
     assert params.get("x", date(2024, 1, 1)).reference == "r2"
 
 
-@pytest.mark.parametrize("text", [
-    "x: {description: d, unit: u, values: [{from: 2018-01-01, value: 1, policy: true}]}",
-    "x: {description: d, unit: u, values: [{from: 2018-01-01, value: 1, policy: yes-ish, "
-    "reference: r}]}",
-    "x: {description: d, unit: u, values: []}",
-    "x: {description: d, unit: u, values: [{from: 2019-01-01, value: 1, policy: true, "
-    "reference: r}, {from: 2018-01-01, value: 2, policy: true, reference: r}]}",
-    "x: {unit: u, values: []}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: {description: d, unit: u, values: [{from: 2018-01-01, value: 1, policy: true}]}",
+        "x: {description: d, unit: u, values: [{from: 2018-01-01, value: 1, policy: yes-ish, "
+        "reference: r}]}",
+        "x: {description: d, unit: u, values: []}",
+        "x: {description: d, unit: u, values: [{from: 2019-01-01, value: 1, policy: true, "
+        "reference: r}, {from: 2018-01-01, value: 2, policy: true, reference: r}]}",
+        "x: {unit: u, values: []}",
+    ],
+)
 def test_malformed_parameters_are_refused(text: str) -> None:
     with pytest.raises(ParameterError):
         Parameters(text)

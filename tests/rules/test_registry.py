@@ -12,7 +12,10 @@ from app.rules import REGISTRY, RULES_VERSION, list_rules
 from app.rules.registry import Registry, RuleDefinitionError, RuleKind
 
 GOOD: dict[str, Any] = {
-    "id": "test_rule", "ground": "part", "level": "jav", "regime": "kl6",
+    "id": "test_rule",
+    "ground": "part",
+    "level": "jav",
+    "regime": "kl6",
     "legal_basis": ["6 kap. 28 § första stycket 1 kommunallagen (2017:725)"],
     "description": "A test rule.",
 }
@@ -37,25 +40,28 @@ def test_a_good_rule_registers() -> None:
     assert not registry.get("test_rule").active_on(date(2022, 6, 30))
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"legal_basis": []}, "missing or empty"),
-    ({"legal_basis": ...}, "missing or empty"),
-    ({"legal_basis": "6 kap. 28 §"}, "list of strings"),
-    ({"legal_basis": [""]}, "non-empty strings"),
-    ({"description": ""}, "missing or empty"),
-    ({"description": "   "}, "non-empty string"),
-    ({"colour": "blue"}, "unknown metadata keys"),
-    ({"valid_from": date(2022, 7, 1), "valid_to": date(2022, 6, 30)}, "before valid_from"),
-    ({"ground": "nepotism"}, "unknown ground"),
-    ({"level": "maybe"}, "unknown level"),
-    ({"regime": "eu"}, "unknown regime"),
-    ({"id": "Bad Id"}, "lower-case identifier"),
-    ({"ground": "egen_tillsyn"}, "does not fit"),
-    ({"level": "risk"}, "does not fit"),
-    ({"ground": ["part", "paverkan"]}, "only exception rules"),
-    ({"kind": "exception"}, "level 'undantag'"),
-    ({"valid_from": "2022-07-01"}, "must be a date"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"legal_basis": []}, "missing or empty"),
+        ({"legal_basis": ...}, "missing or empty"),
+        ({"legal_basis": "6 kap. 28 §"}, "list of strings"),
+        ({"legal_basis": [""]}, "non-empty strings"),
+        ({"description": ""}, "missing or empty"),
+        ({"description": "   "}, "non-empty string"),
+        ({"colour": "blue"}, "unknown metadata keys"),
+        ({"valid_from": date(2022, 7, 1), "valid_to": date(2022, 6, 30)}, "before valid_from"),
+        ({"ground": "nepotism"}, "unknown ground"),
+        ({"level": "maybe"}, "unknown level"),
+        ({"regime": "eu"}, "unknown regime"),
+        ({"id": "Bad Id"}, "lower-case identifier"),
+        ({"ground": "egen_tillsyn"}, "does not fit"),
+        ({"level": "risk"}, "does not fit"),
+        ({"ground": ["part", "paverkan"]}, "only exception rules"),
+        ({"kind": "exception"}, "level 'undantag'"),
+        ({"valid_from": "2022-07-01"}, "must be a date"),
+    ],
+)
 def test_bad_metadata_is_refused(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(RuleDefinitionError, match=message):
         register(Registry(), **changes)
@@ -78,8 +84,12 @@ def test_a_rule_without_docstring_is_refused() -> None:
 
 def test_an_exception_rule_may_name_several_grounds() -> None:
     registry = Registry()
-    register(registry, ground=["stallforetradare", "generalklausul"], level="undantag",
-             kind=RuleKind.EXCEPTION)
+    register(
+        registry,
+        ground=["stallforetradare", "generalklausul"],
+        level="undantag",
+        kind=RuleKind.EXCEPTION,
+    )
     assert len(registry.get("test_rule").grounds) == 2
 
 
@@ -94,8 +104,16 @@ def test_every_registered_rule_is_documented_and_cites_the_catalogue() -> None:
 def test_each_statute_point_has_exactly_one_rule_per_day() -> None:
     """For every regime, ground and kind, at most one rule is active on any boundary day,
     except the ombud points that coexist with the representation point before 2022."""
-    days = [date(2003, 8, 31), date(2003, 9, 1), date(2017, 12, 31), date(2018, 1, 1),
-            date(2018, 6, 30), date(2018, 7, 1), date(2022, 6, 30), date(2022, 7, 1)]
+    days = [
+        date(2003, 8, 31),
+        date(2003, 9, 1),
+        date(2017, 12, 31),
+        date(2018, 1, 1),
+        date(2018, 6, 30),
+        date(2018, 7, 1),
+        date(2022, 6, 30),
+        date(2022, 7, 1),
+    ]
     for day in days:
         seen: dict[tuple[str, str, str], list[str]] = {}
         for kind in RuleKind:

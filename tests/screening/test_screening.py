@@ -37,18 +37,30 @@ def test_inline_screening_answers_the_contract_shape(loaded: None, admin: ApiCli
     assert result["id"].startswith("scr_") and len(result["id"]) == 30
     assert result["created_at"].endswith("Z")
     assert (result["case"], result["as_of"], result["outcome"]) == (
-        "MBN 2026/7", "2026-03-10", "flagged")
+        "MBN 2026/7",
+        "2026-03-10",
+        "flagged",
+    )
     assert result["rules_version"]
     led1 = findings_of(result, "p-led1")
     assert [(f["ground"], f["level"]) for f in led1] == [("stallforetradare", "jav")]
     finding = led1[0]
     assert set(finding) >= {
-        "person", "ground", "level", "rule", "legal_basis", "explanation", "path"}
+        "person",
+        "ground",
+        "level",
+        "rule",
+        "legal_basis",
+        "explanation",
+        "path",
+    }
     assert set(finding["explanation"]) == {"sv", "en"}
     assert finding["path"][0] == {"from": "p-led1", "relation": "styrelseledamot", "to": "bygg-ab"}
     assert finding["path"][-1]["to"] == "MBN 2026/7"
     assert [(p["person"], p["role"]) for p in result["participants"]] == [
-        ("p-ordf", "ordforande"), ("p-led1", "ledamot")]
+        ("p-ordf", "ordforande"),
+        ("p-led1", "ledamot"),
+    ]
     assert all("facts_seen" in p for p in result["participants"])
     assert set(result["audit"]) == {"sequence", "hash"}
 
@@ -67,8 +79,15 @@ def test_as_of_defaults_to_the_decision_date_and_can_be_given(
 def test_a_participant_without_registry_facts_is_screened_and_clear(
     loaded: None, admin: ApiClient
 ) -> None:
-    result = screen(admin, {"case": case(participants=[{"person": "p-friend", "role": "ledamot"}],
-                                         parties=[{"person": "p-old", "role": "sokande"}])})
+    result = screen(
+        admin,
+        {
+            "case": case(
+                participants=[{"person": "p-friend", "role": "ledamot"}],
+                parties=[{"person": "p-old", "role": "sokande"}],
+            )
+        },
+    )
     assert result["outcome"] == "clear" and result["findings"] == []
     assert result["participants"][0]["person"] == "p-friend"
 
@@ -84,8 +103,12 @@ def test_default_participants_are_the_committees_seats_and_its_staff_on_as_of(
     # Members appointed by both kommuner of the gemensam nämnd; p-old's seat ended in 2022;
     # p-insp works in the administration serving the nämnd, p-tf in one that does not.
     assert screened == {
-        "p-ordf": "ordforande", "p-vice": "ledamot", "p-led1": "ledamot",
-        "p-led2": "ledamot", "p-ers": "ersattare", "p-insp": "inspektor",
+        "p-ordf": "ordforande",
+        "p-vice": "ledamot",
+        "p-led1": "ledamot",
+        "p-led2": "ledamot",
+        "p-ers": "ersattare",
+        "p-insp": "inspektor",
     }
     assert all(p["by_default"] for p in result["participants"])
     assert findings_of(result, "p-led1")[0]["ground"] == "stallforetradare"
@@ -107,16 +130,22 @@ def test_unregistered_party_matched_by_orgnr_counts_in_full(loaded: None, admin:
 
 def test_unregistered_party_matched_by_personnummer(loaded: None, admin: ApiClient) -> None:
     party = {"name": "I. S.", "personnummer": PNR_SAMBO.replace("-", "")[2:], "role": "sokande"}
-    result = screen(admin, {"case": case(parties=[party], participants=[
-        {"person": "p-ers", "role": "ersattare"}])})
+    result = screen(
+        admin,
+        {"case": case(parties=[party], participants=[{"person": "p-ers", "role": "ersattare"}])},
+    )
     assert [(f["ground"], f["level"]) for f in findings_of(result, "p-ers")] == [("part", "jav")]
     assert PNR_SAMBO not in json.dumps(result)
 
 
 @pytest.mark.parametrize(
     "name",
-    ["östby bygg och mark", "Östby Bygg & Mark Aktiebolag", "BYGG MARK OSTBY AB",
-     "Östby Byg & Mark AB i likvidation"],
+    [
+        "östby bygg och mark",
+        "Östby Bygg & Mark Aktiebolag",
+        "BYGG MARK OSTBY AB",
+        "Östby Byg & Mark AB i likvidation",
+    ],
 )
 def test_unregistered_party_matched_by_name_is_at_most_mojligt_jav_and_shows_the_score(
     loaded: None, admin: ApiClient, name: str
@@ -130,8 +159,10 @@ def test_unregistered_party_matched_by_name_is_at_most_mojligt_jav_and_shows_the
 
 def test_person_matched_by_name_through_a_narstaende(loaded: None, admin: ApiClient) -> None:
     party = {"name": "Sambo, Ingrid", "role": "sokande"}
-    result = screen(admin, {"case": case(parties=[party], participants=[
-        {"person": "p-ers", "role": "ersattare"}])})
+    result = screen(
+        admin,
+        {"case": case(parties=[party], participants=[{"person": "p-ers", "role": "ersattare"}])},
+    )
     ers = findings_of(result, "p-ers")
     assert [(f["ground"], f["level"]) for f in ers] == [("part", "mojligt_jav")]
     assert ers[0]["match_score"] == 100
@@ -145,9 +176,7 @@ def test_an_unmatched_name_gives_nothing(loaded: None, admin: ApiClient) -> None
 # --- stored screenings --------------------------------------------------------------------
 
 
-def test_stored_case_screened_by_ref_is_readable_and_listed(
-    loaded: None, admin: ApiClient
-) -> None:
+def test_stored_case_screened_by_ref_is_readable_and_listed(loaded: None, admin: ApiClient) -> None:
     ref = "KS 2026/123"
     assert admin.post("/v1/cases", json=case(ref=ref)).status_code == 201
     first = screen(admin, {"case": ref})
@@ -177,16 +206,26 @@ def test_every_screening_is_in_the_audit_log(loaded: None, admin: ApiClient) -> 
     assert len(data["case"]["parties"][1]["personnummer_hash"]) == 64
     assert PNR_SAMBO not in json.dumps(entry) and "198002020009" not in json.dumps(entry)
     subjects = {(s["kind"], s["ref"]) for s in entry["subjects"]}
-    assert subjects >= {("case", "MBN 2026/7"), ("committee", "ost-mbn"),
-                        ("organisation", "k-ost"), ("person", "p-ordf"), ("person", "p-led1")}
+    assert subjects >= {
+        ("case", "MBN 2026/7"),
+        ("committee", "ost-mbn"),
+        ("organisation", "k-ost"),
+        ("person", "p-ordf"),
+        ("person", "p-led1"),
+    }
     assert admin.get("/v1/audit/verify").json()["ok"] is True
 
 
 def test_scope_applies_to_screenings(
     loaded: None, admin: ApiClient, client_for: Callable[..., ApiClient]
 ) -> None:
-    tn_case = case(ref="TN 1", committee="ost-tn", area="va", parties=[], participants=[
-        {"person": "p-led2", "role": "ledamot"}])
+    tn_case = case(
+        ref="TN 1",
+        committee="ost-tn",
+        area="va",
+        parties=[],
+        participants=[{"person": "p-led2", "role": "ledamot"}],
+    )
     admin.post("/v1/cases", json=tn_case)
     stored = screen(admin, {"case": "TN 1"})
     vast = client_for("screener", orgs=["k-vast"])
@@ -207,19 +246,30 @@ def test_bad_inline_case_is_422_with_pointers_and_stores_nothing(
     loaded: None, admin: ApiClient
 ) -> None:
     before_audit = admin.get("/v1/audit").json()["total"]
-    bad = case(committee="nope", parties=[{"person": "ghost", "role": "part"},
-                                          {"name": "Y", "personnummer": "19800202-0001",
-                                           "role": "part"}],
-               participants=[{"person": "p-ordf", "role": "ordforande"},
-                             {"person": "phantom", "role": "ledamot"}])
+    bad = case(
+        committee="nope",
+        parties=[
+            {"person": "ghost", "role": "part"},
+            {"name": "Y", "personnummer": "19800202-0001", "role": "part"},
+        ],
+        participants=[
+            {"person": "p-ordf", "role": "ordforande"},
+            {"person": "phantom", "role": "ledamot"},
+        ],
+    )
     response = admin.post("/v1/screenings", json={"case": bad})
     assert response.status_code == 422
     assert {e["pointer"] for e in response.json()["errors"]} == {
-        "/case/committee", "/case/parties/0/person", "/case/parties/1/personnummer",
-        "/case/participants/1/person"}
+        "/case/committee",
+        "/case/parties/0/person",
+        "/case/parties/1/personnummer",
+        "/case/participants/1/person",
+    }
     assert "19800202-0001" not in response.text
-    shape = admin.post("/v1/screenings", json={"case": {"ref": "X", "committee": "ost-mbn",
-                                                        "parties": [{"role": "part"}]}})
+    shape = admin.post(
+        "/v1/screenings",
+        json={"case": {"ref": "X", "committee": "ost-mbn", "parties": [{"role": "part"}]}},
+    )
     assert shape.status_code == 422
     assert {e["pointer"] for e in shape.json()["errors"]} == {"/case/matter", "/case/parties/0"}
     assert admin.post("/v1/screenings", json={"case": "NO SUCH 1"}).status_code == 404
@@ -238,16 +288,25 @@ def test_rules_are_listed_for_every_role(client_for: Callable[..., ApiClient], r
     assert body["rules_version"]
     assert body["rules"]
     for rule in body["rules"]:
-        assert {"id", "ground", "level", "legal_basis", "valid_from", "valid_to",
-                "description"} <= set(rule)
+        assert {
+            "id",
+            "ground",
+            "level",
+            "legal_basis",
+            "valid_from",
+            "valid_to",
+            "description",
+        } <= set(rule)
         assert rule["legal_basis"]
     grounds = {r["ground"] for r in body["rules"] if isinstance(r["ground"], str)}
     assert {"part", "paverkan", "stallforetradare", "tillsynsjav", "egen_tillsyn"} <= grounds
 
 
 def test_rules_version_is_the_one_stamped_on_screenings(loaded: None, admin: ApiClient) -> None:
-    assert screen(admin, {"case": case()})["rules_version"] == admin.get("/v1/rules").json()[
-        "rules_version"]
+    assert (
+        screen(admin, {"case": case()})["rules_version"]
+        == admin.get("/v1/rules").json()["rules_version"]
+    )
 
 
 # --- statement count ----------------------------------------------------------------------
@@ -275,21 +334,50 @@ def _count(admin: ApiClient, statements: list[str], body: dict[str, Any]) -> tup
 def test_statement_count_does_not_grow_with_participants_or_parties(
     loaded: None, admin: ApiClient, statements: list[str]
 ) -> None:
-    base_parties = [{"organisation": "bygg-ab", "role": "sokande"},
-                    {"operation": "ost-rv", "role": "berord"},
-                    {"person": "p-sambo", "role": "berord"}]
-    base_participants = [{"person": "p-ordf", "role": "ordforande"},
-                         {"person": "p-led1", "role": "ledamot"}]
-    base = _count(admin, statements, {"case": case(parties=base_parties,
-                                                    participants=base_participants)})
-    more_people = _count(admin, statements, {"case": case(parties=base_parties, participants=[
-        *base_participants, {"person": "p-ers", "role": "ersattare"},
-        {"person": "p-vice", "role": "ledamot"}, {"person": "p-led2", "role": "ledamot"}])})
-    more_parties = _count(admin, statements, {"case": case(participants=base_participants, parties=[
-        *base_parties, {"organisation": "vatten-ab", "role": "part"},
-        {"committee": "ost-tn", "role": "part"}, {"person": "p-ordf", "role": "berord"},
-        {"name": "Hultarps snickeri AB", "role": "berord"},
-        {"name": "Q", "orgnr": "5560000001", "role": "berord"}])})
+    base_parties = [
+        {"organisation": "bygg-ab", "role": "sokande"},
+        {"operation": "ost-rv", "role": "berord"},
+        {"person": "p-sambo", "role": "berord"},
+    ]
+    base_participants = [
+        {"person": "p-ordf", "role": "ordforande"},
+        {"person": "p-led1", "role": "ledamot"},
+    ]
+    base = _count(
+        admin, statements, {"case": case(parties=base_parties, participants=base_participants)}
+    )
+    more_people = _count(
+        admin,
+        statements,
+        {
+            "case": case(
+                parties=base_parties,
+                participants=[
+                    *base_participants,
+                    {"person": "p-ers", "role": "ersattare"},
+                    {"person": "p-vice", "role": "ledamot"},
+                    {"person": "p-led2", "role": "ledamot"},
+                ],
+            )
+        },
+    )
+    more_parties = _count(
+        admin,
+        statements,
+        {
+            "case": case(
+                participants=base_participants,
+                parties=[
+                    *base_parties,
+                    {"organisation": "vatten-ab", "role": "part"},
+                    {"committee": "ost-tn", "role": "part"},
+                    {"person": "p-ordf", "role": "berord"},
+                    {"name": "Hultarps snickeri AB", "role": "berord"},
+                    {"name": "Q", "orgnr": "5560000001", "role": "berord"},
+                ],
+            )
+        },
+    )
     # More participants and parties reach more facts and give more findings, in the same
     # number of statements (authentication, loading, evaluation, audit, storing).
     assert more_people[1] > base[1] and more_parties[1] > base[1]
@@ -318,20 +406,30 @@ def test_structural_report_for_an_organisation(loaded: None, admin: ApiClient) -
         assert s["level"] == "risk" and s["legal_basis"] and set(s["explanation"]) == {"sv", "en"}
     # Västby takes part in the gemensam nämnd: the same risks concern it.
     vast = admin.get("/v1/organisations/k-vast/structural-risks").json()
-    assert ("samverkan_egen_drift", "ost-mbn") in {(s["ground"], s["committee"])
-                                                   for s in vast["structural"]}
+    assert ("samverkan_egen_drift", "ost-mbn") in {
+        (s["ground"], s["committee"]) for s in vast["structural"]
+    }
     assert admin.get("/v1/organisations/nope/structural-risks").status_code == 404
 
 
 def test_structural_report_scope_and_refs_with_slashes(
     admin: ApiClient, client_for: Callable[..., ApiClient]
 ) -> None:
-    import_document(admin, {"organisations": [
-        {"ref": "Kommun A/1", "kind": "kommun", "name": "A kommun"},
-        {"ref": "kommun-b", "kind": "kommun", "name": "B kommun"}]})
+    import_document(
+        admin,
+        {
+            "organisations": [
+                {"ref": "Kommun A/1", "kind": "kommun", "name": "A kommun"},
+                {"ref": "kommun-b", "kind": "kommun", "name": "B kommun"},
+            ]
+        },
+    )
     url = "/v1/organisations/" + path_ref("Kommun A/1") + "/structural-risks"
-    assert admin.get(url).json() == {**admin.get(url).json(), "organisation": "Kommun A/1",
-                                     "structural": []}
+    assert admin.get(url).json() == {
+        **admin.get(url).json(),
+        "organisation": "Kommun A/1",
+        "structural": [],
+    }
     assert client_for("auditor", orgs=["kommun-b"]).get(url).status_code == 404
     assert client_for("auditor", orgs=["Kommun A/1"]).get(url).status_code == 200
 
@@ -347,12 +445,21 @@ def test_name_matching_follows_renames(loaded: None, admin: ApiClient) -> None:
     assert renamed.status_code == 200, renamed.text
     ers = findings_of(screen(admin, body), "p-ers")
     assert [(f["ground"], f["level"], f["match_score"]) for f in ers] == [
-        ("part", "mojligt_jav", 100.0)]
-    old_name = {"case": case(parties=[{"name": "Ingrid Sambo", "role": "sokande"}],
-                         participants=[{"person": "p-ers", "role": "ersattare"}])}
+        ("part", "mojligt_jav", 100.0)
+    ]
+    old_name = {
+        "case": case(
+            parties=[{"name": "Ingrid Sambo", "role": "sokande"}],
+            participants=[{"person": "p-ers", "role": "ersattare"}],
+        )
+    }
     assert screen(admin, old_name)["findings"] == []
-    snickeri = {"case": case(parties=[{"name": "Hultarps Snickeri AB", "role": "sokande"}],
-                             participants=[{"person": "p-ers", "role": "ersattare"}])}
+    snickeri = {
+        "case": case(
+            parties=[{"name": "Hultarps Snickeri AB", "role": "sokande"}],
+            participants=[{"person": "p-ers", "role": "ersattare"}],
+        )
+    }
     assert findings_of(screen(admin, snickeri), "p-ers")  # the sambo is VD of the company
 
 
@@ -361,8 +468,12 @@ def test_out_of_scope_participants_and_loose_dates_are_refused(
 ) -> None:
     vast = client_for("screener", orgs=["k-vast"])
     # p-extra sits only in Östby's tekniska nämnd: not in Västby's scope.
-    named = case(participants=[{"person": "p-ordf", "role": "ordforande"},
-                               {"person": "p-extra", "role": "ledamot"}])
+    named = case(
+        participants=[
+            {"person": "p-ordf", "role": "ordforande"},
+            {"person": "p-extra", "role": "ledamot"},
+        ]
+    )
     response = vast.post("/v1/screenings", json={"case": named})
     assert response.status_code == 403
     assert [e["pointer"] for e in response.json()["errors"]] == ["/case/participants/1/person"]

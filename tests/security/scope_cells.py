@@ -57,31 +57,57 @@ LEAVES = {
 }
 LEAF_DOCUMENT: dict[str, Any] = {
     "organisations": [
-        {"ref": "ankeby-vatten-2", "kind": "aktiebolag", "name": "Ankeby Avfall AB",
-         "owners": [{"organisation": "ankeby", "share_percent": 100}]},
+        {
+            "ref": "ankeby-vatten-2",
+            "kind": "aktiebolag",
+            "name": "Ankeby Avfall AB",
+            "owners": [{"organisation": "ankeby", "share_percent": 100}],
+        },
     ],
     "committees": [
-        {"ref": "ankeby-utskott", "organisation": "ankeby", "kind": "utskott",
-         "name": "Arbetsutskottet"},
+        {
+            "ref": "ankeby-utskott",
+            "organisation": "ankeby",
+            "kind": "utskott",
+            "name": "Arbetsutskottet",
+        },
     ],
     "administrations": [
         {"ref": "ankeby-adm-2", "organisation": "ankeby", "name": "Kulturförvaltningen"},
     ],
     "operations": [
-        {"ref": "ankeby-op-2", "name": "Ankeby bibliotek", "area": "kultur_fritid",
-         "operator": {"committee": "ankeby-tn"}, "municipality": "ankeby"},
+        {
+            "ref": "ankeby-op-2",
+            "name": "Ankeby bibliotek",
+            "area": "kultur_fritid",
+            "operator": {"committee": "ankeby-tn"},
+            "municipality": "ankeby",
+        },
     ],
     "agreements": [
-        {"ref": "avtal-2", "performer": "ankeby", "principals": ["borby"], "area": "bygg",
-         "role": "tillsyn"},
+        {
+            "ref": "avtal-2",
+            "performer": "ankeby",
+            "principals": ["borby"],
+            "area": "bygg",
+            "role": "tillsyn",
+        },
     ],
 }
 NEW: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "organisations": (
-        {"ref": "new-org", "kind": "aktiebolag", "name": "Ny AB",
-         "owners": [{"organisation": "ankeby", "share_percent": 51}]},
-        {"ref": "new-org", "kind": "aktiebolag", "name": "Ny AB",
-         "owners": [{"organisation": "cederby", "share_percent": 51}]},
+        {
+            "ref": "new-org",
+            "kind": "aktiebolag",
+            "name": "Ny AB",
+            "owners": [{"organisation": "ankeby", "share_percent": 51}],
+        },
+        {
+            "ref": "new-org",
+            "kind": "aktiebolag",
+            "name": "Ny AB",
+            "owners": [{"organisation": "cederby", "share_percent": 51}],
+        },
     ),
     "committees": (
         {"ref": "new-c", "organisation": "ankeby", "kind": "utskott", "name": "Nytt"},
@@ -92,16 +118,30 @@ NEW: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"ref": "new-a", "organisation": "cederby", "name": "Ny förvaltning"},
     ),
     "operations": (
-        {"ref": "new-op", "name": "Ny drift", "area": "va",
-         "operator": {"committee": "ankeby-tn"}, "municipality": "ankeby"},
-        {"ref": "new-op", "name": "Ny drift", "area": "va",
-         "operator": {"organisation": "cederby-bolag"}, "municipality": "cederby"},
+        {
+            "ref": "new-op",
+            "name": "Ny drift",
+            "area": "va",
+            "operator": {"committee": "ankeby-tn"},
+            "municipality": "ankeby",
+        },
+        {
+            "ref": "new-op",
+            "name": "Ny drift",
+            "area": "va",
+            "operator": {"organisation": "cederby-bolag"},
+            "municipality": "cederby",
+        },
     ),
     "agreements": (
-        {"ref": "new-ag", "performer": "ankeby", "principals": ["borby"], "area": "va",
-         "role": "drift"},
-        {"ref": "new-ag", "performer": "cederby", "principals": [], "area": "va",
-         "role": "drift"},
+        {
+            "ref": "new-ag",
+            "performer": "ankeby",
+            "principals": ["borby"],
+            "area": "va",
+            "role": "drift",
+        },
+        {"ref": "new-ag", "performer": "cederby", "principals": [], "area": "va", "role": "drift"},
     ),
     # A person belongs to a scope through an appointment; a new one has none yet, so the
     # out-of-scope attempt re-creates the existing Cecilia instead (it must not reveal her).
@@ -110,10 +150,18 @@ NEW: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"ref": "p-cecilia", "name": "Cecilia Ceder"},
     ),
     "appointments": (
-        {"ref": "appt-new", "person": "p-olof", "body": {"committee": "ankeby-tn"},
-         "role": "ersattare"},
-        {"ref": "appt-new", "person": "p-cecilia", "body": {"committee": "cederby-bn"},
-         "role": "ersattare"},
+        {
+            "ref": "appt-new",
+            "person": "p-olof",
+            "body": {"committee": "ankeby-tn"},
+            "role": "ersattare",
+        },
+        {
+            "ref": "appt-new",
+            "person": "p-cecilia",
+            "body": {"committee": "cederby-bn"},
+            "role": "ersattare",
+        },
     ),
     "interests": (
         {"ref": "int-new", "person": "p-anna", "organisation": "ankeby-vatten", "kind": "medlem"},
@@ -155,8 +203,10 @@ def _registry(section: str, method: str, has_key: bool) -> Callable[[World], Tar
         new_in, new_out = NEW[section]
         return lambda w: Target((f"/v1/{section}", new_in), (f"/v1/{section}", new_out))
     if method == "GET":
-        return lambda w: Target((f"/v1/{section}/{path_ref(inside)}", None),
-                                (f"/v1/{section}/{path_ref(outside)}", None))
+        return lambda w: Target(
+            (f"/v1/{section}/{path_ref(inside)}", None),
+            (f"/v1/{section}/{path_ref(outside)}", None),
+        )
     if method == "PUT":
         return lambda w: Target(
             (f"/v1/{section}/{path_ref(inside)}", _item(section, inside)),
@@ -164,23 +214,26 @@ def _registry(section: str, method: str, has_key: bool) -> Callable[[World], Tar
         )
     if method == "PATCH":
         body = PATCH.get(section, {"name": "Nytt namn"})
-        return lambda w: Target((f"/v1/{section}/{path_ref(inside)}", body),
-                                (f"/v1/{section}/{path_ref(outside)}", body))
+        return lambda w: Target(
+            (f"/v1/{section}/{path_ref(inside)}", body),
+            (f"/v1/{section}/{path_ref(outside)}", body),
+        )
     leaf_in, leaf_out = LEAVES[section]
-    return lambda w: Target((f"/v1/{section}/{path_ref(leaf_in)}", None),
-                            (f"/v1/{section}/{path_ref(leaf_out)}", None))
+    return lambda w: Target(
+        (f"/v1/{section}/{path_ref(leaf_in)}", None), (f"/v1/{section}/{path_ref(leaf_out)}", None)
+    )
 
 
 def _decision(person: str) -> dict[str, Any]:
-    return {"person": person, "raised_by": "self", "decision": "ej_jav",
-            "decided_on": "2026-03-11"}
+    return {"person": person, "raised_by": "self", "decision": "ej_jav", "decided_on": "2026-03-11"}
 
 
 def _import(committee: str) -> dict[str, Any]:
     return {
         "persons": [{"ref": "p-imported", "name": "Importerad Person"}],
-        "appointments": [{"person": "p-imported", "body": {"committee": committee},
-                          "role": "ersattare"}],
+        "appointments": [
+            {"person": "p-imported", "body": {"committee": committee}, "role": "ersattare"}
+        ],
     }
 
 
@@ -258,9 +311,7 @@ CELLS: dict[tuple[str, str], Callable[[World], Target]] = {
     ),
     ("GET", "/v1/reports/screenings"): lambda w: _org_filter("/v1/reports/screenings"),
     ("GET", "/v1/reports/summary"): lambda w: _org_filter("/v1/reports/summary"),
-    ("GET", "/v1/reports/structural-risks"): lambda w: _org_filter(
-        "/v1/reports/structural-risks"
-    ),
+    ("GET", "/v1/reports/structural-risks"): lambda w: _org_filter("/v1/reports/structural-risks"),
     ("GET", "/v1/reports/samverkan"): lambda w: _org_filter("/v1/reports/samverkan"),
 }
 for _section in OBJECTS:

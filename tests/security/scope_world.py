@@ -25,43 +25,77 @@ OUT_MARKERS = ("cederby", "Cederby", "p-cecilia", "p-carl", "Cecilia", "CBN 2026
 CEDERBY: dict[str, Any] = {
     "organisations": [
         {"ref": "cederby", "kind": "kommun", "name": "Cederby kommun"},
-        {"ref": "cederby-bolag", "kind": "aktiebolag", "name": "Cederby Energi AB",
-         "owners": [{"organisation": "cederby", "share_percent": 100}]},
+        {
+            "ref": "cederby-bolag",
+            "kind": "aktiebolag",
+            "name": "Cederby Energi AB",
+            "owners": [{"organisation": "cederby", "share_percent": 100}],
+        },
     ],
     "committees": [
-        {"ref": "cederby-bn", "organisation": "cederby", "kind": "namnd",
-         "name": "Cederby byggnämnd",
-         "responsibilities": [{"area": "bygg", "role": "tillsyn"}]},
+        {
+            "ref": "cederby-bn",
+            "organisation": "cederby",
+            "kind": "namnd",
+            "name": "Cederby byggnämnd",
+            "responsibilities": [{"area": "bygg", "role": "tillsyn"}],
+        },
     ],
     "administrations": [
-        {"ref": "cederby-adm", "organisation": "cederby", "name": "Cederby förvaltning",
-         "serves": ["cederby-bn"]},
+        {
+            "ref": "cederby-adm",
+            "organisation": "cederby",
+            "name": "Cederby förvaltning",
+            "serves": ["cederby-bn"],
+        },
     ],
     "operations": [
-        {"ref": "cederby-op", "name": "Cederby värmeverk", "area": "energi",
-         "operator": {"organisation": "cederby-bolag"}, "municipality": "cederby"},
+        {
+            "ref": "cederby-op",
+            "name": "Cederby värmeverk",
+            "area": "energi",
+            "operator": {"organisation": "cederby-bolag"},
+            "municipality": "cederby",
+        },
     ],
     "agreements": [
-        {"ref": "avtal-c", "performer": "cederby", "principals": [], "area": "bygg",
-         "role": "tillsyn"},
+        {
+            "ref": "avtal-c",
+            "performer": "cederby",
+            "principals": [],
+            "area": "bygg",
+            "role": "tillsyn",
+        },
     ],
     "persons": [
         {"ref": "p-cecilia", "name": "Cecilia Ceder"},
         {"ref": "p-carl", "name": "Carl Ceder"},
     ],
     "appointments": [
-        {"ref": "appt-cecilia", "person": "p-cecilia", "body": {"committee": "cederby-bn"},
-         "role": "ledamot"},
-        {"ref": "appt-carl", "person": "p-carl", "body": {"organisation": "cederby-bolag"},
-         "role": "vd"},
+        {
+            "ref": "appt-cecilia",
+            "person": "p-cecilia",
+            "body": {"committee": "cederby-bn"},
+            "role": "ledamot",
+        },
+        {
+            "ref": "appt-carl",
+            "person": "p-carl",
+            "body": {"organisation": "cederby-bolag"},
+            "role": "vd",
+        },
     ],
     "interests": [
-        {"ref": "int-carl", "person": "p-carl", "organisation": "cederby-bolag",
-         "kind": "agare", "share_percent": 10},
+        {
+            "ref": "int-carl",
+            "person": "p-carl",
+            "organisation": "cederby-bolag",
+            "kind": "agare",
+            "share_percent": 10,
+        },
     ],
     "relations": [
-        {"ref": "rel-cecilia-carl", "person": "p-cecilia", "related": "p-carl",
-         "kind": "sambo"},
+        {"ref": "rel-cecilia-carl", "person": "p-cecilia", "related": "p-carl", "kind": "sambo"},
     ],
 }
 
@@ -96,14 +130,22 @@ def case(
 
 
 IN_CASE_DOC = case(
-    IN_CASE, "ab-mbn", ["p-anna"],
-    [{"operation": "ankeby-avlopp", "role": "tillsynsobjekt"},
-     {"organisation": "ankeby-vatten", "role": "part"}],
+    IN_CASE,
+    "ab-mbn",
+    ["p-anna"],
+    [
+        {"operation": "ankeby-avlopp", "role": "tillsynsobjekt"},
+        {"organisation": "ankeby-vatten", "role": "part"},
+    ],
 )
 OUT_CASE_DOC = case(
-    OUT_CASE, "cederby-bn", ["p-cecilia"],
-    [{"operation": "cederby-op", "role": "tillsynsobjekt"},
-     {"organisation": "cederby-bolag", "role": "part"}],
+    OUT_CASE,
+    "cederby-bn",
+    ["p-cecilia"],
+    [
+        {"operation": "cederby-op", "role": "tillsynsobjekt"},
+        {"organisation": "cederby-bolag", "role": "part"},
+    ],
 )
 
 
@@ -134,13 +176,19 @@ def build(admin: ApiClient, client_for: Any) -> World:
         setattr(world, f"audit_{attr}", body["audit"]["sequence"])
         decided = admin.post(
             f"/v1/cases/{path_ref(ref)}/decisions",
-            json={"person": person, "raised_by": "screening", "decision": "jav",
-                  "decided_on": "2026-03-10", "screening": body["id"]},
+            json={
+                "person": person,
+                "raised_by": "screening",
+                "decision": "jav",
+                "decided_on": "2026-03-10",
+                "screening": body["id"],
+            },
         )
         assert decided.status_code == 201, decided.text
     for attr, orgs in (("in", SCOPE), ("out", OUT_SCOPE)):
-        made = admin.post("/v1/apikeys", json={"name": f"k-{attr}", "role": "auditor",
-                                               "organisations": orgs})
+        made = admin.post(
+            "/v1/apikeys", json={"name": f"k-{attr}", "role": "auditor", "organisations": orgs}
+        )
         assert made.status_code == 201, made.text
         setattr(world, f"key_{attr}", made.json()["id"])
     for role in ("admin", "registry", "screener", "auditor"):

@@ -75,9 +75,10 @@ def test_docs_get_a_csp_that_lets_them_load(anonymous: ApiClient) -> None:
 
 
 def test_a_request_id_is_echoed_when_sane_and_replaced_when_not(anonymous: ApiClient) -> None:
-    assert anonymous.get("/v1/health", headers={"X-Request-ID": "abc-123"}).headers[
-        "x-request-id"
-    ] == "abc-123"
+    assert (
+        anonymous.get("/v1/health", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
     replaced = anonymous.get("/v1/health", headers={"X-Request-ID": "x" * 100})
     assert replaced.headers["x-request-id"] != "x" * 100
 

@@ -128,9 +128,12 @@ def test_5xx_and_retryable_statuses_release_the_key(
 ) -> None:
     assert post(writer, {"a": 1}, f"k-{status}", status=status).status_code == int(status)
     session.expire_all()
-    assert session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.idempotency_key == f"k-{status}")
-    ) is None
+    assert (
+        session.scalar(
+            select(IdempotencyRecord).where(IdempotencyRecord.idempotency_key == f"k-{status}")
+        )
+        is None
+    )
     # The retry runs for real (status 201 now) instead of replaying the failure.
     retry = post(writer, {"a": 1}, f"k-{status}", status="201")
     assert retry.status_code == 201
@@ -150,9 +153,7 @@ def test_without_a_valid_api_key_the_answer_is_401(probe_app: FastAPI) -> None:
     assert response.status_code == 401
 
 
-def test_wrong_role_403_is_stored_like_any_final_answer(
-    probe_app: FastAPI, client_for
-) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_role_403_is_stored_like_any_final_answer(probe_app: FastAPI, client_for) -> None:  # type: ignore[no-untyped-def]
     auditor = client_for("auditor")
     assert post(auditor, {"a": 1}, "k-role").status_code == 403
     assert post(auditor, {"a": 1}, "k-role").headers["idempotent-replayed"] == "true"
@@ -299,8 +300,12 @@ def committed_probe(
 
     with make_sessionmaker(make_engine(settings))() as session:
         key = create_key(
-            session, role="screener", name="c", organisation_refs=None,
-            secret=settings.hash_secret, actor=Actor(None, "test"),
+            session,
+            role="screener",
+            name="c",
+            organisation_refs=None,
+            secret=settings.hash_secret,
+            actor=Actor(None, "test"),
         ).key
         session.commit()
     yield app, key, entered, release

@@ -111,9 +111,7 @@ def test_a_refused_request_is_replayed_as_refused(
     assert again.status_code == first.status_code and again.json() == first.json()
 
 
-def test_creating_an_api_key_is_never_stored_for_replay(
-    admin: ApiClient, session: Session
-) -> None:
+def test_creating_an_api_key_is_never_stored_for_replay(admin: ApiClient, session: Session) -> None:
     """Its answer holds the new key: replaying it would mean storing the key."""
     headers = {"Idempotency-Key": "new-key"}
     body = {"name": "twice", "role": "auditor"}

@@ -26,9 +26,7 @@ SMALL_PAGE = 20
 
 
 @pytest.fixture
-def small_app(
-    app: FastAPI, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> FastAPI:
+def small_app(app: FastAPI, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     """The app with small limits, on the test's session."""
     limited = create_app(
         settings.model_copy(

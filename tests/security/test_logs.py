@@ -39,8 +39,12 @@ def forms(pnr: str) -> set[str]:
     digits = normalise_personnummer(pnr)
     long, short = digits, digits[2:]
     return {
-        long, short, f"{long[:8]}-{long[8:]}", f"{short[:6]}-{short[6:]}",
-        f"{short[:6]}+{short[6:]}", f"{long[:8]}+{long[8:]}",
+        long,
+        short,
+        f"{long[:8]}-{long[8:]}",
+        f"{short[:6]}-{short[6:]}",
+        f"{short[:6]}+{short[6:]}",
+        f"{long[:8]}+{long[8:]}",
     }
 
 
@@ -73,14 +77,16 @@ def workload(server: Server) -> list[str]:
         doomed = ok(admin.post("/v1/apikeys", json={"name": "old", "role": "auditor"}))
         ok(admin.delete(f"/v1/apikeys/{doomed['id']}"))
     keys = [BOOTSTRAP_KEY, registry_key["key"], screener_key["key"], doomed["key"]]
-    with httpx.Client(base_url=server.base_url,
-                      headers={"Authorization": f"Bearer {doomed['key']}"}) as revoked:
+    with httpx.Client(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {doomed['key']}"}
+    ) as revoked:
         ok(revoked.get("/v1/audit"), 401)
 
     document = contract_document()
     document["persons"] += [
         {"ref": f"p-{name}", "name": f"Person {name}", "personnummer": pnr}
-        for name, pnr in SENT.items() if not name.startswith(("party", "inline"))
+        for name, pnr in SENT.items()
+        if not name.startswith(("party", "inline"))
     ]
     with server.client(registry_key["key"]) as registry:
         ok(registry.post("/v1/import", json=document, headers={"Idempotency-Key": "imp-1"}))
@@ -101,20 +107,51 @@ def workload(server: Server) -> list[str]:
     inline["parties"] = [{"name": "Eva Part", "personnummer": SENT["inline"], "role": "part"}]
     with server.client(screener_key["key"]) as screener:
         ok(screener.post("/v1/cases", json=stored_case, headers={"Idempotency-Key": "case-1"}))
-        first = ok(screener.post("/v1/screenings", json={"case": CASE_REF},
-                                 headers={"Idempotency-Key": "scr-1"}))
+        first = ok(
+            screener.post(
+                "/v1/screenings", json={"case": CASE_REF}, headers={"Idempotency-Key": "scr-1"}
+            )
+        )
         ok(screener.post("/v1/screenings", json={"case": inline}))
         ok(screener.post(f"/v1/screenings/{first['id']}/rerun"))
         decisions = f"/v1/cases/{quote(CASE_REF, safe='')}/decisions"
-        ok(screener.post(decisions, json={"person": "p-anna", "raised_by": "screening",
-                                          "decision": "jav", "decided_on": "2026-03-10",
-                                          "screening": first["id"]}))
-        quoted = ok(screener.post(decisions, json={
-            "person": "p-anna", "raised_by": "self", "decision": "jav",
-            "decided_on": "2026-03-10", "note": f"see {SENT['inline']}"}), 422)
+        ok(
+            screener.post(
+                decisions,
+                json={
+                    "person": "p-anna",
+                    "raised_by": "screening",
+                    "decision": "jav",
+                    "decided_on": "2026-03-10",
+                    "screening": first["id"],
+                },
+            )
+        )
+        quoted = ok(
+            screener.post(
+                decisions,
+                json={
+                    "person": "p-anna",
+                    "raised_by": "self",
+                    "decision": "jav",
+                    "decided_on": "2026-03-10",
+                    "note": f"see {SENT['inline']}",
+                },
+            ),
+            422,
+        )
         assert SENT["inline"] not in json.dumps(quoted)
-        ok(screener.post("/v1/screenings", json={"case": dict(inline, parties=[
-            {"name": "X", "personnummer": NOT_VALID, "role": "part"}])}), 422)
+        ok(
+            screener.post(
+                "/v1/screenings",
+                json={
+                    "case": dict(
+                        inline, parties=[{"name": "X", "personnummer": NOT_VALID, "role": "part"}]
+                    )
+                },
+            ),
+            422,
+        )
         for path in ("/v1/screenings", f"/v1/cases/{quote(CASE_REF, safe='')}"):
             answer = json.dumps(ok(screener.get(path)))
             for form in ALL_FORMS:

@@ -27,10 +27,13 @@ CAP = {Level.JAV: Level.MOJLIGT_JAV}
 
 # what the other person is to the screened person (noun), by the other's relation kind
 NOUNS: dict[str, tuple[str, str]] = {
-    "make": ("make/maka", "spouse"), "sambo": ("sambo", "cohabiting partner (sambo)"),
+    "make": ("make/maka", "spouse"),
+    "sambo": ("sambo", "cohabiting partner (sambo)"),
     "registrerad_partner": ("registrerade partner", "registered partner"),
-    "forelder": ("förälder", "parent"), "barn": ("barn", "child"),
-    "syskon": ("syskon", "sibling"), "annan_narstaende": ("närstående", "close relation"),
+    "forelder": ("förälder", "parent"),
+    "barn": ("barn", "child"),
+    "syskon": ("syskon", "sibling"),
+    "annan_narstaende": ("närstående", "close relation"),
 }
 
 
@@ -43,16 +46,32 @@ def who(ctx: Context, member: Member) -> dict[str, Detail]:
     return {"who_sv": f"Personens {noun_sv} {name}", "who_en": f"The person's {noun_en} {name}"}
 
 
-def hit(subject: Subject, member: Member | None, level: Level, path: tuple[PathStep, ...],
-        reason: tuple[str, str], link: Link | None = None, *, organisation: str | None = None,
-        ended_on: date | None = None, details: dict[str, Detail] | None = None,
-        parameters: dict[str, Detail] | None = None) -> Hit:
+def hit(
+    subject: Subject,
+    member: Member | None,
+    level: Level,
+    path: tuple[PathStep, ...],
+    reason: tuple[str, str],
+    link: Link | None = None,
+    *,
+    organisation: str | None = None,
+    ended_on: date | None = None,
+    details: dict[str, Detail] | None = None,
+    parameters: dict[str, Detail] | None = None,
+) -> Hit:
     """A Hit; a link resting on a name-only match carries its score (the engine caps it)."""
     score = link.score if link is not None and link.name_only else None
     return Hit(
-        person=subject.ref, level=level, path=path, reason=reason, organisation=organisation,
-        own_link=member is None or member.relation is None, ended_on=ended_on,
-        match_score=score, details=details or {}, parameters=parameters or {},
+        person=subject.ref,
+        level=level,
+        path=path,
+        reason=reason,
+        organisation=organisation,
+        own_link=member is None or member.relation is None,
+        ended_on=ended_on,
+        match_score=score,
+        details=details or {},
+        parameters=parameters or {},
     )
 
 
@@ -75,18 +94,24 @@ def representations(ctx: Context, facts: PersonFacts) -> Iterator[Representation
             continue
         target = i.organisation or i.on_behalf_of
         if target:
-            yield Representation(i.kind, i.organisation, i.on_behalf_of,
-                                 (PathStep(holder, i.kind, target),), i.valid_from, i.valid_to)
+            yield Representation(
+                i.kind,
+                i.organisation,
+                i.on_behalf_of,
+                (PathStep(holder, i.kind, target),),
+                i.valid_from,
+                i.valid_to,
+            )
     for a in facts.appointments:
         if a.body_kind is BodyKind.ORGANISATION and a.role in BOARD_ROLES:
-            yield Representation(a.role, a.body, None, (PathStep(holder, a.role, a.body),),
-                                 a.valid_from, a.valid_to)
+            yield Representation(
+                a.role, a.body, None, (PathStep(holder, a.role, a.body),), a.valid_from, a.valid_to
+            )
         elif a.body_kind is BodyKind.COMMITTEE and a.role in SEAT_ROLES:
             c = ctx.snapshot.committees.get(a.body)
             if c and c.kind in GOVERNING_KINDS and not ctx.is_public_body(c.organisation):
                 steps = (PathStep(holder, a.role, c.ref), PathStep(c.ref, "styr", c.organisation))
-                yield Representation(a.role, c.organisation, None, steps, a.valid_from,
-                                     a.valid_to)
+                yield Representation(a.role, c.organisation, None, steps, a.valid_from, a.valid_to)
 
 
 NO_LINKS: list[Link] = []

@@ -21,28 +21,38 @@ from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
 from app.rules.vocab import Ground, Level, Matter, OrgKind
 
-PARTY = ("{who_sv} är part i eller berörs av ärendet, som därmed rör ledamoten personligen.",
-         "{who_en} is a party to or affected by the matter, which therefore concerns the "
-         "member personally.")
-OWNER = ("{who_sv} äger {share_sv} av {org}, som berörs av ärendet; ett ekonomiskt intresse "
-         "kan göra att ärendet rör ledamoten personligen (RÅ 1992 ref. 50). {test_sv}",
-         "{who_en} owns {share_en} of {org}, which the matter concerns; an economic interest "
-         "can make a matter personal (RÅ 1992 ref. 50). {test_en}")
-BOARD = ("{who_sv} företräder det privata företaget {org}, som berörs av ärendet. Ett "
-         "styrelseuppdrag gör inte i sig att ärendet rör ledamoten personligen, men i ett "
-         "litet privat företag kan det göra det.",
-         "{who_en} represents the private company {org}, which the matter concerns. A board "
-         "seat does not by itself make the matter personal, but in a small private company "
-         "it may.")
-FORMER = ("Personens tidigare make, maka, sambo eller registrerade partner är part i eller "
-          "berörs av ärendet; relationen upphörde {ended}. Om den tidigare partnern ändå är "
-          "\"annan närstående\", rör ärendet ledamoten personligen.",
-          "The person's former spouse, sambo or registered partner is a party to or affected "
-          "by the matter; the relationship ended on {ended}. If the former partner is still "
-          "\"annan närstående\", the matter concerns the member personally.")
+PARTY = (
+    "{who_sv} är part i eller berörs av ärendet, som därmed rör ledamoten personligen.",
+    "{who_en} is a party to or affected by the matter, which therefore concerns the "
+    "member personally.",
+)
+OWNER = (
+    "{who_sv} äger {share_sv} av {org}, som berörs av ärendet; ett ekonomiskt intresse "
+    "kan göra att ärendet rör ledamoten personligen (RÅ 1992 ref. 50). {test_sv}",
+    "{who_en} owns {share_en} of {org}, which the matter concerns; an economic interest "
+    "can make a matter personal (RÅ 1992 ref. 50). {test_en}",
+)
+BOARD = (
+    "{who_sv} företräder det privata företaget {org}, som berörs av ärendet. Ett "
+    "styrelseuppdrag gör inte i sig att ärendet rör ledamoten personligen, men i ett "
+    "litet privat företag kan det göra det.",
+    "{who_en} represents the private company {org}, which the matter concerns. A board "
+    "seat does not by itself make the matter personal, but in a small private company "
+    "it may.",
+)
+FORMER = (
+    "Personens tidigare make, maka, sambo eller registrerade partner är part i eller "
+    "berörs av ärendet; relationen upphörde {ended}. Om den tidigare partnern ändå är "
+    '"annan närstående", rör ärendet ledamoten personligen.',
+    "The person's former spouse, sambo or registered partner is a party to or affected "
+    "by the matter; the relationship ended on {ended}. If the former partner is still "
+    '"annan närstående", the matter concerns the member personally.',
+)
 PRIVATE_FIRMS = frozenset({OrgKind.AKTIEBOLAG, OrgKind.HANDELSBOLAG, OrgKind.ENSKILD_FIRMA})
-DESCRIPTION = "In fullmäktige: the matter personally concerns the member or a närstående " \
+DESCRIPTION = (
+    "In fullmäktige: the matter personally concerns the member or a närstående "
     "(party, berord, or owner of a party organisation or operator)."
+)
 SHARE = "fullmaktige_owner_share_jav"
 
 
@@ -56,9 +66,17 @@ def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterat
             seen.add(org)
             level, details = ownership_level(ctx, i.share_percent, link, threshold, True)
             details.update(who(ctx, m), org=org_name(ctx, org))
-            yield hit(s, m, level, (*m.prefix, PathStep(m.person, "agare", org), *link.path),
-                      OWNER, link, organisation=org, details=details,
-                      parameters={SHARE: threshold})
+            yield hit(
+                s,
+                m,
+                level,
+                (*m.prefix, PathStep(m.person, "agare", org), *link.path),
+                OWNER,
+                link,
+                organisation=org,
+                details=details,
+                parameters={SHARE: threshold},
+            )
 
 
 def _board_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
@@ -71,8 +89,16 @@ def _board_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
         for link in ctx.org_targets.get(org, ())[:1]:
             if link.via == "party":
                 details = {**who(ctx, m), "org": org_name(ctx, org)}
-                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, *rep.steps, *link.path), BOARD,
-                          link, organisation=org, details=details)
+                yield hit(
+                    s,
+                    m,
+                    Level.MOJLIGT_JAV,
+                    (*m.prefix, *rep.steps, *link.path),
+                    BOARD,
+                    link,
+                    organisation=org,
+                    details=details,
+                )
 
 
 def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
@@ -84,8 +110,7 @@ def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     for s in subjects:
         for m in s.circle:
             for link in ctx.person_links.get(m.person, ())[:1]:
-                yield hit(s, m, Level.JAV, m.prefix + link.path, PARTY, link,
-                          details=who(ctx, m))
+                yield hit(s, m, Level.JAV, m.prefix + link.path, PARTY, link, details=who(ctx, m))
             yield from _owner_hits(ctx, s, m, threshold)
             yield from _board_hits(ctx, s, m)
         yield from _former_partner_hits(ctx, s)
@@ -96,17 +121,29 @@ def _former_partner_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
         if not former_partner(ctx, rel):
             continue
         for link in ctx.person_links.get(rel.other, ())[:1]:
-            h = hit(s, None, Level.MOJLIGT_JAV,
-                    (PathStep(s.ref, rel.kind, rel.other), *link.path), FORMER, link,
-                    details={"ended": rel.valid_to.isoformat() if rel.valid_to else ""})
+            h = hit(
+                s,
+                None,
+                Level.MOJLIGT_JAV,
+                (PathStep(s.ref, rel.kind, rel.other), *link.path),
+                FORMER,
+                link,
+                details={"ended": rel.valid_to.isoformat() if rel.valid_to else ""},
+            )
             h.past_steps = (0,)
             yield h
 
 
-@rule(id="kl5_47_personligen", ground=Ground.FULLMAKTIGE, level=Level.JAV, regime=Regime.KL5,
-      valid_from=date(2018, 1, 1), description=DESCRIPTION,
-      legal_basis=["5 kap. 47 § kommunallagen (2017:725)"],
-      catalogue=["kl5_47_personligen", "kl5_presence"])
+@rule(
+    id="kl5_47_personligen",
+    ground=Ground.FULLMAKTIGE,
+    level=Level.JAV,
+    regime=Regime.KL5,
+    valid_from=date(2018, 1, 1),
+    description=DESCRIPTION,
+    legal_basis=["5 kap. 47 § kommunallagen (2017:725)"],
+    catalogue=["kl5_47_personligen", "kl5_presence"],
+)
 def kl5_47_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 5 kap. 47 § (from 2018-01-01): a ledamot may not take part in a matter that
     "personligen rör" the ledamot or a make, sambo, förälder, barn, syskon or annan
@@ -116,10 +153,16 @@ def kl5_47_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     return personal_hits(ctx, subjects)
 
 
-@rule(id="kl91_5_20_personligen", ground=Ground.FULLMAKTIGE, level=Level.JAV, regime=Regime.KL5,
-      valid_to=date(2017, 12, 31), description=DESCRIPTION,
-      legal_basis=["5 kap. 20 § första stycket kommunallagen (1991:900)"],
-      catalogue=["kl91_5_20"])
+@rule(
+    id="kl91_5_20_personligen",
+    ground=Ground.FULLMAKTIGE,
+    level=Level.JAV,
+    regime=Regime.KL5,
+    valid_to=date(2017, 12, 31),
+    description=DESCRIPTION,
+    legal_basis=["5 kap. 20 § första stycket kommunallagen (1991:900)"],
+    catalogue=["kl91_5_20"],
+)
 def kl91_5_20_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 5 kap. 20 § 1 st. (until 2017-12-31): same substance as KL 5:47
     (quoted in HFD 2014:59 and RÅ 2002 not 2; FR Göteborg 2019 on sludge wells)."""

@@ -32,50 +32,69 @@ from app.rules.vocab import (
     PartyRole,
 )
 
-RELATION = ("Personens relation till en part eller till en parts ställföreträdare kan göra "
-            "att opartiskheten ifrågasätts (delikatessjäv).",
-            "The person's relation to a party, or to a party's representative, may put "
-            "impartiality in question.")
-FORMER = ("Relationen upphörde {ended}. En tidigare make, maka, sambo eller registrerad "
-          "partner räknas inte längre självklart som närstående, men kan vara \"annan "
-          "närstående\" eller annars göra att opartiskheten ifrågasätts.",
-          "The relationship ended on {ended}. A former spouse, sambo or registered partner is "
-          "no longer a close relation as such, but may still count as \"annan närstående\" "
-          "or otherwise put impartiality in question.")
-EMPLOYED = ("{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
-            "verksamhet som prövas; ett beroendeförhållande kan göra att opartiskheten "
-            "ifrågasätts.",
-            "{who_en} is employed by or contracted to a party, or the operator of an operation "
-            "decided in the case; such dependence may put impartiality in question.")
-PARTY_BODY = ("Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
-              "The person sits in a body that is itself a party to the case (a dual role).")
-DUAL_NO_P3 = ("Ärendet rör tillsyn över verksamhet som personen är knuten till. Den lydelse som "
-              "gäller har ingen särskild tillsynsjävsgrund, så det prövas enligt "
-              "generalklausulen.",
-              "The case is supervision of an operation the person is attached to. The version "
-              "in force has no separate supervision ground, so the general clause applies.")
-DUAL_OTHER = ("Personen sitter i ett organ som driver samma slags verksamhet i en kommun som "
-              "ingår i den tillsynsansvariga samverkan (dubbel roll som tillsynsjävet inte "
-              "fångar).",
-              "The person sits in a body that runs the same kind of operation in a member of "
-              "the supervising co-operation (a dual role the supervision ground does not "
-              "catch).")
-KIN_ATTACHED = ("{who_sv} är knuten till den kommunala verksamhet som tillsynen gäller. "
-                "Tillsynsjävet gäller bara personens egen koppling, men att en närstående "
-                "driver eller arbetar med det som granskas kan göra att opartiskheten "
-                "ifrågasätts.",
-                "{who_en} is attached to the municipal operation under supervision. The "
-                "supervision ground covers only the person's own link, but a close relation "
-                "running or working in what is supervised may put impartiality in question.")
-DESCRIPTION = "Another special circumstance: friendship, enmity, subordination, employment " \
+RELATION = (
+    "Personens relation till en part eller till en parts ställföreträdare kan göra "
+    "att opartiskheten ifrågasätts (delikatessjäv).",
+    "The person's relation to a party, or to a party's representative, may put "
+    "impartiality in question.",
+)
+FORMER = (
+    "Relationen upphörde {ended}. En tidigare make, maka, sambo eller registrerad "
+    'partner räknas inte längre självklart som närstående, men kan vara "annan '
+    'närstående" eller annars göra att opartiskheten ifrågasätts.',
+    "The relationship ended on {ended}. A former spouse, sambo or registered partner is "
+    'no longer a close relation as such, but may still count as "annan närstående" '
+    "or otherwise put impartiality in question.",
+)
+EMPLOYED = (
+    "{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
+    "verksamhet som prövas; ett beroendeförhållande kan göra att opartiskheten "
+    "ifrågasätts.",
+    "{who_en} is employed by or contracted to a party, or the operator of an operation "
+    "decided in the case; such dependence may put impartiality in question.",
+)
+PARTY_BODY = (
+    "Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
+    "The person sits in a body that is itself a party to the case (a dual role).",
+)
+DUAL_NO_P3 = (
+    "Ärendet rör tillsyn över verksamhet som personen är knuten till. Den lydelse som "
+    "gäller har ingen särskild tillsynsjävsgrund, så det prövas enligt "
+    "generalklausulen.",
+    "The case is supervision of an operation the person is attached to. The version "
+    "in force has no separate supervision ground, so the general clause applies.",
+)
+DUAL_OTHER = (
+    "Personen sitter i ett organ som driver samma slags verksamhet i en kommun som "
+    "ingår i den tillsynsansvariga samverkan (dubbel roll som tillsynsjävet inte "
+    "fångar).",
+    "The person sits in a body that runs the same kind of operation in a member of "
+    "the supervising co-operation (a dual role the supervision ground does not "
+    "catch).",
+)
+KIN_ATTACHED = (
+    "{who_sv} är knuten till den kommunala verksamhet som tillsynen gäller. "
+    "Tillsynsjävet gäller bara personens egen koppling, men att en närstående "
+    "driver eller arbetar med det som granskas kan göra att opartiskheten "
+    "ifrågasätts.",
+    "{who_en} is attached to the municipal operation under supervision. The "
+    "supervision ground covers only the person's own link, but a close relation "
+    "running or working in what is supervised may put impartiality in question.",
+)
+DESCRIPTION = (
+    "Another special circumstance: friendship, enmity, subordination, employment "
     "by a party, or a dual role not caught by tillsynsjäv."
+)
 
 
 def former_partner(ctx: Context, rel: RelationFacts) -> bool:
     """A make, sambo or registrerad partner relation that ended before as_of."""
-    return (rel.kind in PARTNER_KINDS and rel.valid_to is not None
-            and rel.valid_to < ctx.as_of
-            and (rel.valid_from is None or rel.valid_from <= ctx.as_of))
+    return (
+        rel.kind in PARTNER_KINDS
+        and rel.valid_to is not None
+        and rel.valid_to < ctx.as_of
+        and (rel.valid_from is None or rel.valid_from <= ctx.as_of)
+    )
 
 
 def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
@@ -125,30 +144,60 @@ def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
         if i.organisation:
             tail = _employer_links(ctx, i.organisation)
             if tail is not None:
-                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, PathStep(m.person, i.kind,
-                          i.organisation), *tail), EMPLOYED, organisation=i.organisation,
-                          details=who(ctx, m))
+                yield hit(
+                    s,
+                    m,
+                    Level.MOJLIGT_JAV,
+                    (*m.prefix, PathStep(m.person, i.kind, i.organisation), *tail),
+                    EMPLOYED,
+                    organisation=i.organisation,
+                    details=who(ctx, m),
+                )
         elif i.on_behalf_of:
             for link in ctx.person_links.get(i.on_behalf_of, ())[:1]:
-                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, PathStep(m.person, i.kind,
-                          i.on_behalf_of), *link.path), EMPLOYED, link, details=who(ctx, m))
+                yield hit(
+                    s,
+                    m,
+                    Level.MOJLIGT_JAV,
+                    (*m.prefix, PathStep(m.person, i.kind, i.on_behalf_of), *link.path),
+                    EMPLOYED,
+                    link,
+                    details=who(ctx, m),
+                )
     for a in facts.appointments:
         if a.body_kind is BodyKind.ORGANISATION and a.role in STAFF_ROLES and ctx.valid(a):
             tail = _employer_links(ctx, a.body)
             if tail is not None:
-                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, PathStep(m.person, a.role,
-                          a.body), *tail), EMPLOYED, organisation=a.body, details=who(ctx, m))
+                yield hit(
+                    s,
+                    m,
+                    Level.MOJLIGT_JAV,
+                    (*m.prefix, PathStep(m.person, a.role, a.body), *tail),
+                    EMPLOYED,
+                    organisation=a.body,
+                    details=who(ctx, m),
+                )
 
 
 def _party_body_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
     for a in s.facts.appointments:
-        if (a.body_kind is BodyKind.COMMITTEE and a.role in SEAT_ROLES
-                and a.body not in ctx.family and ctx.valid(a)):
+        if (
+            a.body_kind is BodyKind.COMMITTEE
+            and a.role in SEAT_ROLES
+            and a.body not in ctx.family
+            and ctx.valid(a)
+        ):
             for link in ctx.committee_links.get(a.body, ())[:1]:
                 if link.role is PartyRole.TILLSYNSOBJEKT:
                     continue  # supervision of that body: tillsynsjäv / the dual-role test
-                yield hit(s, None, Level.MOJLIGT_JAV,
-                          (PathStep(s.ref, a.role, a.body), *link.path), PARTY_BODY, link)
+                yield hit(
+                    s,
+                    None,
+                    Level.MOJLIGT_JAV,
+                    (PathStep(s.ref, a.role, a.body), *link.path),
+                    PARTY_BODY,
+                    link,
+                )
 
 
 def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
@@ -164,13 +213,21 @@ def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
         members = samverkan_orgs(ctx) if members is None else members
         for a in s.facts.appointments:
             c = ctx.snapshot.committees.get(a.body) if a.body_kind is BodyKind.COMMITTEE else None
-            if (c is None or a.role not in SEAT_ROLES or not ctx.valid(a)
-                    or c.ref in unit.operating or c.ref in ctx.family
-                    or c.organisation not in members):
+            if (
+                c is None
+                or a.role not in SEAT_ROLES
+                or not ctx.valid(a)
+                or c.ref in unit.operating
+                or c.ref in ctx.family
+                or c.organisation not in members
+            ):
                 continue
             if any(r.role is DutyRole.DRIFT and r.area == unit.area for r in c.responsibilities):
-                path = (PathStep(s.ref, a.role, c.ref), PathStep(c.ref, "driftansvar",
-                        c.organisation), *unit.path)
+                path = (
+                    PathStep(s.ref, a.role, c.ref),
+                    PathStep(c.ref, "driftansvar", c.organisation),
+                    *unit.path,
+                )
                 yield hit(s, None, Level.MOJLIGT_JAV, path, DUAL_OTHER)
                 break
 
@@ -187,12 +244,19 @@ def _kin_attachment_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
         for m in s.circle[1:]:
             found = [a for a in attachments(ctx, m.facts, unit) if a.reason != "organisation"]
             if found:
-                yield hit(s, m, Level.MOJLIGT_JAV, (*m.prefix, *found[0].path, *unit.path),
-                          KIN_ATTACHED, details=who(ctx, m))
+                yield hit(
+                    s,
+                    m,
+                    Level.MOJLIGT_JAV,
+                    (*m.prefix, *found[0].path, *unit.path),
+                    KIN_ATTACHED,
+                    details=who(ctx, m),
+                )
 
 
-def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool,
-                 kl: bool = True) -> Iterator[Hit]:
+def general_hits(
+    ctx: Context, subjects: Sequence[Subject], *, no_point3: bool, kl: bool = True
+) -> Iterator[Hit]:
     """``no_point3``: the version has no tillsynsjäv point, so attachments come here.
     ``kl``: KL rules, where earlier handling outside a municipal nämnd is assessed here
     (KL 6:31 2 st. covers only another nämnd; FL has its own instance point)."""
@@ -207,10 +271,16 @@ def general_hits(ctx: Context, subjects: Sequence[Subject], *, no_point3: bool,
         yield from _kin_attachment_hits(ctx, s)
 
 
-@rule(id="kl6_28_p4_general_v22", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
-      regime=Regime.KL6, valid_from=date(2022, 7, 1), description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725)"],
-      catalogue=["kl6_28_general_v22", "kl7_4_anstallda"])
+@rule(
+    id="kl6_28_p4_general_v22",
+    ground=Ground.GENERALKLAUSUL,
+    level=Level.MOJLIGT_JAV,
+    regime=Regime.KL6,
+    valid_from=date(2022, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725)"],
+    catalogue=["kl6_28_general_v22", "kl7_4_anstallda"],
+)
 def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 4 p. as amended by SFS 2022:638 (from 2022-07-01): "någon annan
     särskild omständighet som gör att hans eller hennes opartiskhet i ärendet kan
@@ -218,31 +288,50 @@ def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     return general_hits(ctx, subjects, no_point3=False)
 
 
-@rule(id="kl6_28_p5_general_v18", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
-      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
-      description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 5 kommunallagen (2017:725) i ursprunglig lydelse"],
-      catalogue=["kl6_28_p5_general_v18"])
+@rule(
+    id="kl6_28_p5_general_v18",
+    ground=Ground.GENERALKLAUSUL,
+    level=Level.MOJLIGT_JAV,
+    regime=Regime.KL6,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 5 kommunallagen (2017:725) i ursprunglig lydelse"],
+    catalogue=["kl6_28_p5_general_v18"],
+)
 def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 5 p., original wording (2018-01-01 - 2022-06-30): a special
     circumstance "ägnad att rubba förtroendet" to the person's impartiality."""
     return general_hits(ctx, subjects, no_point3=False)
 
 
-@rule(id="kl91_6_25_p5_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
-      regime=Regime.KL6, valid_from=date(2003, 9, 1), valid_to=date(2017, 12, 31),
-      description=DESCRIPTION, legal_basis=["6 kap. 25 § 5 kommunallagen (1991:900)"],
-      catalogue=["kl91_6_25_p5"])
+@rule(
+    id="kl91_6_25_p5_general",
+    ground=Ground.GENERALKLAUSUL,
+    level=Level.MOJLIGT_JAV,
+    regime=Regime.KL6,
+    valid_from=date(2003, 9, 1),
+    valid_to=date(2017, 12, 31),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 25 § 5 kommunallagen (1991:900)"],
+    catalogue=["kl91_6_25_p5"],
+)
 def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31), applied by JO 1339-2017
     to a sektionschef who was målsägande against the applicant."""
     return general_hits(ctx, subjects, no_point3=False)
 
 
-@rule(id="kl91_6_25_general_pre2003", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
-      regime=Regime.KL6, valid_to=date(2003, 8, 31), description=DESCRIPTION,
-      legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900) i lydelse före 2003-09-01"],
-      catalogue=["kl91_6_25_p5"])
+@rule(
+    id="kl91_6_25_general_pre2003",
+    ground=Ground.GENERALKLAUSUL,
+    level=Level.MOJLIGT_JAV,
+    regime=Regime.KL6,
+    valid_to=date(2003, 8, 31),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900) i lydelse före 2003-09-01"],
+    catalogue=["kl91_6_25_p5"],
+)
 def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 4 p. before SFS 2003:519 (the general clause was point 4
     until tillsynsjäv was inserted as point 3; SFS 2003:519 renumbered it 5 and changed
@@ -252,20 +341,32 @@ def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iter
     return general_hits(ctx, subjects, no_point3=True)
 
 
-@rule(id="fl16_p4_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
-      regime=Regime.FL, valid_from=date(2018, 7, 1), description=DESCRIPTION,
-      legal_basis=["16 § första stycket 4 förvaltningslagen (2017:900)"],
-      catalogue=["fl16_p4_general"])
+@rule(
+    id="fl16_p4_general",
+    ground=Ground.GENERALKLAUSUL,
+    level=Level.MOJLIGT_JAV,
+    regime=Regime.FL,
+    valid_from=date(2018, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["16 § första stycket 4 förvaltningslagen (2017:900)"],
+    catalogue=["fl16_p4_general"],
+)
 def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 4 p. (from 2018-07-01). FL has no tillsynsjäv point, so a
     state official attached to a supervised municipal operation is assessed here."""
     return general_hits(ctx, subjects, no_point3=True, kl=False)
 
 
-@rule(id="fl86_11_p5_general", ground=Ground.GENERALKLAUSUL, level=Level.MOJLIGT_JAV,
-      regime=Regime.FL, valid_to=date(2018, 6, 30), description=DESCRIPTION,
-      legal_basis=["11 § första stycket 5 förvaltningslagen (1986:223)"],
-      catalogue=["fl86_11_p5"])
+@rule(
+    id="fl86_11_p5_general",
+    ground=Ground.GENERALKLAUSUL,
+    level=Level.MOJLIGT_JAV,
+    regime=Regime.FL,
+    valid_to=date(2018, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["11 § första stycket 5 förvaltningslagen (1986:223)"],
+    catalogue=["fl86_11_p5"],
+)
 def fl86_11_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 5 p. (until 2018-06-30): a circumstance "ägnad att rubba
     förtroendet" to the person's impartiality. JO 753-2017: plain membership of an

@@ -17,50 +17,68 @@ from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
 from app.rules.vocab import Ground, Level, OrgKind, PartyRole
 
-BERORD = ("{who_sv} berörs av beslutet (till exempel som granne eller ägare till "
-          "berörd egendom).",
-          "{who_en} is personally affected by the decision (for example as a neighbour or "
-          "the owner of affected property).")
-OWNER = ("{who_sv} äger {share_sv} av {org}, som är part i, berörs av eller driver "
-         "verksamhet som prövas i ärendet. {test_sv}",
-         "{who_en} owns {share_en} of {org}, which is a party to, affected by or runs an "
-         "operation decided in the case. {test_en}")
+BERORD = (
+    "{who_sv} berörs av beslutet (till exempel som granne eller ägare till berörd egendom).",
+    "{who_en} is personally affected by the decision (for example as a neighbour or "
+    "the owner of affected property).",
+)
+OWNER = (
+    "{who_sv} äger {share_sv} av {org}, som är part i, berörs av eller driver "
+    "verksamhet som prövas i ärendet. {test_sv}",
+    "{who_en} owns {share_en} of {org}, which is a party to, affected by or runs an "
+    "operation decided in the case. {test_en}",
+)
 SYNNERLIG = "synnerlig"
 INTE_OVASENTLIG = "inte_ovasentlig"
-DESCRIPTION = "The participant or a närstående is berord, or owns a party organisation, " \
+DESCRIPTION = (
+    "The participant or a närstående is berord, or owns a party organisation, "
     "its parent, or the organisation running a party operation."
+)
 
 
-def ownership_level(ctx: Context, share: float | None, link: Link, threshold: float,
-                    partnership_counts: bool) -> tuple[Level, dict[str, Detail]]:
+def ownership_level(
+    ctx: Context, share: float | None, link: Link, threshold: float, partnership_counts: bool
+) -> tuple[Level, dict[str, Detail]]:
     """Classify an ownership link: jav or mojligt_jav, with explanation details."""
     kind = org_kind(ctx, link.subject_org) if link.via != "owner" else None
     effective = None if share is None or link.factor is None else share * link.factor
     if kind is OrgKind.ENSKILD_FIRMA:
-        return Level.JAV, _share(100.0, "en enskild firma ägs helt av sin innehavare",
-                                 "a sole proprietorship belongs wholly to its owner")
+        return Level.JAV, _share(
+            100.0,
+            "en enskild firma ägs helt av sin innehavare",
+            "a sole proprietorship belongs wholly to its owner",
+        )
     if kind is OrgKind.HANDELSBOLAG and (partnership_counts or (effective or 0) >= 100):
-        return Level.JAV, _share(effective, "delägare i ett handelsbolag svarar personligen "
-                                 "för bolagets förpliktelser", "a partner in a trading "
-                                 "partnership is personally liable for its obligations")
+        return Level.JAV, _share(
+            effective,
+            "delägare i ett handelsbolag svarar personligen för bolagets förpliktelser",
+            "a partner in a trading partnership is personally liable for its obligations",
+        )
     if effective is None:
-        return Level.MOJLIGT_JAV, _share(None, "ägarandelen är okänd och måste bedömas",
-                                         "the share is unknown and needs an assessment")
+        return Level.MOJLIGT_JAV, _share(
+            None,
+            "ägarandelen är okänd och måste bedömas",
+            "the share is unknown and needs an assessment",
+        )
     level = Level.JAV if effective >= threshold else Level.MOJLIGT_JAV
     cmp_sv = "når" if level is Level.JAV else "understiger"
     cmp_en = "reaches" if level is Level.JAV else "is below"
-    return level, _share(effective, f"andelen {cmp_sv} tröskeln {threshold:g} % (daterad "
-                         "parameter, ett policyval)",
-                         f"the share {cmp_en} the threshold of {threshold:g} % (a dated "
-                         "parameter, a policy choice)")
+    return level, _share(
+        effective,
+        f"andelen {cmp_sv} tröskeln {threshold:g} % (daterad parameter, ett policyval)",
+        f"the share {cmp_en} the threshold of {threshold:g} % (a dated parameter, a policy choice)",
+    )
 
 
 def _share(value: float | None, test_sv: str, test_en: str) -> dict[str, Detail]:
     share_sv = "en okänd andel" if value is None else f"{value:g} %"
     share_en = "an unknown share" if value is None else f"{value:g} %"
-    return {"share_sv": share_sv, "share_en": share_en,
-            "test_sv": test_sv[:1].upper() + test_sv[1:] + ".",
-            "test_en": test_en[:1].upper() + test_en[1:] + "."}
+    return {
+        "share_sv": share_sv,
+        "share_en": share_en,
+        "test_sv": test_sv[:1].upper() + test_sv[1:] + ".",
+        "test_en": test_en[:1].upper() + test_en[1:] + ".",
+    }
 
 
 def paverkan_hits(ctx: Context, subjects: Sequence[Subject], wording: str) -> Iterator[Hit]:
@@ -70,8 +88,9 @@ def paverkan_hits(ctx: Context, subjects: Sequence[Subject], wording: str) -> It
         for m in s.circle:
             for link in ctx.person_links.get(m.person, ()):
                 if link.role is PartyRole.BERORD:
-                    yield hit(s, m, Level.JAV, m.prefix + link.path, BERORD, link,
-                              details=who(ctx, m))
+                    yield hit(
+                        s, m, Level.JAV, m.prefix + link.path, BERORD, link, details=who(ctx, m)
+                    )
             seen: set[str] = set()
             for i in m.facts.interests:
                 org = i.organisation
@@ -80,17 +99,33 @@ def paverkan_hits(ctx: Context, subjects: Sequence[Subject], wording: str) -> It
                 for link in ctx.org_targets.get(org, ())[:1]:
                     seen.add(org)
                     level, details = ownership_level(
-                        ctx, i.share_percent, link, threshold, wording == INTE_OVASENTLIG)
+                        ctx, i.share_percent, link, threshold, wording == INTE_OVASENTLIG
+                    )
                     details.update(who(ctx, m), org=org_name(ctx, org))
                     path = (*m.prefix, PathStep(m.person, "agare", org), *link.path)
-                    yield hit(s, m, level, path, OWNER, link, organisation=org,
-                              details=details, parameters={name: threshold})
+                    yield hit(
+                        s,
+                        m,
+                        level,
+                        path,
+                        OWNER,
+                        link,
+                        organisation=org,
+                        details=details,
+                        parameters={name: threshold},
+                    )
 
 
-@rule(id="kl6_28_p1_paverkad_v22", ground=Ground.PAVERKAN, level=Level.JAV, regime=Regime.KL6,
-      valid_from=date(2022, 7, 1), description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 1 kommunallagen (2017:725)"],
-      catalogue=["kl6_28_p1_paverkad_v22", "kl7_4_anstallda"])
+@rule(
+    id="kl6_28_p1_paverkad_v22",
+    ground=Ground.PAVERKAN,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2022, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 1 kommunallagen (2017:725)"],
+    catalogue=["kl6_28_p1_paverkad_v22", "kl7_4_anstallda"],
+)
 def kl6_28_p1_paverkad_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 1 p. second limb as amended by SFS 2022:638 (from 2022-07-01):
     "kan antas bli påverkad av beslutet i en inte oväsentlig utsträckning". The share
@@ -98,19 +133,33 @@ def kl6_28_p1_paverkad_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterato
     return paverkan_hits(ctx, subjects, INTE_OVASENTLIG)
 
 
-@rule(id="kl6_28_p1_intresse_v18", ground=Ground.PAVERKAN, level=Level.JAV, regime=Regime.KL6,
-      valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30), description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 1 kommunallagen (2017:725) i ursprunglig lydelse"],
-      catalogue=["kl6_28_p1_intresse_v18", "kl7_4_anstallda"])
+@rule(
+    id="kl6_28_p1_intresse_v18",
+    ground=Ground.PAVERKAN,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 1 kommunallagen (2017:725) i ursprunglig lydelse"],
+    catalogue=["kl6_28_p1_intresse_v18", "kl7_4_anstallda"],
+)
 def kl6_28_p1_intresse_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 1 p. second limb, original wording (2018-01-01 - 2022-06-30):
     "synnerlig nytta eller skada". Ownership is mojligt_jav unless sole ownership."""
     return paverkan_hits(ctx, subjects, SYNNERLIG)
 
 
-@rule(id="kl91_6_25_p1_intresse", ground=Ground.PAVERKAN, level=Level.JAV, regime=Regime.KL6,
-      valid_to=date(2017, 12, 31), description=DESCRIPTION,
-      legal_basis=["6 kap. 25 § 1 kommunallagen (1991:900)"], catalogue=["kl91_6_25_p1"])
+@rule(
+    id="kl91_6_25_p1_intresse",
+    ground=Ground.PAVERKAN,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_to=date(2017, 12, 31),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 25 § 1 kommunallagen (1991:900)"],
+    catalogue=["kl91_6_25_p1"],
+)
 def kl91_6_25_p1_intresse(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 1 p. (until 2017-12-31): "synnerlig nytta eller skada".
     Applied in MÖD 2003:83 (a member owning the land of the installation). Wording before
@@ -118,20 +167,32 @@ def kl91_6_25_p1_intresse(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     return paverkan_hits(ctx, subjects, SYNNERLIG)
 
 
-@rule(id="fl16_p1_paverkad", ground=Ground.PAVERKAN, level=Level.JAV, regime=Regime.FL,
-      valid_from=date(2018, 7, 1), description=DESCRIPTION,
-      legal_basis=["16 § första stycket 1 förvaltningslagen (2017:900)"],
-      catalogue=["fl16_p1_paverkad"])
+@rule(
+    id="fl16_p1_paverkad",
+    ground=Ground.PAVERKAN,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_from=date(2018, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["16 § första stycket 1 förvaltningslagen (2017:900)"],
+    catalogue=["fl16_p1_paverkad"],
+)
 def fl16_p1_paverkad(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 1 p. second limb (from 2018-07-01): affected "i en inte
     oväsentlig utsträckning" (a low threshold, prop. 2016/17:180 s. 302)."""
     return paverkan_hits(ctx, subjects, INTE_OVASENTLIG)
 
 
-@rule(id="fl86_11_p1_intresse", ground=Ground.PAVERKAN, level=Level.JAV, regime=Regime.FL,
-      valid_to=date(2018, 6, 30), description=DESCRIPTION,
-      legal_basis=["11 § första stycket 1 förvaltningslagen (1986:223)"],
-      catalogue=["fl86_11_p1"])
+@rule(
+    id="fl86_11_p1_intresse",
+    ground=Ground.PAVERKAN,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_to=date(2018, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["11 § första stycket 1 förvaltningslagen (1986:223)"],
+    catalogue=["fl86_11_p1"],
+)
 def fl86_11_p1_intresse(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 1 p. second limb (until 2018-06-30): "synnerlig nytta
     eller skada" for the person or a närstående."""

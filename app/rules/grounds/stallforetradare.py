@@ -18,27 +18,35 @@ from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
 from app.rules.vocab import Ground, InterestKind, Level
 
-CURRENT = ("{who_sv} är ställföreträdare eller ombud för en part eller för någon som berörs "
-           "av beslutet.",
-           "{who_en} is a legal representative (ställföreträdare) or agent of a party or of "
-           "someone affected by the decision.")
-ENDED = ("{who_sv} har varit ställföreträdare eller ombud för en part eller för någon som "
-         "berörs av beslutet; uppdraget upphörde {ended}. Lagtexten omfattar även tidigare "
-         "uppdrag; ett uppdrag som upphörde för mer än {years} år sedan (daterad parameter, "
-         "ett policyval) bedöms som möjligt jäv.",
-         "{who_en} was a legal representative or agent of a party or of someone affected; "
-         "the role ended on {ended}. The statute covers past roles too; a role that ended "
-         "more than {years} years ago (a dated parameter, a policy choice) is treated as a "
-         "possible conflict.")
-OMBUD_V18 = ("Personen har fört talan som ombud för en part i ärendet{ended_sv}.",
-             "The person has acted as agent (ombud) for a party in the case{ended_en}.")
-DESCRIPTION = "The participant or a närstående is (or, from 2022-07-01, has been) a " \
+CURRENT = (
+    "{who_sv} är ställföreträdare eller ombud för en part eller för någon som berörs av beslutet.",
+    "{who_en} is a legal representative (ställföreträdare) or agent of a party or of "
+    "someone affected by the decision.",
+)
+ENDED = (
+    "{who_sv} har varit ställföreträdare eller ombud för en part eller för någon som "
+    "berörs av beslutet; uppdraget upphörde {ended}. Lagtexten omfattar även tidigare "
+    "uppdrag; ett uppdrag som upphörde för mer än {years} år sedan (daterad parameter, "
+    "ett policyval) bedöms som möjligt jäv.",
+    "{who_en} was a legal representative or agent of a party or of someone affected; "
+    "the role ended on {ended}. The statute covers past roles too; a role that ended "
+    "more than {years} years ago (a dated parameter, a policy choice) is treated as a "
+    "possible conflict.",
+)
+OMBUD_V18 = (
+    "Personen har fört talan som ombud för en part i ärendet{ended_sv}.",
+    "The person has acted as agent (ombud) for a party in the case{ended_en}.",
+)
+DESCRIPTION = (
+    "The participant or a närstående is (or, from 2022-07-01, has been) a "
     "ställföreträdare or ombud for a party, an owner of one, or a party operation's operator."
+)
 YEARS = "stallforetradare_ended_role_jav_years"
 
 
-def stf_hits(ctx: Context, subjects: Sequence[Subject], *, past: bool,
-             ombud: bool) -> Iterator[Hit]:
+def stf_hits(
+    ctx: Context, subjects: Sequence[Subject], *, past: bool, ombud: bool
+) -> Iterator[Hit]:
     """Representation hits; ``past`` counts ended roles, ``ombud`` includes ombud roles."""
     years = int(ctx.param(YEARS)) if past else 0
     recent = years_before(ctx.as_of, years)
@@ -62,9 +70,18 @@ def stf_hits(ctx: Context, subjects: Sequence[Subject], *, past: bool,
                     details.update(ended=ended.isoformat(), years=years)
                     params[YEARS] = years
                 for link in links[:1]:
-                    h = hit(s, m, level, (*m.prefix, *rep.steps, *link.path),
-                            ENDED if ended else CURRENT, link, organisation=rep.organisation,
-                            ended_on=ended, details=details, parameters=params)
+                    h = hit(
+                        s,
+                        m,
+                        level,
+                        (*m.prefix, *rep.steps, *link.path),
+                        ENDED if ended else CURRENT,
+                        link,
+                        organisation=rep.organisation,
+                        ended_on=ended,
+                        details=details,
+                        parameters=params,
+                    )
                     if ended is not None:
                         h.past_steps = (len(m.prefix),)
                     yield h
@@ -87,19 +104,32 @@ def ombud_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
                 "ended_en": f" (the role ended on {rep.valid_to})" if ended else "",
             }
             for link in represented_links(ctx, rep)[:1]:
-                h = hit(s, me, Level.MOJLIGT_JAV if ended else Level.JAV,
-                        (*rep.steps, *link.path), OMBUD_V18, link,
-                        organisation=rep.organisation, details=details,
-                        ended_on=rep.valid_to if ended else None)
+                h = hit(
+                    s,
+                    me,
+                    Level.MOJLIGT_JAV if ended else Level.JAV,
+                    (*rep.steps, *link.path),
+                    OMBUD_V18,
+                    link,
+                    organisation=rep.organisation,
+                    details=details,
+                    ended_on=rep.valid_to if ended else None,
+                )
                 if ended:
                     h.past_steps = (0,)
                 yield h
 
 
-@rule(id="kl6_28_p2_v22", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
-      valid_from=date(2022, 7, 1), description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725)"],
-      catalogue=["kl6_28_p2_stallf_v22", "kl6_28_ombud_v22", "kl7_4_anstallda"])
+@rule(
+    id="kl6_28_p2_v22",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2022, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725)"],
+    catalogue=["kl6_28_p2_stallf_v22", "kl6_28_ombud_v22", "kl7_4_anstallda"],
+)
 def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 2 p. as amended by SFS 2022:638 (from 2022-07-01): the person or a
     närstående "är eller har varit ställföreträdare eller ombud" for a party or for someone
@@ -109,10 +139,17 @@ def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     return stf_hits(ctx, subjects, past=True, ombud=True)
 
 
-@rule(id="kl6_28_p2_v18", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
-      valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30), description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725) i ursprunglig lydelse"],
-      catalogue=["kl6_28_p2_stallf_v18", "kl7_4_anstallda"])
+@rule(
+    id="kl6_28_p2_v18",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725) i ursprunglig lydelse"],
+    catalogue=["kl6_28_p2_stallf_v18", "kl7_4_anstallda"],
+)
 def kl6_28_p2_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 2 p., original wording (2018-01-01 - 2022-06-30): the person or a
     närstående *is* ställföreträdare for the one the matter concerns or for someone facing
@@ -120,30 +157,50 @@ def kl6_28_p2_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     return stf_hits(ctx, subjects, past=False, ombud=False)
 
 
-@rule(id="kl6_28_p4_ombud_v18", ground=Ground.STALLFORETRADARE, level=Level.JAV,
-      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
-      description="The participant has acted as ombud for a party (old point 4).",
-      legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725) i ursprunglig lydelse"],
-      catalogue=["kl6_28_p4_ombud_v18"])
+@rule(
+    id="kl6_28_p4_ombud_v18",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description="The participant has acted as ombud for a party (old point 4).",
+    legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725) i ursprunglig lydelse"],
+    catalogue=["kl6_28_p4_ombud_v18"],
+)
 def kl6_28_p4_ombud_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 4 p., original wording (2018-01-01 - 2022-06-30): the person "har
     fört talan som ombud eller mot ersättning biträtt någon i saken" (the person only)."""
     return ombud_hits(ctx, subjects)
 
 
-@rule(id="kl91_6_25_p2", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.KL6,
-      valid_to=date(2017, 12, 31), description=DESCRIPTION,
-      legal_basis=["6 kap. 25 § 2 kommunallagen (1991:900)"], catalogue=["kl91_6_25_p2"])
+@rule(
+    id="kl91_6_25_p2",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_to=date(2017, 12, 31),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 25 § 2 kommunallagen (1991:900)"],
+    catalogue=["kl91_6_25_p2"],
+)
 def kl91_6_25_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 2 p. (until 2017-12-31): current ställföreträdare roles of
     the person or a närstående. Pre-2003 numbering UNVERIFIED (catalogue (g) 24)."""
     return stf_hits(ctx, subjects, past=False, ombud=False)
 
 
-@rule(id="kl91_6_25_p4_ombud", ground=Ground.STALLFORETRADARE, level=Level.JAV,
-      regime=Regime.KL6, valid_from=date(2003, 9, 1), valid_to=date(2017, 12, 31),
-      description="The participant has acted as ombud for a party (KL 1991 point 4).",
-      legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900)"], catalogue=["kl91_6_25_p4"])
+@rule(
+    id="kl91_6_25_p4_ombud",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2003, 9, 1),
+    valid_to=date(2017, 12, 31),
+    description="The participant has acted as ombud for a party (KL 1991 point 4).",
+    legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900)"],
+    catalogue=["kl91_6_25_p4"],
+)
 def kl91_6_25_p4_ombud(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 4 p. as worded by SFS 2003:519 (2003-09-01 - 2017-12-31,
     text verified): the person "har fört talan som ombud eller mot ersättning biträtt
@@ -151,12 +208,17 @@ def kl91_6_25_p4_ombud(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     return ombud_hits(ctx, subjects)
 
 
-@rule(id="kl91_6_25_p3_ombud_pre2003", ground=Ground.STALLFORETRADARE, level=Level.JAV,
-      regime=Regime.KL6, valid_to=date(2003, 8, 31),
-      description="The participant has acted as ombud for a party (KL 1991 point 3 before "
-      "the tillsynsjäv point was inserted).",
-      legal_basis=["6 kap. 25 § 3 kommunallagen (1991:900) i lydelse före 2003-09-01"],
-      catalogue=["kl91_6_25_p4"])
+@rule(
+    id="kl91_6_25_p3_ombud_pre2003",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_to=date(2003, 8, 31),
+    description="The participant has acted as ombud for a party (KL 1991 point 3 before "
+    "the tillsynsjäv point was inserted).",
+    legal_basis=["6 kap. 25 § 3 kommunallagen (1991:900) i lydelse före 2003-09-01"],
+    catalogue=["kl91_6_25_p4"],
+)
 def kl91_6_25_p3_ombud_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § before SFS 2003:519: the ombud ground was point 3. SFS
     2003:519 inserted tillsynsjäv as a new point 3 and amended 27 § to refer to "25 § 2
@@ -165,31 +227,48 @@ def kl91_6_25_p3_ombud_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Ite
     return ombud_hits(ctx, subjects)
 
 
-@rule(id="fl16_p2_stallforetradare", ground=Ground.STALLFORETRADARE, level=Level.JAV,
-      regime=Regime.FL, valid_from=date(2018, 7, 1), description=DESCRIPTION,
-      legal_basis=["16 § första stycket 2 förvaltningslagen (2017:900)"],
-      catalogue=["fl16_p2_stallforetradare", "fl16_p2_ombud"])
+@rule(
+    id="fl16_p2_stallforetradare",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_from=date(2018, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["16 § första stycket 2 förvaltningslagen (2017:900)"],
+    catalogue=["fl16_p2_stallforetradare", "fl16_p2_ombud"],
+)
 def fl16_p2_stallforetradare(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 2 p. (from 2018-07-01): "är eller har varit
     ställföreträdare eller ombud", person or närstående; past roles as under KL v22."""
     return stf_hits(ctx, subjects, past=True, ombud=True)
 
 
-@rule(id="fl86_11_p2", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.FL,
-      valid_to=date(2018, 6, 30), description=DESCRIPTION,
-      legal_basis=["11 § första stycket 2 förvaltningslagen (1986:223)"],
-      catalogue=["fl86_11_p2"])
+@rule(
+    id="fl86_11_p2",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_to=date(2018, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["11 § första stycket 2 förvaltningslagen (1986:223)"],
+    catalogue=["fl86_11_p2"],
+)
 def fl86_11_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 2 p. (until 2018-06-30): current ställföreträdare roles of
     the person or a närstående."""
     return stf_hits(ctx, subjects, past=False, ombud=False)
 
 
-@rule(id="fl86_11_p4_ombud", ground=Ground.STALLFORETRADARE, level=Level.JAV, regime=Regime.FL,
-      valid_to=date(2018, 6, 30),
-      description="The participant has acted as ombud for a party (FL 1986 point 4).",
-      legal_basis=["11 § första stycket 4 förvaltningslagen (1986:223)"],
-      catalogue=["fl86_11_p4"])
+@rule(
+    id="fl86_11_p4_ombud",
+    ground=Ground.STALLFORETRADARE,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_to=date(2018, 6, 30),
+    description="The participant has acted as ombud for a party (FL 1986 point 4).",
+    legal_basis=["11 § första stycket 4 förvaltningslagen (1986:223)"],
+    catalogue=["fl86_11_p4"],
+)
 def fl86_11_p4_ombud(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 4 p. (until 2018-06-30): the person has acted as ombud or
     assisted someone for payment in the matter."""

@@ -13,23 +13,30 @@ from app.rules.supervision import attachments
 from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
 
 JO = "JO 581-2004 (drift och tillsyn i samma nämnd eller med samma personal)"
-EGEN = ("Den handläggande nämnden (eller dess utskott) driver själv den verksamhet som "
-        "tillsynen gäller; enligt JO 581-2004 får drift och tillsyn inte ligga i samma nämnd.",
-        "The handling committee (or its sub-committee) itself runs the supervised operation; "
-        "JO 581-2004 reads the supervision ground as barring drift and tillsyn in one "
-        "committee.")
-DUBBLA = ("Deltagare som sitter i eller arbetar för både det tillsynande organet och det "
-          "organ som driver verksamheten ({count}): {names}.",
-          "Participants who sit in or work for both the supervising body and the body "
-          "running the operation ({count}): {names}.")
-DELAD = ("Förvaltningen {admin} betjänar både den tillsynsansvariga nämnden och den nämnd "
-         "som driver verksamheten; samma personal kan hantera drift och tillsyn.",
-         "The administration {admin} serves both the supervising committee and the committee "
-         "running the operation; the same staff may handle drift and tillsyn.")
-SAMVERKAN = ("Tillsynen utövas inom {form_sv}, och verksamheten drivs av {org}, som är "
-             "{role_sv} i samverkan.",
-             "Supervision is exercised within {form_en}, and the operation is run by {org}, "
-             "its {role_en}.")
+EGEN = (
+    "Den handläggande nämnden (eller dess utskott) driver själv den verksamhet som "
+    "tillsynen gäller; enligt JO 581-2004 får drift och tillsyn inte ligga i samma nämnd.",
+    "The handling committee (or its sub-committee) itself runs the supervised operation; "
+    "JO 581-2004 reads the supervision ground as barring drift and tillsyn in one "
+    "committee.",
+)
+DUBBLA = (
+    "Deltagare som sitter i eller arbetar för både det tillsynande organet och det "
+    "organ som driver verksamheten ({count}): {names}.",
+    "Participants who sit in or work for both the supervising body and the body "
+    "running the operation ({count}): {names}.",
+)
+DELAD = (
+    "Förvaltningen {admin} betjänar både den tillsynsansvariga nämnden och den nämnd "
+    "som driver verksamheten; samma personal kan hantera drift och tillsyn.",
+    "The administration {admin} serves both the supervising committee and the committee "
+    "running the operation; the same staff may handle drift and tillsyn.",
+)
+SAMVERKAN = (
+    "Tillsynen utövas inom {form_sv}, och verksamheten drivs av {org}, som är "
+    "{role_sv} i samverkan.",
+    "Supervision is exercised within {form_en}, and the operation is run by {org}, its {role_en}.",
+)
 
 
 def tillsyn_basis(day: date) -> str:
@@ -46,10 +53,15 @@ def _name(ctx: Context, ref: str) -> str:
     return ctx.names(ref)
 
 
-@rule(id="struct_egen_tillsyn", ground=Ground.EGEN_TILLSYN, level=Level.RISK, regime=Regime.KL6,
-      description="The handling committee (or its utskott) runs the supervised operation.",
-      legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
-      catalogue=["struct_same_namnd_drift_tillsyn"])
+@rule(
+    id="struct_egen_tillsyn",
+    ground=Ground.EGEN_TILLSYN,
+    level=Level.RISK,
+    regime=Regime.KL6,
+    description="The handling committee (or its utskott) runs the supervised operation.",
+    legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
+    catalogue=["struct_same_namnd_drift_tillsyn"],
+)
 def struct_egen_tillsyn(ctx: Context) -> Iterator[StructuralHit]:
     """Derived from KL 6 kap. 28 § 3 p. (KL 1991 6:25 3 p. from 2003-09-01) and JO
     581-2004: the committee is the operator, one of its utskott is, or it holds the drift
@@ -58,40 +70,64 @@ def struct_egen_tillsyn(ctx: Context) -> Iterator[StructuralHit]:
         runs = sorted(c for c in ctx.family if c in unit.operating)
         if runs:
             yield StructuralHit(
-                ctx.case.committee, EGEN, path=unit.operating[runs[0]],
-                basis=(tillsyn_basis(ctx.as_of), JO), operation=_op(unit),
-                organisation=unit.operator_org, area=unit.area)
+                ctx.case.committee,
+                EGEN,
+                path=unit.operating[runs[0]],
+                basis=(tillsyn_basis(ctx.as_of), JO),
+                operation=_op(unit),
+                organisation=unit.operator_org,
+                area=unit.area,
+            )
 
 
 def _op(unit: Supervised) -> str | None:
     return None if unit.operator_org == unit.ref else unit.ref
 
 
-@rule(id="struct_dubbla_roller", ground=Ground.DUBBLA_ROLLER, level=Level.RISK,
-      regime=Regime.KL6, description="A participant sits in or works for both the "
-      "supervising body and the body running the supervised operation.",
-      legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
-      catalogue=["struct_cross_body_link", "struct_same_staff_drift_tillsyn"])
+@rule(
+    id="struct_dubbla_roller",
+    ground=Ground.DUBBLA_ROLLER,
+    level=Level.RISK,
+    regime=Regime.KL6,
+    description="A participant sits in or works for both the "
+    "supervising body and the body running the supervised operation.",
+    legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
+    catalogue=["struct_cross_body_link", "struct_same_staff_drift_tillsyn"],
+)
 def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
     """A participant of the supervising case attached (see app.rules.supervision) to an
     operating body other than the handling committee itself (that case is egen_tillsyn)."""
     for unit in ctx.supervised:
-        persons = tuple(sorted(
-            s.ref for s in ctx.subjects
-            if any(not a.in_family for a in attachments(ctx, s.facts, unit))))
+        persons = tuple(
+            sorted(
+                s.ref
+                for s in ctx.subjects
+                if any(not a.in_family for a in attachments(ctx, s.facts, unit))
+            )
+        )
         if persons:
             names = ", ".join(_name(ctx, p) for p in persons)
             yield StructuralHit(
-                ctx.case.committee, DUBBLA, basis=(tillsyn_basis(ctx.as_of),),
-                operation=_op(unit), area=unit.area, persons=persons,
-                details={"count": len(persons), "names": names})
+                ctx.case.committee,
+                DUBBLA,
+                basis=(tillsyn_basis(ctx.as_of),),
+                operation=_op(unit),
+                area=unit.area,
+                persons=persons,
+                details={"count": len(persons), "names": names},
+            )
 
 
-@rule(id="struct_delad_forvaltning", ground=Ground.DELAD_FORVALTNING, level=Level.RISK,
-      regime=Regime.KL6, description="One administration serves both the supervising "
-      "committee and a different committee that runs the supervised operation.",
-      legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
-      catalogue=["struct_same_staff_drift_tillsyn"])
+@rule(
+    id="struct_delad_forvaltning",
+    ground=Ground.DELAD_FORVALTNING,
+    level=Level.RISK,
+    regime=Regime.KL6,
+    description="One administration serves both the supervising "
+    "committee and a different committee that runs the supervised operation.",
+    legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
+    catalogue=["struct_same_staff_drift_tillsyn"],
+)
 def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
     """JO 581-2004 ("samma personer inom förvaltningen") and the Östra Göinge case: the
     shared administration is flagged; its staff are attached personally only per
@@ -102,12 +138,20 @@ def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
             admin = ctx.snapshot.administrations[ref]
             served = set(admin.serves)
             if served & ctx.family and served & operating:
-                path = (PathStep(ref, "betjanar", ctx.case.committee),
-                        PathStep(ref, "betjanar", sorted(served & operating)[0]))
+                path = (
+                    PathStep(ref, "betjanar", ctx.case.committee),
+                    PathStep(ref, "betjanar", sorted(served & operating)[0]),
+                )
                 yield StructuralHit(
-                    ctx.case.committee, DELAD, path=path, basis=(tillsyn_basis(ctx.as_of), JO),
-                    operation=_op(unit), administration=ref, area=unit.area,
-                    details={"admin": admin.name or ref})
+                    ctx.case.committee,
+                    DELAD,
+                    path=path,
+                    basis=(tillsyn_basis(ctx.as_of), JO),
+                    operation=_op(unit),
+                    administration=ref,
+                    area=unit.area,
+                    details={"admin": admin.name or ref},
+                )
 
 
 def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
@@ -118,13 +162,19 @@ def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
     modern = ctx.as_of >= KL2017_START
     forms: list[tuple[str, str, set[str], str]] = []
     if committee.kind is CommitteeKind.GEMENSAM_NAMND:
-        basis = "9 kap. 19 § kommunallagen (2017:725)" if modern else \
-            "3 kap. 3 a § kommunallagen (1991:900)"
+        basis = (
+            "9 kap. 19 § kommunallagen (2017:725)"
+            if modern
+            else "3 kap. 3 a § kommunallagen (1991:900)"
+        )
         forms.append(("gemensam", basis, {committee.organisation}, "host"))
         forms.append(("gemensam", basis, set(committee.participants), "participant"))
     if home is not None and home.kind is OrgKind.KOMMUNALFORBUND:
-        basis = "9 kap. 1 § kommunallagen (2017:725)" if modern else \
-            "3 kap. 20 § kommunallagen (1991:900)"
+        basis = (
+            "9 kap. 1 § kommunallagen (2017:725)"
+            if modern
+            else "3 kap. 20 § kommunallagen (1991:900)"
+        )
         forms.append(("forbund", basis, {home.ref}, "host"))
         forms.append(("forbund", basis, set(home.members), "member"))
     return forms
@@ -136,8 +186,10 @@ FORM_TEXT = {
     "avtal": ("avtalssamverkan", "a co-operation agreement (avtalssamverkan)"),
 }
 ROLE_TEXT = {
-    "host": ("värdkommun", "host"), "participant": ("deltagare", "participant"),
-    "member": ("medlem", "member"), "performer": ("utförare", "performer"),
+    "host": ("värdkommun", "host"),
+    "participant": ("deltagare", "participant"),
+    "member": ("medlem", "member"),
+    "performer": ("utförare", "performer"),
 }
 
 
@@ -158,19 +210,30 @@ def _agreement_forms(ctx: Context, unit: Supervised) -> list[tuple[str, str, set
             continue
         in_territory = unit.municipality is None or unit.municipality in ag.principals
         if home in ag.principals or (home == ag.performer and in_territory):
-            basis = "9 kap. 37 § kommunallagen (2017:725)" if ctx.as_of >= FL2017_START else \
-                f"avtal {ag.ref} (avtalssamverkan före KL 9 kap. 37 §, sektorsregler; overifierat)"
+            basis = (
+                "9 kap. 37 § kommunallagen (2017:725)"
+                if ctx.as_of >= FL2017_START
+                else f"avtal {ag.ref} (avtalssamverkan före KL 9 kap. 37 §, sektorsregler; overifierat)"
+            )
             found.append(("avtal", basis, {ag.performer}, "performer"))
     return found
 
 
-@rule(id="struct_samverkan_egen_drift", ground=Ground.SAMVERKAN_EGEN_DRIFT, level=Level.RISK,
-      regime=Regime.KL6, description="Under a gemensam nämnd, kommunalförbund or "
-      "avtalssamverkan, the host, a participant/member or the performer runs the operation.",
-      legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)",
-                   "9 kap. 19 § kommunallagen (2017:725)", "9 kap. 1 § kommunallagen (2017:725)",
-                   "9 kap. 37 § kommunallagen (2017:725)"],
-      catalogue=["struct_cross_body_link", "kl9_37_avtal"])
+@rule(
+    id="struct_samverkan_egen_drift",
+    ground=Ground.SAMVERKAN_EGEN_DRIFT,
+    level=Level.RISK,
+    regime=Regime.KL6,
+    description="Under a gemensam nämnd, kommunalförbund or "
+    "avtalssamverkan, the host, a participant/member or the performer runs the operation.",
+    legal_basis=[
+        "6 kap. 28 § första stycket 3 kommunallagen (2017:725)",
+        "9 kap. 19 § kommunallagen (2017:725)",
+        "9 kap. 1 § kommunallagen (2017:725)",
+        "9 kap. 37 § kommunallagen (2017:725)",
+    ],
+    catalogue=["struct_cross_body_link", "kl9_37_avtal"],
+)
 def struct_samverkan_egen_drift(ctx: Context) -> Iterator[StructuralHit]:
     """KL 9 kap. 19-35 §§ (gemensam nämnd, part of the host's organisation, prop.
     1996/97:105), 9 kap. 1-18 §§ (förbund), 9 kap. 37 § (avtalssamverkan, from 2018-07-01;
@@ -185,9 +248,18 @@ def struct_samverkan_egen_drift(ctx: Context) -> Iterator[StructuralHit]:
                     continue
                 seen.add((form, org))
                 details: dict[str, Detail] = {
-                    "form_sv": FORM_TEXT[form][0], "form_en": FORM_TEXT[form][1],
-                    "org": _name(ctx, org), "role_sv": ROLE_TEXT[role][0],
-                    "role_en": ROLE_TEXT[role][1]}
+                    "form_sv": FORM_TEXT[form][0],
+                    "form_en": FORM_TEXT[form][1],
+                    "org": _name(ctx, org),
+                    "role_sv": ROLE_TEXT[role][0],
+                    "role_en": ROLE_TEXT[role][1],
+                }
                 yield StructuralHit(
-                    ctx.case.committee, SAMVERKAN, basis=(tillsyn_basis(ctx.as_of), basis),
-                    operation=_op(unit), organisation=org, area=unit.area, details=details)
+                    ctx.case.committee,
+                    SAMVERKAN,
+                    basis=(tillsyn_basis(ctx.as_of), basis),
+                    operation=_op(unit),
+                    organisation=org,
+                    area=unit.area,
+                    details=details,
+                )

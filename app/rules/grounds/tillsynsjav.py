@@ -15,31 +15,43 @@ from app.rules.supervision import attachments
 from app.rules.vocab import Ground, Level
 
 REASONS: dict[str, tuple[str, str]] = {
-    "seat": ("Ärendet rör tillsyn över kommunal verksamhet som personen är knuten till som "
-             "förtroendevald i det organ som driver den.",
-             "The case is supervision of a municipal operation the person is attached to as "
-             "a member of the body that runs it."),
-    "organisation": ("Ärendet rör tillsyn över kommunal verksamhet som drivs av en "
-                     "organisation där personen har styrelseuppdrag, är VD eller är anställd.",
-                     "The case is supervision of a municipal operation run by an organisation "
-                     "where the person sits on the board, is managing director or works."),
-    "chef_line": ("Ärendet rör tillsyn över kommunal verksamhet; personen är förvaltningschef "
-                  "för en förvaltning som betjänar den driftansvariga nämnden (chefslinjen).",
-                  "The case is supervision of a municipal operation; the person heads an "
-                  "administration serving the committee that runs it (the chef line)."),
-    "drift_staff": ("Ärendet rör tillsyn över kommunal verksamhet; personen arbetar i en "
-                    "förvaltning som betjänar den driftansvariga nämnden men inte den "
-                    "tillsynsansvariga.",
-                    "The case is supervision of a municipal operation; the person works in an "
-                    "administration that serves the operating committee and not the "
-                    "supervising one."),
-    "works_with": ("Ärendet rör tillsyn över kommunal verksamhet; personen arbetar i en delad "
-                   "förvaltning med drift inom samma område.",
-                   "The case is supervision of a municipal operation; the person works with "
-                   "running that kind of operation in a shared administration."),
+    "seat": (
+        "Ärendet rör tillsyn över kommunal verksamhet som personen är knuten till som "
+        "förtroendevald i det organ som driver den.",
+        "The case is supervision of a municipal operation the person is attached to as "
+        "a member of the body that runs it.",
+    ),
+    "organisation": (
+        "Ärendet rör tillsyn över kommunal verksamhet som drivs av en "
+        "organisation där personen har styrelseuppdrag, är VD eller är anställd.",
+        "The case is supervision of a municipal operation run by an organisation "
+        "where the person sits on the board, is managing director or works.",
+    ),
+    "chef_line": (
+        "Ärendet rör tillsyn över kommunal verksamhet; personen är förvaltningschef "
+        "för en förvaltning som betjänar den driftansvariga nämnden (chefslinjen).",
+        "The case is supervision of a municipal operation; the person heads an "
+        "administration serving the committee that runs it (the chef line).",
+    ),
+    "drift_staff": (
+        "Ärendet rör tillsyn över kommunal verksamhet; personen arbetar i en "
+        "förvaltning som betjänar den driftansvariga nämnden men inte den "
+        "tillsynsansvariga.",
+        "The case is supervision of a municipal operation; the person works in an "
+        "administration that serves the operating committee and not the "
+        "supervising one.",
+    ),
+    "works_with": (
+        "Ärendet rör tillsyn över kommunal verksamhet; personen arbetar i en delad "
+        "förvaltning med drift inom samma område.",
+        "The case is supervision of a municipal operation; the person works with "
+        "running that kind of operation in a shared administration.",
+    ),
 }
-DESCRIPTION = "The case is tillsyn over a municipal operation the participant is attached " \
+DESCRIPTION = (
+    "The case is tillsyn over a municipal operation the participant is attached "
     "to (seat in the operating body, its company board or staff, drift staff, chef line)."
+)
 
 
 def tillsyn_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
@@ -53,16 +65,28 @@ def tillsyn_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
             if found:
                 first = found[0]
                 score = unit.score if unit.name_only else None
-                h = hit(s, None, Level.JAV, (*first.path, *unit.path), REASONS[first.reason],
-                        organisation=unit.operator_org if first.reason == "organisation" else None)
+                h = hit(
+                    s,
+                    None,
+                    Level.JAV,
+                    (*first.path, *unit.path),
+                    REASONS[first.reason],
+                    organisation=unit.operator_org if first.reason == "organisation" else None,
+                )
                 h.match_score = score
                 yield h
 
 
-@rule(id="kl6_28_p3_tillsyn_v22", ground=Ground.TILLSYNSJAV, level=Level.JAV,
-      regime=Regime.KL6, valid_from=date(2022, 7, 1), description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
-      catalogue=["kl6_28_p3_tillsyn_v22", "kl6_28_p3_tillsyn", "struct_cross_body_link"])
+@rule(
+    id="kl6_28_p3_tillsyn_v22",
+    ground=Ground.TILLSYNSJAV,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2022, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
+    catalogue=["kl6_28_p3_tillsyn_v22", "kl6_28_p3_tillsyn", "struct_cross_body_link"],
+)
 def kl6_28_p3_tillsyn_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 3 p. as amended by SFS 2022:638 (from 2022-07-01): "ärendet rör
     tillsyn över sådan kommunal verksamhet som han eller hon själv är knuten till"
@@ -72,11 +96,17 @@ def kl6_28_p3_tillsyn_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     return tillsyn_hits(ctx, subjects)
 
 
-@rule(id="kl6_28_p3_tillsyn_v18", ground=Ground.TILLSYNSJAV, level=Level.JAV,
-      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
-      description=DESCRIPTION,
-      legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725) i ursprunglig lydelse"],
-      catalogue=["kl6_28_p3_tillsyn"])
+@rule(
+    id="kl6_28_p3_tillsyn_v18",
+    ground=Ground.TILLSYNSJAV,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725) i ursprunglig lydelse"],
+    catalogue=["kl6_28_p3_tillsyn"],
+)
 def kl6_28_p3_tillsyn_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 3 p., original wording (2018-01-01 - 2022-06-30); same substance
     as KL 1991 6:25 3 p. JO 581-2004: drift and tillsyn in the same nämnd or with the same
@@ -84,10 +114,17 @@ def kl6_28_p3_tillsyn_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     return tillsyn_hits(ctx, subjects)
 
 
-@rule(id="kl91_6_25_p3_tillsyn", ground=Ground.TILLSYNSJAV, level=Level.JAV,
-      regime=Regime.KL6, valid_from=date(2003, 9, 1), valid_to=date(2017, 12, 31),
-      description=DESCRIPTION, legal_basis=["6 kap. 25 § 3 kommunallagen (1991:900)"],
-      catalogue=["kl91_6_25_p3", "struct_same_namnd_drift_tillsyn"])
+@rule(
+    id="kl91_6_25_p3_tillsyn",
+    ground=Ground.TILLSYNSJAV,
+    level=Level.JAV,
+    regime=Regime.KL6,
+    valid_from=date(2003, 9, 1),
+    valid_to=date(2017, 12, 31),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 25 § 3 kommunallagen (1991:900)"],
+    catalogue=["kl91_6_25_p3", "struct_same_namnd_drift_tillsyn"],
+)
 def kl91_6_25_p3_tillsyn(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 3 p., inserted by SFS 2003:519 (2003-09-01 - 2017-12-31).
     Before 2003-09-01 there was no tillsynsjäv; such attachments fall to the general

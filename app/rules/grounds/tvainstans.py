@@ -15,26 +15,34 @@ from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
 from app.rules.vocab import Ground, Level, Matter, OrgKind
 
-INSTANCE = ("Personen deltog i den slutliga handläggningen hos en annan myndighet och har "
-            "därför redan tagit ställning i det som myndigheten nu prövar som överordnad "
-            "instans.",
-            "The person took part in the final handling at another authority and has "
-            "therefore already taken a position on what the authority now reviews as the "
-            "superior instance.")
-OTHER_BODY = ("Personen har tidigare deltagit i handläggningen av samma ärende hos en annan "
-              "nämnd. Enbart det gör inte personen jävig enligt generalklausulen.",
-              "The person took part earlier in handling the same matter at another committee. "
-              "That alone does not disqualify the person under the general clause.")
-OUTSIDE = ("Personen har tidigare deltagit i handläggningen av samma fråga hos ett organ som "
-           "inte är en kommunal nämnd. Undantaget för tidigare handläggning gäller bara en "
-           "annan nämnd; har personen redan tagit ställning i frågan kan opartiskheten "
-           "ifrågasättas.",
-           "The person took part earlier in handling the same question at a body that is not "
-           "a municipal committee. The exception for earlier handling covers only another "
-           "committee; if the person has already taken a position, impartiality may be in "
-           "question.")
-FL_DESCRIPTION = "Overprövning or tillsyn over another authority: the participant took part " \
+INSTANCE = (
+    "Personen deltog i den slutliga handläggningen hos en annan myndighet och har "
+    "därför redan tagit ställning i det som myndigheten nu prövar som överordnad "
+    "instans.",
+    "The person took part in the final handling at another authority and has "
+    "therefore already taken a position on what the authority now reviews as the "
+    "superior instance.",
+)
+OTHER_BODY = (
+    "Personen har tidigare deltagit i handläggningen av samma ärende hos en annan "
+    "nämnd. Enbart det gör inte personen jävig enligt generalklausulen.",
+    "The person took part earlier in handling the same matter at another committee. "
+    "That alone does not disqualify the person under the general clause.",
+)
+OUTSIDE = (
+    "Personen har tidigare deltagit i handläggningen av samma fråga hos ett organ som "
+    "inte är en kommunal nämnd. Undantaget för tidigare handläggning gäller bara en "
+    "annan nämnd; har personen redan tagit ställning i frågan kan opartiskheten "
+    "ifrågasättas.",
+    "The person took part earlier in handling the same question at a body that is not "
+    "a municipal committee. The exception for earlier handling covers only another "
+    "committee; if the person has already taken a position, impartiality may be in "
+    "question.",
+)
+FL_DESCRIPTION = (
+    "Overprövning or tillsyn over another authority: the participant took part "
     "in the final handling at the authority whose decision is reviewed."
+)
 KL_DESCRIPTION = "Earlier handling of the same matter in another nämnd is not by itself jäv."
 MUNICIPAL = frozenset({OrgKind.KOMMUN, OrgKind.REGION, OrgKind.KOMMUNALFORBUND})
 
@@ -62,20 +70,22 @@ def _earlier(ctx: Context, s: Subject, *, final_only: bool) -> Iterator[Earlier]
     itself, its utskott or parent nämnd (that is the same nämnd's own handling)."""
     for eh in ctx.case.earlier_handling:
         body = eh.committee or eh.organisation
-        if (eh.person == s.ref and body and body not in ctx.family
-                and (eh.final or not final_only)):
+        if eh.person == s.ref and body and body not in ctx.family and (eh.final or not final_only):
             yield Earlier(body, eh.final, _is_municipal_namnd(ctx, eh))
 
 
 def _path(ctx: Context, s: Subject, e: Earlier) -> tuple[PathStep, ...]:
     relation = "tidigare_handlaggning" if e.final else "tidigare_deltagit"
     reviewed = e.final and ctx.case.matter is Matter.OVERPROVNING
-    return (PathStep(s.ref, relation, e.body),
-            PathStep(e.body, "beslut_provas" if reviewed else "samma_fraga", ctx.case.ref))
+    return (
+        PathStep(s.ref, relation, e.body),
+        PathStep(e.body, "beslut_provas" if reviewed else "samma_fraga", ctx.case.ref),
+    )
 
 
-def instance_hits(ctx: Context, subjects: Sequence[Subject],
-                  matters: frozenset[Matter]) -> Iterator[Hit]:
+def instance_hits(
+    ctx: Context, subjects: Sequence[Subject], matters: frozenset[Matter]
+) -> Iterator[Hit]:
     """FL: final handling at *another* authority (not a unit of the handling one)."""
     if ctx.case.matter not in matters:
         return
@@ -85,11 +95,18 @@ def instance_hits(ctx: Context, subjects: Sequence[Subject],
             body = eh.committee or eh.organisation
             committee = ctx.snapshot.committees.get(eh.committee) if eh.committee else None
             org = committee.organisation if committee else eh.organisation
-            if (eh.person != s.ref or not body or not eh.final or body in ctx.family
-                    or (org is not None and org == own_org)):
+            if (
+                eh.person != s.ref
+                or not body
+                or not eh.final
+                or body in ctx.family
+                or (org is not None and org == own_org)
+            ):
                 continue
-            path = (PathStep(s.ref, "tidigare_handlaggning", body),
-                    PathStep(body, "beslut_provas", ctx.case.ref))
+            path = (
+                PathStep(s.ref, "tidigare_handlaggning", body),
+                PathStep(body, "beslut_provas", ctx.case.ref),
+            )
             yield hit(s, None, Level.JAV, path, INSTANCE)
 
 
@@ -111,10 +128,16 @@ def outside_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit
                 yield hit(s, None, Level.MOJLIGT_JAV, _path(ctx, s, e), OUTSIDE)
 
 
-@rule(id="fl16_p3_instans", ground=Ground.TVAINSTANS, level=Level.JAV, regime=Regime.FL,
-      valid_from=date(2018, 7, 1), description=FL_DESCRIPTION,
-      legal_basis=["16 § första stycket 3 förvaltningslagen (2017:900)"],
-      catalogue=["fl16_p3_instans"])
+@rule(
+    id="fl16_p3_instans",
+    ground=Ground.TVAINSTANS,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_from=date(2018, 7, 1),
+    description=FL_DESCRIPTION,
+    legal_basis=["16 § första stycket 3 förvaltningslagen (2017:900)"],
+    catalogue=["fl16_p3_instans"],
+)
 def fl16_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 3 p. (from 2018-07-01): took part in the final handling at
     another authority and so has taken a position on what the authority reviews "i
@@ -125,10 +148,16 @@ def fl16_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     return instance_hits(ctx, subjects, frozenset({Matter.OVERPROVNING, Matter.TILLSYN}))
 
 
-@rule(id="fl86_11_p3_instans", ground=Ground.TVAINSTANS, level=Level.JAV, regime=Regime.FL,
-      valid_to=date(2018, 6, 30), description=FL_DESCRIPTION,
-      legal_basis=["11 § första stycket 3 förvaltningslagen (1986:223)"],
-      catalogue=["fl86_11_p3"])
+@rule(
+    id="fl86_11_p3_instans",
+    ground=Ground.TVAINSTANS,
+    level=Level.JAV,
+    regime=Regime.FL,
+    valid_to=date(2018, 6, 30),
+    description=FL_DESCRIPTION,
+    legal_basis=["11 § första stycket 3 förvaltningslagen (1986:223)"],
+    catalogue=["fl86_11_p3"],
+)
 def fl86_11_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 3 p. (until 2018-06-30): the matter came by överklagande,
     underställning or tillsyn over another authority, and the person took part in the
@@ -136,10 +165,16 @@ def fl86_11_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     return instance_hits(ctx, subjects, frozenset({Matter.OVERPROVNING, Matter.TILLSYN}))
 
 
-@rule(id="kl6_31_annan_namnd", ground=Ground.TVAINSTANS, level=Level.UNDANTAG,
-      regime=Regime.KL6, valid_from=date(2022, 7, 1), description=KL_DESCRIPTION,
-      legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725)"],
-      catalogue=["kl6_31_annan_namnd"])
+@rule(
+    id="kl6_31_annan_namnd",
+    ground=Ground.TVAINSTANS,
+    level=Level.UNDANTAG,
+    regime=Regime.KL6,
+    valid_from=date(2022, 7, 1),
+    description=KL_DESCRIPTION,
+    legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725)"],
+    catalogue=["kl6_31_annan_namnd"],
+)
 def kl6_31_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 31 § 2 st. as amended by SFS 2022:638 (from 2022-07-01): "inte heller
     anses jävig enligt 28 § 4 enbart på grund av att han eller hon tidigare har deltagit i
@@ -149,22 +184,33 @@ def kl6_31_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     return other_body_hits(ctx, subjects)
 
 
-@rule(id="kl6_31_annan_namnd_v18", ground=Ground.TVAINSTANS, level=Level.UNDANTAG,
-      regime=Regime.KL6, valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30),
-      description=KL_DESCRIPTION,
-      legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725) i lydelse före "
-                   "2022-07-01"],
-      catalogue=["kl6_31_annan_namnd"])
+@rule(
+    id="kl6_31_annan_namnd_v18",
+    ground=Ground.TVAINSTANS,
+    level=Level.UNDANTAG,
+    regime=Regime.KL6,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description=KL_DESCRIPTION,
+    legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725) i lydelse före 2022-07-01"],
+    catalogue=["kl6_31_annan_namnd"],
+)
 def kl6_31_annan_namnd_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 31 § 2 st. before SFS 2022:638 (2018-01-01 - 2022-06-30), then referring
     to the general clause in point 5 of the original 28 § [I]."""
     return other_body_hits(ctx, subjects)
 
 
-@rule(id="kl91_6_27_annan_namnd", ground=Ground.TVAINSTANS, level=Level.UNDANTAG,
-      regime=Regime.KL6, valid_to=date(2017, 12, 31), description=KL_DESCRIPTION,
-      legal_basis=["6 kap. 27 § andra stycket kommunallagen (1991:900)"],
-      catalogue=["kl91_6_27", "kl6_31_annan_namnd"])
+@rule(
+    id="kl91_6_27_annan_namnd",
+    ground=Ground.TVAINSTANS,
+    level=Level.UNDANTAG,
+    regime=Regime.KL6,
+    valid_to=date(2017, 12, 31),
+    description=KL_DESCRIPTION,
+    legal_basis=["6 kap. 27 § andra stycket kommunallagen (1991:900)"],
+    catalogue=["kl91_6_27", "kl6_31_annan_namnd"],
+)
 def kl91_6_27_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 27 § 2 st. (2003 wording verified; earlier wording UNVERIFIED):
     earlier participation in another nämnd is not by itself jäv (then "25 § 5")."""

@@ -16,16 +16,20 @@ from app.rules.model import Hit
 from app.rules.registry import Regime, RuleKind, rule
 from app.rules.vocab import MUNICIPAL_ORG_KINDS, Ground, Level, Matter, OrgKind
 
-NOTE = ("Undantaget gäller: {org} är {what_sv} där {owner} {share_sv}, och ärendet avser inte "
-        "myndighetsutövning mot enskild. Undantaget gäller bara ställföreträdarjäv och "
-        "generalklausulen, aldrig part, påverkan eller tillsynsjäv.",
-        "The exception applies: {org} is {what_en} where {owner} {share_en}, and the matter "
-        "is not the exercise of public authority over individuals. It covers only the "
-        "representative ground and the general clause, never party, interest or supervision.")
+NOTE = (
+    "Undantaget gäller: {org} är {what_sv} där {owner} {share_sv}, och ärendet avser inte "
+    "myndighetsutövning mot enskild. Undantaget gäller bara ställföreträdarjäv och "
+    "generalklausulen, aldrig part, påverkan eller tillsynsjäv.",
+    "The exception applies: {org} is {what_en} where {owner} {share_en}, and the matter "
+    "is not the exercise of public authority over individuals. It covers only the "
+    "representative ground and the general clause, never party, interest or supervision.",
+)
 EXCLUDED_MATTERS = frozenset({Matter.MYNDIGHETSUTOVNING, Matter.TILLSYN})
-DESCRIPTION = "A ställföreträdare or general-clause link resting only on a role in an " \
-    "aktiebolag at least half owned, or a stiftelse at least half appointed, by the kommun " \
+DESCRIPTION = (
+    "A ställföreträdare or general-clause link resting only on a role in an "
+    "aktiebolag at least half owned, or a stiftelse at least half appointed, by the kommun "
     "or region of the handling body is no jäv, except in myndighetsutövning or tillsyn."
+)
 
 
 def home_organisations(ctx: Context) -> set[str]:
@@ -40,8 +44,12 @@ def home_organisations(ctx: Context) -> set[str]:
 
 
 def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
-    if (ctx.case.matter in EXCLUDED_MATTERS or ctx.concerns_supervision or not hit.own_link
-            or hit.organisation is None):
+    if (
+        ctx.case.matter in EXCLUDED_MATTERS
+        or ctx.concerns_supervision
+        or not hit.own_link
+        or hit.organisation is None
+    ):
         return None
     org = ctx.snapshot.organisations.get(hit.organisation)
     if org is None or org.kind not in (OrgKind.AKTIEBOLAG, OrgKind.STIFTELSE):
@@ -52,22 +60,32 @@ def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
         if owner.owner in homes and (owner.share_percent or 0.0) >= minimum:
             stiftelse = org.kind is OrgKind.STIFTELSE
             hit.details.update(
-                org=org_name(ctx, org.ref), owner=org_name(ctx, owner.owner),
+                org=org_name(ctx, org.ref),
+                owner=org_name(ctx, owner.owner),
                 what_sv="en stiftelse" if stiftelse else "ett aktiebolag",
                 what_en="a foundation" if stiftelse else "a limited company",
-                share_sv=f"utser {owner.share_percent:g} % av styrelsen" if stiftelse
+                share_sv=f"utser {owner.share_percent:g} % av styrelsen"
+                if stiftelse
                 else f"äger {owner.share_percent:g} % av aktierna",
-                share_en=f"appoints {owner.share_percent:g} % of the board" if stiftelse
-                else f"owns {owner.share_percent:g} % of the shares")
+                share_en=f"appoints {owner.share_percent:g} % of the board"
+                if stiftelse
+                else f"owns {owner.share_percent:g} % of the shares",
+            )
             return NOTE
     return None
 
 
-@rule(id="kl6_31_bolag", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
-      level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
-      valid_from=date(2022, 7, 1), description=DESCRIPTION,
-      legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725)"],
-      catalogue=["kl6_31_bolag"])
+@rule(
+    id="kl6_31_bolag",
+    ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
+    level=Level.UNDANTAG,
+    regime=Regime.KL6,
+    kind=RuleKind.EXCEPTION,
+    valid_from=date(2022, 7, 1),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725)"],
+    catalogue=["kl6_31_bolag"],
+)
 def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     """KL 6 kap. 31 § 1 st. as amended by SFS 2022:638 (from 2022-07-01; text verified,
     kl-verification Q2): no jäv "enligt 28 § 2 eller 4" "enbart på grund av" being
@@ -81,12 +99,18 @@ def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     return municipal_company_note(ctx, hit)
 
 
-@rule(id="kl6_31_bolag_v18", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
-      level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
-      valid_from=date(2018, 1, 1), valid_to=date(2022, 6, 30), description=DESCRIPTION,
-      legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725) i lydelse före "
-                   "2022-07-01"],
-      catalogue=["kl6_31_bolag"])
+@rule(
+    id="kl6_31_bolag_v18",
+    ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
+    level=Level.UNDANTAG,
+    regime=Regime.KL6,
+    kind=RuleKind.EXCEPTION,
+    valid_from=date(2018, 1, 1),
+    valid_to=date(2022, 6, 30),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725) i lydelse före 2022-07-01"],
+    catalogue=["kl6_31_bolag"],
+)
 def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     """KL 6 kap. 31 § 1 st. before SFS 2022:638 (2018-01-01 - 2022-06-30): the same
     exception, then referring to the ställföreträdare point 2 and the general clause
@@ -95,11 +119,17 @@ def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     return municipal_company_note(ctx, hit)
 
 
-@rule(id="kl91_6_27_bolag", ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
-      level=Level.UNDANTAG, regime=Regime.KL6, kind=RuleKind.EXCEPTION,
-      valid_to=date(2017, 12, 31), description=DESCRIPTION,
-      legal_basis=["6 kap. 27 § första stycket kommunallagen (1991:900)"],
-      catalogue=["kl91_6_27", "kl6_31_bolag"])
+@rule(
+    id="kl91_6_27_bolag",
+    ground=[Ground.STALLFORETRADARE, Ground.GENERALKLAUSUL],
+    level=Level.UNDANTAG,
+    regime=Regime.KL6,
+    kind=RuleKind.EXCEPTION,
+    valid_to=date(2017, 12, 31),
+    description=DESCRIPTION,
+    legal_basis=["6 kap. 27 § första stycket kommunallagen (1991:900)"],
+    catalogue=["kl91_6_27", "kl6_31_bolag"],
+)
 def kl91_6_27_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     """KL (1991:900) 6 kap. 27 § 1 st. (text of SFS 2003:519 verified: "25 § 2 eller 5";
     before 2003-09-01 it referred to "25 § 2 eller 4" [I]). The exclusion of
