@@ -1,9 +1,14 @@
 """ASGI entry point for uvicorn workers: settings from the environment."""
 
+import sys
+
 from app.config import get_settings
+from app.logformat import wants_json
 from app.logging import configure_logging
 from app.main import create_app
 
 _settings = get_settings()
-configure_logging(_settings.log_level, _settings.log_json)
+configure_logging(
+    _settings.log_level, wants_json(_settings.log_format, _settings.log_json, sys.stderr)
+)
 app = create_app(_settings)

@@ -1,4 +1,4 @@
-"""The `javskoll` command: serve, migrate, apikey, audit."""
+"""The `javskoll` command: serve, migrate, apikey, audit, import, screen."""
 
 from __future__ import annotations
 
@@ -7,24 +7,23 @@ import sys
 
 import click
 import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.apikeys import service as keys
 from app.audit import chain
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
+from app.logformat import wants_json
 from app.logging import configure_logging
 from app.migrate import upgrade
 from app.security.roles import Role
+from app.startup import check_port_free, database_step, first_key_hint, settings_problem
 
 CLI_ACTOR = chain.Actor(None, "cli")
-FIRST_KEY_HINT = (
-    "No API keys exist yet. Create the first admin key with:\n"
-    "    javskoll apikey create --role admin --name <your name>\n"
-    "or start the service with JAVSKOLL_BOOTSTRAP_KEY set to a long random value."
-)
 
 
-def _sessionmaker():  # type: ignore[no-untyped-def]
+def _sessionmaker() -> sessionmaker[Session]:
     return make_sessionmaker(make_engine(get_settings()))
 
 
@@ -46,16 +45,26 @@ def migrate() -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Apply migrations, make sure an admin key exists (or say how), and serve the API."""
-    settings = get_settings()
-    configure_logging(settings.log_level, settings.log_json)
-    upgrade()
-    with _sessionmaker()() as session:
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise settings_problem(exc) from None
+    configure_logging(
+        settings.log_level, wants_json(settings.log_format, settings.log_json, sys.stderr)
+    )
+    check_port_free(host, port)
+    with database_step(settings.database_url, "applying migrations"):
+        upgrade()
+    with (
+        database_step(settings.database_url, "checking the API keys"),
+        _sessionmaker()() as session,
+    ):
         state = keys.ensure_bootstrap_key(
             session, bootstrap_key=settings.bootstrap_key, secret=settings.hash_secret
         )
         session.commit()
     if state == "empty":
-        click.echo(FIRST_KEY_HINT, err=True)
+        click.echo(first_key_hint(), err=True)
     elif state == "bootstrapped":
         click.echo("created the bootstrap admin key from JAVSKOLL_BOOTSTRAP_KEY", err=True)
     click.echo(f"Jävskoll on http://{host}:{port} (docs at /docs)", err=True)

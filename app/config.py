@@ -28,7 +28,10 @@ class Settings(BaseSettings):
     pnr_secret: str = DEV_PNR_SECRET
     bootstrap_key: str | None = None
     log_level: str = "INFO"
-    log_json: bool = True
+    # auto: readable lines when stderr is a terminal, JSON otherwise (app/logformat.py).
+    log_format: Literal["auto", "json", "text"] = "auto"
+    # Older switch, still honoured when log_format is auto: true forces JSON, false text.
+    log_json: bool | None = None
     # Default admits a 10,000-person / 100,000-interest import (about 12 MB of JSON).
     max_body_bytes: int = 64 * 1024 * 1024
     max_json_depth: int = 32

@@ -9,6 +9,8 @@ from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
+from app.logformat import HumanFormatter
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Last line of defence: whatever reaches a log line (an access-log path holding a ref, a
@@ -30,7 +32,7 @@ class RedactingJsonFormatter(JsonFormatter):
         return redact(super().format(record))
 
 
-class RedactingFormatter(logging.Formatter):
+class RedactingFormatter(HumanFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
 
@@ -52,9 +54,7 @@ def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
             )
         )
     else:
-        handler.setFormatter(
-            RedactingFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-        )
+        handler.setFormatter(RedactingFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

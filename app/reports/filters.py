@@ -18,6 +18,7 @@ ReportGround = Literal[get_args(Ground) + get_args(StructuralGround)]  # type: i
 ReportLevel = Literal[(*get_args(Level), "risk")]  # type: ignore[valid-type]
 Outcome = Literal["flagged", "clear"]
 Format = Literal["json", "csv", "xlsx"]
+Language = Literal["en", "sv"]
 
 ACCEPT_FORMATS = (
     ("text/csv", "csv"),
@@ -90,6 +91,7 @@ ReportFiltersDep = Annotated[ReportFilters, Depends(report_filters)]
 class Output:
     format: str
     section: str | None
+    language: str = "en"
 
 
 def _from_accept(accept: str) -> str:
@@ -101,6 +103,28 @@ def _from_accept(accept: str) -> str:
     return "json"
 
 
+def _from_accept_language(header: str) -> str:
+    """The preferred of Swedish and English by the header's q-values; English if neither.
+
+    `sv`, `sv-SE` and `sv-FI` are Swedish. Of equal q-values the first wins."""
+    best, best_q = "en", 0.0
+    for item in header.split(","):
+        tag, *params = (part.strip() for part in item.split(";"))
+        primary = tag.lower().split("-")[0]
+        if primary not in ("sv", "en"):
+            continue
+        q = 1.0
+        for param in params:
+            if param.lower().startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = primary, q
+    return best
+
+
 def output(
     request: Request,
     format: Annotated[  # noqa: A002 - the public parameter name
@@ -109,9 +133,18 @@ def output(
     section: Annotated[
         str | None, Query(description="CSV only: which section (default: the first)")
     ] = None,
+    lang: Annotated[
+        Language | None,
+        Query(
+            description="CSV and XLSX: `sv` gives Swedish headers and values, a `;`-separated "
+            "CSV with decimal commas (as Excel in a Swedish locale reads it); default from "
+            "Accept-Language, else English"
+        ),
+    ] = None,
 ) -> Output:
     chosen = format or _from_accept(request.headers.get("accept", ""))
-    return Output(format=chosen, section=section)
+    language = lang or _from_accept_language(request.headers.get("accept-language", ""))
+    return Output(format=chosen, section=section, language=language)
 
 
 OutputDep = Annotated[Output, Depends(output)]

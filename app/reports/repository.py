@@ -46,6 +46,8 @@ from app.security.deps import Principal
 
 Rows = Select[*tuple[Any, ...]]  # a select of several columns
 CommitteeOrg = aliased(Organisation, name="committee_org")
+# The person a finding names, by ref (the name as the registry holds it now).
+FindingPerson = aliased(Person, name="finding_person")
 # The columns themselves (ColumnElements), as the scoping predicates expect.
 _SCREENING_COMMITTEE = Screening.__table__.c.committee_id
 _CASE_COMMITTEE = Case.__table__.c.committee_id
@@ -259,6 +261,7 @@ def findings_select(q: Query) -> Rows:
             Finding.position.label("position"),
             Finding.structural.label("structural"),
             Finding.person_ref.label("person"),
+            FindingPerson.name.label("person_name"),
             Finding.ground.label("ground"),
             Finding.level.label("level"),
             Finding.rule.label("rule"),
@@ -273,6 +276,7 @@ def findings_select(q: Query) -> Rows:
         .outerjoin(Committee, Committee.id == Screening.committee_id)
         .outerjoin(CommitteeOrg, CommitteeOrg.id == Committee.organisation_id)
         .outerjoin(Finding, Finding.screening_id == Screening.id)
+        .outerjoin(FindingPerson, FindingPerson.ref == Finding.person_ref)
         .outerjoin(JavDecision, JavDecision.id == _latest_settling_decision())
         .where(*screening_clauses(q), *finding_clauses(q))
     )
@@ -322,6 +326,7 @@ def decisions_stmt(q: Query) -> Rows:
             CommitteeOrg.ref,
             Committee.ref,
             Person.ref,
+            Person.name,
             JavDecision.raised_by,
             JavDecision.decision,
             JavDecision.obviously_insignificant,

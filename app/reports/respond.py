@@ -11,8 +11,12 @@ from app.reports.filters import Output
 from app.reports.model import Report
 
 
-def _attachment(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+def _attachment(filename: str, language: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Language": language,
+        "Vary": "Accept, Accept-Language",
+    }
 
 
 def respond(report: Report, output: Output) -> Response:
@@ -24,15 +28,16 @@ def respond(report: Report, output: Output) -> Response:
         except KeyError:
             names = ", ".join(s.name for s in report.sections)
             raise query_error("section", f"unknown section; use one of: {names}") from None
+        filename = f"javskoll-{report.name}-{section.name}-{stamp}.csv"
         return StreamingResponse(
-            render.csv_chunks(section),
+            render.csv_chunks(section, output.language),
             media_type=render.CSV_MEDIA_TYPE,
-            headers=_attachment(f"javskoll-{report.name}-{section.name}-{stamp}.csv"),
+            headers=_attachment(filename, output.language),
         )
     if output.format == "xlsx":
         return Response(
-            render.to_xlsx(report),
+            render.to_xlsx(report, output.language),
             media_type=render.XLSX_MEDIA_TYPE,
-            headers=_attachment(f"javskoll-{report.name}-{stamp}.xlsx"),
+            headers=_attachment(f"javskoll-{report.name}-{stamp}.xlsx", output.language),
         )
     return JSONResponse(render.to_json(report))

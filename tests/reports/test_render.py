@@ -155,3 +155,39 @@ def test_xlsx_stores_formula_like_text_as_text() -> None:
 @pytest.mark.parametrize(("text", "expected"), [("=1", "'=1"), ("a=1", "a=1"), ("", "")])
 def test_neutralise(text: str, expected: str) -> None:
     assert render.neutralise(text) == expected
+
+
+class _SwedishExcel(csv.excel):
+    delimiter = ";"
+
+
+def test_swedish_csv_uses_semicolons_decimal_commas_and_swedish_words() -> None:
+    section = Section(
+        "findings",
+        columns("level", "ground", ("share", T.NUMBER), ("flag", T.BOOLEAN), ("at", T.DATETIME)),
+        [("mojligt_jav", "generalklausul", 12.5, True, AT), ("=x", "okand", -0.5, False, None)],
+    )
+    raw = b"".join(render.csv_chunks(section, "sv"))
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), _SwedishExcel))
+    assert rows == [
+        ["nivå", "jävsgrund", "share", "flag", "at (UTC)"],
+        ["möjligt jäv", "delikatessjäv", "12,5", "ja", "2026-03-10 09:12:44"],
+        ["'=x", "okand", "-0,5", "nej", ""],  # unknown codes as stored, still neutralised
+    ]
+
+
+def test_xlsx_widths_follow_content_and_long_text_wraps() -> None:
+    long_text = "Anna Berg är ställföreträdare för en part i ärendet. " * 8
+    section = Section(
+        "main",
+        columns("code", "explanation", ("day", T.DATE), ("n", T.INTEGER)),
+        [("ab", long_text, date(2026, 3, 10), 1)] * 3,
+    )
+    report = Report(name="t", generated_at=AT, filters={}, sections=[section])
+    sheet = load_workbook(io.BytesIO(render.to_xlsx(report)))["main"]
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCD"}
+    assert widths["A"] < 12 and widths["B"] >= 60 and widths["C"] >= 10
+    assert sheet["B2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet.auto_filter.ref == "A1:D4"
+    assert sheet["C2"].is_date and sheet["C2"].number_format == "yyyy-mm-dd"
