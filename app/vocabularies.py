@@ -157,7 +157,9 @@ def values(literal: object) -> list[str]:
     return list(get_args(literal))
 
 
-def vocabularies(custom_areas: Iterable[str] = ()) -> dict[str, list[str]]:
+def vocabularies(
+    custom_areas: Iterable[str] = (), parties: Iterable[str] = ()
+) -> dict[str, list[str]]:
     return {
         "organisation_kind": values(OrganisationKind),
         "committee_kind": values(CommitteeKind),
@@ -174,4 +176,6 @@ def vocabularies(custom_areas: Iterable[str] = ()) -> dict[str, list[str]]:
         "ground": values(Ground),
         "structural_ground": values(StructuralGround),
         "level": values(Level),
+        # Not closed: the party abbreviations appointments use (seats and substitutes).
+        "party": list(parties),
     }

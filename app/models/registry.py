@@ -8,6 +8,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
 )
@@ -92,6 +93,10 @@ class Committee(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), nullable=False)
     # An utskott (or other sub-body) points at the committee it belongs to.
     parent_id: Mapped[int | None] = _fk("committees.id", nullable=True)  # type: ignore[assignment]
+    # Meetings: the number of ledamot seats (None: the ledamöter appointed on the date) and
+    # the order in which other parties' ersättare enter, {"S": ["S", "MP", "V"], ...}.
+    seats: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    substitution_order: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     parent: Mapped[Committee | None] = relationship(remote_side="Committee.id")
@@ -263,6 +268,12 @@ class Appointment(IdMixin, OptionalRefMixin, TimestampMixin, VersionedMixin, Val
     )
     # [{"area": ..., "role": "drift"|"tillsyn"}]: what staff work with.
     works_with: Mapped[list[dict[str, str]]] = mapped_column(JSON, nullable=False, default=list)
+    # Meetings: the party (local abbreviation), the place within the party group (an
+    # ersättare's order of entry, 1 first) and, for a ledamot, the person refs of the
+    # ersättare who enter for this ledamot, in order (wins over substitution_order).
+    party: Mapped[str | None] = mapped_column(String(CODE), nullable=True)
+    order: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    substitutes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
     person: Mapped[Person] = relationship()
     committee: Mapped[Committee | None] = relationship()

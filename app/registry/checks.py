@@ -26,6 +26,9 @@ class Checks:
     def error(self, pointer: str, detail: str, code: str) -> None:
         raise NotImplementedError
 
+    def check_appointment_seat_fields(self, e: Entry) -> None:
+        raise NotImplementedError
+
     # -- per section --------------------------------------------------------------------
     def check_period(self, e: Entry) -> None:
         item = e.item
@@ -128,6 +131,8 @@ class Checks:
         for i, w in enumerate(works):
             self.check_area(f"{e.pointer}/works_with/{i}/area", w.area)
         self.check_unique(e.pointer + "/works_with", [(w.area, w.role) for w in works])
+        self.check_unique(e.pointer + "/substitutes", e.item.substitutes or [])
+        self.check_appointment_seat_fields(e)
 
     def check_interests(self, e: Entry) -> None:
         item = e.item

@@ -29,6 +29,8 @@ Name = Annotated[
 ]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Share = Annotated[float, Field(gt=0, le=100)]
+# A party's abbreviation as used locally (S, M, C, KD, ...).
+Party = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 class Item(BaseModel):
@@ -69,6 +71,10 @@ class CommitteeIn(Item):
     parent: Ref | None = None
     participants: list[Ref] | None = None
     responsibilities: list[ResponsibilityIn] | None = None
+    # Meetings: ledamot seats (default: the ledamöter appointed on the date) and, per party,
+    # the parties whose ersättare enter for its ledamöter, in order.
+    seats: Annotated[int, Field(ge=1, le=1000)] | None = None
+    substitution_order: dict[Party, list[Party]] | None = None
 
 
 class AdministrationIn(Item):
@@ -124,6 +130,11 @@ class AppointmentIn(Dated):
     role: AppointmentRole
     appointed_by: Ref | None = None
     works_with: list[WorksWithIn] | None = None
+    # Meetings: party, place within the party group (1 first) and, for a ledamot, the
+    # ersättare (person refs) who enter for this ledamot, in order.
+    party: Party | None = None
+    order: Annotated[int, Field(ge=1, le=10000)] | None = None
+    substitutes: list[Ref] | None = None
 
 
 class InterestIn(Dated):

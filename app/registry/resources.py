@@ -81,6 +81,8 @@ def committee_out(c: Committee) -> dict[str, Any]:
             {"area": r.area, "role": r.role, "for": [s.organisation.ref for s in r.scopes]}
             for r in c.responsibilities
         ],
+        "seats": c.seats,
+        "substitution_order": c.substitution_order,
         **_meta(c),
     }
 
@@ -137,6 +139,9 @@ def appointment_out(a: Appointment) -> dict[str, Any]:
         "role": a.role,
         "appointed_by": _ref(a.appointed_by),
         "works_with": list(a.works_with or []),
+        "party": a.party,
+        "order": a.order,
+        "substitutes": a.substitutes,
         **_dates(a),
         **_meta(a),
     }

@@ -70,6 +70,8 @@ class CommitteeOut(Meta):
     parent: str | None
     participants: list[str]
     responsibilities: list[ResponsibilityOut]
+    seats: int | None = None
+    substitution_order: dict[str, list[str]] | None = None
 
 
 class AdministrationOut(Meta):
@@ -124,6 +126,9 @@ class AppointmentOut(Meta, Dates):
     role: str
     appointed_by: str | None
     works_with: list[WorksWithOut]
+    party: str | None = None
+    order: int | None = None
+    substitutes: list[str] | None = None
 
 
 class InterestOut(Meta, Dates):

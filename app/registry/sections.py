@@ -64,11 +64,15 @@ class Importer(Writer):
         return row
 
     def committee(self, e: Entry) -> Row:
-        return {
+        row = {
             "organisation_id": self.id("organisation", e.item.organisation),
             "kind": e.item.kind,
             "name": e.item.name,
         }
+        for name in ("seats", "substitution_order"):
+            if name in e.fields:
+                row[name] = getattr(e.item, name)
+        return row
 
     def committee_parent(self, e: Entry) -> Row:
         return {"parent_id": self.id("committee", e.item.parent)} if "parent" in e.fields else {}
@@ -236,6 +240,9 @@ class Importer(Writer):
                 row["works_with"] = [
                     {"area": w.area, "role": w.role} for w in item.works_with or []
                 ]
+            for name in ("party", "order", "substitutes"):
+                if name in e.fields:
+                    row[name] = getattr(item, name)
         elif section == "interests":
             row |= {
                 "organisation_id": self.id("organisation", item.organisation),

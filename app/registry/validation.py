@@ -21,6 +21,7 @@ from app.registry import repository
 from app.registry.checks import Checks, one_of
 from app.registry.document import SECTIONS
 from app.registry.repository import Row, table_of
+from app.registry.seat_checks import SeatChecks
 from app.vocabularies import BUILTIN_AREAS
 
 # Sections whose objects carry a mandatory ref, and the reference kind each one declares.
@@ -43,7 +44,16 @@ KIND_TABLES: dict[str, Table] = {
 # The columns of a stored row the writer compares with an item (`writer.COLUMNS`).
 STORED_COLUMNS: dict[str, tuple[str, ...]] = {
     "organisation": ("id", "ref", "kind", "name", "orgnr"),
-    "committee": ("id", "ref", "organisation_id", "kind", "name", "parent_id"),
+    "committee": (
+        "id",
+        "ref",
+        "organisation_id",
+        "kind",
+        "name",
+        "parent_id",
+        "seats",
+        "substitution_order",
+    ),
     "administration": ("id", "ref", "organisation_id", "name"),
     "operation": (
         "id",
@@ -140,6 +150,8 @@ def references(section: str, item: Any) -> Iterator[tuple[str, str, str]]:
                 yield f"/body/{kind}", kind, getattr(item.body, kind)
         if item.appointed_by:
             yield "/appointed_by", "organisation", item.appointed_by
+        for i, ref in enumerate(item.substitutes or []):
+            yield f"/substitutes/{i}", "person", ref
     elif section == "interests":
         yield "/person", "person", item.person
         if item.organisation:
@@ -170,7 +182,7 @@ def natural_key(section: str, item: Any) -> tuple[Any, ...]:
     return canonical_relation(item.person, item.related, item.kind)
 
 
-class Validator(Checks):
+class Validator(SeatChecks, Checks):
     def __init__(self, session: Session, pnr_secret: str) -> None:
         self.session = session
         self.pnr_secret = pnr_secret
@@ -205,6 +217,7 @@ class Validator(Checks):
         self.check_personnummer_unique()
         self.check_ownership_cycles()
         self.check_committee_cycles()
+        self.check_seats()
         if self.errors:
             self.errors.sort(key=lambda pair: pair[0])
             errors = [e for _, e in self.errors]

@@ -45,7 +45,14 @@ T: dict[str, Table] = {
 # Columns a document item may set, with the value a new row gets when the field is absent.
 COLUMNS: dict[str, dict[str, Any]] = {
     "organisations": {"kind": None, "name": None, "orgnr": None},
-    "committees": {"organisation_id": None, "kind": None, "name": None, "parent_id": None},
+    "committees": {
+        "organisation_id": None,
+        "kind": None,
+        "name": None,
+        "parent_id": None,
+        "seats": None,
+        "substitution_order": None,
+    },
     "administrations": {"organisation_id": None, "name": None},
     "operations": {
         "name": None,
@@ -76,6 +83,9 @@ COLUMNS: dict[str, dict[str, Any]] = {
         "role": None,
         "appointed_by_id": None,
         "works_with": [],
+        "party": None,
+        "order": None,
+        "substitutes": None,
         "valid_from": None,
         "valid_to": None,
     },

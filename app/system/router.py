@@ -9,7 +9,8 @@ from sqlalchemy import select, text
 
 from app import __version__
 from app.db import SQLITE_BEGIN_OPTION, SessionDep
-from app.models import CustomArea
+from app.models import Appointment, CustomArea
+from app.security import scoping
 from app.security.deps import RegistryReader
 from app.vocabularies import vocabularies
 
@@ -38,7 +39,14 @@ def ready(request: Request, response: Response) -> dict[str, Any]:
 
 
 @router.get("/vocabularies")
-def get_vocabularies(session: SessionDep, _: RegistryReader) -> dict[str, list[str]]:
-    """Every controlled vocabulary of the contract, with administrator-added areas."""
+def get_vocabularies(session: SessionDep, principal: RegistryReader) -> dict[str, list[str]]:
+    """Every controlled vocabulary of the contract, with administrator-added areas, and
+    `party`: the party abbreviations the key's appointments use (parties are local, not a
+    closed list; meetings order ersättare by them)."""
     custom = session.scalars(select(CustomArea.code).order_by(CustomArea.code)).all()
-    return vocabularies(custom)
+    stmt = select(Appointment.party).where(Appointment.party.is_not(None)).distinct()
+    stmt = scoping.apply(
+        stmt, scoping.person_id_predicate(principal, Appointment.__table__.c.person_id)
+    )
+    parties = sorted(p for p in session.scalars(stmt).all() if p)
+    return vocabularies(custom, parties)
