@@ -197,7 +197,8 @@ def registry_risks(session: Session, q: Query) -> list[Risk]:
             )
         except NotFound:  # a key limited to an organisation that is not registered (yet)
             continue
-        for finding in report["structural"]:
+        for risk in report.structural:
+            finding = risk.as_json()
             if _wanted(q, finding):
                 found.setdefault(canonical_json(finding), finding)
     owners = repository.committee_organisations(

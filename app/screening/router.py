@@ -10,16 +10,17 @@ from app.dates import IsoDate
 from app.db import SessionDep
 from app.pagination import PageDep
 from app.screening import service
+from app.screening.result import OrganisationStructuralRisks, ScreeningPage, ScreeningResult
 from app.screening.schemas import ScreeningIn
 from app.security.deps import CaseReader, PrincipalDep, RegistryReader, Screener
 
 router = APIRouter(tags=["screening"])
 
 
-@router.post("/screenings", status_code=201)
+@router.post("/screenings", status_code=201, response_model=ScreeningResult)
 def create_screening(
     body: ScreeningIn, request: Request, session: SessionDep, principal: Screener
-) -> dict[str, Any]:
+) -> ScreeningResult:
     """Screen a stored case (by ref) or an inline case; audited before the answer is sent."""
     result = service.screen(
         session, principal, body, pnr_secret=request.app.state.settings.pnr_secret
@@ -28,20 +29,19 @@ def create_screening(
     return result
 
 
-@router.get("/screenings")
+@router.get("/screenings", response_model=ScreeningPage)
 def list_screenings(
     session: SessionDep,
     principal: CaseReader,
     page: PageDep,
     case: Annotated[str | None, Query(description="the screened case's ref")] = None,
-) -> dict[str, Any]:
+) -> ScreeningPage:
     """Stored screenings in scope, newest first; filter by case ref."""
-    items, total = service.list_screenings(session, principal, page, case_ref=case)
-    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+    return service.list_screenings(session, principal, page, case_ref=case)
 
 
-@router.get("/screenings/{screening_id}")
-def get_screening(screening_id: str, session: SessionDep, principal: CaseReader) -> dict[str, Any]:
+@router.get("/screenings/{screening_id}", response_model=ScreeningResult)
+def get_screening(screening_id: str, session: SessionDep, principal: CaseReader) -> ScreeningResult:
     """One stored screening, exactly as it was answered."""
     return service.get_screening(session, principal, screening_id)
 
@@ -53,12 +53,14 @@ def get_rules(_: PrincipalDep) -> dict[str, Any]:
     return service.rules_catalogue()
 
 
-@router.get("/organisations/{ref:path}/structural-risks")
+@router.get(
+    "/organisations/{ref:path}/structural-risks", response_model=OrganisationStructuralRisks
+)
 def structural_risks(
     ref: str,
     session: SessionDep,
     principal: RegistryReader,
     as_of: Annotated[IsoDate | None, Query(description="default: today")] = None,
-) -> dict[str, Any]:
+) -> OrganisationStructuralRisks:
     """Where drift and tillsyn meet in and around an organisation (structural report)."""
     return service.organisation_structural_risks(session, principal, ref, as_of)

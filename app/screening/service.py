@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError
-from sqlalchemy import Table, insert
+from pydantic import JsonValue, ValidationError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
@@ -23,22 +22,29 @@ from app.cases.schemas import CaseIn
 from app.cases.service import require_scope
 from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error, json_pointer
-from app.models import Finding, Screening
+from app.models import Screening
 from app.pagination import PageParams, paginate
 from app.rules import evaluate, list_parameters, list_rules, rules_version, structural_report
 from app.rules.parameters import ParameterError, default_parameters
 from app.screening import repository as repo
+from app.screening import store
 from app.screening.ids import new_screening_id
 from app.screening.loader import load_snapshot
 from app.screening.orgloader import load_organisation_snapshot
+from app.screening.result import (
+    OrganisationStructuralRisks,
+    ScreeningEvaluation,
+    ScreeningPage,
+    ScreeningResult,
+    ScreeningStructuralFinding,
+)
 from app.screening.schemas import ScreeningIn
+from app.screening.store import ScreeningAuditData
 from app.security.deps import Principal
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_NAME_MIN_SCORE = 85.0
-# The table itself: a Core executemany sends every row in one statement.
-FINDINGS: Table = Finding.__table__  # type: ignore[assignment]
 
 
 def today() -> date:
@@ -86,105 +92,72 @@ def resolve_screened_case(
     return case
 
 
-def _finding_rows(screening_id: str, result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Person findings, then structural ones, as rows (reports filter on their columns)."""
-    items = [(False, f) for f in result["findings"]] + [(True, s) for s in result["structural"]]
-    return [
-        {
-            "screening_id": screening_id,
-            "position": i,
-            "structural": structural,
-            "person_ref": item.get("person"),
-            "ground": item["ground"],
-            "level": item["level"],
-            "rule": item.get("rule"),
-            "match_score": item.get("match_score"),
-            "data": item,
-        }
-        for i, (structural, item) in enumerate(items)
-    ]
-
-
 def screen(
-    session: Session, principal: Principal, body: ScreeningIn, *, pnr_secret: str
-) -> dict[str, Any]:
-    """Run one screening and return the contract's screening result."""
+    session: Session,
+    principal: Principal,
+    body: ScreeningIn,
+    *,
+    pnr_secret: str,
+    reran: str | None = None,
+) -> ScreeningResult:
+    """Run one screening, store and audit it, and return the contract's screening result.
+
+    ``reran``: the id of the screening this one screens again (recorded on the result
+    and in its audit entry).
+    """
     case = resolve_screened_case(session, principal, body, pnr_secret=pnr_secret)
     as_of = body.as_of or case.decision_date or today()
     snapshot = load_snapshot(session, case, as_of, name_min_score=_name_min_score(as_of))
-    evaluation = evaluate(snapshot).to_dict()
-    screening_id, created_at = new_screening_id(), utcnow()
-    case_document = case.document(with_hash=True)
-    subjects = [
-        ("case", case.ref),
-        ("committee", case.committee_ref),
-        ("organisation", case.organisation_ref),
-        *(("person", p["person"]) for p in evaluation["participants"]),
-    ]
-    # The payload is serialised now; the audit head is locked last (chain.link), after
-    # the screening and its findings are written, so it is held only for the link, one
-    # UPDATE and the commit (taken first, it serialised every insert of every screening).
+    evaluated = ScreeningEvaluation.of(evaluate(snapshot), snapshot)
+    result = ScreeningResult.build(
+        evaluated, screening_id=new_screening_id(), created_at=utcnow(), reran=reran
+    )
+    case_document: dict[str, JsonValue] = case.document(with_hash=True)
+    # The payload is serialised now; the audit head is locked last (store.write links it
+    # after the screening and its findings are written), so it is held only for the link,
+    # one UPDATE and the commit (taken first, it serialised every insert of every screening).
     prepared = chain.prepare(
         kind="screening",
         actor=chain.Actor(principal.key_id, principal.name),
-        data={
-            "screening": screening_id,
-            "case": case_document,
-            "as_of": evaluation["as_of"],
-            "outcome": evaluation["outcome"],
-            "rules_version": evaluation["rules_version"],
-            "findings": evaluation["findings"],
-            "structural": evaluation["structural"],
-            "participants": evaluation["participants"],
-        },
-        subjects=subjects,
+        data=ScreeningAuditData.of(result, case_document, facts_hash=None).as_json(),
+        subjects=store.audit_subjects(result, case.committee_ref, case.organisation_ref),
     )
-    unaudited = {
-        "id": screening_id,
-        "created_at": created_at.isoformat().replace("+00:00", "Z"),
-        **evaluation,
-    }
-    stored = Screening(
-        id=screening_id,
-        created_at=created_at,
+    row = Screening(
+        id=result.id,
+        created_at=result.created_at,
         case_ref=case.ref,
         case_id=case.case_id,
         committee_id=case.committee_id,
         organisation_id=case.organisation_id,
         as_of=as_of,
-        outcome=evaluation["outcome"],
-        rules_version=evaluation["rules_version"],
+        outcome=result.outcome,
+        rules_version=result.rules_version,
         case_snapshot=case_document,
-        result=unaudited,
+        result=result.as_json(),
         api_key_id=principal.key_id,
     )
-    session.add(stored)
-    session.flush()
-    rows = _finding_rows(screening_id, evaluation)
-    if rows:
-        # One executemany however many findings (not an INSERT ... RETURNING per row).
-        session.execute(insert(FINDINGS), rows)
-    entry = chain.link(session, prepared)
-    result = {**unaudited, "audit": {"sequence": entry.sequence, "hash": entry.hash}}
-    stored.result = result
-    stored.audit_sequence = entry.sequence
-    session.flush()
-    logger.info("screening", extra={"screening": screening_id, "outcome": evaluation["outcome"]})
-    return result
+    audited = store.write(session, row, result, prepared)
+    logger.info("screening", extra={"screening": result.id, "outcome": result.outcome})
+    return audited
 
 
-def get_screening(session: Session, principal: Principal, screening_id: str) -> dict[str, Any]:
+def get_screening(session: Session, principal: Principal, screening_id: str) -> ScreeningResult:
     found = repo.screening(session, principal, screening_id)
     if found is None:
         raise NotFound(f"No screening '{screening_id}'.")
-    return dict(found.result)
+    return ScreeningResult.model_validate(found.result)
 
 
 def list_screenings(
     session: Session, principal: Principal, page: PageParams, *, case_ref: str | None
-) -> tuple[list[dict[str, Any]], int]:
+) -> ScreeningPage:
     rows, total = paginate(session, repo.screenings_stmt(principal, case_ref), page)
-    return [dict(r.result) for r in rows], total
+    return ScreeningPage(
+        items=[ScreeningResult.model_validate(r.result) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 def rules_catalogue() -> dict[str, Any]:
@@ -197,7 +170,7 @@ def rules_catalogue() -> dict[str, Any]:
 
 def organisation_structural_risks(
     session: Session, principal: Principal, ref: str, as_of: date | None
-) -> dict[str, Any]:
+) -> OrganisationStructuralRisks:
     organisation = repo.organisation_by_ref(session, principal, ref)
     if organisation is None:
         raise NotFound(f"No organisation '{ref}'.")
@@ -219,9 +192,9 @@ def organisation_structural_risks(
                 }
             ],
         ) from None
-    return {
-        "organisation": organisation.ref,
-        "as_of": day.isoformat(),
-        "rules_version": rules_version(),
-        "structural": [f.to_dict() for f in findings],
-    }
+    return OrganisationStructuralRisks(
+        organisation=organisation.ref,
+        as_of=day,
+        rules_version=rules_version(),
+        structural=[ScreeningStructuralFinding.of(f, snapshot) for f in findings],
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.screening.rerun import PERSON_COMPARED, _person_key, diff_findings
+from app.screening.diff import PERSON_COMPARED, _person_key, pair
+from app.screening.result import ScreeningFinding
 from tests.decisions.flow import CASE
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
@@ -34,7 +35,11 @@ def test_an_unchanged_registry_gives_an_empty_diff_and_a_new_audited_screening(
     assert diff["rules_version_changed"] is False and diff["outcome_changed"] is False
     entry = client_for("auditor").get(f"/v1/audit/{again['audit']['sequence']}").json()
     assert entry["kind"] == "screening" and entry["payload"]["data"]["screening"] == again["id"]
-    assert screener.get(f"/v1/screenings/{again['id']}").json()["id"] == again["id"]
+    # The new screening, its stored copy and its audit entry all say which one it reran.
+    assert again["reran"] == screening["id"] and screening["reran"] is None
+    assert entry["payload"]["data"]["reran"] == screening["id"]
+    stored = screener.get(f"/v1/screenings/{again['id']}").json()
+    assert stored["id"] == again["id"] and stored["reran"] == screening["id"]
 
 
 def test_registry_changes_show_as_new_removed_and_changed_findings(
@@ -88,37 +93,44 @@ def test_only_stored_cases_in_scope_can_be_rerun(
     assert outsider.post(f"/v1/screenings/{screening['id']}/rerun").status_code == 404
 
 
-def test_diff_pairs_findings_by_person_ground_and_rule() -> None:
-    def finding(
-        person: str, ground: str, level: str = "jav", sv: str = "x", path: tuple[str, ...] = ()
-    ) -> dict[str, Any]:
-        return {
+def _finding(
+    person: str, ground: str, level: str = "jav", sv: str = "x", path: tuple[str, ...] = ()
+) -> ScreeningFinding:
+    return ScreeningFinding.model_validate(
+        {
             "person": person,
+            "name": person.upper(),
             "ground": ground,
             "rule": f"r_{ground}",
             "level": level,
+            "legal_basis": [],
             "explanation": {"sv": sv, "en": sv},
-            "path": list(path),
+            "path": [{"from": person, "relation": "part", "to": to} for to in path],
+            "law_version": "KL2017",
+            "participant_role": "ledamot",
         }
+    )
 
+
+def test_diff_pairs_findings_by_person_ground_and_rule() -> None:
     before = [
-        finding("a", "part"),
-        finding("a", "paverkan"),
-        finding("b", "part"),
-        finding("c", "part", path=("1",)),
+        _finding("a", "part"),
+        _finding("a", "paverkan"),
+        _finding("b", "part"),
+        _finding("c", "part", path=("1",)),
     ]
     after = [
-        finding("a", "part"),  # same
-        finding("a", "paverkan", level="mojligt_jav"),  # level changed
-        finding("b", "part", sv="y"),  # explanation changed
-        finding("c", "part", path=("2",)),  # path changed
-        finding("d", "part"),  # new
+        _finding("a", "part"),  # same
+        _finding("a", "paverkan", level="mojligt_jav"),  # level changed
+        _finding("b", "part", sv="y"),  # explanation changed
+        _finding("c", "part", path=("2",)),  # path changed
+        _finding("d", "part"),  # new
     ]
-    before.append(finding("e", "generalklausul"))  # removed
-    diff = diff_findings(before, after, _person_key, PERSON_COMPARED)
-    assert [f["person"] for f in diff["new"]] == ["d"]
-    assert [f["person"] for f in diff["removed"]] == ["e"]
-    assert sorted((c["after"]["person"], tuple(c["changed"])) for c in diff["changed"]) == [
+    before.append(_finding("e", "generalklausul"))  # removed
+    diff = pair(before, after, _person_key, PERSON_COMPARED)
+    assert [f.person for f in diff.new] == ["d"]
+    assert [f.person for f in diff.removed] == ["e"]
+    assert sorted((after.person, tuple(changed)) for changed, _, after in diff.changed) == [
         ("a", ("level",)),
         ("b", ("explanation",)),
         ("c", ("path",)),
@@ -126,11 +138,9 @@ def test_diff_pairs_findings_by_person_ground_and_rule() -> None:
 
 
 def test_two_findings_with_one_key_pair_in_a_stable_order() -> None:
-    one = {"person": "a", "ground": "part", "rule": "r", "level": "jav", "path": ["1"]}
-    two = {**one, "path": ["2"]}
-    diff = diff_findings([one, two], [two], _person_key, PERSON_COMPARED)
-    assert diff == {
-        "new": [],
-        "removed": [two],
-        "changed": [{"changed": ["path"], "before": one, "after": two}],
-    }
+    one = _finding("a", "part", path=("1",))
+    two = _finding("a", "part", path=("2",))
+    diff = pair([one, two], [two], _person_key, PERSON_COMPARED)
+    assert diff.new == []
+    assert diff.removed == [two]
+    assert diff.changed == [(["path"], one, two)]

@@ -55,12 +55,21 @@ def test_inline_screening_answers_the_contract_shape(loaded: None, admin: ApiCli
         "path",
     }
     assert set(finding["explanation"]) == {"sv", "en"}
-    assert finding["path"][0] == {"from": "p-led1", "relation": "styrelseledamot", "to": "bygg-ab"}
+    assert finding["path"][0] == {
+        "from": "p-led1",
+        "relation": "styrelseledamot",
+        "to": "bygg-ab",
+        "from_name": "Cecilia Ström",
+        "to_name": "Östby Bygg & Mark AB",
+    }
     assert finding["path"][-1]["to"] == "MBN 2026/7"
+    # People by name: every person ref in the answer comes with the person's name.
+    assert finding["name"] == "Cecilia Ström"
     assert [(p["person"], p["role"]) for p in result["participants"]] == [
         ("p-ordf", "ordforande"),
         ("p-led1", "ledamot"),
     ]
+    assert all(p["name"] and p["name"] != p["person"] for p in result["participants"])
     assert all("facts_seen" in p for p in result["participants"])
     assert set(result["audit"]) == {"sequence", "hash"}
 

@@ -1,0 +1,152 @@
+"""Write a typed screening result: the screening row, its finding rows, its audit entry.
+
+Everything here is derived from one :class:`ScreeningResult`, so what is answered, what
+is stored and what the audit log covers are the same document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+from app.audit import chain
+from app.models import Finding, Screening
+from app.screening.result import (
+    ScreeningAuditRef,
+    ScreeningFinding,
+    ScreeningParticipant,
+    ScreeningResult,
+    ScreeningStructuralFinding,
+)
+
+# The table itself: a Core executemany sends every row in one statement.
+FINDINGS: Table = Finding.__table__  # type: ignore[assignment]
+
+
+class FindingRow(TypedDict):
+    """One row of the findings table (reports filter on its columns)."""
+
+    screening_id: str
+    position: int
+    structural: bool
+    person_ref: str | None
+    ground: str
+    level: str
+    rule: str | None
+    match_score: float | None
+    data: dict[str, JsonValue]
+
+
+class ScreeningAuditData(BaseModel):
+    """The data of a screening's audit entry (chained and hashed by app.audit.chain)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    screening: str
+    case: dict[str, JsonValue] = Field(description="The case as screened (personnummer hashed)")
+    as_of: date
+    outcome: Literal["flagged", "clear"]
+    rules_version: str
+    findings: list[ScreeningFinding]
+    structural: list[ScreeningStructuralFinding]
+    participants: list[ScreeningParticipant]
+    reran: str | None = None
+    facts_hash: str | None = Field(
+        default=None, description="SHA-256 of the stored facts' canonical JSON"
+    )
+
+    @classmethod
+    def of(
+        cls, result: ScreeningResult, case: dict[str, JsonValue], facts_hash: str | None
+    ) -> ScreeningAuditData:
+        return cls(
+            screening=result.id,
+            case=case,
+            as_of=result.as_of,
+            outcome=result.outcome,
+            rules_version=result.rules_version,
+            findings=result.findings,
+            structural=result.structural,
+            participants=result.participants,
+            reran=result.reran,
+            facts_hash=facts_hash,
+        )
+
+    def as_json(self) -> dict[str, JsonValue]:
+        # Absent optional fields are left out, so an entry without a rerun or facts hash
+        # hashes exactly as before those fields existed.
+        data = self.model_dump(mode="json", by_alias=True)
+        for optional in ("reran", "facts_hash"):
+            if data.get(optional) is None:
+                data.pop(optional, None)
+        return data
+
+
+def finding_rows(result: ScreeningResult) -> list[FindingRow]:
+    """Person findings, then structural ones, in the answer's order."""
+    rows: list[FindingRow] = [
+        FindingRow(
+            screening_id=result.id,
+            position=i,
+            structural=False,
+            person_ref=f.person,
+            ground=str(f.ground),
+            level=str(f.level),
+            rule=f.rule,
+            match_score=f.match_score,
+            data=f.as_json(),
+        )
+        for i, f in enumerate(result.findings)
+    ]
+    offset = len(rows)
+    rows += [
+        FindingRow(
+            screening_id=result.id,
+            position=offset + i,
+            structural=True,
+            person_ref=None,
+            ground=str(s.ground),
+            level=str(s.level),
+            rule=s.rule,
+            match_score=None,
+            data=s.as_json(),
+        )
+        for i, s in enumerate(result.structural)
+    ]
+    return rows
+
+
+def audit_subjects(
+    result: ScreeningResult, case_committee: str, case_organisation: str
+) -> list[tuple[str, str]]:
+    return [
+        ("case", result.case),
+        ("committee", case_committee),
+        ("organisation", case_organisation),
+        *(("person", p.person) for p in result.participants),
+    ]
+
+
+def write(
+    session: Session, stored: Screening, result: ScreeningResult, prepared: chain.PreparedEntry
+) -> ScreeningResult:
+    """Insert the screening and its findings, link the audit entry last (the head lock is
+    held only for the link and the commit), and return the result with its audit ref."""
+    session.add(stored)
+    session.flush()
+    rows = finding_rows(result)
+    if rows:
+        # One executemany however many findings (not an INSERT ... RETURNING per row).
+        session.execute(insert(FINDINGS), rows)
+    entry = chain.link(session, prepared)
+    audited = result.model_copy(
+        update={"audit": ScreeningAuditRef(sequence=entry.sequence, hash=entry.hash)}
+    )
+    stored.result = audited.as_json()
+    stored.audit_sequence = entry.sequence
+    session.flush()
+    return audited
