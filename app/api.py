@@ -8,6 +8,7 @@ from app.apikeys.router import router as apikeys_router
 from app.auditlog.router import router as audit_router
 from app.cases.router import router as cases_router
 from app.decisions.router import router as decisions_router
+from app.meetings.router import router as meetings_router
 from app.registry.router import router as registry_router
 from app.reports.router import router as reports_router
 from app.screening.rerun import router as rerun_router
@@ -33,6 +34,7 @@ def build_router() -> APIRouter:
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)
     authenticated.include_router(reports_router)
+    authenticated.include_router(meetings_router)
     # After any router with `/cases/{ref:path}/...` routes (decisions): `GET /cases/{ref:path}`
     # matches every path below /cases.
     authenticated.include_router(cases_router)

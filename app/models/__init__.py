@@ -3,6 +3,7 @@
 from app.models.access import ApiKey, IdempotencyRecord
 from app.models.audit import AuditEntry, AuditHead, AuditSubject
 from app.models.case import Case, CaseEarlierHandling, CaseParticipant, CaseParty
+from app.models.meeting import Meeting
 from app.models.name_index import NameIndexQueue, NameToken
 from app.models.registry import (
     Administration,
@@ -46,6 +47,7 @@ __all__ = [
     "IdempotencyRecord",
     "Interest",
     "JavDecision",
+    "Meeting",
     "NameIndexQueue",
     "NameToken",
     "Operation",

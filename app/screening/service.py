@@ -107,6 +107,19 @@ def screen(
     """
     case = resolve_screened_case(session, principal, body, pnr_secret=pnr_secret)
     as_of = body.as_of or case.decision_date or today()
+    return screen_case(session, principal, case, as_of, reran=reran)
+
+
+def screen_case(
+    session: Session,
+    principal: Principal,
+    case: ResolvedCase,
+    as_of: date,
+    *,
+    reran: str | None = None,
+) -> ScreeningResult:
+    """Screen a resolved case (scope already checked): stored, audited, in the caller's
+    transaction. Also used by meetings, one call per agenda item."""
     snapshot = load_snapshot(session, case, as_of, name_min_score=_name_min_score(as_of))
     evaluated = ScreeningEvaluation.of(evaluate(snapshot), snapshot)
     result = ScreeningResult.build(

@@ -1,0 +1,186 @@
+"""Check a meeting document against the registry and resolve its items' cases.
+
+Every problem is collected with a JSON pointer and reported at once (422); nothing is
+screened or stored for a meeting that is not fully understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.cases import repository as case_repo
+from app.cases.resolve import ResolvedCase, ResolvedParticipant, resolve_case, resolve_stored
+from app.cases.schemas import CaseIn
+from app.cases.service import require_scope
+from app.errors import Unprocessable, field_error, json_pointer
+from app.meetings import repository as repo
+from app.meetings.repository import CommitteeRow
+from app.meetings.schemas import MeetingIn
+from app.meetings.seating import Member
+from app.security.deps import Principal
+
+SEAT_PARTICIPANT = {
+    "ordforande": "ordforande",
+    "vice_ordforande": "ledamot",
+    "ledamot": "ledamot",
+    "ersattare": "ersattare",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    committee: CommitteeRow
+    day: date
+    members: list[Member]
+    present: frozenset[str]
+    absent: frozenset[str]
+    items: list[tuple[str, ResolvedCase, date]]  # (paragraph, case, as_of)
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, pointer: str, detail: str, code: str) -> None:
+        self.items.append(field_error(pointer, detail, code))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in self.items[:5])
+            raise Unprocessable(
+                f"The meeting is invalid; nothing was stored. {detail}", errors=self.items
+            )
+
+
+def _attendance(
+    session: Session,
+    principal: Principal,
+    body: MeetingIn,
+    members: list[Member],
+    errors: _Errors,
+) -> tuple[frozenset[str], frozenset[str]]:
+    known = {m.person for m in members}
+    listed = [*(body.present or []), *(body.absent or [])]
+    visible = repo.persons_in_scope(session, principal, listed)
+    for name in ("present", "absent"):
+        seen: set[str] = set()
+        for i, ref in enumerate(getattr(body, name) or []):
+            pointer = f"/{name}/{i}"
+            if ref not in visible:
+                errors.add(pointer, f"unknown person reference '{ref}'", "unknown_reference")
+            elif ref not in known:
+                errors.add(
+                    pointer,
+                    f"'{ref}' is not a ledamot or ersättare of "
+                    f"'{body.committee}' on {body.date.isoformat()}",
+                    "not_a_member",
+                )
+            elif ref in seen:
+                errors.add(pointer, f"'{ref}' is listed twice", "duplicate")
+            elif name == "absent" and ref in set(body.present or []):
+                errors.add(
+                    pointer,
+                    f"'{ref}' is listed both as present and as absent",
+                    "present_and_absent",
+                )
+            seen.add(ref)
+    absent = frozenset(body.absent or [])
+    present = frozenset(body.present) if body.present is not None else frozenset(known - absent)
+    return present, absent
+
+
+def _case(
+    session: Session,
+    principal: Principal,
+    index: int,
+    raw: str | dict[str, Any],
+    committee: CommitteeRow,
+    pnr_secret: str,
+    errors: _Errors,
+) -> ResolvedCase | None:
+    pointer = f"/items/{index}/case"
+    if isinstance(raw, str):
+        stored = case_repo.case_by_ref(session, principal, raw)
+        if stored is None:
+            errors.add(pointer, f"unknown case reference '{raw}'", "unknown_reference")
+            return None
+        case = resolve_stored(session, [stored])[0]
+        if case.committee_id != committee.id:
+            errors.add(
+                pointer,
+                f"the case belongs to committee '{case.committee_ref}', not '{committee.ref}'",
+                "other_committee",
+            )
+            return None
+        return case
+    document = {"committee": committee.ref, **raw}
+    try:
+        case_in = CaseIn.model_validate(document)
+    except ValidationError as exc:
+        for err in exc.errors():  # never echo the input: it may hold a personnummer
+            errors.add(pointer + json_pointer(err["loc"]), err["msg"], err["type"])
+        return None
+    if case_in.committee != committee.ref:
+        errors.add(
+            pointer + "/committee",
+            f"the item's case must belong to the meeting's committee '{committee.ref}'",
+            "other_committee",
+        )
+        return None
+    try:
+        case = resolve_case(session, case_in, pnr_secret=pnr_secret, pointer_prefix=pointer)
+    except Unprocessable as exc:
+        errors.items.extend(exc.errors)
+        return None
+    require_scope(session, principal, case, pointer_prefix=pointer)
+    return case
+
+
+def with_members(case: ResolvedCase, members: list[Member], ids: dict[str, int]) -> ResolvedCase:
+    """A case that names its participants also gets every ledamot and ersättare of the
+    committee, so that the item knows who may take an empty seat. A case that names none
+    is screened as usual (members and staff by default)."""
+    if not case.participants:
+        return case
+    named = {p.person_ref for p in case.participants}
+    extra = tuple(
+        ResolvedParticipant(m.person, ids[m.person], SEAT_PARTICIPANT[m.role])
+        for m in sorted(members, key=lambda m: m.person)
+        if m.person not in named
+    )
+    return replace(case, participants=case.participants + extra)
+
+
+def read_agenda(
+    session: Session, principal: Principal, body: MeetingIn, *, pnr_secret: str
+) -> tuple[Agenda, dict[str, int]]:
+    errors = _Errors()
+    committee = repo.committee(session, principal, body.committee)
+    if committee is None:
+        errors.add(
+            "/committee", f"unknown committee reference '{body.committee}'", "unknown_reference"
+        )
+        errors.raise_if_any()
+    assert committee is not None
+    members, ids = repo.members(session, committee.id, body.date)
+    present, absent = _attendance(session, principal, body, members, errors)
+    paragraphs: set[str] = set()
+    items: list[tuple[str, ResolvedCase, date]] = []
+    for i, item in enumerate(body.items):
+        if item.paragraph in paragraphs:
+            errors.add(
+                f"/items/{i}/paragraph",
+                f"paragraph '{item.paragraph}' appears earlier in the agenda",
+                "duplicate",
+            )
+        paragraphs.add(item.paragraph)
+        case = _case(session, principal, i, item.case, committee, pnr_secret, errors)
+        if case is not None:
+            items.append((item.paragraph, case, item.as_of or body.date))
+    errors.raise_if_any()
+    return Agenda(committee, body.date, members, present, absent, items), ids

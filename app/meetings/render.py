@@ -1,0 +1,169 @@
+"""One item's seating as the contract's JSON, with the minutes text in Swedish and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.meetings.law import RULES, basis
+from app.meetings.seating import Flag, Member, Seating, SeatTaken
+
+ROLE_SV = {
+    "ordforande": "ordföranden",
+    "vice_ordforande": "vice ordföranden",
+    "ledamot": "ledamoten",
+    "ersattare": "ersättaren",
+    "foredragande": "föredraganden",
+    "handlaggare": "handläggaren",
+    "protokollforare": "protokollföraren",
+    "inspektor": "inspektören",
+    "sakkunnig": "den sakkunnige",
+    "chef": "chefen",
+    "forvaltningschef": "förvaltningschefen",
+    "delegat": "delegaten",
+    "beslutsfattare": "beslutsfattaren",
+}
+ROLE_EN = {
+    "ordforande": "the chair",
+    "vice_ordforande": "the vice chair",
+    "ledamot": "member",
+    "ersattare": "substitute",
+    "foredragande": "the presenting officer",
+    "handlaggare": "the case officer",
+    "protokollforare": "the minute-taker",
+    "inspektor": "the inspector",
+}
+
+
+def genitive(name: str) -> str:
+    """Swedish genitive: 'Anna Berg' -> 'Anna Bergs', 'Lars Nilsson' stays with no extra s."""
+    return name if name[-1:].lower() in ("s", "x", "z") else name + "s"
+
+
+def _who(name: str, member: Member | None) -> str:
+    return f"{name} ({member.party})" if member is not None and member.party else name
+
+
+def _person(member: Member) -> dict[str, Any]:
+    return {
+        "person": member.person,
+        "name": member.name,
+        "party": member.party,
+        "role": member.role,
+    }
+
+
+def _flag(flag: Flag, member: Member | None) -> dict[str, Any]:
+    first = flag.findings[0] if flag.findings else {}
+    return {
+        "person": flag.person,
+        "name": flag.name,
+        "party": member.party if member else None,
+        "role": member.role if member else flag.role,
+        "holds_seat": bool(member and member.seat),
+        "level": flag.level,
+        "grounds": list(flag.grounds),
+        "rule": first.get("rule"),
+        "legal_basis": list(first.get("legal_basis") or []),  # type: ignore[call-overload]
+        "explanation": first.get("explanation"),
+    }
+
+
+def _seat(taken: SeatTaken) -> dict[str, Any]:
+    return {
+        "seat_of": taken.seat_of.person,
+        "seat_of_name": taken.seat_of.name,
+        **_person(taken.person),
+    }
+
+
+def minutes(seating: Seating, *, fullmaktige: bool) -> dict[str, str]:
+    """Sentences for the protokoll, in the order things happen at the meeting."""
+    sv: list[str] = []
+    en: list[str] = []
+    entering = {t.seat_of.person: t.person for t in seating.seats}
+    for flag, member in seating.steps_out:
+        who = _who(flag.name, member)
+        if member is None:
+            role_sv = ROLE_SV.get(flag.role, flag.role)
+            sv.append(
+                f"{flag.name} ({role_sv}) anmäler jäv och deltar inte i handläggningen av ärendet."
+            )
+            en.append(
+                f"{flag.name} ({ROLE_EN.get(flag.role, flag.role)}) declares a conflict "
+                "of interest and takes no part in handling the matter."
+            )
+            continue
+        sv.append(f"{who} anmäler jäv och deltar inte i handläggningen av ärendet.")
+        en.append(
+            f"{who} declares a conflict of interest and takes no part in handling the matter."
+        )
+        sub = entering.get(flag.person)
+        if sub is not None:
+            sv.append(f"Ersättaren {_who(sub.name, sub)} tjänstgör i {genitive(flag.name)} ställe.")
+            en.append(f"The substitute {_who(sub.name, sub)} serves in place of {flag.name}.")
+    for flag, member in seating.to_assess:
+        who = _who(flag.name, member)
+        body_sv = "Fullmäktige" if fullmaktige else "Nämnden"
+        sv.append(f"{body_sv} prövar frågan om jäv för {who} (6 kap. 30 § kommunallagen).")
+        en.append(
+            f"The {'assembly' if fullmaktige else 'committee'} decides whether {who} "
+            "is disqualified (KL 6:30)."
+        )
+    chair = seating.chair
+    if chair is not None and chair.chair_rank != 0:
+        title_sv = "Vice ordföranden" if chair.chair_rank == 1 else "Ledamoten"
+        title_en = "The vice chair" if chair.chair_rank == 1 else "The member"
+        sv.append(f"{title_sv} {_who(chair.name, chair)} är ordförande under ärendet.")
+        en.append(f"{title_en} {_who(chair.name, chair)} chairs the meeting for this matter.")
+    if seating.quorate_by_jav_exception:
+        sv.append(
+            "Fullmäktige handlägger ärendet trots att antalet deltagande på grund av jäv "
+            "understiger det antal som krävs för beslutförhet (5 kap. 46 § "
+            "kommunallagen)."
+        )
+        en.append(
+            "The assembly handles the matter although jäv brings the number taking part "
+            "below its quorum (KL 5:46)."
+        )
+    elif not seating.quorate:
+        sv.append(
+            f"{'Fullmäktige' if fullmaktige else 'Nämnden'} är inte beslutför i ärendet: "
+            f"{seating.serving} av {seating.seats_total} platser är besatta och "
+            f"{seating.quorum} krävs."
+        )
+        en.append(
+            f"The {'assembly' if fullmaktige else 'committee'} is not quorate for this "
+            f"matter: {seating.serving} of {seating.seats_total} seats are filled and "
+            f"{seating.quorum} are needed."
+        )
+    if not sv:
+        sv.append("Ingen jäv har anmälts i ärendet.")
+        en.append("No conflict of interest has been declared in this matter.")
+    return {"sv": " ".join(sv), "en": " ".join(en)}
+
+
+def item_answer(seating: Seating, *, fullmaktige: bool) -> dict[str, Any]:
+    """The seat part of one item's answer (the caller adds paragraph, case and screening)."""
+    chair = seating.chair
+    return {
+        "steps_out": [_flag(f, m) for f, m in seating.steps_out],
+        "to_assess": [_flag(f, m) for f, m in seating.to_assess],
+        "seats": [_seat(t) for t in seating.seats],
+        "empty_seats": [
+            {"seat_of": m.person, "seat_of_name": m.name, "party": m.party}
+            for m in seating.empty_seats
+        ],
+        "chair": None if chair is None else _person(chair),
+        "serving": seating.serving,
+        "seats_total": seating.seats_total,
+        "quorum": seating.quorum,
+        "quorate": seating.quorate,
+        "quorate_by_jav_exception": seating.quorate_by_jav_exception,
+        "quorate_if_assessed_out": seating.quorate_if_assessed_out,
+        "summon": [_seat(t) for t in seating.summon],
+        "minutes": minutes(seating, fullmaktige=fullmaktige),
+        "rules": [
+            {"rule": r, "basis_kind": RULES[r].basis_kind, "legal_basis": basis(r)}
+            for r in seating.rules
+        ],
+    }

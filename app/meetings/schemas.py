@@ -1,0 +1,38 @@
+"""The meeting document (contract: "Meetings (sammanträden)"), read strictly."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.dates import IsoDate
+from app.models.mixins import REF_LENGTH
+
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REF_LENGTH)]
+Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paragraph: Paragraph = Field(description='The protokoll paragraph, e.g. "§ 12"')
+    case: Ref | dict[str, Any] = Field(
+        description="A stored case's ref, or an inline case document (committee defaults "
+        "to the meeting's)"
+    )
+    as_of: IsoDate | None = Field(default=None, description="Default: the meeting date")
+
+
+class MeetingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ref: Ref
+    committee: Ref
+    date: IsoDate
+    present: list[Ref] | None = Field(
+        default=None,
+        description="Who is there; default: every ledamot and ersättare on the date but the absent",
+    )
+    absent: list[Ref] | None = None
+    items: list[ItemIn] = Field(min_length=1, max_length=500)

@@ -1,0 +1,273 @@
+"""Who leaves, who takes each seat, who presides and whether the body can decide: one item.
+
+Pure: no database. `allocate` takes the committee, its members on the meeting date, who
+is present and the item's screening findings (per person), and returns the item's seats.
+Every step cites its rule in `app.meetings.law` (rule ids in the docstrings below).
+Each item is computed from the attendance alone, so a ledamot who stepped out for jäv in
+one item serves again from the next (`reglemente_serves_again`, KL 5 kap. 18 och 20 §§).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+FULLMAKTIGE_KINDS = frozenset({"fullmaktige", "forbundsfullmaktige"})
+NO_ORDER = 10**9  # an ersättare without an order comes after every numbered one
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A ledamot (ordförande and vice ordförande included) or ersättare on the date."""
+
+    person: str
+    name: str
+    seat: bool  # holds a ledamot seat; False: an ersättare
+    party: str | None = None
+    order: int | None = None
+    substitutes: tuple[str, ...] = ()
+    appointed_by: str | None = None
+    valid_from: date | None = None
+    #: 0 ordförande, 1 vice ordförande, None otherwise (KL 6 kap. 21 §)
+    chair_rank: int | None = None
+
+    @property
+    def role(self) -> str:
+        if self.chair_rank == 0:
+            return "ordforande"
+        if self.chair_rank == 1:
+            return "vice_ordforande"
+        return "ledamot" if self.seat else "ersattare"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    ref: str
+    kind: str
+    seats: int | None = None
+    substitution_order: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def fullmaktige(self) -> bool:
+        return self.kind in FULLMAKTIGE_KINDS
+
+    @property
+    def shared(self) -> bool:
+        return self.kind == "gemensam_namnd"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A person's most severe finding level in the item, with the findings behind it."""
+
+    person: str
+    name: str
+    level: str  # jav | mojligt_jav
+    role: str  # the participant role screened (ledamot, ersattare, foredragande, ...)
+    grounds: tuple[str, ...]
+    findings: tuple[Mapping[str, object], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeatTaken:
+    seat_of: Member
+    person: Member
+
+
+@dataclass(frozen=True, slots=True)
+class Seating:
+    """The outcome of one item (before it is rendered as the contract's JSON)."""
+
+    steps_out: tuple[tuple[Flag, Member | None], ...]  # member None: staff
+    to_assess: tuple[tuple[Flag, Member | None], ...]
+    seats: tuple[SeatTaken, ...]
+    empty_seats: tuple[Member, ...]  # seats of ledamöter absent or out, nobody to enter
+    chair: Member | None
+    serving: int
+    seats_total: int
+    quorum: int
+    quorate: bool
+    quorate_by_jav_exception: bool  # fullmäktige decides below quorum (KL 5 kap. 46 §)
+    quorate_if_assessed_out: bool
+    summon: tuple[SeatTaken, ...]
+    rules: tuple[str, ...]
+
+
+def _by_order(m: Member) -> tuple[int, str]:
+    return (m.order if m.order is not None else NO_ORDER, m.person)
+
+
+class _Allocation:
+    def __init__(self, body: Body, members: Iterable[Member], present: Iterable[str]) -> None:
+        self.body = body
+        self.members = {m.person: m for m in members}
+        self.present = frozenset(present)
+        self.ledamoter = sorted((m for m in self.members.values() if m.seat), key=_by_order)
+        self.ersattare = sorted((m for m in self.members.values() if not m.seat), key=_by_order)
+
+    def candidates(self, ledamot: Member) -> list[Member]:
+        """The ersättare who may enter for this ledamot, in order (`kl6_16_17_ersattare_order`;
+        in a gemensam nämnd only the ledamot's own kommun's, `kl9_23_24_gemensam_namnd`)."""
+        if ledamot.substitutes:  # the per-ledamot list wins, exactly as given
+            return [
+                self.members[p]
+                for p in ledamot.substitutes
+                if p in self.members and not self.members[p].seat
+            ]
+        pool = self.ersattare
+        if self.body.shared and ledamot.appointed_by:
+            pool = [e for e in pool if e.appointed_by in (None, ledamot.appointed_by)]
+        parties = self.body.substitution_order.get(ledamot.party or "")
+        if parties:
+            return [e for party in parties for e in pool if e.party == party]
+        own = [e for e in pool if ledamot.party and e.party == ledamot.party]
+        if self.body.fullmaktige and ledamot.party:
+            # Fullmäktige's ersättare are elected for the party (KL 5 kap. 18 och 21 §§,
+            # vallagen): another party's ersättare never enters.
+            return own
+        return own + [e for e in pool if e not in own]
+
+    def fill(self, out: frozenset[str]) -> tuple[list[Member], list[SeatTaken], list[Member]]:
+        """(ledamöter in their own seat, seats taken by ersättare, seats left empty).
+
+        Absent ledamöter's seats are filled first, then the seats of those stepping out,
+        each group in the ledamöter's order, so that a standing substitution for an absent
+        ledamot stays the same from item to item."""
+        own = [m for m in self.ledamoter if m.person in self.present and m.person not in out]
+        vacant = [m for m in self.ledamoter if m.person not in self.present]
+        vacant += [m for m in self.ledamoter if m.person in self.present and m.person in out]
+        used: set[str] = set()
+        taken: list[SeatTaken] = []
+        empty: list[Member] = []
+        for ledamot in vacant:
+            pick = next(
+                (
+                    e
+                    for e in self.candidates(ledamot)
+                    if e.person in self.present and e.person not in out and e.person not in used
+                ),
+                None,
+            )
+            if pick is None:
+                empty.append(ledamot)
+            else:
+                used.add(pick.person)
+                taken.append(SeatTaken(ledamot, pick))
+        return own, taken, empty
+
+    def seats_total(self) -> int:
+        return self.body.seats or len(self.ledamoter)
+
+    def quorum(self) -> int:
+        """More than half of the ledamot seats (KL 6 kap. 27 §; fullmäktige 5 kap. 45 §)."""
+        return self.seats_total() // 2 + 1
+
+    def chair(self, own: list[Member]) -> Member | None:
+        """`kl6_21_22_chair`: ordförande, vice ordförande, then the longest appointment."""
+        presidium = sorted(
+            (m for m in own if m.chair_rank is not None),
+            key=lambda m: (m.chair_rank or 0, *_by_order(m)),
+        )
+        if presidium:
+            return presidium[0]
+        senior = sorted(own, key=lambda m: (m.valid_from or date.max, m.person))
+        return senior[0] if senior else None
+
+    def summon(self, empty: list[Member], out: frozenset[str], used: set[str]) -> list[SeatTaken]:
+        """Who to call in for the empty seats: the first not present, not jävig ersättare
+        in each seat's order."""
+        chosen: list[SeatTaken] = []
+        for ledamot in empty:
+            pick = next(
+                (
+                    e
+                    for e in self.candidates(ledamot)
+                    if e.person not in self.present and e.person not in out and e.person not in used
+                ),
+                None,
+            )
+            if pick is not None:
+                used.add(pick.person)
+                chosen.append(SeatTaken(ledamot, pick))
+        return chosen
+
+
+def allocate(
+    body: Body, members: Iterable[Member], present: Iterable[str], flags: Iterable[Flag]
+) -> Seating:
+    """The seats of one item (see the module docstring)."""
+    alloc = _Allocation(body, members, present)
+    by_person = {f.person: f for f in flags}
+    jav = frozenset(p for p, f in by_person.items() if f.level == "jav")
+    assess = frozenset(p for p, f in by_person.items() if f.level == "mojligt_jav")
+    own, taken, empty = alloc.fill(jav)
+    serving = len(own) + len(taken)
+    quorum, total = alloc.quorum(), alloc.seats_total()
+    rules = ["kl6_16_17_ersattare_order", "kl6_21_22_chair"]
+    rules.append("kl5_45_beslutforhet" if body.fullmaktige else "kl6_27_beslutforhet")
+    quorate = serving >= quorum
+    exception = False
+    if not quorate and body.fullmaktige:
+        # KL 5 kap. 46 §: seats left empty by jäv do not take fullmäktige below quorum.
+        empty_by_jav = sum(1 for m in empty if m.person in jav)
+        exception = serving + empty_by_jav >= quorum
+        quorate = exception
+    if exception:
+        rules.append("kl5_46_jav_beslutforhet")
+    if assess:
+        own_a, taken_a, empty_a = alloc.fill(jav | assess)
+        serving_a = len(own_a) + len(taken_a)
+        quorate_a = serving_a >= quorum
+        if not quorate_a and body.fullmaktige:
+            quorate_a = serving_a + sum(1 for m in empty_a if m.person in jav) >= quorum
+        rules.append("kl6_30_to_assess")
+    else:
+        quorate_a = quorate
+    summon: list[SeatTaken] = []
+    if not quorate:
+        summon = alloc.summon(empty, jav, {t.person.person for t in taken})
+    if jav:
+        rules.append("kl5_47_steps_out" if body.fullmaktige else "kl6_30_steps_out")
+        rules.append(
+            "kl5_17_20_ersattare_fullmaktige" if body.fullmaktige else "reglemente_serves_again"
+        )
+    if body.shared:
+        rules.append("kl9_23_24_gemensam_namnd")
+
+    def listed(people: frozenset[str]) -> tuple[tuple[Flag, Member | None], ...]:
+        # Members count when present (a member not there has nothing to leave); staff
+        # screened in the item are listed whenever the screening found them.
+        rows = [
+            (by_person[p], alloc.members.get(p))
+            for p in people
+            if p not in alloc.members or p in alloc.present
+        ]
+        return tuple(sorted(rows, key=_listing_order))
+
+    return Seating(
+        steps_out=listed(jav),
+        to_assess=listed(assess),
+        seats=tuple(taken),
+        empty_seats=tuple(empty),
+        chair=alloc.chair(own),
+        serving=serving,
+        seats_total=total,
+        quorum=quorum,
+        quorate=quorate,
+        quorate_by_jav_exception=exception,
+        quorate_if_assessed_out=quorate_a,
+        summon=tuple(summon),
+        rules=tuple(rules),
+    )
+
+
+def _listing_order(row: tuple[Flag, Member | None]) -> tuple[int, int, str]:
+    flag, member = row
+    if member is None:
+        return (2, 0, flag.person)
+    return (
+        0 if member.seat else 1,
+        member.chair_rank if member.chair_rank is not None else 9,
+        member.person,
+    )

@@ -1,0 +1,114 @@
+"""The meeting as a Word document, in Swedish: the jäv part of the kallelse and protokoll.
+
+For each item: the paragraph and the case, who steps out and why (ground, statute, one
+sentence), who enters in which seat, who presides, and whether the body can decide.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from docx import Document
+
+from app.meetings.render import ROLE_SV
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+GROUND_SV = {
+    "part": "part i ärendet (själv eller närstående)",
+    "paverkan": "kan påverkas av beslutet i inte oväsentlig utsträckning",
+    "stallforetradare": "ställföreträdare eller ombud för part",
+    "tillsynsjav": "tillsyn över verksamhet som personen är knuten till",
+    "tvainstans": "har tidigare deltagit i slutlig handläggning (tvåinstansjäv)",
+    "generalklausul": "annan särskild omständighet (generalklausulen)",
+    "fullmaktige": "ärendet rör personligen ledamoten eller en närstående",
+    "ansvarsfrihet": "redovisningsskyldig för verksamheten (ansvarsfrihet)",
+}
+LEVEL_SV = {"jav": "jäv", "mojligt_jav": "möjligt jäv, nämnden prövar"}
+
+
+def _who(entry: dict[str, Any]) -> str:
+    party = f" ({entry['party']})" if entry.get("party") else ""
+    return f"{entry['name']}{party}"
+
+
+def _reason(entry: dict[str, Any]) -> str:
+    grounds = ", ".join(GROUND_SV.get(g, g) for g in entry["grounds"])
+    statute = "; ".join(entry.get("legal_basis") or [])
+    explanation = entry.get("explanation") or {}
+    sentence = explanation.get("sv", "") if isinstance(explanation, dict) else ""
+    first = sentence.split(". ")[0].rstrip(".") + "." if sentence else ""
+    role = ROLE_SV.get(entry["role"], entry["role"])
+    parts = [
+        f"{_who(entry)}, {role}: {LEVEL_SV.get(entry['level'], entry['level'])}",
+        f"grund: {grounds}",
+    ]
+    if statute:
+        parts.append(f"lagrum: {statute}")
+    text = "; ".join(parts) + "."
+    return f"{text} {first}".strip()
+
+
+def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
+    title = f" – {item['title']}" if item.get("title") else ""
+    doc.add_heading(f"{item['paragraph']} Ärende {item['case']}{title}", level=2)
+    if item["steps_out"]:
+        doc.add_paragraph("Anmäler jäv och deltar inte i handläggningen:")
+        for entry in item["steps_out"]:
+            doc.add_paragraph(_reason(entry), style="List Bullet")
+    else:
+        doc.add_paragraph("Ingen jäv har anmälts i ärendet.")
+    if item["to_assess"]:
+        doc.add_paragraph("Jävsfrågan prövas av nämnden (6 kap. 30 § kommunallagen):")
+        for entry in item["to_assess"]:
+            doc.add_paragraph(_reason(entry), style="List Bullet")
+    for seat in item["seats"]:
+        doc.add_paragraph(
+            f"Tjänstgörande ersättare: {_who(seat)} i stället för {seat['seat_of_name']}.",
+            style="List Bullet",
+        )
+    chair = item.get("chair")
+    if chair:
+        role = {"ordforande": "ordförande", "vice_ordforande": "vice ordförande"}.get(
+            chair["role"], "tjänstgörande ordförande"
+        )
+        doc.add_paragraph(f"Ordförande under ärendet: {_who(chair)} ({role}).")
+    else:
+        doc.add_paragraph("Ordförande under ärendet: ingen ledamot kan leda sammanträdet.")
+    body = "Fullmäktige" if kind in ("fullmaktige", "forbundsfullmaktige") else "Nämnden"
+    if item["quorate_by_jav_exception"]:
+        quorum = (
+            f"{body} är beslutfört trots jäv (5 kap. 46 § kommunallagen): "
+            f"{item['serving']} av {item['seats_total']} platser besatta."
+        )
+    elif item["quorate"]:
+        quorum = (
+            f"{body} är beslutför: {item['serving']} av {item['seats_total']} "
+            f"platser besatta, {item['quorum']} krävs."
+        )
+    else:
+        quorum = (
+            f"{body} är inte beslutför: {item['serving']} av {item['seats_total']} "
+            f"platser besatta, {item['quorum']} krävs."
+        )
+    doc.add_paragraph(quorum)
+    if item["summon"]:
+        names = ", ".join(_who(s) for s in item["summon"])
+        doc.add_paragraph(f"Kalla in: {names}.")
+    doc.add_paragraph(f"Protokollstext: {item['minutes']['sv']}")
+
+
+def meeting_docx(meeting: dict[str, Any]) -> bytes:
+    doc = Document()
+    doc.core_properties.title = f"Jäv vid sammanträde {meeting['ref']}"
+    doc.core_properties.language = "sv-SE"
+    doc.add_heading(f"{meeting['committee_name']}: sammanträde {meeting['date']}", level=1)
+    doc.add_paragraph(
+        "Jäv, tjänstgöring och beslutförhet per ärende, enligt Jävskolls granskning. "
+        "Nämnden beslutar i jävsfrågan (6 kap. 30 § kommunallagen)."
+    )
+    for item in meeting["items"]:
+        _item(doc, item, meeting.get("committee_kind", ""))
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
