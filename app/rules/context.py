@@ -94,6 +94,8 @@ class Context:
         self.names = Names(snapshot)
         self._drift: dict[tuple[str, str], list[str]] | None = None
         self._supervised: tuple[Supervised, ...] | None = None
+        self._decided: tuple[Supervised, ...] | None = None
+        self._supervising: frozenset[str] | None = None
 
     # --- small helpers -------------------------------------------------------------------
 
@@ -265,6 +267,65 @@ class Context:
         return self.case.matter is Matter.TILLSYN or any(
             p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties
         )
+
+    @property
+    def decided(self) -> tuple[Supervised, ...]:
+        """Municipal operations a ``myndighetsutovning`` case decides for a party (rules.md
+        §2 stallforetradare, §4): a party operation, a party committee, or a party kommun or
+        region (with the committees holding drift in the case's area), in any party role
+        but ``berord`` and ``tillsynsobjekt`` (supervision is :attr:`supervised`). The
+        committees that run such an operation act for the applicant."""
+        if self._decided is None:
+            self._decided = tuple(self._build_decided())
+        return self._decided
+
+    @property
+    def structural_units(self) -> tuple[Supervised, ...]:
+        """Units the structural risks look at: supervised ones, and municipal operations
+        decided in myndighetsutövning ("supervised" includes them, rules.md §4)."""
+        return (*self.supervised, *self.decided)
+
+    @property
+    def supervising_side(self) -> frozenset[str]:
+        """The handling committee's family plus, under avtalssamverkan (KL 9 kap. 37 §),
+        the performer's committees holding the tillsyn responsibility for the agreement's
+        area: an administration serving one of them is on the supervising side (rules.md
+        §2 tillsynsjav), so its staff are not drift staff by that alone."""
+        if self._supervising is None:
+            from app.rules.supervision import performer_tillsyn_committees
+
+            self._supervising = self.family | performer_tillsyn_committees(self)
+        return self._supervising
+
+    def _build_decided(self) -> list[Supervised]:
+        from app.rules.supervision import (
+            supervised_committee,
+            supervised_operation,
+            supervised_organisation,
+        )
+
+        if self.case.matter is not Matter.MYNDIGHETSUTOVNING:
+            return []
+        excluded = (PartyRole.BERORD, PartyRole.TILLSYNSOBJEKT)
+        units: list[Supervised] = []
+        for op_ref, links in sorted(self.operation_links.items()):
+            units += [
+                supervised_operation(self, op_ref, k) for k in links if k.role not in excluded
+            ]
+        for org_ref, links in sorted(self.org_links.items()):
+            if self.is_public_body(org_ref):
+                units += [
+                    supervised_organisation(self, org_ref, k)
+                    for k in links
+                    if k.role not in excluded
+                ]
+        for committee_ref, links in sorted(self.committee_links.items()):
+            units += [
+                supervised_committee(self, committee_ref, k)
+                for k in links
+                if k.role not in excluded
+            ]
+        return [u for u in units if u.operating and u.municipal]
 
     def _build_supervised(self) -> list[Supervised]:
         from app.rules.supervision import (

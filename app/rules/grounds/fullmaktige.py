@@ -2,9 +2,11 @@
 
 Only the personal link counts in fullmäktige: the member or a närstående is a party or
 ``berord``, or owns a party organisation (or the organisation running a party
-operation). A board seat in an association or in a municipal company does not by itself
-concern the member personally (RÅ 2002 not 2), and plain membership, party politics,
-being a resident and collective decisions give nothing. No nämnd ground applies here.
+operation). A board seat, a VD role, a signing right or another ställföreträdarskap does
+not by itself concern the member personally, in any kind of organisation, small private
+companies included (RÅ 2002 not 2; rules.md §2 fullmaktige): it is never a flag here.
+Plain membership, party politics, being a resident and collective decisions give nothing.
+No nämnd ground applies here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from app.rules.context import Context
-from app.rules.grounds.common import AGARE, hit, org_kind, org_name, representations, who
+from app.rules.grounds.common import AGARE, hit, org_name, who
 from app.rules.grounds.generalklausul import former_partner
 from app.rules.grounds.paverkan import ownership_level
 from app.rules.model import Hit, PathStep
@@ -31,14 +33,6 @@ OWNER = (
     "kan göra att ärendet rör ledamoten personligen (RÅ 1992 ref. 50). {test_sv}",
     "{who_en} owns {share_en} of {org}, which the matter concerns; an economic interest "
     "can make a matter personal (RÅ 1992 ref. 50). {test_en}",
-)
-BOARD = (
-    "{who_sv} företräder det privata företaget {org}, som berörs av ärendet. Ett "
-    "styrelseuppdrag gör inte i sig att ärendet rör ledamoten personligen, men i ett "
-    "litet privat företag kan det göra det.",
-    "{who_en} represents the private company {org}, which the matter concerns. A board "
-    "seat does not by itself make the matter personal, but in a small private company "
-    "it may.",
 )
 FORMER = (
     "Personens tidigare make, maka, sambo eller registrerade partner är part i eller "
@@ -79,28 +73,6 @@ def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterat
             )
 
 
-def _board_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
-    for rep in representations(ctx, m.facts):
-        org = rep.organisation
-        if org is None or not ctx.valid(rep) or org_kind(ctx, org) not in PRIVATE_FIRMS:
-            continue
-        if ctx.is_municipal(ctx.snapshot.organisations.get(org)):
-            continue
-        for link in ctx.org_targets.get(org, ())[:1]:
-            if link.via == "party":
-                details = {**who(ctx, m), "org": org_name(ctx, org)}
-                yield hit(
-                    s,
-                    m,
-                    Level.MOJLIGT_JAV,
-                    (*m.prefix, *rep.steps, *link.path),
-                    BOARD,
-                    link,
-                    organisation=org,
-                    details=details,
-                )
-
-
 def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """Elections are not jäv under 5:47 (a candidate may vote; catalogue b1.5); electing
     a revisor is the 5:48 rule's business."""
@@ -112,7 +84,6 @@ def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
             for link in ctx.person_links.get(m.person, ())[:1]:
                 yield hit(s, m, Level.JAV, m.prefix + link.path, PARTY, link, details=who(ctx, m))
             yield from _owner_hits(ctx, s, m, threshold)
-            yield from _board_hits(ctx, s, m)
         yield from _former_partner_hits(ctx, s)
 
 

@@ -11,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from app.rules.context import Context, Link
+from app.rules.context import Context
 from app.rules.facts import RelationFacts
-from app.rules.grounds.common import hit, representations, represented_links, who
+from app.rules.grounds.common import hit, who
+from app.rules.grounds.general_links import (
+    KIN_EMPLOYED,
+    colleague_hits,
+    decided_dual_hits,
+    kin_relation_hits,
+    party_body_hits,
+    relation_links,
+)
 from app.rules.grounds.tvainstans import outside_body_hits
-from app.rules.model import Hit, PathStep
+from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
 from app.rules.supervision import attachments, samverkan_orgs
@@ -29,7 +37,6 @@ from app.rules.vocab import (
     DutyRole,
     Ground,
     Level,
-    PartyRole,
 )
 
 RELATION = (
@@ -52,10 +59,6 @@ EMPLOYED = (
     "ifrågasätts.",
     "{who_en} is employed by or contracted to a party, or the operator of an operation "
     "decided in the case; such dependence may put impartiality in question.",
-)
-PARTY_BODY = (
-    "Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
-    "The person sits in a body that is itself a party to the case (a dual role).",
 )
 DUAL_NO_P3 = (
     "Ärendet rör tillsyn över verksamhet som personen är knuten till. Den lydelse som "
@@ -97,21 +100,8 @@ def former_partner(ctx: Context, rel: RelationFacts) -> bool:
     )
 
 
-def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
-    """How a related person reaches the case: as a party, or as ställföreträdare or ombud
-    (current) for a party organisation or a party person."""
-    for link in ctx.person_links.get(other_ref, ())[:1]:
-        yield link.path, link
-    other = ctx.person(other_ref)
-    for rep in representations(ctx, other) if other else ():
-        if not ctx.valid(rep):
-            continue
-        for link in represented_links(ctx, rep)[:1]:
-            if link.via == "party":
-                yield (*rep.steps, *link.path), link
-
-
 def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    past: tuple[int, ...]
     for rel in s.facts.relations:
         if rel.kind in GENERAL_CLAUSE_RELATIONS and ctx.valid(rel):
             reason, past = RELATION, ()
@@ -120,7 +110,7 @@ def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
         else:
             continue
         first = PathStep(s.ref, rel.kind, rel.other)
-        details = {"ended": rel.valid_to.isoformat() if rel.valid_to else ""}
+        details: dict[str, Detail] = {"ended": rel.valid_to.isoformat() if rel.valid_to else ""}
         for tail, link in relation_links(ctx, rel.other):
             h = hit(s, None, Level.MOJLIGT_JAV, (first, *tail), reason, link, details=details)
             h.past_steps = past
@@ -137,7 +127,10 @@ def _employer_links(ctx: Context, org: str) -> list[PathStep] | None:
 
 
 def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
+    """Employment or a contract with a party: the participant's own is dependence; a
+    närstående's is never jäv by itself and the text says what to weigh (rules.md §3)."""
     facts = m.facts
+    employed = EMPLOYED if m.relation is None else KIN_EMPLOYED
     for i in facts.interests:
         if i.kind not in EMPLOYMENT_KINDS or not ctx.valid(i):
             continue
@@ -149,7 +142,7 @@ def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
                     m,
                     Level.MOJLIGT_JAV,
                     (*m.prefix, PathStep(m.person, i.kind, i.organisation), *tail),
-                    EMPLOYED,
+                    employed,
                     organisation=i.organisation,
                     details=who(ctx, m),
                 )
@@ -160,7 +153,7 @@ def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
                     m,
                     Level.MOJLIGT_JAV,
                     (*m.prefix, PathStep(m.person, i.kind, i.on_behalf_of), *link.path),
-                    EMPLOYED,
+                    employed,
                     link,
                     details=who(ctx, m),
                 )
@@ -173,30 +166,9 @@ def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
                     m,
                     Level.MOJLIGT_JAV,
                     (*m.prefix, PathStep(m.person, a.role, a.body), *tail),
-                    EMPLOYED,
+                    employed,
                     organisation=a.body,
                     details=who(ctx, m),
-                )
-
-
-def _party_body_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
-    for a in s.facts.appointments:
-        if (
-            a.body_kind is BodyKind.COMMITTEE
-            and a.role in SEAT_ROLES
-            and a.body not in ctx.family
-            and ctx.valid(a)
-        ):
-            for link in ctx.committee_links.get(a.body, ())[:1]:
-                if link.role is PartyRole.TILLSYNSOBJEKT:
-                    continue  # supervision of that body: tillsynsjäv / the dual-role test
-                yield hit(
-                    s,
-                    None,
-                    Level.MOJLIGT_JAV,
-                    (PathStep(s.ref, a.role, a.body), *link.path),
-                    PARTY_BODY,
-                    link,
                 )
 
 
@@ -264,10 +236,13 @@ def general_hits(
         yield from outside_body_hits(ctx, subjects)
     for s in subjects:
         yield from _relation_hits(ctx, s)
+        yield from kin_relation_hits(ctx, s)
+        yield from colleague_hits(ctx, s)
         for m in s.circle:
             yield from _employment_hits(ctx, s, m)
-        yield from _party_body_hits(ctx, s)
+        yield from party_body_hits(ctx, s, kl=kl)
         yield from _dual_role_hits(ctx, s, no_point3)
+        yield from decided_dual_hits(ctx, s)
         yield from _kin_attachment_hits(ctx, s)
 
 

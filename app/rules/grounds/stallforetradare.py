@@ -4,6 +4,12 @@ Representation: styrelseledamot, styrelsesuppleant, VD, firmatecknare, god man/
 förvaltare, ombud or förtroendeuppdrag for a party (berord included: "någon annan som
 kan antas bli påverkad"), for an owner of a party organisation, or for the organisation
 running a party operation; a board seat in a company/förbund counts the same.
+
+Myndighetsutövning over a municipal operation that is a party (rules.md §2, "act for the
+applicant"): a seat (ledamot, ersättare, ordförande, vice ordförande) in a committee that
+runs the operation, or in the committee that is itself the party, counts as representing
+the party (:attr:`app.rules.context.Context.decided`). In tillsyn the same seat gives
+tillsynsjäv instead, never this ground.
 """
 
 from __future__ import annotations
@@ -11,12 +17,27 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from app.rules.context import Context
-from app.rules.grounds.common import hit, representations, represented_links, who, years_before
-from app.rules.model import Detail, Hit
-from app.rules.participants import Subject
+from app.rules.context import Context, Link
+from app.rules.grounds.common import (
+    Representation,
+    hit,
+    representations,
+    represented_links,
+    who,
+    years_before,
+)
+from app.rules.model import Detail, Hit, PathStep
+from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import Ground, InterestKind, Level
+from app.rules.vocab import (
+    GOVERNING_KINDS,
+    SEAT_ROLES,
+    BodyKind,
+    Ground,
+    InterestKind,
+    Level,
+    PartyRole,
+)
 
 CURRENT = (
     "{who_sv} är ställföreträdare eller ombud för en part eller för någon som berörs av beslutet.",
@@ -33,6 +54,23 @@ ENDED = (
     "more than {years} years ago (a dated parameter, a policy choice) is treated as a "
     "possible conflict.",
 )
+SEAT = (
+    "{who_sv} sitter i en nämnd som driver den kommunala verksamhet som ärendet gäller, "
+    "eller som själv är part, och företräder därmed parten i myndighetsutövningen.",
+    "{who_en} sits in a committee that runs the municipal operation the case concerns, or "
+    "that is itself the party, and so acts for the party in this exercise of public "
+    "authority.",
+)
+SEAT_ENDED = (
+    "{who_sv} har suttit i en nämnd som driver den kommunala verksamhet som ärendet gäller, "
+    "eller som själv är part, och har därmed företrätt parten; uppdraget upphörde {ended}. "
+    "Lagtexten omfattar även tidigare uppdrag; ett uppdrag som upphörde för mer än {years} "
+    "år sedan (daterad parameter, ett policyval) bedöms som möjligt jäv.",
+    "{who_en} sat in a committee that runs the municipal operation the case concerns, or "
+    "that is itself the party, and so acted for the party; the seat ended on {ended}. The "
+    "statute covers past roles too; a role that ended more than {years} years ago (a dated "
+    "parameter, a policy choice) is treated as a possible conflict.",
+)
 OMBUD_V18 = (
     "Personen har fört talan som ombud för en part i ärendet{ended_sv}.",
     "The person has acted as agent (ombud) for a party in the case{ended_en}.",
@@ -44,6 +82,42 @@ DESCRIPTION = (
 YEARS = "stallforetradare_ended_role_jav_years"
 
 
+def _operating_seats(ctx: Context, m: Member) -> Iterator[tuple[Representation, list[Link]]]:
+    """Seats of ``m`` in a committee running a municipal operation decided for a party in
+    myndighetsutövning (one per unit, a current seat before an ended one). A board-type
+    committee of a company or förbund is left out: representations() already has it."""
+    for unit in ctx.decided:
+        seats: list[Representation] = []
+        for a in m.facts.appointments:
+            steps = unit.operating.get(a.body)
+            if a.body_kind is not BodyKind.COMMITTEE or a.role not in SEAT_ROLES or steps is None:
+                continue
+            c = ctx.snapshot.committees.get(a.body)
+            if c and c.kind in GOVERNING_KINDS and not ctx.is_public_body(c.organisation):
+                continue
+            first = PathStep(m.person, a.role, a.body)
+            seats.append(
+                Representation(a.role, None, None, (first, *steps), a.valid_from, a.valid_to)
+            )
+        current = [r for r in seats if r.valid_to is None or r.valid_to >= ctx.as_of]
+        for rep in (current or sorted(seats, key=lambda r: str(r.valid_to), reverse=True))[:1]:
+            role = PartyRole(unit.path[-1].relation)
+            link = Link(unit.ref, unit.path, role, "party", None, 1.0, unit.name_only, unit.score)
+            yield rep, [link]
+
+
+def _candidates(
+    ctx: Context, m: Member, ombud: bool
+) -> Iterator[tuple[Representation, list[Link], bool]]:
+    """(role, links to the case, is a committee seat) for every representation of m."""
+    for rep in representations(ctx, m.facts):
+        if rep.kind == InterestKind.OMBUD and not ombud:
+            continue
+        yield rep, represented_links(ctx, rep), False
+    for rep, links in _operating_seats(ctx, m):
+        yield rep, links, True
+
+
 def stf_hits(
     ctx: Context, subjects: Sequence[Subject], *, past: bool, ombud: bool
 ) -> Iterator[Hit]:
@@ -52,15 +126,12 @@ def stf_hits(
     recent = years_before(ctx.as_of, years)
     for s in subjects:
         for m in s.circle:
-            for rep in representations(ctx, m.facts):
-                if rep.kind == InterestKind.OMBUD and not ombud:
-                    continue
+            for rep, links, seat in _candidates(ctx, m, ombud):
                 if rep.valid_from is not None and rep.valid_from > ctx.as_of:
                     continue
                 ended = rep.valid_to if rep.valid_to and rep.valid_to < ctx.as_of else None
                 if ended is not None and not past:
                     continue
-                links = represented_links(ctx, rep)
                 if not links:
                     continue
                 level = Level.MOJLIGT_JAV if ended and ended < recent else Level.JAV
@@ -75,7 +146,7 @@ def stf_hits(
                         m,
                         level,
                         (*m.prefix, *rep.steps, *link.path),
-                        ENDED if ended else CURRENT,
+                        (SEAT_ENDED if ended else SEAT) if seat else (ENDED if ended else CURRENT),
                         link,
                         organisation=rep.organisation,
                         ended_on=ended,

@@ -13,6 +13,14 @@ from app.rules.supervision import attachments
 from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
 
 JO = "JO 581-2004 (drift och tillsyn i samma nämnd eller med samma personal)"
+EGEN_DECIDED = (
+    "Den handläggande nämnden (eller dess utskott) driver själv den verksamhet som "
+    "myndighetsutövningen gäller och är därmed sin egen tillsynsmyndighet; enligt JO "
+    "581-2004 ska drift och tillsyn inte ligga i samma nämnd.",
+    "The handling committee (or its sub-committee) itself runs the operation the decision "
+    "concerns and so supervises itself; JO 581-2004 reads the supervision ground as barring "
+    "drift and tillsyn in one committee.",
+)
 EGEN = (
     "Den handläggande nämnden (eller dess utskott) driver själv den verksamhet som "
     "tillsynen gäller; enligt JO 581-2004 får drift och tillsyn inte ligga i samma nämnd.",
@@ -49,6 +57,23 @@ def tillsyn_basis(day: date) -> str:
     return "6 kap. 25 § kommunallagen (1991:900) (generalklausulen; tillsynsjäv från 2003-09-01)"
 
 
+def decided_basis(day: date) -> str:
+    """The ställföreträdare point that applies to myndighetsutövning over a municipal
+    operation that is a party (rules.md §2 stallforetradare)."""
+    if day >= KL2017_START:
+        return "6 kap. 28 § första stycket 2 kommunallagen (2017:725)"
+    return "6 kap. 25 § 2 kommunallagen (1991:900)"
+
+
+def _units(ctx: Context) -> Iterator[tuple[Supervised, str, bool]]:
+    """(unit, basis, decided): supervised units cite tillsynsjäv, units decided in
+    myndighetsutövning cite the ställföreträdare point."""
+    for unit in ctx.supervised:
+        yield unit, tillsyn_basis(ctx.as_of), False
+    for unit in ctx.decided:
+        yield unit, decided_basis(ctx.as_of), True
+
+
 def _name(ctx: Context, ref: str) -> str:
     return ctx.names(ref)
 
@@ -65,15 +90,17 @@ def _name(ctx: Context, ref: str) -> str:
 def struct_egen_tillsyn(ctx: Context) -> Iterator[StructuralHit]:
     """Derived from KL 6 kap. 28 § 3 p. (KL 1991 6:25 3 p. from 2003-09-01) and JO
     581-2004: the committee is the operator, one of its utskott is, or it holds the drift
-    responsibility for the operation's area in that municipality."""
-    for unit in ctx.supervised:
+    responsibility for the operation's area in that municipality. "Supervised" includes
+    myndighetsutövning over a municipal operation that is a party (rules.md §4): a nämnd
+    granting a bygglov for a building it runs is its own supervisor."""
+    for unit, basis, decided in _units(ctx):
         runs = sorted(c for c in ctx.family if c in unit.operating)
         if runs:
             yield StructuralHit(
                 ctx.case.committee,
-                EGEN,
+                EGEN_DECIDED if decided else EGEN,
                 path=unit.operating[runs[0]],
-                basis=(tillsyn_basis(ctx.as_of), JO),
+                basis=(basis, JO),
                 operation=_op(unit),
                 organisation=unit.operator_org,
                 area=unit.area,
@@ -97,7 +124,7 @@ def _op(unit: Supervised) -> str | None:
 def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
     """A participant of the supervising case attached (see app.rules.supervision) to an
     operating body other than the handling committee itself (that case is egen_tillsyn)."""
-    for unit in ctx.supervised:
+    for unit, basis, _ in _units(ctx):
         persons = tuple(
             sorted(
                 s.ref
@@ -110,7 +137,7 @@ def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
             yield StructuralHit(
                 ctx.case.committee,
                 DUBBLA,
-                basis=(tillsyn_basis(ctx.as_of),),
+                basis=(basis,),
                 operation=_op(unit),
                 area=unit.area,
                 persons=persons,
@@ -132,21 +159,21 @@ def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
     """JO 581-2004 ("samma personer inom förvaltningen") and the Östra Göinge case: the
     shared administration is flagged; its staff are attached personally only per
     app.rules.supervision (chef line, works_with drift)."""
-    for unit in ctx.supervised:
+    for unit, unit_basis, _ in _units(ctx):
         operating = set(unit.operating) - ctx.family
         for ref in sorted(ctx.snapshot.administrations):
             admin = ctx.snapshot.administrations[ref]
             served = set(admin.serves)
-            if served & ctx.family and served & operating:
+            if served & ctx.supervising_side and served & operating:
                 path = (
-                    PathStep(ref, "betjanar", ctx.case.committee),
+                    PathStep(ref, "betjanar", sorted(served & ctx.supervising_side)[0]),
                     PathStep(ref, "betjanar", sorted(served & operating)[0]),
                 )
                 yield StructuralHit(
                     ctx.case.committee,
                     DELAD,
                     path=path,
-                    basis=(tillsyn_basis(ctx.as_of), JO),
+                    basis=(unit_basis, JO),
                     operation=_op(unit),
                     administration=ref,
                     area=unit.area,
@@ -213,7 +240,8 @@ def _agreement_forms(ctx: Context, unit: Supervised) -> list[tuple[str, str, set
             basis = (
                 "9 kap. 37 § kommunallagen (2017:725)"
                 if ctx.as_of >= FL2017_START
-                else f"avtal {ag.ref} (avtalssamverkan före KL 9 kap. 37 §, sektorsregler; overifierat)"
+                else f"avtal {ag.ref} (avtalssamverkan före KL 9 kap. 37 §, sektorsregler; "
+                "overifierat)"
             )
             found.append(("avtal", basis, {ag.performer}, "performer"))
     return found
@@ -239,7 +267,7 @@ def struct_samverkan_egen_drift(ctx: Context) -> Iterator[StructuralHit]:
     1996/97:105), 9 kap. 1-18 §§ (förbund), 9 kap. 37 § (avtalssamverkan, from 2018-07-01;
     the performer's staff are screened as the principal's). No precedent found on jäv in
     these forms (catalogue (e), UNVERIFIED): flagged as a risk, not a personal finding."""
-    for unit in ctx.supervised:
+    for unit, unit_basis, _ in _units(ctx):
         runners = _runners(ctx, unit)
         seen: set[tuple[str, str]] = set()
         for form, basis, orgs, role in [*_forms(ctx), *_agreement_forms(ctx, unit)]:
@@ -257,7 +285,7 @@ def struct_samverkan_egen_drift(ctx: Context) -> Iterator[StructuralHit]:
                 yield StructuralHit(
                     ctx.case.committee,
                     SAMVERKAN,
-                    basis=(tillsyn_basis(ctx.as_of), basis),
+                    basis=(unit_basis, basis),
                     operation=_op(unit),
                     organisation=org,
                     area=unit.area,

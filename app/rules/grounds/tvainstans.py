@@ -13,7 +13,7 @@ from app.rules.grounds.common import hit
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import Ground, Level, Matter, OrgKind
+from app.rules.vocab import SEAT_ROLES, BodyKind, Ground, Level, Matter, OrgKind
 
 INSTANCE = (
     "Personen deltog i den slutliga handläggningen hos en annan myndighet och har "
@@ -28,6 +28,14 @@ OTHER_BODY = (
     "nämnd. Enbart det gör inte personen jävig enligt generalklausulen.",
     "The person took part earlier in handling the same matter at another committee. "
     "That alone does not disqualify the person under the general clause.",
+)
+REVIEWED_SEAT = (
+    "Personen sitter i den nämnd vars beslut prövas i ärendet och har därmed deltagit i "
+    "handläggningen hos en annan nämnd. Enbart det gör inte personen jävig enligt "
+    "generalklausulen.",
+    "The person sits in the committee whose decision the case reviews, and so took part in "
+    "the handling at another committee. That alone does not disqualify the person under "
+    "the general clause.",
 )
 OUTSIDE = (
     "Personen har tidigare deltagit i handläggningen av samma fråga hos ett organ som "
@@ -111,11 +119,33 @@ def instance_hits(
 
 
 def other_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL 6:31 2 st.: earlier handling in another municipal nämnd (undantag)."""
+    """KL 6:31 2 st.: earlier handling in another municipal nämnd (undantag). In an
+    överprövning, a seat on as_of in the committee given as party, whose decision is
+    reviewed, is that same earlier handling (rules.md §2 tvainstans): also undantag, and
+    the general clause raises nothing for it (general_links.party_body_hits)."""
     for s in subjects:
         for e in _earlier(ctx, s, final_only=False):
             if e.namnd:
                 yield hit(s, None, Level.UNDANTAG, _path(ctx, s, e), OTHER_BODY)
+        yield from _reviewed_seat_hits(ctx, s)
+
+
+def _reviewed_seat_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    if ctx.case.matter is not Matter.OVERPROVNING:
+        return
+    for a in s.facts.appointments:
+        if (
+            a.body_kind is BodyKind.COMMITTEE
+            and a.role in SEAT_ROLES
+            and a.body in ctx.committee_links
+            and a.body not in ctx.family
+            and ctx.valid(a)
+        ):
+            path = (
+                PathStep(s.ref, a.role, a.body),
+                PathStep(a.body, "beslut_provas", ctx.case.ref),
+            )
+            yield hit(s, None, Level.UNDANTAG, path, REVIEWED_SEAT)
 
 
 def outside_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:

@@ -1,0 +1,184 @@
+"""Links the general clause assesses beyond friendship, enmity and employment of the
+participant (rules.md §2 generalklausul, §3; KL 6 kap. 28 § första stycket 4, FL 16 §
+första stycket 4). Every hit here is ``mojligt_jav``: the nämnd weighs it (KL 6 kap. 30 §).
+
+* a colleague's own matter: a party person holds a staff appointment in the same
+  administration as the participant on as_of (a manager and a subordinate in one
+  administration included);
+* a närstående of the participant is a close friend or enemy of a party person, or of a
+  party's ställföreträdare;
+* a närstående's employment by a party organisation: the explanation says what the nämnd
+  must weigh (does the decision affect that employment; does the närstående hold a leading
+  position there);
+* staff attached (drift staff, chef line, works_with) to a municipal operation decided in
+  myndighetsutövning for a party: a dual role that is neither tillsynsjäv nor ställföreträdarjäv;
+* a seat in a committee that is itself a party, in matters other than myndighetsutövning
+  (there it is ställföreträdarjäv) and, under KL, other than överprövning (there it is the
+  KL 6 kap. 31 § andra stycket exception).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.rules.context import Context, Link
+from app.rules.grounds.common import hit, representations, represented_links, who
+from app.rules.model import Hit, PathStep
+from app.rules.participants import Subject
+from app.rules.supervision import attachments
+from app.rules.vocab import (
+    SEAT_ROLES,
+    STAFF_ROLES,
+    BodyKind,
+    Level,
+    Matter,
+    PartyRole,
+    RelationKind,
+)
+
+COLLEAGUE = (
+    "Personen och parten arbetar i samma förvaltning; att handlägga en kollegas eget "
+    "ärende, eller ärendet för någon man är chef för eller lyder under, kan göra att "
+    "opartiskheten ifrågasätts.",
+    "The person and the party work in the same administration; handling a colleague's own "
+    "matter, or that of one's manager or subordinate, may put impartiality in question.",
+)
+KIN_RELATION = (
+    "{who_sv} är nära vän eller ovän med en part eller en parts ställföreträdare; en "
+    "närståendes vänskap eller ovänskap med parten kan göra att opartiskheten ifrågasätts.",
+    "{who_en} is a close friend or on hostile terms with a party or a party's "
+    "representative; a close relation's friendship or enmity with the party may put "
+    "impartiality in question.",
+)
+KIN_EMPLOYED = (
+    "{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
+    "verksamhet som prövas. En närståendes anställning gör personen jävig bara om beslutet "
+    "påverkar anställningen eller om den närstående har en ledande ställning där, och det "
+    "visar inte registret. Nämnden måste väga om beslutet påverkar anställningen (dess "
+    "bestånd, arbetsuppgifter eller villkor) och om den närstående har en ledande ställning "
+    "hos arbetsgivaren.",
+    "{who_en} is employed by or contracted to a party, or the operator of an operation "
+    "decided in the case. A close relation's employment disqualifies only if the decision "
+    "affects that employment or the close relation holds a leading position there, which "
+    "the registry does not show. The committee must weigh whether the decision affects that "
+    "employment (its continuation, duties or terms) and whether the close relation holds a "
+    "leading position with the employer.",
+)
+DECIDED_DUAL = (
+    "Personen arbetar i en förvaltning som betjänar den nämnd som driver den kommunala "
+    "verksamhet som ärendet gäller (dubbel roll); i myndighetsutövning är det inte "
+    "tillsynsjäv, men det kan göra att opartiskheten ifrågasätts.",
+    "The person works in an administration serving the committee that runs the municipal "
+    "operation the case concerns (a dual role); in myndighetsutövning that is not the "
+    "supervision ground, but it may put impartiality in question.",
+)
+PARTY_BODY = (
+    "Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
+    "The person sits in a body that is itself a party to the case (a dual role).",
+)
+FRIENDSHIP = frozenset({RelationKind.NARA_VAN, RelationKind.OVAN})
+STAFF_REASONS = frozenset({"drift_staff", "chef_line", "works_with"})
+
+
+def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
+    """How a related person reaches the case: as a party, or as ställföreträdare or ombud
+    (current) for a party organisation or a party person."""
+    for link in ctx.person_links.get(other_ref, ())[:1]:
+        yield link.path, link
+    other = ctx.person(other_ref)
+    for rep in representations(ctx, other) if other else ():
+        if not ctx.valid(rep):
+            continue
+        for link in represented_links(ctx, rep)[:1]:
+            if link.via == "party":
+                yield (*rep.steps, *link.path), link
+
+
+def colleague_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    """A party person on the staff of an administration where the participant works."""
+    mine = {
+        a.body: a.role
+        for a in s.facts.appointments
+        if a.body_kind is BodyKind.ADMINISTRATION and a.role in STAFF_ROLES and ctx.valid(a)
+    }
+    if not mine:
+        return
+    for party_ref, links in sorted(ctx.person_links.items()):
+        party = ctx.person(party_ref)
+        if party is None or party_ref == s.ref:
+            continue
+        for a in party.appointments:
+            if (
+                a.body_kind is BodyKind.ADMINISTRATION
+                and a.role in STAFF_ROLES
+                and a.body in mine
+                and ctx.valid(a)
+            ):
+                link = links[0]
+                path = (
+                    PathStep(s.ref, mine[a.body], a.body),
+                    PathStep(party_ref, a.role, a.body),
+                    *link.path,
+                )
+                yield hit(s, None, Level.MOJLIGT_JAV, path, COLLEAGUE, link)
+                break
+
+
+def kin_relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    """A närstående's close friendship or enmity with a party person (or its
+    ställföreträdare). Relations to the participant or to another närstående are left out:
+    those are the participant's own links."""
+    circle = {m.person for m in s.circle}
+    for m in s.circle[1:]:
+        for rel in m.facts.relations:
+            if rel.kind not in FRIENDSHIP or rel.other in circle or not ctx.valid(rel):
+                continue
+            first = PathStep(m.person, rel.kind, rel.other)
+            for tail, link in relation_links(ctx, rel.other):
+                yield hit(
+                    s,
+                    m,
+                    Level.MOJLIGT_JAV,
+                    (*m.prefix, first, *tail),
+                    KIN_RELATION,
+                    link,
+                    details=who(ctx, m),
+                )
+
+
+def decided_dual_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+    """Staff attached to a municipal operation decided for a party in myndighetsutövning
+    (seats there are ställföreträdarjäv; board and employment links are caught already)."""
+    for unit in ctx.decided:
+        found = [a for a in attachments(ctx, s.facts, unit) if a.reason in STAFF_REASONS]
+        if found:
+            yield hit(s, None, Level.MOJLIGT_JAV, (*found[0].path, *unit.path), DECIDED_DUAL)
+
+
+def party_body_hits(ctx: Context, s: Subject, *, kl: bool) -> Iterator[Hit]:
+    """A seat in a committee that is itself a party. Not for supervision of it
+    (tillsynsjäv), not where it is ställföreträdarjäv (myndighetsutövning), and under KL
+    not in överprövning: sitting in the committee whose decision is reviewed is earlier
+    handling in another nämnd (KL 6 kap. 31 § andra stycket, an undantag)."""
+    if kl and ctx.case.matter is Matter.OVERPROVNING:
+        return
+    decided = {u.ref for u in ctx.decided}
+    for a in s.facts.appointments:
+        if (
+            a.body_kind is BodyKind.COMMITTEE
+            and a.role in SEAT_ROLES
+            and a.body not in ctx.family
+            and a.body not in decided
+            and ctx.valid(a)
+        ):
+            for link in ctx.committee_links.get(a.body, ())[:1]:
+                if link.role is PartyRole.TILLSYNSOBJEKT:
+                    continue  # supervision of that body: tillsynsjäv / the dual-role test
+                yield hit(
+                    s,
+                    None,
+                    Level.MOJLIGT_JAV,
+                    (PathStep(s.ref, a.role, a.body), *link.path),
+                    PARTY_BODY,
+                    link,
+                )
