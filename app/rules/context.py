@@ -270,9 +270,10 @@ class Context:
 
     @property
     def decided(self) -> tuple[Supervised, ...]:
-        """Municipal operations a ``myndighetsutovning`` case decides for a party (rules.md
-        §2 stallforetradare, §4): a party operation, a party committee, or a party kommun or
-        region (with the committees holding drift in the case's area), in any party role
+        """Municipal operations a ``myndighetsutovning`` case decides for a party
+        (docs/legal/rules.md §2 stallforetradare, §4): a party operation, a party
+        committee, or a party kommun or region (with the committees holding drift in the
+        case's area), in any party role
         but ``berord`` and ``tillsynsobjekt`` (supervision is :attr:`supervised`). The
         committees that run such an operation act for the applicant."""
         if self._decided is None:
@@ -282,14 +283,14 @@ class Context:
     @property
     def structural_units(self) -> tuple[Supervised, ...]:
         """Units the structural risks look at: supervised ones, and municipal operations
-        decided in myndighetsutövning ("supervised" includes them, rules.md §4)."""
+        decided in myndighetsutövning ("supervised" includes them, docs/legal/rules.md §4)."""
         return (*self.supervised, *self.decided)
 
     @property
     def supervising_side(self) -> frozenset[str]:
         """The handling committee's family plus, under avtalssamverkan (KL 9 kap. 37 §),
         the performer's committees holding the tillsyn responsibility for the agreement's
-        area: an administration serving one of them is on the supervising side (rules.md
+        area: an administration serving one of them is on the supervising side (docs/legal/rules.md
         §2 tillsynsjav), so its staff are not drift staff by that alone."""
         if self._supervising is None:
             from app.rules.supervision import performer_tillsyn_committees

@@ -1,4 +1,4 @@
-"""Supervised units and who is "knuten till" them (KL 6 kap. 28 § 3 p., rules.md §2).
+"""Supervised units and who is "knuten till" them (KL 6 kap. 28 § 3 p., docs/legal/rules.md §2).
 
 Attached ("knuten till") to a supervised municipal operation are, on as_of:
 
@@ -7,7 +7,7 @@ Attached ("knuten till") to a supervised municipal operation are, on as_of:
   responsibility for its area in that municipality, or the board-type committee of the
   operating company or förbund), also when that committee is the handling committee;
 * a board member, deputy, VD or employee of the operating organisation (not of a kommun
-  or region as such: being employed by the kommun is not enough, catalogue c7);
+  or region as such: being employed by the kommun is not enough, docs/legal/sources.md c7);
 * staff of an administration that serves an operating committee and not the supervising
   side (drift staff; under avtalssamverkan the supervising side includes the performer's
   committee holding the tillsyn responsibility, :func:`performer_tillsyn_committees`);
@@ -261,7 +261,7 @@ def samverkan_orgs(ctx: Context) -> set[str]:
 def performer_tillsyn_committees(ctx: Context) -> frozenset[str]:
     """Committees of a performer under a tillsyn agreement valid on as_of (KL 9 kap. 37 §)
     whose principal is the handling committee's organisation, holding the tillsyn
-    responsibility for the agreement's area (rules.md §2 tillsynsjav)."""
+    responsibility for the agreement's area (docs/legal/rules.md §2 tillsynsjav)."""
     home = ctx.committee.organisation if ctx.committee else None
     if home is None:
         return frozenset()

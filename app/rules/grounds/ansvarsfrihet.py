@@ -6,7 +6,7 @@ Period (documented choice, parameter ``ansvarsfrihet_audit_period``): the case's
 ansvarsfrihet, and from the start of that year to as_of for val of revisor. A seat
 (ledamot, ersättare, ordförande, vice ordförande) in the party committee or one of its
 utskott whose validity overlaps the period counts: nämnd members are treated as
-"redovisningsskyldiga" for its activity (doctrine [I], kl-verification Q3).
+"redovisningsskyldiga" for its activity (doctrine [I], docs/legal/statutes.md Q3).
 """
 
 from __future__ import annotations

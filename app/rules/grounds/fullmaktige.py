@@ -4,7 +4,7 @@ Only the personal link counts in fullmäktige: the member or a närstående is a
 ``berord``, or owns a party organisation (or the organisation running a party
 operation). A board seat, a VD role, a signing right or another ställföreträdarskap does
 not by itself concern the member personally, in any kind of organisation, small private
-companies included (RÅ 2002 not 2; rules.md §2 fullmaktige): it is never a flag here.
+companies included (RÅ 2002 not 2; docs/legal/rules.md §2 fullmaktige): it is never a flag here.
 Plain membership, party politics, being a resident and collective decisions give nothing.
 No nämnd ground applies here.
 """
@@ -74,7 +74,7 @@ def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterat
 
 
 def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """Elections are not jäv under 5:47 (a candidate may vote; catalogue b1.5); electing
+    """Elections are not jäv under 5:47 (a candidate may vote; docs/legal/sources.md b1.5); electing
     a revisor is the 5:48 rule's business."""
     if ctx.case.matter is Matter.VAL:
         return
@@ -113,12 +113,12 @@ def _former_partner_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
     valid_from=date(2018, 1, 1),
     description=DESCRIPTION,
     legal_basis=["5 kap. 47 § kommunallagen (2017:725)"],
-    catalogue=["kl5_47_personligen", "kl5_presence"],
+    catalogue=["kl5_47_personligen", "kl5_presence", "kl5_47_stallforetradarskap"],
 )
 def kl5_47_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 5 kap. 47 § (from 2018-01-01): a ledamot may not take part in a matter that
     "personligen rör" the ledamot or a make, sambo, förälder, barn, syskon or annan
-    närstående (text verified, kl-verification Q3; 47 § has one ground only). Applies 6:30
+    närstående (text verified, docs/legal/statutes.md Q3; 47 § has one ground only). Applies 6:30
     2-3 st. (disclosure, decision), not 6:30 1 st. (presence) or 6:29. Whether tjänstgörande
     ersättare are covered is an inference [I]; they are screened the same."""
     return personal_hits(ctx, subjects)
@@ -132,7 +132,7 @@ def kl5_47_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     valid_to=date(2017, 12, 31),
     description=DESCRIPTION,
     legal_basis=["5 kap. 20 § första stycket kommunallagen (1991:900)"],
-    catalogue=["kl91_5_20"],
+    catalogue=["kl91_5_20", "kl5_47_stallforetradarskap"],
 )
 def kl91_5_20_personligen(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 5 kap. 20 § 1 st. (until 2017-12-31): same substance as KL 5:47

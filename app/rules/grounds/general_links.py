@@ -1,5 +1,5 @@
 """Links the general clause assesses beyond friendship, enmity and employment of the
-participant (rules.md §2 generalklausul, §3; KL 6 kap. 28 § första stycket 4, FL 16 §
+participant (docs/legal/rules.md §2 generalklausul, §3; KL 6 kap. 28 § första stycket 4, FL 16 §
 första stycket 4). Every hit here is ``mojligt_jav``: the nämnd weighs it (KL 6 kap. 30 §).
 
 * a colleague's own matter: a party person holds a staff appointment in the same

@@ -1,6 +1,6 @@
 """Ground ``generalklausul``: another special circumstance (always mojligt_jav).
 
-Triggers (rules.md §2): close friendship, enmity or a manager/subordinate relation with a
+Triggers (docs/legal/rules.md §2): close friendship, enmity or a manager/subordinate relation with a
 party person or with a party's ställföreträdare; employment or a contract with a party
 organisation (or a party operation's operator); a seat in a committee that is itself a
 party; a drift/tillsyn dual role that the version's tillsynsjäv point does not catch.
@@ -85,8 +85,10 @@ KIN_ATTACHED = (
     "running or working in what is supervised may put impartiality in question.",
 )
 DESCRIPTION = (
-    "Another special circumstance: friendship, enmity, subordination, employment "
-    "by a party, or a dual role not caught by tillsynsjäv."
+    "Another special circumstance: friendship, enmity or subordination with a party (the "
+    "participant's, or a närstående's friendship or enmity), a colleague's own matter, "
+    "employment by a party (a närstående's: weigh whether the decision affects it), or a "
+    "dual role not caught by tillsynsjäv or ställföreträdarjäv."
 )
 
 
@@ -128,7 +130,7 @@ def _employer_links(ctx: Context, org: str) -> list[PathStep] | None:
 
 def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
     """Employment or a contract with a party: the participant's own is dependence; a
-    närstående's is never jäv by itself and the text says what to weigh (rules.md §3)."""
+    närstående's is never jäv by itself and the text says what to weigh (docs/legal/rules.md §3)."""
     facts = m.facts
     employed = EMPLOYED if m.relation is None else KIN_EMPLOYED
     for i in facts.interests:
@@ -254,7 +256,14 @@ def general_hits(
     valid_from=date(2022, 7, 1),
     description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725)"],
-    catalogue=["kl6_28_general_v22", "kl7_4_anstallda"],
+    catalogue=[
+        "kl6_28_general_v22",
+        "kl7_4_anstallda",
+        "generalklausul_kollega",
+        "generalklausul_narstaende_van_ovan",
+        "generalklausul_narstaende_anstallning",
+        "generalklausul_dubbel_roll_myndighetsutovning",
+    ],
 )
 def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 4 p. as amended by SFS 2022:638 (from 2022-07-01): "någon annan
@@ -272,7 +281,13 @@ def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     valid_to=date(2022, 6, 30),
     description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 5 kommunallagen (2017:725) i ursprunglig lydelse"],
-    catalogue=["kl6_28_p5_general_v18"],
+    catalogue=[
+        "kl6_28_p5_general_v18",
+        "generalklausul_kollega",
+        "generalklausul_narstaende_van_ovan",
+        "generalklausul_narstaende_anstallning",
+        "generalklausul_dubbel_roll_myndighetsutovning",
+    ],
 )
 def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 5 p., original wording (2018-01-01 - 2022-06-30): a special
@@ -289,7 +304,13 @@ def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     valid_to=date(2017, 12, 31),
     description=DESCRIPTION,
     legal_basis=["6 kap. 25 § 5 kommunallagen (1991:900)"],
-    catalogue=["kl91_6_25_p5"],
+    catalogue=[
+        "kl91_6_25_p5",
+        "generalklausul_kollega",
+        "generalklausul_narstaende_van_ovan",
+        "generalklausul_narstaende_anstallning",
+        "generalklausul_dubbel_roll_myndighetsutovning",
+    ],
 )
 def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31), applied by JO 1339-2017
@@ -305,7 +326,13 @@ def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[
     valid_to=date(2003, 8, 31),
     description=DESCRIPTION,
     legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900) i lydelse före 2003-09-01"],
-    catalogue=["kl91_6_25_p5"],
+    catalogue=[
+        "kl91_6_25_p5",
+        "generalklausul_kollega",
+        "generalklausul_narstaende_van_ovan",
+        "generalklausul_narstaende_anstallning",
+        "generalklausul_dubbel_roll_myndighetsutovning",
+    ],
 )
 def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 4 p. before SFS 2003:519 (the general clause was point 4
@@ -324,7 +351,13 @@ def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iter
     valid_from=date(2018, 7, 1),
     description=DESCRIPTION,
     legal_basis=["16 § första stycket 4 förvaltningslagen (2017:900)"],
-    catalogue=["fl16_p4_general"],
+    catalogue=[
+        "fl16_p4_general",
+        "generalklausul_kollega",
+        "generalklausul_narstaende_van_ovan",
+        "generalklausul_narstaende_anstallning",
+        "generalklausul_dubbel_roll_myndighetsutovning",
+    ],
 )
 def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 4 p. (from 2018-07-01). FL has no tillsynsjäv point, so a
@@ -340,7 +373,13 @@ def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     valid_to=date(2018, 6, 30),
     description=DESCRIPTION,
     legal_basis=["11 § första stycket 5 förvaltningslagen (1986:223)"],
-    catalogue=["fl86_11_p5"],
+    catalogue=[
+        "fl86_11_p5",
+        "generalklausul_kollega",
+        "generalklausul_narstaende_van_ovan",
+        "generalklausul_narstaende_anstallning",
+        "generalklausul_dubbel_roll_myndighetsutovning",
+    ],
 )
 def fl86_11_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 5 p. (until 2018-06-30): a circumstance "ägnad att rubba

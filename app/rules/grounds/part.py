@@ -42,7 +42,7 @@ def party_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
 def kl6_28_p1_part_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 1 p. first limb as amended by SFS 2022:638 (from 2022-07-01):
     "han eller hon eller någon närstående är part i ärendet". Staff through KL 7 kap. 4 §
-    (its exact wording is NOT FOUND verbatim, kl-verification Q4)."""
+    (its exact wording is NOT FOUND verbatim, docs/legal/statutes.md Q4)."""
     return party_hits(ctx, subjects)
 
 
@@ -109,5 +109,5 @@ def fl16_p1_part(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
 def fl86_11_p1_sakagare(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 1 p. (1987-01-01 - 2018-06-30): "saken angår" the person
     or their make, förälder, barn, syskon or annan närstående. The text names no sambo;
-    a sambo is treated as "annan närstående" (an inference, catalogue c1)."""
+    a sambo is treated as "annan närstående" (an inference, docs/legal/sources.md c1)."""
     return party_hits(ctx, subjects)

@@ -1,6 +1,6 @@
 """Ground ``paverkan``: the participant or a närstående is affected by the decision.
 
-Triggers (rules.md §2): being ``berord`` (jav); owning a party organisation, the parent
+Triggers (docs/legal/rules.md §2): being ``berord`` (jav); owning a party organisation, the parent
 of one, or the organisation running a party operation (jav for an enskild firma, a
 handelsbolag or a share at or above the dated threshold; otherwise mojligt_jav).
 """

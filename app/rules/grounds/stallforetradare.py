@@ -5,7 +5,7 @@ förvaltare, ombud or förtroendeuppdrag for a party (berord included: "någon a
 kan antas bli påverkad"), for an owner of a party organisation, or for the organisation
 running a party operation; a board seat in a company/förbund counts the same.
 
-Myndighetsutövning over a municipal operation that is a party (rules.md §2, "act for the
+Myndighetsutövning over a municipal operation that is a party (docs/legal/rules.md §2, "act for the
 applicant"): a seat (ledamot, ersättare, ordförande, vice ordförande) in a committee that
 runs the operation, or in the committee that is itself the party, counts as representing
 the party (:attr:`app.rules.context.Context.decided`). In tillsyn the same seat gives
@@ -77,7 +77,9 @@ OMBUD_V18 = (
 )
 DESCRIPTION = (
     "The participant or a närstående is (or, from 2022-07-01, has been) a "
-    "ställföreträdare or ombud for a party, an owner of one, or a party operation's operator."
+    "ställföreträdare or ombud for a party, an owner of one, or a party operation's "
+    "operator; in myndighetsutövning over a municipal operation that is a party, a seat in "
+    "the committee that runs it or that is itself the party."
 )
 YEARS = "stallforetradare_ended_role_jav_years"
 
@@ -199,14 +201,19 @@ def ombud_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     valid_from=date(2022, 7, 1),
     description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725)"],
-    catalogue=["kl6_28_p2_stallf_v22", "kl6_28_ombud_v22", "kl7_4_anstallda"],
+    catalogue=[
+        "kl6_28_p2_stallf_v22",
+        "kl6_28_ombud_v22",
+        "kl7_4_anstallda",
+        "myndighetsutovning_egen_verksamhet",
+    ],
 )
 def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 2 p. as amended by SFS 2022:638 (from 2022-07-01): the person or a
     närstående "är eller har varit ställföreträdare eller ombud" for a party or for someone
-    affected "i en inte oväsentlig utsträckning" (text confirmed, kl-verification Q1; the
+    affected "i en inte oväsentlig utsträckning" (text confirmed, docs/legal/statutes.md Q1; the
     old separate ombud point is merged here). Ended roles: jav within the dated look-back
-    parameter, mojligt_jav before it (no statutory period; catalogue (g) 14)."""
+    parameter, mojligt_jav before it (no statutory period; docs/legal/sources.md g14)."""
     return stf_hits(ctx, subjects, past=True, ombud=True)
 
 
@@ -219,7 +226,7 @@ def kl6_28_p2_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     valid_to=date(2022, 6, 30),
     description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 2 kommunallagen (2017:725) i ursprunglig lydelse"],
-    catalogue=["kl6_28_p2_stallf_v18", "kl7_4_anstallda"],
+    catalogue=["kl6_28_p2_stallf_v18", "kl7_4_anstallda", "myndighetsutovning_egen_verksamhet"],
 )
 def kl6_28_p2_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 2 p., original wording (2018-01-01 - 2022-06-30): the person or a
@@ -253,11 +260,11 @@ def kl6_28_p4_ombud_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[H
     valid_to=date(2017, 12, 31),
     description=DESCRIPTION,
     legal_basis=["6 kap. 25 § 2 kommunallagen (1991:900)"],
-    catalogue=["kl91_6_25_p2"],
+    catalogue=["kl91_6_25_p2", "myndighetsutovning_egen_verksamhet"],
 )
 def kl91_6_25_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 2 p. (until 2017-12-31): current ställföreträdare roles of
-    the person or a närstående. Pre-2003 numbering UNVERIFIED (catalogue (g) 24)."""
+    the person or a närstående. Pre-2003 numbering UNVERIFIED (docs/legal/sources.md g24)."""
     return stf_hits(ctx, subjects, past=False, ombud=False)
 
 
@@ -306,7 +313,7 @@ def kl91_6_25_p3_ombud_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Ite
     valid_from=date(2018, 7, 1),
     description=DESCRIPTION,
     legal_basis=["16 § första stycket 2 förvaltningslagen (2017:900)"],
-    catalogue=["fl16_p2_stallforetradare", "fl16_p2_ombud"],
+    catalogue=["fl16_p2_stallforetradare", "fl16_p2_ombud", "myndighetsutovning_egen_verksamhet"],
 )
 def fl16_p2_stallforetradare(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 2 p. (from 2018-07-01): "är eller har varit
@@ -322,7 +329,7 @@ def fl16_p2_stallforetradare(ctx: Context, subjects: Sequence[Subject]) -> Itera
     valid_to=date(2018, 6, 30),
     description=DESCRIPTION,
     legal_basis=["11 § första stycket 2 förvaltningslagen (1986:223)"],
-    catalogue=["fl86_11_p2"],
+    catalogue=["fl86_11_p2", "myndighetsutovning_egen_verksamhet"],
 )
 def fl86_11_p2(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 2 p. (until 2018-06-30): current ställföreträdare roles of

@@ -1,4 +1,4 @@
-"""Structural risks of a screened tillsyn case (level ``risk``, rules.md §4)."""
+"""Structural risks of a screened tillsyn case (level ``risk``, docs/legal/rules.md §4)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def tillsyn_basis(day: date) -> str:
 
 def decided_basis(day: date) -> str:
     """The ställföreträdare point that applies to myndighetsutövning over a municipal
-    operation that is a party (rules.md §2 stallforetradare)."""
+    operation that is a party (docs/legal/rules.md §2 stallforetradare)."""
     if day >= KL2017_START:
         return "6 kap. 28 § första stycket 2 kommunallagen (2017:725)"
     return "6 kap. 25 § 2 kommunallagen (1991:900)"
@@ -85,13 +85,13 @@ def _name(ctx: Context, ref: str) -> str:
     regime=Regime.KL6,
     description="The handling committee (or its utskott) runs the supervised operation.",
     legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
-    catalogue=["struct_same_namnd_drift_tillsyn"],
+    catalogue=["struct_same_namnd_drift_tillsyn", "myndighetsutovning_egen_verksamhet"],
 )
 def struct_egen_tillsyn(ctx: Context) -> Iterator[StructuralHit]:
     """Derived from KL 6 kap. 28 § 3 p. (KL 1991 6:25 3 p. from 2003-09-01) and JO
     581-2004: the committee is the operator, one of its utskott is, or it holds the drift
     responsibility for the operation's area in that municipality. "Supervised" includes
-    myndighetsutövning over a municipal operation that is a party (rules.md §4): a nämnd
+    myndighetsutövning over a municipal operation that is a party (docs/legal/rules.md §4): a nämnd
     granting a bygglov for a building it runs is its own supervisor."""
     for unit, basis, decided in _units(ctx):
         runs = sorted(c for c in ctx.family if c in unit.operating)
@@ -119,7 +119,11 @@ def _op(unit: Supervised) -> str | None:
     description="A participant sits in or works for both the "
     "supervising body and the body running the supervised operation.",
     legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
-    catalogue=["struct_cross_body_link", "struct_same_staff_drift_tillsyn"],
+    catalogue=[
+        "struct_cross_body_link",
+        "struct_same_staff_drift_tillsyn",
+        "myndighetsutovning_egen_verksamhet",
+    ],
 )
 def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
     """A participant of the supervising case attached (see app.rules.supervision) to an
@@ -153,7 +157,11 @@ def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
     description="One administration serves both the supervising "
     "committee and a different committee that runs the supervised operation.",
     legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)", JO],
-    catalogue=["struct_same_staff_drift_tillsyn"],
+    catalogue=[
+        "struct_same_staff_drift_tillsyn",
+        "myndighetsutovning_egen_verksamhet",
+        "avtal_tillsynssida",
+    ],
 )
 def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
     """JO 581-2004 ("samma personer inom förvaltningen") and the Östra Göinge case: the
@@ -260,13 +268,13 @@ def _agreement_forms(ctx: Context, unit: Supervised) -> list[tuple[str, str, set
         "9 kap. 1 § kommunallagen (2017:725)",
         "9 kap. 37 § kommunallagen (2017:725)",
     ],
-    catalogue=["struct_cross_body_link", "kl9_37_avtal"],
+    catalogue=["struct_cross_body_link", "kl9_37_avtal", "myndighetsutovning_egen_verksamhet"],
 )
 def struct_samverkan_egen_drift(ctx: Context) -> Iterator[StructuralHit]:
     """KL 9 kap. 19-35 §§ (gemensam nämnd, part of the host's organisation, prop.
     1996/97:105), 9 kap. 1-18 §§ (förbund), 9 kap. 37 § (avtalssamverkan, from 2018-07-01;
     the performer's staff are screened as the principal's). No precedent found on jäv in
-    these forms (catalogue (e), UNVERIFIED): flagged as a risk, not a personal finding."""
+    these forms (docs/legal/sources.md e, UNVERIFIED): flagged as a risk, not a personal finding."""
     for unit, unit_basis, _ in _units(ctx):
         runners = _runners(ctx, unit)
         seen: set[tuple[str, str]] = set()

@@ -85,14 +85,21 @@ def tillsyn_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     valid_from=date(2022, 7, 1),
     description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725)"],
-    catalogue=["kl6_28_p3_tillsyn_v22", "kl6_28_p3_tillsyn", "struct_cross_body_link"],
+    catalogue=[
+        "kl6_28_p3_tillsyn_v22",
+        "kl6_28_p3_tillsyn",
+        "struct_cross_body_link",
+        "avtal_tillsynssida",
+    ],
 )
 def kl6_28_p3_tillsyn_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 3 p. as amended by SFS 2022:638 (from 2022-07-01): "ärendet rör
     tillsyn över sådan kommunal verksamhet som han eller hon själv är knuten till"
-    (kl-verification Q1 confirms the point survived). The 6:31 company exception never
+    (docs/legal/statutes.md Q1 confirms the point survived). The 6:31 company exception never
     removes it. Reach of "knuten till" across organisations (gemensam nämnd, förbund,
-    avtalssamverkan) is UNVERIFIED (catalogue (g) 15): implemented per rules.md §2."""
+    avtalssamverkan) is UNVERIFIED (docs/legal/sources.md g15): implemented per
+    docs/legal/rules.md §2, where under avtalssamverkan the performer's tillsyn committee is
+    on the supervising side (source avtal_tillsynssida)."""
     return tillsyn_hits(ctx, subjects)
 
 
@@ -105,7 +112,7 @@ def kl6_28_p3_tillsyn_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     valid_to=date(2022, 6, 30),
     description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 3 kommunallagen (2017:725) i ursprunglig lydelse"],
-    catalogue=["kl6_28_p3_tillsyn"],
+    catalogue=["kl6_28_p3_tillsyn", "avtal_tillsynssida"],
 )
 def kl6_28_p3_tillsyn_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 3 p., original wording (2018-01-01 - 2022-06-30); same substance
@@ -123,7 +130,7 @@ def kl6_28_p3_tillsyn_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     valid_to=date(2017, 12, 31),
     description=DESCRIPTION,
     legal_basis=["6 kap. 25 § 3 kommunallagen (1991:900)"],
-    catalogue=["kl91_6_25_p3", "struct_same_namnd_drift_tillsyn"],
+    catalogue=["kl91_6_25_p3", "struct_same_namnd_drift_tillsyn", "avtal_tillsynssida"],
 )
 def kl91_6_25_p3_tillsyn(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 3 p., inserted by SFS 2003:519 (2003-09-01 - 2017-12-31).

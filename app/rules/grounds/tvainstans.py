@@ -51,7 +51,10 @@ FL_DESCRIPTION = (
     "Overprövning or tillsyn over another authority: the participant took part "
     "in the final handling at the authority whose decision is reviewed."
 )
-KL_DESCRIPTION = "Earlier handling of the same matter in another nämnd is not by itself jäv."
+KL_DESCRIPTION = (
+    "Earlier handling of the same matter in another nämnd, including a seat in the committee "
+    "whose decision is reviewed, is not by itself jäv."
+)
 MUNICIPAL = frozenset({OrgKind.KOMMUN, OrgKind.REGION, OrgKind.KOMMUNALFORBUND})
 
 
@@ -121,7 +124,7 @@ def instance_hits(
 def other_body_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6:31 2 st.: earlier handling in another municipal nämnd (undantag). In an
     överprövning, a seat on as_of in the committee given as party, whose decision is
-    reviewed, is that same earlier handling (rules.md §2 tvainstans): also undantag, and
+    reviewed, is that same earlier handling (docs/legal/rules.md §2 tvainstans): also undantag, and
     the general clause raises nothing for it (general_links.party_body_hits)."""
     for s in subjects:
         for e in _earlier(ctx, s, final_only=False):
@@ -203,7 +206,7 @@ def fl86_11_p3_instans(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     valid_from=date(2022, 7, 1),
     description=KL_DESCRIPTION,
     legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725)"],
-    catalogue=["kl6_31_annan_namnd"],
+    catalogue=["kl6_31_annan_namnd", "annan_namnd_provad_namnd"],
 )
 def kl6_31_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 31 § 2 st. as amended by SFS 2022:638 (from 2022-07-01): "inte heller
@@ -223,7 +226,7 @@ def kl6_31_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     valid_to=date(2022, 6, 30),
     description=KL_DESCRIPTION,
     legal_basis=["6 kap. 31 § andra stycket kommunallagen (2017:725) i lydelse före 2022-07-01"],
-    catalogue=["kl6_31_annan_namnd"],
+    catalogue=["kl6_31_annan_namnd", "annan_namnd_provad_namnd"],
 )
 def kl6_31_annan_namnd_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 31 § 2 st. before SFS 2022:638 (2018-01-01 - 2022-06-30), then referring
@@ -239,7 +242,7 @@ def kl6_31_annan_namnd_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterato
     valid_to=date(2017, 12, 31),
     description=KL_DESCRIPTION,
     legal_basis=["6 kap. 27 § andra stycket kommunallagen (1991:900)"],
-    catalogue=["kl91_6_27", "kl6_31_annan_namnd"],
+    catalogue=["kl91_6_27", "kl6_31_annan_namnd", "annan_namnd_provad_namnd"],
 )
 def kl91_6_27_annan_namnd(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 27 § 2 st. (2003 wording verified; earlier wording UNVERIFIED):

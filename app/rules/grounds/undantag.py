@@ -88,11 +88,11 @@ def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
 )
 def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     """KL 6 kap. 31 § 1 st. as amended by SFS 2022:638 (from 2022-07-01; text verified,
-    kl-verification Q2): no jäv "enligt 28 § 2 eller 4" "enbart på grund av" being
+    docs/legal/statutes.md Q2): no jäv "enligt 28 § 2 eller 4" "enbart på grund av" being
     ställföreträdare for, or otherwise linked to, an aktiebolag where the kommun or region
     owns at least half the shares, or a stiftelse where it appoints at least half the
     board; not in "ärenden som avser myndighetsutövning mot enskilda" (tillsyn, and any
-    case with a tillsynsobjekt, is treated as such, rules.md §3). Only the participant's
+    case with a tillsynsobjekt, is treated as such, docs/legal/rules.md §3). Only the participant's
     own link (the text speaks of "han eller hon"; a närstående's role is not covered - an
     interpretation). Indirect ownership through a municipal group is not counted
     (statute: "kommunen äger"). Not for förbund, HB or föreningar."""
