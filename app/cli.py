@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
+from collections.abc import Callable
 
 import click
 import uvicorn
@@ -16,9 +18,16 @@ from app.config import get_settings
 from app.db import make_engine, make_sessionmaker
 from app.logformat import wants_json
 from app.logging import configure_logging
+from app.metrics.exposition import remove_multiprocess_dir
 from app.migrate import upgrade
 from app.security.roles import Role
-from app.startup import check_port_free, database_step, first_key_hint, settings_problem
+from app.startup import (
+    check_port_free,
+    database_step,
+    first_key_hint,
+    settings_problem,
+    start_metrics,
+)
 
 CLI_ACTOR = chain.Actor(None, "cli")
 
@@ -67,16 +76,35 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(first_key_hint(), err=True)
     elif state == "bootstrapped":
         click.echo("created the bootstrap admin key from JAVSKOLL_BOOTSTRAP_KEY", err=True)
+    metrics_dir = start_metrics(settings, workers)
     click.echo(f"Jävskoll on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(
-        "app.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-    )
+    run: Callable[..., None] = uvicorn.run  # keyword arguments depend on uvicorn's version
+    try:
+        run(
+            "app.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+            **_worker_healthcheck(),
+        )
+    finally:
+        remove_multiprocess_dir(metrics_dir)
+
+
+# uvicorn (>= 0.33) restarts a worker that has not answered its supervisor within 5 s;
+# importing the application takes longer than that on a busy machine, and every worker
+# was killed while it started (seen with --workers 2 on a loaded 2-core host).
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+def _worker_healthcheck() -> dict[str, int]:
+    accepted = inspect.signature(uvicorn.run).parameters
+    if "timeout_worker_healthcheck" in accepted:
+        return {"timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS}
+    return {}
 
 
 @main.group()

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "text"] = "auto"
     # Older switch, still honoured when log_format is auto: true forces JSON, false text.
     log_json: bool | None = None
+    # Prometheus metrics (docs/operations.md): `key` serves /metrics on the API port to an
+    # unlimited admin or auditor key; `port` serves them without a key on
+    # metrics_host:metrics_port (started by `javskoll serve`); `off` serves none.
+    metrics: Literal["key", "port", "off"] = "key"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9464
     # Default admits a 10,000-person / 100,000-interest import (about 12 MB of JSON).
     max_body_bytes: int = 64 * 1024 * 1024
     max_json_depth: int = 32

@@ -17,6 +17,9 @@ from app.db import make_engine, make_sessionmaker
 from app.errors import document_problems, install_error_handlers
 from app.idempotency import IdempotencyMiddleware
 from app.inputguard import InputGuardMiddleware
+from app.metrics.exposition import instrument_pool
+from app.metrics.middleware import MetricsMiddleware
+from app.metrics.router import router as metrics_router
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.security.principal_cache import TtlCache
 
@@ -52,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app, settings.db_retry_after_seconds)
     document_problems(app)
     app.include_router(build_router())
+    if settings.metrics == "key":
+        app.include_router(metrics_router)
     # Innermost first: the guard refuses hostile input before an idempotency claim is made.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuardMiddleware, max_depth=settings.max_json_depth)
@@ -65,4 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    if settings.metrics != "off":
+        instrument_pool(engine)
+        # Outermost: it times everything, refusals of the inner middleware included.
+        app.add_middleware(MetricsMiddleware)
     return app

@@ -20,6 +20,11 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker
+from app.metrics.exposition import prepare_multiprocess_dir
+from app.metrics.server import start_metrics_server
+
 
 class StartupError(click.ClickException):
     """Printed as `javskoll: cannot start: <message>`, exit status 1."""
@@ -59,7 +64,7 @@ def first_key_hint() -> str:
     )
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int, remedy: str = "choose another port with --port") -> None:
     """Refuse early, in one line, when the address is taken (uvicorn would log it late)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -70,12 +75,11 @@ def check_port_free(host: str, port: int) -> None:
             if exc.errno == errno.EADDRINUSE:
                 raise StartupError(
                     f"port {port} on {host} is already in use (is Jävskoll already "
-                    "running?); stop that program or choose another port with --port"
+                    f"running?); stop that program or {remedy}"
                 ) from None
             if exc.errno == errno.EACCES:
                 raise StartupError(
-                    f"not allowed to listen on port {port} on {host}; choose a port "
-                    "above 1023 with --port"
+                    f"not allowed to listen on port {port} on {host}; {remedy} (above 1023)"
                 ) from None
             raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
@@ -113,3 +117,19 @@ def database_step(database_url: str, doing: str) -> Iterator[None]:
 def settings_problem(exc: ValidationError) -> StartupError:
     problems = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
     return StartupError(f"the configuration is refused: {problems}")
+
+
+def start_metrics(settings: Settings, workers: int) -> str | None:
+    """Prepare metrics for the workers; on `port`, listen on the metrics port now.
+
+    Returns the multiprocess directory made for several workers (removed at exit)."""
+    if settings.metrics == "off":
+        return None
+    metrics_dir = prepare_multiprocess_dir(workers)
+    if settings.metrics == "port":
+        host, port = settings.metrics_host, settings.metrics_port
+        check_port_free(host, port, "set another with JAVSKOLL_METRICS_PORT")
+        engine = make_engine(settings)
+        start_metrics_server(host, port, make_sessionmaker(engine))
+        click.echo(f"metrics on http://{host}:{port}/metrics", err=True)
+    return metrics_dir

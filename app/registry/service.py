@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import chain
 from app.errors import Conflict, Forbidden
+from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
 from app.registry import repository, scope
 from app.registry.sections import Importer
@@ -108,7 +109,7 @@ def import_document(
     session: Session, principal: Principal, raw: Any, *, pnr_secret: str
 ) -> dict[str, Any]:
     """Validate and upsert a whole import document in the caller's transaction."""
-    with cyclic_gc_paused():
+    with timed_import(), cyclic_gc_paused():
         return _import_document(session, principal, raw, pnr_secret=pnr_secret)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.dates import IsoDate
 from app.db import SessionDep
+from app.metrics.instruments import record_screening
 from app.pagination import PageDep
 from app.screening import service
 from app.screening.result import OrganisationStructuralRisks, ScreeningPage, ScreeningResult
@@ -26,6 +27,11 @@ def create_screening(
         session, principal, body, pnr_secret=request.app.state.settings.pnr_secret
     )
     session.commit()
+    record_screening(
+        result["outcome"],
+        [(f["ground"], f["level"]) for f in result["findings"]]
+        + [(s["ground"], s.get("level") or "risk") for s in result["structural"]],
+    )
     return result
 
 

@@ -1,0 +1,1 @@
+"""Prometheus metrics: instruments, HTTP middleware, the /metrics route and its scrape."""
