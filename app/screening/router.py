@@ -28,9 +28,8 @@ def create_screening(
     )
     session.commit()
     record_screening(
-        result["outcome"],
-        [(f["ground"], f["level"]) for f in result["findings"]]
-        + [(s["ground"], s.get("level") or "risk") for s in result["structural"]],
+        result.outcome,
+        [(str(f.ground), str(f.level)) for f in [*result.findings, *result.structural]],
     )
     return result
 
