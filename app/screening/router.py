@@ -29,7 +29,8 @@ def create_screening(
     session.commit()
     record_screening(
         result.outcome,
-        [(str(f.ground), str(f.level)) for f in [*result.findings, *result.structural]],
+        [(str(f.ground), str(f.level)) for f in result.findings]
+        + [(str(s.ground), str(s.level)) for s in result.structural],
     )
     return result
 
