@@ -1,6 +1,6 @@
 """docs/legal/ holds the rule catalogue and the sources the engine's metadata names: every
 registered rule id has an entry there and every entry is a registered rule; each entry
-states the rule's statute, period and sources as its metadata does; every source id a rule
+states the rule's statute, period, sources and summary as its metadata does; every source id a rule
 names is explained in docs/legal/sources.md, and every source explained there is used."""
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def test_the_entry_states_the_rules_statute_period_and_sources(rule_id: str) -> 
     period = f"{rule['valid_from'] or '…'} – {rule['valid_to'] or '…'}"
     assert lines["Period"].split(":** ", 1)[1] == period
     assert re.findall(r"\[`([a-z0-9_]+)`\]", lines["Sources"]) == rule["catalogue"]
+    assert lines["Summary"].split(":** ", 1)[1] == rule["description"]
 
 
 def test_every_source_a_rule_names_is_explained_and_every_source_is_used() -> None:

@@ -55,21 +55,26 @@ ENDED = (
     "possible conflict.",
 )
 SEAT = (
-    "{who_sv} sitter i en nämnd som driver den kommunala verksamhet som ärendet gäller, "
-    "eller som själv är part, och företräder därmed parten i myndighetsutövningen.",
-    "{who_en} sits in a committee that runs the municipal operation the case concerns, or "
-    "that is itself the party, and so acts for the party in this exercise of public "
-    "authority.",
+    "{who_sv} sitter i {body}, {what_sv}, och företräder därmed parten i myndighetsutövningen.",
+    "{who_en} sits in {body}, {what_en}, and so acts for the party in this exercise of "
+    "public authority.",
 )
 SEAT_ENDED = (
-    "{who_sv} har suttit i en nämnd som driver den kommunala verksamhet som ärendet gäller, "
-    "eller som själv är part, och har därmed företrätt parten; uppdraget upphörde {ended}. "
-    "Lagtexten omfattar även tidigare uppdrag; ett uppdrag som upphörde för mer än {years} "
-    "år sedan (daterad parameter, ett policyval) bedöms som möjligt jäv.",
-    "{who_en} sat in a committee that runs the municipal operation the case concerns, or "
-    "that is itself the party, and so acted for the party; the seat ended on {ended}. The "
-    "statute covers past roles too; a role that ended more than {years} years ago (a dated "
-    "parameter, a policy choice) is treated as a possible conflict.",
+    "{who_sv} har suttit i {body}, {what_sv}, och har därmed företrätt parten; uppdraget "
+    "upphörde {ended}. Lagtexten omfattar även tidigare uppdrag; ett uppdrag som upphörde "
+    "för mer än {years} år sedan (daterad parameter, ett policyval) bedöms som möjligt jäv.",
+    "{who_en} sat in {body}, {what_en}, and so acted for the party; the seat ended on "
+    "{ended}. The statute covers past roles too; a role that ended more than {years} years "
+    "ago (a dated parameter, a policy choice) is treated as a possible conflict.",
+)
+PARTY_COMMITTEE = ("som själv är part i ärendet", "which is itself the party")
+PARTY_COMMITTEE_KIN = (
+    "som hör ihop med den nämnd som är part i ärendet (utskott eller moderorgan)",
+    "which belongs with the committee that is the party (its sub-committee or parent)",
+)
+RUNS_OPERATION = (
+    "som driver den kommunala verksamhet som är part i ärendet",
+    "which runs the municipal operation that is the party",
 )
 OMBUD_V18 = (
     "Personen har fört talan som ombud för en part i ärendet{ended_sv}.",
@@ -138,6 +143,17 @@ def stf_hits(
                     continue
                 level = Level.MOJLIGT_JAV if ended and ended < recent else Level.JAV
                 details: dict[str, Detail] = who(ctx, m)
+                if seat:
+                    body = rep.steps[0].to
+                    party = links[0].ref
+                    what = (
+                        PARTY_COMMITTEE
+                        if body == party
+                        else PARTY_COMMITTEE_KIN
+                        if party in ctx.snapshot.committees
+                        else RUNS_OPERATION
+                    )
+                    details.update(body=ctx.names(body), what_sv=what[0], what_en=what[1])
                 params: dict[str, Detail] = {}
                 if ended is not None:
                     details.update(ended=ended.isoformat(), years=years)

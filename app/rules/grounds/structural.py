@@ -40,6 +40,20 @@ DELAD = (
     "The administration {admin} serves both the supervising committee and the committee "
     "running the operation; the same staff may handle drift and tillsyn.",
 )
+DUBBLA_DECIDED = (
+    "Deltagare som sitter i eller arbetar för både den nämnd som prövar ärendet och det "
+    "organ som driver den kommunala verksamhet som är part ({count}): {names}.",
+    "Participants who sit in or work for both the committee deciding the case and the body "
+    "running the municipal operation that is a party ({count}): {names}.",
+)
+DELAD_DECIDED = (
+    "Förvaltningen {admin} betjänar både den nämnd som prövar ärendet och den nämnd som "
+    "driver den kommunala verksamhet som är part; samma personal kan hantera driften och "
+    "myndighetsutövningen.",
+    "The administration {admin} serves both the committee deciding the case and the "
+    "committee running the municipal operation that is a party; the same staff may handle "
+    "the operation and the decision.",
+)
 SAMVERKAN = (
     "Tillsynen utövas inom {form_sv}, och verksamheten drivs av {org}, som är "
     "{role_sv} i samverkan.",
@@ -128,7 +142,7 @@ def _op(unit: Supervised) -> str | None:
 def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
     """A participant of the supervising case attached (see app.rules.supervision) to an
     operating body other than the handling committee itself (that case is egen_tillsyn)."""
-    for unit, basis, _ in _units(ctx):
+    for unit, basis, decided in _units(ctx):
         persons = tuple(
             sorted(
                 s.ref
@@ -140,7 +154,7 @@ def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
             names = ", ".join(_name(ctx, p) for p in persons)
             yield StructuralHit(
                 ctx.case.committee,
-                DUBBLA,
+                DUBBLA_DECIDED if decided else DUBBLA,
                 basis=(basis,),
                 operation=_op(unit),
                 area=unit.area,
@@ -167,7 +181,7 @@ def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
     """JO 581-2004 ("samma personer inom förvaltningen") and the Östra Göinge case: the
     shared administration is flagged; its staff are attached personally only per
     app.rules.supervision (chef line, works_with drift)."""
-    for unit, unit_basis, _ in _units(ctx):
+    for unit, unit_basis, decided in _units(ctx):
         operating = set(unit.operating) - ctx.family
         for ref in sorted(ctx.snapshot.administrations):
             admin = ctx.snapshot.administrations[ref]
@@ -179,7 +193,7 @@ def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
                 )
                 yield StructuralHit(
                     ctx.case.committee,
-                    DELAD,
+                    DELAD_DECIDED if decided else DELAD,
                     path=path,
                     basis=(unit_basis, JO),
                     operation=_op(unit),
