@@ -1,0 +1,215 @@
+"""Measure POST /v1/meetings: a 40-item meeting of a 15-seat nämnd with 10 ersättare.
+
+Runs the real app in-process (FastAPI TestClient: real HTTP handling, JSON, one
+transaction per meeting) against a fresh migrated SQLite file, or against a database you
+name (for the target, one that already holds the national registry), or against a running
+server with --url and --key:
+
+    .venv/bin/python bench/meeting_bench.py                             # SQLite in /tmp
+    .venv/bin/python bench/meeting_bench.py --items 10 --runs 3         # small, quick
+    .venv/bin/python bench/meeting_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/javskoll_bench
+    .venv/bin/python bench/meeting_bench.py --url http://127.0.0.1:8000 --key jk_...
+
+It imports its own kommun with one nämnd (refs prefixed `mb-`, so it can sit beside any
+registry), then posts `--runs` meetings of `--items` inline cases each; a third of the
+items make a ledamot jävig, one in seven an ersättare too, every fifth names a
+föredragande. It prints the wall time per meeting (median, p95, max) and per item.
+The target (issue 12) is 1 s per 40-item meeting at the national registry on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PARTIES = ("S", "M", "C")
+
+
+def registry(seats: int, ersattare: int) -> dict[str, Any]:
+    """One kommun, one nämnd of `seats` ledamöter in three parties and `ersattare`
+    ersättare, one handläggare, and an applicant related to every member."""
+    persons: list[dict[str, Any]] = []
+    appointments: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    committee = {"committee": "mb-bn"}
+    for i in range(seats):
+        ref, party = f"mb-l{i}", PARTIES[i % 3]
+        role = "ordforande" if i == 0 else "vice_ordforande" if i == 1 else "ledamot"
+        persons.append({"ref": ref, "name": f"Ledamot {i}"})
+        appointments.append(
+            {
+                "person": ref,
+                "body": committee,
+                "role": role,
+                "party": party,
+                "order": i // 3 + 1,
+                "valid_from": "2023-01-01",
+            }
+        )
+    for i in range(ersattare):
+        ref, party = f"mb-e{i}", PARTIES[i % 3]
+        persons.append({"ref": ref, "name": f"Ersättare {i}"})
+        appointments.append(
+            {
+                "person": ref,
+                "body": committee,
+                "role": "ersattare",
+                "party": party,
+                "order": i // 3 + 1,
+                "valid_from": "2023-01-01",
+            }
+        )
+    persons.append({"ref": "mb-h", "name": "Handläggare"})
+    appointments.append(
+        {"person": "mb-h", "body": {"administration": "mb-forv"}, "role": "handlaggare"}
+    )
+    for i, p in enumerate(
+        [*(f"mb-l{j}" for j in range(seats)), *(f"mb-e{j}" for j in range(ersattare)), "mb-h"]
+    ):
+        persons.append({"ref": f"mb-sok{i}", "name": f"Sökande {i}"})
+        relations.append({"person": p, "related": f"mb-sok{i}", "kind": "sambo"})
+    return {
+        "organisations": [{"ref": "mb-k", "kind": "kommun", "name": "Mötesby kommun"}],
+        "committees": [
+            {
+                "ref": "mb-bn",
+                "organisation": "mb-k",
+                "kind": "namnd",
+                "name": "Byggnadsnämnden",
+                "seats": seats,
+                "substitution_order": {"S": ["S", "M"], "M": ["M", "C"], "C": ["C", "S"]},
+                "responsibilities": [{"area": "bygg", "role": "tillsyn"}],
+            }
+        ],
+        "administrations": [
+            {
+                "ref": "mb-forv",
+                "organisation": "mb-k",
+                "name": "Byggförvaltningen",
+                "serves": ["mb-bn"],
+            }
+        ],
+        "persons": persons,
+        "appointments": appointments,
+        "relations": relations,
+    }
+
+
+def meeting(ref: str, items: int, seats: int, ersattare: int) -> dict[str, Any]:
+    agenda = []
+    for n in range(items):
+        parties = [{"name": f"Granne {n}", "role": "berord"}]
+        if n % 3 == 0:  # a ledamot's sambo applies
+            parties.append({"person": f"mb-sok{n % seats}", "role": "sokande"})
+        if n % 7 == 0:  # and an ersättare's
+            parties.append({"person": f"mb-sok{seats + n % ersattare}", "role": "part"})
+        case: dict[str, Any] = {
+            "ref": f"{ref}/{n}",
+            "matter": "myndighetsutovning",
+            "area": "bygg",
+            "title": f"Bygglov {n}",
+            "parties": parties,
+        }
+        if n % 5 == 0:
+            case["participants"] = [{"person": "mb-h", "role": "foredragande"}]
+        agenda.append({"paragraph": f"§ {n + 1}", "case": case})
+    absent = ["mb-l4", "mb-l7"]
+    return {
+        "ref": ref,
+        "committee": "mb-bn",
+        "date": "2026-03-10",
+        "absent": absent,
+        "items": agenda,
+    }
+
+
+def in_process_client(database_url: str | None) -> tuple[httpx.Client, str]:
+    from fastapi.testclient import TestClient  # noqa: PLC0415 - only for in-process runs
+
+    from app.apikeys.service import create_key  # noqa: PLC0415
+    from app.audit.chain import Actor  # noqa: PLC0415
+    from app.config import Settings  # noqa: PLC0415
+    from app.main import create_app  # noqa: PLC0415
+    from app.migrate import upgrade  # noqa: PLC0415
+
+    url = database_url or f"sqlite:///{tempfile.mkdtemp()}/meeting-bench.db"
+    upgrade(url)
+    settings = Settings(
+        environment="test", database_url=url, hash_secret="b" * 40, pnr_secret="c" * 40
+    )
+    app = create_app(settings)
+    with app.state.sessionmaker() as session:
+        key = create_key(
+            session,
+            role="admin",
+            name="meeting-bench",
+            organisation_refs=None,
+            secret=settings.hash_secret,
+            actor=Actor(None, "bench"),
+        ).key
+        session.commit()
+    return TestClient(app), key
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=40)
+    parser.add_argument("--seats", type=int, default=15)
+    parser.add_argument("--ersattare", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database-url")
+    parser.add_argument("--url", help="a running server (with --key)")
+    parser.add_argument("--key")
+    args = parser.parse_args()
+    if args.url:
+        client, key = httpx.Client(base_url=args.url, timeout=120), args.key
+    else:
+        client, key = in_process_client(args.database_url)
+    headers = {"Authorization": f"Bearer {key}"}
+    imported = client.post("/v1/import", json=registry(args.seats, args.ersattare), headers=headers)
+    imported.raise_for_status()
+    times: list[float] = []
+    cpu: list[float] = []
+    run_id = uuid.uuid4().hex[:6]
+    for run in range(args.runs + 1):  # the first run warms caches and is not counted
+        doc = meeting(f"MB {run_id}-{run}", args.items, args.seats, args.ersattare)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.post("/v1/meetings", json=doc, headers=headers)
+        elapsed = time.perf_counter() - start
+        used = time.process_time() - start_cpu
+        if response.status_code != 201:
+            sys.exit(f"meeting failed: {response.status_code} {response.text[:500]}")
+        if run:
+            times.append(elapsed)
+            cpu.append(used)
+        body = response.json()
+    flagged = sum(1 for i in body["items"] if i["steps_out"])
+    times.sort()
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    print(
+        f"meeting of {args.items} items, {args.seats} seats, {args.ersattare} ersättare, "
+        f"{args.runs} runs ({flagged} items with someone stepping out)"
+    )
+    print(
+        f"  per meeting: median {statistics.median(times):.3f} s, p95 {p95:.3f} s, "
+        f"max {times[-1]:.3f} s"
+    )
+    print(f"  per item: {statistics.median(times) / args.items * 1000:.1f} ms")
+    # In-process, the CPU time of this process (client and server threads) is the part a
+    # loaded machine does not inflate; the database server's own time is not in it.
+    if not args.url:
+        print(f"  CPU in this process per meeting: median {statistics.median(cpu):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
