@@ -11,6 +11,7 @@ from app.decisions.router import router as decisions_router
 from app.meetings.router import router as meetings_router
 from app.registry.router import router as registry_router
 from app.reports.router import router as reports_router
+from app.screening.replay import router as replay_router
 from app.screening.rerun import router as rerun_router
 from app.screening.router import router as screening_router
 from app.security.deps import get_principal
@@ -30,6 +31,7 @@ def build_router() -> APIRouter:
     # `/organisations/{ref}/structural-risks`.
     authenticated.include_router(screening_router)
     authenticated.include_router(rerun_router)
+    authenticated.include_router(replay_router)
     authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)

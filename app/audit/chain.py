@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
 from app.models import AuditEntry, AuditHead, AuditSubject
+from app.screening.facts_integrity import check_screening_facts
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -218,4 +219,9 @@ def verify(session: Session) -> VerifyResult:
         return VerifyResult(
             False, count, head_sequence, expected, "the chain ends before the recorded head"
         )
+    # The chain holds, so each screening entry's facts_hash is what was written: check the
+    # stored facts against it (app/screening/facts_integrity.py names a tampered row).
+    facts = check_screening_facts(session)
+    if facts is not None:
+        return VerifyResult(False, count, head_sequence, facts.sequence, facts.reason)
     return VerifyResult(True, count, head_sequence)

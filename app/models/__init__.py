@@ -25,6 +25,7 @@ from app.models.registry import (
     ResponsibilityScope,
 )
 from app.models.screening import Finding, JavDecision, Screening
+from app.models.screening_facts import ScreeningFacts
 
 __all__ = [
     "Administration",
@@ -59,4 +60,5 @@ __all__ = [
     "Responsibility",
     "ResponsibilityScope",
     "Screening",
+    "ScreeningFacts",
 ]

@@ -153,3 +153,16 @@ def decode(text: str) -> FactsSnapshot:
 def facts_hash(text: str) -> str:
     """SHA-256 of the stored text (which is already canonical JSON)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EncodedFacts:
+    """The stored form of a snapshot and its hash (what the audit entry covers)."""
+
+    text: str
+    hash: str
+
+    @classmethod
+    def of(cls, snapshot: FactsSnapshot) -> EncodedFacts:
+        text = encode(snapshot)
+        return cls(text, facts_hash(text))

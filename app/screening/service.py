@@ -28,6 +28,7 @@ from app.rules import evaluate, list_parameters, list_rules, rules_version, stru
 from app.rules.parameters import ParameterError, default_parameters
 from app.screening import repository as repo
 from app.screening import store
+from app.screening.facts_codec import EncodedFacts
 from app.screening.ids import new_screening_id
 from app.screening.loader import load_snapshot
 from app.screening.orgloader import load_organisation_snapshot
@@ -126,13 +127,14 @@ def screen_case(
         evaluated, screening_id=new_screening_id(), created_at=utcnow(), reran=reran
     )
     case_document: dict[str, JsonValue] = case.document(with_hash=True)
+    facts = EncodedFacts.of(snapshot)
     # The payload is serialised now; the audit head is locked last (store.write links it
     # after the screening and its findings are written), so it is held only for the link,
     # one UPDATE and the commit (taken first, it serialised every insert of every screening).
     prepared = chain.prepare(
         kind="screening",
         actor=chain.Actor(principal.key_id, principal.name),
-        data=ScreeningAuditData.of(result, case_document, facts_hash=None).as_json(),
+        data=ScreeningAuditData.of(result, case_document, facts_hash=facts.hash).as_json(),
         subjects=store.audit_subjects(result, case.committee_ref, case.organisation_ref),
     )
     row = Screening(
@@ -149,7 +151,7 @@ def screen_case(
         result=result.as_json(),
         api_key_id=principal.key_id,
     )
-    audited = store.write(session, row, result, prepared)
+    audited = store.write(session, row, result, facts, prepared)
     logger.info("screening", extra={"screening": result.id, "outcome": result.outcome})
     return audited
 

@@ -14,7 +14,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.models import Finding, Screening
+from app.models import Finding, Screening, ScreeningFacts
+from app.screening.facts_codec import EncodedFacts
 from app.screening.result import (
     ScreeningAuditRef,
     ScreeningFinding,
@@ -132,12 +133,17 @@ def audit_subjects(
 
 
 def write(
-    session: Session, stored: Screening, result: ScreeningResult, prepared: chain.PreparedEntry
+    session: Session,
+    stored: Screening,
+    result: ScreeningResult,
+    facts: EncodedFacts,
+    prepared: chain.PreparedEntry,
 ) -> ScreeningResult:
-    """Insert the screening and its findings, link the audit entry last (the head lock is
-    held only for the link and the commit), and return the result with its audit ref."""
+    """Insert the screening, its facts and its findings, link the audit entry last (the
+    head lock is held only for the link and the commit); the result with its audit ref."""
     session.add(stored)
     session.flush()
+    session.add(ScreeningFacts(screening_id=result.id, facts=facts.text, facts_hash=facts.hash))
     rows = finding_rows(result)
     if rows:
         # One executemany however many findings (not an INSERT ... RETURNING per row).

@@ -1,0 +1,99 @@
+"""Check the stored facts of every screening against the hash its audit entry covers.
+
+Called by ``app.audit.chain.verify`` once the chain itself holds: the chain proves each
+entry's ``facts_hash`` is what was written, and this check proves each stored facts text
+still hashes to it. A facts row that was changed, removed, or added for a screening whose
+entry covers no facts is named by screening id and audit sequence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry, Screening, ScreeningFacts
+from app.screening.facts_codec import facts_hash
+
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FactsProblem:
+    sequence: int | None
+    screening: str
+    reason: str
+
+
+def _covered(session: Session) -> Iterator[list[tuple[int, str, str]]]:
+    """(sequence, screening id, facts_hash) of screening entries, a batch at a time."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(AuditEntry.sequence, AuditEntry.payload)
+            .where(AuditEntry.kind == "screening", AuditEntry.sequence > last)
+            .order_by(AuditEntry.sequence)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1].sequence
+        batch = []
+        for sequence, payload in rows:
+            data = json.loads(payload).get("data") or {}
+            if isinstance(data.get("facts_hash"), str):
+                batch.append((sequence, str(data.get("screening")), data["facts_hash"]))
+        yield batch
+
+
+def check_screening_facts(session: Session) -> FactsProblem | None:
+    """The first screening whose stored facts do not match its audit entry, or None."""
+    covered: set[str] = set()
+    for batch in _covered(session):
+        ids = [screening for _, screening, _ in batch]
+        rows = session.execute(
+            select(ScreeningFacts.screening_id, ScreeningFacts.facts).where(
+                ScreeningFacts.screening_id.in_(ids)
+            )
+        )
+        stored = {row.screening_id: row.facts for row in rows}
+        for sequence, screening, expected in batch:
+            covered.add(screening)
+            text = stored.get(screening)
+            if text is None:
+                return FactsProblem(
+                    sequence,
+                    screening,
+                    f"facts of screening {screening} (audit sequence {sequence}) are missing",
+                )
+            if facts_hash(text) != expected:
+                return FactsProblem(
+                    sequence,
+                    screening,
+                    f"facts of screening {screening} "
+                    f"(audit sequence {sequence}) do not match the hash in "
+                    "its audit entry",
+                )
+    return _uncovered(session, covered)
+
+
+def _uncovered(session: Session, covered: set[str]) -> FactsProblem | None:
+    """A facts row no audit entry covers (added afterwards, or moved to another id)."""
+    rows = session.execute(
+        select(ScreeningFacts.screening_id, Screening.audit_sequence)
+        .join(Screening, Screening.id == ScreeningFacts.screening_id, isouter=True)
+        .order_by(ScreeningFacts.screening_id)
+    ).all()
+    for screening, sequence in rows:
+        if screening not in covered:
+            return FactsProblem(
+                sequence,
+                screening,
+                f"facts of screening {screening} "
+                f"(audit sequence {sequence}) are not covered by its audit "
+                "entry",
+            )
+    return None
