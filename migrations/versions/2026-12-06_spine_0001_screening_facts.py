@@ -5,7 +5,7 @@ of the facts snapshot the rules read, and its SHA-256, which the screening's aud
 also covers (`facts_hash` in its data). Screenings stored before this revision have none.
 
 Revision ID: spine_0001
-Revises: meetings_0001
+Revises: meetings_0002
 Create Date: 2026-12-06
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "spine_0001"
-down_revision: str | None = "meetings_0001"
+down_revision: str | None = "meetings_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
