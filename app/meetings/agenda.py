@@ -33,13 +33,23 @@ SEAT_PARTICIPANT = {
 
 
 @dataclass(frozen=True, slots=True)
+class AgendaItem:
+    paragraph: str
+    case: ResolvedCase
+    as_of: date
+    present: frozenset[str]  # who is there for this item
+    arrived: tuple[str, ...] = ()  # arrived just before this item
+    left: tuple[str, ...] = ()  # left just before this item
+
+
+@dataclass(frozen=True, slots=True)
 class Agenda:
     committee: CommitteeRow
     day: date
     members: list[Member]
-    present: frozenset[str]
+    present: frozenset[str]  # at the start
     absent: frozenset[str]
-    items: list[tuple[str, ResolvedCase, date]]  # (paragraph, case, as_of)
+    items: list[AgendaItem]
 
 
 class _Errors:
@@ -92,6 +102,71 @@ def _attendance(
     absent = frozenset(body.absent or [])
     present = frozenset(body.present) if body.present is not None else frozenset(known - absent)
     return present, absent
+
+
+def _movements(
+    session: Session,
+    principal: Principal,
+    body: MeetingIn,
+    members: list[Member],
+    present: frozenset[str],
+    errors: _Errors,
+) -> dict[str, tuple[list[str], list[str]]]:
+    """paragraph -> (arrived, left) just before it; checked against the attendance:
+    an arrival must not be there already, a departure must be there, and a ledamot who
+    left may not come back the same day (KL 5 kap. 20 §, the reglemente's rule for nämnder)."""
+    known = {m.person: m for m in members}
+    index = {item.paragraph: i for i, item in reversed(list(enumerate(body.items)))}
+    listed = [m.person for m in [*(body.arrivals or []), *(body.departures or [])]]
+    visible = repo.persons_in_scope(session, principal, listed)
+    events: list[tuple[int, int, str, str, str]] = []  # (item, 0 arrive/1 leave, person, ptr)
+    for name, kind in (("arrivals", 0), ("departures", 1)):
+        seen: set[str] = set()
+        for i, move in enumerate(getattr(body, name) or []):
+            pointer = f"/{name}/{i}"
+            if move.person not in visible:
+                errors.add(
+                    pointer + "/person",
+                    f"unknown person reference '{move.person}'",
+                    "unknown_reference",
+                )
+            elif move.person not in known:
+                errors.add(
+                    pointer + "/person",
+                    f"'{move.person}' is not a ledamot or "
+                    f"ersättare of '{body.committee}' on {body.date.isoformat()}",
+                    "not_a_member",
+                )
+            elif move.person in seen:
+                errors.add(pointer + "/person", f"'{move.person}' is listed twice", "duplicate")
+            elif move.from_ not in index:
+                errors.add(
+                    pointer + "/from", f"no item '{move.from_}' on the agenda", "unknown_paragraph"
+                )
+            else:
+                events.append((index[move.from_], kind, move.person, pointer, name))
+            seen.add(move.person)
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    there = set(present)
+    for position, kind, person, pointer, _ in sorted(events):
+        if kind == 0 and person in there:
+            errors.add(
+                pointer + "/person", f"'{person}' is already there at that item", "already_present"
+            )
+        elif kind == 0 and person in present and known[person].seat:
+            errors.add(
+                pointer + "/from",
+                f"'{person}' left the meeting and may not serve "
+                "again the same day (5 kap. 20 § kommunallagen)",
+                "may_not_return",
+            )
+        elif kind == 1 and person not in there:
+            errors.add(pointer + "/person", f"'{person}' is not there at that item", "not_present")
+        else:
+            (there.add if kind == 0 else there.discard)(person)
+            paragraph = body.items[position].paragraph
+            out.setdefault(paragraph, ([], []))[kind].append(person)
+    return out
 
 
 def _case(
@@ -169,8 +244,10 @@ def read_agenda(
     assert committee is not None
     members, ids = repo.members(session, committee.id, body.date)
     present, absent = _attendance(session, principal, body, members, errors)
+    moves = _movements(session, principal, body, members, present, errors)
     paragraphs: set[str] = set()
-    items: list[tuple[str, ResolvedCase, date]] = []
+    items: list[AgendaItem] = []
+    there = set(present)
     for i, item in enumerate(body.items):
         if item.paragraph in paragraphs:
             errors.add(
@@ -179,8 +256,19 @@ def read_agenda(
                 "duplicate",
             )
         paragraphs.add(item.paragraph)
+        arrived, left = moves.pop(item.paragraph, ([], []))
+        there = (there | set(arrived)) - set(left)
         case = _case(session, principal, i, item.case, committee, pnr_secret, errors)
         if case is not None:
-            items.append((item.paragraph, case, item.as_of or body.date))
+            items.append(
+                AgendaItem(
+                    item.paragraph,
+                    case,
+                    item.as_of or body.date,
+                    frozenset(there),
+                    tuple(sorted(arrived)),
+                    tuple(sorted(left)),
+                )
+            )
     errors.raise_if_any()
     return Agenda(committee, body.date, members, present, absent, items), ids

@@ -88,8 +88,9 @@ RULES: dict[str, MeetingRule] = {
             "reglemente_serves_again",
             (f"6 kap. 17 § {KL}", f"5 kap. 18 och 20 §§ {KL} (analogy)"),
             "reglemente",
-            "A nämnd ledamot who stepped out for jäv in one item serves again from the next "
-            "(the reglemente's usual rule, mirroring 5 kap. 18 and 20 §§).",
+            "A nämnd ledamot who stepped out for jäv in one item serves again from the next, "
+            "and an ersättare who has begun to serve keeps the seat while it stays vacant "
+            "(the reglemente's usual rules, mirroring 5 kap. 18-20 §§).",
         ),
         MeetingRule(
             "kl6_21_22_chair",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from app.meetings.law import RULES, basis
@@ -76,10 +77,22 @@ def _seat(taken: SeatTaken) -> dict[str, Any]:
     }
 
 
-def minutes(seating: Seating, *, fullmaktige: bool) -> dict[str, str]:
+def minutes(
+    seating: Seating,
+    *,
+    fullmaktige: bool,
+    arrived: Sequence[Member] = (),
+    left: Sequence[Member] = (),
+) -> dict[str, str]:
     """Sentences for the protokoll, in the order things happen at the meeting."""
     sv: list[str] = []
     en: list[str] = []
+    for m in left:
+        sv.append(f"{_who(m.name, m)} lämnar sammanträdet före ärendet.")
+        en.append(f"{_who(m.name, m)} leaves the meeting before this matter.")
+    for m in arrived:
+        sv.append(f"{_who(m.name, m)} inträder i sammanträdet från och med ärendet.")
+        en.append(f"{_who(m.name, m)} joins the meeting from this matter on.")
     entering = {t.seat_of.person: t.person for t in seating.seats}
     for flag, member in seating.steps_out:
         who = _who(flag.name, member)
@@ -136,16 +149,24 @@ def minutes(seating: Seating, *, fullmaktige: bool) -> dict[str, str]:
             f"matter: {seating.serving} of {seating.seats_total} seats are filled and "
             f"{seating.quorum} are needed."
         )
-    if not sv:
+    if not seating.steps_out and not seating.to_assess:
         sv.append("Ingen jäv har anmälts i ärendet.")
         en.append("No conflict of interest has been declared in this matter.")
     return {"sv": " ".join(sv), "en": " ".join(en)}
 
 
-def item_answer(seating: Seating, *, fullmaktige: bool) -> dict[str, Any]:
+def item_answer(
+    seating: Seating,
+    *,
+    fullmaktige: bool,
+    arrived: Sequence[Member] = (),
+    left: Sequence[Member] = (),
+) -> dict[str, Any]:
     """The seat part of one item's answer (the caller adds paragraph, case and screening)."""
     chair = seating.chair
     return {
+        "arrived": [_person(m) for m in arrived],
+        "left": [_person(m) for m in left],
         "steps_out": [_flag(f, m) for f, m in seating.steps_out],
         "to_assess": [_flag(f, m) for f, m in seating.to_assess],
         "seats": [_seat(t) for t in seating.seats],
@@ -161,7 +182,7 @@ def item_answer(seating: Seating, *, fullmaktige: bool) -> dict[str, Any]:
         "quorate_by_jav_exception": seating.quorate_by_jav_exception,
         "quorate_if_assessed_out": seating.quorate_if_assessed_out,
         "summon": [_seat(t) for t in seating.summon],
-        "minutes": minutes(seating, fullmaktige=fullmaktige),
+        "minutes": minutes(seating, fullmaktige=fullmaktige, arrived=arrived, left=left),
         "rules": [
             {"rule": r, "basis_kind": RULES[r].basis_kind, "legal_basis": basis(r)}
             for r in seating.rules

@@ -24,6 +24,15 @@ class ItemIn(BaseModel):
     as_of: IsoDate | None = Field(default=None, description="Default: the meeting date")
 
 
+class MovementIn(BaseModel):
+    """Someone arriving at, or leaving, the meeting before the item `from`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    person: Ref
+    from_: Paragraph = Field(alias="from", description='The first item it applies to, "§ 14"')
+
+
 class MeetingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -35,4 +44,10 @@ class MeetingIn(BaseModel):
         description="Who is there; default: every ledamot and ersättare on the date but the absent",
     )
     absent: list[Ref] | None = None
+    arrivals: list[MovementIn] | None = Field(
+        default=None, description="Late arrivals: present from the item `from` on"
+    )
+    departures: list[MovementIn] | None = Field(
+        default=None, description="Leaving the meeting: absent from the item `from` on"
+    )
     items: list[ItemIn] = Field(min_length=1, max_length=500)

@@ -3,8 +3,9 @@
 Pure: no database. `allocate` takes the committee, its members on the meeting date, who
 is present and the item's screening findings (per person), and returns the item's seats.
 Every step cites its rule in `app.meetings.law` (rule ids in the docstrings below).
-Each item is computed from the attendance alone, so a ledamot who stepped out for jäv in
-one item serves again from the next (`reglemente_serves_again`, KL 5 kap. 18 och 20 §§).
+Each item is computed from its own attendance, so a ledamot who stepped out for jäv in
+one item serves again from the next (`reglemente_serves_again`, KL 5 kap. 18 och 20 §§);
+an ersättare who served in a seat in the item before keeps it while it stays vacant.
 """
 
 from __future__ import annotations
@@ -128,32 +129,38 @@ class _Allocation:
             return own
         return own + [e for e in pool if e not in own]
 
-    def fill(self, out: frozenset[str]) -> tuple[list[Member], list[SeatTaken], list[Member]]:
+    def fill(
+        self, out: frozenset[str], keep: Mapping[str, str] | None = None
+    ) -> tuple[list[Member], list[SeatTaken], list[Member]]:
         """(ledamöter in their own seat, seats taken by ersättare, seats left empty).
 
-        Absent ledamöter's seats are filled first, then the seats of those stepping out,
-        each group in the ledamöter's order, so that a standing substitution for an absent
-        ledamot stays the same from item to item."""
+        An ersättare who served in a seat in the item before keeps it while it is still
+        vacant and she can serve (`keep`: seat_of -> ersättare), whatever her place in the
+        order (KL 5 kap. 18 §; the reglemente's rule for nämnder). The other seats: absent
+        ledamöter's first, then those stepping out, each group in the ledamöter's order."""
         own = [m for m in self.ledamoter if m.person in self.present and m.person not in out]
         vacant = [m for m in self.ledamoter if m.person not in self.present]
         vacant += [m for m in self.ledamoter if m.person in self.present and m.person in out]
         used: set[str] = set()
-        taken: list[SeatTaken] = []
-        empty: list[Member] = []
+        chosen: dict[str, Member] = {}
+
+        def can_serve(e: Member) -> bool:
+            return e.person in self.present and e.person not in out and e.person not in used
+
         for ledamot in vacant:
-            pick = next(
-                (
-                    e
-                    for e in self.candidates(ledamot)
-                    if e.person in self.present and e.person not in out and e.person not in used
-                ),
-                None,
-            )
-            if pick is None:
-                empty.append(ledamot)
-            else:
+            kept = self.members.get((keep or {}).get(ledamot.person, ""))
+            if kept is not None and can_serve(kept) and kept in self.candidates(ledamot):
+                chosen[ledamot.person] = kept
+                used.add(kept.person)
+        for ledamot in vacant:
+            if ledamot.person in chosen:
+                continue
+            pick = next((e for e in self.candidates(ledamot) if can_serve(e)), None)
+            if pick is not None:
+                chosen[ledamot.person] = pick
                 used.add(pick.person)
-                taken.append(SeatTaken(ledamot, pick))
+        taken = [SeatTaken(m, chosen[m.person]) for m in vacant if m.person in chosen]
+        empty = [m for m in vacant if m.person not in chosen]
         return own, taken, empty
 
     def seats_total(self) -> int:
@@ -194,14 +201,19 @@ class _Allocation:
 
 
 def allocate(
-    body: Body, members: Iterable[Member], present: Iterable[str], flags: Iterable[Flag]
+    body: Body,
+    members: Iterable[Member],
+    present: Iterable[str],
+    flags: Iterable[Flag],
+    keep: Mapping[str, str] | None = None,
 ) -> Seating:
-    """The seats of one item (see the module docstring)."""
+    """The seats of one item (see the module docstring); `keep`: the seats of the item
+    before (seat_of -> ersättare), which their ersättare keep while they can."""
     alloc = _Allocation(body, members, present)
     by_person = {f.person: f for f in flags}
     jav = frozenset(p for p, f in by_person.items() if f.level == "jav")
     assess = frozenset(p for p, f in by_person.items() if f.level == "mojligt_jav")
-    own, taken, empty = alloc.fill(jav)
+    own, taken, empty = alloc.fill(jav, keep)
     serving = len(own) + len(taken)
     quorum, total = alloc.quorum(), alloc.seats_total()
     rules = ["kl6_16_17_ersattare_order", "kl6_21_22_chair"]
@@ -216,7 +228,7 @@ def allocate(
     if exception:
         rules.append("kl5_46_jav_beslutforhet")
     if assess:
-        own_a, taken_a, empty_a = alloc.fill(jav | assess)
+        own_a, taken_a, empty_a = alloc.fill(jav | assess, keep)
         serving_a = len(own_a) + len(taken_a)
         quorate_a = serving_a >= quorum
         if not quorate_a and body.fullmaktige:

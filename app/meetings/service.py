@@ -53,19 +53,29 @@ def _items(
     session: Session, principal: Principal, agenda: Agenda, ids: dict[str, int]
 ) -> list[dict[str, Any]]:
     body = agenda.committee.body
+    names = {m.person: m for m in agenda.members}
     answers: list[dict[str, Any]] = []
-    for paragraph, case, as_of in agenda.items:
-        result = screen_case(session, principal, with_members(case, agenda.members, ids), as_of)
-        seating = allocate(body, agenda.members, agenda.present, flags(result))
+    keep: dict[str, str] = {}  # the seats of the item before: seat_of -> ersättare
+    for it in agenda.items:
+        case = with_members(it.case, agenda.members, ids)
+        result = screen_case(session, principal, case, it.as_of)
+        seating = allocate(body, agenda.members, it.present, flags(result), keep)
+        keep = {t.seat_of.person: t.person.person for t in seating.seats}
+        answer = item_answer(
+            seating,
+            fullmaktige=body.fullmaktige,
+            arrived=[names[p] for p in it.arrived],
+            left=[names[p] for p in it.left],
+        )
         answers.append(
             {
-                "paragraph": paragraph,
-                "case": case.ref,
-                "title": case.title,
+                "paragraph": it.paragraph,
+                "case": it.case.ref,
+                "title": it.case.title,
                 "screening": result.id,
                 "outcome": result.outcome,
-                "as_of": as_of.isoformat(),
-                **item_answer(seating, fullmaktige=body.fullmaktige),
+                "as_of": it.as_of.isoformat(),
+                **answer,
             }
         )
     return answers
@@ -125,7 +135,7 @@ def _audit(
 
 
 def _request(body: MeetingIn) -> dict[str, Any]:
-    return body.model_dump(mode="json", exclude_none=True)
+    return body.model_dump(mode="json", exclude_none=True, by_alias=True)
 
 
 def _finish(

@@ -236,3 +236,31 @@ def test_list_filters_by_committee_and_date(screener: ApiClient) -> None:
     assert [m["ref"] for m in both["items"]] == ["BN 2026-04-01", "BN 2026-03-10"]
     assert screener.get("/v1/meetings", params={"kommitte": "bn"}).status_code == 422
     assert screener.get("/v1/meetings", params={"committee": "nope"}).status_code == 422
+
+
+def test_a_late_arrival_takes_her_seat_from_that_item_and_a_serving_ersattare_keeps_hers(
+    screener: ApiClient,
+) -> None:
+    doc = {
+        "ref": "BN 2026-03-12",
+        "committee": "bn",
+        "date": DAY,
+        "absent": ["l-s3", "e-s1", "l-m3"],
+        "arrivals": [{"person": "e-s1", "from": "§ 2"}, {"person": "l-m3", "from": "§ 2"}],
+        "items": [
+            {"paragraph": "§ 1", "case": "BN 2026/1"},
+            {"paragraph": "§ 2", "case": case("BN 2026/2", ("p-sok", "sokande"))},
+        ],
+    }
+    meeting = post_meeting(screener, doc)
+    first, second = item(meeting, "§ 1"), item(meeting, "§ 2")
+    # § 1: Eva Ek (S 1) is not there yet: Erik Ås (S 2) sits for Sven Sand, Vilma Viklund
+    # (V) for Anna Berg, Mona Malm for Mats Mo.
+    assert seats(first) == {"l-m3": "e-m1", "l-s3": "e-s2", "l-s2": "e-v1"}
+    assert first["arrived"] == []
+    # § 2: Mats Mo takes his own seat back (KL 5 kap. 19 §); Erik Ås keeps Sven Sand's seat
+    # although Eva Ek ranks before him (5 kap. 18 §); Eva Ek enters for the ordförande.
+    assert [a["person"] for a in second["arrived"]] == ["e-s1", "l-m3"]
+    assert seats(second) == {"l-s3": "e-s2", "l-ordf": "e-s1"}
+    assert quorum(second) == (9, 9, 5, True)
+    assert "Mats Mo (M) inträder i sammanträdet från och med ärendet." in second["minutes"]["sv"]
