@@ -5,8 +5,7 @@ första stycket 4). Every hit here is ``mojligt_jav``: the nämnd weighs it (KL 
 * a colleague's own matter: a party person holds a staff appointment in the same
   administration as the participant on as_of (a manager and a subordinate in one
   administration included);
-* a närstående of the participant is a close friend or enemy of a party person, or of a
-  party's ställföreträdare;
+* a närstående of the participant is a close friend or enemy of a party person;
 * a närstående's employment by a party organisation: the explanation says what the nämnd
   must weigh (does the decision affect that employment; does the närstående hold a leading
   position there);
@@ -44,11 +43,10 @@ COLLEAGUE = (
     "matter, or that of one's manager or subordinate, may put impartiality in question.",
 )
 KIN_RELATION = (
-    "{who_sv} är nära vän eller ovän med en part eller en parts ställföreträdare; en "
-    "närståendes vänskap eller ovänskap med parten kan göra att opartiskheten ifrågasätts.",
-    "{who_en} is a close friend or on hostile terms with a party or a party's "
-    "representative; a close relation's friendship or enmity with the party may put "
-    "impartiality in question.",
+    "{who_sv} är nära vän eller ovän med en part; en närståendes vänskap eller ovänskap med "
+    "parten kan göra att opartiskheten ifrågasätts.",
+    "{who_en} is a close friend of, or on hostile terms with, a party; a close relation's "
+    "friendship or enmity with the party may put impartiality in question.",
 )
 KIN_EMPLOYED = (
     "{who_sv} är anställd eller uppdragstagare hos en part eller hos den som driver "
@@ -125,21 +123,24 @@ def colleague_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
 
 
 def kin_relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
-    """A närstående's close friendship or enmity with a party person (or its
-    ställföreträdare). Relations to the participant or to another närstående are left out:
-    those are the participant's own links."""
+    """A närstående's close friendship or enmity with a party person (rules.md §2: "a
+    närstående of the participant has nara_van or ovan with a party person"). Not with a
+    party organisation's ställföreträdare: the loader reads relations of the screened
+    persons and the party persons, both ways, so a närstående's relation to anyone else is
+    not in the snapshot and a rule reading it would differ between the API and a replay.
+    Relations within the participant's circle are the participant's own links."""
     circle = {m.person for m in s.circle}
     for m in s.circle[1:]:
         for rel in m.facts.relations:
             if rel.kind not in FRIENDSHIP or rel.other in circle or not ctx.valid(rel):
                 continue
             first = PathStep(m.person, rel.kind, rel.other)
-            for tail, link in relation_links(ctx, rel.other):
+            for link in ctx.person_links.get(rel.other, ())[:1]:
                 yield hit(
                     s,
                     m,
                     Level.MOJLIGT_JAV,
-                    (*m.prefix, first, *tail),
+                    (*m.prefix, first, *link.path),
                     KIN_RELATION,
                     link,
                     details=who(ctx, m),
