@@ -170,5 +170,7 @@ def audit_verify() -> None:
 
 
 from app.bench.cli import bench_group  # noqa: E402 - registered last, after the core groups
+from app.cli_import import import_command  # noqa: E402
 
 main.add_command(bench_group)
+main.add_command(import_command)

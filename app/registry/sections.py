@@ -17,7 +17,7 @@ from app.models import (
     Responsibility,
     ResponsibilityScope,
 )
-from app.registry import repository
+from app.registry import progress, repository
 from app.registry.names import name_key
 from app.registry.repository import Row, table_of
 from app.registry.validation import Entry, canonical_relation
@@ -37,24 +37,34 @@ def _dated(e: Entry, row: Row) -> Row:
 class Importer(Writer):
     def run(self) -> Outcome:
         self.upsert_refs("organisations", self.organisation, self.organisation_children)
+        self.written("organisations")
         self.upsert_refs(
             "committees", self.committee, self.committee_children, late=self.committee_parent
         )
+        self.written("committees")
         for e in self.plan.section("committees"):
             self.committee_org[self.ids["committee"][e.item.ref]] = self.ids["organisation"][
                 e.item.organisation
             ]
         self.upsert_refs("administrations", self.administration, self.administration_children)
+        self.written("administrations")
         for e in self.plan.section("administrations"):
             self.admin_org[self.ids["administration"][e.item.ref]] = self.ids["organisation"][
                 e.item.organisation
             ]
         self.upsert_refs("operations", self.operation)
+        self.written("operations")
         self.upsert_refs("agreements", self.agreement, self.agreement_children)
+        self.written("agreements")
         self.upsert_refs("persons", self.person)
+        self.written("persons")
         for section in KEYLESS:
             self.upsert_keyless(section)
+            self.written(section)
         return self.out
+
+    def written(self, section: str) -> None:
+        progress.advance(section, len(self.plan.section(section)))
 
     # -- scalar values per section -------------------------------------------------------
     def organisation(self, e: Entry) -> Row:

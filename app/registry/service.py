@@ -20,7 +20,7 @@ from app.audit import chain
 from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
-from app.registry import repository, scope
+from app.registry import progress, repository, scope
 from app.registry.sections import Importer
 from app.registry.validation import Plan, validate
 from app.registry.writer import Outcome, T
@@ -117,6 +117,7 @@ def _import_document(
     session: Session, principal: Principal, raw: Any, *, pnr_secret: str
 ) -> dict[str, Any]:
     plan = validate(session, raw, pnr_secret=pnr_secret)
+    progress.advance("validated", sum(len(entries) for entries in plan.entries.values()))
     outcome = apply(session, principal, plan)
     audit: dict[str, Any] | None = None
     if outcome.any_change:
