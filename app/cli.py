@@ -171,6 +171,8 @@ def audit_verify() -> None:
 
 from app.bench.cli import bench_group  # noqa: E402 - registered last, after the core groups
 from app.cli_import import import_command  # noqa: E402
+from app.cli_screen import screen_command  # noqa: E402
 
 main.add_command(bench_group)
 main.add_command(import_command)
+main.add_command(screen_command)
