@@ -17,6 +17,7 @@ from app.screening.router import router as screening_router
 from app.security.deps import get_principal
 from app.system.router import public_router
 from app.system.router import router as system_router
+from app.whatif.router import router as whatif_router
 
 
 def build_router() -> APIRouter:
@@ -32,6 +33,7 @@ def build_router() -> APIRouter:
     authenticated.include_router(screening_router)
     authenticated.include_router(rerun_router)
     authenticated.include_router(replay_router)
+    authenticated.include_router(whatif_router)
     authenticated.include_router(registry_router)
     authenticated.include_router(apikeys_router)
     authenticated.include_router(audit_router)

@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.api import build_router
@@ -22,6 +24,7 @@ from app.metrics.middleware import MetricsMiddleware
 from app.metrics.router import router as metrics_router
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.security.principal_cache import TtlCache
+from app.whatif.runner import fail_interrupted
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,14 @@ tamper-evident audit log. Every call but `GET /v1/health` needs `Authorization: 
 Errors are RFC 9457 problem details."""
 
 
+def fail_interrupted_whatif(make_session: sessionmaker[Session]) -> None:
+    """What-if jobs this host left running when it stopped are failed, not left hanging."""
+    try:
+        fail_interrupted(make_session)
+    except SQLAlchemyError:  # not migrated yet, or the database is away: nothing to mark
+        logger.warning("could not check for interrupted what-if jobs")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -38,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Sync endpoints run on anyio's default thread limiter; keep it within the pool.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        fail_interrupted_whatif(app.state.sessionmaker)
         yield
         app.state.engine.dispose()
 

@@ -26,6 +26,7 @@ from app.models.registry import (
 )
 from app.models.screening import Finding, JavDecision, Screening
 from app.models.screening_facts import ScreeningFacts
+from app.models.whatif import WhatIfJob
 
 __all__ = [
     "Administration",
@@ -61,4 +62,5 @@ __all__ = [
     "ResponsibilityScope",
     "Screening",
     "ScreeningFacts",
+    "WhatIfJob",
 ]

@@ -17,7 +17,7 @@ import dataclasses
 import hashlib
 import json
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import Enum
 from functools import cache
@@ -65,49 +65,56 @@ def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     return dataclasses.fields(cls)
 
 
+Decoder = Callable[[Any], Any]
+
+
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return get_type_hints(cls)
-
-
-def _decode(hint: Any, raw: Any) -> Any:
+def _decoder(hint: Any) -> Decoder:
+    """A decoder for one type hint, built once (replaying many screenings decodes the same
+    few types again and again: no type introspection per value)."""
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(hint) if a is not type(None)]
-        if raw is None:
-            return None
-        return _decode(options[0], raw) if len(options) == 1 else _decode_scalar(options, raw)
+        inner = _decoder(options[0]) if len(options) == 1 else _scalar(tuple(options))
+        return lambda raw: None if raw is None else inner(raw)
     if origin is tuple:
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v) for v in _list(raw))
-        return tuple(_decode(a, v) for a, v in zip(args, _list(raw), strict=True))
+            item = _decoder(args[0])
+            return lambda raw: tuple([item(v) for v in _list(raw)])
+        items = [_decoder(a) for a in args]
+        return lambda raw: tuple(d(v) for d, v in zip(items, _list(raw), strict=True))
     if origin in (Mapping, dict):
         key_hint, value_hint = get_args(hint)
-        if not isinstance(raw, dict):
-            raise FactsFormatError(f"expected an object, got {type(raw).__name__}")
-        return {_decode(key_hint, k): _decode(value_hint, v) for k, v in raw.items()}
+        key, value = _decoder(key_hint), _decoder(value_hint)
+        return lambda raw: {key(k): value(v) for k, v in _dict(raw).items()}
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _decode_dataclass(hint, raw)
-    return _decode_scalar([hint], raw)
+        return _dataclass_decoder(hint)
+    return _scalar((hint,))
 
 
-def _decode_scalar(options: list[Any], raw: Any) -> Any:
-    for hint in options:
-        if hint is Any:
-            return raw
-        if isinstance(hint, type) and issubclass(hint, Enum):
-            try:
-                return hint(raw)
-            except ValueError:
-                continue
-        if hint is date and isinstance(raw, str):
-            return date.fromisoformat(raw)
-        if hint is float and isinstance(raw, int | float) and not isinstance(raw, bool):
-            return float(raw) if isinstance(raw, float) else raw
-        if hint in (str, int, bool) and type(raw) is hint:
-            return raw
-    raise FactsFormatError(f"{raw!r} fits none of {options}")
+def _scalar(options: tuple[Any, ...]) -> Decoder:
+    def decode_scalar(raw: Any) -> Any:
+        for hint in options:
+            if hint is Any:
+                return raw
+            if isinstance(hint, type) and issubclass(hint, Enum):
+                try:
+                    return hint(raw)
+                except ValueError:
+                    continue
+            if hint is date and isinstance(raw, str):
+                try:
+                    return date.fromisoformat(raw)
+                except ValueError:
+                    continue
+            if hint is float and isinstance(raw, int | float) and not isinstance(raw, bool):
+                return raw
+            if hint in (str, int, bool) and type(raw) is hint:
+                return raw
+        raise FactsFormatError(f"{raw!r} fits none of {options}")
+
+    return decode_scalar
 
 
 def _list(raw: Any) -> list[Any]:
@@ -116,19 +123,28 @@ def _list(raw: Any) -> list[Any]:
     return raw
 
 
-def _decode_dataclass(cls: type, raw: Any) -> Any:
+def _dict(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise FactsFormatError(f"{cls.__name__}: expected an object")
-    hints = _hints(cls)
-    known = {f.name for f in _fields(cls)}
-    unknown = set(raw) - known
-    if unknown:
-        raise FactsFormatError(f"{cls.__name__}: unknown fields {sorted(unknown)}")
-    kwargs = {name: _decode(hints[name], value) for name, value in raw.items()}
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as exc:
-        raise FactsFormatError(f"{cls.__name__}: {exc}") from None
+        raise FactsFormatError(f"expected an object, got {type(raw).__name__}")
+    return raw
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = get_type_hints(cls)
+    fields = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(cls)}
+
+    def decode_dataclass(raw: Any) -> Any:
+        try:
+            kwargs = {name: fields[name](value) for name, value in _dict(raw).items()}
+            return cls(**kwargs)
+        except KeyError as exc:
+            raise FactsFormatError(f"{cls.__name__}: unknown field {exc}") from None
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, FactsFormatError):
+                raise
+            raise FactsFormatError(f"{cls.__name__}: {exc}") from None
+
+    return decode_dataclass
 
 
 def encode(snapshot: FactsSnapshot) -> str:
@@ -145,7 +161,7 @@ def decode(text: str) -> FactsSnapshot:
         raise FactsFormatError(f"not JSON: {exc}") from None
     if not isinstance(body, dict) or body.get("format") != FACTS_FORMAT:
         raise FactsFormatError("unknown facts format")
-    snapshot = _decode_dataclass(FactsSnapshot, body.get("snapshot"))
+    snapshot = _decoder(FactsSnapshot)(body.get("snapshot"))
     assert isinstance(snapshot, FactsSnapshot)
     return snapshot
 

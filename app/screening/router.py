@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
@@ -12,6 +12,7 @@ from app.metrics.instruments import record_screening
 from app.pagination import PageDep
 from app.screening import service
 from app.screening.result import OrganisationStructuralRisks, ScreeningPage, ScreeningResult
+from app.screening.rules_catalogue import RulesCatalogue, catalogue
 from app.screening.schemas import ScreeningIn
 from app.security.deps import CaseReader, PrincipalDep, RegistryReader, Screener
 
@@ -52,11 +53,12 @@ def get_screening(screening_id: str, session: SessionDep, principal: CaseReader)
     return service.get_screening(session, principal, screening_id)
 
 
-@router.get("/rules")
-def get_rules(_: PrincipalDep) -> dict[str, Any]:
-    """Every rule (id, ground, level, legal basis, validity, description), the dated
-    parameters, and the rules version stamped on each screening."""
-    return service.rules_catalogue()
+@router.get("/rules", response_model=RulesCatalogue)
+def get_rules(_: PrincipalDep) -> RulesCatalogue:
+    """Every rule (id, ground, level, legal basis, validity, description), every dated
+    parameter a what-if may change (current value, period, source), and the rules version
+    stamped on each screening."""
+    return catalogue(service.today())
 
 
 @router.get(

@@ -24,7 +24,7 @@ from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error, json_pointer
 from app.models import Screening
 from app.pagination import PageParams, paginate
-from app.rules import evaluate, list_parameters, list_rules, rules_version, structural_report
+from app.rules import evaluate, rules_version, structural_report
 from app.rules.parameters import ParameterError, default_parameters
 from app.screening import repository as repo
 from app.screening import store
@@ -173,14 +173,6 @@ def list_screenings(
         limit=page.limit,
         offset=page.offset,
     )
-
-
-def rules_catalogue() -> dict[str, Any]:
-    return {
-        "rules_version": rules_version(),
-        "rules": list_rules(),
-        "parameters": list_parameters(),
-    }
 
 
 def organisation_structural_risks(
