@@ -140,7 +140,8 @@ def minutes(
         )
     elif not seating.quorate:
         sv.append(
-            f"{'Fullmäktige' if fullmaktige else 'Nämnden'} är inte beslutför i ärendet: "
+            f"{'Fullmäktige är inte beslutfört' if fullmaktige else 'Nämnden är inte beslutför'}"
+            " i ärendet: "
             f"{seating.serving} av {seating.seats_total} platser är besatta och "
             f"{seating.quorum} krävs."
         )

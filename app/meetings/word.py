@@ -11,8 +11,6 @@ from typing import Any
 
 from docx import Document
 
-from app.meetings.render import ROLE_SV
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GROUND_SV = {
     "part": "part i ärendet (själv eller närstående)",
@@ -23,6 +21,21 @@ GROUND_SV = {
     "generalklausul": "annan särskild omständighet (generalklausulen)",
     "fullmaktige": "ärendet rör personligen ledamoten eller en närstående",
     "ansvarsfrihet": "redovisningsskyldig för verksamheten (ansvarsfrihet)",
+}
+ROLE_SV = {
+    "ordforande": "ordförande",
+    "vice_ordforande": "vice ordförande",
+    "ledamot": "ledamot",
+    "ersattare": "ersättare",
+    "foredragande": "föredragande",
+    "handlaggare": "handläggare",
+    "protokollforare": "protokollförare",
+    "inspektor": "inspektör",
+    "sakkunnig": "sakkunnig",
+    "chef": "chef",
+    "forvaltningschef": "förvaltningschef",
+    "delegat": "delegat",
+    "beslutsfattare": "beslutsfattare",
 }
 LEVEL_SV = {"jav": "jäv", "mojligt_jav": "möjligt jäv, nämnden prövar"}
 
@@ -50,6 +63,9 @@ def _reason(entry: dict[str, Any]) -> str:
 
 
 def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
+    fullmaktige = kind in ("fullmaktige", "forbundsfullmaktige")
+    body = "Fullmäktige" if fullmaktige else "Nämnden"
+    able = "beslutfört" if fullmaktige else "beslutför"  # fullmäktige is neuter
     title = f" – {item['title']}" if item.get("title") else ""
     doc.add_heading(f"{item['paragraph']} Ärende {item['case']}{title}", level=2)
     if item["steps_out"]:
@@ -59,7 +75,7 @@ def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
     else:
         doc.add_paragraph("Ingen jäv har anmälts i ärendet.")
     if item["to_assess"]:
-        doc.add_paragraph("Jävsfrågan prövas av nämnden (6 kap. 30 § kommunallagen):")
+        doc.add_paragraph(f"Jävsfrågan prövas av {body.lower()} (6 kap. 30 § kommunallagen):")
         for entry in item["to_assess"]:
             doc.add_paragraph(_reason(entry), style="List Bullet")
     for seat in item["seats"]:
@@ -75,7 +91,6 @@ def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
         doc.add_paragraph(f"Ordförande under ärendet: {_who(chair)} ({role}).")
     else:
         doc.add_paragraph("Ordförande under ärendet: ingen ledamot kan leda sammanträdet.")
-    body = "Fullmäktige" if kind in ("fullmaktige", "forbundsfullmaktige") else "Nämnden"
     if item["quorate_by_jav_exception"]:
         quorum = (
             f"{body} är beslutfört trots jäv (5 kap. 46 § kommunallagen): "
@@ -83,12 +98,12 @@ def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
         )
     elif item["quorate"]:
         quorum = (
-            f"{body} är beslutför: {item['serving']} av {item['seats_total']} "
+            f"{body} är {able}: {item['serving']} av {item['seats_total']} "
             f"platser besatta, {item['quorum']} krävs."
         )
     else:
         quorum = (
-            f"{body} är inte beslutför: {item['serving']} av {item['seats_total']} "
+            f"{body} är inte {able}: {item['serving']} av {item['seats_total']} "
             f"platser besatta, {item['quorum']} krävs."
         )
     doc.add_paragraph(quorum)

@@ -217,11 +217,11 @@ def test_the_word_document_tells_each_item_in_swedish(screener: ApiClient) -> No
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "Byggnadsnämnden: sammanträde 2026-05-05" in text
     assert "§ 1 Ärende BN 2026/1" in text and "§ 2 Ärende BN 2026/2" in text
-    assert "Anna Berg (S), ledamoten: jäv; grund: part i ärendet" in text
+    assert "Anna Berg (S), ledamot: jäv; grund: part i ärendet" in text
     assert "lagrum: 6 kap. 28 §" in text
     assert "Tjänstgörande ersättare: Eva Ek (S) i stället för Sven Sand." in text
     assert "Tjänstgörande ersättare: Erik Ås (S) i stället för Anna Berg." in text
-    assert "Olle Ordf (S), ordföranden: jäv" in text
+    assert "Olle Ordf (S), ordförande: jäv" in text
     assert "Ordförande under ärendet: Vera Vice (M) (vice ordförande)." in text
     assert "Nämnden är beslutför: 9 av 9 platser besatta, 5 krävs." in text
     assert "Protokollstext: Anna Berg (S) anmäler jäv" in text

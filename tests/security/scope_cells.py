@@ -15,10 +15,13 @@ from tests.security.scope_world import (
     CEDERBY,
     IN_CASE,
     IN_CASE_DOC,
+    IN_MEETING,
     OUT_CASE,
     OUT_CASE_DOC,
+    OUT_MEETING,
     World,
     ankeby_document,
+    meeting,
 )
 from tests.support.api import path_ref
 
@@ -293,6 +296,22 @@ CELLS: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/v1/organisations/{ref:path}/structural-risks"): lambda w: Target(
         ("/v1/organisations/ankeby/structural-risks", None),
         ("/v1/organisations/cederby/structural-risks", None),
+    ),
+    # meetings
+    ("POST", "/v1/meetings"): lambda w: Target(
+        ("/v1/meetings", meeting("MBN ny", "ab-mbn", IN_CASE)),
+        ("/v1/meetings", meeting("CBN ny", "cederby-bn", OUT_CASE)),
+    ),
+    ("GET", "/v1/meetings"): lambda w: Target(
+        ("/v1/meetings?committee=ab-mbn", None), ("/v1/meetings?committee=cederby-bn", None)
+    ),
+    ("GET", "/v1/meetings/{ref:path}"): lambda w: Target(
+        (f"/v1/meetings/{path_ref(IN_MEETING)}", None),
+        (f"/v1/meetings/{path_ref(OUT_MEETING)}", None),
+    ),
+    ("PUT", "/v1/meetings/{ref:path}"): lambda w: Target(
+        (f"/v1/meetings/{path_ref(IN_MEETING)}", meeting(IN_MEETING, "ab-mbn", IN_CASE)),
+        (f"/v1/meetings/{path_ref(OUT_MEETING)}", meeting(OUT_MEETING, "cederby-bn", OUT_CASE)),
     ),
     # keys
     ("POST", "/v1/apikeys"): lambda w: Target(

@@ -16,6 +16,8 @@ from tests.support.registry import contract_document, import_document
 
 IN_CASE = "MBN 2026/123"
 OUT_CASE = "CBN 2026/9"
+IN_MEETING = "MBN 2026-03-10"
+OUT_MEETING = "CBN 2026-03-10"
 SCOPE = ["ankeby"]
 OUT_SCOPE = ["cederby"]
 
@@ -149,6 +151,15 @@ OUT_CASE_DOC = case(
 )
 
 
+def meeting(ref: str, committee: str, case_ref: str) -> dict[str, Any]:
+    return {
+        "ref": ref,
+        "committee": committee,
+        "date": "2026-03-10",
+        "items": [{"paragraph": "§ 1", "case": case_ref}],
+    }
+
+
 @dataclass
 class World:
     screening_in: str = ""
@@ -185,6 +196,12 @@ def build(admin: ApiClient, client_for: Any) -> World:
             },
         )
         assert decided.status_code == 201, decided.text
+    for ref, committee, case_ref in (
+        (IN_MEETING, "ab-mbn", IN_CASE),
+        (OUT_MEETING, "cederby-bn", OUT_CASE),
+    ):
+        met = admin.post("/v1/meetings", json=meeting(ref, committee, case_ref))
+        assert met.status_code == 201, met.text
     for attr, orgs in (("in", SCOPE), ("out", OUT_SCOPE)):
         made = admin.post(
             "/v1/apikeys", json={"name": f"k-{attr}", "role": "auditor", "organisations": orgs}

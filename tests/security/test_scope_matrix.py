@@ -88,6 +88,11 @@ EXPECT: dict[tuple[str, str], tuple[frozenset[str] | str, int, int]] = {
     ("GET", "/v1/reports/structural-risks"): (AUDIT, 200, 422),
     ("GET", "/v1/reports/samverkan"): (AUDIT, 200, 422),
     ("GET", "/v1/persons/{key}/relations"): (ANY, 200, 404),
+    # Meetings: a committee out of scope is an unknown committee (in a body or a filter).
+    ("POST", "/v1/meetings"): (CASE_WRITE, 201, 422),
+    ("GET", "/v1/meetings"): (ANY, 200, 422),
+    ("GET", "/v1/meetings/{ref}"): (ANY, 200, 404),
+    ("PUT", "/v1/meetings/{ref}"): (CASE_WRITE, 200, 404),
 }
 for _section in OBJECTS:
     EXPECT[("GET", f"/v1/{_section}")] = (ANY, 200, 200)
