@@ -45,13 +45,14 @@ KEY_COLUMNS = columns(*RiskKey._fields)
 OCCURRENCE_COLUMNS = (
     columns("screening", ("screened_at", T.DATETIME), "case", ("as_of", T.DATE), "outcome")
     + KEY_COLUMNS
-    + columns(("persons", T.LIST), "explanation")
+    + columns(("persons", T.LIST), ("person_names", T.LIST), "explanation")
 )
 RISK_COLUMNS = (
     columns("source")
     + KEY_COLUMNS
     + columns(
         ("persons", T.LIST),
+        ("person_names", T.LIST),
         ("screenings", T.INTEGER),
         ("cases", T.LIST),
         ("first_as_of", T.DATE),
@@ -77,6 +78,16 @@ def _key(organisation: str | None, finding: dict[str, Any]) -> RiskKey:
     )
 
 
+def _names(finding: dict[str, Any]) -> dict[str, str]:
+    """Person ref -> name from a structural finding's `people` (screenings stored before
+    names were recorded have none: their refs stand in)."""
+    return {
+        str(p["ref"]): str(p["name"])
+        for p in finding.get("people") or ()
+        if isinstance(p, dict) and "ref" in p and "name" in p
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     screening: str
@@ -96,6 +107,7 @@ class Occurrence:
             self.outcome,
             *self.key,
             tuple(self.data.get("persons") or ()),
+            tuple(_names(self.data).get(p, p) for p in self.data.get("persons") or ()),
             (self.data.get("explanation") or {}).get("sv"),
         )
 
@@ -107,6 +119,7 @@ class Risk:
     key: RiskKey
     source: str = SCREENINGS
     persons: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # person ref -> name
     screenings: int = 0
     cases: list[str] = field(default_factory=list)
     first_as_of: date | None = None
@@ -116,6 +129,7 @@ class Risk:
 
     def add(self, occurrence: Occurrence) -> None:
         self.persons.update(occurrence.data.get("persons") or ())
+        self.names.update(_names(occurrence.data))
         self.screenings += 1
         if occurrence.case not in self.cases:
             self.cases.append(occurrence.case)
@@ -130,6 +144,7 @@ class Risk:
             self.source,
             *self.key,
             tuple(sorted(self.persons)),
+            tuple(self.names.get(p, p) for p in sorted(self.persons)),
             self.screenings,
             tuple(self.cases),
             self.first_as_of,
@@ -209,6 +224,7 @@ def registry_risks(session: Session, q: Query) -> list[Risk]:
             _key(owners.get(str(f.get("committee"))), f),
             source=REGISTRY,
             persons=set(f.get("persons") or ()),
+            names=_names(f),
             first_as_of=as_of,
             last_as_of=as_of,
             data=f,

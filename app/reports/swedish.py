@@ -61,6 +61,7 @@ HEADERS: Mapping[str, str] = {
     "operating_organisation": "driftande organisation",
     "area": "område",
     "persons": "personer",
+    "person_names": "personernas namn",
     "source": "källa",
     "cases": "ärenden",
     "first_as_of": "första dag",

@@ -196,3 +196,26 @@ def test_english_xlsx_keeps_codes_with_the_same_layout(auditor: ApiClient, world
         == f"A1:{sheet.cell(row=1, column=len(header)).column_letter}{len(rows) + 1}"
     )
     assert sheet.freeze_panes == "A2"
+
+
+def test_structural_risks_name_the_persons_beside_their_refs(
+    auditor: ApiClient, world: World
+) -> None:
+    response = auditor.get("/v1/reports/structural-risks")
+    risks = response.json()["sections"]["risks"]
+    dual = [r for r in risks if r["ground"] == "dubbla_roller" and r["source"] == "screenings"]
+    assert dual and all(
+        (r["persons"], r["person_names"]) == (["p-olof"], ["Olof Berg"]) for r in dual
+    )
+    book = load_workbook(
+        io.BytesIO(
+            auditor.get(
+                "/v1/reports/structural-risks", params={"format": "xlsx", "lang": "sv"}
+            ).content
+        )
+    )
+    assert book.sheetnames == ["risker", "förekomster"]
+    _, rows = _sheet_rows(book["förekomster"])
+    dual_rows = [r for r in rows if r["jävsgrund"] == "dubbla roller"]
+    assert dual_rows and {r["personernas namn"] for r in dual_rows} == {"Olof Berg"}
+    assert {r["källa"] for r in _sheet_rows(book["risker"])[1]} <= {"granskningar", "registret"}
