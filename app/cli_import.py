@@ -19,15 +19,18 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO, cast
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli_csv import CsvProblem, Origin, decode, read_section, sniff_kind
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import AppError
+from app.migrate import upgrade
 from app.registry import progress
 from app.registry import service as registry_service
 from app.security.deps import Principal
 from app.security.roles import Role
+from app.startup import database_step
 
 SECTIONS = (
     "organisations", "committees", "administrations", "operations", "agreements",
@@ -178,9 +181,16 @@ def _refusal(exc: AppError, document: Document) -> ImportRefused:
     return ImportRefused(lines)
 
 
-def run_import(document: Document, show_progress: bool) -> dict[str, Any]:
+def prepared_sessions() -> tuple[Settings, sessionmaker[Session]]:
+    """Settings and sessions on a migrated database, or one plain line saying why not."""
     settings = get_settings()
-    sessions = make_sessionmaker(make_engine(settings))
+    with database_step(settings.database_url, "applying migrations"):
+        upgrade()  # as `apikey create` does: a fresh or older database is brought up to date
+    return settings, make_sessionmaker(make_engine(settings))
+
+
+def run_import(document: Document, show_progress: bool) -> dict[str, Any]:
+    settings, sessions = prepared_sessions()
     total = 2 * document.items()  # each item validated once, then written once
     with sessions() as session:
         try:

@@ -17,9 +17,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from app.cli_import import CLI_PRINCIPAL, ImportRefused
-from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
+from app.cli_import import CLI_PRINCIPAL, ImportRefused, prepared_sessions
 from app.errors import AppError, Unprocessable, json_pointer
 from app.reports.swedish import GROUNDS, LEVELS
 from app.screening import service as screening_service
@@ -122,8 +120,7 @@ def screen_command(
     if (case_file is None) == (stored is None):
         raise click.UsageError("give either CASE.json (or -) or --stored REF")
     raw, bare = _body(case_file, stored, as_of)
-    settings = get_settings()
-    sessions = make_sessionmaker(make_engine(settings))
+    settings, sessions = prepared_sessions()
     source = stored or ("<stdin>" if case_file == "-" else str(case_file))
     with sessions() as session:
         try:

@@ -3,8 +3,10 @@
 JSON keeps the contract's stable codes (`mojligt_jav`, `part`): programs read it. The
 spreadsheet formats are read by people, so with Swedish asked for the headers are Swedish
 and the coded values are the words a nämndsekreterare or revisor uses. Ground names follow
-the conventional Swedish names of the jäv grounds (KL 6 kap. 28 §, KL 5 kap. 47-48 §§,
-FL 16 §); see docs/legal-review.md for the choice of names.
+the names Swedish commentary uses for the jäv grounds of KL 6 kap. 28 § (1 p.: sakägarjäv
+for a party, intressejäv for one affected; 2 p. ställföreträdarjäv; 3 p. tillsynsjäv;
+4 p. the general clause, delikatessjäv), FL 16 § 1 p. 3 (tvåinstansjäv) and KL 5 kap.
+47-48 §§ (fullmäktige, ansvarsfrihet). They label the contract's codes; they decide nothing.
 """
 
 from __future__ import annotations
