@@ -30,7 +30,7 @@ from app.registry import progress
 from app.registry import service as registry_service
 from app.security.deps import Principal
 from app.security.roles import Role
-from app.startup import database_step
+from app.startup import DatabaseUnavailable, database_step
 
 SECTIONS = (
     "organisations", "committees", "administrations", "operations", "agreements",
@@ -184,7 +184,7 @@ def _refusal(exc: AppError, document: Document) -> ImportRefused:
 def prepared_sessions() -> tuple[Settings, sessionmaker[Session]]:
     """Settings and sessions on a migrated database, or one plain line saying why not."""
     settings = get_settings()
-    with database_step(settings.database_url, "applying migrations"):
+    with database_step(settings.database_url, "applying migrations", DatabaseUnavailable):
         upgrade()  # as `apikey create` does: a fresh or older database is brought up to date
     return settings, make_sessionmaker(make_engine(settings))
 

@@ -29,8 +29,16 @@ from app.metrics.server import start_metrics_server
 class StartupError(click.ClickException):
     """Printed as `javskoll: cannot start: <message>`, exit status 1."""
 
+    prefix = "javskoll: cannot start: "
+
     def show(self, file: object = None) -> None:
-        click.echo(f"javskoll: cannot start: {self.message}", err=True)
+        click.echo(f"{self.prefix}{self.message}", err=True)
+
+
+class DatabaseUnavailable(StartupError):
+    """The same one line for a command that is not the service (`import`, `screen`)."""
+
+    prefix = "javskoll: "
 
 
 def cli_command() -> str:
@@ -101,17 +109,19 @@ def _reason(exc: BaseException) -> str:
 
 
 @contextmanager
-def database_step(database_url: str, doing: str) -> Iterator[None]:
+def database_step(
+    database_url: str, doing: str, error: type[StartupError] = StartupError
+) -> Iterator[None]:
     """Turn a database failure during `doing` into one plain line."""
     try:
         yield
     except OperationalError as exc:
-        raise StartupError(
+        raise error(
             f"{_where(database_url)} is unreachable while {doing}: {_reason(exc)} "
             "(check DATABASE_URL and that the database server is running)"
         ) from None
     except DBAPIError as exc:
-        raise StartupError(f"{_where(database_url)} failed while {doing}: {_reason(exc)}") from None
+        raise error(f"{_where(database_url)} failed while {doing}: {_reason(exc)}") from None
 
 
 def settings_problem(exc: ValidationError) -> StartupError:

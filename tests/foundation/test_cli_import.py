@@ -214,3 +214,14 @@ def test_bad_files_change_nothing_and_say_where(tmp_database: str, tmp_path: Pat
     assert "<stdin> at /persons/1/name: " in result.stderr
 
     assert _counts(tmp_database) == before
+
+
+def test_an_unreachable_database_is_one_plain_line(tmp_path: Path) -> None:
+    document = tmp_path / "contract.json"
+    document.write_text(json.dumps(contract_document()))
+    result = _run([str(document)], "postgresql+psycopg://postgres@127.0.0.1:1/javskoll")
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "javskoll: PostgreSQL at 127.0.0.1:1/javskoll is unreachable while applying migrations"
+    )
