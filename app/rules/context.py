@@ -273,9 +273,9 @@ class Context:
         """Municipal operations a ``myndighetsutovning`` case decides for a party
         (docs/legal/rules.md §2 stallforetradare, §4): a party operation, a party
         committee, or a party kommun or region (with the committees holding drift in the
-        case's area), in any party role
-        but ``berord`` and ``tillsynsobjekt`` (supervision is :attr:`supervised`). The
-        committees that run such an operation act for the applicant."""
+        case's area), in any party role but ``berord`` and ``tillsynsobjekt`` (supervision
+        is :attr:`supervised`). The committees that run such an operation act for the
+        applicant."""
         if self._decided is None:
             self._decided = tuple(self._build_decided())
         return self._decided
@@ -290,8 +290,9 @@ class Context:
     def supervising_side(self) -> frozenset[str]:
         """The handling committee's family plus, under avtalssamverkan (KL 9 kap. 37 §),
         the performer's committees holding the tillsyn responsibility for the agreement's
-        area: an administration serving one of them is on the supervising side (docs/legal/rules.md
-        §2 tillsynsjav), so its staff are not drift staff by that alone."""
+        area: an administration serving one of them is on the supervising side
+        (docs/legal/rules.md §2 tillsynsjav), so its staff are not drift staff by that
+        alone."""
         if self._supervising is None:
             from app.rules.supervision import performer_tillsyn_committees
 

@@ -5,11 +5,11 @@ förvaltare, ombud or förtroendeuppdrag for a party (berord included: "någon a
 kan antas bli påverkad"), for an owner of a party organisation, or for the organisation
 running a party operation; a board seat in a company/förbund counts the same.
 
-Myndighetsutövning over a municipal operation that is a party (docs/legal/rules.md §2, "act for the
-applicant"): a seat (ledamot, ersättare, ordförande, vice ordförande) in a committee that
-runs the operation, or in the committee that is itself the party, counts as representing
-the party (:attr:`app.rules.context.Context.decided`). In tillsyn the same seat gives
-tillsynsjäv instead, never this ground.
+Myndighetsutövning over a municipal operation that is a party (docs/legal/rules.md §2,
+"act for the applicant"): a seat (ledamot, ersättare, ordförande, vice ordförande) in a
+committee that runs the operation, or in the committee that is itself the party, counts
+as representing the party (:attr:`app.rules.context.Context.decided`). In tillsyn the
+same seat gives tillsynsjäv instead, never this ground.
 """
 
 from __future__ import annotations
@@ -106,8 +106,10 @@ def _operating_seats(ctx: Context, m: Member) -> Iterator[tuple[Representation, 
             seats.append(
                 Representation(a.role, None, None, (first, *steps), a.valid_from, a.valid_to)
             )
-        current = [r for r in seats if r.valid_to is None or r.valid_to >= ctx.as_of]
-        for rep in (current or sorted(seats, key=lambda r: str(r.valid_to), reverse=True))[:1]:
+        current = [r for r in seats if ctx.valid(r)]
+        ended = [r for r in seats if r.valid_to is not None and r.valid_to < ctx.as_of]
+        ended.sort(key=lambda r: str(r.valid_to), reverse=True)  # the latest first
+        for rep in (current or ended)[:1]:
             role = PartyRole(unit.path[-1].relation)
             link = Link(unit.ref, unit.path, role, "party", None, 1.0, unit.name_only, unit.score)
             yield rep, [link]
