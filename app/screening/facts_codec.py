@@ -94,27 +94,61 @@ def _decoder(hint: Any) -> Decoder:
 
 
 def _scalar(options: tuple[Any, ...]) -> Decoder:
-    def decode_scalar(raw: Any) -> Any:
-        for hint in options:
-            if hint is Any:
-                return raw
-            if isinstance(hint, type) and issubclass(hint, Enum):
-                try:
-                    return hint(raw)
-                except ValueError:
-                    continue
-            if hint is date and isinstance(raw, str):
-                try:
-                    return date.fromisoformat(raw)
-                except ValueError:
-                    continue
-            if hint is float and isinstance(raw, int | float) and not isinstance(raw, bool):
-                return raw
-            if hint in (str, int, bool) and type(raw) is hint:
-                return raw
+    if len(options) == 1:
+        return _one_scalar(options[0])
+    decoders = [_one_scalar(hint) for hint in options]
+
+    def decode_any_of(raw: Any) -> Any:
+        for decoder in decoders:
+            try:
+                return decoder(raw)
+            except FactsFormatError:
+                continue
         raise FactsFormatError(f"{raw!r} fits none of {options}")
 
-    return decode_scalar
+    return decode_any_of
+
+
+def _one_scalar(hint: Any) -> Decoder:
+    """A decoder for one scalar type, chosen once (no per-value type dispatch)."""
+    if hint is Any:
+        return lambda raw: raw
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        members: dict[Any, Any] = dict(hint._value2member_map_)
+
+        def decode_enum(raw: Any) -> Any:
+            try:
+                return members[raw]
+            except (KeyError, TypeError):
+                raise FactsFormatError(f"{raw!r} is no {hint.__name__}") from None
+
+        return decode_enum
+    if hint is date:
+
+        def decode_date(raw: Any) -> Any:
+            try:
+                return date.fromisoformat(raw)
+            except (TypeError, ValueError):
+                raise FactsFormatError(f"{raw!r} is no date") from None
+
+        return decode_date
+    if hint is float:
+
+        def decode_number(raw: Any) -> Any:
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                return raw
+            raise FactsFormatError(f"{raw!r} is no number")
+
+        return decode_number
+    if hint in (str, int, bool):
+
+        def decode_exact(raw: Any) -> Any:
+            if type(raw) is hint:
+                return raw
+            raise FactsFormatError(f"{raw!r} is no {hint.__name__}")
+
+        return decode_exact
+    raise TypeError(f"no decoder for {hint!r}")
 
 
 def _list(raw: Any) -> list[Any]:
