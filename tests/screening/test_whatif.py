@@ -301,3 +301,16 @@ def test_rules_lists_every_parameter_a_what_if_may_change(world: dict[str, Any])
         values = parameter["values"]
         # Periods follow each other: each value ends the day before the next begins.
         assert all(v["to"] is not None for v in values[:-1]) and values[-1]["to"] is None
+
+
+def test_worker_processes_give_the_same_report_as_the_thread(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.whatif import runner
+
+    body = {"parameters": {"municipal_share_min": 70}}
+    inline = _run(world["admin"], body)["report"]
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(runner, "workers", lambda: 2)
+    pooled = _run(world["admin"], body)["report"]
+    assert pooled == inline and pooled["affected"] == 3
