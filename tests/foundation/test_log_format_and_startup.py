@@ -48,9 +48,7 @@ def _record(message: str, **extra: object) -> logging.LogRecord:
 
 
 def test_both_formats_redact_personnummer_and_keys() -> None:
-    record = _record(
-        f"lookup {PNR} with Bearer {KEY}", path=f"/v1/persons/{PNR}", status=404
-    )
+    record = _record(f"lookup {PNR} with Bearer {KEY}", path=f"/v1/persons/{PNR}", status=404)
     text = RedactingFormatter().format(record)
     assert PNR not in text and KEY not in text and "s3cret" not in text
     assert "INFO" in text and "app.access" in text and "status=404" in text

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.reports.world import World, build
@@ -152,7 +154,7 @@ def test_swedish_xlsx_is_readable_in_excel(auditor: ApiClient, world: World) -> 
     assert header[:3] == ["granskning", "granskad (UTC)", "ärende"]
     assert sheet.freeze_panes == "A2"
     assert all(c.font.bold for c in sheet[1])
-    last_column = sheet.cell(row=1, column=len(header)).column_letter
+    last_column = get_column_letter(len(header))
     assert sheet.auto_filter.ref == f"A1:{last_column}{len(rows) + 1}"
 
     anna = next(r for r in rows if r["person"] == "p-anna" and r["jävsbeslut"])
@@ -161,12 +163,16 @@ def test_swedish_xlsx_is_readable_in_excel(auditor: ApiClient, world: World) -> 
     assert {r["utfall"] for r in rows} == {"flaggad", "utan anmärkning"}
     row_of_anna = rows.index(anna) + 2
     decided = sheet.cell(row=row_of_anna, column=header.index("beslutsdag") + 1)
-    assert decided.is_date and decided.number_format == "yyyy-mm-dd"
+    assert isinstance(decided, Cell) and decided.is_date and decided.number_format == "yyyy-mm-dd"
     screened = sheet.cell(row=row_of_anna, column=header.index("granskad (UTC)") + 1)
-    assert screened.is_date and screened.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert (
+        isinstance(screened, Cell)
+        and screened.is_date
+        and screened.number_format == "yyyy-mm-dd hh:mm:ss"
+    )
 
     explanation = header.index("förklaring") + 1
-    letter = sheet.cell(row=1, column=explanation).column_letter
+    letter = get_column_letter(explanation)
     texts = [r["förklaring"] for r in rows if r["förklaring"]]
     assert max(len(t) for t in texts) > 120  # long enough that wrapping matters
     assert sheet.column_dimensions[letter].width >= 60
@@ -175,7 +181,7 @@ def test_swedish_xlsx_is_readable_in_excel(auditor: ApiClient, world: World) -> 
     # Short code columns stay narrow; nothing is narrower than its header needs.
     assert sheet.column_dimensions["C"].width < 30
     for index, title in enumerate(header, start=1):
-        width = sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width
+        width = sheet.column_dimensions[get_column_letter(index)].width
         assert width >= min(len(title), 60), title
 
 
@@ -191,10 +197,7 @@ def test_english_xlsx_keeps_codes_with_the_same_layout(auditor: ApiClient, world
         "generalklausul", "fullmaktige", "ansvarsfrihet", "egen_tillsyn", "dubbla_roller",
         "delad_forvaltning", "samverkan_egen_drift",
     }  # fmt: skip
-    assert (
-        sheet.auto_filter.ref
-        == f"A1:{sheet.cell(row=1, column=len(header)).column_letter}{len(rows) + 1}"
-    )
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     assert sheet.freeze_panes == "A2"
 
 
