@@ -70,6 +70,8 @@ def list_meetings(
 def get_meeting(ref: str, request: Request, session: SessionDep, principal: CaseReader) -> Any:
     """One meeting as answered; with `Accept: application/vnd.openxmlformats-officedocument.
     wordprocessingml.document` the Swedish Word document for the kallelse and protokoll."""
+    for name in request.query_params:
+        raise query_error(name, "unknown query parameter", "unknown_parameter")
     meeting = service.get_meeting(session, principal, ref)
     answer = service.stored_answer(meeting)
     if DOCX in request.headers.get("accept", ""):

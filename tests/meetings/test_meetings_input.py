@@ -105,6 +105,39 @@ BAD = [
         None,
     ),
     (
+        "arrival of someone already there",
+        {"arrivals": [{"person": "l-s2", "from": "§ 2"}]},
+        "/arrivals/0/person",
+        "already_present",
+    ),
+    (
+        "arrival at an item not on the agenda",
+        {"absent": ["l-s2"], "arrivals": [{"person": "l-s2", "from": "§ 9"}]},
+        "/arrivals/0/from",
+        "unknown_paragraph",
+    ),
+    (
+        "a ledamot who left comes back",
+        {
+            "departures": [{"person": "l-s2", "from": "§ 1"}],
+            "arrivals": [{"person": "l-s2", "from": "§ 2"}],
+        },
+        "/arrivals/0/from",
+        "may_not_return",
+    ),
+    (
+        "departure of someone not there",
+        {"absent": ["l-s2"], "departures": [{"person": "l-s2", "from": "§ 2"}]},
+        "/departures/0/person",
+        "not_present",
+    ),
+    (
+        "arrival with an unknown field",
+        {"arrivals": [{"person": "l-s2", "from": "§ 2", "at": "14:05"}]},
+        "/arrivals/0/at",
+        None,
+    ),
+    (
         "unknown person in an inline case",
         {
             "items": [
@@ -162,6 +195,8 @@ def test_the_same_ref_twice_is_409_and_put_must_name_the_same_ref(screener: ApiC
     other = screener.put("/v1/meetings/BN%202026-05-05", json=meeting(ref="other"))
     assert other.status_code == 422 and other.json()["errors"][0]["pointer"] == "/ref"
     assert screener.put("/v1/meetings/missing", json=meeting(ref="missing")).status_code == 404
+    unknown = screener.get("/v1/meetings/BN%202026-05-05", params={"format": "docx"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["parameter"] == "format"
 
 
 def test_roles_screener_and_admin_write_auditor_reads(
