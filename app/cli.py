@@ -155,20 +155,7 @@ def apikey_revoke(key_id: int) -> None:
     click.echo(f"revoked key {key_id}")
 
 
-@main.group()
-def audit() -> None:
-    """Audit log tools."""
-
-
-@audit.command("verify")
-def audit_verify() -> None:
-    """Recompute the whole hash chain; exit 1 on a break."""
-    with _sessionmaker()() as session:
-        result = chain.verify(session)
-    click.echo(json.dumps(result.as_dict()))
-    sys.exit(0 if result.ok else 1)
-
-
+from app.audit.cli import audit_group  # noqa: E402
 from app.bench.cli import bench_group  # noqa: E402 - registered last, after the core groups
 from app.cli_import import import_command  # noqa: E402
 from app.cli_screen import screen_command  # noqa: E402
@@ -176,3 +163,4 @@ from app.cli_screen import screen_command  # noqa: E402
 main.add_command(bench_group)
 main.add_command(import_command)
 main.add_command(screen_command)
+main.add_command(audit_group)

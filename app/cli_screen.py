@@ -38,7 +38,7 @@ def _level(code: str | None) -> str:
 
 def readable(result: ScreeningResult) -> str:
     verdict = "FLAGGED: may be disqualified" if result.outcome == "flagged" else "CLEAR"
-    audit = f", audit entry {result.audit.sequence}" if result.audit else ""
+    audit = f", audit entry {result.audit.id}" if result.audit else ""
     lines = [
         f"{result.case} as of {result.as_of.isoformat()}: {verdict}",
         f"screening {result.id}, rules {result.rules_version}{audit}",

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = 10.0
     db_retry_after_seconds: int = 5
     idempotency_ttl_hours: int = 24
+    # A checkpoint over all audit chain heads this often when one moved; 0: none.
+    audit_checkpoint_seconds: float = 300.0
     # How long an authenticated key is trusted without a lookup (see security/principal_cache).
     api_key_cache_seconds: float = 2.0
     # A claimed Idempotency-Key whose request has not finished after this long is taken

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.api import build_router
+from app.audit.checkpointer import Checkpointer
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import document_problems, install_error_handlers
@@ -50,7 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Sync endpoints run on anyio's default thread limiter; keep it within the pool.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         fail_interrupted_whatif(app.state.sessionmaker)
+        checkpointer = None
+        if settings.audit_checkpoint_seconds > 0:
+            checkpointer = Checkpointer(app.state.sessionmaker, settings.audit_checkpoint_seconds)
+            checkpointer.start()
         yield
+        if checkpointer is not None:
+            checkpointer.stop()
         app.state.engine.dispose()
 
     app = FastAPI(

@@ -75,6 +75,9 @@ def create_key(
         actor=actor,
         data={"key": key_summary(record)},
         subjects=[("organisation", r) for r in refs or ()],
+        # Keys concern every organisation (a limited key may not manage keys): the
+        # system chain, read by unlimited keys only.
+        organisations=(),
     )
     logger.info("apikey_created", extra={"key_id": record.id, "role": role})
     return CreatedKey(record, key)
@@ -91,7 +94,13 @@ def revoke_key(session: Session, key_id: int, *, actor: chain.Actor) -> ApiKey:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.flush()
-        chain.append(session, kind="apikey.revoke", actor=actor, data={"key": key_summary(record)})
+        chain.append(
+            session,
+            kind="apikey.revoke",
+            actor=actor,
+            data={"key": key_summary(record)},
+            organisations=(),
+        )
         logger.info("apikey_revoked", extra={"key_id": record.id})
     return record
 

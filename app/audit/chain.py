@@ -1,29 +1,43 @@
-"""The tamper-evident audit chain: append under a lock on the chain head, verify end to end.
+"""The tamper-evident audit log: one hash chain per organisation plus a system chain.
 
-Each entry stores `payload`: the canonical JSON text of {sequence, created_at, kind,
-actor, data}, and `hash` = SHA-256(prev_hash + payload). Storing the exact hashed text
-means verification never depends on how a database round-trips JSON.
+Each entry stores `payload`: the canonical JSON text of {sequence, chain, created_at, kind,
+actor, organisations, data}, and `hash` = SHA-256(prev_hash + payload), where prev_hash is
+the hash of the entry before it in the same chain. Storing the exact hashed text means
+verification never depends on how a database round-trips JSON.
+
+An entry goes to the chain of the organisation that owns the write (the handling
+committee's organisation for a screening); entries of no single organisation (API keys,
+checkpoints, an import across kommuner) go to the system chain. Appenders lock only their
+chain's head row, so screenings in different organisations never wait for each other.
+Verification is app.audit.verify; checkpoints over all heads are app.audit.heads.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
-from app.models import AuditEntry, AuditHead, AuditSubject
-from app.screening.facts_integrity import check_screening_facts
+from app.models import AuditChain, AuditEntry, AuditEntryOrganisation, AuditSubject
 
 GENESIS_HASH = "0" * 64
-HEAD_ID = 1
-VERIFY_BATCH = 1000
+# The system chain: the single chain of old installations continues as this one.
+SYSTEM_CHAIN_ID: Final = 1
+
+
+class _Unset:
+    """Marker for "chain not named": the chain follows from the organisations."""
+
+
+UNSET: Final = _Unset()
 
 
 def _json_default(value: Any) -> Any:
@@ -50,59 +64,105 @@ class Actor:
     name: str | None
 
 
-def _lock_head(session: Session) -> AuditHead:
-    # FOR UPDATE serialises appenders on PostgreSQL; on SQLite the session already holds
-    # the write lock from BEGIN IMMEDIATE (see app.db), and FOR UPDATE is a no-op.
-    head = session.scalar(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update())
-    if head is None:
-        raise RuntimeError("audit head row missing: run the migrations")
-    return head
-
-
 @dataclass(frozen=True, slots=True)
 class PreparedEntry:
-    """An entry's content, serialised before the chain head is locked."""
+    """An entry's content, serialised before its chain head is locked."""
 
     kind: str
     actor: Actor
     data_json: str
     subjects: tuple[tuple[str, str], ...]
+    # Sorted organisation ids the entry belongs to (who may read it), chain's included.
+    organisations: tuple[int, ...]
+    # The organisation whose chain takes the entry; None: the system chain.
+    chain_organisation: int | None
 
 
 def prepare(
-    *, kind: str, actor: Actor, data: dict[str, Any], subjects: Iterable[tuple[str, str]] = ()
+    *,
+    kind: str,
+    actor: Actor,
+    data: dict[str, Any],
+    organisations: Iterable[int | None],
+    chain_organisation: int | None | _Unset = UNSET,
+    subjects: Iterable[tuple[str, str]] = (),
 ) -> PreparedEntry:
-    """Serialise the payload now, so that the head lock is held only to link the entry."""
+    """Serialise the payload now, so that the chain head is locked only to link the entry.
+
+    `organisations`: ids of the organisations the entry belongs to (None items are
+    skipped); a key limited to organisations reads it only through one of them. Empty:
+    only unlimited keys read it. `chain_organisation`: whose chain takes it; by default
+    the one organisation when there is exactly one, else the system chain.
+    """
+    orgs = {o for o in organisations if o is not None}
+    if isinstance(chain_organisation, _Unset):
+        chain_organisation = next(iter(orgs)) if len(orgs) == 1 else None
+    if chain_organisation is not None:
+        orgs.add(chain_organisation)
     unique_subjects = tuple(sorted({(k, r) for k, r in subjects if r}))
-    return PreparedEntry(kind, actor, canonical_json(data), unique_subjects)
+    return PreparedEntry(
+        kind, actor, canonical_json(data), unique_subjects, tuple(sorted(orgs)),
+        chain_organisation,
+    )  # fmt: skip
 
 
-def payload_text(prepared: PreparedEntry, sequence: int, created_at: datetime) -> str:
-    """canonical_json({actor, created_at, data, kind, sequence}) with the data pre-serialised.
+def payload_text(
+    prepared: PreparedEntry, *, chain: int, sequence: int, created_at: datetime
+) -> str:
+    """canonical_json of the whole entry with the data pre-serialised.
 
     Keys in sorted order and the same separators as canonical_json, so the text equals
-    canonical_json of the whole entry (a test holds the two together).
+    canonical_json of {actor, chain, created_at, data, kind, organisations, sequence}
+    (a test holds the two together).
     """
     actor = canonical_json({"key_id": prepared.actor.key_id, "name": prepared.actor.name})
     return (
-        f'{{"actor":{actor},"created_at":{canonical_json(created_at.isoformat())},'
+        f'{{"actor":{actor},"chain":{chain},'
+        f'"created_at":{canonical_json(created_at.isoformat())},'
         f'"data":{prepared.data_json},"kind":{canonical_json(prepared.kind)},'
+        f'"organisations":{canonical_json(list(prepared.organisations))},'
         f'"sequence":{sequence}}}'
     )
 
 
+def _lock_chain(session: Session, organisation_id: int | None) -> AuditChain:
+    """The chain's head row, locked (FOR UPDATE on PostgreSQL; on SQLite the session holds
+    the write lock from BEGIN IMMEDIATE). An organisation's first entry creates its chain;
+    two first entries at once meet on the unique organisation id, and the second waits."""
+    if organisation_id is None:
+        stmt = select(AuditChain).where(AuditChain.id == SYSTEM_CHAIN_ID)
+    else:
+        stmt = select(AuditChain).where(AuditChain.organisation_id == organisation_id)
+    head = session.scalar(stmt.with_for_update())
+    if head is None and organisation_id is not None:
+        dialect_insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        session.execute(
+            dialect_insert(AuditChain)
+            .values(organisation_id=organisation_id, sequence=0, hash=GENESIS_HASH)
+            .on_conflict_do_nothing(index_elements=["organisation_id"])
+        )
+        head = session.scalar(stmt.with_for_update())
+    if head is None:
+        raise RuntimeError("audit system chain missing: run the migrations")
+    return head
+
+
 def link(session: Session, prepared: PreparedEntry) -> AuditEntry:
-    """Lock the head, chain the entry to it and move the head; the caller commits next.
+    """Lock the entry's chain head, chain the entry to it and move the head; the caller
+    commits next, so the entry is in the same transaction as the write it records.
 
     Callers write their own rows first and call this last, so the lock is held only for
     these few statements and the commit.
     """
-    head = _lock_head(session)
+    head = _lock_chain(session, prepared.chain_organisation)
     sequence = head.sequence + 1
     created_at = utcnow()
-    text = payload_text(prepared, sequence, created_at)
+    text = payload_text(prepared, chain=head.id, sequence=sequence, created_at=created_at)
     digest = entry_hash(head.hash, text)
     entry = AuditEntry(
+        chain_id=head.id,
         sequence=sequence,
         created_at=created_at,
         kind=prepared.kind,
@@ -114,14 +174,21 @@ def link(session: Session, prepared: PreparedEntry) -> AuditEntry:
     )
     session.add(entry)
     session.flush()
+    # One executemany each, not one INSERT ... RETURNING per row: an append costs the
+    # same for 3 subjects or 300.
+    if prepared.organisations:
+        session.execute(
+            insert(AuditEntryOrganisation),
+            [{"entry_id": entry.id, "organisation_id": o} for o in prepared.organisations],
+        )
     if prepared.subjects:
-        # One executemany, not one INSERT ... RETURNING per subject (which SQLite gets for a
-        # BigInteger-with-variant key): an append costs the same for 3 subjects or 300.
-        rows = [
-            {"sequence": sequence, "subject_kind": subject_kind, "subject_ref": ref}
-            for subject_kind, ref in prepared.subjects
-        ]
-        session.execute(insert(AuditSubject), rows)
+        session.execute(
+            insert(AuditSubject),
+            [
+                {"entry_id": entry.id, "subject_kind": kind, "subject_ref": ref}
+                for kind, ref in prepared.subjects
+            ],
+        )
     head.sequence = sequence
     head.hash = digest
     session.flush()
@@ -134,94 +201,19 @@ def append(
     kind: str,
     actor: Actor,
     data: dict[str, Any],
+    organisations: Iterable[int | None],
+    chain_organisation: int | None | _Unset = UNSET,
     subjects: Iterable[tuple[str, str]] = (),
 ) -> AuditEntry:
     """Append one entry in the caller's transaction; the caller commits."""
-    return link(session, prepare(kind=kind, actor=actor, data=data, subjects=subjects))
+    prepared = prepare(
+        kind=kind, actor=actor, data=data, organisations=organisations,
+        chain_organisation=chain_organisation, subjects=subjects,
+    )  # fmt: skip
+    return link(session, prepared)
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    ok: bool
-    entries: int
-    head_sequence: int
-    first_broken_sequence: int | None = None
-    reason: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "head_sequence": self.head_sequence,
-            "first_broken_sequence": self.first_broken_sequence,
-            "reason": self.reason,
-        }
-
-
-def _entries(session: Session) -> Iterator[AuditEntry]:
-    last = 0
-    while True:
-        batch = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.sequence > last)
-            .order_by(AuditEntry.sequence)
-            .limit(VERIFY_BATCH)
-        ).all()
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].sequence
-        session.expunge_all()
-
-
-def _check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str) -> str | None:
-    if entry.sequence != expected_seq:
-        return f"sequence {expected_seq} is missing (next stored entry is {entry.sequence})"
-    if entry.prev_hash != prev_hash:
-        return "prev_hash does not match the hash of the entry before"
-    if entry_hash(prev_hash, entry.payload) != entry.hash:
-        return "hash does not match the entry's content"
-    try:
-        body = json.loads(entry.payload)
-    except ValueError:
-        return "payload is not valid JSON"
-    if body.get("sequence") != entry.sequence or body.get("kind") != entry.kind:
-        return "entry columns do not match the hashed payload (moved or swapped entry)"
-    # The columns readers filter and display by must say what was hashed.
-    actor = body.get("actor") or {}
-    if (
-        actor.get("key_id") != entry.actor_key_id
-        or actor.get("name") != entry.actor_name
-        or _parse_time(body.get("created_at")) != entry.created_at
-    ):
-        return "entry columns do not match the hashed payload (actor or time changed)"
-    return None
-
-
-def _parse_time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def verify(session: Session) -> VerifyResult:
-    """Recompute the whole chain; report the first sequence that breaks it."""
-    head = session.get(AuditHead, HEAD_ID)
-    head_sequence = head.sequence if head else 0
-    prev_hash, expected, count = GENESIS_HASH, 1, 0
-    for entry in _entries(session):
-        problem = _check_entry(entry, expected, prev_hash)
-        if problem:
-            return VerifyResult(False, count, head_sequence, expected, problem)
-        prev_hash, expected, count = entry.hash, expected + 1, count + 1
-    if head is not None and (head.sequence != expected - 1 or head.hash != prev_hash):
-        return VerifyResult(
-            False, count, head_sequence, expected, "the chain ends before the recorded head"
-        )
-    # The chain holds, so each screening entry's facts_hash is what was written: check the
-    # stored facts against it (app/screening/facts_integrity.py names a tampered row).
-    facts = check_screening_facts(session)
-    if facts is not None:
-        return VerifyResult(False, count, head_sequence, facts.sequence, facts.reason)
-    return VerifyResult(True, count, head_sequence)
+def entry_ref(entry: AuditEntry) -> dict[str, Any]:
+    """What an answer says about its audit entry: the entry's id (GET /v1/audit/{id}), its
+    chain, its sequence in the chain and its hash."""
+    return {"id": entry.id, "chain": entry.chain_id, "sequence": entry.sequence, "hash": entry.hash}

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, AuditSubject
+from app.models import AuditEntry, AuditEntryOrganisation, AuditSubject, Organisation
 from app.security import scoping
 from app.security.deps import Principal
 
@@ -24,6 +24,7 @@ class AuditFilters:
     person: str | None = None
     committee: str | None = None
     organisation: str | None = None
+    chain: int | None = None
 
     def subjects(self) -> list[tuple[str, str]]:
         named = (
@@ -36,12 +37,14 @@ class AuditFilters:
 
 
 def _has_subject(kind: str, ref: str) -> Select[int]:
-    return select(AuditSubject.sequence).where(
+    return select(AuditSubject.entry_id).where(
         and_(AuditSubject.subject_kind == kind, AuditSubject.subject_ref == ref)
     )
 
 
 def entries_query(principal: Principal, filters: AuditFilters) -> Select[AuditEntry]:
+    """Entries in the key's scope (organisations fixed at write time), filtered, in the
+    order they were written (entry id; each chain's sequence follows it)."""
     stmt = select(AuditEntry)
     if filters.kinds:
         stmt = stmt.where(AuditEntry.kind.in_(filters.kinds))
@@ -49,25 +52,57 @@ def entries_query(principal: Principal, filters: AuditFilters) -> Select[AuditEn
         stmt = stmt.where(AuditEntry.created_at >= filters.created_from)
     if filters.created_before is not None:
         stmt = stmt.where(AuditEntry.created_at < filters.created_before)
+    if filters.chain is not None:
+        stmt = stmt.where(AuditEntry.chain_id == filters.chain)
     for kind, ref in filters.subjects():
-        stmt = stmt.where(AuditEntry.sequence.in_(_has_subject(kind, ref)))
-    stmt = scoping.apply(
-        stmt, scoping.audit_sequence_predicate(principal, AuditEntry.__table__.c.sequence)
+        stmt = stmt.where(AuditEntry.id.in_(_has_subject(kind, ref)))
+    stmt = scoping.apply(stmt, scoping.audit_entry_predicate(principal, AuditEntry.__table__.c.id))
+    return stmt.order_by(AuditEntry.id)
+
+
+def visible_organisations(session: Session, principal: Principal) -> dict[int, datetime] | None:
+    """Organisation ids the key reads entries of, each with its creation time (it reads
+    entries written since); None for an unlimited key."""
+    if not principal.scoped:
+        return None
+    rows = session.execute(
+        select(Organisation.id, Organisation.created_at).where(
+            Organisation.id.in_(scoping.visible_organisation_ids(principal))
+        )
     )
-    return stmt.order_by(AuditEntry.sequence)
+    return {organisation_id: created for organisation_id, created in rows}
 
 
-def subjects_by_sequence(
-    session: Session, sequences: Sequence[int]
+def count_visible(session: Session, principal: Principal) -> int:
+    stmt = entries_query(principal, AuditFilters()).order_by(None)
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def subjects_by_entry(
+    session: Session, entry_ids: Sequence[int]
 ) -> dict[int, list[tuple[str, str]]]:
     found: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    if not sequences:
+    if not entry_ids:
         return found
     rows = session.execute(
-        select(AuditSubject.sequence, AuditSubject.subject_kind, AuditSubject.subject_ref)
-        .where(AuditSubject.sequence.in_(sequences))
-        .order_by(AuditSubject.sequence, AuditSubject.subject_kind, AuditSubject.subject_ref)
+        select(AuditSubject.entry_id, AuditSubject.subject_kind, AuditSubject.subject_ref)
+        .where(AuditSubject.entry_id.in_(entry_ids))
+        .order_by(AuditSubject.entry_id, AuditSubject.subject_kind, AuditSubject.subject_ref)
     )
-    for sequence, kind, ref in rows:
-        found[sequence].append((kind, ref))
+    for entry_id, kind, ref in rows:
+        found[entry_id].append((kind, ref))
+    return found
+
+
+def organisations_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    if not entry_ids:
+        return found
+    rows = session.execute(
+        select(AuditEntryOrganisation.entry_id, AuditEntryOrganisation.organisation_id)
+        .where(AuditEntryOrganisation.entry_id.in_(entry_ids))
+        .order_by(AuditEntryOrganisation.entry_id, AuditEntryOrganisation.organisation_id)
+    )
+    for entry_id, organisation_id in rows:
+        found[entry_id].append(organisation_id)
     return found

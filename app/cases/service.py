@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import case_organisations
 from app.cases import repository as repo
 from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
@@ -67,12 +68,17 @@ def _audit(session: Session, principal: Principal, kind: str, resolved: Resolved
         ("organisation", resolved.organisation_ref),
         *(("person", ref) for ref in resolved.person_refs()),
     ]
+    organisations = case_organisations(
+        session, resolved.committee_id, (p.person_ref for p in resolved.participants)
+    )
     chain.append(
         session,
         kind=kind,
         actor=chain.Actor(principal.key_id, principal.name),
         data={"case": resolved.document(with_hash=True)},
         subjects=subjects,
+        organisations=organisations,
+        chain_organisation=resolved.organisation_id,
     )
 
 

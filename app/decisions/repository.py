@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from app.decisions.schemas import AuditRef
 from app.models import AuditEntry, Case, CaseParticipant, Finding, JavDecision, Person, Screening
 from app.security import scoping
 from app.security.deps import Principal
@@ -92,12 +93,18 @@ def person_decisions_stmt(principal: Principal, person_id: int) -> Select[JavDec
     return stmt.order_by(JavDecision.id)
 
 
-def audit_hashes(session: Session, sequences: Iterable[int | None]) -> dict[int, str]:
-    wanted = sorted({s for s in sequences if s is not None})
+def audit_refs(session: Session, entry_ids: Iterable[int | None]) -> dict[int, AuditRef]:
+    """Entry id (the decision's audit_sequence column) -> its id, chain, sequence, hash."""
+    wanted = sorted({s for s in entry_ids if s is not None})
     rows = session.execute(
-        select(AuditEntry.sequence, AuditEntry.hash).where(AuditEntry.sequence.in_(wanted))
+        select(AuditEntry.id, AuditEntry.chain_id, AuditEntry.sequence, AuditEntry.hash).where(
+            AuditEntry.id.in_(wanted)
+        )
     )
-    return dict(rows.all())
+    return {
+        entry_id: AuditRef(id=entry_id, chain=chain_id, sequence=sequence, hash=digest)
+        for entry_id, chain_id, sequence, digest in rows
+    }
 
 
 def settled_findings(

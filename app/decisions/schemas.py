@@ -38,6 +38,10 @@ class RecordedBy(BaseModel):
 
 
 class AuditRef(BaseModel):
+    """The decision's audit entry: its id (GET /v1/audit/{id}), chain, sequence, hash."""
+
+    id: int | None = None
+    chain: int | None = None
     sequence: int | None
     hash: str | None
 

@@ -7,6 +7,7 @@ import re
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import case_organisations
 from app.cases import repository as case_repo
 from app.decisions import repository as repo
 from app.decisions.schemas import (
@@ -87,6 +88,11 @@ def _subjects(session: Session, case: Case, person: Person) -> list[tuple[str, s
     ]
 
 
+def _committee_organisation(session: Session, committee_id: int) -> int | None:
+    committee = session.get(Committee, committee_id)
+    return committee.organisation_id if committee else None
+
+
 def record_decision(
     session: Session, principal: Principal, case_ref: str, body: DecisionIn
 ) -> DecisionOut:
@@ -122,8 +128,10 @@ def record_decision(
             **body.model_dump(mode="json", exclude={"person"}),
         },
         subjects=_subjects(session, case, person),
+        organisations=case_organisations(session, case.committee_id, [person.ref]),
+        chain_organisation=_committee_organisation(session, case.committee_id),
     )
-    decision.audit_sequence = entry.sequence
+    decision.audit_sequence = entry.id
     session.flush()
     return _outs(session, [decision])[0]
 
@@ -131,7 +139,7 @@ def record_decision(
 def _outs(session: Session, decisions: list[JavDecision]) -> list[DecisionOut]:
     cases = case_repo.refs_by_id(session, Case, (d.case_id for d in decisions))
     persons = case_repo.refs_by_id(session, Person, (d.person_id for d in decisions))
-    hashes = repo.audit_hashes(session, (d.audit_sequence for d in decisions))
+    entries = repo.audit_refs(session, (d.audit_sequence for d in decisions))
     settled = repo.settled_findings(session, decisions, persons)
     return [
         DecisionOut(
@@ -147,10 +155,7 @@ def _outs(session: Session, decisions: list[JavDecision]) -> list[DecisionOut]:
             note=d.note,
             recorded_by=RecordedBy(key_id=d.recorded_by_key_id, name=d.recorded_by_name),
             recorded_at=d.created_at,
-            audit=AuditRef(
-                sequence=d.audit_sequence,
-                hash=hashes.get(d.audit_sequence) if d.audit_sequence else None,
-            ),
+            audit=entries.get(d.audit_sequence or 0, AuditRef(sequence=None, hash=None)),
             settles=[
                 SettledFinding(screening=s, ground=g, level=lv, rule=r)
                 for s, g, lv, r in settled[d.id]

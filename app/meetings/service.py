@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import case_organisations
 from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
 from app.meetings import repository as repo
 from app.meetings.agenda import Agenda, read_agenda, with_members
@@ -131,6 +132,10 @@ def _audit(
             "items": summary,
         },
         subjects=subjects,
+        # The committee's organisation, the kommuner taking part in it, and those that
+        # appointed the members present (issue 9.4); the committee organisation's chain.
+        organisations=case_organisations(session, agenda.committee.id, answer["present"]),
+        chain_organisation=agenda.committee.organisation_id,
     )
 
 
@@ -153,8 +158,8 @@ def _finish(
     meeting.committee_id = agenda.committee.id
     meeting.date = body.date
     meeting.request = _request(body)
-    meeting.audit_sequence = entry.sequence
-    meeting.result = answer
+    meeting.audit_sequence = entry.id
+    meeting.result = {**answer, "audit": chain.entry_ref(entry)}
     session.add(meeting)
     session.flush()
     return stored_answer(meeting)
@@ -166,7 +171,7 @@ def stored_answer(meeting: Meeting) -> dict[str, Any]:
         "version": meeting.version,
         "created_at": meeting.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": meeting.updated_at.isoformat().replace("+00:00", "Z"),
-        "audit": {"sequence": meeting.audit_sequence},
+        "audit": meeting.result.get("audit", {"id": meeting.audit_sequence}),
     }
 
 

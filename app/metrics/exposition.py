@@ -22,12 +22,12 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.metrics.instruments import DB_POOL_CAPACITY, DB_POOL_IN_USE, DB_POOL_OPEN
-from app.models.audit import AuditHead
+from app.models.audit import AuditChain
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -78,7 +78,8 @@ def _forget_dead_workers(path: str) -> None:
 
 
 def audit_chain_length(session: Session) -> int:
-    return session.scalar(select(AuditHead.sequence)) or 0
+    """Entries in the audit log: the sum of every chain's head sequence."""
+    return int(session.scalar(select(func.coalesce(func.sum(AuditChain.sequence), 0))) or 0)
 
 
 def in_new_session(sessions: sessionmaker[Session]) -> Callable[[], int]:

@@ -1,7 +1,7 @@
 """ORM models. Importing this package registers every table on Base.metadata."""
 
 from app.models.access import ApiKey, IdempotencyRecord
-from app.models.audit import AuditEntry, AuditHead, AuditSubject
+from app.models.audit import AuditChain, AuditEntry, AuditEntryOrganisation, AuditSubject
 from app.models.case import Case, CaseEarlierHandling, CaseParticipant, CaseParty
 from app.models.meeting import Meeting
 from app.models.name_index import NameIndexQueue, NameToken
@@ -35,8 +35,9 @@ __all__ = [
     "AgreementPrincipal",
     "ApiKey",
     "Appointment",
+    "AuditChain",
     "AuditEntry",
-    "AuditHead",
+    "AuditEntryOrganisation",
     "AuditSubject",
     "Case",
     "CaseEarlierHandling",

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import organisation_ids, person_organisations
 from app.errors import (
     Conflict,
     Forbidden,
@@ -322,12 +323,18 @@ def _audit(
     out: dict[str, Any],
     data: dict[str, Any],
 ) -> None:
+    subjects = _subjects(session, res, out)
+    # The object's organisations, as ids now (issue 9.4): those it names, and for a
+    # person's rows the organisations the person is appointed in.
+    organisations = organisation_ids(session, (r for k, r in subjects if k == "organisation"))
+    people = person_organisations(session, (r for k, r in subjects if k == "person"))
     chain.append(
         session,
         kind=kind,
         actor=actor(principal),
         data={"type": res.label, "ref": out.get("ref"), "id": out["id"], **data},
-        subjects=_subjects(session, res, out),
+        subjects=subjects,
+        organisations=organisations.union(*people.values()),
     )
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import person_organisations
+from app.audit.parts import TaggedObject, build_parts, parts_organisations
 from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
@@ -105,6 +107,16 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
     return outcome
 
 
+def import_parts(session: Session, outcome: Outcome) -> list[dict[str, Any]]:
+    """The import's changes as audit parts, each object tagged with its organisations
+    (those it names, and for a person's rows the organisations the person is in)."""
+    people = person_organisations(session, (p for *_, persons in outcome.tagged for p in persons))
+    return build_parts(
+        TaggedObject(section, status, label, orgs.union(*(people.get(p, set()) for p in persons)))
+        for section, status, label, orgs, persons in outcome.tagged
+    )
+
+
 def import_document(
     session: Session, principal: Principal, raw: Any, *, pnr_secret: str
 ) -> dict[str, Any]:
@@ -122,18 +134,18 @@ def _import_document(
     audit: dict[str, Any] | None = None
     if outcome.any_change:
         touched = organisation_refs(session, outcome.touched_org_ids)
+        parts = import_parts(session, outcome)
         entry = chain.append(
             session,
             kind="registry.import",
             actor=actor(principal),
-            data={
-                "counts": outcome.counts,
-                "changed": outcome.audit_changes(),
-                "organisations": touched,
-            },
+            data={"counts": outcome.counts, "parts": parts},
             subjects=[("organisation", ref) for ref in touched],
+            # Each part is tagged with its objects' organisations (issue 9.4): a limited
+            # auditor reads only its own parts. One organisation: its chain; else system.
+            organisations=parts_organisations(parts),
         )
-        audit = {"sequence": entry.sequence, "hash": entry.hash}
+        audit = chain.entry_ref(entry)
     totals = {
         s: sum(c[s] for c in outcome.counts.values()) for s in ("created", "updated", "unchanged")
     }
@@ -152,5 +164,6 @@ def add_area(session: Session, principal: Principal, *, code: str, label: str) -
         kind="registry.create",
         actor=actor(principal),
         data={"type": "area", "ref": code, "after": {"code": code, "label": label}},
+        organisations=(),  # the vocabulary is everyone's: unlimited keys read the entry
     )
     return {"code": code, "label": label}

@@ -122,6 +122,11 @@ class Outcome:
     touched_org_ids: set[int] = field(default_factory=set)
     # keyless sections: the persons whose appointments/interests/relations changed
     persons: dict[str, set[str]] = field(default_factory=dict)
+    # Per changed object, for the audit entry's parts (app.audit.parts): (section, status,
+    # ref or person ref, organisation ids it names, persons whose organisations it has).
+    tagged: list[tuple[str, str, str, frozenset[int], tuple[str, ...]]] = field(
+        default_factory=list
+    )
 
     def audit_changes(self) -> dict[str, dict[str, list[Any]]]:
         """Refs created/updated per type; for keyless types also the persons concerned."""
@@ -320,3 +325,24 @@ class Writer:
         if section == "appointments":
             self.out.persons.setdefault(section, set()).add(item.person)
         self.out.touched_org_ids.update(i for i in ids if i)
+        self._tag(section, e, frozenset(i for i in ids if i))
+
+    def _tag(self, section: str, e: Entry, orgs: frozenset[int]) -> None:
+        """Who an audited change belongs to (issue 9.4): the organisations it names; a
+        person's rows belong to the organisations the person is appointed in."""
+        status = self.out.statuses[(e.section, e.index)][0]
+        item = e.item
+        if section == "persons":
+            self.out.tagged.append((section, status, item.ref, orgs, (item.ref,)))
+        elif section == "relations":
+            for person in (item.person, item.related):
+                self.out.tagged.append((section, status, person, orgs, (person,)))
+        elif section in ("appointments", "interests"):
+            self.out.tagged.append((section, status, item.person, orgs, (item.person,)))
+        elif section == "committees":
+            # A gemensam nämnd belongs to the kommuner taking part in it as well.
+            shared = (self.id("organisation", r) for r in item.participants or ())
+            orgs = orgs.union(i for i in shared if i)
+            self.out.tagged.append((section, status, item.ref, orgs, ()))
+        elif getattr(item, "ref", None):
+            self.out.tagged.append((section, status, item.ref, orgs, ()))

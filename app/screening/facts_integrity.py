@@ -1,9 +1,9 @@
 """Check the stored facts of every screening against the hash its audit entry covers.
 
-Called by ``app.audit.chain.verify`` once the chain itself holds: the chain proves each
+Called by ``app.audit.verify.verify`` after the chains are checked: the chain proves each
 entry's ``facts_hash`` is what was written, and this check proves each stored facts text
 still hashes to it. A facts row that was changed, removed, or added for a screening whose
-entry covers no facts is named by screening id and audit sequence.
+entry covers no facts is named by screening id and audit entry id.
 """
 
 from __future__ import annotations
@@ -23,24 +23,24 @@ BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class FactsProblem:
-    sequence: int | None
+    entry: int | None  # the audit entry's id (Screening.audit_sequence holds it too)
     screening: str
     reason: str
 
 
 def _covered(session: Session) -> Iterator[list[tuple[int, str, str]]]:
-    """(sequence, screening id, facts_hash) of screening entries, a batch at a time."""
+    """(entry id, screening id, facts_hash) of screening entries, a batch at a time."""
     last = 0
     while True:
         rows = session.execute(
-            select(AuditEntry.sequence, AuditEntry.payload)
-            .where(AuditEntry.kind == "screening", AuditEntry.sequence > last)
-            .order_by(AuditEntry.sequence)
+            select(AuditEntry.id, AuditEntry.payload)
+            .where(AuditEntry.kind == "screening", AuditEntry.id > last)
+            .order_by(AuditEntry.id)
             .limit(BATCH)
         ).all()
         if not rows:
             return
-        last = rows[-1].sequence
+        last = rows[-1].id
         batch = []
         for sequence, payload in rows:
             data = json.loads(payload).get("data") or {}
@@ -67,14 +67,14 @@ def check_screening_facts(session: Session) -> FactsProblem | None:
                 return FactsProblem(
                     sequence,
                     screening,
-                    f"facts of screening {screening} (audit sequence {sequence}) are missing",
+                    f"facts of screening {screening} (audit entry {sequence}) are missing",
                 )
             if facts_hash(text) != expected:
                 return FactsProblem(
                     sequence,
                     screening,
                     f"facts of screening {screening} "
-                    f"(audit sequence {sequence}) do not match the hash in "
+                    f"(audit entry {sequence}) do not match the hash in "
                     "its audit entry",
                 )
     return _uncovered(session, covered)
@@ -93,7 +93,7 @@ def _uncovered(session: Session, covered: set[str]) -> FactsProblem | None:
                 sequence,
                 screening,
                 f"facts of screening {screening} "
-                f"(audit sequence {sequence}) are not covered by its audit "
+                f"(audit entry {sequence}) are not covered by its audit "
                 "entry",
             )
     return None

@@ -240,8 +240,11 @@ class ScreeningParticipant(_Out):
 
 
 class ScreeningAuditRef(_Out):
-    """The audit entry the screening was written to before it was answered."""
+    """The audit entry the screening was written to before it was answered: its id
+    (GET /v1/audit/{id}), its chain (the handling organisation's) and sequence in it."""
 
+    id: int
+    chain: int
     sequence: int
     hash: str
 

@@ -16,6 +16,7 @@ from pydantic import JsonValue, ValidationError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import case_organisations
 from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
@@ -128,14 +129,19 @@ def screen_case(
     )
     case_document: dict[str, JsonValue] = case.document(with_hash=True)
     facts = EncodedFacts.of(snapshot)
-    # The payload is serialised now; the audit head is locked last (store.write links it
-    # after the screening and its findings are written), so it is held only for the link,
-    # one UPDATE and the commit (taken first, it serialised every insert of every screening).
+    # The payload is serialised now; the chain head (the handling organisation's) is
+    # locked last (store.write links it after the screening and its findings are
+    # written), so it is held only for the link, one UPDATE and the commit. The entry
+    # belongs to the organisations of the case (issue 9.4): their auditors read it.
     prepared = chain.prepare(
         kind="screening",
         actor=chain.Actor(principal.key_id, principal.name),
         data=ScreeningAuditData.of(result, case_document, facts_hash=facts.hash).as_json(),
         subjects=store.audit_subjects(result, case.committee_ref, case.organisation_ref),
+        organisations=case_organisations(
+            session, case.committee_id, (p.person for p in result.participants)
+        ),
+        chain_organisation=case.organisation_id,
     )
     row = Screening(
         id=result.id,

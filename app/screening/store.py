@@ -150,9 +150,10 @@ def write(
         session.execute(insert(FINDINGS), rows)
     entry = chain.link(session, prepared)
     audited = result.model_copy(
-        update={"audit": ScreeningAuditRef(sequence=entry.sequence, hash=entry.hash)}
+        update={"audit": ScreeningAuditRef.model_validate(chain.entry_ref(entry))}
     )
     stored.result = audited.as_json()
-    stored.audit_sequence = entry.sequence
+    # The entry's id (its locator); the answer names its chain and sequence too.
+    stored.audit_sequence = entry.id
     session.flush()
     return audited

@@ -9,7 +9,8 @@ predicate (or None for an unscoped key) for the repositories to add to their que
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from app.models import (
@@ -18,8 +19,8 @@ from app.models import (
     Agreement,
     AgreementPrincipal,
     Appointment,
-    AuditSubject,
-    Case,
+    AuditEntry,
+    AuditEntryOrganisation,
     Committee,
     CommitteeParticipant,
     Operation,
@@ -146,31 +147,29 @@ def organisation_view(organisation_ref: str) -> Principal:
     return Principal(0, "organisation-filter", Role.AUDITOR, frozenset({organisation_ref}))
 
 
-def audit_sequence_predicate(
-    principal: Principal, sequence_column: ColumnElement[int]
+def audit_entry_predicate(
+    principal: Principal, entry_id_column: ColumnElement[int]
 ) -> ColumnElement[bool] | None:
-    """Audit entries a limited key may read: a subject names an organisation, committee or
-    stored case in scope. A person subject alone does not make an entry visible (a person
-    may be appointed in several organisations), nor does an entry without subjects."""
+    """Audit entries a limited key may read: those written as belonging to one of its
+    organisations (ids fixed at write time, issue 9.4; never decided by ref at read
+    time). Entries of no organisation (keys, checkpoints) are for unlimited keys.
+
+    An organisation reads only entries written since it was created: SQLite hands a
+    deleted organisation's id to the next one created, which must not inherit the
+    history written under that id."""
     if not principal.scoped:
         return None
-    committees = visible_committee_ids(principal)
-    committee_refs = select(Committee.ref).where(Committee.id.in_(committees))
-    case_refs = select(Case.ref).where(Case.committee_id.in_(committees))
-    subjects = select(AuditSubject.sequence).where(
-        or_(
-            and_(
-                AuditSubject.subject_kind == "organisation",
-                AuditSubject.subject_ref.in_(visible_organisation_refs(principal)),
-            ),
-            and_(
-                AuditSubject.subject_kind == "committee",
-                AuditSubject.subject_ref.in_(committee_refs),
-            ),
-            and_(AuditSubject.subject_kind == "case", AuditSubject.subject_ref.in_(case_refs)),
+    entry = aliased(AuditEntry)
+    belongs = (
+        select(AuditEntryOrganisation.entry_id)
+        .join(Organisation, Organisation.id == AuditEntryOrganisation.organisation_id)
+        .join(entry, entry.id == AuditEntryOrganisation.entry_id)
+        .where(
+            Organisation.id.in_(visible_organisation_ids(principal)),
+            Organisation.created_at <= entry.created_at,
         )
     )
-    return sequence_column.in_(subjects)
+    return entry_id_column.in_(belongs)
 
 
 def apply(stmt: Select, predicate: ColumnElement[bool] | None) -> Select:  # type: ignore[type-arg]

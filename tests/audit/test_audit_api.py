@@ -16,10 +16,19 @@ from tests.support.api import ApiClient
 ACTOR = chain.Actor(None, "test")
 
 
-def _append(session: Session, kind: str, subjects: list[tuple[str, str]], **data: object) -> int:
-    entry = chain.append(session, kind=kind, actor=ACTOR, data=dict(data), subjects=subjects)
+def _append(
+    session: Session,
+    kind: str,
+    subjects: list[tuple[str, str]],
+    organisations: tuple[int, ...] = (),
+    **data: object,
+) -> int:
+    entry = chain.append(
+        session, kind=kind, actor=ACTOR, data=dict(data), subjects=subjects,
+        organisations=organisations,
+    )  # fmt: skip
     session.commit()
-    return entry.sequence
+    return entry.id
 
 
 @pytest.fixture
@@ -41,11 +50,13 @@ def test_auditor_reads_entries_with_actor_payload_and_hashes(
     body = auditor.get("/v1/audit", params={"kind": "case.create"}).json()
     assert body["total"] == 1 and body["limit"] == 50 and body["offset"] == 0
     entry = body["items"][0]
-    assert entry["sequence"] == sequence
+    assert entry["id"] == sequence
     assert entry["kind"] == "case.create"
     assert entry["actor"] == {"key_id": None, "name": "test"}
     assert entry["payload"]["data"] == {"case": "KS 2026/1"}
-    assert entry["payload"]["sequence"] == sequence
+    assert entry["payload"]["sequence"] == entry["sequence"]
+    assert entry["payload"]["chain"] == entry["chain"] == chain.SYSTEM_CHAIN_ID
+    assert entry["redacted"] is False and entry["organisations"] == []
     assert len(entry["hash"]) == 64 and len(entry["prev_hash"]) == 64
     assert entry["subjects"] == [{"kind": "case", "ref": "KS 2026/1"}]
 
@@ -78,7 +89,7 @@ def test_filters_by_subject_kind_and_period(
     def sequences(**params: object) -> list[int]:
         response = auditor.get("/v1/audit", params={"kind": ["screening", "decision"], **params})
         assert response.status_code == 200, response.text
-        return [e["sequence"] for e in response.json()["items"]]
+        return [e["id"] for e in response.json()["items"]]
 
     assert sequences() == [first, second, third]
     assert sequences(kind="screening") == [first, third]
@@ -111,30 +122,41 @@ def test_bad_filters_are_422_with_a_pointer(
     assert [e["pointer"] for e in response.json()["errors"]] == [pointer]
 
 
-def test_a_limited_auditor_sees_entries_about_its_organisations(
+def test_a_limited_auditor_sees_entries_of_its_organisations(
     client_for: Callable[..., ApiClient], session: Session, registry: Registry
 ) -> None:
-    own_org = _append(session, "registry.update", [("organisation", "borby")])
+    """Visibility is the organisation ids recorded at write time, read through the key's
+    scope (its own organisations, its förbund, its companies), never the subject refs."""
+    org = {ref: o.id for ref, o in registry.orgs.items()}
+    own_org = _append(session, "registry.update", [("organisation", "borby")], (org["borby"],))
     shared_committee = _append(
-        session, "screening", [("committee", "ab-mbn"), ("person", "p-anna")]
+        session, "screening", [("committee", "ab-mbn")], (org["ankeby"], org["borby"])
     )
-    shared_case = _append(session, "decision", [("case", "MBN 2026/7")])
-    forbund = _append(session, "registry.update", [("organisation", "vmf")])
-    other = _append(session, "screening", [("committee", "cedby-bn"), ("organisation", "cedby")])
-    person_only = _append(session, "registry.update", [("person", "p-anna")])
+    forbund = _append(session, "registry.update", [("organisation", "vmf")], (org["vmf"],))
+    other = _append(session, "screening", [("organisation", "borby")], (org["cedby"],))
+    by_ref_only = _append(session, "decision", [("case", "MBN 2026/7")])
     unscoped_kinds = ["registry.update", "screening", "decision"]
 
     borby = client_for("auditor", orgs=["borby"])
     seen = [
-        e["sequence"]
-        for e in borby.get("/v1/audit", params={"kind": unscoped_kinds}).json()["items"]
+        e["id"] for e in borby.get("/v1/audit", params={"kind": unscoped_kinds}).json()["items"]
     ]
-    assert seen == [own_org, shared_committee, shared_case, forbund]
+    assert seen == [own_org, shared_committee, forbund]
     assert borby.get(f"/v1/audit/{other}").status_code == 404
-    assert borby.get(f"/v1/audit/{person_only}").status_code == 404
+    assert borby.get(f"/v1/audit/{by_ref_only}").status_code == 404
+    shown = borby.get(f"/v1/audit/{shared_committee}").json()
+    assert shown["organisations"] == [org["borby"]]
 
     everyone = client_for("auditor").get("/v1/audit", params={"kind": unscoped_kinds}).json()
-    assert everyone["total"] == 6
+    assert everyone["total"] == 5
+
+
+@pytest.mark.parametrize("entry_id", ["0", "-1", "9223372036854775808", "99999999999"])
+def test_impossible_entry_ids_are_404_not_500(
+    client_for: Callable[..., ApiClient], entry_id: str
+) -> None:
+    response = client_for("auditor").get(f"/v1/audit/{entry_id}")
+    assert response.status_code in (404, 422), response.text
 
 
 def test_verify_reports_an_intact_chain(
@@ -145,7 +167,8 @@ def test_verify_reports_an_intact_chain(
     body = client_for("auditor").get("/v1/audit/verify").json()
     assert body["ok"] is True
     assert body["first_broken_sequence"] is None
-    assert body["entries"] == body["head_sequence"] >= 3
+    assert body["entries"] == sum(h["sequence"] for h in body["heads"]) >= 3
+    assert len(body["digest"]) == 64
 
 
 @pytest.mark.parametrize("role", ["screener", "registry"])

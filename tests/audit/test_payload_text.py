@@ -25,20 +25,30 @@ json_values = st.recursive(
     name=st.none() | st.text(max_size=20),
     key_id=st.none() | st.integers(min_value=1),
     sequence=st.integers(min_value=1, max_value=2**62),
+    chain=st.integers(min_value=1, max_value=2**31),
+    organisations=st.lists(st.integers(min_value=1, max_value=2**62), max_size=4),
 )
 def test_spliced_payload_equals_canonical_json_of_the_entry(
-    data: dict[str, object], kind: str, name: str | None, key_id: int | None, sequence: int
+    data: dict[str, object],
+    kind: str,
+    name: str | None,
+    key_id: int | None,
+    sequence: int,
+    chain: int,
+    organisations: list[int],
 ) -> None:
     created_at = datetime(2026, 3, 10, 9, 12, 44, 123456, tzinfo=UTC)
-    prepared = prepare(kind=kind, actor=Actor(key_id, name), data=data)
+    prepared = prepare(kind=kind, actor=Actor(key_id, name), data=data, organisations=organisations)
     whole = {
         "sequence": sequence,
+        "chain": chain,
         "created_at": created_at.isoformat(),
         "kind": kind,
         "actor": {"key_id": key_id, "name": name},
+        "organisations": sorted(set(organisations)),
         "data": data,
     }
-    text = payload_text(prepared, sequence, created_at)
+    text = payload_text(prepared, chain=chain, sequence=sequence, created_at=created_at)
     assert text == canonical_json(whole)
     assert json.loads(text) == whole
 
@@ -49,5 +59,18 @@ def test_subjects_are_deduplicated_and_empty_refs_dropped() -> None:
         actor=Actor(1, "k"),
         data={},
         subjects=[("case", "A"), ("case", "A"), ("person", ""), ("person", "p1")],
+        organisations=[],
     )
     assert prepared.subjects == (("case", "A"), ("person", "p1"))
+
+
+def test_the_chain_follows_the_one_organisation_or_is_named() -> None:
+    actor = Actor(1, "k")
+    one = prepare(kind="k", actor=actor, data={}, organisations=[5, None, 5])
+    assert (one.chain_organisation, one.organisations) == (5, (5,))
+    several = prepare(kind="k", actor=actor, data={}, organisations=[5, 6])
+    assert (several.chain_organisation, several.organisations) == (None, (5, 6))
+    named = prepare(kind="k", actor=actor, data={}, organisations=[6], chain_organisation=5)
+    assert (named.chain_organisation, named.organisations) == (5, (5, 6))
+    system = prepare(kind="k", actor=actor, data={}, organisations=[5], chain_organisation=None)
+    assert (system.chain_organisation, system.organisations) == (None, (5,))

@@ -29,13 +29,14 @@ def test_cli_verify_exits_non_zero_at_the_first_break(tmp_database: str) -> None
         append_entries(engine, 5)
         intact = _verify(tmp_database)
         assert intact.returncode == 0, intact.stderr
-        assert json.loads(intact.stdout) == {
+        report = json.loads(intact.stdout)
+        assert {k: report[k] for k in ("ok", "entries", "first_broken_sequence", "reason")} == {
             "ok": True,
             "entries": 5,
-            "head_sequence": 5,
             "first_broken_sequence": None,
             "reason": None,
         }
+        assert [(c["chain"], c["head_sequence"]) for c in report["chains"]] == [(1, 5)]
 
         with triggers_off(engine) as conn:
             conn.exec_driver_sql("UPDATE audit_entries SET actor_name = 'x' WHERE sequence = 2")
@@ -47,5 +48,5 @@ def test_cli_verify_exits_non_zero_at_the_first_break(tmp_database: str) -> None
     assert broken.returncode == 1
     result = json.loads(broken.stdout)
     assert result["ok"] is False
-    assert result["first_broken_sequence"] == 2
+    assert (result["first_broken_chain"], result["first_broken_sequence"]) == (1, 2)
     assert result["entries"] == 1

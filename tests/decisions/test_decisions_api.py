@@ -49,7 +49,7 @@ def test_a_decision_is_recorded_audited_and_settles_the_screenings_findings(
     ] == _flags(screening, "p-anna")
     assert body["settles"]
 
-    entry = client_for("auditor").get(f"/v1/audit/{body['audit']['sequence']}").json()
+    entry = client_for("auditor").get(f"/v1/audit/{body['audit']['id']}").json()
     assert entry["kind"] == "decision"
     assert entry["hash"] == body["audit"]["hash"]
     assert entry["actor"]["name"] == "test-screener"

@@ -33,7 +33,7 @@ def test_an_unchanged_registry_gives_an_empty_diff_and_a_new_audited_screening(
     assert (diff["new"], diff["removed"], diff["changed"]) == ([], [], [])
     assert diff["structural"] == {"new": [], "removed": [], "changed": []}
     assert diff["rules_version_changed"] is False and diff["outcome_changed"] is False
-    entry = client_for("auditor").get(f"/v1/audit/{again['audit']['sequence']}").json()
+    entry = client_for("auditor").get(f"/v1/audit/{again['audit']['id']}").json()
     assert entry["kind"] == "screening" and entry["payload"]["data"]["screening"] == again["id"]
     # The new screening, its stored copy and its audit entry all say which one it reran.
     assert again["reran"] == screening["id"] and screening["reran"] is None

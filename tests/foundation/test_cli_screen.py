@@ -55,7 +55,7 @@ def test_screen_prints_who_may_be_disqualified_and_why(tmp_database: str, tmp_pa
     assert raw.returncode == 0, raw.stderr
     body = json.loads(raw.stdout)
     assert body["outcome"] == "flagged" and body["as_of"] == "2026-03-10"
-    assert body["audit"]["sequence"] == 3 and body["id"].startswith("scr_")
+    assert body["audit"]["id"] == 3 and body["id"].startswith("scr_")
     assert {(f["person"], f["ground"], f["level"]) for f in body["findings"]} == {
         ("p-anna", "stallforetradare", "jav"),
         ("p-olof", "stallforetradare", "jav"),

@@ -54,6 +54,8 @@ def test_upgrade_downgrade_upgrade_leaves_models_and_schema_in_agreement(tmp_pat
         "DELETE FROM audit_entries",
         "UPDATE audit_subjects SET subject_ref = 'x'",
         "DELETE FROM audit_subjects",
+        "UPDATE audit_entry_organisations SET organisation_id = 2",
+        "DELETE FROM audit_entry_organisations",
     ],
 )
 def test_the_database_refuses_changes_to_the_audit_log(tmp_database: str, statement: str) -> None:
@@ -63,15 +65,21 @@ def test_the_database_refuses_changes_to_the_audit_log(tmp_database: str, statem
             connection.execute(
                 text(
                     "INSERT INTO audit_entries"
-                    " (sequence, created_at, kind, payload, prev_hash, hash)"
-                    " VALUES (1, CURRENT_TIMESTAMP, 'test', '{}', :p, :h)"
+                    " (id, chain_id, sequence, created_at, kind, payload, prev_hash, hash)"
+                    " VALUES (1, 1, 1, CURRENT_TIMESTAMP, 'test', '{}', :p, :h)"
                 ),
                 {"p": "0" * 64, "h": "1" * 64},
             )
             connection.execute(
                 text(
-                    "INSERT INTO audit_subjects (sequence, subject_kind, subject_ref)"
+                    "INSERT INTO audit_subjects (entry_id, subject_kind, subject_ref)"
                     " VALUES (1, 'case', 'c')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO audit_entry_organisations (entry_id, organisation_id)"
+                    " VALUES (1, 1)"
                 )
             )
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:

@@ -211,14 +211,15 @@ def test_the_meeting_and_every_screening_are_audited_in_one_go(
     session: Session,
     client_for,  # type: ignore[no-untyped-def]
 ) -> None:
-    before = session.scalar(select(AuditEntry.sequence).order_by(AuditEntry.sequence.desc()))
+    before = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()))
     meeting = post_meeting(screener, bn_meeting())
     entries = session.scalars(
-        select(AuditEntry).where(AuditEntry.sequence > (before or 0)).order_by(AuditEntry.sequence)
+        select(AuditEntry).where(AuditEntry.id > (before or 0)).order_by(AuditEntry.id)
     ).all()
     assert [e.kind for e in entries] == ["screening"] * 4 + ["meeting.create"]
     data = json.loads(entries[-1].payload)["data"]
     assert [i["screening"] for i in data["items"]] == [i["screening"] for i in meeting["items"]]
+    assert meeting["audit"]["id"] == entries[-1].id
     assert meeting["audit"]["sequence"] == entries[-1].sequence
     for it in meeting["items"]:
         assert screener.get(f"/v1/screenings/{it['screening']}").status_code == 200

@@ -29,12 +29,12 @@ def registry(admin: ApiClient) -> ApiClient:
 
 
 def audit_kinds(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEntry.kind).order_by(AuditEntry.sequence)))
+    return list(session.scalars(select(AuditEntry.kind).order_by(AuditEntry.id)))
 
 
 def last_audit(session: Session) -> dict:
     payload = session.scalars(
-        select(AuditEntry.payload).order_by(AuditEntry.sequence.desc())
+        select(AuditEntry.payload).order_by(AuditEntry.id.desc())
     ).first()
     return json.loads(payload)
 

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, AuditSubject, Person, Relation, ResponsibilityScope
+from app.models import AuditEntry, AuditSubject, Organisation, Person, Relation, ResponsibilityScope
 from tests.support.api import ApiClient
 from tests.support.registry import contract_document, import_document
 
@@ -89,15 +89,23 @@ def test_one_audit_entry_per_import_with_counts_refs_and_organisations(
     admin: ApiClient, session: Session
 ) -> None:
     import_document(admin, contract_document())
-    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.sequence.desc())).first()
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert entry is not None and entry.kind == "registry.import"
-    data = json.loads(entry.payload)["data"]
+    payload = json.loads(entry.payload)
+    data = payload["data"]
     assert data["counts"]["persons"]["created"] == 2
-    assert sorted(data["changed"]["persons"]["created"]) == ["p-anna", "p-olof"]
-    assert data["changed"]["interests"]["persons"] == ["p-olof"]
-    assert set(data["organisations"]) == {"ankeby", "borby", "ankeby-vatten", "vmf"}
+    changed: dict[str, dict[str, list[str]]] = {}
+    for part in data["parts"]:
+        for section, statuses in part["changed"].items():
+            for status, refs in statuses.items():
+                changed.setdefault(section, {}).setdefault(status, []).extend(refs)
+    assert sorted(changed["persons"]["created"]) == ["p-anna", "p-olof"]
+    assert changed["interests"]["created"] == ["p-olof"]
+    ids = dict(session.execute(select(Organisation.ref, Organisation.id)).all())
+    everyone = ("ankeby", "borby", "ankeby-vatten", "vmf")
+    assert payload["organisations"] == sorted(ids[r] for r in everyone)
     subjects = session.scalars(
-        select(AuditSubject.subject_ref).where(AuditSubject.sequence == entry.sequence)
+        select(AuditSubject.subject_ref).where(AuditSubject.entry_id == entry.id)
     )
     assert set(subjects) == {"ankeby", "borby", "ankeby-vatten", "vmf"}
 

@@ -254,16 +254,22 @@ def _pairs(conn: Any, sql: str) -> dict[Any, Any]:
 
 
 def _check(conn: Any, record: Record) -> dict[str, int]:
-    sequences = [r[0] for r in conn.execute(text("SELECT sequence FROM audit_entries ORDER BY 1"))]
-    assert sequences == list(range(1, len(sequences) + 1)), "the audit sequence has gaps"
-    head = conn.execute(text("SELECT sequence FROM audit_head")).scalar_one()
-    assert head == len(sequences), "the audit head does not match the last entry"
+    chains: dict[int, list[int]] = {}
+    for chain_id, sequence in conn.execute(
+        text("SELECT chain_id, sequence FROM audit_entries ORDER BY chain_id, sequence")
+    ):
+        chains.setdefault(chain_id, []).append(sequence)
+    for chain_id, chained in chains.items():
+        assert chained == list(range(1, len(chained) + 1)), f"chain {chain_id} has gaps"
+    heads = _pairs(conn, "SELECT id, sequence FROM audit_chains")
+    assert all(heads[c] == len(s) for c, s in chains.items()), "a head is not its last entry"
+    sequences = [s for chained in chains.values() for s in chained]
 
     entries: dict[str, list[int]] = {}
     decision_entries: set[int] = set()
     for sequence, kind, payload in conn.execute(
         text(
-            "SELECT sequence, kind, payload FROM audit_entries WHERE kind IN "
+            "SELECT id, kind, payload FROM audit_entries WHERE kind IN "
             "('screening', 'decision')"
         )
     ):

@@ -58,7 +58,7 @@ def test_screenings_report_lists_every_finding_with_its_settling_decision(
         "ankeby",
         "2026-03-10",
     )
-    assert first["audit_sequence"] == world.flagged["audit"]["sequence"]
+    assert first["audit_sequence"] == world.flagged["audit"]["id"]  # the entry id
     assert first["explanation"] and first["legal_basis"]
 
     clear = [r for r in rows if r["screening"] == world.clear["id"]]

@@ -53,7 +53,7 @@ def test_the_facts_are_stored_hashed_in_the_audit_entry_and_served(
     assert "ost-mbn" in snapshot["committees"] and "bygg-ab" in snapshot["organisations"]
     # Personnummer never in clear, neither the digits nor any other form of them.
     assert PNR_SAMBO not in response.text and PNR_SAMBO.replace("-", "") not in response.text
-    entry = auditor.get(f"/v1/audit/{screened['audit']['sequence']}").json()
+    entry = auditor.get(f"/v1/audit/{screened['audit']['id']}").json()
     assert entry["payload"]["data"]["facts_hash"] == facts["facts_hash"]
     assert auditor.get(f"/v1/screenings/{screened['id']}/facts").status_code == 200
 
@@ -123,10 +123,12 @@ def test_a_tampered_facts_row_is_named_by_audit_verify(
     session.commit()
     result = admin.get("/v1/audit/verify").json()
     assert result["ok"] is False
-    assert result["first_broken_sequence"] == screened["audit"]["sequence"]
+    assert (result["first_broken_chain"], result["first_broken_sequence"]) == (
+        screened["audit"]["chain"],
+        screened["audit"]["sequence"],
+    )
     assert (
-        screened["id"] in result["reason"]
-        and str(screened["audit"]["sequence"]) in result["reason"]
+        screened["id"] in result["reason"] and str(screened["audit"]["id"]) in result["reason"]
     )
 
 

@@ -53,12 +53,13 @@ def mount_probe(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
             kind="case.create",
             actor=chain.Actor(principal.key_id, principal.name),
             data={"probe": body},
+            organisations=(),
         )
         session.commit()
         return JSONResponse(
-            {"sequence": entry.sequence, "echo": body},
+            {"sequence": entry.id, "echo": body},
             status_code=status,
-            headers={"Location": f"/v1/_probe/{entry.sequence}"},
+            headers={"Location": f"/v1/_probe/{entry.id}"},
         )
 
     app.router.add_api_route(PROBE_PATH, probe, methods=["POST"])

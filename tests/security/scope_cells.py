@@ -325,7 +325,8 @@ CELLS: dict[tuple[str, str], Callable[[World], Target]] = {
     # audit and reports
     ("GET", "/v1/audit"): lambda w: _org_filter("/v1/audit"),
     ("GET", "/v1/audit/verify"): lambda w: _same("/v1/audit/verify"),
-    ("GET", "/v1/audit/{sequence}"): lambda w: Target(
+    ("GET", "/v1/audit/export"): lambda w: _same("/v1/audit/export"),
+    ("GET", "/v1/audit/{entry_id}"): lambda w: Target(
         (f"/v1/audit/{w.audit_in}", None), (f"/v1/audit/{w.audit_out}", None)
     ),
     ("GET", "/v1/reports/screenings"): lambda w: _org_filter("/v1/reports/screenings"),

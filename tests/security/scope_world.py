@@ -184,7 +184,7 @@ def build(admin: ApiClient, client_for: Any) -> World:
         assert screened.status_code == 201, screened.text
         body = screened.json()
         setattr(world, f"screening_{attr}", body["id"])
-        setattr(world, f"audit_{attr}", body["audit"]["sequence"])
+        setattr(world, f"audit_{attr}", body["audit"]["id"])
         decided = admin.post(
             f"/v1/cases/{path_ref(ref)}/decisions",
             json={

@@ -81,7 +81,8 @@ EXPECT: dict[tuple[str, str], tuple[frozenset[str] | str, int, int]] = {
     ("DELETE", "/v1/apikeys/{key_id}"): (NOBODY, 0, 0),
     ("GET", "/v1/audit"): (AUDIT, 200, 200),
     ("GET", "/v1/audit/verify"): (AUDIT, 200, 200),
-    ("GET", "/v1/audit/{sequence}"): (AUDIT, 200, 404),
+    ("GET", "/v1/audit/export"): (AUDIT, 200, 200),
+    ("GET", "/v1/audit/{entry_id}"): (AUDIT, 200, 404),
     # A filter naming an organisation out of scope is "unknown organisation".
     ("GET", "/v1/reports/screenings"): (AUDIT, 200, 422),
     ("GET", "/v1/reports/summary"): (AUDIT, 200, 422),
@@ -284,7 +285,7 @@ def test_an_audit_entry_out_of_scope_is_not_found(world: World) -> None:
     assert response.status_code == 404
     assert_no_leak(response, "the 404")
     listed = auditor.get("/v1/audit", params={"limit": 500}).json()["items"]
-    assert world.audit_out not in {e["sequence"] for e in listed}
+    assert world.audit_out not in {e["id"] for e in listed}
 
 
 def test_an_import_cannot_change_an_object_out_of_scope(admin: ApiClient, world: World) -> None:

@@ -1,0 +1,95 @@
+"""Which organisations an audit entry belongs to, decided when it is written (issue 9.4).
+
+Callers of app.audit.chain pass organisation ids; these helpers compute them the same way
+everywhere: a case belongs to its committee's organisation, to the kommuner taking part
+in a gemensam nämnd, and to the organisations that appointed its participants; a registry
+object to the organisations it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import CompoundSelect, Select, select, union
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Administration,
+    Appointment,
+    Committee,
+    CommitteeParticipant,
+    Organisation,
+    Person,
+)
+
+LOOKUP_BATCH = 500
+
+
+def case_organisations(
+    session: Session, committee_id: int, person_refs: Iterable[str] = ()
+) -> set[int]:
+    """The handling committee's organisation, the organisations taking part in it (a
+    gemensam nämnd), and those that appointed the named participants to it."""
+    refs = sorted(set(person_refs))
+    parts: list[Select[Any]] = [
+        select(Committee.organisation_id).where(Committee.id == committee_id),
+        select(CommitteeParticipant.organisation_id).where(
+            CommitteeParticipant.committee_id == committee_id
+        ),
+    ]
+    if refs:
+        parts.append(
+            select(Appointment.appointed_by_id)
+            .join(Person, Person.id == Appointment.person_id)
+            .where(
+                Appointment.committee_id == committee_id,
+                Appointment.appointed_by_id.is_not(None),
+                Person.ref.in_(refs),
+            )
+        )
+    return {org for org in session.scalars(union(*parts)) if org is not None}
+
+
+def organisation_ids(session: Session, refs: Iterable[str]) -> set[int]:
+    wanted = sorted({r for r in refs if r})
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Organisation.id).where(Organisation.ref.in_(wanted))))
+
+
+def person_organisations(session: Session, person_refs: Iterable[str]) -> dict[str, set[int]]:
+    """Per person ref, the organisations the person belongs to now: those of the bodies
+    they are appointed to (a gemensam nämnd's participants included) and the
+    organisations that appointed them. A person with no appointment belongs to none."""
+    wanted = sorted({r for r in person_refs if r})
+    found: dict[str, set[int]] = {ref: set() for ref in wanted}
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        part = wanted[start : start + LOOKUP_BATCH]
+        body_orgs: CompoundSelect[Any] = union(
+            select(Person.ref, Committee.organisation_id)
+            .join(Appointment, Appointment.person_id == Person.id)
+            .join(Committee, Committee.id == Appointment.committee_id)
+            .where(Person.ref.in_(part)),
+            select(Person.ref, CommitteeParticipant.organisation_id)
+            .join(Appointment, Appointment.person_id == Person.id)
+            .join(
+                CommitteeParticipant,
+                CommitteeParticipant.committee_id == Appointment.committee_id,
+            )
+            .where(Person.ref.in_(part)),
+            select(Person.ref, Administration.organisation_id)
+            .join(Appointment, Appointment.person_id == Person.id)
+            .join(Administration, Administration.id == Appointment.administration_id)
+            .where(Person.ref.in_(part)),
+            select(Person.ref, Appointment.organisation_id)
+            .join(Appointment, Appointment.person_id == Person.id)
+            .where(Person.ref.in_(part)),
+            select(Person.ref, Appointment.appointed_by_id)
+            .join(Appointment, Appointment.person_id == Person.id)
+            .where(Person.ref.in_(part)),
+        )
+        for ref, organisation_id in session.execute(body_orgs):
+            if organisation_id is not None:
+                found[ref].add(organisation_id)
+    return found
