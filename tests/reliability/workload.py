@@ -268,10 +268,7 @@ def _check(conn: Any, record: Record) -> dict[str, int]:
     entries: dict[str, list[int]] = {}
     decision_entries: set[int] = set()
     for sequence, kind, payload in conn.execute(
-        text(
-            "SELECT id, kind, payload FROM audit_entries WHERE kind IN "
-            "('screening', 'decision')"
-        )
+        text("SELECT id, kind, payload FROM audit_entries WHERE kind IN ('screening', 'decision')")
     ):
         if kind == "screening":
             entries.setdefault(json.loads(payload)["data"]["screening"], []).append(sequence)
