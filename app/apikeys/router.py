@@ -31,6 +31,7 @@ def create_api_key(
     body: ApiKeyCreate, request: Request, session: SessionDep, principal: KeyManager
 ) -> dict[str, Any]:
     """Create a key. The key itself is in this answer only; it is stored as an HMAC."""
+    service.require_known_organisations(session, body.organisations)
     created = service.create_key(
         session,
         role=body.role,

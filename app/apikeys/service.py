@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import chain
 from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error
-from app.models import ApiKey
+from app.models import ApiKey, Organisation
 from app.security.keys import display_prefix, generate_key, hash_key
 from app.security.roles import Role
 
@@ -37,8 +37,32 @@ def key_summary(record: ApiKey) -> dict[str, object]:
     }
 
 
-def _validate(role: str, name: str) -> None:
+def require_known_organisations(session: Session, refs: Sequence[str] | None) -> None:
+    """422 for a key limited to an organisation the registry does not have (a typo would
+    otherwise make a key that sees nothing, or later whatever gets that ref)."""
+    known = set(session.scalars(select(Organisation.ref).where(Organisation.ref.in_(refs or []))))
+    errors = [
+        field_error(f"/organisations/{i}", "unknown organisation", "unknown_reference")
+        for i, ref in enumerate(refs or [])
+        if ref not in known
+    ]
+    if errors:
+        raise Unprocessable("invalid API key request", errors=errors)
+
+
+def _validate(role: str, name: str, organisation_refs: Sequence[str] | None) -> None:
     errors = []
+    # An empty list used to mean "unlimited": a key is limited to some organisations or
+    # (null) to none, never made unlimited by accident.
+    if organisation_refs is not None and not organisation_refs:
+        errors.append(
+            field_error(
+                "/organisations",
+                "list at least one organisation, or leave it out for an unlimited key",
+                "empty",
+            )
+        )
+
     if role not in {r.value for r in Role}:
         errors.append(field_error("/role", f"unknown role; use one of {[r.value for r in Role]}"))
     if not name.strip():
@@ -57,9 +81,9 @@ def create_key(
     actor: chain.Actor,
     key: str | None = None,
 ) -> CreatedKey:
-    _validate(role, name)
+    _validate(role, name, organisation_refs)
     key = key or generate_key()
-    refs = sorted(set(organisation_refs)) if organisation_refs else None
+    refs = sorted(set(organisation_refs)) if organisation_refs is not None else None
     record = ApiKey(
         name=name.strip(),
         role=role,

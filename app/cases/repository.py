@@ -9,13 +9,12 @@ from typing import Any
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Case, Committee, CustomArea, Organisation, Person
+from app.models import Case, Committee, CommitteeParticipant, CustomArea, Organisation
 from app.security import scoping
 from app.security.deps import Principal
 
 # The column itself (a ColumnElement), as the scoping predicates expect.
 _CASE_COMMITTEE = Case.__table__.c.committee_id
-_PERSON_ID = Person.__table__.c.id
 
 
 def _in(column: Any, values: Iterable[Any]) -> Any:
@@ -54,24 +53,18 @@ def committee_rows_by_id(session: Session, ids: Iterable[int]) -> dict[int, tupl
     return {cid: (ref, oid) for cid, ref, oid in rows}
 
 
-def committee_in_scope(session: Session, principal: Principal, committee_id: int) -> bool:
-    predicate = scoping.committee_predicate(principal)
-    if predicate is None:
-        return True
-    found = session.scalar(select(Committee.id).where(Committee.id == committee_id, predicate))
-    return found is not None
-
-
-def persons_out_of_scope(
-    session: Session, principal: Principal, person_ids: Iterable[int]
-) -> set[int]:
-    """The persons a limited key does not see (appointed nowhere in its organisations)."""
-    wanted = set(person_ids)
-    predicate = scoping.person_id_predicate(principal, _PERSON_ID)
-    if predicate is None or not wanted:
-        return set()
-    visible = session.scalars(select(Person.id).where(_in(Person.id, wanted), predicate))
-    return wanted - set(visible)
+def committee_organisation_refs(session: Session, committee_id: int) -> frozenset[str]:
+    """The organisation of a committee and, for a gemensam nämnd, its participants."""
+    own = select(Organisation.ref).join(Committee, Committee.organisation_id == Organisation.id)
+    shared = select(Organisation.ref).join(
+        CommitteeParticipant, CommitteeParticipant.organisation_id == Organisation.id
+    )
+    rows = session.scalars(
+        own.where(Committee.id == committee_id).union(
+            shared.where(CommitteeParticipant.committee_id == committee_id)
+        )
+    )
+    return frozenset(rows)
 
 
 def custom_area_exists(session: Session, code: str) -> bool:

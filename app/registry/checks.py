@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.identifiers import InvalidIdentifier, hash_and_mask, normalise_orgnr
+from app.models import Person
 from app.registry import repository
+from app.security import scoping
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from app.registry.validation import Entry
+    from app.security.deps import Principal
 
 
 def one_of(obj: Any, names: tuple[str, ...]) -> bool:
@@ -20,6 +23,8 @@ def one_of(obj: Any, names: tuple[str, ...]) -> bool:
 class Checks:
     session: Session
     pnr_secret: str
+    principal: Principal | None
+    stored: dict[str, dict[str, Any]]
     areas: set[str]
     entries: dict[str, list[Entry]]
 
@@ -157,14 +162,23 @@ class Checks:
 
     # -- whole-document checks ----------------------------------------------------------
     def check_personnummer_unique(self) -> None:
+        """A personnummer given to a person must not be another's: within the document, and
+        among the stored persons the key sees. A key limited to some organisations never
+        learns of a person outside them (one with the same personnummer elsewhere is a
+        separate identity, docs/security.md); a personnummer a person already has is not
+        checked again, so such persons stay writable by an unlimited key."""
         persons = [e for e in self.entries.get("persons", []) if "pnr" in e.extra]
+        where = None
+        if self.principal is not None:
+            where = scoping.person_id_predicate(self.principal, Person.__table__.c.id)
         stored = repository.person_refs_by_pnr_hash(
-            self.session, (e.extra["pnr"][0] for e in persons)
+            self.session, (e.extra["pnr"][0] for e in persons), where
         )
         seen: set[str] = set()
         for e in persons:
             digest = e.extra["pnr"][0]
-            others = [ref for ref in stored.get(digest, []) if ref != e.item.ref]
+            kept = self.stored.get("person", {}).get(e.item.ref, {}).get("personnummer_hash")
+            others = [ref for ref in stored.get(digest, []) if ref != e.item.ref and kept != digest]
             if digest in seen or others:
                 self.error(
                     e.pointer + "/personnummer",

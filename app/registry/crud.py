@@ -109,7 +109,7 @@ def person_relations(
     person = find(session, principal, RESOURCES["persons"], key)
     res = RESOURCES["relations"]
     either = (Relation.person_id == person.id) | (Relation.related_id == person.id)
-    stmt = _base_unscoped(res).where(either, *conditions).order_by(Relation.id)
+    stmt = _base(res, principal).where(either, *conditions).order_by(Relation.id)
     rows, total = paginate(session, stmt, page)
     items = [relation_from(r, person.id) for r in rows]
     return {"items": items, "total": total, **page.model_dump()}
@@ -136,8 +136,15 @@ def _write(
 
     `precondition` (If-Match) runs after validation: an invalid body answers 422 first.
     """
+    target_id = current.id if current is not None and not res.has_required_ref else None
     try:
-        plan = validate(session, {res.section: [item]}, pnr_secret=pnr_secret)
+        plan = validate(
+            session,
+            {res.section: [item]},
+            pnr_secret=pnr_secret,
+            principal=principal,
+            target_id=target_id,
+        )
     except Unprocessable as exc:
         raise Unprocessable(
             f"The {res.label} is invalid; nothing was stored.",
@@ -251,6 +258,17 @@ def remove(
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
     check_if_match(if_match, before)
+    if not scope.may_change(session, principal, res.section, current.id):
+        raise Forbidden(
+            OUT_OF_SCOPE,
+            errors=[
+                field_error(
+                    "/",
+                    f"the {res.label} is shared with organisations outside this key's scope",
+                    "out_of_scope",
+                )
+            ],
+        )
     users = repository.referencing(session, res.model.__table__, current.id)
     if users:
         summary = ", ".join(f"{u['count']} {u['type']}" for u in users)

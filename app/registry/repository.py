@@ -116,12 +116,17 @@ def parent_refs_of(session: Session, refs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def person_refs_by_pnr_hash(session: Session, hashes: Iterable[str]) -> dict[str, list[str]]:
+def person_refs_by_pnr_hash(
+    session: Session, hashes: Iterable[str], where: ColumnElement[bool] | None = None
+) -> dict[str, list[str]]:
+    """Persons by personnummer hash; `where` limits them (to a key's scope)."""
     out: dict[str, list[str]] = {}
     for batch in chunks(sorted(set(hashes))):
         stmt = select(Person.personnummer_hash, Person.ref).where(
             Person.personnummer_hash.in_(batch)
         )
+        if where is not None:
+            stmt = stmt.where(where)
         for digest, ref in session.execute(stmt):
             out.setdefault(digest, []).append(ref)
     return out

@@ -292,7 +292,9 @@ RESOURCES: dict[str, Resource] = {
                 selectinload(Appointment.organisation),
                 selectinload(Appointment.appointed_by),
             ),
-            _person_scope(Appointment.person_id),
+            # By the body, not the person: each kommun sees its own appointments of a
+            # person appointed in several (docs/security.md).
+            scoping.appointment_predicate,
             has_required_ref=False,
         ),
         Resource(
@@ -305,7 +307,7 @@ RESOURCES: dict[str, Resource] = {
                 selectinload(Interest.organisation),
                 selectinload(Interest.on_behalf_of),
             ),
-            _person_scope(Interest.person_id),
+            scoping.interest_predicate,
             has_required_ref=False,
         ),
         Resource(
@@ -314,7 +316,7 @@ RESOURCES: dict[str, Resource] = {
             "relation",
             relation_out,
             (selectinload(Relation.person), selectinload(Relation.related)),
-            _person_scope(Relation.person_id, Relation.related_id),
+            scoping.relation_predicate,
             has_required_ref=False,
         ),
     )

@@ -1,34 +1,75 @@
 """Organisation scope for registry writes (import and CRUD share it).
 
-A key limited to some organisations may change an object only if the object is in its
-scope before the write (when it exists) and after it; the predicates come from
-`app.security.scoping`, the one place that defines scope. Appointments, interests and
-relations (facts about people) must moreover point only at objects in scope: a body,
-an organisation, another person. A refused write is refused whole (403, one pointer per
-object); the caller raises after writing, so its transaction is rolled back.
+Three checks, all on the predicates of `app.security.scoping` (the one place that defines
+scope), and each one refusing the write whole:
+- references: every ref an item points at must be one the key sees before the write
+  (`app.registry.reference_scope`, applied while validating, so that a ref out of scope
+  answers like a ref that does not exist);
+- before the write: every object the document declares that exists already must be one
+  the key may change (`existing_out_of_scope`);
+- after the write (same transaction): every object and fact written must be one the key
+  may change (`written_out_of_scope`), so no write moves anything out of the key's reach
+  or leaves an object nobody of the key's organisations sees.
+
+A limited key may change a person (and their interests and relations) only while the
+person is appointed nowhere outside its scope: a person shared with another kommun is
+read by both, changed by an unlimited key (docs/security.md, "One person, two kommuner").
+Refusals are 403 with one pointer per object; the caller raises after writing, so its
+transaction is rolled back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from app.errors import field_error
-from app.models import Administration, Committee, Organisation, Person
+from app.models import Administration, Committee, Interest, Organisation, Person, Relation
 from app.registry import repository
 from app.registry.resources import RESOURCES
-from app.registry.validation import REF_SECTIONS, Plan
+from app.registry.validation import REF_SECTIONS, Entry, Plan
 from app.registry.writer import Outcome
 from app.security import scoping
 from app.security.deps import Principal
 
-KEYLESS = ("appointments", "interests", "relations")
+Predicate = Callable[[Principal], ColumnElement[bool] | None]
 
 
-def _visible_refs(
+def _writable_person(column: Any) -> Predicate:
+    """`column` is a mapped attribute (a SQL column expression)."""
+    return lambda principal: scoping.writable_person_predicate(principal, column)
+
+
+def _writable_relation(principal: Principal) -> ColumnElement[bool] | None:
+    person = scoping.writable_person_predicate(principal, Relation.__table__.c.person_id)
+    related = scoping.writable_person_predicate(principal, Relation.__table__.c.related_id)
+    return None if person is None or related is None else and_(person, related)
+
+
+# What a limited key may change, per section (reads use `Resource.scope`).
+WRITABLE: dict[str, Predicate] = {
+    **{section: res.scope for section, res in RESOURCES.items()},
+    # Shared private organisations are read by all; changed only by an unlimited key.
+    "organisations": scoping.own_organisation_predicate,
+    "persons": _writable_person(Person.__table__.c.id),
+    "interests": _writable_person(Interest.__table__.c.person_id),
+    "relations": _writable_relation,
+}
+
+
+def may_change(session: Session, principal: Principal, section: str, row_id: int) -> bool:
+    """Whether the key may change (or delete) this stored row."""
+    predicate = WRITABLE[section](principal)
+    if predicate is None:
+        return True
+    model = RESOURCES[section].model
+    return session.scalar(select(model.id).where(model.id == row_id, predicate)) is not None
+
+
+def _refs_where(
     session: Session, model: Any, predicate: ColumnElement[bool], refs: Iterable[str]
 ) -> set[str]:
     found: set[str] = set()
@@ -46,7 +87,7 @@ def _error(pointer: str, what: str) -> dict[str, str]:
 def existing_out_of_scope(
     session: Session, principal: Principal, plan: Plan
 ) -> list[dict[str, str]]:
-    """Before writing: declared objects that exist but are not in the key's scope."""
+    """Before writing: declared objects that exist but that the key may not change."""
     if not principal.scoped:
         return []
     errors = []
@@ -54,58 +95,23 @@ def existing_out_of_scope(
         existing = [e for e in plan.section(section) if e.item.ref in plan.stored[kind]]
         if not existing:
             continue
-        res = RESOURCES[section]
-        predicate = res.scope(principal)
+        predicate = WRITABLE[section](principal)
         assert predicate is not None  # noqa: S101 - scoped principal
-        visible = _visible_refs(session, res.model, predicate, (e.item.ref for e in existing))
-        errors += [
-            _error(e.pointer, f"the {res.label}") for e in existing if e.item.ref not in visible
-        ]
-    return errors
-
-
-def written_out_of_scope(
-    session: Session, principal: Principal, plan: Plan, outcome: Outcome
-) -> list[dict[str, str]]:
-    """After writing (same transaction): changed objects that are not in the key's scope."""
-    if not principal.scoped:
-        return []
-
-    def changed(section: str) -> list[Any]:
-        return [
-            e
-            for e in plan.section(section)
-            if outcome.statuses[(section, e.index)][0] != "unchanged"
-        ]
-
-    errors: list[dict[str, str]] = []
-    for section in REF_SECTIONS:
-        entries = changed(section)
         res = RESOURCES[section]
-        predicate = res.scope(principal)
-        assert predicate is not None  # noqa: S101
-        visible = _visible_refs(session, res.model, predicate, (e.item.ref for e in entries))
-        errors += [
-            _error(e.pointer, f"the {res.label}") for e in entries if e.item.ref not in visible
-        ]
-    errors += _keyless_references(session, principal, {s: changed(s) for s in KEYLESS})
+        ok = _refs_where(session, res.model, predicate, (e.item.ref for e in existing))
+        errors += [_error(e.pointer, f"the {res.label}") for e in existing if e.item.ref not in ok]
     return errors
 
 
-# What each kind of keyless fact points at, and where in its item: every one must be in
-# scope, so a limited key cannot tie its people to (or reveal) another organisation's.
-FACT_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+# Facts without a ref are checked through what they belong to: an appointment to its
+# body, an interest to its person, a relation to both its persons.
+FACT_OWNERS: dict[str, tuple[tuple[str, str], ...]] = {
     "appointments": (
         ("/body/committee", "committee"),
         ("/body/administration", "administration"),
         ("/body/organisation", "organisation"),
-        ("/appointed_by", "organisation"),
     ),
-    "interests": (
-        ("/person", "person"),
-        ("/organisation", "organisation"),
-        ("/on_behalf_of", "person"),
-    ),
+    "interests": (("/person", "person"),),
     "relations": (("/person", "person"), ("/related", "person")),
 }
 
@@ -117,30 +123,74 @@ def _get(item: Any, suffix: str) -> str | None:
     return value  # type: ignore[no-any-return]
 
 
-def _keyless_references(
-    session: Session, principal: Principal, changed: dict[str, list[Any]]
-) -> list[dict[str, str]]:
-    """Appointments (body, appointed_by), interests (person, organisation, on_behalf_of)
-    and relations (both persons) may only point at objects in the key's scope."""
-    models = {
-        "person": (Person, scoping.person_id_predicate(principal, Person.id)),
+def _fact_owner_predicates(principal: Principal) -> dict[str, tuple[Any, ColumnElement[bool]]]:
+    predicates = {
+        "person": (Person, scoping.writable_person_predicate(principal, Person.__table__.c.id)),
         "committee": (Committee, scoping.committee_predicate(principal)),
         "administration": (Administration, scoping.administration_predicate(principal)),
         "organisation": (Organisation, scoping.organisation_predicate(principal)),
     }
-    wanted: dict[str, set[str]] = {kind: set() for kind in models}
-    for section, entries in changed.items():
-        for suffix, kind in FACT_REFERENCES[section]:
-            wanted[kind].update(r for e in entries if (r := _get(e.item, suffix)))
-    visible: dict[str, set[str]] = {}
-    for kind, (model, predicate) in models.items():
+    return {k: (m, p) for k, (m, p) in predicates.items() if p is not None}
+
+
+def written_out_of_scope(
+    session: Session, principal: Principal, plan: Plan, outcome: Outcome
+) -> list[dict[str, str]]:
+    """After writing (same transaction): written objects and facts the key may not change."""
+    if not principal.scoped:
+        return []
+
+    def changed(section: str) -> list[Entry]:
+        return [
+            e
+            for e in plan.section(section)
+            if outcome.statuses[(section, e.index)][0] != "unchanged"
+        ]
+
+    errors: list[dict[str, str]] = []
+    for section in REF_SECTIONS:
+        entries = changed(section)
+        if not entries:
+            continue
+        predicate = WRITABLE[section](principal)
         assert predicate is not None  # noqa: S101 - scoped principal
-        visible[kind] = _visible_refs(session, model, predicate, wanted[kind])
-    errors = []
-    for section, entries in changed.items():
+        res = RESOURCES[section]
+        ok = _refs_where(session, res.model, predicate, (e.item.ref for e in entries))
+        errors += [_error(e.pointer, f"the {res.label}") for e in entries if e.item.ref not in ok]
+    owners = _fact_owner_predicates(principal)
+    facts = {section: changed(section) for section in FACT_OWNERS}
+    wanted: dict[str, set[str]] = {kind: set() for kind in owners}
+    for section, entries in facts.items():
+        for suffix, kind in FACT_OWNERS[section]:
+            wanted[kind].update(r for e in entries if (r := _get(e.item, suffix)))
+    ok_refs = {
+        kind: _refs_where(session, model, predicate, wanted[kind])
+        for kind, (model, predicate) in owners.items()
+    }
+    for section, entries in facts.items():
         for e in entries:
-            for suffix, kind in FACT_REFERENCES[section]:
+            for suffix, kind in FACT_OWNERS[section]:
                 ref = _get(e.item, suffix)
-                if ref and ref not in visible[kind]:
+                if ref and ref not in ok_refs[kind]:
                     errors.append(_error(e.pointer + suffix, f"the {kind}"))
-    return errors
+    return errors + _appointments_to_shared(session, principal, facts["appointments"])
+
+
+def _appointments_to_shared(
+    session: Session, principal: Principal, entries: list[Entry]
+) -> list[dict[str, str]]:
+    """An appointment to a shared private organisation (a seat on a company's board) is a
+    fact about its person, seen wherever the person is: only who may change the person
+    may write it."""
+    to_orgs = [e for e in entries if e.item.body.organisation]
+    if not to_orgs:
+        return []
+    own = scoping.own_organisation_predicate(principal)
+    person = scoping.writable_person_predicate(principal, Person.__table__.c.id)
+    assert own is not None and person is not None  # noqa: S101 - scoped principal
+    owned = _refs_where(session, Organisation, own, (e.item.body.organisation for e in to_orgs))
+    shared = [e for e in to_orgs if e.item.body.organisation not in owned]
+    writable = _refs_where(session, Person, person, (e.item.person for e in shared))
+    return [
+        _error(e.pointer + "/person", "the person") for e in shared if e.item.person not in writable
+    ]

@@ -128,7 +128,7 @@ def import_document(
 def _import_document(
     session: Session, principal: Principal, raw: Any, *, pnr_secret: str
 ) -> dict[str, Any]:
-    plan = validate(session, raw, pnr_secret=pnr_secret)
+    plan = validate(session, raw, pnr_secret=pnr_secret, principal=principal)
     progress.advance("validated", sum(len(entries) for entries in plan.entries.values()))
     outcome = apply(session, principal, plan)
     audit: dict[str, Any] | None = None

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from app.errors import Unprocessable, field_error, json_pointer
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
-from app.registry import repository
+from app.registry import reference_scope, repository
 from app.registry.checks import Checks, one_of
 from app.registry.document import SECTIONS
 from app.registry.repository import Row, table_of
 from app.registry.seat_checks import SeatChecks
+from app.security.deps import Principal
 from app.vocabularies import BUILTIN_AREAS
 
 # Sections whose objects carry a mandatory ref, and the reference kind each one declares.
@@ -183,9 +184,20 @@ def natural_key(section: str, item: Any) -> tuple[Any, ...]:
 
 
 class Validator(SeatChecks, Checks):
-    def __init__(self, session: Session, pnr_secret: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        pnr_secret: str,
+        principal: Principal | None = None,
+        target_id: int | None = None,
+    ) -> None:
         self.session = session
         self.pnr_secret = pnr_secret
+        # A limited key: scope of references (None: every stored ref may be pointed at).
+        self.principal = principal if principal is not None and principal.scoped else None
+        self.target_id = target_id  # the stored row a one-item keyless write replaces
+        self.referable: dict[str, set[str]] | None = None
+        self.held: dict[str | int, set[tuple[str, str]]] = {}
         self.errors: list[tuple[tuple[int, int], dict[str, str]]] = []
         self.entries: dict[str, list[Entry]] = {}
         self.broken: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
@@ -205,6 +217,7 @@ class Validator(SeatChecks, Checks):
         self.parse(raw)
         self.check_duplicates()
         self.load_store()
+        self.load_scope()
         self.check_references()
         for section, entries in self.entries.items():
             check = getattr(self, f"check_{section}", None)
@@ -309,16 +322,64 @@ class Validator(SeatChecks, Checks):
             )
         self.areas = set(BUILTIN_AREAS) | repository.custom_area_codes(self.session)
 
-    def check_references(self) -> None:
-        declared = {kind: set() for kind in KIND_TABLES}  # type: dict[str, set[str]]
+    def declared(self) -> dict[str, set[str]]:
+        declared: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
         for section, kind in REF_SECTIONS.items():
             declared[kind].update(e.item.ref for e in self.entries.get(section, []))
+        return declared
+
+    def load_scope(self) -> None:
+        """For a limited key: the stored refs it may point at, and those the objects it
+        writes already point at (app.registry.reference_scope)."""
+        if self.principal is None:
+            return
+        declared = self.declared()
+        wanted: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
+        for section, entries in self.entries.items():
+            for e in entries:
+                for _, kind, ref in references(section, e.item):
+                    if ref in self.stored[kind] and ref not in declared[kind]:
+                        wanted[kind].add(ref)
+        self.referable = {
+            kind: reference_scope.referable(self.session, self.principal, kind, refs)
+            for kind, refs in wanted.items()
+        }
+        for section, kind in REF_SECTIONS.items():
+            stored = self.stored[kind]
+            existing = [e.item.ref for e in self.section(section) if e.item.ref in stored]
+            if existing:
+                self.held.update(
+                    reference_scope.held_by_stored(
+                        self.session, section, refs=existing, references=references
+                    )
+                )
+        keyless = [s for s in self.entries if s not in REF_SECTIONS]
+        if self.target_id is not None and keyless:
+            self.held.update(
+                reference_scope.held_by_stored(
+                    self.session, keyless[0], row_id=self.target_id, references=references
+                )
+            )
+
+    def section(self, name: str) -> list[Entry]:
+        return self.entries.get(name, [])
+
+    def may_point(self, e: Entry, kind: str, ref: str) -> bool:
+        """Whether the item may point at this stored object (always, for an unlimited key)."""
+        if self.referable is None or ref in self.referable[kind]:
+            return True
+        key = e.item.ref if e.section in REF_SECTIONS else self.target_id
+        return key is not None and (kind, ref) in self.held.get(key, set())
+
+    def check_references(self) -> None:
+        declared = self.declared()
         for section, entries in self.entries.items():
             for e in entries:
                 for suffix, kind, ref in references(section, e.item):
+                    # Out of the key's scope reads exactly like a ref nobody has.
                     known = (
                         ref in declared[kind]
-                        or ref in self.stored[kind]
+                        or (ref in self.stored[kind] and self.may_point(e, kind, ref))
                         or ref in self.broken[kind]
                     )
                     if not known:
@@ -337,9 +398,20 @@ def _one_of_target(section: str, item: Any) -> bool:
     return True
 
 
-def validate(session: Session, raw: Any, *, pnr_secret: str) -> Plan:
-    """Check the whole document; raise `Unprocessable` listing every error, or return the plan."""
-    return Validator(session, pnr_secret).run(raw)
+def validate(
+    session: Session,
+    raw: Any,
+    *,
+    pnr_secret: str,
+    principal: Principal | None = None,
+    target_id: int | None = None,
+) -> Plan:
+    """Check the whole document; raise `Unprocessable` listing every error, or return the plan.
+
+    With a `principal` limited to organisations, references are checked against its scope
+    (`reference_scope`); `target_id` is the stored keyless row a CRUD write replaces.
+    """
+    return Validator(session, pnr_secret, principal, target_id).run(raw)
 
 
 def count_errors(errors: list[dict[str, str]]) -> Counter[str]:

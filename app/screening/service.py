@@ -64,7 +64,9 @@ def _name_min_score(as_of: date) -> float:
         return DEFAULT_NAME_MIN_SCORE
 
 
-def _inline_case(session: Session, raw: dict[str, Any], pnr_secret: str) -> ResolvedCase:
+def _inline_case(
+    session: Session, raw: dict[str, Any], pnr_secret: str, principal: Principal
+) -> ResolvedCase:
     try:
         case_in = CaseIn.model_validate(raw)
     except ValidationError as exc:
@@ -75,7 +77,9 @@ def _inline_case(session: Session, raw: dict[str, Any], pnr_secret: str) -> Reso
         ]
         detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
         raise Unprocessable(detail, errors=errors) from None
-    return resolve_case(session, case_in, pnr_secret=pnr_secret, pointer_prefix="/case")
+    return resolve_case(
+        session, case_in, pnr_secret=pnr_secret, pointer_prefix="/case", principal=principal
+    )
 
 
 def resolve_screened_case(
@@ -88,8 +92,11 @@ def resolve_screened_case(
         stored = case_repo.case_by_ref(session, principal, body.case)
         if stored is None:
             raise NotFound(f"No case '{body.case}'; send the case inline or store it first.")
-        return resolve_stored(session, [stored])[0]
-    case = _inline_case(session, body.case, pnr_secret)
+        resolved = resolve_stored(session, [stored])[0]
+        # Stored by another (perhaps unlimited) key: re-checked against this key's scope.
+        require_scope(session, principal, resolved, pointer_prefix="/case")
+        return resolved
+    case = _inline_case(session, body.case, pnr_secret, principal)
     require_scope(session, principal, case, pointer_prefix="/case")
     return case
 

@@ -23,10 +23,12 @@ from app.models import (
     AuditEntryOrganisation,
     Committee,
     CommitteeParticipant,
+    Interest,
     Operation,
     Organisation,
     OrganisationMember,
     OrganisationOwner,
+    Relation,
 )
 from app.security.deps import Principal
 from app.security.roles import Role
@@ -44,6 +46,33 @@ def visible_organisation_ids(principal: Principal) -> Select[tuple[int]]:
     )
     owned = select(OrganisationOwner.organisation_id).where(OrganisationOwner.owner_id.in_(own))
     return own.union(forbund, owned)  # type: ignore[return-value]
+
+
+# Private organisations are shared reference data (docs/security.md): every key may read
+# and point at them, unless a public body owns them (a kommunal bolag, directly or through
+# its parent company; for a stiftelse, owners are who appoint its board).
+PUBLIC_KINDS = ("kommun", "region", "kommunalforbund", "myndighet")
+PRIVATE_KINDS = (
+    "aktiebolag",
+    "handelsbolag",
+    "ekonomisk_forening",
+    "ideell_forening",
+    "stiftelse",
+    "enskild_firma",
+)
+
+
+def shared_organisation_ids() -> Select[tuple[int]]:
+    public = select(Organisation.id).where(Organisation.kind.in_(PUBLIC_KINDS))
+    public_owned = select(OrganisationOwner.organisation_id).where(
+        OrganisationOwner.owner_id.in_(public)
+    )
+    publicly_owned = select(OrganisationOwner.organisation_id).where(
+        or_(OrganisationOwner.owner_id.in_(public), OrganisationOwner.owner_id.in_(public_owned))
+    )
+    return select(Organisation.id).where(
+        Organisation.kind.in_(PRIVATE_KINDS), Organisation.id.not_in(publicly_owned)
+    )
 
 
 def visible_committee_ids(principal: Principal) -> Select[tuple[int]]:
@@ -78,7 +107,72 @@ def visible_person_ids(principal: Principal) -> Select[tuple[int]]:
     )
 
 
+def appointment_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    """An appointment belongs to the scope of the body it is to, not of its person: a
+    person appointed in two kommuner shows each kommun only its own appointments. One to
+    a private organisation (shared reference data) belongs to the scope of its person."""
+    if not principal.scoped:
+        return None
+    return or_(
+        Appointment.committee_id.in_(visible_committee_ids(principal)),
+        Appointment.administration_id.in_(visible_administration_ids(principal)),
+        Appointment.organisation_id.in_(visible_organisation_ids(principal)),
+        and_(
+            Appointment.organisation_id.in_(shared_organisation_ids()),
+            Appointment.person_id.in_(visible_person_ids(principal)),
+        ),
+    )
+
+
+def _appointed_elsewhere(principal: Principal) -> Select[tuple[int]]:
+    """Persons with at least one appointment to a body outside the key's scope."""
+    committees = visible_committee_ids(principal)
+    administrations = visible_administration_ids(principal)
+    orgs = visible_organisation_ids(principal)
+    return select(Appointment.person_id).where(
+        or_(
+            and_(
+                Appointment.committee_id.is_not(None),
+                Appointment.committee_id.not_in(committees),
+            ),
+            and_(
+                Appointment.administration_id.is_not(None),
+                Appointment.administration_id.not_in(administrations),
+            ),
+            and_(
+                Appointment.organisation_id.is_not(None),
+                Appointment.organisation_id.not_in(orgs),
+            ),
+        )
+    )
+
+
+def writable_person_predicate(
+    principal: Principal, person_id_column: ColumnElement[int]
+) -> ColumnElement[bool] | None:
+    """Persons a limited key may change (name, personnummer, interests, relations): in its
+    scope and appointed nowhere else. A person also appointed in another kommun is read by
+    both, but only an unlimited key changes what the other kommun sees of them."""
+    if not principal.scoped:
+        return None
+    return and_(
+        person_id_column.in_(visible_person_ids(principal)),
+        person_id_column.not_in(_appointed_elsewhere(principal)),
+    )
+
+
 def organisation_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    """Organisations a key reads and may point at: its own, and the shared private ones."""
+    if not principal.scoped:
+        return None
+    return or_(
+        Organisation.id.in_(visible_organisation_ids(principal)),
+        Organisation.id.in_(shared_organisation_ids()),
+    )
+
+
+def own_organisation_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    """Organisations a key's own organisations are (or own, or are members of)."""
     if not principal.scoped:
         return None
     return Organisation.id.in_(visible_organisation_ids(principal))
@@ -124,6 +218,28 @@ def person_id_predicate(
     if not principal.scoped:
         return None
     return person_id_column.in_(visible_person_ids(principal))
+
+
+def interest_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    """An interest is seen with its person, when what it is in is seen too: a person
+    shared with another kommun does not show that kommun's companies or people."""
+    if not principal.scoped:
+        return None
+    people = visible_person_ids(principal)
+    orgs = select(Organisation.id).where(organisation_predicate(principal))  # type: ignore[arg-type]
+    return and_(
+        Interest.person_id.in_(people),
+        or_(Interest.organisation_id.is_(None), Interest.organisation_id.in_(orgs)),
+        or_(Interest.on_behalf_of_id.is_(None), Interest.on_behalf_of_id.in_(people)),
+    )
+
+
+def relation_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    """A relation is seen when both its persons are."""
+    if not principal.scoped:
+        return None
+    people = visible_person_ids(principal)
+    return and_(Relation.person_id.in_(people), Relation.related_id.in_(people))
 
 
 def committee_id_predicate(

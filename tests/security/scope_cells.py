@@ -140,7 +140,7 @@ NEW: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {
             "ref": "new-ag",
             "performer": "ankeby",
-            "principals": ["borby"],
+            "principals": ["vmf"],
             "area": "va",
             "role": "drift",
         },

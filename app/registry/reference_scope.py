@@ -1,0 +1,94 @@
+"""Which stored objects a registry write may point at, for a key limited to organisations.
+
+Every reference inside every item of a write (import or CRUD: owners, members, a
+committee's organisation, parent, participants and `for`, `serves`, an operation's
+`operator` and municipality, performer and principals, an appointment's person, body and
+`appointed_by`, an interest's person, organisation and `on_behalf_of`, both persons of a
+relation) is checked on the state *before* the write: it must name an object the key
+sees. Checking after the write is not enough: appointing another kommun's person to one's
+own nämnd brings that person into scope by the very write being checked.
+
+Two exceptions, neither of which widens the key's scope:
+- a reference the stored object already holds is kept, not added (a gemensam nämnd of
+  Ankeby lists Borby as participant; Ankeby may still rename it);
+- an object declared in the same document is checked after the write, as every written
+  object is (`app.registry.scope.written_out_of_scope`).
+
+A reference the key may not make is reported exactly like a ref that does not exist
+(422 `unknown_reference`), so the answer never tells whether another kommun has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
+from app.registry import repository
+from app.registry.document import SECTIONS
+from app.registry.resources import RESOURCES
+from app.security import scoping
+from app.security.deps import Principal
+
+Reference = tuple[str, str]  # (kind, ref)
+References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
+
+
+def _person_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    return scoping.person_id_predicate(principal, Person.__table__.c.id)
+
+
+# kind -> (model, what a key may point at). Persons: anyone appointed in the scope (a
+# person shared with another kommun may be appointed here too; changing them may not).
+REFERABLE: dict[str, tuple[Any, Callable[[Principal], ColumnElement[bool] | None]]] = {
+    "organisation": (Organisation, scoping.organisation_predicate),
+    "committee": (Committee, scoping.committee_predicate),
+    "administration": (Administration, scoping.administration_predicate),
+    "operation": (Operation, scoping.operation_predicate),
+    "agreement": (Agreement, scoping.agreement_predicate),
+    "person": (Person, _person_predicate),
+}
+
+
+def referable(session: Session, principal: Principal, kind: str, refs: Iterable[str]) -> set[str]:
+    """The refs of `kind` among `refs` that the key may point at (all, for an unlimited key)."""
+    wanted = sorted(set(refs))
+    model, predicate_of = REFERABLE[kind]
+    predicate = predicate_of(principal)
+    if predicate is None:
+        return set(wanted)
+    found: set[str] = set()
+    for batch in repository.chunks(wanted):
+        found.update(session.scalars(select(model.ref).where(model.ref.in_(batch), predicate)))
+    return found
+
+
+def held_by_stored(
+    session: Session,
+    section: str,
+    *,
+    refs: Iterable[str] = (),
+    row_id: int | None = None,
+    references: References,
+) -> dict[str | int, set[Reference]]:
+    """What stored objects already point at: by ref (objects with a ref) or by row id."""
+    res = RESOURCES[section]
+    stmt = select(res.model).options(*res.options)
+    if row_id is not None:
+        rows = list(session.scalars(stmt.where(res.model.id == row_id)))
+    else:
+        rows = []
+        for batch in repository.chunks(sorted(set(refs))):
+            rows.extend(session.scalars(stmt.where(res.model.ref.in_(batch))))
+    model = SECTIONS[section]
+    fields = {f.alias or name for name, f in model.model_fields.items()}
+    held: dict[str | int, set[Reference]] = {}
+    for row in rows:
+        out = res.out(row)
+        item = model.model_validate({k: v for k, v in out.items() if k in fields})
+        key: str | int = row.id if row_id is not None else row.ref
+        held[key] = {(kind, ref) for _, kind, ref in references(section, item)}
+    return held
