@@ -87,6 +87,10 @@ class SeatChecks:
                     "self_reference",
                 )
 
+    def may_point(self, e: Entry, kind: str, ref: str) -> bool:
+        """Whether the item may point at this stored object (the key's scope; Validator)."""
+        raise NotImplementedError
+
     def check_seats(self) -> None:
         """Whole-document checks of `substitutes` and `order` (see the module docstring)."""
         mine = [
@@ -111,8 +115,8 @@ class SeatChecks:
         for e in mine:
             item = e.item
             for i, ref in enumerate(item.substitutes or []):
-                if ref not in known:
-                    continue  # reported as an unknown reference
+                if ref not in known or not self.may_point(e, "person", ref):
+                    continue  # reported as an unknown reference (out of scope reads so)
                 found = ersattare.get((item.body.committee, ref), [])
                 if not any(
                     overlaps(item.valid_from, item.valid_to, s.valid_from, s.valid_to)

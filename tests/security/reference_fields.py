@@ -247,6 +247,20 @@ FIELDS: list[Field] = [
         "ankeby",
         "appt-olof",
     ),
+    Field(
+        "appointments",
+        "/substitutes/0",
+        "person",
+        {
+            "person": "p-anna",
+            "body": {"committee": "ankeby-tn"},
+            "role": "ledamot",
+            "valid_from": "2031-01-01",
+            "substitutes": [X],
+        },
+        "p-olof",
+        "appt-anna-tn",
+    ),
     # interests
     Field(
         "interests",

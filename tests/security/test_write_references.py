@@ -29,12 +29,30 @@ from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
 
 MODES = ("import", "post", "put", "patch")
+# A seat of Ankeby's tekniska nämnd with an ersättare, for the `substitutes` reference.
+SEATS = {
+    "appointments": [
+        {
+            "ref": "appt-olof-tn",
+            "person": "p-olof",
+            "body": {"committee": "ankeby-tn"},
+            "role": "ersattare",
+        },
+        {
+            "ref": "appt-anna-tn",
+            "person": "p-anna",
+            "body": {"committee": "ankeby-tn"},
+            "role": "ledamot",
+        },
+    ]
+}
 
 
 @pytest.fixture
 def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
     world = build(admin, client_for)
     import_document(admin, LEAF_DOCUMENT)
+    import_document(admin, SEATS)
     return world
 
 
@@ -73,7 +91,7 @@ def test_a_reference_out_of_scope_answers_like_a_ref_nobody_has(
         out, out_ref = answers["out"]
         assert out.status_code == 422, f"{mode} out of scope: {out.text[:300]}"
         codes = {e["code"] for e in out.json()["errors"]}
-        assert codes == {"unknown_reference"}, f"{mode}: {out.text[:300]}"
+        assert "unknown_reference" in codes, f"{mode}: {out.text[:300]}"
         missing, missing_ref = answers["missing"]
         assert shape(out, out_ref) == shape(missing, missing_ref), mode
         hits = [m for m in OUT_MARKERS if m in out.text.replace(out_ref, "")]
