@@ -15,6 +15,7 @@ from app.screening.replay import router as replay_router
 from app.screening.rerun import router as rerun_router
 from app.screening.router import router as screening_router
 from app.security.deps import get_principal
+from app.security.probes import probe_guard
 from app.system.router import public_router
 from app.system.router import router as system_router
 from app.whatif.router import router as whatif_router
@@ -23,7 +24,8 @@ from app.whatif.router import router as whatif_router
 def build_router() -> APIRouter:
     v1 = APIRouter(prefix="/v1")
     v1.include_router(public_router)
-    authenticated = APIRouter(dependencies=[Depends(get_principal)])
+    # The probe guard wraps authentication: it counts wrong keys and refused probes.
+    authenticated = APIRouter(dependencies=[Depends(probe_guard), Depends(get_principal)])
     authenticated.include_router(system_router)
     # Before the cases and registry routers: their `/cases/{ref:path}` and
     # `/persons/{ref:path}` would swallow `/cases/{ref}/decisions`, `/persons/{ref}/decisions`.

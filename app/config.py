@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     # A claimed Idempotency-Key whose request has not finished after this long is taken
     # to be abandoned (its process died) and may be claimed again.
     idempotency_in_flight_timeout_seconds: int = 300
+    # Refused probes of a limited key, and requests with a wrong key per client address,
+    # allowed per window before 429 (app/security/probes.py).
+    probe_limit: int = 100
+    auth_failure_limit: int = 50
+    probe_window_seconds: float = 600.0
 
     @field_validator("database_url")
     @classmethod

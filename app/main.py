@@ -24,6 +24,7 @@ from app.metrics.exposition import instrument_pool
 from app.metrics.middleware import MetricsMiddleware
 from app.metrics.router import router as metrics_router
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.security import probes
 from app.security.principal_cache import TtlCache
 from app.whatif.runner import fail_interrupted
 
@@ -71,6 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.principal_cache = TtlCache(settings.api_key_cache_seconds)
+    probes.install(
+        app,
+        probe_limit=settings.probe_limit,
+        auth_failure_limit=settings.auth_failure_limit,
+        window=settings.probe_window_seconds,
+    )
     install_error_handlers(app, settings.db_retry_after_seconds)
     document_problems(app)
     app.include_router(build_router())

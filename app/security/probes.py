@@ -1,0 +1,152 @@
+"""Refused probes are audited and rate limited; so are wrong keys.
+
+A key limited to organisations that asks about something outside them gets the answer a
+missing object gets (404, or 422 `unknown_reference`), or 403 for a change it may not
+make. One such answer tells nothing; many in a row are someone mapping another kommun
+(or trying personnummer). So, around every authenticated request (`probe_guard`):
+
+- a refused *write* of a limited key is recorded in the audit chain (kind
+  `security.refused`: method, path with personnummer blanked, status, the pointers and
+  codes of the refusal, never a value) in its own transaction, after the write itself was
+  rolled back;
+- every refusal of a limited key (reads too) counts against the key; past
+  `JAVSKOLL_PROBE_LIMIT` refusals within `JAVSKOLL_PROBE_WINDOW_SECONDS` the key is
+  answered 429 with `Retry-After` until the window has room again;
+- a request with an unknown or revoked key counts against the client address; past
+  `JAVSKOLL_AUTH_FAILURE_LIMIT` within the window, the address gets 429 (a key that was
+  served in this process within the window still passes, so one guesser behind a shared
+  address does not lock out the kommun).
+
+Counts live in each worker process: with N workers an attacker gets N times the limit
+(docs/security.md, "What remains").
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import Request
+
+from app.audit import chain
+from app.db import SessionDep
+from app.errors import AppError, NotFound, Unauthorized
+from app.logging import redact
+from app.security.deps import Principal
+from app.security.keys import hash_key
+from app.security.principal_cache import TtlCache
+
+PROBE_CODES = frozenset({"out_of_scope", "unknown_reference"})
+MAX_TRACKED = 100_000  # keys or addresses; beyond it the counts start again (bounded memory)
+
+
+class TooManyRequests(AppError):
+    status, type, title = 429, "too-many-requests", "Too many refused requests"
+
+
+class SlidingWindow:
+    """At most `limit` events per `window` seconds per key (thread-safe, in memory)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: str, now: float | None = None) -> int | None:
+        """Seconds until `key` may be served again, or None if it may be now."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            events = self._events.get(key)
+            if events is None:
+                return None
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) < self.limit:
+                return None
+            return max(1, math.ceil(events[0] + self.window - now))
+
+    def hit(self, key: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if key not in self._events and len(self._events) >= MAX_TRACKED:
+                self._events.clear()
+            self._events.setdefault(key, deque()).append(now)
+
+
+def is_probe(exc: AppError, principal: Principal | None) -> bool:
+    """A limited key refused as if the object were missing, or out of its scope."""
+    if principal is None or not principal.scoped:
+        return False
+    if isinstance(exc, NotFound):
+        return True
+    return bool({str(e.get("code")) for e in exc.errors} & PROBE_CODES)
+
+
+def _too_many(seconds: int, what: str) -> TooManyRequests:
+    return TooManyRequests(
+        f"{what}; try again in {seconds} s.", headers={"Retry-After": str(seconds)}
+    )
+
+
+def _audit_refusal(session: Any, request: Request, principal: Principal, exc: AppError) -> None:
+    session.rollback()  # the refused write, if any part of it was flushed
+    prepared = chain.prepare(
+        kind="security.refused",
+        actor=chain.Actor(principal.key_id, principal.name),
+        data={
+            "method": request.method,
+            "path": redact(request.url.path),
+            "status": exc.status,
+            "errors": [
+                {"pointer": redact(str(e.get("pointer", ""))), "code": e.get("code")}
+                for e in exc.errors[:50]
+            ],
+        },
+        subjects=[("organisation", ref) for ref in sorted(principal.organisation_refs or ())],
+    )
+    chain.link(session, prepared)
+    session.commit()
+
+
+def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
+    """Wraps every authenticated route (app.api): refuse the over-limit, count refusals."""
+    state = request.app.state
+    header = request.headers.get("authorization", "")
+    token = header.partition(" ")[2].strip()
+    key_hash = hash_key(token, state.settings.hash_secret) if token else None
+    client = request.client.host if request.client else "unknown"
+    if key_hash is not None:
+        wait = state.probe_limiter.retry_after(key_hash)
+        if wait is not None:
+            raise _too_many(wait, "This key was refused too often")
+        if state.known_keys.get(key_hash) is None:
+            wait = state.auth_failure_limiter.retry_after(client)
+            if wait is not None:
+                raise _too_many(wait, "Too many requests with a wrong key from this address")
+    try:
+        yield
+        if key_hash is not None:
+            state.known_keys.put(key_hash, True)
+    except Unauthorized:
+        state.auth_failure_limiter.hit(client)
+        raise
+    except AppError as exc:
+        principal: Principal | None = getattr(request.state, "principal", None)
+        if key_hash is not None and is_probe(exc, principal):
+            assert principal is not None  # noqa: S101 - is_probe checked it
+            state.probe_limiter.hit(key_hash)
+            if request.method != "GET":
+                _audit_refusal(session, request, principal, exc)
+        raise
+
+
+def install(app: Any, *, probe_limit: int, auth_failure_limit: int, window: float) -> None:
+    app.state.probe_limiter = SlidingWindow(probe_limit, window)
+    app.state.auth_failure_limiter = SlidingWindow(auth_failure_limit, window)
+    # Keys that authenticated lately still pass when their address is over the limit.
+    app.state.known_keys = TtlCache[bool](window)
