@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Unprocessable, field_error, problem_response
+from app.security.text import holds_personnummer, invisible_character, nfc
 
 # The parsed body, left in the scope for later middleware (idempotency hashing).
 PARSED_BODY_KEY = "javskoll.parsed_json"
@@ -39,7 +40,24 @@ THREAD_PARSE_BYTES = 64 * 1024
 _SUSPECT = re.compile(
     rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
     rb"|\x7f|\xc2[\x80-\x9f]"
+    # invisible and bidi characters (app.security.text), raw UTF-8 or escaped
+    rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xaf]|\xc2\xad|\xef\xbb\xbf|\xd8\x9c"
+    rb"|\\u(?:200[b-fB-F]|202[a-eA-E]|206[0-9a-fA-F]|00[aA][dD]|[fF][eE][fF][fF]|061[cC])"
 )
+# Ten digits in a row, perhaps spelled with separators, outside the identifier fields:
+# the strings are walked to look for a personnummer in free text.
+_IDENTIFIER_FIELDS = re.compile(rb'"(?:personnummer|orgnr)"\s*:\s*"[^"]*"')
+_DIGIT_RUN = re.compile(rb"\d(?:[ :+\-]*\d){9}")
+# Fields naming other objects: no joiner (or other invisible character) at all.
+REF_FIELDS = frozenset(
+    {
+        "ref", "person", "organisation", "committee", "administration", "operation",
+        "owners", "members", "participants", "serves", "principals", "performer",
+        "municipality", "parent", "related", "on_behalf_of", "appointed_by", "substitutes",
+        "for", "case", "screening", "body", "operator",
+    }
+)  # fmt: skip
+PERSONNUMMER_FIELDS = frozenset({"personnummer", "orgnr"})
 
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -104,9 +122,45 @@ def json_problems(value: Any, max_depth: int, check_strings: bool) -> list[dict[
                     continue
                 if isinstance(v, dict | list) or (check_strings and isinstance(v, str)):
                     stack.append((v, depth + 1, (*path, k)))
-        elif isinstance(node, str) and (why := bad_character(node)):
-            errors.append(field_error(pointer(path) or "/", f"holds a {why}", "bad_character"))
+        elif isinstance(node, str) and (problem := string_problem(node, path)):
+            errors.append(field_error(pointer(path) or "/", *problem))
     return errors
+
+
+def string_problem(text: str, path: tuple[str | int, ...]) -> tuple[str, str] | None:
+    """(detail, code) for a refused JSON string: a control character; an invisible or bidi
+    character (a joiner only outside references); a personnummer outside the identifier
+    fields (docs/security.md: free text never holds one)."""
+    if why := bad_character(text):
+        return f"holds a {why}", "bad_character"
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    if why := invisible_character(text, allow_joiners=field not in REF_FIELDS):
+        return f"holds an {why}", "invisible_character"
+    if field not in PERSONNUMMER_FIELDS and holds_personnummer(text):
+        return "holds a personnummer; give one only in a personnummer field", "personnummer_in_text"
+    return None
+
+
+def normalise_strings(value: Any) -> bool:
+    """NFC-normalise every string of a parsed JSON value in place; whether any changed
+    (refs that differ only in normalisation are one ref)."""
+    changed = False
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for k, v in list(items):
+            if isinstance(v, str):
+                if (n := nfc(v)) != v:
+                    node[k] = n
+                    changed = True
+            elif isinstance(v, dict | list):
+                stack.append(v)
+        if isinstance(node, dict) and any(isinstance(k, str) and nfc(k) != k for k in node):
+            for k in [k for k in node if nfc(k) != k]:
+                node[nfc(k)] = node.pop(k)
+            changed = True
+    return changed
 
 
 def _refuse_constant(name: str) -> None:
@@ -123,7 +177,10 @@ def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
         return None, [field_error("/", f"the body is not valid JSON{where}", "json_invalid")]
-    check_strings = _SUSPECT.search(body) is not None
+    check_strings = (
+        _SUSPECT.search(body) is not None
+        or _DIGIT_RUN.search(_IDENTIFIER_FIELDS.sub(b"", body)) is not None
+    )
     # Cheap bound: with no more brackets than the limit, nothing can nest deeper.
     may_be_deep = body.count(b"[") + body.count(b"{") > max_depth
     if not check_strings and not may_be_deep:
@@ -135,19 +192,21 @@ def query_problems(query_string: bytes) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, errors="replace")
     for name, value in pairs:
-        why = bad_character(name) or bad_character(value)
-        if why:
-            item = field_error("/" + _safe_name(name), f"holds a {why}", "bad_character")
+        why = bad_character(name)
+        problem = (f"holds a {why}", "bad_character") if why else string_problem(value, (name,))
+        if problem:
+            item = field_error("/" + _safe_name(name), *problem)
             item.update({"in": "query", "parameter": _safe_name(name)})
             errors.append(item)
     return errors
 
 
 def path_problems(path: str) -> list[dict[str, str]]:
-    why = bad_character(path)
-    if not why:
+    # The path names objects: checked like a reference (and already percent-decoded).
+    problem = string_problem(path, ("ref",))
+    if problem is None:
         return []
-    item = field_error("/", f"the path holds a {why}", "bad_character")
+    item = field_error("/", *problem)
     item.update({"in": "path", "parameter": ""})
     return [item]
 
@@ -170,6 +229,7 @@ class InputGuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope["path"] = nfc(scope["path"])
         errors = path_problems(scope["path"])
         if errors:  # no "instance": it would echo the path
             await self._refuse(errors, scope, receive, send, instance=False)
@@ -190,6 +250,8 @@ class InputGuardMiddleware:
             if errors:
                 await self._refuse(errors, scope, receive, send)
                 return
+            if (not body.isascii() or b"\\u" in body) and normalise_strings(parsed):
+                body = json.dumps(parsed, ensure_ascii=False).encode()
             scope[PARSED_BODY_KEY] = parsed
         await self.app(scope, replaying_receive(body, receive), send)
 

@@ -10,21 +10,22 @@ from contextvars import ContextVar
 from pythonjsonlogger.json import JsonFormatter
 
 from app.logformat import HumanFormatter
+from app.security.text import redact_personnummer
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Last line of defence: whatever reaches a log line (an access-log path holding a ref, a
-# traceback quoting input) is scrubbed of anything shaped like a personnummer (10 or 12
-# digits, with or without '-'/'+'; organisationsnummer look alike and go too) and of
-# bearer tokens and API keys.
-_PERSONNUMMER = re.compile(r"(?<![0-9A-Za-z])(?:\d{2})?\d{6}[-+]?\d{4}(?![0-9A-Za-z])")
+# traceback quoting input) is scrubbed of anything shaped like a personnummer in any
+# spelling the service accepts (10 or 12 digits joined by spaces, colons, '-' or '+',
+# also percent-encoded; organisationsnummer look alike and go too; app/security/text.py)
+# and of bearer tokens and API keys.
 _SECRETS = re.compile(r"(?i)(bearer\s+)\S+|\bjk_[A-Za-z0-9_-]{8,}")
 REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
     text = _SECRETS.sub(lambda m: (m.group(1) or "") + REDACTED, text)
-    return _PERSONNUMMER.sub(REDACTED, text)
+    return redact_personnummer(text, REDACTED)
 
 
 class RedactingJsonFormatter(JsonFormatter):
