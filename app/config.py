@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # Refused probes of a limited key, and requests with a wrong key per client address,
     # allowed per window before 429 (app/security/probes.py).
     probe_limit: int = 100
+    # Case parties a limited key may give by personnummer per window.
+    personnummer_limit: int = 200
     auth_failure_limit: int = 50
     probe_window_seconds: float = 600.0
 

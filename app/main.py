@@ -25,6 +25,7 @@ from app.metrics.middleware import MetricsMiddleware
 from app.metrics.router import router as metrics_router
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.security import probes
+from app.security.masking import BirthDateMaskMiddleware
 from app.security.principal_cache import TtlCache
 from app.whatif.runner import fail_interrupted
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app,
         probe_limit=settings.probe_limit,
         auth_failure_limit=settings.auth_failure_limit,
+        personnummer_limit=settings.personnummer_limit,
         window=settings.probe_window_seconds,
     )
     install_error_handlers(app, settings.db_retry_after_seconds)
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics == "key":
         app.include_router(metrics_router)
     # Innermost first: the guard refuses hostile input before an idempotency claim is made.
+    # Inside idempotency: the answer stored for replay is already masked for its key.
+    app.add_middleware(BirthDateMaskMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuardMiddleware, max_depth=settings.max_json_depth)
     if settings.cors_origins:

@@ -8,18 +8,18 @@ issue a fixed number of statements, however many parties and participants there 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.cases import repository as repo
+from app.cases import scope as case_scope
 from app.cases.schemas import CaseIn
 from app.errors import Unprocessable, field_error
 from app.identifiers import InvalidIdentifier, hash_and_mask, normalise_orgnr
 from app.models import Case, Operation, Organisation, Person
-from app.registry import reference_scope
 from app.security.deps import Principal
 from app.vocabularies import BUILTIN_AREAS
 
@@ -185,41 +185,6 @@ def _party(
     )
 
 
-def case_view(session: Session, principal: Principal, committee_id: int) -> Principal:
-    """What a case of this committee may name, for a key that sees the committee: the
-    key's scope widened by the organisations taking part in the committee (its own
-    organisation; every participant of a gemensam nämnd). A gemensam nämnd handles
-    matters of all its kommuner: a Borby key may store the nämnd's case about Ankeby's
-    reningsverk; a kommun outside the nämnd sees none of it."""
-    if not principal.scoped:
-        return principal
-    extra = repo.committee_organisation_refs(session, committee_id)
-    return replace(
-        principal, organisation_refs=(principal.organisation_refs or frozenset()) | extra
-    )
-
-
-def _in_scope(
-    session: Session, principal: Principal, found: dict[str, dict[str, Any]], committee_ref: str
-) -> dict[str, dict[str, Any]]:
-    """Only what a limited key may name: a ref out of its scope reads like an unknown one.
-    The case's committee and every person must be in the key's own scope; organisations,
-    operations and other committees in `case_view`."""
-    hit = found["committee"].get(committee_ref)
-    own = reference_scope.referable(session, principal, "committee", [committee_ref])
-    view = case_view(session, principal, hit[0]) if hit and committee_ref in own else principal
-    scoped: dict[str, dict[str, Any]] = {}
-    for kind, hits in found.items():
-        # People (participants, parties, earlier handling) only from the key's own scope.
-        seen = reference_scope.referable(
-            session, principal if kind == "person" else view, kind, hits
-        )
-        scoped[kind] = {ref: h for ref, h in hits.items() if ref in seen}
-    if committee_ref not in own:
-        scoped["committee"].pop(committee_ref, None)
-    return scoped
-
-
 def resolve_case(
     session: Session,
     case_in: CaseIn,
@@ -237,11 +202,13 @@ def resolve_case(
     _check_area(session, case_in, errors)
     found = _lookups(session, case_in)
     if principal is not None and principal.scoped:
-        found = _in_scope(session, principal, found, case_in.committee)
+        found = case_scope.in_scope(session, principal, found, case_in.committee)
     committee = found["committee"].get(case_in.committee)
     if committee is None:
         _unknown(errors, "/committee", "committee", case_in.committee)
     parties = [_party(i, p, found, errors, pnr_secret) for i, p in enumerate(case_in.parties)]
+    for pointer, detail, code in case_scope.personnummer_parties_over_cap(case_in):
+        errors.add(pointer, detail, code)
     earlier: list[ResolvedEarlier] = []
     for i, e in enumerate(case_in.earlier_handling):
         pid = found["person"].get(e.person)

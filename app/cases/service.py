@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 from app.audit import chain
 from app.audit.organisations import case_organisations
 from app.cases import repository as repo
-from app.cases.resolve import ResolvedCase, case_view, resolve_case, resolve_stored
+from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
+from app.cases.scope import require_scope
 from app.db_types import utcnow
-from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable, field_error
+from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
 from app.models import Case, CaseEarlierHandling, CaseParticipant, CaseParty
 from app.pagination import PageParams, paginate
-from app.registry import reference_scope
 from app.security.deps import Principal
 
 
@@ -93,61 +93,6 @@ def _stored(resolved: ResolvedCase, case: Case) -> ResolvedCase:
             "updated_at": case.updated_at,
         },
     )
-
-
-def _case_references(resolved: ResolvedCase) -> list[tuple[str, str, str]]:
-    """(pointer, kind, ref) for every registry reference of a case."""
-    refs = [("/committee", "committee", resolved.committee_ref)]
-    refs += [
-        (f"/participants/{i}/person", "person", p.person_ref)
-        for i, p in enumerate(resolved.participants)
-    ]
-    refs += [
-        (f"/parties/{i}/{p.kind}", p.kind, p.ref)
-        for i, p in enumerate(resolved.parties)
-        if p.kind != "unregistered" and p.ref
-    ]
-    for i, e in enumerate(resolved.earlier_handling):
-        refs.append((f"/earlier_handling/{i}/person", "person", e.person_ref))
-        if e.organisation_ref:
-            refs.append((f"/earlier_handling/{i}/organisation", "organisation", e.organisation_ref))
-        if e.committee_ref:
-            refs.append((f"/earlier_handling/{i}/committee", "committee", e.committee_ref))
-    return refs
-
-
-def require_scope(
-    session: Session, principal: Principal, resolved: ResolvedCase, *, pointer_prefix: str = ""
-) -> None:
-    """403 unless the key sees every object the case names (committee, participants,
-    parties, earlier handling): a limited key must not screen (and so read the facts of)
-    anything outside its organisations. A new case is already refused with 422 while it
-    is resolved (`resolve_case`); this holds for a stored case written by another key."""
-    if not principal.scoped:
-        return
-    refs = _case_references(resolved)
-    own = reference_scope.referable(session, principal, "committee", [resolved.committee_ref])
-    view = case_view(session, principal, resolved.committee_id) if own else principal
-    wanted: dict[str, set[str]] = {}
-    for _, kind, ref in refs:
-        wanted.setdefault(kind, set()).add(ref)
-    seen = {
-        kind: reference_scope.referable(
-            session, principal if kind == "person" else view, kind, refs_of_kind
-        )
-        for kind, refs_of_kind in wanted.items()
-    }
-    seen["committee"] = (seen["committee"] - {resolved.committee_ref}) | own
-    outside = [pointer for pointer, kind, ref in refs if ref not in seen[kind]]
-    if outside:
-        raise Forbidden(
-            "The case names objects outside this key's organisations; an unlimited key "
-            "must screen it.",
-            errors=[
-                field_error(pointer_prefix + p, "outside the key's scope", "out_of_scope")
-                for p in outside
-            ],
-        )
 
 
 def create_case(

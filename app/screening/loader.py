@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases.resolve import ResolvedCase
+from app.cases.scope import case_view
 from app.rules.facts import (
     CaseFacts,
     EarlierHandlingFacts,
@@ -46,6 +47,7 @@ from app.rules.vocab import MatchHow, Matter, ParticipantRole, PartyKind, PartyR
 from app.screening import repository as repo
 from app.screening.facts import FactsBuilder
 from app.screening.matching import Match, match_parties
+from app.security.deps import Principal
 
 
 @dataclass
@@ -152,11 +154,22 @@ def _participants(
 
 
 def load_snapshot(
-    session: Session, case: ResolvedCase, as_of: date, *, name_min_score: float
+    session: Session,
+    case: ResolvedCase,
+    as_of: date,
+    *,
+    name_min_score: float,
+    principal: Principal | None = None,
 ) -> FactsSnapshot:
-    """The facts snapshot for screening `case` on `as_of` (see the module docstring)."""
+    """The facts snapshot for screening `case` on `as_of` (see the module docstring).
+
+    For a `principal` limited to organisations, unregistered parties match only what it
+    may see (docs/security.md)."""
     reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
-    matches = match_parties(session, case.parties, min_score=name_min_score)
+    scope = None
+    if principal is not None and principal.scoped:
+        scope = (principal, case_view(session, principal, case.committee_id))
+    matches = match_parties(session, case.parties, min_score=name_min_score, scope=scope)
     op_ids = _parties_reach(case, matches, reach)
     ops = repo.operations(session, op_ids)
     _operations_reach(ops, reach)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.cases.resolve import ResolvedParty
+from app.registry import reference_scope
 from app.screening import names
 from app.screening import repository as repo
+from app.security.deps import Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +65,34 @@ def _best_by_name(
     return Match(best.kind, best.id, best.ref, "name", score)
 
 
-def match_parties(
-    session: Session, parties: Sequence[ResolvedParty], *, min_score: float
+def _in_scope(
+    session: Session, principal: Principal, view: Principal, found: dict[int, Match]
 ) -> dict[int, Match]:
-    """Index in `parties` -> the registry object an unregistered party was matched to."""
+    """Only matches the key may see (a person in its own scope; an organisation in the
+    case's view): another kommun's person is no match, as if not registered."""
+    seen = {
+        kind: reference_scope.referable(
+            session,
+            principal if kind == "person" else view,
+            kind,
+            {m.ref for m in found.values() if m.kind == kind},
+        )
+        for kind in ("person", "organisation")
+    }
+    return {i: m for i, m in found.items() if m.ref in seen[m.kind]}
+
+
+def match_parties(
+    session: Session,
+    parties: Sequence[ResolvedParty],
+    *,
+    min_score: float,
+    scope: tuple[Principal, Principal] | None = None,
+) -> dict[int, Match]:
+    """Index in `parties` -> the registry object an unregistered party was matched to.
+
+    `scope` (a limited key and the case's view of it, `app.cases.resolve.case_view`)
+    keeps matches to what the key may see."""
     unregistered = {i: p for i, p in enumerate(parties) if p.kind == "unregistered"}
     orgnrs = {p.orgnr for p in unregistered.values() if p.orgnr}
     hashes = {p.personnummer_hash for p in unregistered.values() if p.personnummer_hash}
@@ -90,4 +116,6 @@ def match_parties(
             match = _best_by_name(party, candidates, min_score)
             if match is not None:
                 found[i] = match
+    if scope is not None and scope[0].scoped:
+        return _in_scope(session, scope[0], scope[1], found)
     return found

@@ -129,7 +129,9 @@ def screen_case(
 ) -> ScreeningResult:
     """Screen a resolved case (scope already checked): stored, audited, in the caller's
     transaction. Also used by meetings, one call per agenda item."""
-    snapshot = load_snapshot(session, case, as_of, name_min_score=_name_min_score(as_of))
+    snapshot = load_snapshot(
+        session, case, as_of, name_min_score=_name_min_score(as_of), principal=principal
+    )
     evaluated = ScreeningEvaluation.of(evaluate(snapshot), snapshot)
     result = ScreeningResult.build(
         evaluated, screening_id=new_screening_id(), created_at=utcnow(), reran=reran

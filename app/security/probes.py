@@ -12,6 +12,9 @@ make. One such answer tells nothing; many in a row are someone mapping another k
 - every refusal of a limited key (reads too) counts against the key; past
   `JAVSKOLL_PROBE_LIMIT` refusals within `JAVSKOLL_PROBE_WINDOW_SECONDS` the key is
   answered 429 with `Retry-After` until the window has room again;
+- every case party a limited key gives by personnummer (a case or a screening) counts
+  against the key; past `JAVSKOLL_PERSONNUMMER_LIMIT` within the window, 429: with the
+  cap per case (`app.cases.scope`) no one finds a personnummer behind a mask by trying;
 - a request with an unknown or revoked key counts against the client address; past
   `JAVSKOLL_AUTH_FAILURE_LIMIT` within the window, the address gets 429 (a key that was
   served in this process within the window still passes, so one guesser behind a shared
@@ -24,6 +27,7 @@ Counts live in each worker process: with N workers an attacker gets N times the 
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections import deque
@@ -35,12 +39,14 @@ from fastapi import Request
 from app.audit import chain
 from app.db import SessionDep
 from app.errors import AppError, NotFound, Unauthorized
+from app.inputguard import PARSED_BODY_KEY
 from app.logging import redact
 from app.security.deps import Principal
 from app.security.keys import hash_key
 from app.security.principal_cache import TtlCache
 
 PROBE_CODES = frozenset({"out_of_scope", "unknown_reference"})
+CASE_WRITES = re.compile(r"^/v1/(?:cases(?:/.*)?|screenings)$")
 MAX_TRACKED = 100_000  # keys or addresses; beyond it the counts start again (bounded memory)
 
 
@@ -128,10 +134,19 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
             wait = state.auth_failure_limiter.retry_after(client)
             if wait is not None:
                 raise _too_many(wait, "Too many requests with a wrong key from this address")
+    given = personnummer_parties(request)
+    if key_hash is not None and given:
+        wait = state.personnummer_limiter.retry_after(key_hash)
+        if wait is not None:
+            raise _too_many(wait, "This key has given too many parties by personnummer")
     try:
         yield
         if key_hash is not None:
             state.known_keys.put(key_hash, True)
+            principal_ok: Principal | None = getattr(request.state, "principal", None)
+            if principal_ok is not None and principal_ok.scoped:
+                for _ in range(given):
+                    state.personnummer_limiter.hit(key_hash)
     except Unauthorized:
         state.auth_failure_limiter.hit(client)
         raise
@@ -145,8 +160,23 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
         raise
 
 
-def install(app: Any, *, probe_limit: int, auth_failure_limit: int, window: float) -> None:
+def personnummer_parties(request: Request) -> int:
+    """How many case parties a case or screening write gives by personnummer."""
+    if request.method not in ("POST", "PUT") or not CASE_WRITES.match(request.url.path):
+        return 0
+    body = request.scope.get(PARSED_BODY_KEY)
+    case = body.get("case", body) if isinstance(body, dict) else None
+    parties = case.get("parties") if isinstance(case, dict) else None
+    if not isinstance(parties, list):
+        return 0
+    return sum(1 for p in parties if isinstance(p, dict) and p.get("personnummer"))
+
+
+def install(
+    app: Any, *, probe_limit: int, auth_failure_limit: int, personnummer_limit: int, window: float
+) -> None:
     app.state.probe_limiter = SlidingWindow(probe_limit, window)
+    app.state.personnummer_limiter = SlidingWindow(personnummer_limit, window)
     app.state.auth_failure_limiter = SlidingWindow(auth_failure_limit, window)
     # Keys that authenticated lately still pass when their address is over the limit.
     app.state.known_keys = TtlCache[bool](window)
