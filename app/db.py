@@ -82,10 +82,20 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; handlers commit once, before they reply."""
+    """One session per request; handlers commit once, before they reply.
+
+    On SQLite a read-only request (GET) runs in a deferred transaction: it takes no write
+    lock, so one kommun's read does not wait behind another's import (issue 9). Reads
+    never write; a request that writes is a POST, PUT, PATCH or DELETE.
+    """
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     with factory() as session:
+        if request.method in READ_METHODS and request.app.state.settings.is_sqlite:
+            session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})
         yield session
 
 

@@ -8,7 +8,7 @@ Unknown fields are ignored: the contract allows fields to be added.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -29,6 +29,11 @@ Name = Annotated[
 ]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Share = Annotated[float, Field(gt=0, le=100)]
+# A list inside an item is refused past this length before its items are read (issue 9:
+# a 3-million-element `members` list took 4.6 GB); real ones hold tens.
+MAX_NESTED_LIST = 10_000
+T = TypeVar("T")
+Many = Annotated[list[T], Field(max_length=MAX_NESTED_LIST)]
 # A party's abbreviation as used locally (S, M, C, KD, ...).
 Party = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
@@ -53,14 +58,14 @@ class OrganisationIn(Item):
     kind: OrganisationKind
     name: Name
     orgnr: str | None = None
-    owners: list[OwnerIn] | None = None
-    members: list[Ref] | None = None
+    owners: Many[OwnerIn] | None = None
+    members: Many[Ref] | None = None
 
 
 class ResponsibilityIn(Item):
     area: Code
     role: ResponsibilityRole
-    for_: list[Ref] | None = Field(default=None, alias="for")
+    for_: Many[Ref] | None = Field(default=None, alias="for")
 
 
 class CommitteeIn(Item):
@@ -69,19 +74,21 @@ class CommitteeIn(Item):
     kind: CommitteeKind
     name: Name
     parent: Ref | None = None
-    participants: list[Ref] | None = None
-    responsibilities: list[ResponsibilityIn] | None = None
+    participants: Many[Ref] | None = None
+    responsibilities: Many[ResponsibilityIn] | None = None
     # Meetings: ledamot seats (default: the ledamöter appointed on the date) and, per party,
     # the parties whose ersättare enter for its ledamöter, in order.
     seats: Annotated[int, Field(ge=1, le=1000)] | None = None
-    substitution_order: dict[Party, list[Party]] | None = None
+    substitution_order: (
+        Annotated[dict[Party, Many[Party]], Field(max_length=MAX_NESTED_LIST)] | None
+    ) = None
 
 
 class AdministrationIn(Item):
     ref: Ref
     organisation: Ref
     name: Name
-    serves: list[Ref] | None = None
+    serves: Many[Ref] | None = None
 
 
 class OperatorIn(Item):
@@ -100,7 +107,7 @@ class OperationIn(Item):
 class AgreementIn(Dated):
     ref: Ref
     performer: Ref
-    principals: list[Ref] | None = None
+    principals: Many[Ref] | None = None
     area: Code
     role: ResponsibilityRole
 
@@ -129,12 +136,12 @@ class AppointmentIn(Dated):
     body: BodyIn
     role: AppointmentRole
     appointed_by: Ref | None = None
-    works_with: list[WorksWithIn] | None = None
+    works_with: Many[WorksWithIn] | None = None
     # Meetings: party, place within the party group (1 first) and, for a ledamot, the
     # ersättare (person refs) who enter for this ledamot, in order.
     party: Party | None = None
     order: Annotated[int, Field(ge=1, le=10000)] | None = None
-    substitutes: list[Ref] | None = None
+    substitutes: Many[Ref] | None = None
 
 
 class InterestIn(Dated):

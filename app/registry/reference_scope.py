@@ -21,7 +21,7 @@ A reference the key may not make is reported exactly like a ref that does not ex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,9 @@ from app.registry.document import SECTIONS
 from app.registry.resources import RESOURCES
 from app.security import scoping
 from app.security.deps import Principal
+
+if TYPE_CHECKING:
+    from app.registry.validation import Entry
 
 Reference = tuple[str, str]  # (kind, ref)
 References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
@@ -92,3 +95,68 @@ def held_by_stored(
         key: str | int = row.id if row_id is not None else row.ref
         held[key] = {(kind, ref) for _, kind, ref in references(section, item)}
     return held
+
+
+class ReferenceScopeChecks:
+    """The `Validator` mixin that applies the above while a document is validated."""
+
+    session: Session
+    principal: Principal | None
+    target_id: int | None
+    entries: dict[str, list[Entry]]
+    stored: dict[str, dict[str, Any]]
+    referable: dict[str, set[str]] | None
+    held: dict[str | int, set[Reference]]
+
+    def declared(self) -> dict[str, set[str]]:
+        from app.registry.validation import KIND_TABLES, REF_SECTIONS
+
+        declared: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
+        for section, kind in REF_SECTIONS.items():
+            declared[kind].update(e.item.ref for e in self.entries.get(section, []))
+        return declared
+
+    def load_scope(self) -> None:
+        """For a limited key: the stored refs it may point at, and those the objects it
+        writes already point at (app.registry.reference_scope)."""
+        from app.registry.validation import KIND_TABLES, REF_SECTIONS, references
+
+        if self.principal is None:
+            return
+        declared = self.declared()
+        wanted: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
+        for section, entries in self.entries.items():
+            for e in entries:
+                for _, kind, ref in references(section, e.item):
+                    if ref in self.stored[kind] and ref not in declared[kind]:
+                        wanted[kind].add(ref)
+        self.referable = {
+            kind: referable(self.session, self.principal, kind, refs)
+            for kind, refs in wanted.items()
+        }
+        for section, kind in REF_SECTIONS.items():
+            stored = self.stored[kind]
+            existing = [e.item.ref for e in self.section(section) if e.item.ref in stored]
+            if existing:
+                self.held.update(
+                    held_by_stored(self.session, section, refs=existing, references=references)
+                )
+        keyless = [s for s in self.entries if s not in REF_SECTIONS]
+        if self.target_id is not None and keyless:
+            self.held.update(
+                held_by_stored(
+                    self.session, keyless[0], row_id=self.target_id, references=references
+                )
+            )
+
+    def section(self, name: str) -> list[Entry]:
+        return self.entries.get(name, [])
+
+    def may_point(self, e: Entry, kind: str, ref: str) -> bool:
+        """Whether the item may point at this stored object (always, for an unlimited key)."""
+        from app.registry.validation import REF_SECTIONS
+
+        if self.referable is None or ref in self.referable[kind]:
+            return True
+        key = e.item.ref if e.section in REF_SECTIONS else self.target_id
+        return key is not None and (kind, ref) in self.held.get(key, set())

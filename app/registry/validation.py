@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import Unprocessable, field_error, json_pointer
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
-from app.registry import reference_scope, repository
+from app.registry import repository
 from app.registry.checks import Checks, one_of
 from app.registry.document import SECTIONS
+from app.registry.reference_scope import ReferenceScopeChecks
 from app.registry.repository import Row, table_of
 from app.registry.seat_checks import SeatChecks
 from app.security.deps import Principal
@@ -72,6 +73,10 @@ SYMMETRIC_RELATIONS = frozenset(
     {"make", "sambo", "registrerad_partner", "syskon", "annan_narstaende", "nara_van", "ovan"}
 )
 SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
+# A refused document lists this many errors (in document order among those found) and
+# counts the rest (`errors_omitted`): an answer stays small whatever the document.
+MAX_LISTED_ERRORS = 100
+PARSE_CHUNK = 5_000
 _LIST_ADAPTERS = {name: TypeAdapter(list[model]) for name, model in SECTIONS.items()}  # type: ignore[valid-type]
 _PYDANTIC_CODES = {"literal_error": "unknown_vocabulary", "missing": "required"}
 
@@ -183,7 +188,7 @@ def natural_key(section: str, item: Any) -> tuple[Any, ...]:
     return canonical_relation(item.person, item.related, item.kind)
 
 
-class Validator(SeatChecks, Checks):
+class Validator(ReferenceScopeChecks, SeatChecks, Checks):
     def __init__(
         self,
         session: Session,
@@ -199,6 +204,7 @@ class Validator(SeatChecks, Checks):
         self.referable: dict[str, set[str]] | None = None
         self.held: dict[str | int, set[tuple[str, str]]] = {}
         self.errors: list[tuple[tuple[int, int], dict[str, str]]] = []
+        self.error_total = 0
         self.entries: dict[str, list[Entry]] = {}
         self.broken: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
         self.stored: dict[str, dict[str, Row]] = {}
@@ -211,7 +217,9 @@ class Validator(SeatChecks, Checks):
             SECTION_ORDER.get(parts[1], -1) if len(parts) > 1 else -1,
             int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1,
         )
-        self.errors.append((order, field_error(pointer, detail, code)))
+        self.error_total += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:  # the rest are counted, not kept
+            self.errors.append((order, field_error(pointer, detail, code)))
 
     def run(self, raw: Any) -> Plan:
         self.parse(raw)
@@ -234,9 +242,13 @@ class Validator(SeatChecks, Checks):
         if self.errors:
             self.errors.sort(key=lambda pair: pair[0])
             errors = [e for _, e in self.errors]
+            omitted = self.error_total - len(errors)
+            extra: dict[str, Any] = {"errors_omitted": omitted} if omitted else {}
             raise Unprocessable(
-                f"The import document has {len(errors)} error(s); nothing was stored.",
+                f"The import document has {self.error_total} error(s); nothing was stored."
+                + (f" The first {len(errors)} found are listed." if omitted else ""),
                 errors=errors,
+                **extra,
             )
         return Plan(self.entries, self.stored)
 
@@ -255,18 +267,30 @@ class Validator(SeatChecks, Checks):
             self.entries[section] = self._parse_list(section, model, value)
 
     def _parse_list(self, section: str, model: type[BaseModel], value: list[Any]) -> list[Entry]:
-        try:
-            items = _LIST_ADAPTERS[section].validate_python(value)
+        # In chunks: a million bad items would otherwise make a million error objects at
+        # once (issue 9: 1.9 MB of `[1, 1, ...]` took 1.9 GB); errors past the listed ones
+        # are only counted.
+        bad: set[int] = set()
+        parsed: list[Any] = []
+        for start in range(0, len(value), PARSE_CHUNK):
+            try:
+                parsed += _LIST_ADAPTERS[section].validate_python(
+                    value[start : start + PARSE_CHUNK]
+                )
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False, include_input=False):
+                    loc = list(err["loc"])
+                    if loc and isinstance(loc[0], int):
+                        loc[0] += start
+                        bad.add(loc[0])
+                    else:
+                        bad.add(-1)
+                    code = _PYDANTIC_CODES.get(err["type"], err["type"])
+                    self.error(f"/{section}" + json_pointer(loc), err["msg"], code)
+        if not bad:
             return [
-                Entry(section, i, it, frozenset(it.model_fields_set)) for i, it in enumerate(items)
+                Entry(section, i, it, frozenset(it.model_fields_set)) for i, it in enumerate(parsed)
             ]
-        except ValidationError as exc:
-            bad: set[int] = set()
-            for err in exc.errors(include_url=False, include_input=False):
-                loc = err["loc"]
-                bad.add(int(loc[0]) if loc and isinstance(loc[0], int) else -1)
-                code = _PYDANTIC_CODES.get(err["type"], err["type"])
-                self.error(f"/{section}" + json_pointer(loc), err["msg"], code)
         entries = []
         for i, raw_item in enumerate(value):
             if i not in bad:
@@ -321,55 +345,6 @@ class Validator(SeatChecks, Checks):
                 else {}
             )
         self.areas = set(BUILTIN_AREAS) | repository.custom_area_codes(self.session)
-
-    def declared(self) -> dict[str, set[str]]:
-        declared: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
-        for section, kind in REF_SECTIONS.items():
-            declared[kind].update(e.item.ref for e in self.entries.get(section, []))
-        return declared
-
-    def load_scope(self) -> None:
-        """For a limited key: the stored refs it may point at, and those the objects it
-        writes already point at (app.registry.reference_scope)."""
-        if self.principal is None:
-            return
-        declared = self.declared()
-        wanted: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
-        for section, entries in self.entries.items():
-            for e in entries:
-                for _, kind, ref in references(section, e.item):
-                    if ref in self.stored[kind] and ref not in declared[kind]:
-                        wanted[kind].add(ref)
-        self.referable = {
-            kind: reference_scope.referable(self.session, self.principal, kind, refs)
-            for kind, refs in wanted.items()
-        }
-        for section, kind in REF_SECTIONS.items():
-            stored = self.stored[kind]
-            existing = [e.item.ref for e in self.section(section) if e.item.ref in stored]
-            if existing:
-                self.held.update(
-                    reference_scope.held_by_stored(
-                        self.session, section, refs=existing, references=references
-                    )
-                )
-        keyless = [s for s in self.entries if s not in REF_SECTIONS]
-        if self.target_id is not None and keyless:
-            self.held.update(
-                reference_scope.held_by_stored(
-                    self.session, keyless[0], row_id=self.target_id, references=references
-                )
-            )
-
-    def section(self, name: str) -> list[Entry]:
-        return self.entries.get(name, [])
-
-    def may_point(self, e: Entry, kind: str, ref: str) -> bool:
-        """Whether the item may point at this stored object (always, for an unlimited key)."""
-        if self.referable is None or ref in self.referable[kind]:
-            return True
-        key = e.item.ref if e.section in REF_SECTIONS else self.target_id
-        return key is not None and (kind, ref) in self.held.get(key, set())
 
     def check_references(self) -> None:
         declared = self.declared()

@@ -7,6 +7,7 @@ screening that is not in the audit log.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,7 +25,7 @@ from app.cases.service import require_scope
 from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error, json_pointer
 from app.models import Screening
-from app.pagination import PageParams, paginate
+from app.pagination import PageParams, paginate_within
 from app.rules import evaluate, rules_version, structural_report
 from app.rules.parameters import ParameterError, default_parameters
 from app.screening import repository as repo
@@ -181,13 +182,20 @@ def get_screening(session: Session, principal: Principal, screening_id: str) -> 
 def list_screenings(
     session: Session, principal: Principal, page: PageParams, *, case_ref: str | None
 ) -> ScreeningPage:
-    rows, total = paginate(session, repo.screenings_stmt(principal, case_ref), page)
+    rows, total, limit = paginate_within(
+        session, repo.screenings_stmt(principal, case_ref), page, _stored_size
+    )
     return ScreeningPage(
         items=[ScreeningResult.model_validate(r.result) for r in rows],
         total=total,
-        limit=page.limit,
+        limit=limit,
         offset=page.offset,
     )
+
+
+def _stored_size(row: Screening) -> int:
+    """About the bytes a stored screening adds to a page (docs/security.md)."""
+    return len(json.dumps(row.result, separators=(",", ":"), default=str))
 
 
 def organisation_structural_risks(
