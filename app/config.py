@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import os
+from difflib import get_close_matches
 from functools import lru_cache
+from secrets import token_urlsafe
 from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Development-only defaults: the service refuses to start with them outside development.
-DEV_HASH_SECRET = "dev-insecure-hash-secret-change-me"  # noqa: S105 - refused outside dev
-DEV_PNR_SECRET = "dev-insecure-pnr-secret-change-me"  # noqa: S105 - refused outside dev
+from app.security import secrets_file
+
 MIN_SECRET_LENGTH = 32
+
+
+# JAVSKOLL_ variables of the scripts, tests and benchmarks (not service settings).
+TOOLING_VARIABLES = frozenset(
+    {
+        "TEST_DATABASE_URL", "BENCH_PG_URL", "FUZZ_EXAMPLES", "VENV", "PYTHON", "CLI",
+        "FORCE_INSTALL", "CI_TEST_TIMEOUT", "PG_BINDIR", "PG_DIR", "PG_HOST", "PG_PORT",
+        "PG_USER", "PG_OS_USER", "PG_TIMEOUT",
+    }
+)  # fmt: skip
+
+
+def misspelled_variables(settings: type[BaseSettings]) -> list[str]:
+    """A JAVSKOLL_ variable that is no setting but nearly one (JAVSKOLL_HASH_SECERT) is a
+    typo that would otherwise be ignored: refused, with the name it was probably meant
+    to be. Other JAVSKOLL_ variables (of the scripts and tests) are left alone."""
+    known = [f"JAVSKOLL_{name.upper()}" for name in settings.model_fields]
+    problems = []
+    for variable in sorted(v for v in os.environ if v.startswith("JAVSKOLL_")):
+        if variable in known or variable.removeprefix("JAVSKOLL_") in TOOLING_VARIABLES:
+            continue
+        close = get_close_matches(variable, known, n=1, cutoff=0.85)
+        if close:
+            problems.append(f"{variable} is not a setting; did you mean {close[0]}?")
+    return problems
 
 
 class Settings(BaseSettings):
@@ -23,9 +50,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "JAVSKOLL_DATABASE_URL"),
     )
     # Keys API keys' HMAC; rotating it invalidates every key.
-    hash_secret: str = DEV_HASH_SECRET
+    hash_secret: str = ""
     # Keys personnummer HMAC; rotating it breaks matching against stored hashes.
-    pnr_secret: str = DEV_PNR_SECRET
+    # Neither has a default: production refuses to start without them; a development
+    # start generates them once and keeps them beside the database (secrets_file.py).
+    pnr_secret: str = ""
     bootstrap_key: str | None = None
     log_level: str = "INFO"
     # auto: readable lines when stderr is a terminal, JSON otherwise (app/logformat.py).
@@ -76,16 +105,30 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_insecure_defaults(self) -> Settings:
-        if self.environment == "development" or self.environment == "test":
-            return self
-        problems = []
-        for name, default in (("hash_secret", DEV_HASH_SECRET), ("pnr_secret", DEV_PNR_SECRET)):
+    def _secrets(self) -> Settings:
+        problems = misspelled_variables(type(self))
+        missing = [name for name in secrets_file.NAMES if not getattr(self, name)]
+        if missing and self.environment == "production":
+            problems += [
+                f"JAVSKOLL_{name.upper()} must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production"
+                for name in missing
+            ]
+        elif missing and self.environment == "test":
+            for name in missing:  # a throwaway, never a published value
+                setattr(self, name, token_urlsafe(48))
+        elif missing:
+            try:
+                stored = secrets_file.load_or_create(secrets_file.path_for(self.database_url))
+            except (OSError, ValueError) as exc:
+                raise ValueError(f"the generated secrets cannot be used: {exc}") from None
+            for name in missing:
+                setattr(self, name, stored[name])
+        for name in secrets_file.NAMES:
             value = getattr(self, name)
-            if value == default or len(value) < MIN_SECRET_LENGTH:
+            if value and len(value) < MIN_SECRET_LENGTH:
                 problems.append(
-                    f"JAVSKOLL_{name.upper()} must be set to a random value of at least "
-                    f"{MIN_SECRET_LENGTH} characters outside development"
+                    f"JAVSKOLL_{name.upper()} must be at least {MIN_SECRET_LENGTH} characters"
                 )
         if self.bootstrap_key is not None and len(self.bootstrap_key) < MIN_SECRET_LENGTH:
             problems.append(

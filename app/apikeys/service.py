@@ -13,7 +13,7 @@ from app.audit import chain
 from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error
 from app.models import ApiKey, Organisation
-from app.security.keys import display_prefix, generate_key, hash_key
+from app.security.keys import generate_key, hash_key
 from app.security.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -88,10 +88,14 @@ def create_key(
         name=name.strip(),
         role=role,
         key_hash=hash_key(key, secret),
-        key_prefix=display_prefix(key),
+        key_prefix="id-",
         organisation_refs=refs,
     )
     session.add(record)
+    session.flush()
+    # What tells keys apart in lists is the key's id, never characters of the key itself
+    # (a bootstrap key chosen by a person would otherwise be partly shown).
+    record.key_prefix = f"id-{record.id}"
     session.flush()
     chain.append(
         session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from app.auditlog import export, service, verification
@@ -119,6 +119,8 @@ def export_audit(
 
 
 @router.get("/{entry_id}", response_model=AuditEntryOut)
-def get_audit_entry(session: SessionDep, principal: AuditReader, entry_id: int) -> AuditEntryOut:
+def get_audit_entry(
+    session: SessionDep, principal: AuditReader, entry_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> AuditEntryOut:
     """One audit entry by its id."""
     return service.get_entry(session, principal, entry_id)

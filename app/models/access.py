@@ -18,7 +18,7 @@ class ApiKey(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    # First characters of the key, safe to show, so an operator can tell keys apart.
+    # "id-<id>": shown so an operator can tell keys apart; never characters of the key.
     key_prefix: Mapped[str] = mapped_column(String(16), nullable=False)
     # None: unscoped. Otherwise the organisation refs the key is limited to.
     organisation_refs: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)

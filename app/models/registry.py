@@ -41,6 +41,11 @@ class Organisation(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
     kind: Mapped[str] = mapped_column(String(CODE), nullable=False)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), nullable=False)
     orgnr: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    # The API key that created it: a private organisation (shared reference data) is
+    # changed by that key or an unlimited one (docs/security.md).
+    created_by_key_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("api_keys.id", ondelete="SET NULL"), nullable=True
+    )
 
     owners: Mapped[list[OrganisationOwner]] = relationship(
         foreign_keys="OrganisationOwner.organisation_id",

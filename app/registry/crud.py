@@ -67,7 +67,8 @@ def find(
     if lock:
         stmt = stmt.with_for_update(of=res.model)
     obj = session.scalars(stmt.where(res.model.ref == key)).first()
-    if obj is None and not res.has_required_ref and key.isdigit():
+    # An id past BIGINT is no id (PostgreSQL would refuse the query: a 500, not a 404).
+    if obj is None and not res.has_required_ref and key.isdigit() and int(key) <= 2**62:
         obj = session.scalars(stmt.where(res.model.id == int(key))).first()
     if obj is None:
         raise NotFound(f"No {res.label} '{key}'.")

@@ -101,6 +101,7 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
             "A concurrent change to the registry conflicted with this write; nothing was "
             "stored. Send it again."
         ) from None
+    scope.record_creators(session, principal, plan, outcome)
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)

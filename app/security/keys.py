@@ -15,8 +15,3 @@ def generate_key() -> str:
 
 def hash_key(key: str, secret: str) -> str:
     return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
-
-
-def display_prefix(key: str) -> str:
-    """The visible start of a key (prefix + 4 chars): tells keys apart, reveals nothing."""
-    return key[: len(KEY_PREFIX) + 4]

@@ -171,6 +171,20 @@ def organisation_predicate(principal: Principal) -> ColumnElement[bool] | None:
     )
 
 
+def writable_organisation_predicate(principal: Principal) -> ColumnElement[bool] | None:
+    """Organisations a limited key may change: its own (and those they own or are members
+    of), and shared private ones that this key created (issue 10, item 6)."""
+    if not principal.scoped:
+        return None
+    return or_(
+        Organisation.id.in_(visible_organisation_ids(principal)),
+        and_(
+            Organisation.id.in_(shared_organisation_ids()),
+            Organisation.created_by_key_id == principal.key_id,
+        ),
+    )
+
+
 def own_organisation_predicate(principal: Principal) -> ColumnElement[bool] | None:
     """Organisations a key's own organisations are (or own, or are members of)."""
     if not principal.scoped:

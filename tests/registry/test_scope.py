@@ -48,11 +48,14 @@ def test_changes_out_of_scope_are_404_or_403(borby: ApiClient, admin: ApiClient)
     assert borby.patch("/v1/organisations/ankeby", json={"name": "X"}).status_code == 404
     assert borby.delete("/v1/committees/ankeby-tn").status_code == 404
     outside = borby.post(
-        "/v1/organisations", json={"ref": "fri", "kind": "aktiebolag", "name": "Fri AB"}
+        "/v1/organisations", json={"ref": "fri", "kind": "kommun", "name": "Fri kommun"}
     )
     assert outside.status_code == 403
     assert outside.json()["errors"][0]["code"] == "out_of_scope"
     assert admin.get("/v1/organisations/fri").status_code == 404  # nothing stored
+    # A private company is shared reference data: any registry key may create one.
+    private = {"ref": "fri-ab", "kind": "aktiebolag", "name": "Fri AB"}
+    assert borby.post("/v1/organisations", json=private).status_code == 201
     owned = {
         "ref": "borby-bostader",
         "kind": "aktiebolag",

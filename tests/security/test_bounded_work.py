@@ -93,3 +93,20 @@ def test_a_read_does_not_wait_for_the_write_lock(tmp_database: str) -> None:
         writer.execute("ROLLBACK")
         writer.close()
         application.state.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/v1/audit/9223372036854775808", 422),
+        ("GET", "/v1/audit/99999999999999999999999999", 422),
+        ("GET", "/v1/appointments/9223372036854775808", 404),
+        ("DELETE", "/v1/interests/99999999999999999999999999", 404),
+        ("DELETE", "/v1/apikeys/9223372036854775808", 422),
+        ("GET", "/v1/screenings/9223372036854775808", 404),
+    ],
+)
+def test_huge_ids_are_refused_or_not_found(
+    admin: ApiClient, method: str, path: str, status: int
+) -> None:
+    assert admin.request(method, path).status_code == status
