@@ -26,6 +26,7 @@ Counts live in each worker process: with N workers an attacker gets N times the 
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -45,6 +46,7 @@ from app.security.deps import Principal
 from app.security.keys import hash_key
 from app.security.principal_cache import TtlCache
 
+logger = logging.getLogger(__name__)
 PROBE_CODES = frozenset({"out_of_scope", "unknown_reference"})
 CASE_WRITES = re.compile(r"^/v1/(?:cases(?:/.*)?|screenings)$")
 MAX_TRACKED = 100_000  # keys or addresses; beyond it the counts start again (bounded memory)
@@ -148,7 +150,8 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
                 for _ in range(given):
                     state.personnummer_limiter.hit(key_hash)
     except Unauthorized:
-        state.auth_failure_limiter.hit(client)
+        if key_hash is not None:  # a key was given and is wrong (not: no key at all)
+            state.auth_failure_limiter.hit(client)
         raise
     except AppError as exc:
         principal: Principal | None = getattr(request.state, "principal", None)
@@ -156,7 +159,11 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
             assert principal is not None  # noqa: S101 - is_probe checked it
             state.probe_limiter.hit(key_hash)
             if request.method != "GET":
-                _audit_refusal(session, request, principal, exc)
+                try:
+                    _audit_refusal(session, request, principal, exc)
+                except Exception:  # the refusal stands even if its record fails
+                    session.rollback()
+                    logger.exception("refusal_not_audited")
         raise
 
 
