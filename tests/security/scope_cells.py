@@ -289,6 +289,14 @@ CELLS: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/v1/screenings/{screening_id}"): lambda w: Target(
         (f"/v1/screenings/{w.screening_in}", None), (f"/v1/screenings/{w.screening_out}", None)
     ),
+    ("GET", "/v1/screenings/{screening_id}/facts"): lambda w: Target(
+        (f"/v1/screenings/{w.screening_in}/facts", None),
+        (f"/v1/screenings/{w.screening_out}/facts", None),
+    ),
+    ("POST", "/v1/screenings/{screening_id}/replay"): lambda w: Target(
+        (f"/v1/screenings/{w.screening_in}/replay", None),
+        (f"/v1/screenings/{w.screening_out}/replay", None),
+    ),
     ("POST", "/v1/screenings/{screening_id}/rerun"): lambda w: Target(
         (f"/v1/screenings/{w.screening_in}/rerun", None),
         (f"/v1/screenings/{w.screening_out}/rerun", None),
