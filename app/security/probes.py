@@ -38,6 +38,7 @@ from typing import Any
 from fastapi import Request
 
 from app.audit import chain
+from app.audit.organisations import organisation_ids
 from app.db import SessionDep
 from app.errors import AppError, NotFound, Unauthorized
 from app.inputguard import PARSED_BODY_KEY
@@ -116,6 +117,8 @@ def _audit_refusal(session: Any, request: Request, principal: Principal, exc: Ap
             ],
         },
         subjects=[("organisation", ref) for ref in sorted(principal.organisation_refs or ())],
+        # The key's own organisations read it: their auditors see their key probing.
+        organisations=organisation_ids(session, principal.organisation_refs or ()),
     )
     chain.link(session, prepared)
     session.commit()

@@ -1,7 +1,7 @@
 """key prefixes of a key id, not key material; who created an organisation
 
 Revision ID: security_0001
-Revises: spine_0002
+Revises: audit_0001
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from app.db_types import BigIntPK
 
 revision: str = "security_0001"
-down_revision: str | None = "spine_0002"
+down_revision: str | None = "audit_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
