@@ -9,7 +9,7 @@ predicate (or None for an unscoped key) for the repositories to add to their que
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
