@@ -52,7 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Sync endpoints run on anyio's default thread limiter; keep it within the pool.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        fail_interrupted_whatif(app.state.sessionmaker)
         checkpointer = None
         if settings.audit_checkpoint_seconds > 0:
             checkpointer = Checkpointer(app.state.sessionmaker, settings.audit_checkpoint_seconds)
