@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     personnummer_limit: int = 200
     auth_failure_limit: int = 50
     probe_window_seconds: float = 600.0
+    # Web app (app/web): a signed-in browser session ends this long after sign-in.
+    web_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
+    # Session cookies carry `Secure`: None = when the request came over https (uvicorn
+    # honours X-Forwarded-Proto from a trusted proxy) or in production; true/false forces it.
+    web_cookie_secure: bool | None = None
 
     @field_validator("database_url")
     @classmethod

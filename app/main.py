@@ -27,6 +27,7 @@ from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.security import probes
 from app.security.masking import BirthDateMaskMiddleware
 from app.security.principal_cache import TtlCache
+from app.web.router import install_web_app
 from app.whatif.runner import fail_interrupted
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(build_router())
     if settings.metrics == "key":
         app.include_router(metrics_router)
+    install_web_app(app)
     # Innermost first: the guard refuses hostile input before an idempotency claim is made.
     # Inside idempotency: the answer stored for replay is already masked for its key.
     app.add_middleware(BirthDateMaskMiddleware)

@@ -53,7 +53,12 @@ class RequestContextMiddleware:
                 status["code"] = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
+                # A web page (app/web) sets its own CSP, which lets it load the service's
+                # own styles and scripts; a second policy would be enforced on top of it.
+                own = {name for name, _ in headers}
                 for name, value in SECURITY_HEADERS:
+                    if name in own:
+                        continue
                     if name == b"content-security-policy" and path in ("/docs", "/redoc"):
                         value = DOCS_CSP
                     headers.append((name, value))

@@ -26,6 +26,7 @@ from app.models.registry import (
 )
 from app.models.screening import Finding, JavDecision, Screening
 from app.models.screening_facts import ScreeningFacts
+from app.models.web import WebSession
 from app.models.whatif import WhatIfJob
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "ResponsibilityScope",
     "Screening",
     "ScreeningFacts",
+    "WebSession",
     "WhatIfJob",
 ]

@@ -1,0 +1,82 @@
+"""Form input to the API's request models, and their errors to messages at the fields.
+
+A page validates exactly as the API does: it builds the same Pydantic model and calls the
+same service, then shows each error at the field it concerns (the error summary links
+to the field's id), in the page's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.errors import AppError
+from app.web.i18n import Lang
+
+# Pointer (or its first segment) of the API model -> id of the form field.
+Fields = Mapping[str, str]
+
+# Messages per field id: (Swedish, English). A field without one gets a generic message.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "ref": ("Ange ett diarienummer som inte redan finns", "Enter a diarienummer not in use"),
+    "committee": ("Välj nämnd", "Choose the committee"),
+    "matter": ("Välj typ av ärende", "Choose the kind of matter"),
+    "area": ("Välj ett verksamhetsområde ur listan", "Choose an area from the list"),
+    "decision_date": ("Ange beslutsdatum som ÅÅÅÅ-MM-DD", "Enter the decision date as YYYY-MM-DD"),
+    "title": ("Rubriken får vara högst 1 000 tecken", "The title may be at most 1,000 characters"),
+    "party_ref": ("Ange en person eller organisation som finns i registret",
+                  "Enter a person or organisation in the registry"),
+    "party_role": ("Välj partens roll", "Choose the party's role"),
+    "person": ("Välj person", "Choose the person"),
+    "raised_by": ("Välj vem som väckte frågan", "Choose who raised the question"),
+    "decision": ("Välj nämndens beslut", "Choose the nämnd's decision"),
+    "obviously_insignificant": (
+        "Uppenbart sakna betydelse kan bara anges när nämnden fann att personen inte är jävig",
+        "Obviously insignificant applies only when the nämnd found no jäv",
+    ),
+    "protocol_paragraph": ("Ange paragrafen utan personnummer, högst 100 tecken",
+                           "Enter the paragraph without personnummer, at most 100 characters"),
+    "decided_on": ("Ange beslutsdatum som ÅÅÅÅ-MM-DD", "Enter the decision date as YYYY-MM-DD"),
+    "note": ("Anteckningen får inte innehålla personnummer och högst 4 000 tecken",
+             "The note may not contain a personnummer and at most 4,000 characters"),
+    "screening": ("Granskningen hör inte till ärendet", "The screening is not of this case"),
+}
+
+
+def message(field: str, lang: Lang) -> str:
+    sv, en = MESSAGES.get(field, ("Kontrollera uppgiften", "Check this answer"))
+    return sv if lang == "sv" else en
+
+
+def field_for(pointer: str, fields: Fields) -> str:
+    """The form field of an error pointer: the longest mapped prefix of the pointer."""
+    parts = [p for p in pointer.split("/") if p]
+    for end in range(len(parts), 0, -1):
+        candidate = "/" + "/".join(parts[:end])
+        if candidate in fields:
+            return fields[candidate]
+    return fields.get("/", next(iter(fields.values())))
+
+
+def errors_from_pointers(pointers: Iterable[str], fields: Fields, lang: Lang) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pointer in pointers:
+        field = field_for(pointer, fields)
+        out.setdefault(field, message(field, lang))
+    return out
+
+
+def validation_errors(exc: ValidationError, fields: Fields, lang: Lang) -> dict[str, str]:
+    pointers = ["/" + "/".join(str(p) for p in err["loc"]) for err in exc.errors()]
+    return errors_from_pointers(pointers, fields, lang)
+
+
+def service_errors(exc: AppError, fields: Fields, lang: Lang) -> dict[str, str]:
+    pointers = [str(e.get("pointer", "/")) for e in exc.errors] or ["/"]
+    return errors_from_pointers(pointers, fields, lang)
+
+
+def blank_to_none(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}

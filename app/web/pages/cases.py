@@ -1,0 +1,226 @@
+"""Ärenden: find a stored case by diarienummer, enter a new one, open it, screen it.
+
+Every action calls the service the API calls (cases.service, screening.service) with the
+signed-in key's principal: the same role checks, the same organisation scope (a case out
+of scope is a 404 page like a missing one), the same audit entries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from app.cases import service as cases
+from app.cases.schemas import CaseIn
+from app.db import SessionDep
+from app.decisions import service as decisions
+from app.errors import AppError, NotFound
+from app.models import CustomArea
+from app.pagination import PageParams
+from app.registry import crud
+from app.registry.resources import RESOURCES
+from app.screening import service as screening
+from app.screening.schemas import ScreeningIn
+from app.security.deps import Principal
+from app.security.roles import Permission
+from app.vocabularies import BUILTIN_AREAS
+from app.web import forms, lookup
+from app.web.decision_form import DecisionDraft, decision_context
+from app.web.routing import FormUserDep, UserDep, WebRoute, require
+from app.web.screening_view import person_cards, refs_in
+from app.web.templating import lang_of, ref_path, render
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+ALL = PageParams(limit=500, offset=0)
+RECENT = PageParams(limit=20, offset=0)
+CASE_FIELDS = {
+    "/": "ref", "/ref": "ref", "/title": "title", "/committee": "committee", "/area": "area",
+    "/matter": "matter", "/decision_date": "decision_date", "/parties": "party_ref",
+    "/parties/0/role": "party_role",
+}
+
+
+def case_url(ref: str, **fragment: str) -> str:
+    return f"/arenden/{ref_path(ref)}"
+
+
+def _committees(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    listed = crud.list_objects(session, principal, RESOURCES["committees"], [], ALL)
+    return [(c["ref"], c["name"]) for c in listed["items"]]
+
+
+def _areas(session: Session) -> list[tuple[str, str]]:
+    custom = session.scalars(select(CustomArea.code)).all()
+    return [(a, a.replace("_", " ")) for a in (*BUILTIN_AREAS, *custom)]
+
+
+@router.get("/arenden")
+def find_case(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    diarienummer: Annotated[str | None, Query()] = None,
+) -> Response:
+    """Find a case by diarienummer; without one, the latest cases in scope."""
+    errors: dict[str, str] = {}
+    if diarienummer and diarienummer.strip():
+        try:
+            found = cases.get_case(session, user.principal, diarienummer.strip())
+            return RedirectResponse(case_url(found.ref), status_code=303)
+        except NotFound:
+            errors["diarienummer"] = (
+                "Det finns inget ärende med det diarienumret som du kan se"
+                if lang_of(request) == "sv"
+                else "There is no case with that diarienummer that you can see"
+            )
+    latest, total = cases.list_cases(session, user.principal, RECENT)
+    return render(request, "cases/find.html", {
+        "errors": errors, "diarienummer": diarienummer or "", "cases": latest, "total": total,
+        "can_write": user.principal.can(Permission.CASE_WRITE),
+    }, status_code=404 if errors else 200)
+
+
+def _new_case_page(
+    request: Request, session: Session, principal: Principal, values: dict[str, Any],
+    errors: dict[str, str], status_code: int = 200,
+) -> Response:
+    return render(request, "cases/new.html", {
+        "values": defaultdict(str, {k: v for k, v in values.items() if v is not None}), "errors": errors, "committees": _committees(session, principal),
+        "areas": _areas(session),
+    }, status_code=status_code)
+
+
+@router.get("/arenden/nytt")
+def new_case_form(request: Request, session: SessionDep, user: UserDep) -> Response:
+    require(user, Permission.CASE_WRITE)
+    return _new_case_page(request, session, user.principal, {}, {})
+
+
+def case_document(values: dict[str, Any]) -> dict[str, Any]:
+    """The contract's case document from the form (one party, the committee's members)."""
+    document = {k: values.get(k) for k in ("ref", "title", "committee", "area", "matter",
+                                          "decision_date")}
+    if values.get("party_ref"):
+        kind = values.get("party_kind") or "person"
+        party = {"role": values.get("party_role")}
+        party["name" if kind == "name" else kind] = values["party_ref"]
+        document["parties"] = [party]
+    return {k: v for k, v in document.items() if v is not None}
+
+
+@router.post("/arenden/nytt")
+def create_case(
+    request: Request,
+    session: SessionDep,
+    user: FormUserDep,
+    ref: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    committee: Annotated[str, Form()] = "",
+    area: Annotated[str, Form()] = "",
+    matter: Annotated[str, Form()] = "",
+    decision_date: Annotated[str, Form()] = "",
+    party_kind: Annotated[str, Form()] = "person",
+    party_ref: Annotated[str, Form()] = "",
+    party_role: Annotated[str, Form()] = "sokande",
+) -> Response:
+    """Store the case through the API's service (audited as case.create), then open it."""
+    require(user, Permission.CASE_WRITE)
+    values = forms.blank_to_none({
+        "ref": ref, "title": title, "committee": committee, "area": area, "matter": matter,
+        "decision_date": decision_date, "party_kind": party_kind, "party_ref": party_ref,
+        "party_role": party_role,
+    })
+    lang = lang_of(request)
+    try:
+        case_in = CaseIn.model_validate(case_document(values))
+        created = cases.create_case(session, user.principal, case_in,
+                                    pnr_secret=request.app.state.settings.pnr_secret)
+    except ValidationError as exc:
+        errors = forms.validation_errors(exc, CASE_FIELDS, lang)
+        return _new_case_page(request, session, user.principal, values, errors, 400)
+    except AppError as exc:
+        session.rollback()
+        if not exc.errors:
+            raise
+        errors = forms.service_errors(exc, CASE_FIELDS, lang)
+        return _new_case_page(request, session, user.principal, values, errors, exc.status)
+    session.commit()
+    return RedirectResponse(case_url(created.ref) + "?sparat=arende", status_code=303)
+
+
+def case_page_context(
+    session: Session, principal: Principal, ref: str, screening_id: str | None
+) -> dict[str, Any]:
+    """Everything the case page shows: the case, the chosen (or latest) screening as
+    person cards, earlier screenings and the recorded decisions."""
+    case = cases.get_case(session, principal, ref)
+    screenings, total = screening.list_screenings(session, principal, ALL, case_ref=case.ref)
+    shown = next((s for s in screenings if s["id"] == screening_id), None)
+    if screening_id and shown is None:
+        raise NotFound(f"No screening '{screening_id}' of this case.")
+    shown = shown or (screenings[0] if screenings else None)
+    recorded = decisions.case_decisions(session, principal, case.ref, ALL).items
+    document = case.document()
+    refs = {document["committee"], *(p.get("person") or p.get("organisation") or ""
+                                     for p in document.get("parties", []))}
+    if shown:
+        refs |= refs_in(shown)
+    names = lookup.names(session, refs)
+    return {
+        "case": document, "stored": case.stored, "screenings": screenings,
+        "screenings_total": total, "shown": shown, "names": names,
+        "cards": person_cards(shown, names) if shown else [],
+        "decisions": recorded,
+        "decisions_by_screening": _by_screening(recorded),
+    }
+
+
+def _by_screening(recorded: list[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for decision in recorded:
+        for settled in decision.settles:
+            out.setdefault(settled.screening, [])
+            if decision not in out[settled.screening]:
+                out[settled.screening].append(decision)
+    return out
+
+
+@router.get("/arenden/{ref:path}")
+def case_page(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    ref: str,
+    granskning: Annotated[str | None, Query()] = None,
+    sparat: Annotated[str | None, Query()] = None,
+    beslut: Annotated[int | None, Query()] = None,
+) -> Response:
+    """One case: its details, a screening's result per person, decisions, history."""
+    context = case_page_context(session, user.principal, ref, granskning)
+    draft = DecisionDraft.empty(context["shown"])
+    context.update(decision_context(user, context, draft, {}))
+    context.update({"saved": sparat, "saved_decision": beslut})
+    return render(request, "cases/case.html", context)
+
+
+@router.post("/arenden/granska")
+def screen_case(
+    request: Request,
+    session: SessionDep,
+    user: FormUserDep,
+    ref: Annotated[str, Form()] = "",
+) -> Response:
+    """Screen the stored case through the API's service (stored and audited), show it."""
+    require(user, Permission.SCREEN)
+    result = screening.screen(session, user.principal, ScreeningIn(case=ref),
+                              pnr_secret=request.app.state.settings.pnr_secret)
+    session.commit()
+    target = f"{case_url(ref)}?granskning={result['id']}&sparat=granskning#resultat"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,112 @@
+"""Jinja2 rendering of the web pages, with the page's language, the signed-in user, the
+CSRF token and the security headers every page carries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from app import __version__
+from app.security.roles import Permission
+from app.web import i18n
+from app.web.sessions import SignedIn
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# No inline script or style anywhere: every script and stylesheet is a file the service
+# serves; inline SVG charts use presentation attributes, not style attributes.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html", "svg"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def ref_path(ref: str) -> str:
+    """A ref as one URL path segment (diarienummer hold spaces and '/')."""
+    return quote(ref, safe="")
+
+
+def query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+_SFS = re.compile(r"\((\d{4}:\d+)\)")
+
+
+def sfs_number(basis: str) -> str:
+    """The SFS number a legal basis names ('... kommunallagen (2017:725)' -> '2017:725')."""
+    found = _SFS.search(basis or "")
+    return found.group(1) if found else ""
+
+
+environment.filters["ref"] = ref_path
+environment.filters["sfs"] = sfs_number
+environment.globals["query"] = query
+
+
+def lang_of(request: Request) -> i18n.Lang:
+    return i18n.pick_lang(request.cookies.get(i18n.LANG_COOKIE))
+
+
+def navigation(user: SignedIn | None) -> list[tuple[str, str, str]]:
+    """(path, Swedish label, English label) of the pages this user's role may open."""
+    if user is None:
+        return []
+    items = [("/arenden", "Ärenden", "Cases"), ("/register", "Register", "Registry")]
+    if user.principal.can(Permission.REPORT_READ):
+        items.append(("/revision", "Revision", "Audit"))
+    return items
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    user: SignedIn | None = None,
+) -> HTMLResponse:
+    lang = lang_of(request)
+    user = user or getattr(request.state, "web_user", None)
+
+    def t(sv: str, en: str) -> str:
+        return sv if lang == "sv" else en
+
+    def label(kind: str, code: str | None) -> str:
+        return i18n.label(kind, code, lang)
+
+    def options(kind: str) -> list[tuple[str, str]]:
+        return i18n.options(kind, lang)
+
+    helpers: dict[str, Callable[..., Any] | Any] = {
+        "t": t,
+        "label": label,
+        "options": options,
+        "lang": lang,
+        "user": user,
+        "csrf_token": user.csrf_token if user else "",
+        "nav": navigation(user),
+        "current_path": request.url.path,
+        "current_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "version": __version__,
+    }
+    html = environment.get_template(template).render({**helpers, **(context or {})})
+    return HTMLResponse(
+        html, status_code=status_code, headers={"Content-Security-Policy": PAGE_CSP}
+    )

@@ -1,0 +1,132 @@
+"""The Ärende pages through HTTP: find, screen, see the jävig person, record a decision."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from tests.support.api import ApiClient
+from tests.web.support import WebClient, text_of
+
+CASE = "S48 MBN 2024/311"
+CASE_URL = "/arenden/" + quote(CASE, safe="")
+
+
+def _screen(client: WebClient) -> str:
+    client.page(CASE_URL)
+    response = client.form("/arenden/granska", {"ref": CASE})
+    assert response.status_code == 303
+    page = client.follow(response)
+    assert page.status_code == 200
+    return page.text
+
+
+def test_find_a_case_by_diarienummer(browser_for: Any, scenario_case: dict[str, Any]) -> None:
+    client = browser_for("screener")
+    found = client.page("/arenden", params={"diarienummer": CASE})
+    assert found.status_code == 303
+    assert found.headers["location"] == CASE_URL
+    missing = client.page("/arenden", params={"diarienummer": "S48 MBN 1999/1"})
+    assert missing.status_code == 404
+    assert "Det finns inget ärende med det diarienumret" in text_of(missing.text)
+    assert 'href="#diarienummer"' in missing.text
+    assert text_of(missing.text).startswith("Fel: ")
+
+
+def test_screening_shows_the_jav_person_ground_statute_and_chain(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    client = browser_for("screener")
+    html = _screen(client)
+    text = text_of(html)
+    assert "Jessica Holmqvist" in text  # the ersättare whose sambo applies
+    assert "Sakägar- och intressejäv" in text  # ground `part`
+    assert "6 kap. 28 § första stycket 1 kommunallagen (2017:725)" in text
+    assert 'href="https://lagen.nu/2017:725"' in html
+    assert "Niklas Berg" in text  # the sambo, in the evidence chain
+    assert re.search(r'class="govuk-tag govuk-tag--red">Jäv<', html)
+    assert "Arvid Öhman" in text and "Inget jäv funnet" in text
+    # The page shows the screening the API stored and audited.
+    listed = admin.get("/v1/screenings", params={"case": CASE}).json()
+    assert listed["total"] == 1
+    screening = listed["items"][0]
+    assert screening["id"] in html
+    assert f"Loggpost {screening['audit']['sequence']}" in text
+
+
+def test_record_a_decision_after_checking_the_answers(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    client = browser_for("screener")
+    _screen(client)
+    screening = admin.get("/v1/screenings", params={"case": CASE}).json()["items"][0]
+    answers = {
+        "ref": CASE, "person": "s48-ers", "decision": "jav", "raised_by": "screening",
+        "protocol_paragraph": "§ 45", "decided_on": "2024-10-08", "note": "",
+        "screening": screening["id"],
+    }
+    check = client.form("/arenden/beslut", {**answers, "action": "check"})
+    assert check.status_code == 200
+    assert "Kontrollera beslutet innan du sparar" in text_of(check.text)
+    assert admin.get(f"/v1/cases/{quote(CASE, safe='')}/decisions").json()["total"] == 0
+    saved = client.form("/arenden/beslut", {**answers, "action": "save"})
+    assert saved.status_code == 303
+    page = client.follow(saved)
+    assert "Nämndens beslut är registrerat" in text_of(page.text)
+    stored = admin.get(f"/v1/cases/{quote(CASE, safe='')}/decisions").json()
+    assert stored["total"] == 1
+    decision = stored["items"][0]
+    assert (decision["person"], decision["decision"], decision["screening"]) == (
+        "s48-ers", "jav", screening["id"])
+    assert decision["settles"][0]["ground"] == "part"
+    # Audited like its API twin: one `decision` entry, made by the signed-in key.
+    entries = admin.get("/v1/audit", params={"kind": "decision"}).json()["items"]
+    assert [e["sequence"] for e in entries] == [decision["audit"]["sequence"]]
+    assert entries[0]["actor"]["name"] == "test-screener"
+
+
+def test_a_decision_with_errors_is_shown_at_the_fields_and_not_saved(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    client = browser_for("screener")
+    _screen(client)
+    response = client.form("/arenden/beslut", {
+        "ref": CASE, "person": "", "decision": "jav", "obviously_insignificant": "true",
+        "raised_by": "self", "decided_on": "8 oktober", "action": "save",
+    })
+    assert response.status_code == 400
+    html = response.text
+    for field in ("person", "decided_on"):
+        assert f'href="#{field}"' in html and f'id="{field}-error"' in html
+    assert admin.get(f"/v1/cases/{quote(CASE, safe='')}/decisions").json()["total"] == 0
+
+
+def test_enter_a_case_in_the_form(browser_for: Any, scenario_case: dict[str, Any]) -> None:
+    client = browser_for("screener")
+    client.page("/arenden/nytt")
+    response = client.form("/arenden/nytt", {
+        "ref": "S48 MBN 2024/400", "title": "Strandskyddsdispens", "committee": "s48-mbn",
+        "matter": "myndighetsutovning", "area": "bygg", "decision_date": "2024-11-12",
+        "party_kind": "person", "party_ref": "s48-sambo", "party_role": "sokande",
+    })
+    assert response.status_code == 303, text_of(response.text)
+    page = client.follow(response)
+    assert "S48 MBN 2024/400: Strandskyddsdispens" in text_of(page.text)
+    duplicate = client.form("/arenden/nytt", {"ref": "S48 MBN 2024/400",
+                                              "committee": "s48-mbn", "matter": "tillsyn"},
+                            csrf=re.search(r'value="([0-9a-f]{64})"', page.text).group(1))
+    assert duplicate.status_code == 409
+    assert 'href="#ref"' in duplicate.text
+
+
+def test_an_auditor_reads_the_case_but_cannot_screen_or_decide(
+    browser_for: Any, scenario_case: dict[str, Any]
+) -> None:
+    client = browser_for("auditor")
+    page = client.page(CASE_URL)
+    assert page.status_code == 200
+    assert "Jävsgranska" not in text_of(page.text)
+    assert 'action="/arenden/beslut"' not in page.text
+    refused = client.form("/arenden/granska", {"ref": CASE})
+    assert refused.status_code == 403
