@@ -11,9 +11,14 @@ from app.security.roles import Permission
 from app.web.sessions import SignedIn
 
 DECISION_FIELDS = {
-    "/": "person", "/person": "person", "/raised_by": "raised_by", "/decision": "decision",
+    "/": "person",
+    "/person": "person",
+    "/raised_by": "raised_by",
+    "/decision": "decision",
     "/obviously_insignificant": "obviously_insignificant",
-    "/protocol_paragraph": "protocol_paragraph", "/decided_on": "decided_on", "/note": "note",
+    "/protocol_paragraph": "protocol_paragraph",
+    "/decided_on": "decided_on",
+    "/note": "note",
     "/screening": "person",
 }
 
@@ -33,10 +38,14 @@ class DecisionDraft:
     def empty(cls, shown: dict[str, Any] | None) -> DecisionDraft:
         if not shown:
             return cls(raised_by="self")
-        flagged = [f["person"] for f in shown.get("findings", [])
-                   if f["level"] in ("jav", "mojligt_jav")]
-        return cls(person=flagged[0] if flagged else "", screening=shown["id"],
-                   decided_on=shown.get("as_of", ""))
+        flagged = [
+            f["person"] for f in shown.get("findings", []) if f["level"] in ("jav", "mojligt_jav")
+        ]
+        return cls(
+            person=flagged[0] if flagged else "",
+            screening=shown["id"],
+            decided_on=shown.get("as_of", ""),
+        )
 
     def document(self) -> dict[str, Any]:
         """The API's decision body (blank fields left out, as a client would)."""

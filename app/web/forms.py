@@ -26,8 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "area": ("Välj ett verksamhetsområde ur listan", "Choose an area from the list"),
     "decision_date": ("Ange beslutsdatum som ÅÅÅÅ-MM-DD", "Enter the decision date as YYYY-MM-DD"),
     "title": ("Rubriken får vara högst 1 000 tecken", "The title may be at most 1,000 characters"),
-    "party_ref": ("Ange en person eller organisation som finns i registret",
-                  "Enter a person or organisation in the registry"),
+    "party_ref": (
+        "Ange en person eller organisation som finns i registret",
+        "Enter a person or organisation in the registry",
+    ),
     "party_role": ("Välj partens roll", "Choose the party's role"),
     "person": ("Välj person", "Choose the person"),
     "raised_by": ("Välj vem som väckte frågan", "Choose who raised the question"),
@@ -36,11 +38,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Uppenbart sakna betydelse kan bara anges när nämnden fann att personen inte är jävig",
         "Obviously insignificant applies only when the nämnd found no jäv",
     ),
-    "protocol_paragraph": ("Ange paragrafen utan personnummer, högst 100 tecken",
-                           "Enter the paragraph without personnummer, at most 100 characters"),
+    "protocol_paragraph": (
+        "Ange paragrafen utan personnummer, högst 100 tecken",
+        "Enter the paragraph without personnummer, at most 100 characters",
+    ),
     "decided_on": ("Ange beslutsdatum som ÅÅÅÅ-MM-DD", "Enter the decision date as YYYY-MM-DD"),
-    "note": ("Anteckningen får inte innehålla personnummer och högst 4 000 tecken",
-             "The note may not contain a personnummer and at most 4,000 characters"),
+    "note": (
+        "Anteckningen får inte innehålla personnummer och högst 4 000 tecken",
+        "The note may not contain a personnummer and at most 4,000 characters",
+    ),
     "screening": ("Granskningen hör inte till ärendet", "The screening is not of this case"),
 }
 

@@ -22,7 +22,10 @@ _L = dict[str, tuple[str, str]]
 
 GROUNDS: _L = {
     "part": ("Sakägar- och intressejäv", "Party jäv (sakägarjäv)"),
-    "paverkan": ("Intressejäv (synnerlig nytta eller skada)", "Interest jäv (particular benefit or harm)"),
+    "paverkan": (
+        "Intressejäv (synnerlig nytta eller skada)",
+        "Interest jäv (particular benefit or harm)",
+    ),
     "stallforetradare": ("Ställföreträdarjäv", "Representative jäv (ställföreträdarjäv)"),
     "tillsynsjav": ("Tillsynsjäv", "Supervision jäv (tillsynsjäv)"),
     "tvainstans": ("Tvåinstansjäv", "Two-instance jäv (tvåinstansjäv)"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
-from app.web.pages import account, cases, decisions
+from app.web.pages import account, audit, cases, decisions, registry
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,6 +18,8 @@ def build_web_router() -> APIRouter:
     # Before the case page: its `/arenden/{ref:path}` matches every path below /arenden.
     web.include_router(decisions.router)
     web.include_router(cases.router)
+    web.include_router(registry.router)
+    web.include_router(audit.router)
     return web
 
 

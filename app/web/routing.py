@@ -48,9 +48,7 @@ def signin_redirect(request: Request) -> RedirectResponse:
 
 
 def _error_page(request: Request, status: int, detail: str | None) -> Response:
-    return render(
-        request, "error.html", {"status": status, "detail": detail}, status_code=status
-    )
+    return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
 class WebRoute(APIRoute):

@@ -57,8 +57,11 @@ def refs_in(result: dict[str, Any]) -> set[str]:
     for participant in result.get("participants", []):
         refs.add(participant["person"])
     for risk in result.get("structural", []):
-        refs.update(str(v) for k, v in risk.items() if k in ("committee", "organisation",
-                                                             "operation", "administration"))
+        refs.update(
+            str(v)
+            for k, v in risk.items()
+            if k in ("committee", "organisation", "operation", "administration")
+        )
         refs.update(risk.get("persons", []))
     return refs
 
@@ -75,26 +78,55 @@ def person_cards(result: dict[str, Any], names: dict[str, str]) -> list[PersonCa
     by_person: dict[str, list[FindingView]] = {}
     for f in result.get("findings", []):
         chain = [
-            ChainStep(s["from"], names.get(s["from"], s["from"]), s["relation"], s["to"],
-                      names.get(s["to"], s["to"]))
+            ChainStep(
+                s["from"],
+                names.get(s["from"], s["from"]),
+                s["relation"],
+                s["to"],
+                names.get(s["to"], s["to"]),
+            )
             for s in f.get("path", [])
         ]
         by_person.setdefault(f["person"], []).append(
-            FindingView(f["ground"], f["level"], f.get("rule", ""), list(f.get("legal_basis", [])),
-                        dict(f.get("explanation", {})), chain, f.get("law_version", ""))
+            FindingView(
+                f["ground"],
+                f["level"],
+                f.get("rule", ""),
+                list(f.get("legal_basis", [])),
+                dict(f.get("explanation", {})),
+                chain,
+                f.get("law_version", ""),
+            )
         )
     cards: list[PersonCard] = []
     seen: set[str] = set()
     for p in result.get("participants", []):
         findings = by_person.get(p["person"], [])
-        cards.append(PersonCard(p["person"], names.get(p["person"], p["person"]), p["role"],
-                                _level(findings), bool(p.get("by_default")), findings))
+        cards.append(
+            PersonCard(
+                p["person"],
+                names.get(p["person"], p["person"]),
+                p["role"],
+                _level(findings),
+                bool(p.get("by_default")),
+                findings,
+            )
+        )
         seen.add(p["person"])
     for person, findings in by_person.items():  # a finding about someone not listed
         if person not in seen:
-            role = next((f.get("participant_role", "") for f in result["findings"]
-                         if f["person"] == person), "")
-            cards.append(PersonCard(person, names.get(person, person), role, _level(findings),
-                                    False, findings))
+            role = next(
+                (
+                    f.get("participant_role", "")
+                    for f in result["findings"]
+                    if f["person"] == person
+                ),
+                "",
+            )
+            cards.append(
+                PersonCard(
+                    person, names.get(person, person), role, _level(findings), False, findings
+                )
+            )
     order = {level: i for i, level in enumerate((*LEVEL_ORDER, "none"))}
     return sorted(cards, key=lambda c: (order[c.level], c.name))

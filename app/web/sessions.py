@@ -102,7 +102,9 @@ def resolve(session: Session, token: str, secret: str) -> SignedIn | None:
 
 
 def end(session: Session, token: str, secret: str) -> None:
-    session.execute(delete(WebSession).where(WebSession.token_hash == _mac(secret, "session", token)))
+    session.execute(
+        delete(WebSession).where(WebSession.token_hash == _mac(secret, "session", token))
+    )
 
 
 def csrf_for(token: str, secret: str) -> str:

@@ -29,8 +29,10 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["api_key_id"], ["api_keys.id"],
-            name=op.f("fk_web_sessions_api_key_id_api_keys"), ondelete="CASCADE",
+            ["api_key_id"],
+            ["api_keys.id"],
+            name=op.f("fk_web_sessions_api_key_id_api_keys"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_web_sessions_token_hash")),

@@ -35,6 +35,7 @@ from tests.security.scope_world import (
 )
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
+from tests.web.routes import WEB_ROUTES
 
 ROLES = ("admin", "registry", "screener", "auditor", "none")
 ANY = frozenset({"admin", "registry", "screener", "auditor"})
@@ -112,6 +113,10 @@ for _section in OBJECTS:
 # Creating a person whose ref exists out of scope answers the same 403.
 EXPECT[("POST", "/v1/persons")] = (REGISTRY_WRITE, 403, 403)
 EXPECT[("DELETE", "/v1/persons/{key}")] = (REGISTRY_WRITE, 409, 404)
+# The web app's pages sign in with a session cookie, not a bearer key: their session, CSRF,
+# role and scope tests are in tests/web (which lists them in tests/web/routes.py).
+for _route in WEB_ROUTES:
+    EXPECT[_route] = ("web session: tests/web", 0, 0)
 
 # Cells whose answer is wrong today, each with a strict xfail test below that says what
 # it should be; the matrix skips them until they are fixed.

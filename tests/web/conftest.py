@@ -23,8 +23,8 @@ def browser_for(app: Any, make_key: Callable[..., str]) -> Iterator[Callable[...
     def _make(role: str, orgs: list[str] | None = None) -> WebClient:
         client = WebClient(app)
         clients.append(client)
-        client.key = make_key(role, orgs)  # type: ignore[attr-defined]
-        response = client.sign_in(client.key)  # type: ignore[attr-defined]
+        client.key = make_key(role, orgs)
+        response = client.sign_in(client.key)
         assert response.status_code == 303, response.text[:300]
         return client
 

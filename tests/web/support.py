@@ -36,8 +36,9 @@ def csrf_of(html: str) -> str:
 
 def text_of(html: str) -> str:
     """The visible text of a page, whitespace collapsed (for 'the page says X')."""
-    without_tags = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html,
-                                                  flags=re.S))
+    without_tags = re.sub(
+        r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+    )
     return re.sub(r"\s+", " ", unescape(without_tags)).strip()
 
 
@@ -47,23 +48,29 @@ class WebClient(TestClient):
     def __init__(self, app: Any) -> None:
         super().__init__(app, raise_server_exceptions=True, follow_redirects=False)
         self.last_html = ""
+        self.key = ""
 
     def page(self, path: str, **kwargs: Any) -> Response:
-        response = self.get(path, **kwargs)
+        response: Response = self.get(path, **kwargs)
         if response.headers.get("content-type", "").startswith("text/html"):
             self.last_html = response.text
         return response
 
     def sign_in(self, key: str, next_path: str = "/") -> Response:
         form = self.page(f"/logga-in?next={next_path}")
-        response = self.post("/logga-in", data={
-            "api_key": key, "csrf_token": csrf_of(form.text), "next": next_path,
-        })
+        response: Response = self.post(
+            "/logga-in",
+            data={
+                "api_key": key,
+                "csrf_token": csrf_of(form.text),
+                "next": next_path,
+            },
+        )
         return response
 
     def form(self, path: str, data: dict[str, Any], *, csrf: str | None = None) -> Response:
         token = csrf if csrf is not None else csrf_of(self.last_html)
-        response = self.post(path, data={**data, "csrf_token": token})
+        response: Response = self.post(path, data={**data, "csrf_token": token})
         if response.headers.get("content-type", "").startswith("text/html"):
             self.last_html = response.text
         return response

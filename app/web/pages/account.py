@@ -26,19 +26,30 @@ def _secure(request: Request, settings: Settings) -> bool:
 
 
 def _signin_page(
-    request: Request, *, next_path: str, errors: dict[str, str] | None = None,
-    ended: bool = False, status_code: int = 200,
+    request: Request,
+    *,
+    next_path: str,
+    errors: dict[str, str] | None = None,
+    ended: bool = False,
+    status_code: int = 200,
 ) -> Response:
     """The sign-in form with a fresh double-submit nonce (cookie + hidden field)."""
     nonce = sessions.new_signin_nonce()
     response = render(
-        request, "signin.html",
+        request,
+        "signin.html",
         {"errors": errors or {}, "next": next_path, "signin_token": nonce, "ended": ended},
-        status_code=status_code, user=None,
+        status_code=status_code,
+        user=None,
     )
     response.set_cookie(
-        SIGNIN_CSRF_COOKIE, nonce, max_age=SIGNIN_NONCE_SECONDS, path="/logga-in",
-        httponly=True, samesite="strict", secure=_secure(request, request.app.state.settings),
+        SIGNIN_CSRF_COOKIE,
+        nonce,
+        max_age=SIGNIN_NONCE_SECONDS,
+        path="/logga-in",
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, request.app.state.settings),
     )
     return response
 
@@ -51,7 +62,8 @@ def home(request: Request, user: UserDep) -> Response:
 
 @router.get("/logga-in")
 def signin_form(
-    request: Request, next_path: Annotated[str | None, Query(alias="next")] = None,
+    request: Request,
+    next_path: Annotated[str | None, Query(alias="next")] = None,
     ended: bool = False,
 ) -> Response:
     return _signin_page(request, next_path=safe_next(next_path), ended=ended)
@@ -70,27 +82,36 @@ def signin(
     lang = lang_of(request)
     if not sessions.tokens_match(csrf_token, request.cookies.get(SIGNIN_CSRF_COOKIE, "")):
         message = (
-            "Formuläret har gått ut. Försök igen." if lang == "sv"
+            "Formuläret har gått ut. Försök igen."
+            if lang == "sv"
             else "The form has expired. Try again."
         )
-        return _signin_page(request, next_path=safe_next(next_path),
-                            errors={"api_key": message}, status_code=403)
+        return _signin_page(
+            request, next_path=safe_next(next_path), errors={"api_key": message}, status_code=403
+        )
     key = sessions.key_by_value(session, api_key.strip(), settings.hash_secret)
     if key is None:
         message = (
-            "Ange en giltig API-nyckel" if lang == "sv" else "Enter a valid API key"
-        ) if api_key.strip() else (
-            "Ange din API-nyckel" if lang == "sv" else "Enter your API key"
+            ("Ange en giltig API-nyckel" if lang == "sv" else "Enter a valid API key")
+            if api_key.strip()
+            else ("Ange din API-nyckel" if lang == "sv" else "Enter your API key")
         )
-        return _signin_page(request, next_path=safe_next(next_path),
-                            errors={"api_key": message}, status_code=400)
-    token, expires_at = sessions.start(session, key, settings.hash_secret,
-                                       settings.web_session_minutes)
+        return _signin_page(
+            request, next_path=safe_next(next_path), errors={"api_key": message}, status_code=400
+        )
+    token, expires_at = sessions.start(
+        session, key, settings.hash_secret, settings.web_session_minutes
+    )
     session.commit()
     response = RedirectResponse(safe_next(next_path), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.web_session_minutes * 60, path="/",
-        httponly=True, samesite="strict", secure=_secure(request, settings),
+        SESSION_COOKIE,
+        token,
+        max_age=settings.web_session_minutes * 60,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, settings),
     )
     response.delete_cookie(SIGNIN_CSRF_COOKIE, path="/logga-in")
     return response
@@ -99,8 +120,9 @@ def signin(
 @router.post("/logga-ut")
 def signout(request: Request, session: SessionDep, user: FormUserDep) -> Response:
     """End this browser's session (the key stays valid for the API)."""
-    sessions.end(session, request.cookies.get(SESSION_COOKIE, ""),
-                 request.app.state.settings.hash_secret)
+    sessions.end(
+        session, request.cookies.get(SESSION_COOKIE, ""), request.app.state.settings.hash_secret
+    )
     session.commit()
     response = RedirectResponse("/logga-in?ended=true", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -116,8 +138,13 @@ def switch_language(
     """Remember the chosen language (a preference cookie, nothing else) and go back."""
     response = RedirectResponse(safe_next(next_path), status_code=303)
     response.set_cookie(
-        i18n.LANG_COOKIE, i18n.pick_lang(lang), max_age=365 * 24 * 3600, path="/",
-        httponly=True, samesite="lax", secure=_secure(request, request.app.state.settings),
+        i18n.LANG_COOKIE,
+        i18n.pick_lang(lang),
+        max_age=365 * 24 * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request, request.app.state.settings),
     )
     return response
 

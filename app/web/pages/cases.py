@@ -41,8 +41,14 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 ALL = PageParams(limit=500, offset=0)
 RECENT = PageParams(limit=20, offset=0)
 CASE_FIELDS = {
-    "/": "ref", "/ref": "ref", "/title": "title", "/committee": "committee", "/area": "area",
-    "/matter": "matter", "/decision_date": "decision_date", "/parties": "party_ref",
+    "/": "ref",
+    "/ref": "ref",
+    "/title": "title",
+    "/committee": "committee",
+    "/area": "area",
+    "/matter": "matter",
+    "/decision_date": "decision_date",
+    "/parties": "party_ref",
     "/parties/0/role": "party_role",
 }
 
@@ -81,20 +87,39 @@ def find_case(
                 else "There is no case with that diarienummer that you can see"
             )
     latest, total = cases.list_cases(session, user.principal, RECENT)
-    return render(request, "cases/find.html", {
-        "errors": errors, "diarienummer": diarienummer or "", "cases": latest, "total": total,
-        "can_write": user.principal.can(Permission.CASE_WRITE),
-    }, status_code=404 if errors else 200)
+    return render(
+        request,
+        "cases/find.html",
+        {
+            "errors": errors,
+            "diarienummer": diarienummer or "",
+            "cases": latest,
+            "total": total,
+            "can_write": user.principal.can(Permission.CASE_WRITE),
+        },
+        status_code=404 if errors else 200,
+    )
 
 
 def _new_case_page(
-    request: Request, session: Session, principal: Principal, values: dict[str, Any],
-    errors: dict[str, str], status_code: int = 200,
+    request: Request,
+    session: Session,
+    principal: Principal,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
 ) -> Response:
-    return render(request, "cases/new.html", {
-        "values": defaultdict(str, {k: v for k, v in values.items() if v is not None}), "errors": errors, "committees": _committees(session, principal),
-        "areas": _areas(session),
-    }, status_code=status_code)
+    return render(
+        request,
+        "cases/new.html",
+        {
+            "values": defaultdict(str, {k: v for k, v in values.items() if v is not None}),
+            "errors": errors,
+            "committees": _committees(session, principal),
+            "areas": _areas(session),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/arenden/nytt")
@@ -105,8 +130,9 @@ def new_case_form(request: Request, session: SessionDep, user: UserDep) -> Respo
 
 def case_document(values: dict[str, Any]) -> dict[str, Any]:
     """The contract's case document from the form (one party, the committee's members)."""
-    document = {k: values.get(k) for k in ("ref", "title", "committee", "area", "matter",
-                                          "decision_date")}
+    document = {
+        k: values.get(k) for k in ("ref", "title", "committee", "area", "matter", "decision_date")
+    }
     if values.get("party_ref"):
         kind = values.get("party_kind") or "person"
         party = {"role": values.get("party_role")}
@@ -132,16 +158,25 @@ def create_case(
 ) -> Response:
     """Store the case through the API's service (audited as case.create), then open it."""
     require(user, Permission.CASE_WRITE)
-    values = forms.blank_to_none({
-        "ref": ref, "title": title, "committee": committee, "area": area, "matter": matter,
-        "decision_date": decision_date, "party_kind": party_kind, "party_ref": party_ref,
-        "party_role": party_role,
-    })
+    values = forms.blank_to_none(
+        {
+            "ref": ref,
+            "title": title,
+            "committee": committee,
+            "area": area,
+            "matter": matter,
+            "decision_date": decision_date,
+            "party_kind": party_kind,
+            "party_ref": party_ref,
+            "party_role": party_role,
+        }
+    )
     lang = lang_of(request)
     try:
         case_in = CaseIn.model_validate(case_document(values))
-        created = cases.create_case(session, user.principal, case_in,
-                                    pnr_secret=request.app.state.settings.pnr_secret)
+        created = cases.create_case(
+            session, user.principal, case_in, pnr_secret=request.app.state.settings.pnr_secret
+        )
     except ValidationError as exc:
         errors = forms.validation_errors(exc, CASE_FIELDS, lang)
         return _new_case_page(request, session, user.principal, values, errors, 400)
@@ -168,14 +203,20 @@ def case_page_context(
     shown = shown or (screenings[0] if screenings else None)
     recorded = decisions.case_decisions(session, principal, case.ref, ALL).items
     document = case.document()
-    refs = {document["committee"], *(p.get("person") or p.get("organisation") or ""
-                                     for p in document.get("parties", []))}
+    refs = {
+        document["committee"],
+        *(p.get("person") or p.get("organisation") or "" for p in document.get("parties", [])),
+    }
     if shown:
         refs |= refs_in(shown)
     names = lookup.names(session, refs)
     return {
-        "case": document, "stored": case.stored, "screenings": screenings,
-        "screenings_total": total, "shown": shown, "names": names,
+        "case": document,
+        "stored": case.stored,
+        "screenings": screenings,
+        "screenings_total": total,
+        "shown": shown,
+        "names": names,
         "cards": person_cards(shown, names) if shown else [],
         "decisions": recorded,
         "decisions_by_screening": _by_screening(recorded),
@@ -219,8 +260,12 @@ def screen_case(
 ) -> Response:
     """Screen the stored case through the API's service (stored and audited), show it."""
     require(user, Permission.SCREEN)
-    result = screening.screen(session, user.principal, ScreeningIn(case=ref),
-                              pnr_secret=request.app.state.settings.pnr_secret)
+    result = screening.screen(
+        session,
+        user.principal,
+        ScreeningIn(case=ref),
+        pnr_secret=request.app.state.settings.pnr_secret,
+    )
     session.commit()
     target = f"{case_url(ref)}?granskning={result['id']}&sparat=granskning#resultat"
     return RedirectResponse(target, status_code=303)

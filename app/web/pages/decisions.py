@@ -44,10 +44,14 @@ def record_decision(
 ) -> Response:
     require(user, Permission.DECIDE)
     draft = DecisionDraft(
-        person=person.strip(), raised_by=raised_by, decision=decision,
+        person=person.strip(),
+        raised_by=raised_by,
+        decision=decision,
         obviously_insignificant=obviously_insignificant == "true",
-        protocol_paragraph=protocol_paragraph.strip(), decided_on=decided_on.strip(),
-        note=note.strip(), screening=screening.strip(),
+        protocol_paragraph=protocol_paragraph.strip(),
+        decided_on=decided_on.strip(),
+        note=note.strip(),
+        screening=screening.strip(),
     )
     lang = lang_of(request)
     page = case_page_context(session, user.principal, ref, draft.screening or None)

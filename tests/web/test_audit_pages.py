@@ -1,0 +1,107 @@
+"""The Revision page: flags per month, risks, unresolved flags, verify, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import quote
+
+from openpyxl import load_workbook
+
+from tests.support.api import ApiClient
+from tests.web.support import text_of
+
+CASE = "S48 MBN 2024/311"
+
+
+def _screened(admin: ApiClient) -> dict[str, Any]:
+    screened = admin.post("/v1/screenings", json={"case": CASE})
+    assert screened.status_code == 201, screened.text
+    return screened.json()  # type: ignore[no-any-return]
+
+
+def test_flags_per_month_with_chart_and_table(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    _screened(admin)
+    client = browser_for("auditor")
+    page = client.page("/revision")
+    assert page.status_code == 200
+    html, text = page.text, text_of(page.text)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
+    assert 'aria-labelledby="chart-months-title chart-months-desc"' in html
+    assert "Flest flaggor: 2024-10, 1 flaggor i 1 granskningar." in text
+    assert "2024-10 1 1 1" in text  # month, screenings, flags, part
+    # Unresolved: the ersättare's flag has no decision yet.
+    assert "Flaggor utan registrerat jävsbeslut: 1" in text
+    assert "Jessica Holmqvist" in text
+
+
+def test_a_decision_resolves_the_flag(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    screening = _screened(admin)
+    decided = admin.post(
+        f"/v1/cases/{quote(CASE, safe='')}/decisions",
+        json={
+            "person": "s48-ers",
+            "raised_by": "screening",
+            "decision": "jav",
+            "decided_on": "2024-10-08",
+            "screening": screening["id"],
+        },
+    )
+    assert decided.status_code == 201
+    text = text_of(browser_for("auditor").page("/revision").text)
+    assert "Alla flaggor har ett registrerat beslut." in text
+
+
+def test_verify_the_audit_chain(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    _screened(admin)
+    client = browser_for("auditor")
+    client.page("/revision")
+    verified = client.form("/revision/verifiera", {})
+    assert verified.status_code == 200
+    expected = admin.get("/v1/audit/verify").json()
+    assert f"Kedjan är obruten: {expected['entries']} poster" in text_of(verified.text)
+
+
+def test_download_reports_as_csv_and_xlsx(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    _screened(admin)
+    client = browser_for("auditor")
+    page = client.page("/revision")
+    assert "Granskningar och fynd (CSV," in text_of(page.text)
+    response = client.get("/revision/rapporter/screenings?format=csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {(r["person"], r["ground"], r["level"]) for r in rows if r["person"]} >= {
+        ("s48-ers", "part", "jav")
+    }
+    api = admin.get("/v1/reports/screenings?format=csv")
+    assert len(api.content.decode("utf-8-sig").splitlines()) == len(rows) + 1
+    workbook = load_workbook(
+        io.BytesIO(client.get("/revision/rapporter/summary?format=xlsx").content)
+    )
+    assert "committees" in workbook.sheetnames
+
+
+def test_roles_without_reports_and_reports_out_of_scope(
+    browser_for: Any, scenario_case: dict[str, Any]
+) -> None:
+    screener = browser_for("screener")
+    assert screener.page("/revision").status_code == 403
+    assert 'href="/revision"' not in screener.page("/").text
+    limited = browser_for("auditor", ["s48-kommun"])
+    assert limited.page("/revision?organisation=s48-kommun").status_code == 200
+    for path in (
+        "/revision?organisation=ankeby",
+        "/revision/rapporter/screenings?format=csv&organisation=ankeby",
+        "/revision/rapporter/no-such-report?format=csv",
+    ):
+        assert limited.get(path).status_code == 404, path
