@@ -33,6 +33,7 @@ LABEL_WIDTH = 190
 BAR_WIDTH = 380
 TOTAL_WIDTH = 60
 TOP = 10
+FONT = "Inter, system-ui, sans-serif"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def stacked_bars(
         y = TOP + row * ROW_HEIGHT
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 5}" text-anchor="end" '
-            f'font-size="14" fill="#0b0c0c">{escape(bar.label)}</text>'
+            f'font-size="14" font-family="{FONT}" fill="#0b0c0c">{escape(bar.label)}</text>'
         )
         x = float(LABEL_WIDTH)
         for index, (value, s) in enumerate(zip(bar.values, series, strict=True)):
@@ -87,7 +88,7 @@ def stacked_bars(
             x += w
         parts.append(
             f'<text x="{x + 6:.1f}" y="{y + BAR_HEIGHT - 5}" font-size="14" '
-            f'font-weight="700" fill="#0b0c0c">{bar.total}</text>'
+            f'font-weight="700" font-family="{FONT}" fill="#0b0c0c">{bar.total}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped

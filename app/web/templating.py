@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app import __version__
+from app.rules.texts import RELATIONS
 from app.security.roles import Permission
 from app.web import i18n
 from app.web.sessions import SignedIn
@@ -94,10 +95,16 @@ def render(
     def options(kind: str) -> list[tuple[str, str]]:
         return i18n.options(kind, lang)
 
+    def relation(code: str) -> str:
+        """A path step's relation as the explanations word it ("är sambo med")."""
+        pair = RELATIONS.get(code)
+        return (pair[0] if lang == "sv" else pair[1]) if pair else code.replace("_", " ")
+
     helpers: dict[str, Callable[..., Any] | Any] = {
         "t": t,
         "label": label,
         "options": options,
+        "relation": relation,
         "lang": lang,
         "user": user,
         "csrf_token": user.csrf_token if user else "",

@@ -32,6 +32,7 @@ from app.security.roles import Permission
 from app.vocabularies import BUILTIN_AREAS
 from app.web import forms, lookup
 from app.web.decision_form import DecisionDraft, decision_context
+from app.web.i18n import Lang, label
 from app.web.routing import FormUserDep, UserDep, WebRoute, require
 from app.web.screening_view import person_cards, refs_in
 from app.web.templating import lang_of, ref_path, render
@@ -62,9 +63,9 @@ def _committees(session: Session, principal: Principal) -> list[tuple[str, str]]
     return [(c["ref"], c["name"]) for c in listed["items"]]
 
 
-def _areas(session: Session) -> list[tuple[str, str]]:
+def _areas(session: Session, lang: Lang) -> list[tuple[str, str]]:
     custom = session.scalars(select(CustomArea.code)).all()
-    return [(a, a.replace("_", " ")) for a in (*BUILTIN_AREAS, *custom)]
+    return [(a, label("area", a, lang)) for a in (*BUILTIN_AREAS, *custom)]
 
 
 @router.get("/arenden")
@@ -116,7 +117,7 @@ def _new_case_page(
             "values": defaultdict(str, {k: v for k, v in values.items() if v is not None}),
             "errors": errors,
             "committees": _committees(session, principal),
-            "areas": _areas(session),
+            "areas": _areas(session, lang_of(request)),
         },
         status_code=status_code,
     )
