@@ -80,10 +80,10 @@ def person_cards(result: dict[str, Any], names: dict[str, str]) -> list[PersonCa
         chain = [
             ChainStep(
                 s["from"],
-                names.get(s["from"], s["from"]),
+                s.get("from_name") or names.get(s["from"], s["from"]),
                 s["relation"],
                 s["to"],
-                names.get(s["to"], s["to"]),
+                s.get("to_name") or names.get(s["to"], s["to"]),
             )
             for s in f.get("path", [])
         ]

@@ -79,16 +79,18 @@ def test_download_reports_as_csv_and_xlsx(
     response = client.get("/revision/rapporter/screenings?format=csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {(r["person"], r["ground"], r["level"]) for r in rows if r["person"]} >= {
-        ("s48-ers", "part", "jav")
+    # Swedish, as Excel in a Swedish locale reads it: `;`, Swedish headers and values.
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert ("s48-ers", "sakägarjäv", "jäv") in {
+        (r["person"], r["jävsgrund"], r["nivå"]) for r in rows
     }
-    api = admin.get("/v1/reports/screenings?format=csv")
-    assert len(api.content.decode("utf-8-sig").splitlines()) == len(rows) + 1
+    api = admin.get("/v1/reports/screenings?format=csv&lang=sv")
+    assert len(api.content.decode("utf-8-sig").splitlines()) == len(text.splitlines())
     workbook = load_workbook(
         io.BytesIO(client.get("/revision/rapporter/summary?format=xlsx").content)
     )
-    assert "committees" in workbook.sheetnames
+    assert "nämnder" in workbook.sheetnames
 
 
 def test_roles_without_reports_and_reports_out_of_scope(

@@ -80,10 +80,12 @@ def _downloads(
         csv_size = sum(
             len(chunk)
             for chunk in report_render.csv_chunks(
-                build(session, _query(session, principal, filters)).sections[0]
+                build(session, _query(session, principal, filters)).sections[0], lang
             )
         )
-        xlsx_size = len(report_render.to_xlsx(build(session, _query(session, principal, filters))))
+        xlsx_size = len(
+            report_render.to_xlsx(build(session, _query(session, principal, filters)), lang)
+        )
         title = sv if lang == "sv" else en
         for fmt, size in (("csv", csv_size), ("xlsx", xlsx_size)):
             href = f"/revision/rapporter/{name}?{query(format=fmt)}" + (
@@ -213,7 +215,8 @@ def download(
     continue_read_only(session)
     filters = _filters(organisation, period_from, period_to)
     build = REPORTS[name][0]
+    # In the page's language: Swedish headers and values, `;` and decimal commas in Swedish.
     return respond(
         build(session, _query(session, user.principal, filters)),
-        Output(format=format, section=section),
+        Output(format=format, section=section, language=lang_of(request)),
     )

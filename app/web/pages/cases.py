@@ -197,7 +197,9 @@ def case_page_context(
     """Everything the case page shows: the case, the chosen (or latest) screening as
     person cards, earlier screenings and the recorded decisions."""
     case = cases.get_case(session, principal, ref)
-    screenings, total = screening.list_screenings(session, principal, ALL, case_ref=case.ref)
+    listed = screening.list_screenings(session, principal, ALL, case_ref=case.ref)
+    # The contract's JSON shape, exactly as `GET /v1/screenings` answers it.
+    screenings, total = [s.as_json() for s in listed.items], listed.total
     shown = next((s for s in screenings if s["id"] == screening_id), None)
     if screening_id and shown is None:
         raise NotFound(f"No screening '{screening_id}' of this case.")
@@ -268,5 +270,5 @@ def screen_case(
         pnr_secret=request.app.state.settings.pnr_secret,
     )
     session.commit()
-    target = f"{case_url(ref)}?granskning={result['id']}&sparat=granskning#resultat"
+    target = f"{case_url(ref)}?granskning={result.id}&sparat=granskning#resultat"
     return RedirectResponse(target, status_code=303)

@@ -156,7 +156,9 @@ def organisation(request: Request, session: SessionDep, user: UserDep, ref: str)
         session, principal, "committees", filters.committees(found["ref"], None, None, None)
     )["items"]
     try:
-        risks = screening.organisation_structural_risks(session, principal, found["ref"], None)
+        risks = screening.organisation_structural_risks(
+            session, principal, found["ref"], None
+        ).model_dump(mode="json", by_alias=True)
     except AppError:
         risks = {"structural": []}
     refs = {*(o["organisation"] for o in found["owners"]), *found["members"]}

@@ -156,8 +156,11 @@ def test_revision_verify_and_download_a_report(browser: Site) -> None:
         lambda: any(p.suffix == ".csv" for p in browser.downloads.iterdir()), "the CSV download"
     )
     path = next(p for p in browser.downloads.iterdir() if p.suffix == ".csv")
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert ("s48-ers", "part", "jav") in {(r["person"], r["ground"], r["level"]) for r in rows}
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # Swedish CSV
+    assert ("s48-ers", "sakägarjäv", "jäv") in {
+        (r["person"], r["jävsgrund"], r["nivå"]) for r in rows
+    }
 
 
 def test_out_of_scope_cannot_be_reached_by_url(browser: Site) -> None:
