@@ -20,7 +20,7 @@ Fields = Mapping[str, str]
 
 # Messages per field id: (Swedish, English). A field without one gets a generic message.
 MESSAGES: dict[str, tuple[str, str]] = {
-    "ref": ("Ange ett diarienummer som inte redan finns", "Enter a diarienummer not in use"),
+    "ref": ("Ange en beteckning som inte redan finns", "Enter a reference not in use"),
     "committee": ("Välj nämnd", "Choose the committee"),
     "matter": ("Välj typ av ärende", "Choose the kind of matter"),
     "area": ("Välj ett verksamhetsområde ur listan", "Choose an area from the list"),
@@ -48,6 +48,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The note may not contain a personnummer and at most 4,000 characters",
     ),
     "screening": ("Granskningen hör inte till ärendet", "The screening is not of this case"),
+    "date": ("Ange sammanträdets datum som ÅÅÅÅ-MM-DD", "Enter the meeting's date as YYYY-MM-DD"),
+    "agenda": (
+        "Ange en punkt per rad: paragraf, semikolon, ärendets diarienummer (ärendet ska "
+        "finnas och höra till nämnden; samma paragraf bara en gång)",
+        "Enter one item a line: paragraph, semicolon, the case's diarienummer (a stored case "
+        "of the committee; each paragraph once)",
+    ),
+    "present": (
+        "Närvaron går inte ihop med sammanträdets ankomster och avgångar",
+        "The attendance conflicts with the meeting's arrivals and departures",
+    ),
 }
 
 

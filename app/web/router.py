@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
-from app.web.pages import account, audit, cases, decisions, registry
+from app.web.pages import account, audit, cases, decisions, meetings, registry
 
 STATIC = Path(__file__).parent / "static"
 
@@ -20,6 +20,7 @@ def build_web_router() -> APIRouter:
     web.include_router(cases.router)
     web.include_router(registry.router)
     web.include_router(audit.router)
+    web.include_router(meetings.router)
     return web
 
 

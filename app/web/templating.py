@@ -69,7 +69,11 @@ def navigation(user: SignedIn | None) -> list[tuple[str, str, str]]:
     """(path, Swedish label, English label) of the pages this user's role may open."""
     if user is None:
         return []
-    items = [("/arenden", "Ärenden", "Cases"), ("/register", "Register", "Registry")]
+    items = [
+        ("/arenden", "Ärenden", "Cases"),
+        ("/sammantraden", "Sammanträden", "Meetings"),
+        ("/register", "Register", "Registry"),
+    ]
     if user.principal.can(Permission.REPORT_READ):
         items.append(("/revision", "Revision", "Audit"))
     return items

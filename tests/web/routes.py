@@ -22,6 +22,8 @@ PAGES = frozenset(
         ("GET", "/register/organisationer/{ref}"),
         ("GET", "/revision"),
         ("GET", "/revision/rapporter/{name}"),
+        ("GET", "/sammantraden"),
+        ("GET", "/sammantraden/{ref}"),
     }
 )
 FORMS = frozenset(
@@ -31,6 +33,8 @@ FORMS = frozenset(
         ("POST", "/arenden/granska"),
         ("POST", "/arenden/beslut"),
         ("POST", "/revision/verifiera"),
+        ("POST", "/sammantraden/nytt"),
+        ("POST", "/sammantraden/narvaro"),
     }
 )
 WEB_ROUTES = PUBLIC_PAGES | PUBLIC_FORMS | PAGES | FORMS

@@ -19,6 +19,7 @@ from tests.web import routes
 from tests.web.support import WebClient, csrf_of, text_of
 
 CASE = "S48 MBN 2024/311"
+MEETING = "MBN 2024-10-08"
 PAGES = [
     "/",
     "/arenden",
@@ -31,8 +32,10 @@ PAGES = [
     "/register/organisationer/s48-kommun",
     "/revision",
     "/revision/rapporter/summary?format=csv",
+    "/sammantraden",
+    "/sammantraden/" + quote(MEETING, safe=""),
 ]
-FORMS = {
+FORMS: dict[str, dict[str, Any]] = {
     "/arenden/granska": {"ref": CASE},
     "/arenden/nytt": {"ref": "X 1", "committee": "s48-mbn", "matter": "tillsyn"},
     "/arenden/beslut": {
@@ -45,6 +48,13 @@ FORMS = {
     },
     "/logga-ut": {},
     "/revision/verifiera": {},
+    "/sammantraden/nytt": {
+        "ref": "M 2",
+        "committee": "s48-mbn",
+        "date": "2024-10-08",
+        "agenda": f"§ 1; {CASE}",
+    },
+    "/sammantraden/narvaro": {"ref": "M 2", "present": ["s48-led"]},
 }
 
 
@@ -56,6 +66,7 @@ def _route(path: str) -> str:
         ("/namnder/", "/namnder/{ref}"),
         ("/organisationer/", "/organisationer/{ref}"),
         ("/rapporter/", "/rapporter/{name}"),
+        ("/sammantraden/MBN", "/sammantraden/{ref}"),
     ):
         if pattern in path:
             return path[: path.index(pattern)] + route
@@ -193,8 +204,15 @@ def test_sign_in_never_redirects_off_site(app: Any, make_key: Any, target: str) 
     "path", [p for p in PAGES if "rapporter" not in p] + ["/logga-in", "/tillganglighet"]
 )
 def test_security_headers_and_no_inline_script_or_style_on_every_page(
-    browser_for: Any, scenario_case: dict[str, Any], path: str
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient, path: str
 ) -> None:
+    meeting = {
+        "ref": MEETING,
+        "committee": "s48-mbn",
+        "date": "2024-10-08",
+        "items": [{"paragraph": "§ 45", "case": CASE}],
+    }
+    assert admin.post("/v1/meetings", json=meeting).status_code == 201
     response = browser_for("admin").page(path)
     assert response.status_code == 200, path
     csp = response.headers["content-security-policy"]

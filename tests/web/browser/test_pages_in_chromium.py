@@ -15,10 +15,10 @@ from tests.web.browser.harness import Site
 
 CASE = "S48 MBN 2024/311"
 NAV = {
-    "admin": ["Ärenden", "Register", "Revision"],
-    "registry": ["Ärenden", "Register"],
-    "screener": ["Ärenden", "Register"],
-    "auditor": ["Ärenden", "Register", "Revision"],
+    "admin": ["Ärenden", "Sammanträden", "Register", "Revision"],
+    "registry": ["Ärenden", "Sammanträden", "Register"],
+    "screener": ["Ärenden", "Sammanträden", "Register"],
+    "auditor": ["Ärenden", "Sammanträden", "Register", "Revision"],
 }
 
 
@@ -219,3 +219,29 @@ def test_pages_reflow_at_320_pixels(browser: Site) -> None:
             ".slice(0, 5).map(e => e.tagName + '.' + e.className);"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px: {wide}"
+
+
+def test_prepare_a_meeting_edit_attendance_and_download_word(browser: Site) -> None:
+    browser.sign_in("screener")
+    browser.open("/sammantraden")
+    browser.axe()
+    browser.driver.find_element(By.ID, "ref").send_keys("MBN 2024-10-08")
+    Select(browser.driver.find_element(By.ID, "committee")).select_by_value("s48-mbn")
+    browser.driver.find_element(By.ID, "date").send_keys("2024-10-08")
+    browser.driver.find_element(By.ID, "agenda").send_keys(f"§ 45; {CASE}")
+    browser.driver.find_element(By.ID, "meeting-create").click()
+    browser.wait_for(lambda: "sparat=ja" in browser.driver.current_url, "the meeting")
+    text = browser.text()
+    assert f"§ 45 {CASE}" in text and "Beslutförhet" in text
+    browser.axe()
+    browser.screenshot("sammantrade")
+    ledamot = browser.driver.find_element(By.CSS_SELECTOR, "input[name=present][value=s48-led]")
+    ledamot.click()  # the ledamot is absent: the jävig ersättare may not take the seat
+    browser.driver.find_element(By.ID, "attendance-save").click()
+    browser.wait_for(lambda: "sparat=narvaro" in browser.driver.current_url, "the attendance")
+    assert "Närvaron är ändrad" in browser.text()
+    browser.axe()
+    browser.driver.find_element(By.PARTIAL_LINK_TEXT, "(Word)").click()
+    browser.wait_for(
+        lambda: any(p.suffix == ".docx" for p in browser.downloads.iterdir()), "the Word download"
+    )
