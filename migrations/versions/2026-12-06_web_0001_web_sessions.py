@@ -1,7 +1,7 @@
 """web sessions: signed-in browsers of the web app (app/web)
 
 Revision ID: web_0001
-Revises: audit_0001
+Revises: security_0001
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from app.db_types import BigIntPK, UTCDateTime
 
 revision: str = "web_0001"
-down_revision: str | None = "audit_0001"
+down_revision: str | None = "security_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
