@@ -15,7 +15,7 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/venv.sh
 . "$REPO_ROOT/scripts/lib/venv.sh"
 
-javskoll_ensure_venv "test"
+javskoll_ensure_venv "test,dev"
 cd "$REPO_ROOT"
 
 if [[ -n "${JAVSKOLL_TEST_DATABASE_URL:-}" ]]; then

@@ -30,7 +30,7 @@ CODE = 40  # vocabulary codes
 
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str | None = None) -> Mapped[int]:
-    return mapped_column(  # type: ignore[no-any-return]
+    return mapped_column(
         BigIntPK, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
     )
 
@@ -97,7 +97,7 @@ class Committee(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
     kind: Mapped[str] = mapped_column(String(CODE), nullable=False)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), nullable=False)
     # An utskott (or other sub-body) points at the committee it belongs to.
-    parent_id: Mapped[int | None] = _fk("committees.id", nullable=True)  # type: ignore[assignment]
+    parent_id: Mapped[int | None] = _fk("committees.id", nullable=True)
     # Meetings: the number of ledamot seats (None: the ledamöter appointed on the date) and
     # the order in which other parties' ersättare enter, {"S": ["S", "MP", "V"], ...}.
     seats: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -188,15 +188,9 @@ class Operation(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
 
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), nullable=False)
     area: Mapped[str] = mapped_column(String(CODE), nullable=False)
-    operator_committee_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "committees.id", nullable=True
-    )
-    operator_organisation_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "organisations.id", nullable=True
-    )
-    municipality_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "organisations.id", nullable=True
-    )
+    operator_committee_id: Mapped[int | None] = _fk("committees.id", nullable=True)
+    operator_organisation_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
+    municipality_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
 
     operator_committee: Mapped[Committee | None] = relationship(
         foreign_keys=[operator_committee_id]
@@ -260,17 +254,11 @@ class Appointment(IdMixin, OptionalRefMixin, TimestampMixin, VersionedMixin, Val
     )
 
     person_id: Mapped[int] = _fk("persons.id")
-    committee_id: Mapped[int | None] = _fk("committees.id", nullable=True)  # type: ignore[assignment]
-    administration_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "administrations.id", nullable=True
-    )
-    organisation_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "organisations.id", nullable=True
-    )
+    committee_id: Mapped[int | None] = _fk("committees.id", nullable=True)
+    administration_id: Mapped[int | None] = _fk("administrations.id", nullable=True)
+    organisation_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
     role: Mapped[str] = mapped_column(String(CODE), nullable=False)
-    appointed_by_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "organisations.id", nullable=True
-    )
+    appointed_by_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
     # [{"area": ..., "role": "drift"|"tillsyn"}]: what staff work with.
     works_with: Mapped[list[dict[str, str]]] = mapped_column(JSON, nullable=False, default=list)
     # Meetings: the party (local abbreviation), the place within the party group (an
@@ -306,10 +294,8 @@ class Interest(IdMixin, OptionalRefMixin, TimestampMixin, VersionedMixin, Validi
     )
 
     person_id: Mapped[int] = _fk("persons.id")
-    organisation_id: Mapped[int | None] = _fk(  # type: ignore[assignment]
-        "organisations.id", nullable=True
-    )
-    on_behalf_of_id: Mapped[int | None] = _fk("persons.id", nullable=True)  # type: ignore[assignment]
+    organisation_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
+    on_behalf_of_id: Mapped[int | None] = _fk("persons.id", nullable=True)
     kind: Mapped[str] = mapped_column(String(CODE), nullable=False)
     share_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
 

@@ -128,7 +128,8 @@ def person_refs_by_pnr_hash(
         if where is not None:
             stmt = stmt.where(where)
         for digest, ref in session.execute(stmt):
-            out.setdefault(digest, []).append(ref)
+            if digest is not None:  # the `in_` filter guarantees it; the column is nullable
+                out.setdefault(digest, []).append(ref)
     return out
 
 

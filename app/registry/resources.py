@@ -200,9 +200,10 @@ def _person_scope(*columns: Any) -> Callable[[Principal], ColumnElement[bool] | 
 
     def predicate(principal: Principal) -> ColumnElement[bool] | None:
         parts = [scoping.person_id_predicate(principal, c) for c in columns]
-        if any(p is None for p in parts):
+        present = [p for p in parts if p is not None]
+        if len(present) < len(parts):  # one side unlimited: the whole row is visible
             return None
-        return or_(*parts) if len(parts) > 1 else parts[0]
+        return or_(*present) if len(present) > 1 else present[0]
 
     return predicate
 

@@ -165,12 +165,13 @@ class Importer(Writer):
         with_list = [(e, pid, new) for e, pid, new in placed if "responsibilities" in e.fields]
         wanted: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}
         for e, pid, _ in with_list:
-            own = self.id("organisation", e.item.organisation)
+            own = self.known_id("organisation", e.item.organisation)
             wanted[pid] = [
                 (
                     r.area,
                     r.role,
-                    tuple(sorted(self.id("organisation", f) for f in (r.for_ or []))) or (own,),
+                    tuple(sorted(self.known_id("organisation", f) for f in (r.for_ or [])))
+                    or (own,),
                 )
                 for r in e.item.responsibilities or []
             ]

@@ -171,6 +171,13 @@ class Writer:
             r["id"]: r["organisation_id"] for r in plan.stored.get("administration", {}).values()
         }
 
+    def known_id(self, kind: str, ref: str) -> int:
+        """The id of a ref that validation has proved to exist (in the store or document)."""
+        found = self.id(kind, ref)
+        if found is None:
+            raise LookupError(f"{kind} '{ref}' was validated but has no id")
+        return found
+
     def id(self, kind: str, ref: str | None) -> int | None:
         return self.ids[kind][ref] if ref else None
 
@@ -234,13 +241,13 @@ class Writer:
         )
         changes: dict[int, Row] = {}
         for e in entries:
-            row = stored.get(e.item.ref)
-            if row is None:
+            current = stored.get(e.item.ref)
+            if current is None:
                 continue
             wanted = values(e) | (late(e) if late else {})
-            diff = {c: v for c, v in wanted.items() if row[c] != v}
+            diff = {c: v for c, v in wanted.items() if current[c] != v}
             if diff:
-                changes[row["id"]] = diff
+                changes[current["id"]] = diff
         placed = [(e, self.ids[kind][e.item.ref], e.item.ref not in stored) for e in entries]
         child_changed = children(placed) if children else set()
         self.update(

@@ -9,7 +9,7 @@ predicate (or None for an unscoped key) for the repositories to add to their que
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
@@ -34,12 +34,12 @@ from app.security.deps import Principal
 from app.security.roles import Role
 
 
-def _own_org_ids(principal: Principal) -> Select[tuple[int]]:
+def _own_org_ids(principal: Principal) -> Select[int]:
     refs = sorted(principal.organisation_refs or ())
     return select(Organisation.id).where(Organisation.ref.in_(refs))
 
 
-def visible_organisation_ids(principal: Principal) -> Select[tuple[int]]:
+def visible_organisation_ids(principal: Principal) -> Select[int]:
     own = _own_org_ids(principal)
     forbund = select(OrganisationMember.organisation_id).where(
         OrganisationMember.member_id.in_(own)
@@ -62,7 +62,7 @@ PRIVATE_KINDS = (
 )
 
 
-def shared_organisation_ids() -> Select[tuple[int]]:
+def shared_organisation_ids() -> Select[int]:
     public = select(Organisation.id).where(Organisation.kind.in_(PUBLIC_KINDS))
     public_owned = select(OrganisationOwner.organisation_id).where(
         OrganisationOwner.owner_id.in_(public)
@@ -75,7 +75,7 @@ def shared_organisation_ids() -> Select[tuple[int]]:
     )
 
 
-def visible_committee_ids(principal: Principal) -> Select[tuple[int]]:
+def visible_committee_ids(principal: Principal) -> Select[int]:
     orgs = visible_organisation_ids(principal)
     shared = select(CommitteeParticipant.committee_id).where(
         CommitteeParticipant.organisation_id.in_(orgs)
@@ -85,7 +85,7 @@ def visible_committee_ids(principal: Principal) -> Select[tuple[int]]:
     )
 
 
-def visible_administration_ids(principal: Principal) -> Select[tuple[int]]:
+def visible_administration_ids(principal: Principal) -> Select[int]:
     serving = select(AdministrationServes.administration_id).where(
         AdministrationServes.committee_id.in_(visible_committee_ids(principal))
     )
@@ -97,7 +97,7 @@ def visible_administration_ids(principal: Principal) -> Select[tuple[int]]:
     )
 
 
-def visible_person_ids(principal: Principal) -> Select[tuple[int]]:
+def visible_person_ids(principal: Principal) -> Select[int]:
     return select(Appointment.person_id).where(
         or_(
             Appointment.committee_id.in_(visible_committee_ids(principal)),
@@ -124,7 +124,7 @@ def appointment_predicate(principal: Principal) -> ColumnElement[bool] | None:
     )
 
 
-def _appointed_elsewhere(principal: Principal) -> Select[tuple[int]]:
+def _appointed_elsewhere(principal: Principal) -> Select[int]:
     """Persons with at least one appointment to a body outside the key's scope."""
     committees = visible_committee_ids(principal)
     administrations = visible_administration_ids(principal)
@@ -226,7 +226,7 @@ def agreement_predicate(principal: Principal) -> ColumnElement[bool] | None:
 
 
 def person_id_predicate(
-    principal: Principal, person_id_column: ColumnElement[int]
+    principal: Principal, person_id_column: SQLColumnExpression[int]
 ) -> ColumnElement[bool] | None:
     """For any table with a person id column (persons, appointments, interests, relations)."""
     if not principal.scoped:
@@ -265,7 +265,7 @@ def committee_id_predicate(
     return committee_id_column.in_(visible_committee_ids(principal))
 
 
-def visible_organisation_refs(principal: Principal) -> Select[tuple[str]]:
+def visible_organisation_refs(principal: Principal) -> Select[str]:
     """Organisation refs in scope, for matching audit subjects and report filters."""
     return select(Organisation.ref).where(Organisation.id.in_(visible_organisation_ids(principal)))
 
