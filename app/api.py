@@ -16,16 +16,22 @@ from app.screening.rerun import router as rerun_router
 from app.screening.router import router as screening_router
 from app.security.deps import get_principal
 from app.security.probes import probe_guard
+from app.strictquery import reject_unknown_query_parameters
 from app.system.router import public_router
 from app.system.router import router as system_router
 from app.whatif.router import router as whatif_router
 
 
 def build_router() -> APIRouter:
+    # Strict reading of query strings on every route; after authentication, so that an
+    # anonymous caller learns nothing about parameters.
+    strict_query = Depends(reject_unknown_query_parameters)
     v1 = APIRouter(prefix="/v1")
-    v1.include_router(public_router)
+    v1.include_router(public_router, dependencies=[strict_query])
     # The probe guard wraps authentication: it counts wrong keys and refused probes.
-    authenticated = APIRouter(dependencies=[Depends(probe_guard), Depends(get_principal)])
+    authenticated = APIRouter(
+        dependencies=[Depends(probe_guard), Depends(get_principal), strict_query]
+    )
     authenticated.include_router(system_router)
     # Before the cases and registry routers: their `/cases/{ref:path}` and
     # `/persons/{ref:path}` would swallow `/cases/{ref}/decisions`, `/persons/{ref}/decisions`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +15,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
+
+from app.errortexts import TITLES_SV, Language, field_detail, negotiate, translate
+from app.strictmodel import UNKNOWN_FIELD, closest
 
 logger = logging.getLogger(__name__)
 
@@ -44,24 +48,68 @@ class AppError(Exception):
         **extra: Any,
     ) -> None:
         super().__init__(detail or self.title)
-        self.detail = detail or self.title
+        # None: derived from the field errors (or the title) when rendered, in the
+        # reader's language.
+        self._detail = detail
         self.errors = list(errors or [])
         self.headers = headers or {}
         self.extra = extra
 
-    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+    @property
+    def detail(self) -> str:
+        return self._detail or summary(self.errors) or self.title
+
+    @detail.setter
+    def detail(self, value: str) -> None:
+        self._detail = value
+
+    def to_problem(self, instance: str | None = None, lang: Language = "en") -> dict[str, Any]:
+        errors = [localize_field_error(e, lang) for e in self.errors]
+        if self._detail is not None:
+            detail = translate(self._detail, lang)
+        else:
+            detail = summary(errors) or self._title(lang)
         body: dict[str, Any] = {
             "type": TYPE_BASE + self.type,
-            "title": self.title,
+            "title": self._title(lang),
             "status": self.status,
-            "detail": self.detail,
+            "detail": detail,
         }
         if instance:
             body["instance"] = instance
-        if self.errors:
-            body["errors"] = self.errors
+        if errors:
+            body["errors"] = errors
         body.update(self.extra)
         return body
+
+    def _title(self, lang: Language) -> str:
+        if lang == "sv" and self.title == type(self).title and self.type in TITLES_SV:
+            return TITLES_SV[self.type]
+        return translate(self.title, lang)
+
+
+def summary(errors: Sequence[dict[str, Any]], limit: int = 5) -> str:
+    """ "/case/partys: unknown field; ..." for the first few field errors."""
+    return "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:limit])
+
+
+def localize_field_error(error: dict[str, Any], lang: Language) -> dict[str, Any]:
+    """The field error as sent: private keys (`_params`) dropped, detail in `lang`."""
+    params = error.get("_params")
+    out = {k: v for k, v in error.items() if not k.startswith("_")}
+    if lang != "en":
+        templated = (
+            field_detail(str(error.get("code")), params, lang) if params is not None else None
+        )
+        out["detail"] = templated or translate(str(error.get("detail", "")), lang)
+    return out
+
+
+def language(request: Request | None) -> Language:
+    """The language of the problem texts: Swedish on `Accept-Language: sv`, else English."""
+    if request is None:
+        return "en"
+    return negotiate(request.headers.get("accept-language"))
 
 
 class BadRequest(AppError):
@@ -99,8 +147,15 @@ class PayloadTooLarge(AppError):
     status, type, title = 413, "payload-too-large", "Request body too large"
 
 
+class UnsupportedMediaType(AppError):
+    status, type, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
 class Unprocessable(AppError):
-    """Input that is well-formed JSON but invalid; `errors` point at each field."""
+    """Input that is well-formed JSON but invalid; `errors` point at each field.
+
+    Without a `detail`, the detail lists the first field errors (in the reader's language).
+    """
 
     status, type, title = 422, "validation-error", "The request is invalid"
 
@@ -113,34 +168,85 @@ def field_error(pointer: str, detail: str, code: str = "invalid") -> dict[str, s
     return {"pointer": pointer, "detail": detail, "code": code}
 
 
+def templated_error(pointer: str, code: str, **params: Any) -> dict[str, Any]:
+    """A field error whose detail comes from `app.errortexts` (so it can be translated)."""
+    detail = field_detail(code, params, "en") or code
+    error: dict[str, Any] = {"pointer": pointer, "detail": detail, "code": code, "_params": params}
+    if params.get("suggestion"):
+        error["suggestion"] = params["suggestion"]
+    return error
+
+
 def query_error(parameter: str, detail: str, code: str = "invalid") -> Unprocessable:
     """A 422 about one query parameter, shaped like FastAPI's own query errors."""
     error = {**field_error(f"/{parameter}", detail, code), "parameter": parameter, "in": "query"}
     return Unprocessable(f"/{parameter}: {detail}", errors=[error])
 
 
-def problem_response(error: AppError, request: Request | None = None) -> JSONResponse:
-    instance = request.url.path if request is not None else None
+def _expected_values(expected: str) -> list[str]:
+    return re.findall(r"'([^']*)'", expected)
+
+
+def pydantic_field_errors(
+    errors: Iterable[Any], prefix: tuple[str | int, ...] = ()
+) -> list[dict[str, Any]]:
+    """Pydantic's errors as field errors with JSON pointers (`prefix` goes before each loc).
+
+    A StrictModel's `unknown_field` error becomes one error per unknown key, pointing at
+    the key, with the closest known name as a suggestion. A value outside a vocabulary
+    gets a suggestion too. The input is never echoed: it may hold a personnummer.
+    """
+    out: list[dict[str, Any]] = []
+    for err in errors:
+        loc = (*prefix, *err.get("loc", ()))
+        code = str(err.get("type"))
+        ctx = err.get("ctx") or {}
+        if code == UNKNOWN_FIELD and "unknown" in ctx:
+            for unknown in ctx["unknown"]:
+                pointer = json_pointer((*loc, unknown["field"]))
+                out.append(
+                    templated_error(pointer, UNKNOWN_FIELD, suggestion=unknown["suggestion"])
+                )
+            continue
+        item: dict[str, Any] = field_error(
+            json_pointer(loc) or "/", str(err.get("msg", "invalid")), code
+        )
+        params = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
+        if code in ("literal_error", "enum") and isinstance(err.get("input"), str):
+            suggestion = closest(err["input"], _expected_values(str(ctx.get("expected", ""))))
+            if suggestion:
+                params["suggestion"] = suggestion
+                item["suggestion"] = suggestion
+                item["detail"] += f'; did you mean "{suggestion}"?'
+        item["_params"] = params
+        out.append(item)
+    return out
+
+
+def problem_response(
+    error: AppError, request: Request | None = None, *, with_instance: bool = True
+) -> JSONResponse:
+    instance = request.url.path if request is not None and with_instance else None
+    lang = language(request)
+    headers = {**error.headers, "Content-Language": lang}
     return JSONResponse(
-        error.to_problem(instance),
+        error.to_problem(instance, lang),
         status_code=error.status,
         media_type=PROBLEM_JSON,
-        headers=error.headers,
+        headers=headers,
     )
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
         loc = err.get("loc", ())
         where = loc[0] if loc else "body"
-        pointer = json_pointer(loc)
-        # Never echo the input back: it may hold a personnummer.
-        item = field_error(pointer or "/", str(err.get("msg", "invalid")), str(err.get("type")))
-        if where != "body":
-            item["parameter"] = str(loc[-1]) if loc else ""
-            item["in"] = str(where)
-        errors.append(item)
+        for item in pydantic_field_errors([err]):
+            if where != "body":
+                item["parameter"] = str(loc[-1]) if loc else ""
+                item["in"] = str(where)
+            errors.append(item)
     return errors
 
 
@@ -154,64 +260,6 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "RFC 9457 problem details",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["pointer", "detail"],
-                "properties": {
-                    "pointer": {"type": "string"},
-                    "detail": {"type": "string"},
-                    "code": {"type": "string"},
-                    "in": {"type": "string"},
-                    "parameter": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
-def document_problems(app: FastAPI) -> None:
-    """Say in the OpenAPI document what every error really is: problem+json.
-
-    FastAPI documents its 422 as `application/json` with its own shape; the app answers
-    every 4xx/5xx as RFC 9457 problem+json, so each operation gets that for its error
-    statuses and as its `default` response.
-    """
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = generate()
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-        content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        for path_item in schema.get("paths", {}).values():
-            for operation in path_item.values():
-                responses = operation.setdefault("responses", {})
-                for status, response in responses.items():
-                    if status[:1] in ("4", "5") or status == "default":
-                        response["content"] = content
-                responses.setdefault(
-                    "default", {"description": "Problem details (RFC 9457)", "content": content}
-                )
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def install_error_handlers(app: FastAPI, retry_after: int) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -219,9 +267,7 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
-        return problem_response(Unprocessable(detail, errors=errors), request)
+        return problem_response(Unprocessable(errors=_validation_errors(exc)), request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

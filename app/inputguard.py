@@ -5,7 +5,9 @@ An ASGI middleware that answers 422 problem+json, naming the field, for:
   line feed and carriage return) or a lone surrogate, in the path, a query parameter,
   or any key or string of a JSON body;
 - a JSON body nested deeper than `settings.max_json_depth`;
-- a JSON body that does not parse (or is not UTF-8).
+- a JSON body that does not parse (or is not UTF-8);
+and answers 415 for a `/v1/` body not sent as `Content-Type: application/json` (FastAPI
+would otherwise guess, and a form body would reach a handler as nothing).
 
 PostgreSQL cannot store NUL in text and a lone surrogate cannot be encoded, so either
 would otherwise surface as a 500 deep in a handler; control characters have no place
@@ -26,12 +28,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import Unprocessable, field_error, problem_response
+from app.errors import Unprocessable, UnsupportedMediaType, field_error, problem_response
 from app.security.text import holds_personnummer, invisible_character, nfc
 
 # The parsed body, left in the scope for later middleware (idempotency hashing).
 PARSED_BODY_KEY = "javskoll.parsed_json"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Under this prefix every request body is JSON: anything else is a 415.
+API_PREFIX = "/v1/"
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 # Parse bodies above this size off the event loop.
 THREAD_PARSE_BYTES = 64 * 1024
@@ -211,13 +215,23 @@ def path_problems(path: str) -> list[dict[str, str]]:
     return [item]
 
 
-def _is_json(scope: Scope) -> bool:
+def _content_type(scope: Scope) -> bytes:
     content_type = b""
     for name, value in scope["headers"]:
         if name == b"content-type":
             content_type = value.split(b";", 1)[0].strip().lower()
-    # FastAPI parses a body without a content type as JSON too.
-    return content_type in (b"", b"application/json") or content_type.endswith(b"+json")
+    return content_type
+
+
+def _is_json(content_type: bytes) -> bool:
+    return content_type == b"application/json" or content_type.endswith(b"+json")
+
+
+def unsupported_media_type(content_type: bytes) -> UnsupportedMediaType:
+    """415 for an API body that is not declared JSON (FastAPI would guess, or drop it)."""
+    got = content_type.decode("latin-1") if content_type else "no Content-Type"
+    got = _safe_name(got)[:100]
+    return UnsupportedMediaType(f"Send the body as Content-Type: application/json (got {got}).")
 
 
 class InputGuardMiddleware:
@@ -238,10 +252,19 @@ class InputGuardMiddleware:
         if errors:
             await self._refuse(errors, scope, receive, send)
             return
-        if scope["method"] not in BODY_METHODS or not _is_json(scope):
+        if scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        content_type = _content_type(scope)
+        api = scope["path"].startswith(API_PREFIX)
+        if not _is_json(content_type) and not api:  # pages post forms; not our business
             await self.app(scope, receive, send)
             return
         body = await read_body(receive)
+        if body.strip() and not _is_json(content_type):
+            error = unsupported_media_type(content_type)
+            await problem_response(error, Request(scope))(scope, receive, send)
+            return
         if body.strip():
             if len(body) > THREAD_PARSE_BYTES:
                 parsed, errors = await run_in_threadpool(check_body, body, self.max_depth)
@@ -264,9 +287,9 @@ class InputGuardMiddleware:
         *,
         instance: bool = True,
     ) -> None:
-        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
-        request = Request(scope) if instance else None
-        response = problem_response(Unprocessable(detail, errors=errors), request)
+        response = problem_response(
+            Unprocessable(errors=errors), Request(scope), with_instance=instance
+        )
         await response(scope, receive, send)
 
 

@@ -14,16 +14,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.api import build_router
+from app.apidocs import install_api_docs
 from app.audit.checkpointer import Checkpointer
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
-from app.errors import document_problems, install_error_handlers
+from app.errors import install_error_handlers
 from app.idempotency import IdempotencyMiddleware
 from app.inputguard import InputGuardMiddleware
 from app.metrics.exposition import instrument_pool
 from app.metrics.middleware import MetricsMiddleware
 from app.metrics.router import router as metrics_router
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.openapi import TAGS, TITLE, install_openapi
 from app.security import probes
 from app.security.masking import BirthDateMaskMiddleware
 from app.security.principal_cache import TtlCache
@@ -32,8 +34,8 @@ from app.whatif.runner import fail_interrupted
 
 logger = logging.getLogger(__name__)
 
-DESCRIPTION = """Jävskoll screens municipal cases (ärenden) for jäv (conflict of interest)
-under Kommunallagen and Förvaltningslagen, flags structural risks, and keeps a
+DESCRIPTION = """Jävskoll (Javskoll) screens municipal cases (ärenden) for jäv (conflict of
+interest) under Kommunallagen and Förvaltningslagen, flags structural risks, and keeps a
 tamper-evident audit log. Every call but `GET /v1/health` needs `Authorization: Bearer <key>`.
 Errors are RFC 9457 problem details."""
 
@@ -63,7 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine.dispose()
 
     app = FastAPI(
-        title="Jävskoll",
+        # ASCII: a generated client is named after the title (not `jä_vskoll_client`).
+        title=TITLE,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
@@ -81,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         window=settings.probe_window_seconds,
     )
     install_error_handlers(app, settings.db_retry_after_seconds)
-    document_problems(app)
+    install_openapi(app)
+    install_api_docs(app)
     app.include_router(build_router())
     if settings.metrics == "key":
         app.include_router(metrics_router)

@@ -144,6 +144,20 @@ StructuralGround = Literal[
     "egen_tillsyn", "dubbla_roller", "delad_forvaltning", "samverkan_egen_drift"
 ]
 Level = Literal["jav", "mojligt_jav", "undantag"]
+# Kinds of audit entry (the `kind` filter of GET /v1/audit). A new kind of audited write
+# is added here; tests/strict/test_vocabulary_sources.py finds kinds missing from the list.
+AuditKind = Literal[
+    "screening",
+    "decision",
+    "case.create",
+    "case.update",
+    "registry.import",
+    "registry.create",
+    "registry.update",
+    "registry.delete",
+    "apikey.create",
+    "apikey.revoke",
+]
 
 # Stored once, read both ways: the kind as seen from the other person.
 INVERSE_RELATION: dict[str, str] = {

@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.apikeys import service
 from app.audit.chain import Actor
 from app.db import SessionDep
 from app.security.deps import KeyManager
 from app.security.roles import Role
+from app.strictmodel import StrictModel
 
 router = APIRouter(prefix="/apikeys", tags=["api keys"])
 
 RefStr = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class ApiKeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    role: Role
+    prefix: str
+    organisations: list[str] | None = Field(
+        description="The organisations the key is limited to (null: not limited)"
+    )
+    created_at: datetime
+    revoked_at: datetime | None
 
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+    total: int
+
+
+class ApiKeyCreate(StrictModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     role: Role
     organisations: Annotated[list[RefStr] | None, Field(max_length=1000)] = None
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=ApiKeyCreated)
 def create_api_key(
     body: ApiKeyCreate, request: Request, session: SessionDep, principal: KeyManager
 ) -> dict[str, Any]:
@@ -44,14 +65,14 @@ def create_api_key(
     return {**service.key_summary(created.record), "key": created.key}
 
 
-@router.get("")
+@router.get("", response_model=ApiKeyList)
 def list_api_keys(session: SessionDep, _: KeyManager) -> dict[str, Any]:
     """Every key with its role and scope (never the key material)."""
     items = [service.key_summary(k) for k in service.list_keys(session)]
     return {"items": items, "total": len(items)}
 
 
-@router.delete("/{key_id}")
+@router.delete("/{key_id}", response_model=ApiKeyOut)
 def revoke_api_key(
     request: Request,
     key_id: Annotated[int, Path(ge=1, le=2**62)],

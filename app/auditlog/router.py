@@ -16,6 +16,7 @@ from app.pagination import PageDep
 from app.reports import render
 from app.reports.render import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from app.security.deps import AuditReader
+from app.vocabularies import AuditKind
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 JSONL_MEDIA_TYPE = "application/jsonl; charset=utf-8"
@@ -26,7 +27,9 @@ def list_audit(
     session: SessionDep,
     principal: AuditReader,
     page: PageDep,
-    kind: Annotated[list[str] | None, Query(description="Entry kind; repeat for several")] = None,
+    kind: Annotated[
+        list[AuditKind] | None, Query(description="Entry kind; repeat for several")
+    ] = None,
     from_: Annotated[
         str | None, Query(alias="from", description="created_at ≥ (YYYY-MM-DD or datetime)")
     ] = None,

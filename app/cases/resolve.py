@@ -244,8 +244,7 @@ def resolve_case(
             participants.append(ResolvedParticipant(p.person, pid, p.role))
         seen.add(p.person)
     if errors.items:
-        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors.items[:5])
-        raise Unprocessable(detail, errors=errors.items)
+        raise Unprocessable(errors=errors.items)
     assert committee is not None
     return ResolvedCase(
         ref=case_in.ref,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.cases import service
 from app.cases.resolve import ResolvedCase
-from app.cases.schemas import CaseIn
+from app.cases.schemas import CaseIn, CaseOut, CasePage
 from app.dates import IsoDate
 from app.db import SessionDep
 from app.pagination import PageDep
@@ -27,7 +27,7 @@ def _headers(response: Response, resolved: ResolvedCase) -> None:
     response.headers["ETag"] = service.etag(resolved.stored["version"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=CaseOut, response_model_exclude_unset=True)
 def create_case(
     body: CaseIn, request: Request, response: Response, session: SessionDep, principal: CaseWriter
 ) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def create_case(
     return case_body(resolved)
 
 
-@router.get("")
+@router.get("", response_model=CasePage, response_model_exclude_unset=True)
 def list_cases(
     session: SessionDep,
     principal: CaseReader,
@@ -73,7 +73,7 @@ def list_cases(
     }
 
 
-@router.get("/{ref:path}")
+@router.get("/{ref:path}", response_model=CaseOut, response_model_exclude_unset=True)
 def get_case(
     ref: str, response: Response, session: SessionDep, principal: CaseReader
 ) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def get_case(
     return case_body(resolved)
 
 
-@router.put("/{ref:path}")
+@router.put("/{ref:path}", response_model=CaseOut, response_model_exclude_unset=True)
 def replace_case(
     ref: str,
     body: CaseIn,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.dates import IsoDate
 from app.models.mixins import NAME_LENGTH, REF_LENGTH
+from app.strictmodel import StrictModel
 from app.vocabularies import Matter, ParticipantRole, PartyRole
 
 Ref = Field(min_length=1, max_length=REF_LENGTH)
@@ -16,9 +16,9 @@ Ref = Field(min_length=1, max_length=REF_LENGTH)
 PARTY_REFERENCE_FIELDS = ("person", "organisation", "operation", "committee")
 
 
-class _In(BaseModel):
-    # The contract says fields may be added: unknown input fields are ignored.
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+class _In(StrictModel):
+    # Strict reading: an unknown field (a misspelled `parties`) is a 422, never dropped.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class PartyIn(_In):
@@ -102,6 +102,20 @@ class PartyOut(BaseModel):
     personnummer_masked: str | None = None
 
 
+class EarlierHandlingOut(BaseModel):
+    person: str
+    name: str | None = Field(default=None, description="The person's name")
+    organisation: str | None = None
+    committee: str | None = None
+    final: bool
+
+
+class ParticipantOut(BaseModel):
+    person: str
+    name: str | None = Field(default=None, description="The person's name")
+    role: str
+
+
 class CaseOut(BaseModel):
     """The stored case as the contract's case document, plus version and timestamps."""
 
@@ -111,9 +125,16 @@ class CaseOut(BaseModel):
     matter: str
     title: str | None
     decision_date: date | None
-    parties: list[dict[str, Any]]
-    earlier_handling: list[dict[str, Any]]
-    participants: list[dict[str, Any]]
+    parties: list[PartyOut]
+    earlier_handling: list[EarlierHandlingOut]
+    participants: list[ParticipantOut]
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    total: int
+    limit: int
+    offset: int

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.dates import IsoDate
 from app.models.mixins import REF_LENGTH
+from app.strictmodel import StrictModel
 from app.vocabularies import DecisionValue, RaisedBy
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class DecisionIn(StrictModel):
     person: str = Field(min_length=1, max_length=REF_LENGTH, description="person ref")
     raised_by: RaisedBy
     decision: DecisionValue
@@ -37,7 +36,7 @@ class RecordedBy(BaseModel):
     name: str | None
 
 
-class AuditRef(BaseModel):
+class DecisionAuditRef(BaseModel):
     """The decision's audit entry: its id (GET /v1/audit/{id}), chain, sequence, hash."""
 
     id: int | None = None
@@ -66,7 +65,7 @@ class DecisionOut(BaseModel):
     note: str | None
     recorded_by: RecordedBy
     recorded_at: datetime
-    audit: AuditRef
+    audit: DecisionAuditRef
     # The person's jav / mojligt_jav findings that this decision settles (see docs/audit.md).
     settles: list[SettledFinding]
 

@@ -11,7 +11,7 @@ from app.audit.organisations import case_organisations
 from app.cases import repository as case_repo
 from app.decisions import repository as repo
 from app.decisions.schemas import (
-    AuditRef,
+    DecisionAuditRef,
     DecisionIn,
     DecisionOut,
     DecisionPage,
@@ -100,8 +100,7 @@ def record_decision(
     case = _case(session, principal, case_ref)
     person, errors = _validate(session, principal, case, body)
     if errors or person is None:
-        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors)
-        raise Unprocessable(detail, errors=errors)
+        raise Unprocessable(errors=errors)
     decision = JavDecision(
         case_id=case.id,
         person_id=person.id,
@@ -155,7 +154,7 @@ def _outs(session: Session, decisions: list[JavDecision]) -> list[DecisionOut]:
             note=d.note,
             recorded_by=RecordedBy(key_id=d.recorded_by_key_id, name=d.recorded_by_name),
             recorded_at=d.created_at,
-            audit=entries.get(d.audit_sequence or 0, AuditRef(sequence=None, hash=None)),
+            audit=entries.get(d.audit_sequence or 0, DecisionAuditRef(sequence=None, hash=None)),
             settles=[
                 SettledFinding(screening=s, ground=g, level=lv, rule=r)
                 for s, g, lv, r in settled[d.id]

@@ -35,6 +35,13 @@ from app.registry.schemas import (
     RelationOut,
 )
 from app.security.deps import RegistryReader, RegistryWriter
+from app.vocabularies import (
+    AppointmentRole,
+    CommitteeKind,
+    InterestKind,
+    OrganisationKind,
+    RelationKind,
+)
 
 router = APIRouter(tags=["registry"])
 
@@ -193,7 +200,7 @@ def _add_object_routes(res: Resource) -> None:
         methods=["POST"],
         status_code=201,
         response_model=out_model,
-        operation_id=f"create_{label}",
+        operation_id=f"{res.section}_create",
         summary=f"Create a {label}",
         openapi_extra=_body_schema(res),
         description=f"Validated like the {res.section} of `POST /v1/import`; 409 if it exists.",
@@ -207,7 +214,7 @@ def _add_object_routes(res: Resource) -> None:
         get,
         methods=["GET"],
         response_model=out_model,
-        operation_id=f"get_{label}",
+        operation_id=f"{res.section}_get",
         summary=f"Read a {label} by {key_doc}",
         responses=errors,
     )
@@ -216,7 +223,7 @@ def _add_object_routes(res: Resource) -> None:
         put,
         methods=["PUT"],
         response_model=out_model,
-        operation_id=f"replace_{label}",
+        operation_id=f"{res.section}_replace",
         summary=f"Replace a {label}",
         openapi_extra=_body_schema(res, ref_from_path=True),
         description="Absent optional fields are cleared (a personnummer or ref left out is kept).",
@@ -227,7 +234,7 @@ def _add_object_routes(res: Resource) -> None:
         patch,
         methods=["PATCH"],
         response_model=out_model,
-        operation_id=f"update_{label}",
+        operation_id=f"{res.section}_update",
         summary=f"Change some fields of a {label}",
         description="Top-level fields given replace stored ones (null clears); others are kept.",
         responses={**errors, 412: {"description": "If-Match is stale", **PROBLEM}},
@@ -237,7 +244,7 @@ def _add_object_routes(res: Resource) -> None:
         remove,
         methods=["DELETE"],
         status_code=204,
-        operation_id=f"delete_{label}",
+        operation_id=f"{res.section}_delete",
         summary=f"Delete a {label}",
         response_class=Response,
         responses={
@@ -256,13 +263,13 @@ def _list(
 
 
 @router.get(
-    "/organisations", response_model=Page[OrganisationOut], operation_id="list_organisations"
+    "/organisations", response_model=Page[OrganisationOut], operation_id="organisations_list"
 )
 def list_organisations(
     session: SessionDep,
     principal: RegistryReader,
     page: PageDep,
-    kind: str | None = None,
+    kind: OrganisationKind | None = None,
     owner: str | None = None,
     member: str | None = None,
 ) -> dict[str, Any]:
@@ -272,14 +279,14 @@ def list_organisations(
     )
 
 
-@router.get("/committees", response_model=Page[CommitteeOut], operation_id="list_committees")
+@router.get("/committees", response_model=Page[CommitteeOut], operation_id="committees_list")
 def list_committees(
     session: SessionDep,
     principal: RegistryReader,
     page: PageDep,
     organisation: str | None = None,
     participant: str | None = None,
-    kind: str | None = None,
+    kind: CommitteeKind | None = None,
     parent: str | None = None,
 ) -> dict[str, Any]:
     """Committees; `organisation`: its own; `participant`: gemensamma nämnder it takes part in."""
@@ -288,7 +295,7 @@ def list_committees(
 
 
 @router.get(
-    "/administrations", response_model=Page[AdministrationOut], operation_id="list_administrations"
+    "/administrations", response_model=Page[AdministrationOut], operation_id="administrations_list"
 )
 def list_administrations(
     session: SessionDep,
@@ -303,7 +310,7 @@ def list_administrations(
     )
 
 
-@router.get("/operations", response_model=Page[OperationOut], operation_id="list_operations")
+@router.get("/operations", response_model=Page[OperationOut], operation_id="operations_list")
 def list_operations(
     session: SessionDep,
     principal: RegistryReader,
@@ -318,7 +325,7 @@ def list_operations(
     )
 
 
-@router.get("/agreements", response_model=Page[AgreementOut], operation_id="list_agreements")
+@router.get("/agreements", response_model=Page[AgreementOut], operation_id="agreements_list")
 def list_agreements(
     session: SessionDep,
     principal: RegistryReader,
@@ -337,7 +344,7 @@ def list_agreements(
     )
 
 
-@router.get("/persons", response_model=Page[PersonOut], operation_id="list_persons")
+@router.get("/persons", response_model=Page[PersonOut], operation_id="persons_list")
 def list_persons(
     session: SessionDep, principal: RegistryReader, page: PageDep, name: str | None = None
 ) -> dict[str, Any]:
@@ -345,7 +352,7 @@ def list_persons(
     return _list(session, principal, "persons", filters.persons(name), page)
 
 
-@router.get("/appointments", response_model=Page[AppointmentOut], operation_id="list_appointments")
+@router.get("/appointments", response_model=Page[AppointmentOut], operation_id="appointments_list")
 def list_appointments(
     session: SessionDep,
     principal: RegistryReader,
@@ -354,7 +361,7 @@ def list_appointments(
     committee: str | None = None,
     administration: str | None = None,
     organisation: str | None = None,
-    role: str | None = None,
+    role: AppointmentRole | None = None,
     valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Appointments of a person or to a body; `valid_on`: valid that day (valid_to inclusive)."""
@@ -364,7 +371,7 @@ def list_appointments(
     return _list(session, principal, "appointments", conditions, page)
 
 
-@router.get("/interests", response_model=Page[InterestOut], operation_id="list_interests")
+@router.get("/interests", response_model=Page[InterestOut], operation_id="interests_list")
 def list_interests(
     session: SessionDep,
     principal: RegistryReader,
@@ -372,7 +379,7 @@ def list_interests(
     person: str | None = None,
     organisation: str | None = None,
     on_behalf_of: str | None = None,
-    kind: str | None = None,
+    kind: InterestKind | None = None,
     valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Declared interests of a person, or in an organisation."""
@@ -380,13 +387,13 @@ def list_interests(
     return _list(session, principal, "interests", conditions, page)
 
 
-@router.get("/relations", response_model=Page[RelationOut], operation_id="list_relations")
+@router.get("/relations", response_model=Page[RelationOut], operation_id="relations_list")
 def list_relations(
     session: SessionDep,
     principal: RegistryReader,
     page: PageDep,
     person: str | None = None,
-    kind: str | None = None,
+    kind: RelationKind | None = None,
     valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Relations as stored (canonical: `barn` is kept as `forelder`); `person`: either side."""
@@ -398,7 +405,7 @@ def list_relations(
 @router.get(
     "/persons/{key:path}/relations",
     response_model=Page[RelationOut],
-    operation_id="list_person_relations",
+    operation_id="persons_relations_list",
 )
 def list_person_relations(
     session: SessionDep,

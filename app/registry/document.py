@@ -3,7 +3,7 @@
 Structural checks only (types, vocabularies, lengths, share ranges); everything that needs
 the rest of the document or the database (references, areas, identifiers, cycles) is
 checked by `app.registry.validation`, so that every error can be reported at once.
-Unknown fields are ignored: the contract allows fields to be added.
+Read strictly (contract, "Strict reading"): an unknown field is a 422 naming it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.dates import IsoDate
 from app.models.mixins import NAME_LENGTH, REF_LENGTH
+from app.strictmodel import StrictModel
 from app.vocabularies import (
     AppointmentRole,
     CommitteeKind,
@@ -38,8 +39,8 @@ Many = Annotated[list[T], Field(max_length=MAX_NESTED_LIST)]
 Party = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
-class Item(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+class Item(StrictModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class Dated(Item):

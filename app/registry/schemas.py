@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.strictmodel import StrictModel
+
 
 class StatusCounts(BaseModel):
     created: int
@@ -162,7 +164,7 @@ OUT_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-class AreaIn(BaseModel):
+class AreaIn(StrictModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", description="Lower-case code, e.g. `hamn`")
     label: str = Field(min_length=1, max_length=300)
 

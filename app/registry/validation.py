@@ -15,7 +15,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from app.errors import Unprocessable, field_error, json_pointer
+from app.errors import (
+    Unprocessable,
+    field_error,
+    json_pointer,
+    pydantic_field_errors,
+    templated_error,
+)
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
 from app.registry import repository
 from app.registry.checks import Checks, one_of
@@ -24,6 +30,7 @@ from app.registry.reference_scope import ReferenceScopeChecks
 from app.registry.repository import Row, table_of
 from app.registry.seat_checks import SeatChecks
 from app.security.deps import Principal
+from app.strictmodel import UNKNOWN_FIELD, unknown_keys
 from app.vocabularies import BUILTIN_AREAS
 
 # Sections whose objects carry a mandatory ref, and the reference kind each one declares.
@@ -77,7 +84,10 @@ SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
 # counts the rest (`errors_omitted`): an answer stays small whatever the document.
 MAX_LISTED_ERRORS = 100
 PARSE_CHUNK = 5_000
-_LIST_ADAPTERS = {name: TypeAdapter(list[model]) for name, model in SECTIONS.items()}  # type: ignore[valid-type]
+_LIST_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
+    name: TypeAdapter(list[model])  # type: ignore[valid-type]
+    for name, model in SECTIONS.items()
+}
 _PYDANTIC_CODES = {"literal_error": "unknown_vocabulary", "missing": "required"}
 
 
@@ -212,14 +222,17 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
 
     # -- collecting ---------------------------------------------------------------------
     def error(self, pointer: str, detail: str, code: str) -> None:
-        parts = pointer.split("/")
+        self.add(field_error(pointer, detail, code))
+
+    def add(self, error: dict[str, Any]) -> None:
+        parts = str(error["pointer"]).split("/")
         order = (
             SECTION_ORDER.get(parts[1], -1) if len(parts) > 1 else -1,
             int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1,
         )
         self.error_total += 1
         if len(self.errors) < MAX_LISTED_ERRORS:  # the rest are counted, not kept
-            self.errors.append((order, field_error(pointer, detail, code)))
+            self.errors.append((order, error))
 
     def run(self, raw: Any) -> Plan:
         self.parse(raw)
@@ -257,6 +270,14 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         if not isinstance(raw, dict):
             self.error("", "the import document must be a JSON object", "invalid_type")
             return
+        # Strict reading: `{"persns": [...]}` is refused, not imported as nothing.
+        for unknown in unknown_keys(raw, SECTIONS.keys()):
+            suggestion = unknown["suggestion"]
+            self.add(
+                templated_error(
+                    json_pointer([str(unknown["field"])]), UNKNOWN_FIELD, suggestion=suggestion
+                )
+            )
         for section, model in SECTIONS.items():
             if section not in raw:  # optional; but null is not a list (as the schema says)
                 continue
@@ -278,15 +299,16 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
                     value[start : start + PARSE_CHUNK]
                 )
             except ValidationError as exc:
-                for err in exc.errors(include_url=False, include_input=False):
+                for err in exc.errors(include_url=False):
                     loc = list(err["loc"])
                     if loc and isinstance(loc[0], int):
                         loc[0] += start
                         bad.add(loc[0])
                     else:
                         bad.add(-1)
-                    code = _PYDANTIC_CODES.get(err["type"], err["type"])
-                    self.error(f"/{section}" + json_pointer(loc), err["msg"], code)
+                    for error in pydantic_field_errors([{**err, "loc": tuple(loc)}], (section,)):
+                        error["code"] = _PYDANTIC_CODES.get(error["code"], error["code"])
+                        self.add(error)
         if not bad:
             return [
                 Entry(section, i, it, frozenset(it.model_fields_set)) for i, it in enumerate(parsed)

@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 
 class ColumnType(StrEnum):
     TEXT = "text"
@@ -31,6 +33,18 @@ def columns(*specs: str | tuple[str, ColumnType]) -> tuple[Column, ...]:
 
 
 Row = tuple[Any, ...]
+
+
+class ReportOut(BaseModel):
+    """A report as JSON: each section a list of rows keyed by column name."""
+
+    report: str = Field(description="The report's name")
+    generated_at: datetime = Field(description="When the report was made (UTC)")
+    filters: dict[str, Any] = Field(description="The filters applied, as given")
+    sections: dict[str, list[dict[str, Any]]] = Field(
+        description="Per section name, its rows (column name to value); CSV holds one "
+        "section, XLSX a sheet per section"
+    )
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.db import SessionDep, continue_read_only
 from app.reports import repository
 from app.reports.filters import OutputDep, ReportFiltersDep
-from app.reports.model import Report
+from app.reports.model import Report, ReportOut
 from app.reports.respond import respond
 from app.reports.samverkan import samverkan_report
 from app.reports.screenings import screenings_report
@@ -22,6 +22,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 
 FORMATS = {
     200: {
+        "model": ReportOut,
         "content": {
             "application/json": {},
             "text/csv": {},

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app.dates import IsoDate
+from app.strictmodel import StrictModel
 
 
-class ScreeningIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ScreeningIn(StrictModel):
     case: str | dict[str, Any] = Field(
         description="A stored case's ref, or an inline case document (see POST /v1/cases)",
     )

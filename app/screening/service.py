@@ -23,7 +23,7 @@ from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
 from app.cases.service import require_scope
 from app.db_types import utcnow
-from app.errors import NotFound, Unprocessable, field_error, json_pointer
+from app.errors import NotFound, Unprocessable, field_error, pydantic_field_errors
 from app.models import Screening
 from app.pagination import PageParams, paginate_within
 from app.rules import evaluate, rules_version, structural_report
@@ -71,13 +71,8 @@ def _inline_case(
     try:
         case_in = CaseIn.model_validate(raw)
     except ValidationError as exc:
-        errors = [
-            # Never echo the input: it may hold a personnummer.
-            field_error(json_pointer(("case", *err["loc"])), err["msg"], err["type"])
-            for err in exc.errors()
-        ]
-        detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
-        raise Unprocessable(detail, errors=errors) from None
+        errors = pydantic_field_errors(exc.errors(include_url=False), prefix=("case",))
+        raise Unprocessable(errors=errors) from None
     return resolve_case(
         session, case_in, pnr_secret=pnr_secret, pointer_prefix="/case", principal=principal
     )

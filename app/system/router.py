@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, text
 
 from app import __version__
@@ -14,17 +15,55 @@ from app.security import scoping
 from app.security.deps import RegistryReader
 from app.vocabularies import vocabularies
 
+
+class Health(BaseModel):
+    status: Literal["ok"] = Field(description="`ok`: the process answers")
+    version: str = Field(description="The service version")
+
+
+class Vocabularies(BaseModel):
+    """Every controlled vocabulary of the contract (areas include administrator-added ones)."""
+
+    model_config = ConfigDict(extra="allow")  # a vocabulary added later is still sent
+
+    organisation_kind: list[str]
+    committee_kind: list[str]
+    responsibility_role: list[str]
+    area: list[str]
+    appointment_role: list[str]
+    interest_kind: list[str]
+    relation_kind: list[str]
+    matter: list[str]
+    party_role: list[str]
+    participant_role: list[str]
+    raised_by: list[str]
+    decision: list[str]
+    ground: list[str]
+    structural_ground: list[str]
+    level: list[str]
+    party: list[str]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unavailable"] = Field(description="Whether requests can be served")
+    database: str = Field(description="`ok`, or the kind of error reaching the database")
+
+
 public_router = APIRouter(tags=["system"])
 router = APIRouter(tags=["system"])
 
 
-@public_router.get("/health")
+@public_router.get("/health", response_model=Health)
 def health() -> dict[str, str]:
     """Liveness: the process answers. Does not touch the database."""
     return {"status": "ok", "version": __version__}
 
 
-@public_router.get("/ready")
+@public_router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"description": "Not ready: the database does not answer"}},
+)
 def ready(request: Request, response: Response) -> dict[str, Any]:
     """Readiness: the database answers a trivial query."""
     try:
@@ -38,7 +77,7 @@ def ready(request: Request, response: Response) -> dict[str, Any]:
     return {"status": "ready", "database": "ok"}
 
 
-@router.get("/vocabularies")
+@router.get("/vocabularies", response_model=Vocabularies)
 def get_vocabularies(session: SessionDep, principal: RegistryReader) -> dict[str, list[str]]:
     """Every controlled vocabulary of the contract, with administrator-added areas, and
     `party`: the party abbreviations the key's appointments use (parties are local, not a

@@ -16,10 +16,9 @@ import pytest
 
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
+from tests.support.scenarios import scenarios_dir
 
-# Beside the repository (../shared), or at /work/shared when run from a worktree.
-_BESIDE = Path(__file__).resolve().parents[2] / ".." / "shared" / "scenarios"
-SCENARIOS = _BESIDE if _BESIDE.is_dir() else Path("/work/shared/scenarios")
+SCENARIOS = scenarios_dir()
 SEVERITY = {"jav": 3, "mojligt_jav": 2, "undantag": 1}
 
 

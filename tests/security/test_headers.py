@@ -39,7 +39,13 @@ def assert_secure(response: Response) -> None:
         ("DELETE", "/v1/health", {}, 405),
         ("GET", "/v1/audit?limit=100000", {}, 422),
         ("GET", "/v1/audit?case=%00", {}, 422),
-        ("POST", "/v1/apikeys", {"content": b"{bad json"}, 422),
+        (
+            "POST",
+            "/v1/apikeys",
+            {"content": b"{bad json", "headers": {"Content-Type": "application/json"}},
+            422,
+        ),
+        ("POST", "/v1/apikeys", {"content": b"{}"}, 415),
         ("POST", "/v1/apikeys", {"json": {"name": "x", "role": "nope"}}, 422),
         ("GET", "/openapi.json", {}, 200),
     ],
@@ -67,11 +73,14 @@ def test_security_headers_on_413(app: FastAPI, settings: Settings, make_key) -> 
     assert_secure(response)
 
 
-def test_docs_get_a_csp_that_lets_them_load(anonymous: ApiClient) -> None:
-    response = anonymous.get("/docs")
-    assert response.status_code == 200
-    assert "cdn.jsdelivr.net" in response.headers["content-security-policy"]
-    assert response.headers["x-frame-options"] == "DENY"
+def test_docs_get_a_csp_that_lets_them_load_from_the_service_only(anonymous: ApiClient) -> None:
+    for page in ("/docs", "/redoc"):
+        response = anonymous.get(page)
+        assert response.status_code == 200
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self';" in csp
+        assert "http" not in csp  # nothing from elsewhere
+        assert response.headers["x-frame-options"] == "DENY"
 
 
 def test_a_request_id_is_echoed_when_sane_and_replaced_when_not(anonymous: ApiClient) -> None:

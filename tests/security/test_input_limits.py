@@ -212,9 +212,9 @@ def test_malformed_json_is_422_problem(client: ApiClient, body: bytes) -> None:
     assert assert_problem(response, 422)["errors"][0]["pointer"] == "/"
 
 
-def test_malformed_json_without_a_content_type_is_422(client: ApiClient) -> None:
+def test_a_body_without_a_content_type_is_415(client: ApiClient) -> None:
     response = client.post(PROBE_PATH, content=b"{oops")
-    assert_problem(response, 422)
+    assert "Content-Type: application/json" in assert_problem(response, 415)["detail"]
 
 
 @pytest.mark.parametrize("value", ["1\u00a0", " 1", "1_0", "+", "１"])

@@ -56,7 +56,6 @@ def route_key(method: str, path: str) -> tuple[str, str]:
 EXPECT: dict[tuple[str, str], tuple[frozenset[str] | str, int, int]] = {
     ("GET", "/openapi.json"): (PUBLIC, 200, 200),
     ("GET", "/docs"): (PUBLIC, 200, 200),
-    ("GET", "/docs/oauth2-redirect"): (PUBLIC, 200, 200),
     ("GET", "/redoc"): (PUBLIC, 200, 200),
     ("GET", "/v1/health"): (PUBLIC, 200, 200),
     ("GET", "/v1/ready"): (PUBLIC, 200, 200),

@@ -1,0 +1,172 @@
+"""A description for every property in the OpenAPI schemas, from the contract.
+
+Most names mean the same wherever they occur (`ref`, `valid_from`, `person`), so they are
+described once here, with the Swedish terms explained; a property whose meaning depends
+on its schema is described under `(schema, property)`. A description written on the
+model itself (`Field(description=...)`) wins. tests/strict/test_openapi.py fails on a
+property left without one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REF = (
+    "A stable identifier chosen by the client (its own id from the HR, appointment or case "
+    "system); may hold spaces and '/', percent-encoded in a URL path"
+)
+
+FIELDS: dict[str, str] = {
+    "ref": REF,
+    "id": "The service's numeric id of the object",
+    "name": "The name as written (a person's full name, an organisation's or body's name)",
+    "kind": "The kind, from the controlled vocabulary (see GET /v1/vocabularies)",
+    "title": "A short title",
+    "label": "A human-readable label",
+    "code": "A lower-case vocabulary code",
+    "orgnr": "Organisationsnummer (Swedish organisation number), checked and normalised",
+    "personnummer": "Personnummer (Swedish personal identity number); checked, stored only "
+    "as a keyed hash, never returned in clear",
+    "personnummer_masked": "The personnummer masked (never shown in clear)",
+    "organisation": "An organisation's ref (kommun, region, kommunalförbund, company, ...)",
+    "organisations": "Organisation refs",
+    "committee": "A committee's ref: a nämnd (committee of elected members), styrelse, "
+    "fullmäktige (the assembly), utskott, direktion, ...",
+    "administration": "A förvaltning's ref (the administration, staff, serving nämnder)",
+    "operation": "An operation's ref (something run: a school kitchen, the water works)",
+    "person": "A person's ref",
+    "related": "The other person's ref",
+    "case": "An ärende (case), by its diarienummer (ref)",
+    "screening": "A screening's id (`scr_...`)",
+    "members": "Member organisations' refs (of a kommunalförbund)",
+    "owners": "Who owns the organisation and with what share; for a stiftelse, who appoints "
+    "its board and with what share of the seats",
+    "share_percent": "Share in percent (0 < share ≤ 100)",
+    "parent": "The parent committee's ref (an utskott's nämnd)",
+    "participants": "The organisations taking part (a gemensam nämnd's kommuner), or, in a "
+    "case, the persons taking part in the handling",
+    "responsibilities": "What the committee is responsible for: an area, as drift (running "
+    "it) or tillsyn (supervising it), and for which organisations",
+    "area": "The area of activity (vocabulary `area`, e.g. `va`, `bygg`, `livsmedel`)",
+    "role": "The role, from the controlled vocabulary",
+    "for": "The organisations whose territory or operations the responsibility covers "
+    "(default: the committee's own organisation)",
+    "for_": "The organisations whose territory or operations the responsibility covers",
+    "serves": "The committees (nämnder) this förvaltning serves",
+    "operator": "Who runs the operation: exactly one of a committee or an organisation",
+    "municipality": "The kommun where the operation is",
+    "performer": "Under avtalssamverkan: the kommun that performs the tasks",
+    "principals": "Under avtalssamverkan: the kommuner the tasks are performed for",
+    "body": "Where the appointment is: exactly one of a committee, an administration or an "
+    "organisation (a board seat or employment in a company or förbund)",
+    "appointed_by": "The organisation (kommun) that appointed the member (gemensam nämnd, "
+    "kommunalförbund)",
+    "works_with": "For staff: the areas they work with, as drift or tillsyn",
+    "on_behalf_of": "The person represented (as god man, förvaltare or ombud) or served as "
+    "uppdragstagare",
+    "valid_from": "First day the fact holds (YYYY-MM-DD; open when absent)",
+    "valid_to": "Last day the fact holds, inclusive (YYYY-MM-DD; open when absent)",
+    "version": "Optimistic-concurrency version; the ETag of the object",
+    "created_at": "When it was created (UTC)",
+    "updated_at": "When it was last changed (UTC)",
+    "recorded_at": "When it was recorded (UTC)",
+    "matter": "The kind of matter (myndighetsutövning, tillsyn, överprövning, upphandling, "
+    "bidrag, anställning, avtal, ansvarsfrihet, val, normgivning, övrigt)",
+    "decision_date": "The day the case is decided (YYYY-MM-DD); the screening's default as_of",
+    "parties": "Parties (part) to the case: a registered person, organisation, operation or "
+    "committee, or an unregistered party by name",
+    "earlier_handling": "Who took part in a final decision on the same question at another "
+    "body or authority (tvåinstansjäv)",
+    "final": "Whether that earlier handling ended in a final decision",
+    "decision": "`jav` (disqualified) or `ej_jav` (not disqualified)",
+    "raised_by": "Who raised the question: `self`, `other`, or `screening` (a Jävskoll finding)",
+    "obviously_insignificant": "Jäv disregarded because the question of impartiality "
+    "obviously lacked significance (KL 6 kap. 29 §)",
+    "protocol_paragraph": "The paragraph of the minutes (protokoll), e.g. `§ 12`",
+    "decided_on": "The day the nämnd decided (YYYY-MM-DD)",
+    "note": "A free-text note",
+    "recorded_by": "The API key that recorded it",
+    "key_id": "The API key's id",
+    "settles": "The jäv and möjligt jäv findings of the person that this decision settles",
+    "ground": "The ground code (part, paverkan, stallforetradare, tillsynsjav, tvainstans, "
+    "generalklausul, fullmaktige, ansvarsfrihet; structural: egen_tillsyn, ...)",
+    "level": "`jav` (a statutory ground is met), `mojligt_jav` (needs a human assessment), "
+    "`undantag` (a statutory exception removes it) or `risk` (structural)",
+    "rule": "The rule id (e.g. `kl_6_28_p2`)",
+    "audit": "The audit entry written for this (sequence and hash)",
+    "sequence": "The audit entry's sequence number",
+    "hash": "The audit entry's hash (sha256 over the previous hash and the entry)",
+    "prev_hash": "The hash of the entry before (the chain link)",
+    "payload": "The audited content (personnummer only as hashes)",
+    "actor": "Who did it (the API key)",
+    "subjects": "What the entry is about (case, person, committee, organisation refs)",
+    "entries": "The number of entries checked",
+    "ok": "Whether the whole chain verifies",
+    "first_broken_sequence": "The first sequence that does not verify (null when ok)",
+    "head_sequence": "The newest sequence",
+    "reason": "Why the chain breaks there",
+    "items": "The items of this page",
+    "total": "How many items match, over all pages",
+    "limit": "The page size",
+    "offset": "How many items were skipped",
+    "counts": "Per object type: how many were created, updated and left unchanged",
+    "totals": "Over all object types: created, updated, unchanged",
+    "created": "Created by this request",
+    "updated": "Changed by this request",
+    "unchanged": "Sent but already stored as sent",
+    "status": "The state",
+    "version_": "The service version",
+    "database": "The database's state",
+    "prefix": "The key's visible prefix (never the key itself)",
+    "revoked_at": "When the key was revoked (null while it works)",
+    "key": "The API key itself: shown only in this answer, stored only as a hash",
+    "seats": "The number of ledamot seats (default: the ledamöter appointed on the date)",
+    "substitution_order": "The order in which ersättare of other parties enter, per party "
+    'as fullmäktige decided it, e.g. {"S": ["S", "MP", "V"]}',
+    "party": "The party's abbreviation as used locally (e.g. S, M, C); in the vocabularies, "
+    "the abbreviations the key's appointments use",
+    "order": "For an ersättare: the place within its party group, 1 first",
+    "substitutes": "For a ledamot: the ersättare (person refs) who enter for this ledamot, "
+    "in order (wins over substitution_order)",
+    # GET /v1/vocabularies: one list per controlled vocabulary.
+    "organisation_kind": "Organisation kinds (kommun, region, kommunalforbund, aktiebolag, ...)",
+    "committee_kind": "Committee kinds (fullmaktige, styrelse, namnd, gemensam_namnd, ...)",
+    "responsibility_role": "drift (running an operation) or tillsyn (supervising it)",
+    "appointment_role": "Appointment roles (ledamot, ersattare, ordforande, handlaggare, ...)",
+    "interest_kind": "Interest kinds (styrelseledamot, vd, agare, ombud, god_man_forvaltare, ...)",
+    "relation_kind": "Relation kinds (make, sambo, forelder, barn, syskon, nara_van, ovan, ...)",
+    "party_role": "Party roles in a case (sokande, part, motpart, klagande, tillsynsobjekt, ...)",
+    "participant_role": "Roles of those taking part in a case (ordforande, ledamot, ersattare, "
+    "foredragande, handlaggare, delegat, ...)",
+    "structural_ground": "Structural grounds (level risk: egen_tillsyn, dubbla_roller, "
+    "delad_forvaltning, samverkan_egen_drift)",
+}
+
+# Where a name means something particular in one schema.
+SCHEMA_FIELDS: dict[tuple[str, str], str] = {
+    ("CaseIn", "participants"): "The persons taking part in the handling (ledamöter, "
+    "ersättare, föredragande, handläggare, ...). Left out: every ledamot and ersättare of "
+    "the committee on as_of, and the staff of the administrations that serve it",
+    ("CaseOut", "participants"): "The persons taking part in the handling, as stored",
+    ("CommitteeIn", "participants"): "The kommuner taking part in a gemensam nämnd",
+    ("CommitteeOut", "participants"): "The kommuner taking part in a gemensam nämnd",
+    ("ScreeningIn", "case"): "A stored case's ref, or an inline case document",
+    ("AuditEntryOut", "case"): "The case ref the entry is about",
+}
+
+
+def _description(schema_name: str, prop: str) -> str | None:
+    return SCHEMA_FIELDS.get((schema_name, prop)) or FIELDS.get(prop)
+
+
+def describe_schemas(schemas: dict[str, Any]) -> None:
+    """Give every property without a description the contract's description."""
+    for schema_name, schema in schemas.items():
+        for prop, prop_schema in (schema.get("properties") or {}).items():
+            if "description" in prop_schema:
+                continue
+            text = _description(schema_name, prop)
+            if text is not None:
+                if "$ref" in prop_schema:  # siblings of $ref are ignored in OpenAPI 3.0
+                    prop_schema["allOf"] = [{"$ref": prop_schema.pop("$ref")}]
+                prop_schema["description"] = text
