@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import inspect
 import json
 import sys
@@ -155,12 +157,25 @@ def apikey_revoke(key_id: int) -> None:
     click.echo(f"revoked key {key_id}")
 
 
+def _add_bench_commands() -> None:
+    """`javskoll bench ...` where the benchmark tooling is importable (a checkout: the
+    top-level `bench` package, outside the service package and not in the wheel).
+
+    The production CLI never imports it, nor matplotlib, py-spy or pyinstrument, which
+    the bench commands load only when they run (the `bench` extra)."""
+    if importlib.util.find_spec("bench") is None:
+        return
+    bench_cli = importlib.import_module("bench.cli")
+    main.add_command(bench_cli.bench_group)
+
+
+_add_bench_commands()
+
+
 from app.audit.cli import audit_group  # noqa: E402
-from app.bench.cli import bench_group  # noqa: E402 - registered last, after the core groups
 from app.cli_import import import_command  # noqa: E402
 from app.cli_screen import screen_command  # noqa: E402
 
-main.add_command(bench_group)
 main.add_command(import_command)
 main.add_command(screen_command)
 main.add_command(audit_group)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.config import SettingsDep
 from app.errors import Unprocessable, field_error
 from app.inputguard import PlainInteger
 
@@ -22,13 +23,12 @@ class PageParams(BaseModel):
 
 
 def page_params(
-    request: Request,
+    settings: SettingsDep,
     limit: Annotated[
         int | None, Query(ge=1, description="Page size (capped by settings)"), PlainInteger
     ] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000), PlainInteger] = 0,
 ) -> PageParams:
-    settings = request.app.state.settings
     if limit is None:
         limit = settings.default_page_size
     if limit > settings.max_page_size:

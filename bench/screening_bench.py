@@ -46,8 +46,8 @@ from stdnum import luhn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.bench.server import fresh_database, running_server  # noqa: E402
-from app.bench.stats import summarise  # noqa: E402
+from bench.server import fresh_database, running_server  # noqa: E402
+from bench.stats import summarise  # noqa: E402
 
 AS_OF = "2026-03-10"
 MANDATE = {"valid_from": "2023-01-01", "valid_to": "2026-12-31"}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from app.apikeys import service
 from app.audit.chain import Actor
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.security.deps import KeyManager
 from app.security.roles import Role
@@ -49,7 +50,7 @@ class ApiKeyCreate(StrictModel):
 
 @router.post("", status_code=201, response_model=ApiKeyCreated)
 def create_api_key(
-    body: ApiKeyCreate, request: Request, session: SessionDep, principal: KeyManager
+    body: ApiKeyCreate, settings: SettingsDep, session: SessionDep, principal: KeyManager
 ) -> dict[str, Any]:
     """Create a key. The key itself is in this answer only; it is stored as an HMAC."""
     service.require_known_organisations(session, body.organisations)
@@ -58,7 +59,7 @@ def create_api_key(
         role=body.role,
         name=body.name,
         organisation_refs=body.organisations,
-        secret=request.app.state.settings.hash_secret,
+        secret=settings.hash_secret,
         actor=Actor(principal.key_id, principal.name),
     )
     session.commit()

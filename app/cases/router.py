@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from app.cases import service
 from app.cases.resolve import ResolvedCase
 from app.cases.schemas import CaseIn, CaseOut, CasePage
+from app.config import SettingsDep
 from app.dates import IsoDate
 from app.db import SessionDep
 from app.pagination import PageDep
@@ -29,12 +30,14 @@ def _headers(response: Response, resolved: ResolvedCase) -> None:
 
 @router.post("", status_code=201, response_model=CaseOut, response_model_exclude_unset=True)
 def create_case(
-    body: CaseIn, request: Request, response: Response, session: SessionDep, principal: CaseWriter
+    body: CaseIn,
+    settings: SettingsDep,
+    response: Response,
+    session: SessionDep,
+    principal: CaseWriter,
 ) -> dict[str, Any]:
     """Store a case; every reference is checked, and the write is audited (case.create)."""
-    resolved = service.create_case(
-        session, principal, body, pnr_secret=request.app.state.settings.pnr_secret
-    )
+    resolved = service.create_case(session, principal, body, pnr_secret=settings.pnr_secret)
     session.commit()
     _headers(response, resolved)
     response.headers["Location"] = f"/v1/cases/{quote(resolved.ref, safe='')}"
@@ -87,7 +90,7 @@ def get_case(
 def replace_case(
     ref: str,
     body: CaseIn,
-    request: Request,
+    settings: SettingsDep,
     response: Response,
     session: SessionDep,
     principal: CaseWriter,
@@ -99,7 +102,7 @@ def replace_case(
         principal,
         ref,
         body,
-        pnr_secret=request.app.state.settings.pnr_secret,
+        pnr_secret=settings.pnr_secret,
         if_match=if_match,
     )
     session.commit()

@@ -9,39 +9,22 @@ and DELETE honour `If-Match` (412 when stale).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Response
 from starlette.convertors import Convertor, register_url_convertor
 
-from app.db import SessionDep, continue_read_only
-from app.errors import Unprocessable, field_error
-from app.pagination import Page, PageDep
-from app.registry import crud, filters
+from app.config import Settings, SettingsDep
+from app.db import SessionDep
+from app.registry import crud
+from app.registry.crud_lists import router as lists_router
 from app.registry.document import SECTIONS, inline_schema
 from app.registry.resources import RESOURCES, Resource
 from app.registry.schemas import (
     OUT_MODELS,
-    AdministrationOut,
-    AgreementOut,
-    AppointmentOut,
-    CommitteeOut,
-    InterestOut,
-    OperationOut,
-    OrganisationOut,
-    PersonOut,
-    RelationOut,
 )
 from app.security.deps import RegistryReader, RegistryWriter
-from app.vocabularies import (
-    AppointmentRole,
-    CommitteeKind,
-    InterestKind,
-    OrganisationKind,
-    RelationKind,
-)
 
 router = APIRouter(tags=["registry"])
 
@@ -63,37 +46,10 @@ class RegistryKey(Convertor[str]):
 register_url_convertor("registry_key", RegistryKey())
 
 
-def _day(value: str | None, name: str = "valid_on") -> date | None:
-    """Parse a strict ISO date (`date` would also take '0' as a Unix timestamp)."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Unprocessable(
-            f"{name} must be a date YYYY-MM-DD",
-            errors=[
-                {
-                    **field_error(f"/{name}", "not a valid date", "date_parsing"),
-                    "in": "query",
-                    "parameter": name,
-                }
-            ],
-        ) from None
-
-
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 IfMatch = Annotated[
     str | None,
     Header(description="The ETag from a GET; answers 412 when the object has changed since."),
-]
-ValidOn = Annotated[
-    str | None,
-    Query(
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
-        description="YYYY-MM-DD: only facts valid that day (valid_to inclusive)",
-        json_schema_extra={"format": "date"},
-    ),
 ]
 
 
@@ -118,15 +74,13 @@ def _add_object_routes(res: Resource) -> None:
     }
 
     def create(
-        request: Request,
+        settings: SettingsDep,
         response: Response,
         session: SessionDep,
         principal: RegistryWriter,
         body: Annotated[dict[str, Any], Body()],
     ) -> dict[str, Any]:
-        out = crud.create(
-            session, principal, res, body, pnr_secret=request.app.state.settings.pnr_secret
-        )
+        out = crud.create(session, principal, res, body, pnr_secret=settings.pnr_secret)
         session.commit()
         response.headers["Location"] = _location(res, out)
         response.headers["ETag"] = crud.etag(out)
@@ -140,7 +94,7 @@ def _add_object_routes(res: Resource) -> None:
         return out
 
     def _update(
-        request: Request,
+        settings: Settings,
         response: Response,
         session: SessionDep,
         principal: RegistryWriter,
@@ -158,14 +112,14 @@ def _add_object_routes(res: Resource) -> None:
             body,
             partial=partial,
             if_match=if_match,
-            pnr_secret=request.app.state.settings.pnr_secret,
+            pnr_secret=settings.pnr_secret,
         )
         session.commit()
         response.headers["ETag"] = crud.etag(out)
         return out
 
     def put(
-        request: Request,
+        settings: SettingsDep,
         response: Response,
         session: SessionDep,
         principal: RegistryWriter,
@@ -173,10 +127,10 @@ def _add_object_routes(res: Resource) -> None:
         body: Annotated[dict[str, Any], Body()],
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
-        return _update(request, response, session, principal, key, body, if_match, partial=False)
+        return _update(settings, response, session, principal, key, body, if_match, partial=False)
 
     def patch(
-        request: Request,
+        settings: SettingsDep,
         response: Response,
         session: SessionDep,
         principal: RegistryWriter,
@@ -184,7 +138,7 @@ def _add_object_routes(res: Resource) -> None:
         body: Annotated[dict[str, Any], Body()],
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
-        return _update(request, response, session, principal, key, body, if_match, partial=True)
+        return _update(settings, response, session, principal, key, body, if_match, partial=True)
 
     def remove(
         session: SessionDep, principal: RegistryWriter, key: str, if_match: IfMatch = None
@@ -255,170 +209,8 @@ def _add_object_routes(res: Resource) -> None:
     )
 
 
-def _list(
-    session: SessionDep, principal: Any, section: str, conditions: Any, page: Any
-) -> dict[str, Any]:
-    continue_read_only(session)
-    return crud.list_objects(session, principal, RESOURCES[section], conditions, page)
-
-
-@router.get(
-    "/organisations", response_model=Page[OrganisationOut], operation_id="organisations_list"
-)
-def list_organisations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    kind: OrganisationKind | None = None,
-    owner: str | None = None,
-    member: str | None = None,
-) -> dict[str, Any]:
-    """Organisations; `owner`: owned by that organisation; `member`: förbund it is a member of."""
-    return _list(
-        session, principal, "organisations", filters.organisations(kind, owner, member), page
-    )
-
-
-@router.get("/committees", response_model=Page[CommitteeOut], operation_id="committees_list")
-def list_committees(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    organisation: str | None = None,
-    participant: str | None = None,
-    kind: CommitteeKind | None = None,
-    parent: str | None = None,
-) -> dict[str, Any]:
-    """Committees; `organisation`: its own; `participant`: gemensamma nämnder it takes part in."""
-    conditions = filters.committees(organisation, participant, kind, parent)
-    return _list(session, principal, "committees", conditions, page)
-
-
-@router.get(
-    "/administrations", response_model=Page[AdministrationOut], operation_id="administrations_list"
-)
-def list_administrations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    organisation: str | None = None,
-    serves: str | None = None,
-) -> dict[str, Any]:
-    """Administrations; `serves`: those serving that committee."""
-    return _list(
-        session, principal, "administrations", filters.administrations(organisation, serves), page
-    )
-
-
-@router.get("/operations", response_model=Page[OperationOut], operation_id="operations_list")
-def list_operations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    organisation: str | None = None,
-    committee: str | None = None,
-    area: str | None = None,
-) -> dict[str, Any]:
-    """Operations; `organisation`: operator or municipality; `committee`: run by it."""
-    return _list(
-        session, principal, "operations", filters.operations(organisation, committee, area), page
-    )
-
-
-@router.get("/agreements", response_model=Page[AgreementOut], operation_id="agreements_list")
-def list_agreements(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    organisation: str | None = None,
-    area: str | None = None,
-    valid_on: ValidOn = None,
-) -> dict[str, Any]:
-    """Agreements; `organisation`: as performer or principal; `valid_on`: in force that day."""
-    return _list(
-        session,
-        principal,
-        "agreements",
-        filters.agreements(organisation, area, _day(valid_on)),
-        page,
-    )
-
-
-@router.get("/persons", response_model=Page[PersonOut], operation_id="persons_list")
-def list_persons(
-    session: SessionDep, principal: RegistryReader, page: PageDep, name: str | None = None
-) -> dict[str, Any]:
-    """Persons; `name`: every word must occur in the name, ignoring case and diacritics."""
-    return _list(session, principal, "persons", filters.persons(name), page)
-
-
-@router.get("/appointments", response_model=Page[AppointmentOut], operation_id="appointments_list")
-def list_appointments(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    person: str | None = None,
-    committee: str | None = None,
-    administration: str | None = None,
-    organisation: str | None = None,
-    role: AppointmentRole | None = None,
-    valid_on: ValidOn = None,
-) -> dict[str, Any]:
-    """Appointments of a person or to a body; `valid_on`: valid that day (valid_to inclusive)."""
-    conditions = filters.appointments(
-        person, committee, administration, organisation, role, _day(valid_on)
-    )
-    return _list(session, principal, "appointments", conditions, page)
-
-
-@router.get("/interests", response_model=Page[InterestOut], operation_id="interests_list")
-def list_interests(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    person: str | None = None,
-    organisation: str | None = None,
-    on_behalf_of: str | None = None,
-    kind: InterestKind | None = None,
-    valid_on: ValidOn = None,
-) -> dict[str, Any]:
-    """Declared interests of a person, or in an organisation."""
-    conditions = filters.interests(person, organisation, on_behalf_of, kind, _day(valid_on))
-    return _list(session, principal, "interests", conditions, page)
-
-
-@router.get("/relations", response_model=Page[RelationOut], operation_id="relations_list")
-def list_relations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    person: str | None = None,
-    kind: RelationKind | None = None,
-    valid_on: ValidOn = None,
-) -> dict[str, Any]:
-    """Relations as stored (canonical: `barn` is kept as `forelder`); `person`: either side."""
-    return _list(
-        session, principal, "relations", filters.relations(person, kind, _day(valid_on)), page
-    )
-
-
-@router.get(
-    "/persons/{key:path}/relations",
-    response_model=Page[RelationOut],
-    operation_id="persons_relations_list",
-)
-def list_person_relations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
-    key: str,
-    valid_on: ValidOn = None,
-) -> dict[str, Any]:
-    """A person's relations from their side (`forelder` ↔ `barn`, `foreman` ↔ `underordnad`)."""
-    continue_read_only(session)
-    return crud.person_relations(
-        session, principal, key, filters.relation_dates(_day(valid_on)), page
-    )
+# List routes before the object routes: `/persons/{key}` would match `/persons/x/relations`.
+router.include_router(lists_router)
 
 
 for _resource in RESOURCES.values():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body
 
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.registry import crud_router, service
 from app.registry.document import ImportDocument, inline_schema
@@ -35,15 +36,13 @@ PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
     },
 )
 def import_document(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     principal: RegistryWriter,
     document: Annotated[dict[str, Any], Body(description="The import document (see the contract)")],
 ) -> dict[str, Any]:
     """Upsert a whole import document, all or nothing; answers counts per object type."""
-    result = service.import_document(
-        session, principal, document, pnr_secret=request.app.state.settings.pnr_secret
-    )
+    result = service.import_document(session, principal, document, pnr_secret=settings.pnr_secret)
     session.commit()
     return result
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from app.rules.facts import PersonFacts, valid_on
+from app.rules.indexes import SnapshotIndex
 from app.rules.model import PathStep
 from app.rules.regime import FL2017_START, KL2017_START, LawVersion, select_law
 from app.rules.registry import Regime
@@ -20,9 +21,6 @@ from app.rules.vocab import (
     ParticipantRole,
     RelationKind,
 )
-
-if TYPE_CHECKING:
-    from app.rules.context import Context
 
 SEAT_TO_PARTICIPANT = {
     AppointmentRole.ORDFORANDE: ParticipantRole.ORDFORANDE,
@@ -67,7 +65,7 @@ class Subject(NamedTuple):
         return self.law.regime
 
 
-def _circle(ctx: Context, ref: str, facts: PersonFacts) -> tuple[Member, ...]:
+def _circle(ctx: SnapshotIndex, ref: str, facts: PersonFacts) -> tuple[Member, ...]:
     members = [Member(ref, facts, (), None)]
     for rel in facts.relations:
         if rel.kind in NARSTAENDE and valid_on(rel.valid_from, rel.valid_to, ctx.as_of):
@@ -77,7 +75,7 @@ def _circle(ctx: Context, ref: str, facts: PersonFacts) -> tuple[Member, ...]:
     return tuple(members)
 
 
-def holds_seat(ctx: Context, facts: PersonFacts, committees: frozenset[str]) -> bool:
+def holds_seat(ctx: SnapshotIndex, facts: PersonFacts, committees: frozenset[str]) -> bool:
     return any(
         a.body_kind is BodyKind.COMMITTEE
         and a.body in committees
@@ -87,7 +85,9 @@ def holds_seat(ctx: Context, facts: PersonFacts, committees: frozenset[str]) -> 
     )
 
 
-def _extra_basis(ctx: Context, facts: PersonFacts, law: LawVersion, elected: bool) -> list[str]:
+def _extra_basis(
+    ctx: SnapshotIndex, facts: PersonFacts, law: LawVersion, elected: bool
+) -> list[str]:
     extra: list[str] = []
     if not elected and law.staff_basis:
         extra.append(law.staff_basis)
@@ -100,7 +100,7 @@ def _extra_basis(ctx: Context, facts: PersonFacts, law: LawVersion, elected: boo
     return extra
 
 
-def _under_agreement(ctx: Context, facts: PersonFacts) -> bool:
+def _under_agreement(ctx: SnapshotIndex, facts: PersonFacts) -> bool:
     """Staff of another organisation working for the handling body under avtalssamverkan."""
     home = ctx.committee.organisation if ctx.committee else None
     admins = ctx.snapshot.administrations
@@ -122,14 +122,14 @@ def _under_agreement(ctx: Context, facts: PersonFacts) -> bool:
     )
 
 
-def _law(ctx: Context, elected: bool) -> LawVersion:
+def _law(ctx: SnapshotIndex, elected: bool) -> LawVersion:
     committee, org = ctx.committee, ctx.organisation
     return select_law(
         committee.kind if committee else None, org.kind if org else None, elected, ctx.as_of
     )
 
 
-def _subject(ctx: Context, ref: str, role: ParticipantRole, by_default: bool) -> Subject:
+def _subject(ctx: SnapshotIndex, ref: str, role: ParticipantRole, by_default: bool) -> Subject:
     facts = ctx.person(ref) or PersonFacts(ref=ref)
     elected = role in ELECTED_PARTICIPANT_ROLES or (
         role in (ParticipantRole.DELEGAT, ParticipantRole.BESLUTSFATTARE)
@@ -142,7 +142,7 @@ def _subject(ctx: Context, ref: str, role: ParticipantRole, by_default: bool) ->
     )
 
 
-def default_participants(ctx: Context) -> list[tuple[str, ParticipantRole]]:
+def default_participants(ctx: SnapshotIndex) -> list[tuple[str, ParticipantRole]]:
     """Seat holders of the handling committee on as_of and staff of its administrations."""
     serving = {
         ref for ref, adm in ctx.snapshot.administrations.items() if ctx.case.committee in adm.serves
@@ -163,7 +163,7 @@ def default_participants(ctx: Context) -> list[tuple[str, ParticipantRole]]:
     return sorted(found.items())
 
 
-def build_subjects(ctx: Context) -> tuple[Subject, ...]:
+def build_subjects(ctx: SnapshotIndex) -> tuple[Subject, ...]:
     """One subject per person (the first role given wins)."""
     if ctx.case.participants:
         named: dict[str, ParticipantRole] = {}

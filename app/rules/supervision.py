@@ -20,9 +20,10 @@ reported as ``delad_forvaltning`` instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from app.rules.facts import PersonFacts
+from app.rules.indexes import Link, SnapshotIndex, Supervised
 from app.rules.model import PathStep
 from app.rules.vocab import (
     BOARD_ROLES,
@@ -34,9 +35,6 @@ from app.rules.vocab import (
     InterestKind,
     OrgKind,
 )
-
-if TYPE_CHECKING:
-    from app.rules.context import Context, Link, Supervised
 
 ORG_ATTACHING_INTERESTS = frozenset(
     {
@@ -57,7 +55,7 @@ class Attachment(NamedTuple):
 
 
 def _operating_for(
-    ctx: Context,
+    ctx: SnapshotIndex,
     area: str,
     municipality: str | None,
     operator_committee: str | None,
@@ -84,8 +82,7 @@ def _operating_for(
     return operating
 
 
-def supervised_operation(ctx: Context, op_ref: str, link: Link) -> Supervised:
-    from app.rules.context import Supervised
+def supervised_operation(ctx: SnapshotIndex, op_ref: str, link: Link) -> Supervised:
 
     op = ctx.snapshot.operations.get(op_ref)
     if op is None:
@@ -113,8 +110,7 @@ def supervised_operation(ctx: Context, op_ref: str, link: Link) -> Supervised:
     )
 
 
-def supervised_organisation(ctx: Context, org_ref: str, link: Link) -> Supervised:
-    from app.rules.context import Supervised
+def supervised_organisation(ctx: SnapshotIndex, org_ref: str, link: Link) -> Supervised:
 
     org = ctx.snapshot.organisations.get(org_ref)
     municipality = org_ref if org and org.kind in (OrgKind.KOMMUN, OrgKind.REGION) else None
@@ -132,10 +128,9 @@ def supervised_organisation(ctx: Context, org_ref: str, link: Link) -> Supervise
     )
 
 
-def supervised_committee(ctx: Context, committee_ref: str, link: Link) -> Supervised:
+def supervised_committee(ctx: SnapshotIndex, committee_ref: str, link: Link) -> Supervised:
     """Tillsyn over the activity of a committee given as party (tillsynsobjekt): the
     committee itself, its utskott and its parent nämnd run the supervised activity."""
-    from app.rules.context import Supervised
 
     committee = ctx.snapshot.committees.get(committee_ref)
     if committee is None:
@@ -160,7 +155,9 @@ def supervised_committee(ctx: Context, committee_ref: str, link: Link) -> Superv
     )
 
 
-def _seat(ctx: Context, person: str, a_body: str, role: str, unit: Supervised) -> Attachment | None:
+def _seat(
+    ctx: SnapshotIndex, person: str, a_body: str, role: str, unit: Supervised
+) -> Attachment | None:
     path = unit.operating.get(a_body)
     if path is None:
         return None
@@ -168,7 +165,7 @@ def _seat(ctx: Context, person: str, a_body: str, role: str, unit: Supervised) -
 
 
 def _admin(
-    ctx: Context,
+    ctx: SnapshotIndex,
     person: str,
     admin_ref: str,
     role: AppointmentRole,
@@ -205,7 +202,7 @@ def _organisation(person: str, org: str, relation: str, unit: Supervised) -> Att
     return Attachment((PathStep(person, relation, org), *tail), org, "organisation", False)
 
 
-def attachments(ctx: Context, facts: PersonFacts, unit: Supervised) -> list[Attachment]:
+def attachments(ctx: SnapshotIndex, facts: PersonFacts, unit: Supervised) -> list[Attachment]:
     """Current attachments of a person to a supervised unit, most direct first."""
     found: list[Attachment] = []
     person, operator = facts.ref, unit.operator_org
@@ -238,7 +235,7 @@ def attachments(ctx: Context, facts: PersonFacts, unit: Supervised) -> list[Atta
     return sorted(found, key=lambda x: order[x.reason])
 
 
-def samverkan_orgs(ctx: Context) -> set[str]:
+def samverkan_orgs(ctx: SnapshotIndex) -> set[str]:
     """Organisations that take part in the supervising body (host, participants, members,
     and the other side of a tillsyn agreement valid on as_of)."""
     committee = ctx.committee

@@ -15,14 +15,13 @@ for a one-word name, the word itself.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
-# Letters NFKD does not decompose into a base letter + combining mark.
-_EXTRA_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "þ": "th"})
+from app.textfold import fold_letters
+
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 _LEGAL_PHRASES = (
@@ -68,10 +67,7 @@ MAX_PAIR_WORDS = 6  # the first six words of a long name make its pairs (at most
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics, keep only [0-9a-z] words separated by single spaces."""
-    lowered = text.casefold().translate(_EXTRA_FOLD)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", ascii_only).strip()
+    return _NON_WORD.sub(" ", fold_letters(text)).strip()
 
 
 def _strip_legal_forms(items: list[str]) -> list[str]:

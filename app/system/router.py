@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, text
 
 from app import __version__
+from app.config import SettingsDep
 from app.db import SQLITE_BEGIN_OPTION, SessionDep
 from app.models import Appointment, CustomArea
 from app.security import scoping
@@ -64,7 +65,7 @@ def health() -> dict[str, str]:
     response_model=Readiness,
     responses={503: {"description": "Not ready: the database does not answer"}},
 )
-def ready(request: Request, response: Response) -> dict[str, Any]:
+def ready(request: Request, response: Response, settings: SettingsDep) -> dict[str, Any]:
     """Readiness: the database answers a trivial query."""
     try:
         with request.app.state.engine.connect() as connection:
@@ -72,7 +73,7 @@ def ready(request: Request, response: Response) -> dict[str, Any]:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         response.status_code = 503
-        response.headers["Retry-After"] = str(request.app.state.settings.db_retry_after_seconds)
+        response.headers["Retry-After"] = str(settings.db_retry_after_seconds)
         return {"status": "unavailable", "database": type(exc).__name__}
     return {"status": "ready", "database": "ok"}
 

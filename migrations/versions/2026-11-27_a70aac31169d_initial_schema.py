@@ -14,7 +14,6 @@ from alembic import op
 
 import app.db_types
 
-
 revision: str = "a70aac31169d"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

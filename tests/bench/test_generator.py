@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from stdnum.se import orgnr as se_orgnr
 
-from app.bench import generator
 from app.cli import main
 from app.identifiers import normalise_personnummer
+from bench import generator
 from tests.support.api import ApiClient
 
 REFERENCED = {

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.bench import generator
-from app.bench.loadgen import Request, run_open_loop
-from app.bench.runner import EndpointMissing, import_dataset
-from app.bench.server import MemorySampler, running_server
-from app.bench.stats import percentile, summarise
+from bench import generator
+from bench.loadgen import Request, run_open_loop
+from bench.runner import EndpointMissing, import_dataset
+from bench.server import MemorySampler, running_server
+from bench.stats import percentile, summarise
 
 
 def test_percentile_interpolates_between_ranks() -> None:

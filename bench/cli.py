@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from app.bench import generator
+from bench import generator
 
 
 @click.group("bench")
@@ -27,7 +27,7 @@ def bench_group() -> None:
     "out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="JSON Lines file (gzip when it ends in .gz); format in app/bench/generator/__init__.py",
+    help="JSON Lines file (gzip when it ends in .gz); format in bench/generator/__init__.py",
 )
 @click.option(
     "--chunk-size",
@@ -118,8 +118,8 @@ def run(
     out_dir: Path,
 ) -> None:
     """Start a real server per database and scale, import, load, report, plot."""
-    from app.bench import plots
-    from app.bench.runner import EndpointMissing, RunConfig, run_one, save
+    from bench import figures as plots
+    from bench.runner import EndpointMissing, RunConfig, run_one, save
 
     rate_list = tuple(float(r) for r in rates.split(",") if r.strip())
     saved: list[Path] = []
@@ -180,7 +180,7 @@ def run(
 @click.option("--label", default="", help="size plot from the runs saved with this label")
 def plot(out_dir: Path, rate: float, label: str) -> None:
     """Redraw every plot from bench/results/*.json."""
-    from app.bench import plots
+    from bench import figures as plots
 
     for path in sorted((out_dir / "results").glob("*.json")):
         results = json.loads(path.read_text(encoding="utf-8"))
@@ -205,7 +205,7 @@ def _is_run(results: object) -> bool:
 
 def plot_sizes(out_dir: Path, rate: float = 100.0, label: str = "") -> Path | None:
     """Latency against registry size from the runs `<database>-<scale>[-<label>].json`."""
-    from app.bench import plots
+    from bench import figures as plots
 
     files = []
     for path in sorted((out_dir / "results").glob("*.json")):

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from app.bench.stats import summarise
+from bench.stats import summarise
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.bench import generator
-from app.bench.runner import ensure_dataset, screening_bodies
-from app.bench.server import fresh_database
+from bench import generator
+from bench.runner import ensure_dataset, screening_bodies
+from bench.server import fresh_database
 
 JSON = {"Content-Type": "application/json"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bench.generator.state import Generator
+from bench.generator.state import Generator
 
 AGREEMENT_AREAS = (
     ("livsmedel", "tillsyn"),

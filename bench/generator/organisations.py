@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bench.generator.names import COMPANY_WORDS, FORENING_WORDS, LAST, place
-from app.bench.generator.state import Body, Generator
+from bench.generator.names import COMPANY_WORDS, FORENING_WORDS, LAST, place
+from bench.generator.state import Body, Generator
 
 PRIVATE_KINDS = (
     ("aktiebolag", 45),

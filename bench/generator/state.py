@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.bench.generator.identifiers import ORGNR_PREFIX, orgnr, personnummer
-from app.bench.generator.names import FIRST, LAST
-from app.bench.generator.scales import Scale
+from bench.generator.identifiers import ORGNR_PREFIX, orgnr, personnummer
+from bench.generator.names import FIRST, LAST
+from bench.generator.scales import Scale
 
 # import documents come in this order: each refers only to its own or earlier sections
 SECTIONS = (

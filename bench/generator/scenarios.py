@@ -4,10 +4,10 @@ planted facts concern."""
 
 from __future__ import annotations
 
-from app.bench.generator.cases import CaseBuilder, ledamoter, participants
-from app.bench.generator.names import FIRST, LAST
-from app.bench.generator.scales import AS_OF, EARLIER_FROM, EARLIER_TO, MANDATE_FROM, MANDATE_TO
-from app.bench.generator.state import Body, Generator
+from bench.generator.cases import CaseBuilder, ledamoter, participants
+from bench.generator.names import FIRST, LAST
+from bench.generator.scales import AS_OF, EARLIER_FROM, EARLIER_TO, MANDATE_FROM, MANDATE_TO
+from bench.generator.state import Body, Generator
 
 
 def supervising(k: Body) -> str:

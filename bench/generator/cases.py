@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bench.generator.names import FIRST, LAST
-from app.bench.generator.scales import AS_OF
-from app.bench.generator.state import Body, Generator
+from bench.generator.names import FIRST, LAST
+from bench.generator.scales import AS_OF
+from bench.generator.state import Body, Generator
 
 ROUTINE_MATTERS = (
     ("myndighetsutovning", "bygg", "Ansökan om bygglov"),

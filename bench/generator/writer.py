@@ -1,5 +1,5 @@
 """The dataset file: the manifest line, then the import documents, then the case lines
-(format in the package docstring, `app/bench/generator/__init__.py`)."""
+(format in the package docstring, `bench/generator/__init__.py`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.bench.generator.build import generate
-from app.bench.generator.scales import AS_OF, FORMAT
-from app.bench.generator.state import Generator
+from bench.generator.build import generate
+from bench.generator.scales import AS_OF, FORMAT
+from bench.generator.state import Generator
 
 
 def _dump(value: Any) -> str:

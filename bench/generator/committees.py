@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bench.generator.state import Body, Generator
+from bench.generator.state import Body, Generator
 
 # Kommun committees: (key, kind, name, responsibilities)
 KF = ("kf", "fullmaktige", "Kommunfullmäktige", ())

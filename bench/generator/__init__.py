@@ -36,10 +36,10 @@ Modules, one job each, in build order:
 * ``build``: the build order; ``writer``, ``reader``: the dataset file.
 """
 
-from app.bench.generator.build import build, generate
-from app.bench.generator.identifiers import orgnr, personnummer
-from app.bench.generator.reader import Dataset, iter_lines, load, read_raw_documents
-from app.bench.generator.scales import (
+from bench.generator.build import build, generate
+from bench.generator.identifiers import orgnr, personnummer
+from bench.generator.reader import Dataset, iter_lines, load, read_raw_documents
+from bench.generator.scales import (
     AS_OF,
     FORMAT,
     PERSON_GROUNDS,
@@ -48,8 +48,8 @@ from app.bench.generator.scales import (
     STRUCTURAL,
     Scale,
 )
-from app.bench.generator.state import Body, Generator
-from app.bench.generator.writer import write, write_file
+from bench.generator.state import Body, Generator
+from bench.generator.writer import write, write_file
 
 __all__ = [
     "AS_OF",

@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 
-from app.bench import generator
-from app.bench.loadgen import Request, run_open_loop
-from app.bench.pyspy import Recorder
-from app.bench.server import MemorySampler, fresh_database, running_server
+from bench import generator
+from bench.loadgen import Request, run_open_loop
+from bench.pyspy import Recorder
+from bench.server import MemorySampler, fresh_database, running_server
 
 P99_LIMIT_MS = 250.0
 JSON = {"Content-Type": "application/json"}

@@ -3,19 +3,19 @@ part of the output: changing it changes every dataset."""
 
 from __future__ import annotations
 
-from app.bench.generator.cases import CaseBuilder, add_routine_cases
-from app.bench.generator.committees import add_committees, add_shared_bodies
-from app.bench.generator.interests import add_interests, add_relations
-from app.bench.generator.operations import add_agreements, add_operations
-from app.bench.generator.organisations import (
+from bench.generator.cases import CaseBuilder, add_routine_cases
+from bench.generator.committees import add_committees, add_shared_bodies
+from bench.generator.interests import add_interests, add_relations
+from bench.generator.operations import add_agreements, add_operations
+from bench.generator.organisations import (
     add_bodies,
     add_companies,
     add_private_organisations,
 )
-from app.bench.generator.people import add_staff, fill_seats
-from app.bench.generator.scales import SCALES, Scale
-from app.bench.generator.scenarios import plant_scenarios
-from app.bench.generator.state import Generator
+from bench.generator.people import add_staff, fill_seats
+from bench.generator.scales import SCALES, Scale
+from bench.generator.scenarios import plant_scenarios
+from bench.generator.state import Generator
 
 
 def build(gen: Generator) -> None:

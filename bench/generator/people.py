@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bench.generator.scales import MANDATE_FROM, MANDATE_TO
-from app.bench.generator.state import Body, Generator
+from bench.generator.scales import MANDATE_FROM, MANDATE_TO
+from bench.generator.state import Body, Generator
 
 
 def seat_counts(gen: Generator, kind: str, weight: float) -> tuple[int, int]:

@@ -1,0 +1,231 @@
+"""The registry's list routes: `GET /v1/{type}` with filters, paginated, and a person's
+relations from their side (thin: parse the filters, call `crud`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from app.db import SessionDep, continue_read_only
+from app.errors import Unprocessable, field_error
+from app.pagination import Page, PageDep
+from app.registry import crud, filters
+from app.registry.resources import RESOURCES
+from app.registry.schemas import (
+    AdministrationOut,
+    AgreementOut,
+    AppointmentOut,
+    CommitteeOut,
+    InterestOut,
+    OperationOut,
+    OrganisationOut,
+    PersonOut,
+    RelationOut,
+)
+from app.security.deps import RegistryReader
+from app.vocabularies import (
+    AppointmentRole,
+    CommitteeKind,
+    InterestKind,
+    OrganisationKind,
+    RelationKind,
+)
+
+router = APIRouter(tags=["registry"])
+
+
+def _day(value: str | None, name: str = "valid_on") -> date | None:
+    """Parse a strict ISO date (`date` would also take '0' as a Unix timestamp)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Unprocessable(
+            f"{name} must be a date YYYY-MM-DD",
+            errors=[
+                {
+                    **field_error(f"/{name}", "not a valid date", "date_parsing"),
+                    "in": "query",
+                    "parameter": name,
+                }
+            ],
+        ) from None
+
+
+ValidOn = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="YYYY-MM-DD: only facts valid that day (valid_to inclusive)",
+        json_schema_extra={"format": "date"},
+    ),
+]
+
+
+def _list(
+    session: SessionDep, principal: Any, section: str, conditions: Any, page: Any
+) -> dict[str, Any]:
+    continue_read_only(session)
+    return crud.list_objects(session, principal, RESOURCES[section], conditions, page)
+
+
+@router.get(
+    "/organisations", response_model=Page[OrganisationOut], operation_id="organisations_list"
+)
+def list_organisations(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    kind: OrganisationKind | None = None,
+    owner: str | None = None,
+    member: str | None = None,
+) -> dict[str, Any]:
+    """Organisations; `owner`: owned by that organisation; `member`: förbund it is a member of."""
+    return _list(
+        session, principal, "organisations", filters.organisations(kind, owner, member), page
+    )
+
+
+@router.get("/committees", response_model=Page[CommitteeOut], operation_id="committees_list")
+def list_committees(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    organisation: str | None = None,
+    participant: str | None = None,
+    kind: CommitteeKind | None = None,
+    parent: str | None = None,
+) -> dict[str, Any]:
+    """Committees; `organisation`: its own; `participant`: gemensamma nämnder it takes part in."""
+    conditions = filters.committees(organisation, participant, kind, parent)
+    return _list(session, principal, "committees", conditions, page)
+
+
+@router.get(
+    "/administrations", response_model=Page[AdministrationOut], operation_id="administrations_list"
+)
+def list_administrations(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    organisation: str | None = None,
+    serves: str | None = None,
+) -> dict[str, Any]:
+    """Administrations; `serves`: those serving that committee."""
+    return _list(
+        session, principal, "administrations", filters.administrations(organisation, serves), page
+    )
+
+
+@router.get("/operations", response_model=Page[OperationOut], operation_id="operations_list")
+def list_operations(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    organisation: str | None = None,
+    committee: str | None = None,
+    area: str | None = None,
+) -> dict[str, Any]:
+    """Operations; `organisation`: operator or municipality; `committee`: run by it."""
+    return _list(
+        session, principal, "operations", filters.operations(organisation, committee, area), page
+    )
+
+
+@router.get("/agreements", response_model=Page[AgreementOut], operation_id="agreements_list")
+def list_agreements(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    organisation: str | None = None,
+    area: str | None = None,
+    valid_on: ValidOn = None,
+) -> dict[str, Any]:
+    """Agreements; `organisation`: as performer or principal; `valid_on`: in force that day."""
+    return _list(
+        session,
+        principal,
+        "agreements",
+        filters.agreements(organisation, area, _day(valid_on)),
+        page,
+    )
+
+
+@router.get("/persons", response_model=Page[PersonOut], operation_id="persons_list")
+def list_persons(
+    session: SessionDep, principal: RegistryReader, page: PageDep, name: str | None = None
+) -> dict[str, Any]:
+    """Persons; `name`: every word must occur in the name, ignoring case and diacritics."""
+    return _list(session, principal, "persons", filters.persons(name), page)
+
+
+@router.get("/appointments", response_model=Page[AppointmentOut], operation_id="appointments_list")
+def list_appointments(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    person: str | None = None,
+    committee: str | None = None,
+    administration: str | None = None,
+    organisation: str | None = None,
+    role: AppointmentRole | None = None,
+    valid_on: ValidOn = None,
+) -> dict[str, Any]:
+    """Appointments of a person or to a body; `valid_on`: valid that day (valid_to inclusive)."""
+    conditions = filters.appointments(
+        person, committee, administration, organisation, role, _day(valid_on)
+    )
+    return _list(session, principal, "appointments", conditions, page)
+
+
+@router.get("/interests", response_model=Page[InterestOut], operation_id="interests_list")
+def list_interests(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    person: str | None = None,
+    organisation: str | None = None,
+    on_behalf_of: str | None = None,
+    kind: InterestKind | None = None,
+    valid_on: ValidOn = None,
+) -> dict[str, Any]:
+    """Declared interests of a person, or in an organisation."""
+    conditions = filters.interests(person, organisation, on_behalf_of, kind, _day(valid_on))
+    return _list(session, principal, "interests", conditions, page)
+
+
+@router.get("/relations", response_model=Page[RelationOut], operation_id="relations_list")
+def list_relations(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    person: str | None = None,
+    kind: RelationKind | None = None,
+    valid_on: ValidOn = None,
+) -> dict[str, Any]:
+    """Relations as stored (canonical: `barn` is kept as `forelder`); `person`: either side."""
+    return _list(
+        session, principal, "relations", filters.relations(person, kind, _day(valid_on)), page
+    )
+
+
+@router.get(
+    "/persons/{key:path}/relations",
+    response_model=Page[RelationOut],
+    operation_id="persons_relations_list",
+)
+def list_person_relations(
+    session: SessionDep,
+    principal: RegistryReader,
+    page: PageDep,
+    key: str,
+    valid_on: ValidOn = None,
+) -> dict[str, Any]:
+    """A person's relations from their side (`forelder` ↔ `barn`, `foreman` ↔ `underordnad`)."""
+    continue_read_only(session)
+    return crud.person_relations(
+        session, principal, key, filters.relation_dates(_day(valid_on)), page
+    )
