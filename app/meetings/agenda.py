@@ -17,7 +17,7 @@ from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, ResolvedParticipant, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
 from app.cases.service import require_scope
-from app.errors import Unprocessable, field_error, json_pointer
+from app.errors import Unprocessable, field_error, pydantic_field_errors
 from app.meetings import repository as repo
 from app.meetings.repository import CommitteeRow
 from app.meetings.schemas import MeetingIn
@@ -197,8 +197,9 @@ def _case(
     try:
         case_in = CaseIn.model_validate(document)
     except ValidationError as exc:
-        for err in exc.errors():  # never echo the input: it may hold a personnummer
-            errors.add(pointer + json_pointer(err["loc"]), err["msg"], err["type"])
+        # Unknown fields named with a suggestion; the input is never echoed.
+        prefix = tuple(pointer.lstrip("/").split("/"))
+        errors.items.extend(pydantic_field_errors(exc.errors(include_url=False), prefix=prefix))
         return None
     if case_in.committee != committee.ref:
         errors.add(

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.dates import IsoDate
 from app.models.mixins import REF_LENGTH
+from app.strictmodel import StrictModel
 
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REF_LENGTH)]
 Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 
 
-class ItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ItemIn(StrictModel):
     paragraph: Paragraph = Field(description='The protokoll paragraph, e.g. "§ 12"')
     case: Ref | dict[str, Any] = Field(
         description="A stored case's ref, or an inline case document (committee defaults "
@@ -24,7 +23,7 @@ class ItemIn(BaseModel):
     as_of: IsoDate | None = Field(default=None, description="Default: the meeting date")
 
 
-class MovementIn(BaseModel):
+class MovementIn(StrictModel):
     """Someone arriving at, or leaving, the meeting before the item `from`."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -33,9 +32,7 @@ class MovementIn(BaseModel):
     from_: Paragraph = Field(alias="from", description='The first item it applies to, "§ 14"')
 
 
-class MeetingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MeetingIn(StrictModel):
     ref: Ref
     committee: Ref
     date: IsoDate

@@ -51,7 +51,6 @@ class Context(SnapshotIndex):
         self.names = Names(snapshot)
         self._supervised: tuple[Supervised, ...] | None = None
         self._decided: tuple[Supervised, ...] | None = None
-        self._supervising: frozenset[str] | None = None
 
     # --- parties -------------------------------------------------------------------------
 
@@ -178,26 +177,7 @@ class Context(SnapshotIndex):
         decided in myndighetsutövning ("supervised" includes them, docs/legal/rules.md §4)."""
         return (*self.supervised, *self.decided)
 
-    @property
-    def supervising_side(self) -> frozenset[str]:
-        """The handling committee's family plus, under avtalssamverkan (KL 9 kap. 37 §),
-        the performer's committees holding the tillsyn responsibility for the agreement's
-        area: an administration serving one of them is on the supervising side
-        (docs/legal/rules.md §2 tillsynsjav), so its staff are not drift staff by that
-        alone."""
-        if self._supervising is None:
-            from app.rules.supervision import performer_tillsyn_committees
-
-            self._supervising = self.family | performer_tillsyn_committees(self)
-        return self._supervising
-
     def _build_decided(self) -> list[Supervised]:
-        from app.rules.supervision import (
-            supervised_committee,
-            supervised_operation,
-            supervised_organisation,
-        )
-
         if self.case.matter is not Matter.MYNDIGHETSUTOVNING:
             return []
         excluded = (PartyRole.BERORD, PartyRole.TILLSYNSOBJEKT)

@@ -65,6 +65,7 @@ class SnapshotIndex:
                 self.children.setdefault(committee.parent, []).append(ref)
         self.family = frozenset(self.kin(self.case.committee))
         self._drift: dict[tuple[str, str], list[str]] | None = None
+        self._supervising: frozenset[str] | None = None
 
     def param(self, name: str) -> Any:
         """A dated parameter on as_of. Before its first value (only for dates before the
@@ -126,4 +127,40 @@ class SnapshotIndex:
             ref
             for ref, c in self.snapshot.committees.items()
             if c.organisation == org_ref and c.kind in GOVERNING_KINDS
+        )
+
+    @property
+    def supervising_side(self) -> frozenset[str]:
+        """The handling committee's family plus, under avtalssamverkan (KL 9 kap. 37 §),
+        the performer's committees holding the tillsyn responsibility for the agreement's
+        area: an administration serving one of them is on the supervising side (docs/legal/rules.md
+        §2 tillsynsjav), so its staff are not drift staff by that alone."""
+        if self._supervising is None:
+            self._supervising = self.family | self._performer_tillsyn_committees()
+        return self._supervising
+
+    def _performer_tillsyn_committees(self) -> frozenset[str]:
+        """Committees of a performer under a tillsyn agreement valid on as_of (KL 9 kap. 37 §)
+        whose principal is the handling committee's organisation, holding the tillsyn
+        responsibility for the agreement's area (docs/legal/rules.md §2 tillsynsjav)."""
+        home = self.committee.organisation if self.committee else None
+        if home is None:
+            return frozenset()
+        wanted = {
+            (ag.performer, ag.area)
+            for ag in self.snapshot.agreements.values()
+            if ag.role is DutyRole.TILLSYN
+            and home in ag.principals
+            and ag.performer != home
+            and self.valid(ag)
+        }
+        if not wanted:
+            return frozenset()
+        return frozenset(
+            ref
+            for ref, c in self.snapshot.committees.items()
+            if any(
+                r.role is DutyRole.TILLSYN and (c.organisation, r.area) in wanted
+                for r in c.responsibilities
+            )
         )

@@ -10,7 +10,7 @@ Attached ("knuten till") to a supervised municipal operation are, on as_of:
   or region as such: being employed by the kommun is not enough, docs/legal/sources.md c7);
 * staff of an administration that serves an operating committee and not the supervising
   side (drift staff; under avtalssamverkan the supervising side includes the performer's
-  committee holding the tillsyn responsibility, :func:`performer_tillsyn_committees`);
+  committee holding the tillsyn responsibility, :meth:`SnapshotIndex.supervising_side`);
 * the förvaltningschef of any administration serving an operating committee (chef line);
 * staff of a shared administration whose ``works_with`` says drift in the unit's area.
 
@@ -253,30 +253,3 @@ def samverkan_orgs(ctx: SnapshotIndex) -> set[str]:
         ):
             orgs.update((ag.performer, *ag.principals))
     return orgs
-
-
-def performer_tillsyn_committees(ctx: Context) -> frozenset[str]:
-    """Committees of a performer under a tillsyn agreement valid on as_of (KL 9 kap. 37 §)
-    whose principal is the handling committee's organisation, holding the tillsyn
-    responsibility for the agreement's area (docs/legal/rules.md §2 tillsynsjav)."""
-    home = ctx.committee.organisation if ctx.committee else None
-    if home is None:
-        return frozenset()
-    wanted = {
-        (ag.performer, ag.area)
-        for ag in ctx.snapshot.agreements.values()
-        if ag.role is DutyRole.TILLSYN
-        and home in ag.principals
-        and ag.performer != home
-        and ctx.valid(ag)
-    }
-    if not wanted:
-        return frozenset()
-    return frozenset(
-        ref
-        for ref, c in ctx.snapshot.committees.items()
-        if any(
-            r.role is DutyRole.TILLSYN and (c.organisation, r.area) in wanted
-            for r in c.responsibilities
-        )
-    )
