@@ -16,8 +16,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 
 from app.errors import PROBLEM_JSON
+from app.meetings.answer import MeetingOut, MeetingPage
 from app.openapi_examples import REQUEST_EXAMPLES, RESPONSE_EXAMPLES
 from app.openapi_fields import describe_schemas
 from app.system.router import public_router
@@ -89,6 +91,14 @@ OPERATION_IDS: dict[str, str] = {
     "PUT /v1/meetings/{ref}": "meetings_replace",
     "POST /v1/whatif": "whatif_create",
     "GET /v1/whatif/{job_id}": "whatif_get",
+}
+
+# Answers built as plain data, documented by a model (only where FastAPI has no type).
+DOCUMENTED_RESPONSES: dict[str, type[BaseModel]] = {
+    "meetings_create": MeetingOut,
+    "meetings_get": MeetingOut,
+    "meetings_replace": MeetingOut,
+    "meetings_list": MeetingPage,
 }
 
 BEARER = "bearer"
@@ -203,14 +213,32 @@ def _finish_operation(
                 response["content"]["application/json"]["examples"] = RESPONSE_EXAMPLES[op_id]
 
 
+def _untyped(schema: dict[str, Any] | None) -> bool:
+    return not schema or not ({"$ref", "anyOf", "allOf", "properties"} & schema.keys())
+
+
+def _document_response(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
+    model = DOCUMENTED_RESPONSES.get(operation.get("operationId", ""))
+    if model is None:
+        return
+    for status, response in operation["responses"].items():
+        media = response.get("content", {}).get("application/json")
+        if status.startswith("2") and media is not None and _untyped(media.get("schema")):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(definition.pop("$defs", {}))
+            schemas[model.__name__] = definition
+            media["schema"] = {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
 def finish_schema(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
     """Complete FastAPI's document (see the module docstring)."""
     routes = _routes(app)
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             _finish_operation(operation, method, path, routes.get((method, path)))
-    components = schema.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
+            _document_response(operation, schemas)
     # Our 422 is problem+json: FastAPI's own validation shapes are never sent.
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

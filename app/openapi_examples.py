@@ -54,4 +54,10 @@ RESPONSE_EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "screenings_get": {"scenario48": _example("Flagged: jäv (part)", _DATA["screening_response"])},
     "decisions_create": {"scenario48": _example("Recorded", _DATA["decision_response"])},
+    "meetings_create": {
+        "scenario48": _example("The ersättare steps out of § 7", _DATA["meeting_response"])
+    },
+    "meetings_get": {
+        "scenario48": _example("The ersättare steps out of § 7", _DATA["meeting_response"])
+    },
 }

@@ -128,6 +128,27 @@ FIELDS: dict[str, str] = {
     "order": "For an ersättare: the place within its party group, 1 first",
     "substitutes": "For a ledamot: the ersättare (person refs) who enter for this ledamot, "
     "in order (wins over substitution_order)",
+    "as_of": "The day the facts are taken from (YYYY-MM-DD); a screening's default is the "
+    "case's decision_date, else today",
+    "date": "The day (YYYY-MM-DD)",
+    "absent": "Who is not there (person refs); the rest of the nämnd is taken as present",
+    "present": "Who is there (person refs)",
+    "rules_version": "The rules version: the package version and a hash of the rule metadata "
+    "and the dated parameters",
+    "structural": "Structural findings (level risk): about bodies rather than people, e.g. "
+    "egen_tillsyn (the nämnd supervises an operation it runs)",
+    "findings": "One finding per person and ground: level, rule, legal basis, explanation "
+    "(sv, en) and the evidence path from the person to the case",
+    "outcome": "`flagged` when any finding has level jav or mojligt_jav, else `clear`",
+    "rules_version_changed": "Whether the rules version differs from the original's",
+    "previous_rules_version": "The original screening's rules version",
+    "outcome_changed": "Whether the outcome differs from the original's",
+    "previous_outcome": "The original screening's outcome",
+    "before": "As it was in the original screening",
+    "after": "As it is now",
+    "new": "Found now, not before",
+    "removed": "Found before, not now",
+    "changed": "Found both times, with a difference",
     # GET /v1/vocabularies: one list per controlled vocabulary.
     "organisation_kind": "Organisation kinds (kommun, region, kommunalforbund, aktiebolag, ...)",
     "committee_kind": "Committee kinds (fullmaktige, styrelse, namnd, gemensam_namnd, ...)",

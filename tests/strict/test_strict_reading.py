@@ -222,3 +222,25 @@ def test_a_screening_sent_as_a_form_is_415_and_not_screened(
     form = admin.post("/v1/screenings", data={"case": registry["case"]["ref"]})
     assert "application/x-www-form-urlencoded" in _problem(form, 415)["detail"]
     assert _counts(session) == before
+
+
+def test_meeting_with_a_misspelled_field_is_refused(
+    admin: ApiClient, session: Session, registry: dict[str, Any]
+) -> None:
+    case = json.loads(json.dumps(registry["case"]))
+    case["partys"] = case.pop("parties")
+    body = {
+        "ref": "S48 MBN 2024-10-08",
+        "committee": registry["case"]["committee"],
+        "date": "2024-10-08",
+        "abscent": [],
+        "items": [{"paragraph": "§ 7", "case": case}],
+    }
+    before = _counts(session)
+    problem = _problem(admin.post("/v1/meetings", json=body))
+    assert _error_at(problem, "/abscent")["suggestion"] == "absent"
+    assert _counts(session) == before
+    del body["abscent"]
+    problem = _problem(admin.post("/v1/meetings", json=body))
+    assert _error_at(problem, "/items/0/case/partys")["suggestion"] == "parties"
+    assert _counts(session) == before
