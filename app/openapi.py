@@ -22,6 +22,7 @@ from app.errors import PROBLEM_JSON
 from app.meetings.answer import MeetingOut, MeetingPage
 from app.openapi_examples import REQUEST_EXAMPLES, RESPONSE_EXAMPLES
 from app.openapi_fields import describe_schemas
+from app.rules.catalogue_schema import RulesCatalogue
 from app.system.router import public_router
 
 TITLE = "Javskoll API"
@@ -99,6 +100,7 @@ DOCUMENTED_RESPONSES: dict[str, type[BaseModel]] = {
     "meetings_get": MeetingOut,
     "meetings_replace": MeetingOut,
     "meetings_list": MeetingPage,
+    "rules_list": RulesCatalogue,
 }
 
 BEARER = "bearer"

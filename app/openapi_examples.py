@@ -42,6 +42,9 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
             "A meeting with the bygglov case on the agenda", _DATA["meeting_request"]
         ),
     },
+    "meetings_replace": {
+        "scenario48": _example("The same meeting, recomputed", _DATA["meeting_request"]),
+    },
 }
 
 RESPONSE_EXAMPLES: dict[str, dict[str, Any]] = {

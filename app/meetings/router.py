@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
+from app.config import SettingsDep
 from app.dates import IsoDate
 from app.db import SessionDep
 from app.errors import query_error
@@ -29,15 +30,13 @@ def _headers(response: Response, answer: dict[str, Any]) -> None:
 @router.post("", status_code=201)
 def create_meeting(
     body: MeetingIn,
-    request: Request,
+    settings: SettingsDep,
     response: Response,
     session: SessionDep,
     principal: Screener,
 ) -> dict[str, Any]:
     """Screen every item, work out its seats, store the meeting; all audited, one commit."""
-    answer = service.create_meeting(
-        session, principal, body, pnr_secret=request.app.state.settings.pnr_secret
-    )
+    answer = service.create_meeting(session, principal, body, pnr_secret=settings.pnr_secret)
     session.commit()
     _headers(response, answer)
     return answer
@@ -95,7 +94,7 @@ def get_meeting(ref: str, request: Request, session: SessionDep, principal: Case
 def replace_meeting(
     ref: str,
     body: MeetingIn,
-    request: Request,
+    settings: SettingsDep,
     response: Response,
     session: SessionDep,
     principal: Screener,
@@ -107,7 +106,7 @@ def replace_meeting(
         principal,
         ref,
         body,
-        pnr_secret=request.app.state.settings.pnr_secret,
+        pnr_secret=settings.pnr_secret,
         if_match=if_match,
     )
     session.commit()

@@ -8,10 +8,11 @@ version or outcome moved.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.errors import Conflict, NotFound
 from app.screening import repository as repo
@@ -56,12 +57,10 @@ def rerun(
 
 @router.post("/screenings/{screening_id}/rerun", status_code=201, response_model=ScreeningRerun)
 def rerun_screening(
-    screening_id: str, request: Request, session: SessionDep, principal: Screener
+    screening_id: str, settings: SettingsDep, session: SessionDep, principal: Screener
 ) -> ScreeningRerun:
     """Screen the stored case again with today's rules and registry at the original as_of;
     stored and audited as a new screening, answered with a diff against the original."""
-    result = rerun(
-        session, principal, screening_id, pnr_secret=request.app.state.settings.pnr_secret
-    )
+    result = rerun(session, principal, screening_id, pnr_secret=settings.pnr_secret)
     session.commit()
     return result

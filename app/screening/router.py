@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
+from app.config import SettingsDep
 from app.dates import IsoDate
 from app.db import SessionDep
 from app.metrics.instruments import record_screening
@@ -21,12 +22,10 @@ router = APIRouter(tags=["screening"])
 
 @router.post("/screenings", status_code=201, response_model=ScreeningResult)
 def create_screening(
-    body: ScreeningIn, request: Request, session: SessionDep, principal: Screener
+    body: ScreeningIn, settings: SettingsDep, session: SessionDep, principal: Screener
 ) -> ScreeningResult:
     """Screen a stored case (by ref) or an inline case; audited before the answer is sent."""
-    result = service.screen(
-        session, principal, body, pnr_secret=request.app.state.settings.pnr_secret
-    )
+    result = service.screen(session, principal, body, pnr_secret=settings.pnr_secret)
     session.commit()
     record_screening(
         result.outcome,
