@@ -22,7 +22,6 @@ from app.errors import PROBLEM_JSON
 from app.meetings.answer import MeetingOut, MeetingPage
 from app.openapi_examples import REQUEST_EXAMPLES, RESPONSE_EXAMPLES
 from app.openapi_fields import describe_schemas
-from app.rules.catalogue_schema import RulesCatalogue
 from app.system.router import public_router
 
 TITLE = "Javskoll API"
@@ -46,7 +45,10 @@ TAGS: list[dict[str, str]] = [
         "description": "The nämnd's recorded jäv decisions (KL 6 kap. 30 §, FL 18 §).",
     },
     {"name": "meetings", "description": "Sammanträden: jäv item by item at a meeting."},
-    {"name": "whatif", "description": "What would change under other rule parameters."},
+    {
+        "name": "what-if",
+        "description": "What would change in stored screenings under other rule parameters.",
+    },
     {"name": "audit", "description": "The tamper-evident audit log and its verification."},
     {"name": "reports", "description": "Reports for auditors as JSON, CSV or XLSX."},
     {"name": "api keys", "description": "API keys (administrators)."},
@@ -92,6 +94,7 @@ OPERATION_IDS: dict[str, str] = {
     "PUT /v1/meetings/{ref}": "meetings_replace",
     "POST /v1/whatif": "whatif_create",
     "GET /v1/whatif/{job_id}": "whatif_get",
+    "GET /metrics": "metrics_get",
 }
 
 # Answers built as plain data, documented by a model (only where FastAPI has no type).
@@ -100,7 +103,6 @@ DOCUMENTED_RESPONSES: dict[str, type[BaseModel]] = {
     "meetings_get": MeetingOut,
     "meetings_replace": MeetingOut,
     "meetings_list": MeetingPage,
-    "rules_list": RulesCatalogue,
 }
 
 BEARER = "bearer"
@@ -193,7 +195,8 @@ def _finish_operation(
     if route is not None and route.operation_id is None and key in OPERATION_IDS:
         operation["operationId"] = OPERATION_IDS[key]
     operation["tags"] = list(dict.fromkeys(operation.get("tags", [])))
-    needs_key = path.startswith("/v1/") and path not in _public_paths()
+    # Every operation in the document but health and readiness needs a key (/metrics too).
+    needs_key = path not in _public_paths()
     if needs_key:
         operation["security"] = [{BEARER: []}]
     responses = operation.setdefault("responses", {})

@@ -44,6 +44,7 @@ from app.rules.facts import (
     PartyMatch,
 )
 from app.rules.vocab import MatchHow, Matter, ParticipantRole, PartyKind, PartyRole
+from app.screening import org_repository as org_repo
 from app.screening import repository as repo
 from app.screening.facts import FactsBuilder
 from app.screening.matching import Match, match_parties
@@ -219,15 +220,19 @@ def load_snapshot(
     builder.add_responsibilities(repo.responsibilities(session, committee_ids))
     builder.add_committee_participants(repo.committee_participants(session, committee_ids))
     reach.org_ids |= builder.committee_org_ids()
-    builder.add_owners(repo.owners(session, reach.org_ids))
-    builder.add_members(repo.members(session, reach.org_ids))
+    builder.add_owners(org_repo.owners(session, reach.org_ids))
+    builder.add_members(org_repo.members(session, reach.org_ids))
     home = builder.samverkan_org_ids(case.committee_id)
-    agreements = repo.agreements(session, home, areas | builder.tillsyn_areas(case.committee_id))
-    principals = repo.agreement_principals(session, [a.id for a in agreements])
+    agreements = org_repo.agreements(
+        session, home, areas | builder.tillsyn_areas(case.committee_id)
+    )
+    principals = org_repo.agreement_principals(session, [a.id for a in agreements])
     builder.add_agreements(agreements, principals)
-    builder.add_owners(repo.owners(session, builder.owner_ids() - reach.org_ids))
+    builder.add_owners(org_repo.owners(session, builder.owner_ids() - reach.org_ids))
     builder.add_operations(ops)
-    builder.add_organisations(repo.organisations(session, builder.all_org_ids() | reach.org_ids))
+    builder.add_organisations(
+        org_repo.organisations(session, builder.all_org_ids() | reach.org_ids)
+    )
     builder.add_persons(repo.persons(session, builder.all_person_ids() | people))
     parties = _party_facts(case, matches)
     return builder.snapshot(_case_facts(case, as_of, parties, participants))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Organisation
 from app.rules.facts import OrganisationSnapshot
+from app.screening import org_repository as org_repo
 from app.screening import repository as repo
 from app.screening.facts import FactsBuilder
 
@@ -22,13 +23,13 @@ from app.screening.facts import FactsBuilder
 def load_organisation_snapshot(
     session: Session, organisation: Organisation, as_of: date
 ) -> OrganisationSnapshot:
-    neighbourhood = set(repo.neighbourhood_org_ids(session, organisation.id))
+    neighbourhood = set(org_repo.neighbourhood_org_ids(session, organisation.id))
     builder = FactsBuilder()
-    builder.add_committees(repo.organisation_committees(session, neighbourhood))
+    builder.add_committees(org_repo.organisation_committees(session, neighbourhood))
     committee_ids = builder.committee_ids
-    operations = repo.organisation_operations(session, neighbourhood, committee_ids)
+    operations = org_repo.organisation_operations(session, neighbourhood, committee_ids)
     builder.add_operations(operations)
-    admins = repo.organisation_administrations(session, neighbourhood, committee_ids)
+    admins = org_repo.organisation_administrations(session, neighbourhood, committee_ids)
     builder.add_administrations(admins, repo.serves(session, [a.id for a in admins]))
     wanted = builder.served_committee_ids() | {
         o.operator_committee_id for o in operations if o.operator_committee_id
@@ -37,11 +38,13 @@ def load_organisation_snapshot(
     committee_ids = builder.committee_ids
     builder.add_responsibilities(repo.responsibilities(session, committee_ids))
     builder.add_committee_participants(repo.committee_participants(session, committee_ids))
-    agreements = repo.agreements(session, neighbourhood, None)
-    principals = repo.agreement_principals(session, [a.id for a in agreements])
+    agreements = org_repo.agreements(session, neighbourhood, None)
+    principals = org_repo.agreement_principals(session, [a.id for a in agreements])
     builder.add_agreements(agreements, principals)
-    builder.add_members(repo.members(session, neighbourhood | builder.committee_org_ids()))
-    builder.add_appointments(repo.seats_on(session, committee_ids, as_of))
-    builder.add_organisations(repo.organisations(session, builder.all_org_ids() | neighbourhood))
+    builder.add_members(org_repo.members(session, neighbourhood | builder.committee_org_ids()))
+    builder.add_appointments(org_repo.seats_on(session, committee_ids, as_of))
+    builder.add_organisations(
+        org_repo.organisations(session, builder.all_org_ids() | neighbourhood)
+    )
     builder.add_persons(repo.persons(session, builder.all_person_ids()))
     return builder.organisation_snapshot(as_of, (organisation.ref,))

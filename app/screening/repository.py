@@ -7,26 +7,21 @@ IN-list still runs (it matches nothing): that keeps the count constant.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import Row, Select, and_, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.models import (
     Administration,
     AdministrationServes,
-    Agreement,
-    AgreementPrincipal,
     Appointment,
     Committee,
     CommitteeParticipant,
     Interest,
-    NameToken,
     Operation,
-    Organisation,
-    OrganisationMember,
     OrganisationOwner,
     Person,
     Relation,
@@ -42,66 +37,18 @@ GOVERNING_KINDS = ("direktion", "bolagsstyrelse", "styrelse")
 SEAT_ROLES = ("ledamot", "ersattare", "ordforande", "vice_ordforande")
 # The column itself (a ColumnElement), as the scoping predicates expect.
 _SCREENING_COMMITTEE = Screening.__table__.c.committee_id
-NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
 
 
 # `column = ANY(:ids)` on PostgreSQL (one array parameter, constant SQL text), IN on SQLite.
 _ids, _in_ids, _in_values = ids, in_ids, in_values
 
 
-def _valid_on(model: Any, day: date) -> Any:
+def valid_on_day(model: Any, day: date) -> Any:
+    """The row is valid on `day` (valid_to inclusive; open ends)."""
     return and_(
         or_(model.valid_from.is_(None), model.valid_from <= day),
         or_(model.valid_to.is_(None), model.valid_to >= day),
     )
-
-
-# --- unregistered parties ----------------------------------------------------------------
-
-
-def organisations_by_orgnr(session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(Organisation.id, Organisation.ref, Organisation.name, Organisation.orgnr)
-            .where(_in_values(Organisation.orgnr, orgnrs))
-            .order_by(Organisation.id)
-        )
-    )
-
-
-def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(Person.id, Person.ref, Person.name, Person.personnummer_hash)
-            .where(_in_values(Person.personnummer_hash, hashes))
-            .order_by(Person.id)
-        )
-    )
-
-
-def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
-    """(kind, id, ref, name) of persons and organisations sharing the most name tokens."""
-    wanted = sorted(tokens)
-    hits = func.count(NameToken.id).label("hits")
-
-    def best(column: Any) -> Any:
-        return (
-            select(column.label("owner"), hits)
-            .where(_in_values(NameToken.token, wanted), column.is_not(None))
-            .group_by(column)
-            .order_by(hits.desc(), column)
-            .limit(NAME_CANDIDATES)
-            .subquery()
-        )
-
-    p, o = best(NameToken.person_id), best(NameToken.organisation_id)
-    persons = select(literal("person").label("kind"), Person.id, Person.ref, Person.name).join(
-        p, p.c.owner == Person.id
-    )
-    orgs = select(
-        literal("organisation").label("kind"), Organisation.id, Organisation.ref, Organisation.name
-    ).join(o, o.c.owner == Organisation.id)
-    return list(session.execute(union_all(persons, orgs)))
 
 
 # --- the case's reach ----------------------------------------------------------------------
@@ -226,7 +173,7 @@ def default_participants(session: Session, committee_id: int, as_of: date) -> li
     return list(
         session.execute(
             select(Appointment.person_id, Appointment.role)
-            .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
+            .where(Appointment.id.in_(wanted), valid_on_day(Appointment, as_of))
             .order_by(Appointment.person_id, Appointment.id)
         )
     )
@@ -341,7 +288,7 @@ def rosters(
     return list(
         session.execute(
             select(*APPOINTMENT_COLUMNS)
-            .where(Appointment.id.in_(wanted), _valid_on(Appointment, as_of))
+            .where(Appointment.id.in_(wanted), valid_on_day(Appointment, as_of))
             .order_by(Appointment.id)
         )
     )
@@ -410,177 +357,9 @@ def committee_participants(session: Session, committee_ids: Iterable[int]) -> li
     )
 
 
-def owners(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(
-                OrganisationOwner.organisation_id,
-                OrganisationOwner.owner_id,
-                OrganisationOwner.share_percent,
-            )
-            .where(_in_ids(OrganisationOwner.organisation_id, organisation_ids))
-            .order_by(OrganisationOwner.id)
-        )
-    )
-
-
-def members(session: Session, organisation_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(OrganisationMember.organisation_id, OrganisationMember.member_id)
-            .where(_in_ids(OrganisationMember.organisation_id, organisation_ids))
-            .order_by(OrganisationMember.id)
-        )
-    )
-
-
-def agreements(
-    session: Session, organisation_ids: Iterable[int], areas: Iterable[str] | None
-) -> list[Agreement]:
-    """Agreements where one of the organisations performs or is a principal (in the areas)."""
-    ids = _ids(organisation_ids)
-    principal_of = select(AgreementPrincipal.agreement_id).where(
-        _in_ids(AgreementPrincipal.organisation_id, ids)
-    )
-    stmt: Select[Agreement] = select(Agreement).where(
-        or_(_in_ids(Agreement.performer_id, ids), in_subquery(Agreement.id, principal_of))
-    )
-    if areas is not None:
-        stmt = stmt.where(_in_values(Agreement.area, areas))
-    return list(session.scalars(stmt))
-
-
-def agreement_principals(session: Session, agreement_ids: Iterable[int]) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id)
-            .where(_in_ids(AgreementPrincipal.agreement_id, agreement_ids))
-            .order_by(AgreementPrincipal.id)
-        )
-    )
-
-
-def organisations(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(Organisation.id, Organisation.ref, Organisation.kind, Organisation.name).where(
-                _in_ids(Organisation.id, ids)
-            )
-        )
-    )
-
-
 def persons(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
     return list(
         session.execute(select(Person.id, Person.ref, Person.name).where(_in_ids(Person.id, ids)))
-    )
-
-
-# --- the organisation report ---------------------------------------------------------------
-
-
-def organisation_by_ref(session: Session, principal: Principal, ref: str) -> Organisation | None:
-    stmt = scoping.apply(
-        select(Organisation).where(Organisation.ref == ref),
-        scoping.organisation_predicate(principal),
-    )
-    return session.scalars(stmt).first()
-
-
-def neighbourhood_org_ids(session: Session, organisation_id: int) -> list[int]:
-    """The organisation, the gemensamma nämnder's hosts and participants it shares bodies
-    with, its förbund and their members, and the other side of its agreements."""
-    shared = select(CommitteeParticipant.committee_id).where(
-        CommitteeParticipant.organisation_id.in_([organisation_id])
-    )
-    forbund = select(OrganisationMember.organisation_id).where(
-        OrganisationMember.member_id.in_([organisation_id])
-    )
-    agreed = select(Agreement.id).where(
-        or_(
-            Agreement.performer_id.in_([organisation_id]),
-            Agreement.id.in_(
-                select(AgreementPrincipal.agreement_id).where(
-                    AgreementPrincipal.organisation_id.in_([organisation_id])
-                )
-            ),
-        )
-    )
-    parts = union_all(
-        select(literal(organisation_id).label("org")),
-        select(Committee.organisation_id).where(Committee.id.in_(shared)),
-        select(CommitteeParticipant.organisation_id).where(
-            CommitteeParticipant.committee_id.in_(shared)
-        ),
-        forbund,
-        select(OrganisationMember.member_id).where(OrganisationMember.organisation_id.in_(forbund)),
-        select(Agreement.performer_id).where(Agreement.id.in_(agreed)),
-        select(AgreementPrincipal.organisation_id).where(
-            AgreementPrincipal.agreement_id.in_(agreed)
-        ),
-    ).subquery()
-    return _ids(session.scalars(select(parts.c[0])))
-
-
-def organisation_committees(session: Session, organisation_ids: Iterable[int]) -> list[Committee]:
-    """Committees of the organisations and the gemensamma nämnder they take part in."""
-    ids = _ids(organisation_ids)
-    shared = select(CommitteeParticipant.committee_id).where(
-        CommitteeParticipant.organisation_id.in_(ids)
-    )
-    return list(
-        session.scalars(
-            select(Committee).where(
-                or_(Committee.organisation_id.in_(ids), Committee.id.in_(shared))
-            )
-        )
-    )
-
-
-def organisation_operations(
-    session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
-) -> list[Operation]:
-    orgs, comms = _ids(organisation_ids), _ids(committee_ids)
-    return list(
-        session.scalars(
-            select(Operation).where(
-                or_(
-                    Operation.operator_committee_id.in_(comms),
-                    Operation.operator_organisation_id.in_(orgs),
-                    Operation.municipality_id.in_(orgs),
-                )
-            )
-        )
-    )
-
-
-def organisation_administrations(
-    session: Session, organisation_ids: Iterable[int], committee_ids: Iterable[int]
-) -> list[Administration]:
-    serving = select(AdministrationServes.administration_id).where(
-        _in_ids(AdministrationServes.committee_id, committee_ids)
-    )
-    return list(
-        session.scalars(
-            select(Administration).where(
-                or_(
-                    _in_ids(Administration.organisation_id, organisation_ids),
-                    Administration.id.in_(serving),
-                )
-            )
-        )
-    )
-
-
-def seats_on(session: Session, committee_ids: Iterable[int], as_of: date) -> list[Appointment]:
-    return list(
-        session.scalars(
-            select(Appointment).where(
-                _in_ids(Appointment.committee_id, committee_ids),
-                Appointment.role.in_(SEAT_ROLES),
-                _valid_on(Appointment, as_of),
-            )
-        )
     )
 
 

@@ -28,6 +28,7 @@ from app.models import Screening
 from app.pagination import PageParams, paginate_within
 from app.rules import evaluate, rules_version, structural_report
 from app.rules.parameters import ParameterError, default_parameters
+from app.screening import org_repository as org_repo
 from app.screening import repository as repo
 from app.screening import store
 from app.screening.facts_codec import EncodedFacts
@@ -196,7 +197,7 @@ def _stored_size(row: Screening) -> int:
 def organisation_structural_risks(
     session: Session, principal: Principal, ref: str, as_of: date | None
 ) -> OrganisationStructuralRisks:
-    organisation = repo.organisation_by_ref(session, principal, ref)
+    organisation = org_repo.organisation_by_ref(session, principal, ref)
     if organisation is None:
         raise NotFound(f"No organisation '{ref}'.")
     day = as_of or today()

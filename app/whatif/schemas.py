@@ -8,11 +8,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from app.dates import IsoDate
+from app.strictmodel import StrictModel
 
 Status = Literal["queued", "running", "done", "failed"]
 
 
-class WhatIfFilter(BaseModel):
+class WhatIfFilter(StrictModel):
     """Which stored screenings to replay (all given conditions must hold)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -27,7 +28,7 @@ class WhatIfFilter(BaseModel):
     to: IsoDate | None = Field(default=None, description="Screenings with as_of on or before")
 
 
-class WhatIfIn(BaseModel):
+class WhatIfIn(StrictModel):
     """Replay stored screenings with rule parameters changed."""
 
     model_config = ConfigDict(

@@ -244,3 +244,15 @@ def test_meeting_with_a_misspelled_field_is_refused(
     problem = _problem(admin.post("/v1/meetings", json=body))
     assert _error_at(problem, "/items/0/case/partys")["suggestion"] == "parties"
     assert _counts(session) == before
+
+
+def test_whatif_with_a_misspelled_field_is_refused(client_for: Any, session: Session) -> None:
+    auditor = client_for("auditor")
+    before = _counts(session)
+    body = {"parameters": {"municipal_share_min": 70}, "filtr": {"from": "2025-01-01"}}
+    problem = _problem(auditor.post("/v1/whatif", json=body))
+    assert _error_at(problem, "/filtr")["suggestion"] == "filter"
+    body = {"parameters": {"municipal_share_min": 70}, "filter": {"form": "2025-01-01"}}
+    problem = _problem(auditor.post("/v1/whatif", json=body))
+    assert _error_at(problem, "/filter/form")["suggestion"] == "from"
+    assert _counts(session) == before

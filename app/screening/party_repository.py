@@ -1,0 +1,59 @@
+"""The selects that match an unregistered party (orgnr, personnummer hash, name tokens)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Row, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from app.models import NameToken, Organisation, Person
+from app.screening.sql import in_values
+
+NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
+
+
+def organisations_by_orgnr(session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
+    return list(
+        session.execute(
+            select(Organisation.id, Organisation.ref, Organisation.name, Organisation.orgnr)
+            .where(in_values(Organisation.orgnr, orgnrs))
+            .order_by(Organisation.id)
+        )
+    )
+
+
+def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[Any]]:
+    return list(
+        session.execute(
+            select(Person.id, Person.ref, Person.name, Person.personnummer_hash)
+            .where(in_values(Person.personnummer_hash, hashes))
+            .order_by(Person.id)
+        )
+    )
+
+
+def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
+    """(kind, id, ref, name) of persons and organisations sharing the most name tokens."""
+    wanted = sorted(tokens)
+    hits = func.count(NameToken.id).label("hits")
+
+    def best(column: Any) -> Any:
+        return (
+            select(column.label("owner"), hits)
+            .where(in_values(NameToken.token, wanted), column.is_not(None))
+            .group_by(column)
+            .order_by(hits.desc(), column)
+            .limit(NAME_CANDIDATES)
+            .subquery()
+        )
+
+    p, o = best(NameToken.person_id), best(NameToken.organisation_id)
+    persons = select(literal("person").label("kind"), Person.id, Person.ref, Person.name).join(
+        p, p.c.owner == Person.id
+    )
+    orgs = select(
+        literal("organisation").label("kind"), Organisation.id, Organisation.ref, Organisation.name
+    ).join(o, o.c.owner == Organisation.id)
+    return list(session.execute(union_all(persons, orgs)))
