@@ -145,7 +145,7 @@ StructuralGround = Literal[
 ]
 Level = Literal["jav", "mojligt_jav", "undantag"]
 # Kinds of audit entry (the `kind` filter of GET /v1/audit). A new kind of audited write
-# is added here; tests/strict/test_vocabulary_sources.py finds kinds missing from the list.
+# is added here (tests/strict/test_audit_kinds.py finds a kind missing from the list).
 AuditKind = Literal[
     "screening",
     "decision",
@@ -157,6 +157,9 @@ AuditKind = Literal[
     "registry.delete",
     "apikey.create",
     "apikey.revoke",
+    "meeting.create",
+    "meeting.update",
+    "audit.checkpoint",
 ]
 
 # Stored once, read both ways: the kind as seen from the other person.

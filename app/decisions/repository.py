@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.decisions.schemas import AuditRef
+from app.decisions.schemas import DecisionAuditRef
 from app.models import AuditEntry, Case, CaseParticipant, Finding, JavDecision, Person, Screening
 from app.security import scoping
 from app.security.deps import Principal
@@ -93,7 +93,7 @@ def person_decisions_stmt(principal: Principal, person_id: int) -> Select[JavDec
     return stmt.order_by(JavDecision.id)
 
 
-def audit_refs(session: Session, entry_ids: Iterable[int | None]) -> dict[int, AuditRef]:
+def audit_refs(session: Session, entry_ids: Iterable[int | None]) -> dict[int, DecisionAuditRef]:
     """Entry id (the decision's audit_sequence column) -> its id, chain, sequence, hash."""
     wanted = sorted({s for s in entry_ids if s is not None})
     rows = session.execute(
@@ -102,7 +102,7 @@ def audit_refs(session: Session, entry_ids: Iterable[int | None]) -> dict[int, A
         )
     )
     return {
-        entry_id: AuditRef(id=entry_id, chain=chain_id, sequence=sequence, hash=digest)
+        entry_id: DecisionAuditRef(id=entry_id, chain=chain_id, sequence=sequence, hash=digest)
         for entry_id, chain_id, sequence, digest in rows
     }
 

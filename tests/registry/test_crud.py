@@ -33,9 +33,7 @@ def audit_kinds(session: Session) -> list[str]:
 
 
 def last_audit(session: Session) -> dict:
-    payload = session.scalars(
-        select(AuditEntry.payload).order_by(AuditEntry.id.desc())
-    ).first()
+    payload = session.scalars(select(AuditEntry.payload).order_by(AuditEntry.id.desc())).first()
     return json.loads(payload)
 
 

@@ -127,9 +127,7 @@ def test_a_tampered_facts_row_is_named_by_audit_verify(
         screened["audit"]["chain"],
         screened["audit"]["sequence"],
     )
-    assert (
-        screened["id"] in result["reason"] and str(screened["audit"]["id"]) in result["reason"]
-    )
+    assert screened["id"] in result["reason"] and str(screened["audit"]["id"]) in result["reason"]
 
 
 def test_a_deleted_facts_row_is_named_by_audit_verify(
