@@ -84,6 +84,8 @@ OPERATION_IDS: dict[str, str] = {
     "GET /v1/audit": "audit_list",
     "GET /v1/audit/verify": "audit_verify",
     "GET /v1/audit/{sequence}": "audit_get",
+    "GET /v1/audit/{entry_id}": "audit_get",
+    "GET /v1/audit/export": "audit_export",
     "GET /v1/reports/screenings": "reports_screenings",
     "GET /v1/reports/summary": "reports_summary",
     "GET /v1/reports/structural-risks": "reports_structural_risks",

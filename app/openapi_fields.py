@@ -192,6 +192,15 @@ FIELDS: dict[str, str] = {
     "progress": "How far the job has come",
     "report": "The result, once the job is done",
     "request": "What was asked for",
+    # The audit chains (one per organisation, and a system chain).
+    "chain": "The hash chain the entry belongs to (one per organisation, and a system chain)",
+    "chains": "Per chain: whether it verifies",
+    "checkpoints": "The checkpoints that fix the chain heads",
+    "digest": "A digest over every chain head",
+    "first_broken_chain": "The first chain that does not verify (null when all do)",
+    "head_hash": "The hash of the chain's newest entry",
+    "heads": "Each chain's newest entry",
+    "redacted": "Whether personal data in the payload is redacted",
     # GET /v1/vocabularies: one list per controlled vocabulary.
     "organisation_kind": "Organisation kinds (kommun, region, kommunalforbund, aktiebolag, ...)",
     "committee_kind": "Committee kinds (fullmaktige, styrelse, namnd, gemensam_namnd, ...)",
