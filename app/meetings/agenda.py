@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, ResolvedParticipant, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
-from app.cases.service import require_scope
+from app.cases.scope import require_scope
 from app.errors import Unprocessable, field_error, pydantic_field_errors
 from app.meetings import repository as repo
 from app.meetings.repository import CommitteeRow

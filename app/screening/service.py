@@ -21,7 +21,7 @@ from app.audit.organisations import case_organisations
 from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
-from app.cases.service import require_scope
+from app.cases.scope import require_scope
 from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error, pydantic_field_errors
 from app.models import Screening
