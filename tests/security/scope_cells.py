@@ -249,6 +249,7 @@ CELLS: dict[tuple[str, str], Callable[[World], Target]] = {
         ("/v1/vocabularies/areas", {"code": "matrix_out", "label": "Out"}),
     ),
     ("GET", "/v1/rules"): lambda w: _same("/v1/rules"),
+    ("GET", "/metrics"): lambda w: _same("/metrics"),
     ("POST", "/v1/import"): lambda w: Target(
         ("/v1/import", _import("ankeby-tn")), ("/v1/import", _import("cederby-bn"))
     ),

@@ -63,6 +63,8 @@ EXPECT: dict[tuple[str, str], tuple[frozenset[str] | str, int, int]] = {
     # The vocabulary is shared by all organisations: only an unlimited admin extends it.
     ("POST", "/v1/vocabularies/areas"): (NOBODY, 0, 0),
     ("GET", "/v1/rules"): (ANY, 200, 200),
+    # Metrics count every organisation: no key limited to organisations may read them.
+    ("GET", "/metrics"): (NOBODY, 0, 0),
     # A reference out of scope reads like an unknown ref (422), never "exists elsewhere".
     ("POST", "/v1/import"): (REGISTRY_WRITE, 200, 422),
     ("GET", "/v1/cases"): (ANY, 200, 200),
