@@ -156,7 +156,7 @@ def test_decision_with_an_unknown_field_is_refused(
 def test_registry_crud_bodies_with_an_unknown_field_are_refused(
     admin: ApiClient, session: Session, registry: dict[str, Any], method: str
 ) -> None:
-    person = {"ref": "s48-ny", "name": "Ny Person", "personnumer": "19700101-1233"}
+    person = {"ref": "s48-ny", "name": "Ny Person", "personnumer": "x"}
     if method != "POST":
         created = admin.post("/v1/persons", json={"ref": "s48-ny", "name": "Ny Person"})
         assert created.status_code == 201, created.text
