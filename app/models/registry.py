@@ -44,7 +44,7 @@ class Organisation(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
     # The API key that created it: a private organisation (shared reference data) is
     # changed by that key or an unlimited one (docs/security.md).
     created_by_key_id: Mapped[int | None] = mapped_column(
-        BigIntPK, ForeignKey("api_keys.id", ondelete="SET NULL"), nullable=True
+        BigIntPK, ForeignKey("api_keys.id"), nullable=True
     )
 
     owners: Mapped[list[OrganisationOwner]] = relationship(
