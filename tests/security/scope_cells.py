@@ -176,6 +176,8 @@ NEW: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
 }
 PATCH = {
+    # An agreement has no name: strict reading refuses one (it was silently dropped before).
+    "agreements": {"valid_to": "2030-12-31"},
     "appointments": {"valid_to": "2030-12-31"},
     "interests": {"valid_to": "2030-12-31"},
     "relations": {"valid_to": "2030-12-31"},
@@ -293,6 +295,14 @@ CELLS: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/v1/screenings/{screening_id}/facts"): lambda w: Target(
         (f"/v1/screenings/{w.screening_in}/facts", None),
         (f"/v1/screenings/{w.screening_out}/facts", None),
+    ),
+    # A parameter no rule has: refused before any job starts, in scope and out of it.
+    ("POST", "/v1/whatif"): lambda w: Target(
+        ("/v1/whatif", {"parameters": {"no_such": 1}, "filter": {"committee": "ab-mbn"}}),
+        ("/v1/whatif", {"parameters": {"no_such": 1}, "filter": {"committee": "cederby-bn"}}),
+    ),
+    ("GET", "/v1/whatif/{job_id}"): lambda w: Target(
+        ("/v1/whatif/wif_matrix_none", None), ("/v1/whatif/wif_matrix_none", None)
     ),
     ("POST", "/v1/screenings/{screening_id}/replay"): lambda w: Target(
         (f"/v1/screenings/{w.screening_in}/replay", None),

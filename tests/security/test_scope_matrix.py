@@ -101,6 +101,11 @@ EXPECT: dict[tuple[str, str], tuple[frozenset[str] | str, int, int]] = {
     ("GET", "/v1/meetings"): (ANY, 200, 422),
     ("GET", "/v1/meetings/{ref}"): (ANY, 200, 404),
     ("PUT", "/v1/meetings/{ref}"): (CASE_WRITE, 200, 404),
+    # What-if: the matrix checks the roles only (its cells never start a job, whose worker
+    # thread would run outside the cell's savepoint); a limited key's filter and replay
+    # scope are tested in tests/screening/test_whatif.py.
+    ("POST", "/v1/whatif"): (AUDIT, 422, 422),
+    ("GET", "/v1/whatif/{job_id}"): (AUDIT, 404, 404),
 }
 for _section in OBJECTS:
     EXPECT[("GET", f"/v1/{_section}")] = (ANY, 200, 200)
