@@ -10,6 +10,11 @@ from tests.support.api import ApiClient
 
 
 def test_admin_creates_lists_and_revokes_a_scoped_key(admin: ApiClient, app) -> None:  # type: ignore[no-untyped-def]
+    # A key may be limited only to organisations that exist.
+    imported = admin.post(
+        "/v1/import", json={"organisations": [{"ref": "ankeby", "kind": "kommun", "name": "A"}]}
+    )
+    assert imported.status_code == 200, imported.text
     created = admin.post(
         "/v1/apikeys", json={"name": "Diariet", "role": "screener", "organisations": ["ankeby"]}
     )

@@ -40,7 +40,9 @@ def test_apikey_create_list_revoke_and_audit_verify(tmp_database: str) -> None:
         ("Revisor", "auditor", ["ankeby"])
     ]
     assert key not in listed.stdout  # only the prefix is ever shown
-    assert rows[0]["prefix"] == key[:7]
+    # The prefix names the key's id, never characters of the key itself.
+    assert rows[0]["prefix"] == f"id-{rows[0]['id']}"
+    assert key[3:8] not in listed.stdout
 
     revoked = _run(["apikey", "revoke", str(rows[0]["id"])], tmp_database)
     assert revoked.returncode == 0
