@@ -169,10 +169,22 @@ def test_put_replaces_and_clears_absent_optional_fields(registry: ApiClient) -> 
     )
 
 
+READ_ONLY = ("id", "version", "created_at", "updated_at")
+
+
+def test_put_with_the_answers_metadata_is_refused_at_each_field(registry: ApiClient) -> None:
+    current = registry.get("/v1/operations/ankeby-avlopp").json()
+    response = registry.put("/v1/operations/ankeby-avlopp", json=current)
+    assert response.status_code == 422
+    assert {e["pointer"] for e in response.json()["errors"]} == {f"/{k}" for k in READ_ONLY}
+
+
 def test_put_same_content_is_unchanged_without_audit(registry: ApiClient, session: Session) -> None:
     current = registry.get("/v1/operations/ankeby-avlopp").json()
     before = len(audit_kinds(session))
-    response = registry.put("/v1/operations/ankeby-avlopp", json=current)
+    # PUT takes the object as written: the answer's own metadata is not part of it.
+    written = {k: v for k, v in current.items() if k not in READ_ONLY}
+    response = registry.put("/v1/operations/ankeby-avlopp", json=written)
     assert response.status_code == 200
     assert response.json()["version"] == current["version"]
     assert len(audit_kinds(session)) == before
