@@ -8,6 +8,8 @@ names each unknown one with the closest declared name.
 
 from __future__ import annotations
 
+from typing import Any, Union, get_args, get_origin
+
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -16,6 +18,18 @@ from app.errors import Unprocessable, json_pointer, templated_error
 from app.strictmodel import closest
 
 _DECLARED: dict[int, frozenset[str]] = {}
+_SINGLE: dict[int, frozenset[str]] = {}
+_SEQUENCES = (list, tuple, set, frozenset)
+
+
+def _takes_several(annotation: Any) -> bool:
+    """list[X], X | list[Y] | None, ...: may the parameter be repeated?"""
+    origin = get_origin(annotation)
+    if origin in _SEQUENCES:
+        return True
+    if origin is Union or (origin is not None and type(annotation).__name__ == "UnionType"):
+        return any(_takes_several(arg) for arg in get_args(annotation))
+    return False
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -23,6 +37,25 @@ def _query_names(dependant: Dependant) -> set[str]:
     for sub in dependant.dependencies:
         names |= _query_names(sub)
     return names
+
+
+def _single_names(dependant: Dependant) -> set[str]:
+    names = {
+        field.alias
+        for field in dependant.query_params
+        if not _takes_several(field.field_info.annotation)
+    }
+    for sub in dependant.dependencies:
+        names |= _single_names(sub)
+    return names
+
+
+def single_valued_query_parameters(route: APIRoute) -> frozenset[str]:
+    """The declared parameters that take one value (a repeat would be read as the last)."""
+    key = id(route)
+    if key not in _SINGLE:
+        _SINGLE[key] = frozenset(_single_names(route.dependant))
+    return _SINGLE[key]
 
 
 def declared_query_parameters(route: APIRoute) -> frozenset[str]:
@@ -47,5 +80,18 @@ def reject_unknown_query_parameters(request: Request) -> None:
             )
             error.update({"in": "query", "parameter": name})
             errors.append(error)
+    # `?parent=a&parent=b` would silently be read as `b`: a question nobody asked.
+    single = single_valued_query_parameters(route)
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name in single and len(request.query_params.getlist(name)) > 1:
+            errors.append(
+                {
+                    "pointer": json_pointer([name]),
+                    "detail": "given more than once; this parameter takes one value",
+                    "code": "repeated_parameter",
+                    "in": "query",
+                    "parameter": name,
+                }
+            )
     if errors:
         raise Unprocessable(errors=errors)

@@ -160,6 +160,7 @@ AuditKind = Literal[
     "meeting.create",
     "meeting.update",
     "audit.checkpoint",
+    "security.refused",
 ]
 
 # Stored once, read both ways: the kind as seen from the other person.

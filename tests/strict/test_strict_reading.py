@@ -256,3 +256,11 @@ def test_whatif_with_a_misspelled_field_is_refused(client_for: Any, session: Ses
     problem = _problem(auditor.post("/v1/whatif", json=body))
     assert _error_at(problem, "/filter/form")["suggestion"] == "from"
     assert _counts(session) == before
+
+
+def test_a_single_valued_query_parameter_given_twice_is_refused(admin: ApiClient) -> None:
+    # Found by the schemathesis fuzz: `?parent=a&parent=b` was read as `b` alone.
+    error = _error_at(_problem(admin.get("/v1/committees?parent=a&parent=b")), "/parent")
+    assert error["code"] == "repeated_parameter" and error["in"] == "query"
+    # A list parameter may be repeated.
+    assert admin.get("/v1/audit?kind=screening&kind=decision").status_code == 200
