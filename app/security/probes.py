@@ -130,7 +130,7 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
     header = request.headers.get("authorization", "")
     token = header.partition(" ")[2].strip()
     key_hash = hash_key(token, state.settings.hash_secret) if token else None
-    client = request.client.host if request.client else "unknown"
+    client = client_of(request)
     if key_hash is not None:
         wait = state.probe_limiter.retry_after(key_hash)
         if wait is not None:
@@ -168,6 +168,22 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
                     session.rollback()
                     logger.exception("refusal_not_audited")
         raise
+
+
+def client_of(request: Request) -> str:
+    """The client address wrong keys count against (the API and the sign-in page alike)."""
+    return request.client.host if request.client else "unknown"
+
+
+def wrong_key_wait(request: Request) -> int | None:
+    """Seconds until this address may try a key again, or None if it may now."""
+    wait: int | None = request.app.state.auth_failure_limiter.retry_after(client_of(request))
+    return wait
+
+
+def count_wrong_key(request: Request) -> None:
+    """A wrong key from this address (the sign-in page; the API counts in probe_guard)."""
+    request.app.state.auth_failure_limiter.hit(client_of(request))
 
 
 def personnummer_parties(request: Request) -> int:

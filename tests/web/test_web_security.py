@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -10,8 +11,12 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.apikeys.service import create_key
+from app.audit.chain import Actor
 from app.db_types import utcnow
+from app.main import create_app
 from app.models import WebSession
+from tests.conftest import make_settings
 from tests.security.test_scope_matrix import app_routes
 from tests.support.api import ApiClient
 from tests.support.registry import CONTRACT_DOCUMENT, import_document
@@ -277,3 +282,45 @@ def test_a_limited_key_cannot_screen_or_decide_out_of_scope(
     decided = client.form("/arenden/beslut", FORMS["/arenden/beslut"])
     assert decided.status_code == 404
     assert admin.get("/v1/screenings").json()["total"] == 0
+
+
+@pytest.fixture
+def small_limit_app(tmp_database: str) -> Iterator[tuple[Any, str]]:
+    """An app of its own (its own database and limiter) allowing 3 wrong keys per address:
+    the suite's shared app must never be left over the limit for the test client's address."""
+    settings = make_settings(tmp_database, auth_failure_limit=3)
+    application = create_app(settings)
+    with application.state.sessionmaker() as db:
+        key = create_key(
+            db,
+            role="screener",
+            name="web-limit",
+            organisation_refs=None,
+            secret=settings.hash_secret,
+            actor=Actor(None, "test"),
+        ).key
+        db.commit()
+    yield application, key
+    application.state.engine.dispose()
+
+
+def test_wrong_keys_at_sign_in_share_the_api_budget_of_the_address(
+    small_limit_app: tuple[Any, str],
+) -> None:
+    application, key = small_limit_app
+    with WebClient(application) as browser, ApiClient(application, "jk_wrong-api-key") as api:
+        wrong = [browser.sign_in(f"jk_wrong-{i}-0123456789abcdef").status_code for i in range(2)]
+        assert wrong == [400, 400]
+        assert api.get("/v1/vocabularies").status_code == 401  # the third wrong key
+        refused = browser.sign_in(key)  # the right key, but no key is checked now
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "javskoll_session" not in refused.headers.get("set-cookie", "")
+        assert "För många försök" in text_of(refused.text)
+        assert key not in refused.text
+        assert api.get("/v1/vocabularies").status_code == 429  # and the API the same
+        browser.cookies.set("javskoll_lang", "en")
+        english = browser.sign_in(key)
+        assert english.status_code == 429 and "Too many attempts" in text_of(english.text)
+    with WebClient(application) as other:  # the budget is the address's, not the browser's
+        assert other.sign_in(key).status_code == 429

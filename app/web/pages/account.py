@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.config import Settings
 from app.db import SessionDep
+from app.security import probes
 from app.web import i18n, sessions
 from app.web.routing import FormUserDep, UserDep, WebRoute, safe_next
 from app.web.sessions import SESSION_COOKIE, SIGNIN_CSRF_COOKIE
@@ -80,6 +81,13 @@ def signin(
     """Exchange an API key for a session cookie; the key itself is never stored or echoed."""
     settings: Settings = request.app.state.settings
     lang = lang_of(request)
+    wait = probes.wrong_key_wait(request)
+    if wait is not None:  # the API's budget for this address: no key is checked now
+        limited = render(
+            request, "error.html", {"status": 429, "detail": str(wait)}, status_code=429
+        )
+        limited.headers["Retry-After"] = str(wait)
+        return limited
     if not sessions.tokens_match(csrf_token, request.cookies.get(SIGNIN_CSRF_COOKIE, "")):
         message = (
             "Formuläret har gått ut. Försök igen."
@@ -91,6 +99,8 @@ def signin(
         )
     key = sessions.key_by_value(session, api_key.strip(), settings.hash_secret)
     if key is None:
+        if api_key.strip():
+            probes.count_wrong_key(request)
         message = (
             ("Ange en giltig API-nyckel" if lang == "sv" else "Enter a valid API key")
             if api_key.strip()
