@@ -101,6 +101,19 @@ def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
 )
+@click.option(
+    "--servers", default=1, show_default=True, type=int, help="server processes on one database"
+)
+@click.option(
+    "--concurrency", default=16, show_default=True, type=int, help="saturation phase clients"
+)
+@click.option(
+    "--saturation-duration",
+    "saturation_s",
+    default=None,
+    type=float,
+    help="seconds per saturation measurement (default: --duration)",
+)
 def run(
     databases: str,
     scales: str,
@@ -116,8 +129,14 @@ def run(
     source: Path | None,
     chunk_size: int | None,
     out_dir: Path,
+    servers: int,
+    concurrency: int,
+    saturation_s: float | None,
 ) -> None:
-    """Start a real server per database and scale, import, load, report, plot."""
+    """Start a real server per database and scale, import, load, report, plot.
+
+    Every run also serves the reference endpoint (bench/reference_app.py) on the same
+    database and reports screening throughput / reference throughput at saturation."""
     from bench import figures as plots
     from bench.runner import EndpointMissing, RunConfig, run_one, save
 
@@ -141,6 +160,9 @@ def run(
                 pyspy_rate=pyspy_rate,
                 source=source,
                 chunk_size=chunk_size,
+                servers=servers,
+                concurrency=concurrency,
+                saturation_s=saturation_s,
             )
             try:
                 results = run_one(cfg, log=lambda m: click.echo(m, err=True))
@@ -162,6 +184,7 @@ def run(
                         "import_s": results["import"]["seconds"],
                         "max_rate_held": results["max_rate_held"],
                         "memory_peak_worker_mb": results["memory"]["peak_rss_mb_max_worker"],
+                        **_ratio_summary(results.get("saturation")),
                     }
                 )
             )
@@ -191,6 +214,17 @@ def plot(out_dir: Path, rate: float, label: str) -> None:
                 )
             )
     click.echo(plot_sizes(out_dir, rate, label))
+
+
+def _ratio_summary(sat: dict[str, object] | None) -> dict[str, object]:
+    if not sat:
+        return {}
+    return {
+        "screening_per_s": sat["screening_throughput"],
+        "reference_per_s": sat["reference_throughput"],
+        "ratio_screening_to_reference": sat["ratio"],
+        "ratio_target_met": sat["met"],
+    }
 
 
 def _is_run(results: object) -> bool:

@@ -178,3 +178,82 @@ def run_open_loop(
 
 def wall_clock() -> float:
     return time.perf_counter()
+
+
+async def closed_loop(
+    client: httpx.AsyncClient,
+    make_request: Callable[[int], Request],
+    *,
+    concurrency: int,
+    duration_s: float,
+    timeout_s: float = 10.0,
+) -> LoadResult:
+    """`concurrency` clients, each sending its next request as soon as the last one is
+    answered, for `duration_s`: the server's throughput at saturation (as wrk measures
+    it). Latency is from send to answer."""
+    loop = asyncio.get_running_loop()
+    result = LoadResult(rate=0.0, duration_s=duration_s, scheduled=0)
+    counter = iter(range(10**9))
+    start = loop.time()
+    stop_at = start + duration_s
+
+    async def worker() -> None:
+        while loop.time() < stop_at:
+            request = make_request(next(counter))
+            result.sent += 1
+            sent = loop.time()
+            try:
+                response = await client.request(
+                    request.method,
+                    request.path,
+                    content=request.body,
+                    headers=request.headers,
+                    timeout=timeout_s,
+                )
+                if 200 <= response.status_code < 300:
+                    result.ok += 1
+                    result.latencies_s.append(loop.time() - sent)
+                else:
+                    result.errors[str(response.status_code)] += 1
+            except httpx.TimeoutException:
+                result.errors["timeout"] += 1
+            except Exception as exc:  # noqa: BLE001 - every failure is counted
+                result.errors[type(exc).__name__] += 1
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.elapsed_s = loop.time() - start
+    result.scheduled = result.sent
+    result.rate = result.ok / result.elapsed_s if result.elapsed_s else 0.0
+    return result
+
+
+def run_closed_loop(
+    base_url: str,
+    make_request: Callable[[int], Request],
+    *,
+    concurrency: int,
+    duration_s: float,
+    headers: dict[str, str] | None = None,
+    timeout_s: float = 10.0,
+) -> LoadResult:
+    """Synchronous wrapper of `closed_loop` (one event loop, one client)."""
+
+    async def main() -> LoadResult:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(
+            base_url=base_url, headers=headers, limits=limits, timeout=timeout_s
+        ) as client:
+            return await closed_loop(
+                client,
+                make_request,
+                concurrency=concurrency,
+                duration_s=duration_s,
+                timeout_s=timeout_s,
+            )
+
+    try:
+        import uvloop
+
+        return uvloop.run(main())
+    except ImportError:  # pragma: no cover
+        return asyncio.run(main())

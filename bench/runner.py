@@ -7,9 +7,9 @@ import contextlib
 import json
 import os
 import platform
+import secrets
 import subprocess
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,14 +21,18 @@ import httpx
 from bench import generator
 from bench.loadgen import Request, run_open_loop
 from bench.pyspy import Recorder
+from bench.reference import reference_bodies, running_reference, saturation
 from bench.server import MemorySampler, fresh_database, running_server
+from bench.steps import (
+    EndpointMissing,
+    check_scenarios,
+    import_dataset,
+    screening_bodies,
+    store_cases,
+)
 
 P99_LIMIT_MS = 250.0
 JSON = {"Content-Type": "application/json"}
-
-
-class EndpointMissing(RuntimeError):
-    """The endpoint the benchmark needs is not there yet (404/405)."""
 
 
 @dataclass
@@ -50,6 +54,9 @@ class RunConfig:
     pyspy_rate: float = 100.0
     source: Path | None = None  # serve this checkout's code instead of the working tree
     chunk_size: int | None = None  # objects per import document (default: the scale's)
+    servers: int = 1  # separate `javskoll serve` processes on the one database
+    concurrency: int = 16  # clients of the saturation phase (reference vs screening)
+    saturation_s: float | None = None  # its duration per measurement (default duration_s)
 
 
 def dataset_path(data_dir: Path, scale: str, seed: int, chunk_size: int | None = None) -> Path:
@@ -110,110 +117,6 @@ def machine() -> dict[str, Any]:
     return info
 
 
-def import_dataset(client: httpx.Client, path: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    """POST every import document of the file in order; time each one."""
-    chunks: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    for head, text in generator.read_raw_documents(path):
-        body = text.encode("utf-8")
-        t0 = time.perf_counter()
-        response = client.post("/v1/import", content=body, headers=JSON, timeout=600)
-        elapsed = time.perf_counter() - t0
-        if response.status_code in (404, 405):
-            raise EndpointMissing("POST /v1/import is not available yet")
-        if response.status_code >= 300:
-            raise RuntimeError(
-                f"import of document {head['index']} ({head['section']}) failed: "
-                f"{response.status_code} {response.text[:2000]}"
-            )
-        chunks.append(
-            {
-                "index": head["index"],
-                "section": head["section"],
-                "bytes": len(body),
-                "seconds": round(elapsed, 3),
-            }
-        )
-        log(
-            f"  import {head['index']:3d} {head['section']:<16} {len(body) / 1e6:6.1f} MB "
-            f"{elapsed:6.2f}s"
-        )
-    total = time.perf_counter() - started
-    by_section: dict[str, float] = {}
-    for chunk in chunks:
-        by_section[chunk["section"]] = round(
-            by_section.get(chunk["section"], 0) + chunk["seconds"], 3
-        )
-    return {
-        "seconds": round(total, 3),
-        "documents": len(chunks),
-        "by_section_s": by_section,
-        "chunks": chunks,
-    }
-
-
-def store_cases(client: httpx.Client, cases: list[dict[str, Any]]) -> tuple[bool, float]:
-    """POST /v1/cases for each case; False when the endpoint does not exist."""
-    started = time.perf_counter()
-    for line in cases:
-        response = client.post("/v1/cases", json=line["case"])
-        if response.status_code in (404, 405):
-            return False, 0.0
-        if response.status_code not in (200, 201, 409):
-            raise RuntimeError(
-                f"POST /v1/cases failed: {response.status_code} {response.text[:1000]}"
-            )
-    return True, time.perf_counter() - started
-
-
-def screening_bodies(cases: list[dict[str, Any]], inline: bool) -> list[bytes]:
-    if inline:
-        return [json.dumps({"case": line["case"]}, ensure_ascii=False).encode() for line in cases]
-    return [
-        json.dumps({"case": line["case"]["ref"]}, ensure_ascii=False).encode() for line in cases
-    ]
-
-
-def check_scenarios(
-    client: httpx.Client, cases: list[dict[str, Any]], inline: bool
-) -> dict[str, Any]:
-    """Screen each planted case once: did its ground (or structural risk) come out?"""
-    report: dict[str, Any] = {}
-    seen: Counter[str] = Counter()
-    for line, body in zip(cases, screening_bodies(cases, inline), strict=True):
-        scenario = line["scenario"]
-        if scenario == "routine" or seen[scenario] >= 2:
-            continue
-        seen[scenario] += 1
-        response = client.post("/v1/screenings", content=body, headers=JSON)
-        if response.status_code in (404, 405):
-            raise EndpointMissing("POST /v1/screenings is not available yet")
-        if response.status_code >= 300:
-            report.setdefault(scenario, []).append(
-                {"status": response.status_code, "error": response.text[:300]}
-            )
-            continue
-        result = response.json()
-        grounds = sorted(
-            {
-                f.get("ground")
-                for f in result.get("findings", [])
-                if f.get("person") == line.get("expect") or not line.get("expect")
-            }
-        )
-        structural = sorted({s.get("ground") for s in result.get("structural", [])})
-        hit = scenario in grounds or scenario in structural
-        report.setdefault(scenario, []).append(
-            {
-                "hit": hit,
-                "outcome": result.get("outcome"),
-                "grounds": grounds,
-                "structural": structural,
-            }
-        )
-    return report
-
-
 def _load(
     server_url: str,
     headers: dict[str, str],
@@ -270,6 +173,15 @@ def _recorder(cfg: RunConfig, pid: int, phase: str) -> Recorder | None:
     return recorder if recorder.available else None
 
 
+def shared_server_settings() -> dict[str, str]:
+    """Secrets and the bootstrap key, the same for every server on the one database."""
+    return {
+        "JAVSKOLL_HASH_SECRET": secrets.token_hex(32),
+        "JAVSKOLL_PNR_SECRET": secrets.token_hex(32),
+        "JAVSKOLL_BOOTSTRAP_KEY": "jk_bench_" + secrets.token_urlsafe(32),
+    }
+
+
 def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
     path = ensure_dataset(cfg.data_dir, cfg.scale, cfg.seed, log, cfg.chunk_size)
     dataset_cases = [line for line in generator.iter_lines(path) if line.get("kind") == "case"]
@@ -282,18 +194,44 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
         "counts": manifest["counts"],
         "import_documents": manifest["documents"],
         "workers": cfg.workers,
-        "server": f"javskoll serve --workers {cfg.workers} (uvicorn; environment production)",
+        "servers": cfg.servers,
+        "server": f"{cfg.servers} x javskoll serve --workers {cfg.workers} (uvicorn; "
+        "environment production), one database",
         "duration_s_per_rate": cfg.duration_s,
         "machine": machine(),
         "source": _source_commit(cfg.source),
         "p99_limit_ms": P99_LIMIT_MS,
     }
-    with (
-        fresh_database(cfg.database, label=f"bench_{cfg.scale}") as url,
-        running_server(url, workers=cfg.workers, log_dir=cfg.results_dir / "logs") as server,
-    ):
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(fresh_database(cfg.database, label=f"bench_{cfg.scale}"))
+        shared = shared_server_settings()
+        servers = [
+            stack.enter_context(
+                running_server(
+                    url,
+                    workers=cfg.workers,
+                    log_dir=cfg.results_dir / "logs",
+                    source=cfg.source,
+                    env_extra=shared,
+                    api_key=shared["JAVSKOLL_BOOTSTRAP_KEY"],
+                )
+            )
+            for _ in range(cfg.servers)
+        ]
+        server = servers[0]
+        reference_url = stack.enter_context(
+            running_reference(
+                url,
+                workers=cfg.workers * cfg.servers,
+                log_dir=cfg.results_dir / "logs",
+                source=cfg.source,
+            )
+        )
         sampler = MemorySampler(server.process.pid)
         sampler.start()
+        others = [MemorySampler(s.process.pid) for s in servers[1:]]
+        for o in others:
+            o.start()
         try:
             with httpx.Client(
                 base_url=server.base_url, headers=server.headers, timeout=120
@@ -375,9 +313,26 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                     f"p95 {lat['p95_ms']} "
                     f"p99 {lat['p99_ms']} ms errors {summary['errors']} held={summary['held']}"
                 )
+            if screening_available:
+                results["saturation"] = saturation(
+                    screening_urls=[s.base_url for s in servers],
+                    headers=server.headers,
+                    reference_url=reference_url,
+                    screening_bodies=bodies,
+                    reference_bodies=reference_bodies(dataset_cases),
+                    concurrency=cfg.concurrency,
+                    duration_s=cfg.saturation_s or cfg.duration_s,
+                    timeout_s=cfg.timeout_s,
+                    drain=drain,
+                    log=log,
+                )
             results["memory"] = sampler.report()
+            if len(servers) > 1:
+                results["memory_servers"] = [o.report() for o in others]
         finally:
             sampler.stop()
+            for o in others:
+                o.stop()
     held = [s["rate"] for s in results["screening"] if s["held"]]
     results["max_rate_held"] = max(held) if held else None
     held_h = [s["rate"] for s in results["health"] if s["held"]]

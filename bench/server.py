@@ -164,10 +164,12 @@ def running_server(
     env_extra: dict[str, str] | None = None,
     start_timeout_s: float = 60.0,
     source: Path | None = None,
+    api_key: str | None = None,
 ) -> Iterator[Server]:
-    """Start `javskoll serve` (migrations, bootstrap key, uvicorn with `workers`)."""
+    """Start `javskoll serve` (migrations, bootstrap key, uvicorn with `workers`). Two
+    servers on one database share `api_key` and the secrets given in `env_extra`."""
     port = free_port()
-    api_key = "jk_bench_" + secrets.token_urlsafe(32)
+    api_key = api_key or "jk_bench_" + secrets.token_urlsafe(32)
     log_dir = log_dir or Path(tempfile.gettempdir())
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"server-{port}.log"
