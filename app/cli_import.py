@@ -26,8 +26,8 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import AppError
 from app.migrate import upgrade
-from app.registry import progress
-from app.registry import service as registry_service
+from app.registry.importdoc import progress
+from app.registry.importdoc import service as registry_service
 from app.security.deps import Principal
 from app.security.roles import Role
 from app.startup import DatabaseUnavailable, database_step

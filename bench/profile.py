@@ -92,7 +92,7 @@ def profile(
         def do_import() -> None:
             # the handler's work without the HTTP layer (TestClient runs the app in another
             # thread, out of the profiler's sight): parse, validate + write, commit
-            from app.registry import service
+            from app.registry.importdoc import service
             from app.security.deps import Principal
             from app.security.roles import Role
 

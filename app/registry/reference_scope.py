@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
 from app.registry import repository
-from app.registry.document import SECTIONS
-from app.registry.resources import RESOURCES
+from app.registry.crud.resources import RESOURCES
+from app.registry.importdoc.document import SECTIONS
 from app.security import scoping
 from app.security.deps import Principal
 
 if TYPE_CHECKING:
-    from app.registry.validation import Entry
+    from app.registry.importdoc.validation import Entry
 
 Reference = tuple[str, str]  # (kind, ref)
 References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
@@ -109,7 +109,7 @@ class ReferenceScopeChecks:
     held: dict[str | int, set[Reference]]
 
     def declared(self) -> dict[str, set[str]]:
-        from app.registry.validation import KIND_TABLES, REF_SECTIONS
+        from app.registry.importdoc.validation import KIND_TABLES, REF_SECTIONS
 
         declared: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
         for section, kind in REF_SECTIONS.items():
@@ -119,7 +119,7 @@ class ReferenceScopeChecks:
     def load_scope(self) -> None:
         """For a limited key: the stored refs it may point at, and those the objects it
         writes already point at (app.registry.reference_scope)."""
-        from app.registry.validation import KIND_TABLES, REF_SECTIONS, references
+        from app.registry.importdoc.validation import KIND_TABLES, REF_SECTIONS, references
 
         if self.principal is None:
             return
@@ -154,7 +154,7 @@ class ReferenceScopeChecks:
 
     def may_point(self, e: Entry, kind: str, ref: str) -> bool:
         """Whether the item may point at this stored object (always, for an unlimited key)."""
-        from app.registry.validation import REF_SECTIONS
+        from app.registry.importdoc.validation import REF_SECTIONS
 
         if self.referable is None or ref in self.referable[kind]:
             return True

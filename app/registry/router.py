@@ -8,8 +8,9 @@ from fastapi import APIRouter, Body
 
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.registry import crud_router, service
-from app.registry.document import ImportDocument, inline_schema
+from app.registry.crud import router as crud_router
+from app.registry.importdoc import service
+from app.registry.importdoc.document import ImportDocument, inline_schema
 from app.registry.schemas import AreaIn, AreaOut, ImportResult
 from app.security.deps import RegistryWriter, VocabularyWriter
 

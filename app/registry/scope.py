@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 from app.errors import field_error
 from app.models import Administration, Committee, Interest, Organisation, Person, Relation
 from app.registry import repository
-from app.registry.resources import RESOURCES
-from app.registry.validation import REF_SECTIONS, Entry, Plan
-from app.registry.writer import Outcome
+from app.registry.crud.resources import RESOURCES
+from app.registry.importdoc.validation import REF_SECTIONS, Entry, Plan
+from app.registry.importdoc.writer import Outcome
 from app.security import scoping
 from app.security.deps import Principal
 

@@ -22,8 +22,8 @@ from app.dates import IsoDate
 from app.db import SessionDep, continue_read_only
 from app.errors import AppError, NotFound
 from app.pagination import PageParams
-from app.registry import crud
-from app.registry.resources import RESOURCES
+from app.registry.crud import service as crud
+from app.registry.crud.resources import RESOURCES
 from app.reports import render as report_render
 from app.reports import repository
 from app.reports.filters import Output, ReportFilters

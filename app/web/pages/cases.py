@@ -23,8 +23,8 @@ from app.decisions import service as decisions
 from app.errors import AppError, NotFound
 from app.models import CustomArea
 from app.pagination import PageParams
-from app.registry import crud
-from app.registry.resources import RESOURCES
+from app.registry.crud import service as crud
+from app.registry.crud.resources import RESOURCES
 from app.screening import service as screening
 from app.screening.schemas import ScreeningIn
 from app.security.deps import Principal

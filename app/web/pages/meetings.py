@@ -25,8 +25,9 @@ from app.meetings import service as meetings
 from app.meetings.schemas import MeetingIn
 from app.meetings.word import DOCX, meeting_docx
 from app.pagination import PageParams
-from app.registry import crud, filters
-from app.registry.resources import RESOURCES
+from app.registry.crud import filters
+from app.registry.crud import service as crud
+from app.registry.crud.resources import RESOURCES
 from app.security.deps import Principal
 from app.security.roles import Permission
 from app.web import forms, lookup

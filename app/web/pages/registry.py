@@ -17,8 +17,9 @@ from app.db import SessionDep
 from app.decisions import service as decisions
 from app.errors import AppError
 from app.pagination import PageParams
-from app.registry import crud, filters
-from app.registry.resources import RESOURCES
+from app.registry.crud import filters
+from app.registry.crud import service as crud
+from app.registry.crud.resources import RESOURCES
 from app.screening import service as screening
 from app.security.deps import Principal
 from app.web import lookup

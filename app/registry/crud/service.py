@@ -26,10 +26,10 @@ from app.errors import (
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
 from app.registry import repository, scope
-from app.registry.document import SECTIONS
-from app.registry.resources import RESOURCES, Resource, relation_from
-from app.registry.service import OUT_OF_SCOPE, actor, apply
-from app.registry.validation import REF_SECTIONS, validate
+from app.registry.crud.resources import RESOURCES, Resource, relation_from
+from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.service import OUT_OF_SCOPE, actor, apply
+from app.registry.importdoc.validation import REF_SECTIONS, validate
 from app.security.deps import Principal
 
 META = ("id", "version", "created_at", "updated_at")

@@ -17,10 +17,10 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from app.config import Settings, SettingsDep
 from app.db import SessionDep
-from app.registry import crud
-from app.registry.crud_lists import router as lists_router
-from app.registry.document import SECTIONS, inline_schema
-from app.registry.resources import RESOURCES, Resource
+from app.registry.crud import service as crud
+from app.registry.crud.lists import router as lists_router
+from app.registry.crud.resources import RESOURCES, Resource
+from app.registry.importdoc.document import SECTIONS, inline_schema
 from app.registry.schemas import (
     OUT_MODELS,
 )

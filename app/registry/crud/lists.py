@@ -11,8 +11,9 @@ from fastapi import APIRouter, Query
 from app.db import SessionDep, continue_read_only
 from app.errors import Unprocessable, field_error
 from app.pagination import Page, PageDep
-from app.registry import crud, filters
-from app.registry.resources import RESOURCES
+from app.registry.crud import filters
+from app.registry.crud import service as crud
+from app.registry.crud.resources import RESOURCES
 from app.registry.schemas import (
     AdministrationOut,
     AgreementOut,

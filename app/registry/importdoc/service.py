@@ -22,10 +22,11 @@ from app.audit.parts import TaggedObject, build_parts, parts_organisations
 from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
-from app.registry import progress, repository, scope
-from app.registry.sections import Importer
-from app.registry.validation import Plan, validate
-from app.registry.writer import Outcome, T
+from app.registry import repository, scope
+from app.registry.importdoc import progress
+from app.registry.importdoc.sections import Importer
+from app.registry.importdoc.validation import Plan, validate
+from app.registry.importdoc.writer import Outcome, T
 from app.security.deps import Principal
 from app.vocabularies import BUILTIN_AREAS
 

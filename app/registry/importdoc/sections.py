@@ -17,11 +17,12 @@ from app.models import (
     Responsibility,
     ResponsibilityScope,
 )
-from app.registry import progress, repository
+from app.registry import repository
+from app.registry.importdoc import progress
+from app.registry.importdoc.validation import Entry, canonical_relation
+from app.registry.importdoc.writer import COLUMNS, Outcome, T, Writer
 from app.registry.names import name_key
 from app.registry.repository import Row, table_of
-from app.registry.validation import Entry, canonical_relation
-from app.registry.writer import COLUMNS, Outcome, T, Writer
 
 KEYLESS = ("appointments", "interests", "relations")
 SMALL_BATCH = 100  # up to this many new keyless rows, their ids are read back

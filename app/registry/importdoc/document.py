@@ -2,7 +2,7 @@
 
 Structural checks only (types, vocabularies, lengths, share ranges); everything that needs
 the rest of the document or the database (references, areas, identifiers, cycles) is
-checked by `app.registry.validation`, so that every error can be reported at once.
+checked by `app.registry.importdoc.validation`, so that every error can be reported at once.
 Read strictly (contract, "Strict reading"): an unknown field is a 422 naming it.
 """
 

@@ -27,9 +27,9 @@ from app.models import (
     Relation,
 )
 from app.registry import repository
-from app.registry.document import SECTIONS
+from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.validation import REF_SECTIONS, Entry, Plan
 from app.registry.repository import Row, table_of
-from app.registry.validation import REF_SECTIONS, Entry, Plan
 
 T: dict[str, Table] = {
     "organisations": table_of(Organisation),

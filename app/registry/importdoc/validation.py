@@ -24,11 +24,11 @@ from app.errors import (
 )
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
 from app.registry import repository
-from app.registry.checks import Checks, one_of
-from app.registry.document import SECTIONS
+from app.registry.importdoc.checks import Checks, one_of
+from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.seat_checks import SeatChecks
 from app.registry.reference_scope import ReferenceScopeChecks
 from app.registry.repository import Row, table_of
-from app.registry.seat_checks import SeatChecks
 from app.security.deps import Principal
 from app.strictmodel import UNKNOWN_FIELD, unknown_keys
 from app.vocabularies import BUILTIN_AREAS
