@@ -10,6 +10,13 @@ server with --url and --key:
     .venv/bin/python bench/meeting_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/javskoll_bench
     .venv/bin/python bench/meeting_bench.py --url http://127.0.0.1:8000 --key jk_...
 
+For the national target, generate the registry and import it into an empty database
+first (once; later runs against the same database skip `--registry`):
+
+    .venv/bin/python -m bench generate --scale national --chunk-size 10000 --out /tmp/national.jsonl
+    .venv/bin/python bench/meeting_bench.py --database-url postgresql+psycopg://.../javskoll_bench \
+        --registry /tmp/national.jsonl
+
 It imports its own kommun with one nämnd (refs prefixed `mb-`, so it can sit beside any
 registry), then posts `--runs` meetings of `--items` inline cases each; a third of the
 items make a ledamot jävig, one in seven an ersättare too, every fifth names a
@@ -20,6 +27,7 @@ The target (issue 12) is 1 s per 40-item meeting at the national registry on Pos
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -161,6 +169,23 @@ def in_process_client(database_url: str | None) -> tuple[httpx.Client, str]:
     return TestClient(app), key
 
 
+def import_registry(client: httpx.Client, headers: dict[str, str], path: Path) -> None:
+    """POST every import document of a generated dataset, in order."""
+    from bench import generator  # noqa: PLC0415 - only with --registry
+
+    started = time.perf_counter()
+    for head, text in generator.read_raw_documents(path):
+        response = client.post(
+            "/v1/import",
+            content=text.encode("utf-8"),
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=600,
+        )
+        if response.status_code >= 300:
+            sys.exit(f"import {head['index']} failed: {response.status_code} {response.text[:500]}")
+    print(f"imported {path} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=40)
@@ -170,12 +195,17 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--url", help="a running server (with --key)")
     parser.add_argument("--key")
+    parser.add_argument(
+        "--registry", type=Path, help="a generated dataset (`python -m bench generate`) to import"
+    )
     args = parser.parse_args()
     if args.url:
         client, key = httpx.Client(base_url=args.url, timeout=120), args.key
     else:
         client, key = in_process_client(args.database_url)
     headers = {"Authorization": f"Bearer {key}"}
+    if args.registry:
+        import_registry(client, headers, args.registry)
     imported = client.post("/v1/import", json=registry(args.seats, args.ersattare), headers=headers)
     imported.raise_for_status()
     times: list[float] = []
@@ -209,6 +239,7 @@ def main() -> None:
     # loaded machine does not inflate; the database server's own time is not in it.
     if not args.url:
         print(f"  CPU in this process per meeting: median {statistics.median(cpu):.3f} s")
+    print("  load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

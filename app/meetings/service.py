@@ -21,6 +21,7 @@ from app.meetings.schemas import MeetingIn
 from app.meetings.seating import Flag, allocate
 from app.models import AuditEntry, Meeting
 from app.pagination import PageParams, paginate
+from app.screening.reads import SharedReads
 from app.screening.result import ScreeningFinding, ScreeningResult
 from app.screening.service import screen_case
 from app.security.deps import Principal
@@ -57,9 +58,12 @@ def _items(
     names = {m.person: m for m in agenda.members}
     answers: list[dict[str, Any]] = []
     keep: dict[str, str] = {}  # the seats of the item before: seat_of -> ersättare
+    # The committee's members' and ersättare' facts are read once for the meeting; each
+    # item adds its own parties' (the screening of each is the one of its case alone).
+    reads = SharedReads()
     for it in agenda.items:
         case = with_members(it.case, agenda.members, ids)
-        result = screen_case(session, principal, case, it.as_of)
+        result = screen_case(session, principal, case, it.as_of, reads=reads)
         seating = allocate(body, agenda.members, it.present, flags(result), keep)
         keep = {t.seat_of.person: t.person.person for t in seating.seats}
         answer = item_answer(

@@ -44,10 +44,9 @@ from app.rules.facts import (
     PartyMatch,
 )
 from app.rules.vocab import MatchHow, Matter, ParticipantRole, PartyKind, PartyRole
-from app.screening import org_repository as org_repo
-from app.screening import repository as repo
 from app.screening.facts import FactsBuilder
 from app.screening.matching import Match, match_parties
+from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
 
 
@@ -141,7 +140,7 @@ def _operations_reach(ops: list[Any], reach: Reach) -> None:
 
 
 def _participants(
-    session: Session, case: ResolvedCase, as_of: date
+    session: Session, case: ResolvedCase, as_of: date, reads: Reads
 ) -> tuple[tuple[ParticipantFacts, ...], set[int]]:
     """Named participants, or (empty tuple and) the ids of the default ones."""
     if case.participants:
@@ -149,7 +148,7 @@ def _participants(
             ParticipantFacts(p.person_ref, ParticipantRole(p.role)) for p in case.participants
         )
         return facts, {p.person_id for p in case.participants}
-    rows = repo.default_participants(session, case.committee_id, as_of)
+    rows = reads.default_participants(session, case.committee_id, as_of)
     # The engine picks the default participants itself from these persons' appointments.
     return (), {row.person_id for row in rows}
 
@@ -161,21 +160,23 @@ def load_snapshot(
     *,
     name_min_score: float,
     principal: Principal | None = None,
+    reads: Reads = DIRECT,
 ) -> FactsSnapshot:
     """The facts snapshot for screening `case` on `as_of` (see the module docstring).
 
     For a `principal` limited to organisations, unregistered parties match only what it
-    may see (docs/security.md)."""
+    may see (docs/security.md). `reads`: the selects, shared by the screenings of one
+    meeting (`SharedReads`) or straight to the database."""
     reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
     scope = None
     if principal is not None and principal.scoped:
         scope = (principal, case_view(session, principal, case.committee_id))
     matches = match_parties(session, case.parties, min_score=name_min_score, scope=scope)
     op_ids = _parties_reach(case, matches, reach)
-    ops = repo.operations(session, op_ids)
+    ops = reads.operations(session, op_ids)
     _operations_reach(ops, reach)
     areas = {op.area for op in ops} | ({case.area} if case.area else set())
-    around = repo.case_committees(
+    around = reads.case_committees(
         session,
         committee_ids=reach.committee_ids,
         governed_org_ids=reach.party_org_ids | reach.operator_org_ids,
@@ -189,15 +190,15 @@ def load_snapshot(
     )
     around_ids = {c.id for c in around}
     operating = around_ids - family - {e.committee_id for e in case.earlier_handling}
-    participants, participant_ids = _participants(session, case, as_of)
+    participants, participant_ids = _participants(session, case, as_of, reads)
     screened = participant_ids | reach.person_ids
-    relations = repo.relations(session, screened)
+    relations = reads.relations(session, screened)
     related = {r.person_id for r in relations} | {r.related_id for r in relations}
     people = screened | related
-    appointments = repo.appointments(session, people)
+    appointments = reads.appointments(session, people)
     targets = reach.party_org_ids | reach.operator_org_ids
     interests, interest_totals = _split_counts(
-        repo.interests(
+        reads.interests(
             session,
             people,
             organisation_ids=targets,
@@ -206,34 +207,30 @@ def load_snapshot(
             counted_ids=screened,
         )
     )
-    rosters = repo.rosters(session, operating, reach.operator_org_ids, as_of)
+    rosters = reads.rosters(session, operating, reach.operator_org_ids, as_of)
     builder = FactsBuilder()
     builder.interest_totals = interest_totals
     builder.add_committees(around)
     _collect_person_facts(builder, reach, appointments, interests, rosters, relations)
-    admins = repo.administrations(session, reach.admin_ids, around_ids)
-    builder.add_administrations(admins, repo.serves(session, [a.id for a in admins]))
+    admins = reads.administrations(session, reach.admin_ids, around_ids)
+    builder.add_administrations(admins, reads.serves(session, [a.id for a in admins]))
     reach.org_ids |= builder.administration_org_ids()
     wanted = (reach.committee_ids | builder.served_committee_ids()) - builder.committee_ids
-    builder.add_committees(repo.committees(session, wanted))
+    builder.add_committees(reads.committees(session, wanted))
     committee_ids = builder.committee_ids
-    builder.add_responsibilities(repo.responsibilities(session, committee_ids))
-    builder.add_committee_participants(repo.committee_participants(session, committee_ids))
+    builder.add_responsibilities(reads.responsibilities(session, committee_ids))
+    builder.add_committee_participants(reads.committee_participants(session, committee_ids))
     reach.org_ids |= builder.committee_org_ids()
-    builder.add_owners(org_repo.owners(session, reach.org_ids))
-    builder.add_members(org_repo.members(session, reach.org_ids))
+    builder.add_owners(reads.owners(session, reach.org_ids))
+    builder.add_members(reads.members(session, reach.org_ids))
     home = builder.samverkan_org_ids(case.committee_id)
-    agreements = org_repo.agreements(
-        session, home, areas | builder.tillsyn_areas(case.committee_id)
-    )
-    principals = org_repo.agreement_principals(session, [a.id for a in agreements])
+    agreements = reads.agreements(session, home, areas | builder.tillsyn_areas(case.committee_id))
+    principals = reads.agreement_principals(session, [a.id for a in agreements])
     builder.add_agreements(agreements, principals)
-    builder.add_owners(org_repo.owners(session, builder.owner_ids() - reach.org_ids))
+    builder.add_owners(reads.owners(session, builder.owner_ids() - reach.org_ids))
     builder.add_operations(ops)
-    builder.add_organisations(
-        org_repo.organisations(session, builder.all_org_ids() | reach.org_ids)
-    )
-    builder.add_persons(repo.persons(session, builder.all_person_ids() | people))
+    builder.add_organisations(reads.organisations(session, builder.all_org_ids() | reach.org_ids))
+    builder.add_persons(reads.persons(session, builder.all_person_ids() | people))
     parties = _party_facts(case, matches)
     return builder.snapshot(_case_facts(case, as_of, parties, participants))
 

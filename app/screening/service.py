@@ -35,6 +35,7 @@ from app.screening.facts_codec import EncodedFacts
 from app.screening.ids import new_screening_id
 from app.screening.loader import load_snapshot
 from app.screening.orgloader import load_organisation_snapshot
+from app.screening.reads import DIRECT, Reads
 from app.screening.result import (
     OrganisationStructuralRisks,
     ScreeningEvaluation,
@@ -123,11 +124,18 @@ def screen_case(
     as_of: date,
     *,
     reran: str | None = None,
+    reads: Reads = DIRECT,
 ) -> ScreeningResult:
     """Screen a resolved case (scope already checked): stored, audited, in the caller's
-    transaction. Also used by meetings, one call per agenda item."""
+    transaction. Also used by meetings, one call per agenda item, with `reads` shared by
+    the meeting's items (`app.screening.reads.SharedReads`)."""
     snapshot = load_snapshot(
-        session, case, as_of, name_min_score=_name_min_score(as_of), principal=principal
+        session,
+        case,
+        as_of,
+        name_min_score=_name_min_score(as_of),
+        principal=principal,
+        reads=reads,
     )
     evaluated = ScreeningEvaluation.of(evaluate(snapshot), snapshot)
     result = ScreeningResult.build(
