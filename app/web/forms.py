@@ -7,16 +7,21 @@ to the field's id), in the page's language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from app.errors import AppError
 from app.web.i18n import Lang
 
 # Pointer (or its first segment) of the API model -> id of the form field.
 Fields = Mapping[str, str]
+# Messages of particular field ids (a form's rows), before the shared MESSAGES.
+Messages = Mapping[str, str]
+T = TypeVar("T")
 
 # Messages per field id: (Swedish, English). A field without one gets a generic message.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -77,22 +82,61 @@ def field_for(pointer: str, fields: Fields) -> str:
     return fields.get("/", next(iter(fields.values())))
 
 
-def errors_from_pointers(pointers: Iterable[str], fields: Fields, lang: Lang) -> dict[str, str]:
+def errors_from_pointers(
+    pointers: Iterable[str], fields: Fields, lang: Lang, messages: Messages | None = None
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for pointer in pointers:
         field = field_for(pointer, fields)
-        out.setdefault(field, message(field, lang))
+        out.setdefault(field, (messages or {}).get(field) or message(field, lang))
     return out
 
 
-def validation_errors(exc: ValidationError, fields: Fields, lang: Lang) -> dict[str, str]:
+def validation_errors(
+    exc: ValidationError, fields: Fields, lang: Lang, messages: Messages | None = None
+) -> dict[str, str]:
     pointers = ["/" + "/".join(str(p) for p in err["loc"]) for err in exc.errors()]
-    return errors_from_pointers(pointers, fields, lang)
+    return errors_from_pointers(pointers, fields, lang, messages)
 
 
-def service_errors(exc: AppError, fields: Fields, lang: Lang) -> dict[str, str]:
+def service_errors(
+    exc: AppError, fields: Fields, lang: Lang, messages: Messages | None = None
+) -> dict[str, str]:
     pointers = [str(e.get("pointer", "/")) for e in exc.errors] or ["/"]
-    return errors_from_pointers(pointers, fields, lang)
+    return errors_from_pointers(pointers, fields, lang, messages)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A write the service refused with errors at fields: the form is shown again with
+    them, with the status the API would answer; nothing was stored."""
+
+    errors: dict[str, str]
+    status: int
+
+
+def attempt(
+    session: Session,
+    write: Callable[[], T],
+    fields: Fields,
+    lang: Lang,
+    messages: Messages | None = None,
+) -> T | Refused:
+    """Run a form's write (model validation and the service call) as the API would.
+
+    A validation error, or a service error that points at fields, rolls the write back
+    and becomes the form's errors; any other service error is raised for the error page.
+    """
+    try:
+        return write()
+    except ValidationError as exc:
+        session.rollback()
+        return Refused(validation_errors(exc, fields, lang, messages), 400)
+    except AppError as exc:
+        session.rollback()
+        if not exc.errors:
+            raise
+        return Refused(service_errors(exc, fields, lang, messages), exc.status)
 
 
 def blank_to_none(values: Mapping[str, Any]) -> dict[str, Any]:

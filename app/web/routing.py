@@ -15,6 +15,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from app.db import SessionDep
@@ -93,6 +94,15 @@ async def form_user(request: Request, user: UserDep) -> SignedIn:
 
 
 FormUserDep = Annotated[SignedIn, Depends(form_user)]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The POSTed form as a whole, for a form whose fields vary (rows); read once, as
+    the CSRF check reads the same parsed form."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
 
 
 def require(user: SignedIn, permission: Permission) -> None:

@@ -118,29 +118,117 @@ def test_a_decision_with_errors_is_shown_at_the_fields_and_not_saved(
     assert admin.get(f"/v1/cases/{quote(CASE, safe='')}/decisions").json()["total"] == 0
 
 
-def test_enter_a_case_in_the_form(browser_for: Any, scenario_case: dict[str, Any]) -> None:
+NEW_CASE = {
+    "ref": "S48 MBN 2024/400",
+    "title": "Strandskyddsdispens",
+    "committee": "s48-mbn",
+    "matter": "myndighetsutovning",
+    "area": "bygg",
+    "decision_date": "2024-11-12",
+}
+PNR = "19700101-1233"  # a valid personnummer of nobody in the registry
+
+
+def _rows(*rows: tuple[str, str, str, str]) -> dict[str, str]:
+    """Form fields of party rows: (kind, ref or name, personnummer/orgnr, role) each."""
+    fields = {"party_rows": str(len(rows))}
+    for n, (kind, ref, number, role) in enumerate(rows, start=1):
+        fields |= {
+            f"party-{n}-kind": kind,
+            f"party-{n}-ref": ref,
+            f"party-{n}-id_number": number,
+            f"party-{n}-role": role,
+        }
+    return fields
+
+
+def test_enter_a_case_with_three_parties(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
     client = browser_for("screener")
-    client.page("/arenden/nytt")
-    response = client.form(
-        "/arenden/nytt",
-        {
-            "ref": "S48 MBN 2024/400",
-            "title": "Strandskyddsdispens",
-            "committee": "s48-mbn",
-            "matter": "myndighetsutovning",
-            "area": "bygg",
-            "decision_date": "2024-11-12",
-            "party_kind": "person",
-            "party_ref": "s48-sambo",
-            "party_role": "sokande",
-        },
+    form = client.page("/arenden/nytt")
+    assert 'name="party_rows" value="1"' in form.text and 'id="party-1-ref"' in form.text
+    # "Lägg till en part" twice: the form comes back with one more row, all typed kept.
+    typed = {**NEW_CASE, **_rows(("person", "s48-sambo", "", "sokande"))}
+    added = client.form("/arenden/nytt", {**typed, "action": "add"})
+    assert added.status_code == 200
+    assert 'name="party_rows" value="2"' in added.text and 'id="party-2-ref"' in added.text
+    assert 'value="s48-sambo"' in added.text and 'value="Strandskyddsdispens"' in added.text
+    assert 'formaction="/arenden/nytt#party-3"' in added.text
+    assert admin.get("/v1/cases", params={"limit": 500}).json()["total"] == 1  # nothing stored
+    rows = _rows(
+        ("person", "s48-sambo", "", "sokande"),
+        ("organisation", "s48-kommun", "", "part"),
+        ("other_person", "Nils Granne", PNR, "berord"),
+        ("person", "", "", "sokande"),  # a blank row is not a party
     )
+    response = client.form("/arenden/nytt", {**NEW_CASE, **rows, "action": "save"})
     assert response.status_code == 303, text_of(response.text)
     page = client.follow(response)
-    assert "S48 MBN 2024/400: Strandskyddsdispens" in text_of(page.text)
+    text = text_of(page.text)
+    assert "S48 MBN 2024/400: Strandskyddsdispens" in text
+    assert "Niklas Berg (Sökande)" in text and "Nils Granne" in text
+    stored = admin.get("/v1/cases/" + quote(NEW_CASE["ref"], safe="")).json()
+    assert [
+        (p.get("person") or p.get("organisation") or p.get("name"), p["role"])
+        for p in stored["parties"]
+    ] == [("s48-sambo", "sokande"), ("s48-kommun", "part"), ("Nils Granne", "berord")]
+    assert stored["parties"][2]["personnummer_masked"] == "19700101-****"
+    # Audited like its API twin, and the personnummer never in the page.
+    assert PNR not in page.text
+    entries = admin.get("/v1/audit", params={"kind": "case.create"}).json()["items"]
+    assert entries[-1]["actor"]["name"] == "test-screener"
+
+
+def test_party_errors_point_at_the_row_and_field_and_nothing_is_stored(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    client = browser_for("screener")
+    client.page("/arenden/nytt")
+    rows = _rows(
+        ("person", "s48-sambo", "", "sokande"),
+        ("person", "ingen-sadan", "", "part"),  # not in the registry
+        ("organisation", "s48-kommun", "556000-0000", "part"),  # a number for a registered one
+        ("other_person", "Nils Granne", "19700101-1234", "berord"),  # bad check digit
+    )
+    response = client.form(
+        "/arenden/nytt", {**NEW_CASE, "decision_date": "12 nov", **rows, "action": "save"}
+    )
+    assert response.status_code == 400
+    html, text = response.text, text_of(response.text)
+    assert text.startswith("Fel: ")
+    for field in ("decision_date", "party-3-id_number"):
+        assert f'href="#{field}"' in html and f'id="{field}-error"' in html
+    assert "Part 3: Nummer anges bara för en part som inte finns i registret" in text
+    # Nothing was stored, everything typed is kept.
+    assert admin.get("/v1/cases", params={"limit": 500}).json()["total"] == 1
+    assert 'value="ingen-sadan"' in html and 'value="Nils Granne"' in html
+    # With the form's own error fixed, the service's errors point at rows 2 and 4.
+    rows["party-3-id_number"] = ""
+    again = client.form("/arenden/nytt", {**NEW_CASE, **rows, "action": "save"})
+    assert again.status_code == 422, text_of(again.text)
+    html, text = again.text, text_of(again.text)
+    for field in ("party-2-ref", "party-4-id_number"):
+        assert f'href="#{field}"' in html and f'id="{field}-error"' in html
+    assert "Part 2: Ange referensen till en person i registret" in text
+    assert "Part 4: Ange ett giltigt personnummer" in text
+    # The summary lists the errors in the order of the fields on the page.
+    assert html.index('href="#party-2-ref"') < html.index('href="#party-4-id_number"')
+    assert admin.get("/v1/cases", params={"limit": 500}).json()["total"] == 1
+    client.cookies.set("javskoll_lang", "en")
+    english = client.form("/arenden/nytt", {**NEW_CASE, **rows, "action": "save"})
+    assert "Add another party" in english.text
+    assert "Party 2: Enter the ref of a person in the registry" in text_of(english.text)
+
+
+def test_a_duplicate_case_is_refused_at_the_ref(
+    browser_for: Any, scenario_case: dict[str, Any]
+) -> None:
+    client = browser_for("screener")
+    client.page("/arenden/nytt")
     duplicate = client.form(
         "/arenden/nytt",
-        {"ref": "S48 MBN 2024/400", "committee": "s48-mbn", "matter": "tillsyn"},
+        {"ref": "S48 MBN 2024/311", "committee": "s48-mbn", "matter": "tillsyn"},
     )
     assert duplicate.status_code == 409
     assert 'href="#ref"' in duplicate.text

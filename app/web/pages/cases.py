@@ -11,7 +11,6 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -20,7 +19,7 @@ from app.cases import service as cases
 from app.cases.schemas import CaseIn
 from app.db import SessionDep
 from app.decisions import service as decisions
-from app.errors import AppError, NotFound
+from app.errors import NotFound
 from app.models import CustomArea
 from app.pagination import PageParams
 from app.registry.crud import service as crud
@@ -30,10 +29,10 @@ from app.screening.schemas import ScreeningIn
 from app.security.deps import Principal
 from app.security.roles import Permission
 from app.vocabularies import BUILTIN_AREAS
-from app.web import forms, lookup
+from app.web import forms, lookup, party_rows
 from app.web.decision_form import DecisionDraft, decision_context
 from app.web.i18n import Lang, label
-from app.web.routing import FormUserDep, UserDep, WebRoute, require
+from app.web.routing import FormDep, FormUserDep, UserDep, WebRoute, require
 from app.web.screening_view import person_cards, refs_in
 from app.web.templating import lang_of, ref_path, render
 
@@ -49,8 +48,6 @@ CASE_FIELDS = {
     "/area": "area",
     "/matter": "matter",
     "/decision_date": "decision_date",
-    "/parties": "party_ref",
-    "/parties/0/role": "party_role",
 }
 
 
@@ -102,22 +99,36 @@ def find_case(
     )
 
 
+CASE_VALUES = ("ref", "title", "committee", "area", "matter", "decision_date")
+
+
 def _new_case_page(
     request: Request,
     session: Session,
     principal: Principal,
     values: dict[str, Any],
+    rows: list[party_rows.PartyRow],
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
+    lang = lang_of(request)
+    # The error summary lists the errors in the order of the fields on the page.
+    order = [*CASE_VALUES]
+    for row in rows:
+        order += [row.field(name) for name in ("kind", "ref", "id_number", "role")]
+    rank = {field: i for i, field in enumerate(order)}
+    ordered = dict(sorted(errors.items(), key=lambda item: rank.get(item[0], len(rank))))
     return render(
         request,
         "cases/new.html",
         {
             "values": defaultdict(str, {k: v for k, v in values.items() if v is not None}),
-            "errors": errors,
+            "rows": rows,
+            "max_rows": party_rows.MAX_ROWS,
+            "kinds": party_rows.kind_choices(lang),
+            "errors": ordered,
             "committees": _committees(session, principal),
-            "areas": _areas(session, lang_of(request)),
+            "areas": _areas(session, lang),
         },
         status_code=status_code,
     )
@@ -126,69 +137,53 @@ def _new_case_page(
 @router.get("/arenden/nytt")
 def new_case_form(request: Request, session: SessionDep, user: UserDep) -> Response:
     require(user, Permission.CASE_WRITE)
-    return _new_case_page(request, session, user.principal, {}, {})
+    rows = party_rows.blank_rows(1)
+    return _new_case_page(request, session, user.principal, {}, rows, {})
 
 
-def case_document(values: dict[str, Any]) -> dict[str, Any]:
-    """The contract's case document from the form (one party, the committee's members)."""
-    document = {
-        k: values.get(k) for k in ("ref", "title", "committee", "area", "matter", "decision_date")
-    }
-    if values.get("party_ref"):
-        kind = values.get("party_kind") or "person"
-        party = {"role": values.get("party_role")}
-        party["name" if kind == "name" else kind] = values["party_ref"]
-        document["parties"] = [party]
+def case_document(values: dict[str, Any], parties: list[dict[str, Any]]) -> dict[str, Any]:
+    """The contract's case document from the form (the committee's members take part)."""
+    document: dict[str, Any] = {k: values.get(k) for k in CASE_VALUES}
+    if parties:
+        document["parties"] = parties
     return {k: v for k, v in document.items() if v is not None}
 
 
 @router.post("/arenden/nytt")
 def create_case(
-    request: Request,
-    session: SessionDep,
-    user: FormUserDep,
-    ref: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    committee: Annotated[str, Form()] = "",
-    area: Annotated[str, Form()] = "",
-    matter: Annotated[str, Form()] = "",
-    decision_date: Annotated[str, Form()] = "",
-    party_kind: Annotated[str, Form()] = "person",
-    party_ref: Annotated[str, Form()] = "",
-    party_role: Annotated[str, Form()] = "sokande",
+    request: Request, session: SessionDep, user: FormUserDep, form: FormDep
 ) -> Response:
-    """Store the case through the API's service (audited as case.create), then open it."""
+    """Store the case through the API's service (audited as case.create), then open it.
+
+    `action=add` ("Lägg till en part") shows the form again with one more party row and
+    everything typed kept; nothing is stored.
+    """
     require(user, Permission.CASE_WRITE)
-    values = forms.blank_to_none(
-        {
-            "ref": ref,
-            "title": title,
-            "committee": committee,
-            "area": area,
-            "matter": matter,
-            "decision_date": decision_date,
-            "party_kind": party_kind,
-            "party_ref": party_ref,
-            "party_role": party_role,
-        }
-    )
+    values = forms.blank_to_none({k: form.get(k, "") for k in CASE_VALUES})
+    adding = form.get("action") == "add"
+    rows = party_rows.rows_from_form(form, add=adding)
+    if adding:
+        return _new_case_page(request, session, user.principal, values, rows, {})
     lang = lang_of(request)
-    try:
-        case_in = CaseIn.model_validate(case_document(values))
-        created = cases.create_case(
+    parties = party_rows.party_form(rows, lang)
+    fields = {**CASE_FIELDS, **parties.fields}
+
+    def store() -> Any:
+        case_in = CaseIn.model_validate(case_document(values, parties.parties))
+        if parties.errors:  # the rest of the form checked too, but nothing stored
+            return forms.Refused(parties.errors, 400)
+        return cases.create_case(
             session, user.principal, case_in, pnr_secret=request.app.state.settings.pnr_secret
         )
-    except ValidationError as exc:
-        errors = forms.validation_errors(exc, CASE_FIELDS, lang)
-        return _new_case_page(request, session, user.principal, values, errors, 400)
-    except AppError as exc:
-        session.rollback()
-        if not exc.errors:
-            raise
-        errors = forms.service_errors(exc, CASE_FIELDS, lang)
-        return _new_case_page(request, session, user.principal, values, errors, exc.status)
+
+    outcome = forms.attempt(session, store, fields, lang, parties.messages)
+    if isinstance(outcome, forms.Refused):
+        errors = {**parties.errors, **outcome.errors}
+        return _new_case_page(
+            request, session, user.principal, values, rows, errors, outcome.status
+        )
     session.commit()
-    return RedirectResponse(case_url(created.ref) + "?sparat=arende", status_code=303)
+    return RedirectResponse(case_url(outcome.ref) + "?sparat=arende", status_code=303)
 
 
 def case_page_context(

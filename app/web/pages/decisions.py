@@ -10,12 +10,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from app.db import SessionDep
 from app.decisions import service as decisions
-from app.errors import AppError
 from app.security.roles import Permission
 from app.web import forms
 from app.web.decision_form import DECISION_FIELDS, DecisionDraft, decision_context
@@ -60,24 +58,21 @@ def record_decision(
         page.update(decision_context(user, page, draft, errors))
         page.update({"saved": None, "saved_decision": None, "errors": errors})
         return render(request, "cases/case.html", page)
-    try:
+
+    def record() -> int:
         body = draft.validated()
-        if action == "save":
-            saved = decisions.record_decision(session, user.principal, page["case"]["ref"], body)
-            session.commit()
-            return RedirectResponse(
-                f"{case_url(page['case']['ref'])}?beslut={saved.id}#beslut", status_code=303
-            )
-        # Check the answers against the stored facts without saving anything.
-        decisions.record_decision(session, user.principal, page["case"]["ref"], body)
+        return decisions.record_decision(session, user.principal, page["case"]["ref"], body).id
+
+    recorded = forms.attempt(session, record, DECISION_FIELDS, lang)
+    if isinstance(recorded, forms.Refused):
+        errors = recorded.errors
+    elif action == "save":
+        session.commit()
+        return RedirectResponse(
+            f"{case_url(page['case']['ref'])}?beslut={recorded}#beslut", status_code=303
+        )
+    else:  # "check your answers": checked against the stored facts, nothing saved
         session.rollback()
-    except ValidationError as exc:
-        errors = forms.validation_errors(exc, DECISION_FIELDS, lang)
-    except AppError as exc:
-        session.rollback()
-        if not exc.errors:
-            raise
-        errors = forms.service_errors(exc, DECISION_FIELDS, lang)
     page.update(decision_context(user, page, draft, errors))
     if errors:
         page.update({"saved": None, "saved_decision": None, "errors": errors})

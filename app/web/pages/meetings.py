@@ -117,7 +117,8 @@ def create_meeting(
     require(user, Permission.SCREEN)
     values = {"ref": ref.strip(), "committee": committee, "date": day.strip(), "agenda": agenda}
     lang = lang_of(request)
-    try:
+
+    def store() -> dict[str, Any]:
         body = MeetingIn.model_validate(
             {
                 "ref": values["ref"],
@@ -126,18 +127,13 @@ def create_meeting(
                 "items": agenda_items(agenda),
             }
         )
-        created = meetings.create_meeting(
+        return meetings.create_meeting(
             session, user.principal, body, pnr_secret=request.app.state.settings.pnr_secret
         )
-    except ValidationError as exc:
-        errors = forms.validation_errors(exc, MEETING_FIELDS, lang)
-        return _list_page(request, session, user.principal, values, errors, 400)
-    except AppError as exc:
-        session.rollback()
-        if not exc.errors:
-            raise
-        errors = forms.service_errors(exc, MEETING_FIELDS, lang)
-        return _list_page(request, session, user.principal, values, errors, exc.status)
+
+    created = forms.attempt(session, store, MEETING_FIELDS, lang)
+    if isinstance(created, forms.Refused):
+        return _list_page(request, session, user.principal, values, created.errors, created.status)
     session.commit()
     return RedirectResponse(meeting_url(created["ref"]) + "?sparat=ja", status_code=303)
 
