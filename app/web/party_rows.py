@@ -38,12 +38,12 @@ KIND_LABELS = {
 }
 REF_MESSAGES = {
     "person": (
-        "Ange referensen till en person i registret, till exempel s48-sambo",
-        "Enter the ref of a person in the registry, for example s48-sambo",
+        "Ange referensen till en person som finns i registret",
+        "Enter the ref of a person who is in the registry",
     ),
     "organisation": (
-        "Ange referensen till en organisation i registret, till exempel ankeby-vatten",
-        "Enter the ref of an organisation in the registry, for example ankeby-vatten",
+        "Ange referensen till en organisation som finns i registret",
+        "Enter the ref of an organisation that is in the registry",
     ),
     "other_person": ("Ange personens namn", "Enter the person's name"),
     "other_organisation": ("Ange företagets eller föreningens namn", "Enter the name"),

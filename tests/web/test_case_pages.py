@@ -210,7 +210,7 @@ def test_party_errors_point_at_the_row_and_field_and_nothing_is_stored(
     html, text = again.text, text_of(again.text)
     for field in ("party-2-ref", "party-4-id_number"):
         assert f'href="#{field}"' in html and f'id="{field}-error"' in html
-    assert "Part 2: Ange referensen till en person i registret" in text
+    assert "Part 2: Ange referensen till en person som finns i registret" in text
     assert "Part 4: Ange ett giltigt personnummer" in text
     # The summary lists the errors in the order of the fields on the page.
     assert html.index('href="#party-2-ref"') < html.index('href="#party-4-id_number"')
@@ -218,7 +218,7 @@ def test_party_errors_point_at_the_row_and_field_and_nothing_is_stored(
     client.cookies.set("javskoll_lang", "en")
     english = client.form("/arenden/nytt", {**NEW_CASE, **rows, "action": "save"})
     assert "Add another party" in english.text
-    assert "Party 2: Enter the ref of a person in the registry" in text_of(english.text)
+    assert "Party 2: Enter the ref of a person who is in the registry" in text_of(english.text)
 
 
 def test_a_duplicate_case_is_refused_at_the_ref(

@@ -9,6 +9,7 @@ import pytest
 from tests.reliability.server import BOOTSTRAP_KEY, Server
 from tests.support.databases import fresh_database
 from tests.support.registry import CONTRACT_DOCUMENT
+from tests.web.browser import world
 from tests.web.browser.harness import (
     Site,
     require_browser,
@@ -28,7 +29,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     data = scenario(SCENARIO)
     with fresh_database(root) as url, Server(url, root / "server.log") as server:
         keys = seed(
-            server.base_url, BOOTSTRAP_KEY, [data["registry"], CONTRACT_DOCUMENT], [data["case"]]
+            server.base_url,
+            BOOTSTRAP_KEY,
+            [data["registry"], CONTRACT_DOCUMENT, world.WORLD],
+            [data["case"], *world.CASES],
         )
         downloads = root / "downloads"
         downloads.mkdir()

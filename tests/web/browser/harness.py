@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
@@ -32,19 +34,24 @@ CHROMEDRIVER = os.environ.get("JAVSKOLL_CHROMEDRIVER", "/usr/bin/chromedriver")
 WAIT_SECONDS = 20.0
 
 
-def browser_available() -> bool:
-    return Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
+def browser_available(chromium: str = CHROMIUM, chromedriver: str = CHROMEDRIVER) -> bool:
+    return Path(chromium).exists() and Path(chromedriver).exists()
 
 
-def require_browser() -> None:
-    """In CI a missing browser fails the run; on a workstation it skips, saying why."""
-    if browser_available():
+def require_browser(
+    environ: Mapping[str, str] = os.environ,
+    chromium: str = CHROMIUM,
+    chromedriver: str = CHROMEDRIVER,
+) -> None:
+    """In CI (CI=true, as `.ci/run` sets it) a missing browser fails the run; on a
+    workstation it skips, saying why. Tested in tests/web/test_browser_requirement.py."""
+    if browser_available(chromium, chromedriver):
         return
     message = (
-        f"Chromium ({CHROMIUM}) or chromedriver ({CHROMEDRIVER}) is missing: "
+        f"Chromium ({chromium}) or chromedriver ({chromedriver}) is missing: "
         "apt-get install -y chromium chromium-driver"
     )
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)
 
@@ -132,6 +139,13 @@ class Site:
             self.driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)")
         )
         self.driver.set_window_size(1280, max(height + 140, 600))
+        # Nothing is cut off in the picture: no table scrolls sideways at this width.
+        clipped = self.driver.execute_script(
+            "return [...document.querySelectorAll('.app-table-wrap')]"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1)"
+            ".map(e => (e.querySelector('caption') || e).textContent.trim().slice(0, 60));"
+        )
+        assert clipped == [], f"{name}: tables wider than the page at 1280 px: {clipped}"
         path = self.screenshots / f"{name}.png"
         self.driver.save_screenshot(str(path))
         self.driver.set_window_size(1280, 1000)
@@ -139,6 +153,14 @@ class Site:
 
     def focused(self) -> WebElement:
         return self.driver.switch_to.active_element
+
+    def tab_to(self, element_id: str, limit: int = 80) -> WebElement:
+        """Tab from wherever the focus is until it reaches the element, as a user would."""
+        for _ in range(limit):
+            self.focused().send_keys(Keys.TAB)
+            if self.focused().get_attribute("id") == element_id:
+                return self.focused()
+        raise AssertionError(f"Tab never reached #{element_id} on {self.driver.current_url}")
 
     def case_url(self, ref: str) -> str:
         return "/arenden/" + quote(ref, safe="")
