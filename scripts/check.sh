@@ -6,6 +6,8 @@
 #   mypy --strict     on app/ (SQLAlchemy's minor version is pinned in pyproject.toml)
 #   alembic check     the models and the migrations agree (on a fresh SQLite database
 #                     migrated to head; the migration tests cover PostgreSQL)
+#   module size       no .py under app/ longer than MAX_MODULE_LINES (400): split a module
+#                     by responsibility before it grows past it
 #
 # Runs every check, prints one line each, and exits non-zero if any failed.
 # Sets up .venv like scripts/test.sh (with the `dev` extra for ruff and mypy).
@@ -43,10 +45,24 @@ alembic_check() {
     return "$rc"
 }
 
+MAX_MODULE_LINES=400
+
+module_size() {
+    local long
+    long=$(find app -name '*.py' -print0 | xargs -0 wc -l | grep -v ' total$' \
+        | awk -v max="$MAX_MODULE_LINES" '$1 > max {print "  " $2 ": " $1 " lines"}')
+    if [[ -n $long ]]; then
+        javskoll_log "modules over $MAX_MODULE_LINES lines (split them by responsibility):"
+        printf '%s\n' "$long" >&2
+        return 1
+    fi
+}
+
 check "ruff check" "$BIN/ruff" check .
 check "ruff format" "$BIN/ruff" format --check .
 check "mypy" "$BIN/mypy" --strict app
 check "alembic check" alembic_check
+check "module size" module_size
 
 for line in "${RESULTS[@]}"; do
     javskoll_log "  $line"

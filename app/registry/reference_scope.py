@@ -21,7 +21,7 @@ A reference the key may not make is reported exactly like a ref that does not ex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -30,11 +30,9 @@ from app.models import Administration, Agreement, Committee, Operation, Organisa
 from app.registry import repository
 from app.registry.crud.resources import RESOURCES
 from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.plan import KIND_TABLES, REF_SECTIONS, Entry, references
 from app.security import scoping
 from app.security.deps import Principal
-
-if TYPE_CHECKING:
-    from app.registry.importdoc.validation import Entry
 
 Reference = tuple[str, str]  # (kind, ref)
 References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
@@ -109,7 +107,6 @@ class ReferenceScopeChecks:
     held: dict[str | int, set[Reference]]
 
     def declared(self) -> dict[str, set[str]]:
-        from app.registry.importdoc.validation import KIND_TABLES, REF_SECTIONS
 
         declared: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
         for section, kind in REF_SECTIONS.items():
@@ -119,7 +116,6 @@ class ReferenceScopeChecks:
     def load_scope(self) -> None:
         """For a limited key: the stored refs it may point at, and those the objects it
         writes already point at (app.registry.reference_scope)."""
-        from app.registry.importdoc.validation import KIND_TABLES, REF_SECTIONS, references
 
         if self.principal is None:
             return
@@ -154,7 +150,6 @@ class ReferenceScopeChecks:
 
     def may_point(self, e: Entry, kind: str, ref: str) -> bool:
         """Whether the item may point at this stored object (always, for an unlimited key)."""
-        from app.registry.importdoc.validation import REF_SECTIONS
 
         if self.referable is None or ref in self.referable[kind]:
             return True

@@ -30,7 +30,7 @@ from app.errors import field_error
 from app.models import Administration, Committee, Interest, Organisation, Person, Relation
 from app.registry import repository
 from app.registry.crud.resources import RESOURCES
-from app.registry.importdoc.validation import REF_SECTIONS, Entry, Plan
+from app.registry.importdoc.plan import REF_SECTIONS, Entry, Plan
 from app.registry.importdoc.writer import Outcome
 from app.security import scoping
 from app.security.deps import Principal

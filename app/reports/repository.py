@@ -1,8 +1,10 @@
-"""Report selects. Every statement applies the key's scope and the report filters."""
+"""Report selects: the request (scope and filters resolved), the clauses every report
+shares, and the screening, finding and decision rows. Every statement applies the key's scope
+and the report filters. Registry selects are in `registry_repository`, the summary's
+aggregates in `summary_repository`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,34 +12,22 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    case,
-    distinct,
-    exists,
     false,
-    func,
-    literal,
-    or_,
     select,
     true,
 )
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from app.decisions import repository as decisions_repo
 from app.decisions.repository import FLAG_LEVELS
 from app.errors import query_error
 from app.models import (
-    Agreement,
-    AgreementPrincipal,
     Case,
     Committee,
-    CommitteeParticipant,
     Finding,
     JavDecision,
     Organisation,
-    OrganisationMember,
     Person,
-    Responsibility,
-    ResponsibilityScope,
     Screening,
 )
 from app.reports.filters import ReportFilters
@@ -82,14 +72,14 @@ def resolve(session: Session, principal: Principal, filters: ReportFilters) -> Q
     return Query(principal, filters, committee_id)
 
 
-def _all(*clauses: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+def present(*clauses: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
     return [c for c in clauses if c is not None]
 
 
 def screening_clauses(q: Query) -> list[ColumnElement[bool]]:
     """Scope, organisation, committee, period (as_of) and outcome, on Screening."""
     f, view = q.filters, q.organisation_view()
-    return _all(
+    return present(
         scoping.committee_id_predicate(q.principal, _SCREENING_COMMITTEE),
         None if view is None else scoping.committee_id_predicate(view, _SCREENING_COMMITTEE),
         None if q.committee_id is None else Screening.committee_id == q.committee_id,
@@ -101,7 +91,7 @@ def screening_clauses(q: Query) -> list[ColumnElement[bool]]:
 
 def finding_clauses(q: Query) -> list[ColumnElement[bool]]:
     f = q.filters
-    return _all(
+    return present(
         Finding.ground.in_(f.grounds) if f.grounds else None,
         Finding.level.in_(f.levels) if f.levels else None,
     )
@@ -133,101 +123,6 @@ def structural_stmt(q: Query) -> Rows:
     if q.filters.resolved is not None:
         stmt = stmt.where(false() if q.filters.resolved else true())
     return stmt.order_by(Screening.as_of, Screening.created_at, Screening.id, Finding.position)
-
-
-def member_organisation_refs(session: Session, q: Query) -> list[str]:
-    """Whose registry the engine's organisation report runs over: the organisation filter,
-    else the key's own organisations, else every kommun and region."""
-    if q.filters.organisation is not None:
-        return [q.filters.organisation]
-    if q.principal.organisation_refs is not None:
-        return sorted(q.principal.organisation_refs)
-    stmt = select(Organisation.ref).where(Organisation.kind.in_(("kommun", "region")))
-    return list(session.scalars(stmt.order_by(Organisation.ref)))
-
-
-def committee_organisations(session: Session, refs: set[str]) -> dict[str, str]:
-    """committee ref -> the ref of the organisation it belongs to."""
-    rows = session.execute(
-        select(Committee.ref, Organisation.ref)
-        .join(Organisation, Organisation.id == Committee.organisation_id)
-        .where(Committee.ref.in_(sorted(refs)))
-    )
-    return dict(rows.all())
-
-
-def gemensamma_namnder(session: Session, q: Query) -> Sequence[Committee]:
-    view = q.organisation_view()
-    stmt = select(Committee).where(
-        Committee.kind == "gemensam_namnd",
-        *_all(
-            scoping.committee_predicate(q.principal),
-            None if view is None else scoping.committee_predicate(view),
-            None if q.committee_id is None else Committee.id == q.committee_id,
-        ),
-    )
-    stmt = stmt.options(
-        selectinload(Committee.organisation),
-        selectinload(Committee.participants).selectinload(CommitteeParticipant.organisation),
-        selectinload(Committee.responsibilities)
-        .selectinload(Responsibility.scopes)
-        .selectinload(ResponsibilityScope.organisation),
-    )
-    return session.scalars(stmt.order_by(Committee.ref)).all()
-
-
-def forbund(session: Session, q: Query) -> Sequence[tuple[Organisation, list[Committee]]]:
-    """Kommunalförbund with their members and the committees (direktion, ...) they have."""
-    view = q.organisation_view()
-    clauses = _all(
-        scoping.organisation_predicate(q.principal),
-        None if view is None else scoping.organisation_predicate(view),
-    )
-    if q.committee_id is not None:
-        owner = select(Committee.organisation_id).where(Committee.id == q.committee_id)
-        clauses.append(Organisation.id.in_(owner))
-    stmt = (
-        select(Organisation)
-        .where(Organisation.kind == "kommunalforbund", *clauses)
-        .options(selectinload(Organisation.members).selectinload(OrganisationMember.member))
-        .order_by(Organisation.ref)
-    )
-    organisations = session.scalars(stmt).all()
-    committees = session.scalars(
-        select(Committee)
-        .where(Committee.organisation_id.in_([o.id for o in organisations]))
-        .options(
-            selectinload(Committee.responsibilities)
-            .selectinload(Responsibility.scopes)
-            .selectinload(ResponsibilityScope.organisation)
-        )
-        .order_by(Committee.ref)
-    ).all()
-    return [(o, [c for c in committees if c.organisation_id == o.id]) for o in organisations]
-
-
-def agreements(session: Session, q: Query) -> Sequence[Agreement]:
-    """Agreements in force at some point of the period (all of them without a period)."""
-    f, view = q.filters, q.organisation_view()
-    if q.committee_id is not None:
-        return []  # an agreement binds organisations, not a committee
-    stmt = select(Agreement).where(
-        *_all(
-            scoping.agreement_predicate(q.principal),
-            None if view is None else scoping.agreement_predicate(view),
-            None
-            if f.period_to is None
-            else (Agreement.valid_from.is_(None) | (Agreement.valid_from <= f.period_to)),
-            None
-            if f.period_from is None
-            else (Agreement.valid_to.is_(None) | (Agreement.valid_to >= f.period_from)),
-        )
-    )
-    stmt = stmt.options(
-        selectinload(Agreement.performer),
-        selectinload(Agreement.principals).selectinload(AgreementPrincipal.organisation),
-    )
-    return session.scalars(stmt.order_by(Agreement.ref)).all()
 
 
 # --- screenings, findings and decisions (reports a and b) --------------------------------
@@ -297,10 +192,10 @@ def findings_stmt(q: Query) -> Rows:
     )
 
 
-def _case_clauses(q: Query) -> list[ColumnElement[bool]]:
+def case_clauses(q: Query) -> list[ColumnElement[bool]]:
     """Scope, organisation and committee for tables owned through a case."""
     view = q.organisation_view()
-    return _all(
+    return present(
         scoping.committee_id_predicate(q.principal, _CASE_COMMITTEE),
         None
         if view is None
@@ -309,9 +204,9 @@ def _case_clauses(q: Query) -> list[ColumnElement[bool]]:
     )
 
 
-def _decided_in_period(q: Query) -> list[ColumnElement[bool]]:
+def decided_in_period(q: Query) -> list[ColumnElement[bool]]:
     f = q.filters
-    return _all(
+    return present(
         None if f.period_from is None else JavDecision.decided_on >= f.period_from,
         None if f.period_to is None else JavDecision.decided_on <= f.period_to,
     )
@@ -341,154 +236,6 @@ def decisions_stmt(q: Query) -> Rows:
         .join(Committee, Committee.id == Case.committee_id)
         .join(CommitteeOrg, CommitteeOrg.id == Committee.organisation_id)
         .join(Person, Person.id == JavDecision.person_id)
-        .where(*_case_clauses(q), *_decided_in_period(q))
+        .where(*case_clauses(q), *decided_in_period(q))
     )
     return stmt.order_by(JavDecision.decided_on, JavDecision.id)
-
-
-def _flag(rows: Any, *conditions: ColumnElement[bool]) -> Any:
-    return func.coalesce(
-        func.sum(
-            case(
-                (and_(rows.c.structural.is_(False), rows.c.level.in_(FLAG_LEVELS), *conditions), 1),
-                else_=0,
-            )
-        ),
-        0,
-    )
-
-
-def _level(rows: Any, level: str) -> Any:
-    return func.coalesce(func.sum(case((rows.c.level == level, 1), else_=0)), 0)
-
-
-def grounds_summary_stmt(q: Query) -> Rows:
-    """Per committee and ground: screenings, findings by level, decided and unresolved."""
-    rows = findings_select(q).subquery()
-    return (
-        select(
-            rows.c.organisation,
-            rows.c.committee,
-            rows.c.ground,
-            func.count(distinct(rows.c.screening)),
-            _level(rows, "jav"),
-            _level(rows, "mojligt_jav"),
-            _level(rows, "undantag"),
-            _level(rows, "risk"),
-            _flag(rows, rows.c.decision == "jav"),
-            _flag(rows, rows.c.decision == "ej_jav"),
-            _flag(rows, rows.c.decision_id.is_(None)),
-        )
-        .where(rows.c.ground.is_not(None))
-        .group_by(rows.c.organisation, rows.c.committee, rows.c.ground)
-        .order_by(rows.c.organisation, rows.c.committee, rows.c.ground)
-    )
-
-
-def committees_summary_stmt(q: Query) -> Rows:
-    """Per committee: screenings and findings (filtered like report a), decisions recorded
-    in the period, and cases decided without any screening on record."""
-    rows = findings_select(q).subquery()
-    screened = (
-        select(
-            rows.c.committee_id.label("committee_id"),
-            func.count(distinct(rows.c.screening)).label("screenings"),
-            func.count(distinct(case((rows.c.outcome == "flagged", rows.c.screening)))).label(
-                "flagged"
-            ),
-            func.count(distinct(case((rows.c.outcome == "clear", rows.c.screening)))).label(
-                "clear"
-            ),
-            _level(rows, "jav").label("jav"),
-            _level(rows, "mojligt_jav").label("mojligt_jav"),
-            _level(rows, "undantag").label("undantag"),
-            _level(rows, "risk").label("risk"),
-            _flag(rows, rows.c.decision_id.is_(None)).label("unresolved"),
-        )
-        .group_by(rows.c.committee_id)
-        .subquery()
-    )
-    decided = (
-        select(
-            Case.committee_id.label("committee_id"),
-            func.sum(case((JavDecision.decision == "jav", 1), else_=0)).label("jav"),
-            func.sum(case((JavDecision.decision == "ej_jav", 1), else_=0)).label("ej_jav"),
-            func.sum(case((JavDecision.obviously_insignificant.is_(True), 1), else_=0)).label("oi"),
-        )
-        .join(Case, Case.id == JavDecision.case_id)
-        .where(*_case_clauses(q), *_decided_in_period(q))
-        .group_by(Case.committee_id)
-        .subquery()
-    )
-    unscreened = _unscreened_cases(q)
-    view = q.organisation_view()
-    committees = select(Committee.id).where(
-        *_all(
-            scoping.committee_predicate(q.principal),
-            None if view is None else scoping.committee_predicate(view),
-            None if q.committee_id is None else Committee.id == q.committee_id,
-        )
-    )
-    zero = literal(0)
-    return (
-        select(
-            CommitteeOrg.ref,
-            Committee.ref,
-            Committee.name,
-            func.coalesce(screened.c.screenings, zero),
-            func.coalesce(screened.c.flagged, zero),
-            func.coalesce(screened.c.clear, zero),
-            func.coalesce(screened.c.jav, zero),
-            func.coalesce(screened.c.mojligt_jav, zero),
-            func.coalesce(screened.c.undantag, zero),
-            func.coalesce(screened.c.risk, zero),
-            func.coalesce(decided.c.jav, zero),
-            func.coalesce(decided.c.ej_jav, zero),
-            func.coalesce(decided.c.oi, zero),
-            func.coalesce(screened.c.unresolved, zero),
-            func.coalesce(unscreened.c.cases, zero),
-        )
-        .select_from(Committee)
-        .join(CommitteeOrg, CommitteeOrg.id == Committee.organisation_id)
-        .outerjoin(screened, screened.c.committee_id == Committee.id)
-        .outerjoin(decided, decided.c.committee_id == Committee.id)
-        .outerjoin(unscreened, unscreened.c.committee_id == Committee.id)
-        .where(
-            Committee.id.in_(committees),
-            or_(
-                screened.c.committee_id.is_not(None),
-                decided.c.committee_id.is_not(None),
-                unscreened.c.committee_id.is_not(None),
-            ),
-        )
-        .order_by(CommitteeOrg.ref, Committee.ref)
-    )
-
-
-def _unscreened_cases(q: Query) -> Any:
-    """Cases decided (decision_date in the period, or a jäv decision recorded in it) with
-    no screening on record, counted per committee."""
-    f = q.filters
-    if f.period_from is None and f.period_to is None:
-        dated: ColumnElement[bool] = Case.decision_date.is_not(None)
-    else:
-        dated = and_(
-            *_all(
-                Case.decision_date.is_not(None),
-                None if f.period_from is None else Case.decision_date >= f.period_from,
-                None if f.period_to is None else Case.decision_date <= f.period_to,
-            )
-        )
-    recorded = exists().where(JavDecision.case_id == Case.id, *_decided_in_period(q))
-    screened = exists().where(
-        or_(
-            Screening.case_id == Case.id,
-            and_(Screening.case_id.is_(None), Screening.case_ref == Case.ref),
-        )
-    )
-    return (
-        select(Case.committee_id.label("committee_id"), func.count(Case.id).label("cases"))
-        .where(or_(dated, recorded), ~screened, *_case_clauses(q))
-        .group_by(Case.committee_id)
-        .subquery()
-    )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
 from app.models import Agreement, Committee, Organisation
-from app.reports import repository
+from app.reports import registry_repository
 from app.reports.model import ColumnType as T
 from app.reports.model import Report, Row, Section, columns
 from app.reports.repository import Query
@@ -167,9 +167,9 @@ def _agreement(agreement: Agreement) -> Arrangement:
 def samverkan_report(session: Session, q: Query) -> Report:
     """Every co-operation in scope, who takes part, and the stored structural risks on it."""
     arrangements = [
-        *(_gemensam(c) for c in repository.gemensamma_namnder(session, q)),
-        *(_forbund(o, cs) for o, cs in repository.forbund(session, q)),
-        *(_agreement(a) for a in repository.agreements(session, q)),
+        *(_gemensam(c) for c in registry_repository.gemensamma_namnder(session, q)),
+        *(_forbund(o, cs) for o, cs in registry_repository.forbund(session, q)),
+        *(_agreement(a) for a in registry_repository.agreements(session, q)),
     ]
     _, risks = all_risks(session, q)
     for arrangement in arrangements:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.audit.chain import canonical_json
 from app.db_types import utcnow
 from app.errors import NotFound
-from app.reports import repository
+from app.reports import registry_repository, repository
 from app.reports.model import ColumnType as T
 from app.reports.model import Report, Row, Section, columns
 from app.reports.repository import Query
@@ -205,7 +205,7 @@ def registry_risks(session: Session, q: Query) -> list[Risk]:
         return []
     as_of = q.filters.period_to or screening_service.today()
     found: dict[str, dict[str, Any]] = {}
-    for ref in repository.member_organisation_refs(session, q):
+    for ref in registry_repository.member_organisation_refs(session, q):
         try:
             report = screening_service.organisation_structural_risks(
                 session, q.principal, ref, as_of
@@ -216,7 +216,7 @@ def registry_risks(session: Session, q: Query) -> list[Risk]:
             finding = risk.as_json()
             if _wanted(q, finding):
                 found.setdefault(canonical_json(finding), finding)
-    owners = repository.committee_organisations(
+    owners = registry_repository.committee_organisations(
         session, {str(f.get("committee")) for f in found.values()}
     )
     risks = [

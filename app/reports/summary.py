@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
-from app.reports import repository
+from app.reports import summary_repository
 from app.reports.model import ColumnType as T
 from app.reports.model import Report, Section, columns
 from app.reports.repository import Query
@@ -46,8 +46,8 @@ GROUND_COLUMNS = columns(
 
 def summary_report(session: Session, q: Query) -> Report:
     """Counts per committee, and per committee and ground."""
-    committees = session.execute(repository.committees_summary_stmt(q)).all()
-    grounds = session.execute(repository.grounds_summary_stmt(q)).all()
+    committees = session.execute(summary_repository.committees_summary_stmt(q)).all()
+    grounds = session.execute(summary_repository.grounds_summary_stmt(q)).all()
     return Report(
         name="summary",
         generated_at=utcnow(),

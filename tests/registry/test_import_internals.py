@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from app.registry import repository
-from app.registry.importdoc.validation import REF_SECTIONS, STORED_COLUMNS
+from app.registry.importdoc.plan import REF_SECTIONS, STORED_COLUMNS
 from app.registry.importdoc.writer import COLUMNS
 from tests.support.api import ApiClient
 from tests.support.registry import import_document

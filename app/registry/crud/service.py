@@ -28,8 +28,9 @@ from app.pagination import PageParams, paginate
 from app.registry import repository, scope
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
 from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.plan import REF_SECTIONS
 from app.registry.importdoc.service import OUT_OF_SCOPE, actor, apply
-from app.registry.importdoc.validation import REF_SECTIONS, validate
+from app.registry.importdoc.validation import validate
 from app.security.deps import Principal
 
 META = ("id", "version", "created_at", "updated_at")

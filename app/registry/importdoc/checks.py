@@ -12,7 +12,7 @@ from app.security import scoping
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from app.registry.importdoc.validation import Entry
+    from app.registry.importdoc.plan import Entry
     from app.security.deps import Principal
 
 

@@ -25,7 +25,7 @@ from app.models import Appointment, Committee, Person
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from app.registry.importdoc.validation import Entry
+    from app.registry.importdoc.plan import Entry
 
 SEAT_ROLES = frozenset({"ledamot", "ordforande", "vice_ordforande"})
 MEETING_FIELDS = ("party", "order", "substitutes")

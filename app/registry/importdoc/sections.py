@@ -19,7 +19,7 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.importdoc import progress
-from app.registry.importdoc.validation import Entry, canonical_relation
+from app.registry.importdoc.plan import Entry, canonical_relation
 from app.registry.importdoc.writer import COLUMNS, Outcome, T, Writer
 from app.registry.names import name_key
 from app.registry.repository import Row, table_of

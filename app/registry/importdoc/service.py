@@ -24,8 +24,9 @@ from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
 from app.registry import repository, scope
 from app.registry.importdoc import progress
+from app.registry.importdoc.plan import Plan
 from app.registry.importdoc.sections import Importer
-from app.registry.importdoc.validation import Plan, validate
+from app.registry.importdoc.validation import validate
 from app.registry.importdoc.writer import Outcome, T
 from app.security.deps import Principal
 from app.vocabularies import BUILTIN_AREAS

@@ -7,12 +7,9 @@ a one-item document), so the rules cannot drift. Nothing here writes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from app.errors import (
@@ -22,63 +19,25 @@ from app.errors import (
     pydantic_field_errors,
     templated_error,
 )
-from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
 from app.registry import repository
 from app.registry.importdoc.checks import Checks, one_of
 from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.plan import (
+    KIND_TABLES,
+    REF_SECTIONS,
+    STORED_COLUMNS,
+    Entry,
+    Plan,
+    natural_key,
+    references,
+)
 from app.registry.importdoc.seat_checks import SeatChecks
 from app.registry.reference_scope import ReferenceScopeChecks
-from app.registry.repository import Row, table_of
+from app.registry.repository import Row
 from app.security.deps import Principal
 from app.strictmodel import UNKNOWN_FIELD, unknown_keys
 from app.vocabularies import BUILTIN_AREAS
 
-# Sections whose objects carry a mandatory ref, and the reference kind each one declares.
-REF_SECTIONS: dict[str, str] = {
-    "organisations": "organisation",
-    "committees": "committee",
-    "administrations": "administration",
-    "operations": "operation",
-    "agreements": "agreement",
-    "persons": "person",
-}
-KIND_TABLES: dict[str, Table] = {
-    "organisation": table_of(Organisation),
-    "committee": table_of(Committee),
-    "administration": table_of(Administration),
-    "operation": table_of(Operation),
-    "agreement": table_of(Agreement),
-    "person": table_of(Person),
-}
-# The columns of a stored row the writer compares with an item (`writer.COLUMNS`).
-STORED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "organisation": ("id", "ref", "kind", "name", "orgnr"),
-    "committee": (
-        "id",
-        "ref",
-        "organisation_id",
-        "kind",
-        "name",
-        "parent_id",
-        "seats",
-        "substitution_order",
-    ),
-    "administration": ("id", "ref", "organisation_id", "name"),
-    "operation": (
-        "id",
-        "ref",
-        "name",
-        "area",
-        "operator_committee_id",
-        "operator_organisation_id",
-        "municipality_id",
-    ),
-    "agreement": ("id", "ref", "performer_id", "area", "role", "valid_from", "valid_to"),
-    "person": ("id", "ref", "name", "name_key", "personnummer_hash", "personnummer_masked"),
-}
-SYMMETRIC_RELATIONS = frozenset(
-    {"make", "sambo", "registrerad_partner", "syskon", "annan_narstaende", "nara_van", "ovan"}
-)
 SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
 # A refused document lists this many errors (in document order among those found) and
 # counts the rest (`errors_omitted`): an answer stays small whatever the document.
@@ -89,113 +48,6 @@ _LIST_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
     for name, model in SECTIONS.items()
 }
 _PYDANTIC_CODES = {"literal_error": "unknown_vocabulary", "missing": "required"}
-
-
-def canonical_relation(person: Any, related: Any, kind: str) -> tuple[Any, Any, str]:
-    """One stored form per fact: `barn` becomes `forelder` swapped; symmetric kinds sorted."""
-    if kind == "barn":
-        return related, person, "forelder"
-    if kind in SYMMETRIC_RELATIONS and related < person:
-        return related, person, kind
-    return person, related, kind
-
-
-@dataclass
-class Entry:
-    section: str
-    index: int
-    item: Any
-    fields: frozenset[str]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def pointer(self) -> str:
-        return f"/{self.section}/{self.index}"
-
-
-@dataclass
-class Plan:
-    """A valid document, with the stored rows it declares or refers to (by kind and ref)."""
-
-    entries: dict[str, list[Entry]]
-    stored: dict[str, dict[str, Row]]
-
-    def section(self, name: str) -> list[Entry]:
-        return self.entries.get(name, [])
-
-    def declared(self, kind: str) -> dict[str, Entry]:
-        section = next(s for s, k in REF_SECTIONS.items() if k == kind)
-        return {e.item.ref: e for e in self.section(section)}
-
-
-def references(section: str, item: Any) -> Iterator[tuple[str, str, str]]:
-    """(pointer suffix, kind, ref) for every cross reference of one item."""
-    if section == "organisations":
-        for i, owner in enumerate(item.owners or []):
-            yield f"/owners/{i}/organisation", "organisation", owner.organisation
-        for i, ref in enumerate(item.members or []):
-            yield f"/members/{i}", "organisation", ref
-    elif section == "committees":
-        yield "/organisation", "organisation", item.organisation
-        if item.parent:
-            yield "/parent", "committee", item.parent
-        for i, ref in enumerate(item.participants or []):
-            yield f"/participants/{i}", "organisation", ref
-        for i, resp in enumerate(item.responsibilities or []):
-            for j, ref in enumerate(resp.for_ or []):
-                yield f"/responsibilities/{i}/for/{j}", "organisation", ref
-    elif section == "administrations":
-        yield "/organisation", "organisation", item.organisation
-        for i, ref in enumerate(item.serves or []):
-            yield f"/serves/{i}", "committee", ref
-    elif section == "operations":
-        if item.operator.committee:
-            yield "/operator/committee", "committee", item.operator.committee
-        if item.operator.organisation:
-            yield "/operator/organisation", "organisation", item.operator.organisation
-        if item.municipality:
-            yield "/municipality", "organisation", item.municipality
-    elif section == "agreements":
-        yield "/performer", "organisation", item.performer
-        for i, ref in enumerate(item.principals or []):
-            yield f"/principals/{i}", "organisation", ref
-    elif section == "appointments":
-        yield "/person", "person", item.person
-        for kind in ("committee", "administration", "organisation"):
-            if getattr(item.body, kind):
-                yield f"/body/{kind}", kind, getattr(item.body, kind)
-        if item.appointed_by:
-            yield "/appointed_by", "organisation", item.appointed_by
-        for i, ref in enumerate(item.substitutes or []):
-            yield f"/substitutes/{i}", "person", ref
-    elif section == "interests":
-        yield "/person", "person", item.person
-        if item.organisation:
-            yield "/organisation", "organisation", item.organisation
-        if item.on_behalf_of:
-            yield "/on_behalf_of", "person", item.on_behalf_of
-    elif section == "relations":
-        yield "/person", "person", item.person
-        yield "/related", "person", item.related
-
-
-def natural_key(section: str, item: Any) -> tuple[Any, ...]:
-    """The contract's identity of a keyless object, in refs."""
-    if section == "appointments":
-        body = next(
-            (k, getattr(item.body, k))
-            for k in ("committee", "administration", "organisation")
-            if getattr(item.body, k)
-        )
-        return (item.person, *body, item.role, item.valid_from)
-    if section == "interests":
-        target = (
-            ("organisation", item.organisation)
-            if item.organisation
-            else ("person", item.on_behalf_of)
-        )
-        return (item.person, *target, item.kind, item.valid_from)
-    return canonical_relation(item.person, item.related, item.kind)
 
 
 class Validator(ReferenceScopeChecks, SeatChecks, Checks):

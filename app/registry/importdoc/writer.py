@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.importdoc.document import SECTIONS
-from app.registry.importdoc.validation import REF_SECTIONS, Entry, Plan
+from app.registry.importdoc.plan import REF_SECTIONS, Entry, Plan
 from app.registry.repository import Row, table_of
 
 T: dict[str, Table] = {
