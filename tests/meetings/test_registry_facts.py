@@ -158,3 +158,87 @@ def test_bad_committee_seat_facts_are_422(
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["pointer"] == pointer
     assert registry.get("/v1/committees/bn").json()["seats"] == 9
+
+
+# --- order and periods through PATCH (a write is never compared with itself) --------------
+
+
+PERIOD = ("valid_from", "valid_to")
+
+
+@pytest.fixture
+def successive(registry: ApiClient) -> ApiClient:
+    """C's second ersättare place held in turn: e-x 2019-2022, e-y from 2023."""
+    doc = {
+        "persons": [{"ref": "e-x", "name": "X"}, {"ref": "e-y", "name": "Y"}],
+        "appointments": [
+            {**_ersattare("e-x", "C", 2), "valid_from": "2019-01-01", "valid_to": "2022-12-31"},
+            {**_ersattare("e-y", "C", 2), "valid_from": "2023-01-01"},
+        ],
+    }
+    response = registry.post("/v1/import", json=doc)
+    assert response.status_code == 200, response.text
+    return registry
+
+
+@pytest.mark.parametrize(
+    ("person", "patch"),
+    [
+        ("e-s1", {"valid_from": "2023-06-01"}),  # the appointment's own key moves
+        ("e-s1", {"valid_to": "2030-12-31"}),
+        ("e-s1", {"valid_from": "2022-01-01", "valid_to": "2026-12-31"}),
+        ("e-x", {"valid_to": "2022-06-30"}),
+        ("e-x", {"valid_from": "2018-01-01"}),
+        ("e-y", {"valid_from": "2023-03-01"}),
+        ("l-s4", {"valid_from": "2016-01-01"}),  # a ledamot's seat order
+        ("l-c1", {"valid_to": "2026-12-31"}),
+    ],
+)
+def test_patching_a_period_that_overlaps_no_other_holder_keeps_the_order(
+    successive: ApiClient, person: str, patch: dict[str, str]
+) -> None:
+    current = appointment(successive, person, "bn")
+    response = successive.patch(f"/v1/appointments/{current['id']}", json=patch)
+    assert response.status_code == 200, response.text
+    after = response.json()
+    assert after["order"] == current["order"] and after["id"] == current["id"]
+    assert {k: after[k] for k in patch} == patch
+    put = successive.put(
+        f"/v1/appointments/{current['id']}",
+        json={
+            k: after[k]
+            for k in ("person", "body", "role", "party", "order", "substitutes", *PERIOD)
+            if after[k] is not None
+        },
+    )
+    assert put.status_code == 200, put.text
+
+
+def test_holders_may_hand_over_on_another_day_one_patch_at_a_time(successive: ApiClient) -> None:
+    # e-y starts later first, then e-x's period is extended up to the new start
+    e_y, e_x = appointment(successive, "e-y", "bn"), appointment(successive, "e-x", "bn")
+    first = successive.patch(f"/v1/appointments/{e_y['id']}", json={"valid_from": "2023-07-01"})
+    assert first.status_code == 200, first.text
+    second = successive.patch(f"/v1/appointments/{e_x['id']}", json={"valid_to": "2023-06-30"})
+    assert second.status_code == 200, second.text
+
+
+def test_patching_a_period_into_another_holders_is_422_and_changes_nothing(
+    successive: ApiClient,
+) -> None:
+    e_x = appointment(successive, "e-x", "bn")
+    response = successive.patch(f"/v1/appointments/{e_x['id']}", json={"valid_to": "2023-01-01"})
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [(e["pointer"], e["code"]) for e in errors] == [("/order", "duplicate_order")]
+    assert "e-y" in errors[0]["detail"]
+    assert appointment(successive, "e-x", "bn")["valid_to"] == "2022-12-31"
+
+
+def test_one_person_cannot_hold_one_order_twice_at_once(successive: ApiClient) -> None:
+    """Only the appointment itself is left out: another appointment of the same person
+    with the same order in an overlapping period is a duplicate too."""
+    doc = {"appointments": [{**_ersattare("e-y", "C", 2), "valid_from": "2024-01-01"}]}
+    response = successive.post("/v1/import", json=doc)
+    assert response.status_code == 422, response.text
+    assert [e["code"] for e in response.json()["errors"]] == ["duplicate_order"]

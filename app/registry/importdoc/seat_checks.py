@@ -4,8 +4,12 @@
   seat (ledamot, ordförande, vice ordförande).
 * Every `substitutes` entry must be an ersättare of the same committee at some time in the
   ledamot's period (the reglemente's per-ledamot list names the committee's ersättare).
-* Two ersättare of one party in one committee cannot hold the same `order` in overlapping
-  periods (the order of entry decided at the election must be unambiguous).
+* Two appointments of one party in one committee, of the same kind (ersättare; or seats:
+  ledamot, ordförande, vice ordförande), cannot hold the same `order` in overlapping
+  periods (the order of entry decided at the election must be unambiguous). An
+  appointment is never compared with itself: the stored row a write replaces (the CRUD
+  target, or the same ref, or the same natural key) is left out, whatever the write does
+  to its period, so a PATCH of valid_from or valid_to is checked against the others only.
 
 The document's own entries and the stored rows they do not replace are checked together,
 so an import that moves one ersättare's order to a free place passes.
@@ -57,6 +61,7 @@ class SeatChecks:
     session: Session
     entries: dict[str, list[Entry]]
     stored: dict[str, dict[str, Any]]
+    target_id: int | None  # the stored row a one-item CRUD write replaces
 
     def error(self, pointer: str, detail: str, code: str) -> None:
         raise NotImplementedError
@@ -136,7 +141,7 @@ class SeatChecks:
                 continue
             group = "ersattare" if item.role == "ersattare" else "seat"
             for other in seats:
-                if other.entry is e or other.person == item.person:
+                if other.entry is e:
                     continue
                 other_group = "ersattare" if other.role == "ersattare" else "seat"
                 if (
@@ -161,11 +166,14 @@ class SeatChecks:
         stored = self._stored(refs)
         by_ref = {r["ref"]: r for r in stored if r["ref"] is not None}
         by_key = {(r["person"], r["committee"], r["role"], r["valid_from"]): r for r in stored}
+        by_id = {r["id"]: r for r in stored}
         replaced: set[int] = set()
         out: list[_Seat] = []
         for e in doc:
             item = e.item
-            row = by_ref.get(item.ref) if item.ref else None
+            # A CRUD write (PUT, PATCH) replaces its target, whatever it does to the key.
+            row = by_id.get(self.target_id) if self.target_id is not None else None
+            row = row or (by_ref.get(item.ref) if item.ref else None)
             row = row or by_key.get((item.person, item.body.committee, item.role, item.valid_from))
             if row is not None:
                 replaced.add(row["id"])
