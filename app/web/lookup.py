@@ -14,6 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Administration, Committee, Operation, Organisation, Person
+from app.pagination import PageParams
+from app.registry.crud import service as crud
+from app.registry.crud.resources import RESOURCES
+from app.security.deps import Principal
 
 _NAMED: tuple[Any, ...] = (Person, Organisation, Committee, Administration, Operation)
 
@@ -29,3 +33,11 @@ def names(session: Session, refs: Iterable[str | None]) -> dict[str, str]:
         for ref, name in rows:
             found.setdefault(ref, name)
     return found
+
+
+def committee_choices(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """(ref, name) of the committees the key may see, for a form's "Nämnd" list."""
+    listed = crud.list_objects(
+        session, principal, RESOURCES["committees"], [], PageParams(limit=500, offset=0)
+    )
+    return [(c["ref"], c["name"]) for c in listed["items"]]

@@ -22,8 +22,6 @@ from app.decisions import service as decisions
 from app.errors import NotFound
 from app.models import CustomArea
 from app.pagination import PageParams
-from app.registry.crud import service as crud
-from app.registry.crud.resources import RESOURCES
 from app.screening import service as screening
 from app.screening.schemas import ScreeningIn
 from app.security.deps import Principal
@@ -53,11 +51,6 @@ CASE_FIELDS = {
 
 def case_url(ref: str, **fragment: str) -> str:
     return f"/arenden/{ref_path(ref)}"
-
-
-def _committees(session: Session, principal: Principal) -> list[tuple[str, str]]:
-    listed = crud.list_objects(session, principal, RESOURCES["committees"], [], ALL)
-    return [(c["ref"], c["name"]) for c in listed["items"]]
 
 
 def _areas(session: Session, lang: Lang) -> list[tuple[str, str]]:
@@ -92,6 +85,7 @@ def find_case(
             "errors": errors,
             "diarienummer": diarienummer or "",
             "cases": latest,
+            "names": lookup.names(session, [c.committee_ref for c in latest]),
             "total": total,
             "can_write": user.principal.can(Permission.CASE_WRITE),
         },
@@ -127,7 +121,7 @@ def _new_case_page(
             "max_rows": party_rows.MAX_ROWS,
             "kinds": party_rows.kind_choices(lang),
             "errors": ordered,
-            "committees": _committees(session, principal),
+            "committees": lookup.committee_choices(session, principal),
             "areas": _areas(session, lang),
         },
         status_code=status_code,

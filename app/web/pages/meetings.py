@@ -65,11 +65,6 @@ def agenda_items(text: str) -> list[dict[str, str]]:
     return items
 
 
-def _committees(session: Session, principal: Principal) -> list[tuple[str, str]]:
-    listed = crud.list_objects(session, principal, RESOURCES["committees"], [], ALL)
-    return [(c["ref"], c["name"]) for c in listed["items"]]
-
-
 def _list_page(
     request: Request,
     session: Session,
@@ -89,7 +84,7 @@ def _list_page(
             "total": total,
             "errors": errors,
             "values": defaultdict(str, {k: v for k, v in values.items() if v}),
-            "committees": _committees(session, principal),
+            "committees": lookup.committee_choices(session, principal),
             "can_write": principal.can(Permission.SCREEN),
         },
         status_code=status_code,

@@ -133,7 +133,6 @@ def test_prepare_a_meeting_edit_attendance_and_download_word(browser: Site) -> N
     type_into(browser, "committee", "B")  # Byggnadsnämnden i Västby
     type_into(browser, "date", "2026-03-10")
     type_into(browser, "agenda", f"§ 7; {MEETING_CASE}")
-    browser.screenshot("sammantraden")
     browser.tab_to("meeting-create").send_keys(Keys.ENTER)
     browser.wait_for(lambda: "sparat=ja" in browser.driver.current_url, "the meeting")
     # An empty form is refused at the fields, with the error summary focused.
@@ -165,3 +164,7 @@ def test_prepare_a_meeting_edit_attendance_and_download_word(browser: Site) -> N
     browser.wait_for(
         lambda: any(p.suffix == ".docx" for p in browser.downloads.iterdir()), "the Word download"
     )
+    browser.open("/sammantraden")  # the list, with the meeting in it
+    assert "VBN 2026-03-10" in browser.text()
+    browser.axe()
+    browser.screenshot("sammantraden")
