@@ -1,6 +1,6 @@
 """ORM models. Importing this package registers every table on Base.metadata."""
 
-from app.models.access import ApiKey, IdempotencyRecord
+from app.models.access import ApiKey, IdempotencyRecord, RateLimitWindow
 from app.models.audit import AuditChain, AuditEntry, AuditEntryOrganisation, AuditSubject
 from app.models.case import Case, CaseEarlierHandling, CaseParticipant, CaseParty
 from app.models.meeting import Meeting
@@ -59,6 +59,7 @@ __all__ = [
     "OrganisationMember",
     "OrganisationOwner",
     "Person",
+    "RateLimitWindow",
     "Relation",
     "Responsibility",
     "ResponsibilityScope",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -43,3 +43,20 @@ class IdempotencyRecord(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, nullable=False, index=True
     )
+
+
+class RateLimitWindow(Base):
+    """The refusals a subject (a key's hash, a client address) had in its current window.
+
+    Kept in the database so that every worker process and server counts against one
+    budget (app/security/limits.py); only refusals write here, and expired windows are
+    pruned as refusals come.
+    """
+
+    __tablename__ = "rate_limit_windows"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(128), primary_key=True)
+    # Epoch seconds of the window's first event; the window lasts the limiter's window.
+    window_start: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)

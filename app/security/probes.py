@@ -20,18 +20,16 @@ make. One such answer tells nothing; many in a row are someone mapping another k
   served in this process within the window still passes, so one guesser behind a shared
   address does not lock out the kommun).
 
-Counts live in each worker process: with N workers an attacker gets N times the limit
-(docs/security.md, "What remains").
+The counts are rows of the database (app/security/limits.py), so every worker process
+and server spends one budget. Checking reads one row; only a refusal (or a party given by
+personnummer) writes, in a transaction of its own after the request's was rolled back.
+Which keys were served lately (`known_keys`) is remembered per process.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
-import threading
-import time
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,46 +43,16 @@ from app.inputguard import PARSED_BODY_KEY
 from app.logging import redact
 from app.security.deps import Principal
 from app.security.keys import hash_key
+from app.security.limits import SharedWindow
 from app.security.principal_cache import TtlCache
 
 logger = logging.getLogger(__name__)
 PROBE_CODES = frozenset({"out_of_scope", "unknown_reference"})
 CASE_WRITES = re.compile(r"^/v1/(?:cases(?:/.*)?|screenings)$")
-MAX_TRACKED = 100_000  # keys or addresses; beyond it the counts start again (bounded memory)
 
 
 class TooManyRequests(AppError):
     status, type, title = 429, "too-many-requests", "Too many refused requests"
-
-
-class SlidingWindow:
-    """At most `limit` events per `window` seconds per key (thread-safe, in memory)."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, key: str, now: float | None = None) -> int | None:
-        """Seconds until `key` may be served again, or None if it may be now."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            events = self._events.get(key)
-            if events is None:
-                return None
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            if len(events) < self.limit:
-                return None
-            return max(1, math.ceil(events[0] + self.window - now))
-
-    def hit(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            if key not in self._events and len(self._events) >= MAX_TRACKED:
-                self._events.clear()
-            self._events.setdefault(key, deque()).append(now)
 
 
 def is_probe(exc: AppError, principal: Principal | None) -> bool:
@@ -124,6 +92,13 @@ def _audit_refusal(session: Any, request: Request, principal: Principal, exc: Ap
     session.commit()
 
 
+def _count(session: Any, limiter: SharedWindow, subject: str, events: int = 1) -> None:
+    """Count in a transaction of its own (the request's, if any, is over or refused)."""
+    session.rollback()
+    limiter.hit(session, subject, events)
+    session.commit()
+
+
 def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
     """Wraps every authenticated route (app.api): refuse the over-limit, count refusals."""
     state = request.app.state
@@ -132,16 +107,16 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
     key_hash = hash_key(token, state.settings.hash_secret) if token else None
     client = client_of(request)
     if key_hash is not None:
-        wait = state.probe_limiter.retry_after(key_hash)
+        wait = state.probe_limiter.retry_after(session, key_hash)
         if wait is not None:
             raise _too_many(wait, "This key was refused too often")
         if state.known_keys.get(key_hash) is None:
-            wait = state.auth_failure_limiter.retry_after(client)
+            wait = state.auth_failure_limiter.retry_after(session, client)
             if wait is not None:
                 raise _too_many(wait, "Too many requests with a wrong key from this address")
     given = personnummer_parties(request)
     if key_hash is not None and given:
-        wait = state.personnummer_limiter.retry_after(key_hash)
+        wait = state.personnummer_limiter.retry_after(session, key_hash)
         if wait is not None:
             raise _too_many(wait, "This key has given too many parties by personnummer")
     try:
@@ -149,18 +124,17 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
         if key_hash is not None:
             state.known_keys.put(key_hash, True)
             principal_ok: Principal | None = getattr(request.state, "principal", None)
-            if principal_ok is not None and principal_ok.scoped:
-                for _ in range(given):
-                    state.personnummer_limiter.hit(key_hash)
+            if principal_ok is not None and principal_ok.scoped and given:
+                _count(session, state.personnummer_limiter, key_hash, given)
     except Unauthorized:
         if key_hash is not None:  # a key was given and is wrong (not: no key at all)
-            state.auth_failure_limiter.hit(client)
+            _count(session, state.auth_failure_limiter, client)
         raise
     except AppError as exc:
         principal: Principal | None = getattr(request.state, "principal", None)
         if key_hash is not None and is_probe(exc, principal):
             assert principal is not None  # noqa: S101 - is_probe checked it
-            state.probe_limiter.hit(key_hash)
+            _count(session, state.probe_limiter, key_hash)
             if request.method != "GET":
                 try:
                     _audit_refusal(session, request, principal, exc)
@@ -175,15 +149,15 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def wrong_key_wait(request: Request) -> int | None:
+def wrong_key_wait(request: Request, session: Any) -> int | None:
     """Seconds until this address may try a key again, or None if it may now."""
-    wait: int | None = request.app.state.auth_failure_limiter.retry_after(client_of(request))
-    return wait
+    limiter: SharedWindow = request.app.state.auth_failure_limiter
+    return limiter.retry_after(session, client_of(request))
 
 
-def count_wrong_key(request: Request) -> None:
+def count_wrong_key(request: Request, session: Any) -> None:
     """A wrong key from this address (the sign-in page; the API counts in probe_guard)."""
-    request.app.state.auth_failure_limiter.hit(client_of(request))
+    _count(session, request.app.state.auth_failure_limiter, client_of(request))
 
 
 def personnummer_parties(request: Request) -> int:
@@ -201,8 +175,8 @@ def personnummer_parties(request: Request) -> int:
 def install(
     app: Any, *, probe_limit: int, auth_failure_limit: int, personnummer_limit: int, window: float
 ) -> None:
-    app.state.probe_limiter = SlidingWindow(probe_limit, window)
-    app.state.personnummer_limiter = SlidingWindow(personnummer_limit, window)
-    app.state.auth_failure_limiter = SlidingWindow(auth_failure_limit, window)
+    app.state.probe_limiter = SharedWindow("probe", probe_limit, window)
+    app.state.personnummer_limiter = SharedWindow("personnummer", personnummer_limit, window)
+    app.state.auth_failure_limiter = SharedWindow("wrong_key", auth_failure_limit, window)
     # Keys that authenticated lately still pass when their address is over the limit.
     app.state.known_keys = TtlCache[bool](window)

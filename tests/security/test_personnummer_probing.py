@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from stdnum import luhn
 
 from app.cases.scope import MAX_PERSONNUMMER_PARTIES
-from app.security.probes import SlidingWindow
+from app.security.limits import SharedWindow
 from tests.security.scope_world import IN_CASE_DOC, World, build
 from tests.support.api import ApiClient, path_ref
 
@@ -93,7 +93,9 @@ def test_a_case_holds_at_most_twenty_parties_by_personnummer(world: World) -> No
 def test_a_limited_key_may_give_only_so_many_personnummer_per_window(
     app: FastAPI, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(app.state._state, "personnummer_limiter", SlidingWindow(30, 600))
+    monkeypatch.setitem(
+        app.state._state, "personnummer_limiter", SharedWindow("personnummer", 30, 600)
+    )
     screener = world.keys["screener"]
     numbers = candidates(count=60)
     answers = []

@@ -6,14 +6,22 @@ Written as the attacker works: an Ankeby key asks about Cederby, again and again
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from app.security.probes import SlidingWindow
+from app.apikeys.service import create_key
+from app.audit.chain import Actor
+from app.main import create_app
+from app.models import RateLimitWindow
+from app.security.limits import SharedWindow
+from tests.conftest import make_settings
 from tests.security.scope_world import World, build
 from tests.support.api import ApiClient
+from tests.support.registry import CONTRACT_DOCUMENT, import_document
 
 APPOINT_CECILIA = {
     "person": "p-cecilia",
@@ -66,7 +74,7 @@ def test_refused_probes_are_rate_limited_per_key(
     client_for: Callable[..., ApiClient],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    swap(app, monkeypatch, "probe_limiter", SlidingWindow(3, 600))
+    swap(app, monkeypatch, "probe_limiter", SharedWindow("probe", 3, 600))
     registry = world.keys["registry"]
     answers = [registry.get(f"/v1/persons/p-guess-{i}").status_code for i in range(3)]
     assert answers == [404, 404, 404]
@@ -81,7 +89,7 @@ def test_refused_probes_are_rate_limited_per_key(
 def test_wrong_keys_are_rate_limited_per_address(
     app: FastAPI, admin: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    swap(app, monkeypatch, "auth_failure_limiter", SlidingWindow(5, 600))
+    swap(app, monkeypatch, "auth_failure_limiter", SharedWindow("wrong_key", 5, 600))
     first = admin.get("/v1/vocabularies")
     assert first.status_code == 200, first.text  # served: known from now on
     answers = []
@@ -95,9 +103,81 @@ def test_wrong_keys_are_rate_limited_per_address(
     assert admin.get("/v1/vocabularies").status_code == 200
 
 
-def test_sliding_window_forgets_old_events() -> None:
-    window = SlidingWindow(2, 10)
-    window.hit("k", now=0)
-    window.hit("k", now=1)
-    assert window.retry_after("k", now=2) == 8
-    assert window.retry_after("k", now=10.5) is None
+def test_a_window_opens_at_the_first_event_and_old_windows_are_pruned(session: Session) -> None:
+    window = SharedWindow("test", 2, 10)
+    window.hit(session, "k", now=1000)
+    window.hit(session, "k", now=1001)
+    assert window.retry_after(session, "k", now=1002) == 8
+    assert window.retry_after(session, "k", now=1010.5) is None  # the window has ended
+    window.hit(session, "k", now=1011)  # opens the next window, counting from one
+    assert window.retry_after(session, "k", now=1011) is None
+    window.hit(session, "old", now=1011)
+    later = SharedWindow("test", 2, 10)  # another process: prunes at its first event
+    later.hit(session, "new", now=1030)
+    subjects = session.scalars(
+        select(RateLimitWindow.subject).where(RateLimitWindow.kind == "test")
+    ).all()
+    assert subjects == ["new"]
+
+
+@pytest.fixture
+def two_servers(tmp_database: str) -> Iterator[tuple[FastAPI, FastAPI, str, str]]:
+    """Two app instances (two processes' worth of state) on one database that commits:
+    an unlimited admin key and a registry key limited to Ankeby."""
+    settings = make_settings(tmp_database, auth_failure_limit=4, probe_limit=3)
+    first, second = create_app(settings), create_app(settings)
+    with first.state.sessionmaker() as db:
+        admin_key = create_key(
+            db,
+            role="admin",
+            name="admin",
+            organisation_refs=None,
+            secret=settings.hash_secret,
+            actor=Actor(None, "test"),
+        ).key
+        db.commit()
+    with ApiClient(first, admin_key) as admin:
+        import_document(admin, CONTRACT_DOCUMENT)
+    with first.state.sessionmaker() as db:
+        limited_key = create_key(
+            db,
+            role="registry",
+            name="ankeby",
+            organisation_refs=["ankeby"],
+            secret=settings.hash_secret,
+            actor=Actor(None, "test"),
+        ).key
+        db.commit()
+    yield first, second, admin_key, limited_key
+    first.state.engine.dispose()
+    second.state.engine.dispose()
+
+
+def test_two_servers_on_one_database_share_one_budget(
+    two_servers: tuple[FastAPI, FastAPI, str, str],
+) -> None:
+    first, second, admin_key, limited_key = two_servers
+    servers = (first, second)
+    for application in servers:  # the kommun's admin works on both servers
+        with ApiClient(application, admin_key) as admin:
+            assert admin.get("/v1/organisations/borby").status_code == 200
+    # Refused probes of a limited key, alternating: 3 in all, then 429 on either server.
+    probes = []
+    for i in range(5):
+        with ApiClient(servers[i % 2], limited_key) as ankeby:
+            probes.append(ankeby.get(f"/v1/persons/p-guess-{i}").status_code)
+    assert probes == [404] * 3 + [429] * 2
+    # Wrong keys from one address, alternating: 4 in all, not 4 per server.
+    answers = []
+    for i in range(6):
+        with ApiClient(servers[i % 2], f"jk_wrong-{i:04d}-key-material-xxxxxx") as guess:
+            answers.append(guess.get("/v1/vocabularies").status_code)
+    assert answers == [401] * 4 + [429] * 2
+    # A key each server served lately still passes from that address (never refused, so
+    # never counted: successful requests write nothing).
+    for application in servers:
+        with ApiClient(application, admin_key) as admin:
+            assert admin.get("/v1/organisations/borby").status_code == 200
+    with first.state.sessionmaker() as db:
+        rows = db.execute(select(RateLimitWindow.kind, RateLimitWindow.count)).all()
+    assert sorted(tuple(r) for r in rows) == [("probe", 3), ("wrong_key", 4)]

@@ -81,7 +81,7 @@ def signin(
     """Exchange an API key for a session cookie; the key itself is never stored or echoed."""
     settings: Settings = request.app.state.settings
     lang = lang_of(request)
-    wait = probes.wrong_key_wait(request)
+    wait = probes.wrong_key_wait(request, session)
     if wait is not None:  # the API's budget for this address: no key is checked now
         limited = render(
             request, "error.html", {"status": 429, "detail": str(wait)}, status_code=429
@@ -100,7 +100,7 @@ def signin(
     key = sessions.key_by_value(session, api_key.strip(), settings.hash_secret)
     if key is None:
         if api_key.strip():
-            probes.count_wrong_key(request)
+            probes.count_wrong_key(request, session)
         message = (
             ("Ange en giltig API-nyckel" if lang == "sv" else "Enter a valid API key")
             if api_key.strip()
