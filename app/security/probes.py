@@ -93,10 +93,19 @@ def _audit_refusal(session: Any, request: Request, principal: Principal, exc: Ap
 
 
 def _count(session: Any, limiter: SharedWindow, subject: str, events: int = 1) -> None:
-    """Count in a transaction of its own (the request's, if any, is over or refused)."""
-    session.rollback()
-    limiter.hit(session, subject, events)
-    session.commit()
+    """Count in a transaction of its own (the request's, if any, is over or refused).
+
+    The answer stands if counting fails (the database went away): it is logged."""
+    try:
+        session.rollback()
+        limiter.hit(session, subject, events)
+        session.commit()
+    except Exception:
+        logger.exception("refusal_not_counted", extra={"limit": limiter.kind})
+        try:
+            session.rollback()
+        except Exception:  # the connection itself is gone; the session is closed after
+            logger.debug("rollback_failed", exc_info=True)
 
 
 def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
