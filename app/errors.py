@@ -244,7 +244,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         where = loc[0] if loc else "body"
         for item in pydantic_field_errors([err]):
             if where != "body":
-                item["parameter"] = str(loc[-1]) if loc else ""
+                item["parameter"] = str(loc[1]) if len(loc) > 1 else ""
                 item["in"] = str(where)
             errors.append(item)
     return errors

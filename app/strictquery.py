@@ -4,10 +4,16 @@
 One dependency, on every `/v1` router, compares the query string with the parameters the
 matched route declares (its own and those of its dependencies, such as pagination), and
 names each unknown one with the closest declared name.
+
+A value outside the vocabulary of an enumerated filter is refused the same way: typed
+parameters (`Literal` vocabularies) by FastAPI's validation, and parameters whose
+vocabulary lives in the database (areas) or in the answer (report sections) by
+`refuse_unknown_values`, each with the closest known value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any, Union, get_args, get_origin
 
 from fastapi import Request
@@ -93,5 +99,37 @@ def reject_unknown_query_parameters(request: Request) -> None:
                     "parameter": name,
                 }
             )
+    if errors:
+        raise Unprocessable(errors=errors)
+
+
+def _alternatives(known: Collection[str]) -> str:
+    """'a', 'b' or 'c', as pydantic words the expected values of a literal."""
+    quoted = [f"'{value}'" for value in known]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def refuse_unknown_values(
+    parameter: str, given: str | Sequence[str] | None, known: Collection[str]
+) -> None:
+    """422 naming each value of a query parameter outside its vocabulary (like FastAPI's
+    literal errors: `/area` for one value, `/kind/1` for the second of a repeated one),
+    with the closest known value as the suggestion."""
+    if given is None:
+        return
+    values = [given] if isinstance(given, str) else list(given)
+    errors = []
+    for i, value in enumerate(values):
+        if value in known:
+            continue
+        loc: list[str | int] = [parameter] if isinstance(given, str) else [parameter, i]
+        error = templated_error(
+            json_pointer(loc),
+            "unknown_vocabulary",
+            expected=_alternatives(sorted(known)),
+            suggestion=closest(value, known),
+        )
+        error.update({"in": "query", "parameter": parameter})
+        errors.append(error)
     if errors:
         raise Unprocessable(errors=errors)

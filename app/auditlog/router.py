@@ -86,7 +86,9 @@ def export_audit(
     to: Annotated[
         str | None, Query(description="created_at ≤ (a date includes the whole day)")
     ] = None,
-    kind: Annotated[list[str] | None, Query(description="Entry kind; repeat for several")] = None,
+    kind: Annotated[
+        list[AuditKind] | None, Query(description="Entry kind; repeat for several")
+    ] = None,
     format: Annotated[ExportFormat, Query(description="jsonl (streamed), csv or xlsx")] = "jsonl",  # noqa: A002
 ) -> Response:
     """Every entry of the period the key may read, as `GET /v1/audit` shows them: JSON

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.errors import query_error
 from app.reports import render
 from app.reports.filters import Output
 from app.reports.model import Report
+from app.strictquery import refuse_unknown_values
 
 
 def _attachment(filename: str, language: str) -> dict[str, str]:
@@ -23,11 +23,8 @@ def respond(report: Report, output: Output) -> Response:
     """JSON in full, CSV streamed (one section), XLSX as one workbook (one sheet each)."""
     stamp = report.generated_at.strftime("%Y%m%d")
     if output.format == "csv":
-        try:
-            section = report.section(output.section)
-        except KeyError:
-            names = ", ".join(s.name for s in report.sections)
-            raise query_error("section", f"unknown section; use one of: {names}") from None
+        refuse_unknown_values("section", output.section, [s.name for s in report.sections])
+        section = report.section(output.section)
         filename = f"javskoll-{report.name}-{section.name}-{stamp}.csv"
         return StreamingResponse(
             render.csv_chunks(section, output.language),

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from app.db import SessionDep, continue_read_only
 from app.errors import Unprocessable, field_error
 from app.pagination import Page, PageDep
+from app.registry import repository
 from app.registry.crud import filters
 from app.registry.crud import service as crud
 from app.registry.crud.resources import RESOURCES
@@ -26,7 +27,9 @@ from app.registry.schemas import (
     RelationOut,
 )
 from app.security.deps import RegistryReader
+from app.strictquery import refuse_unknown_values
 from app.vocabularies import (
+    BUILTIN_AREAS,
     AppointmentRole,
     CommitteeKind,
     InterestKind,
@@ -64,6 +67,15 @@ ValidOn = Annotated[
         json_schema_extra={"format": "date"},
     ),
 ]
+
+
+def _area(session: SessionDep, area: str | None) -> str | None:
+    """An area filter must name an area of the vocabulary (built in or added): an unknown
+    one is a 422 with the closest area, not an empty list."""
+    if area is not None and area not in BUILTIN_AREAS:
+        known = {*BUILTIN_AREAS, *repository.custom_area_codes(session)}
+        refuse_unknown_values("area", area, known)
+    return area
 
 
 def _list(
@@ -132,7 +144,11 @@ def list_operations(
 ) -> dict[str, Any]:
     """Operations; `organisation`: operator or municipality; `committee`: run by it."""
     return _list(
-        session, principal, "operations", filters.operations(organisation, committee, area), page
+        session,
+        principal,
+        "operations",
+        filters.operations(organisation, committee, _area(session, area)),
+        page,
     )
 
 
@@ -150,7 +166,7 @@ def list_agreements(
         session,
         principal,
         "agreements",
-        filters.agreements(organisation, area, _day(valid_on)),
+        filters.agreements(organisation, _area(session, area), _day(valid_on)),
         page,
     )
 
