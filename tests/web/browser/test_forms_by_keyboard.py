@@ -122,6 +122,14 @@ def test_party_errors_are_shown_at_the_row_and_reached_from_the_summary(browser:
     )
     assert browser.focused().get_attribute("value") == "ingen-sadan"  # what was typed kept
     assert browser.driver.find_element(By.ID, "ref").get_attribute("value") == "VBN 2026/16"
+    # In English (the header's switch sets this cookie), the same errors in English.
+    browser.driver.add_cookie({"name": "javskoll_lang", "value": "en", "path": "/"})
+    browser.tab_to("case-save").send_keys(Keys.ENTER)
+    browser.wait_for(lambda: browser.driver.title.startswith("Error: "), "the English errors")
+    assert browser.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    summary = browser.driver.find_element(By.CSS_SELECTOR, ".govuk-error-summary")
+    assert "Party 1: Enter the ref of a person who is in the registry" in summary.text
+    browser.axe()
 
 
 def test_prepare_a_meeting_edit_attendance_and_download_word(browser: Site) -> None:
