@@ -44,7 +44,15 @@ class Seat(SeatHolder):
 class SeatingRule(_Open):
     rule: str = Field(description="The seating rule applied")
     basis_kind: str = Field(description="Where the rule comes from (statute or reglemente)")
-    legal_basis: list[str] = Field(description="Statute references")
+    legal_basis: list[str] = Field(
+        description="Statute references, of the act in force on the meeting's date: "
+        "KL (2017:725) from 2018-01-01, KL (1991:900) before (where a 1991 paragraph is "
+        "not verified, the 2017 one with a note saying so)"
+    )
+    period: str | None = Field(
+        default=None,
+        description="The period the legal basis is for: `2018-01-01–` or `–2017-12-31`",
+    )
 
 
 class MeetingItemOut(_Open):

@@ -1,16 +1,31 @@
 """The statute behind the seat allocation, by rule id (quotes and sources: docs/legal/meetings.md).
 
 Each rule id names one step of `seating.allocate`; the answer of every meeting item lists
-the rules it applied (`rules`) with their `legal_basis`, as the jäv rules do. Where the
-statute leaves a step to fullmäktige (the reglemente, KL 6 kap. 16, 17 and 22 §§) the
-rule says so in `basis_kind` ("reglemente") and follows the contract's default.
+the rules it applied (`rules`) with their `legal_basis` and the `period` it is for, as the
+jäv rules do. Where the statute leaves a step to fullmäktige (the reglemente, KL 6 kap. 16,
+17 and 22 §§) the rule says so in `basis_kind` ("reglemente") and follows the contract's
+default.
+
+By the meeting's date: KL (2017:725) from 2018-01-01; before, the old Kommunallagen
+(1991:900). A rule cites the 1991 provision where its paragraph was verified
+(`legal_basis_1991`); where it was not, it cites the 2017 provision with a note saying so
+(`UNVERIFIED_1991`) rather than guess a number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 KL = "kommunallagen (2017:725)"
+KL91 = "kommunallagen (1991:900)"
+KL_2017_FROM = date(2018, 1, 1)
+PERIOD_2017 = "2018-01-01–"
+PERIOD_1991 = "–2017-12-31"
+UNVERIFIED_1991 = (
+    f"(sammanträdet är före 2018-01-01, då {KL91} gällde; den motsvarande paragrafen "
+    f"i {KL91} är inte verifierad, så bestämmelsen i {KL} anges)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +36,9 @@ class MeetingRule:
     #: and Jävskoll applies the contract's default (the client's registry may override it).
     basis_kind: str
     summary: str
+    #: The provisions of KL (1991:900) for meetings before 2018-01-01, where verified
+    #: against the statute (or its quotation in case law); () when not verified.
+    legal_basis_1991: tuple[str, ...] = ()
 
 
 RULES: dict[str, MeetingRule] = {
@@ -47,19 +65,29 @@ RULES: dict[str, MeetingRule] = {
             "Fullmäktige may handle the matter although jäv under 47 or 48 § brings the "
             "number taking part below the 45 § quorum.",
         ),
+        # Before 2018: KL (1991:900) 6 kap. 25 § (SFS 2003:519) "En förtroendevald eller en
+        # anställd hos kommunen eller landstinget är jävig, om …"; 6 kap. 24 § (secondary
+        # sources only: "en förtroendevald som är jävig i ett ärende hos en nämnd [får] inte
+        # delta eller närvara vid handläggningen av ärendet"). docs/legal/meetings.md.
         MeetingRule(
             "kl6_30_steps_out",
             (f"6 kap. 30 § första stycket {KL}", f"7 kap. 4 § {KL}"),
             "statute",
             "A jävig förtroendevald (and, through 7 kap. 4 §, a jävig employee) may neither "
             "take part in nor be present at the handling of the matter.",
+            (f"6 kap. 24 § {KL91}", f"6 kap. 25 § {KL91}"),
         ),
+        # Before 2018: KL (1991:900) 5 kap. 20 § första stycket, "En ledamot får inte delta
+        # i handläggningen av ett ärende som personligen rör ledamoten själv, ledamotens
+        # make, sambo, föräldrar, barn eller syskon eller någon annan närstående" (as quoted
+        # by FR Göteborg 2019; the paragraph: HFD 2014:59).
         MeetingRule(
             "kl5_47_steps_out",
             (f"5 kap. 47 § {KL}",),
             "statute",
             "A fullmäktige ledamot may not take part in handling a matter that personally "
             "concerns them or a närstående (presence is not barred).",
+            (f"5 kap. 20 § första stycket {KL91}",),
         ),
         MeetingRule(
             "kl6_30_to_assess",
@@ -113,11 +141,57 @@ RULES: dict[str, MeetingRule] = {
 }
 
 
-def basis(*rule_ids: str) -> list[str]:
+def old_act(day: date | None) -> bool:
+    """Whether a meeting on `day` is under KL (1991:900) (before 2018-01-01)."""
+    return day is not None and day < KL_2017_FROM
+
+
+def period(day: date | None) -> str:
+    return PERIOD_1991 if old_act(day) else PERIOD_2017
+
+
+def rule_basis(rule_id: str, day: date | None = None) -> list[str]:
+    """One rule's legal basis for a meeting on `day` (today's act when no day)."""
+    rule = RULES[rule_id]
+    if not old_act(day):
+        return list(rule.legal_basis)
+    if rule.legal_basis_1991:
+        return list(rule.legal_basis_1991)
+    return [*rule.legal_basis, UNVERIFIED_1991]
+
+
+def basis(*rule_ids: str, day: date | None = None) -> list[str]:
     """The legal basis of the given rules, each statute once, in order."""
     out: list[str] = []
     for rule_id in rule_ids:
-        for text in RULES[rule_id].legal_basis:
+        for text in rule_basis(rule_id, day):
             if text not in out:
                 out.append(text)
     return out
+
+
+# The statute the minutes and the Word document name in running text, by meeting date:
+# (Swedish, English). Before 2018 a paragraph not verified in KL (1991:900) is named by
+# the act, with the 2017 paragraph it now is.
+_TEXT_CITES: dict[str, tuple[str, str, str, str]] = {
+    # key: (sv 2018-, en 2018-, sv before 2018, en before 2018)
+    "jav_assessed": (
+        "6 kap. 30 § kommunallagen",
+        "KL 6:30",
+        f"{KL91}; se nu 6 kap. 30 § {KL}",
+        "Local Government Act 1991:900; now KL 2017:725 6:30",
+    ),
+    "jav_quorum": (
+        "5 kap. 46 § kommunallagen",
+        "KL 5:46",
+        f"{KL91}; se nu 5 kap. 46 § {KL}",
+        "Local Government Act 1991:900; now KL 2017:725 5:46",
+    ),
+}
+
+
+def cite(key: str, day: date | None, *, english: bool = False) -> str:
+    sv, en, sv_old, en_old = _TEXT_CITES[key]
+    if old_act(day):
+        return en_old if english else sv_old
+    return en if english else sv

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from app.meetings.law import RULES, basis
+from app.meetings.law import RULES, cite, period, rule_basis
 from app.meetings.seating import Flag, Member, Seating, SeatTaken
 
 ROLE_SV = {
@@ -83,8 +84,10 @@ def minutes(
     fullmaktige: bool,
     arrived: Sequence[Member] = (),
     left: Sequence[Member] = (),
+    day: date | None = None,
 ) -> dict[str, str]:
-    """Sentences for the protokoll, in the order things happen at the meeting."""
+    """Sentences for the protokoll, in the order things happen at the meeting; the statute
+    named is the one in force on the meeting's `day` (`law.cite`)."""
     sv: list[str] = []
     en: list[str] = []
     for m in left:
@@ -117,10 +120,10 @@ def minutes(
     for flag, member in seating.to_assess:
         who = _who(flag.name, member)
         body_sv = "Fullmäktige" if fullmaktige else "Nämnden"
-        sv.append(f"{body_sv} prövar frågan om jäv för {who} (6 kap. 30 § kommunallagen).")
+        sv.append(f"{body_sv} prövar frågan om jäv för {who} ({cite('jav_assessed', day)}).")
         en.append(
             f"The {'assembly' if fullmaktige else 'committee'} decides whether {who} "
-            "is disqualified (KL 6:30)."
+            f"is disqualified ({cite('jav_assessed', day, english=True)})."
         )
     chair = seating.chair
     if chair is not None and chair.chair_rank != 0:
@@ -131,12 +134,11 @@ def minutes(
     if seating.quorate_by_jav_exception:
         sv.append(
             "Fullmäktige handlägger ärendet trots att antalet deltagande på grund av jäv "
-            "understiger det antal som krävs för beslutförhet (5 kap. 46 § "
-            "kommunallagen)."
+            f"understiger det antal som krävs för beslutförhet ({cite('jav_quorum', day)})."
         )
         en.append(
             "The assembly handles the matter although jäv brings the number taking part "
-            "below its quorum (KL 5:46)."
+            f"below its quorum ({cite('jav_quorum', day, english=True)})."
         )
     elif not seating.quorate:
         sv.append(
@@ -162,8 +164,10 @@ def item_answer(
     fullmaktige: bool,
     arrived: Sequence[Member] = (),
     left: Sequence[Member] = (),
+    day: date | None = None,
 ) -> dict[str, Any]:
-    """The seat part of one item's answer (the caller adds paragraph, case and screening)."""
+    """The seat part of one item's answer (the caller adds paragraph, case and screening);
+    the statute cited is the one in force on the meeting's `day`."""
     chair = seating.chair
     return {
         "arrived": [_person(m) for m in arrived],
@@ -183,9 +187,14 @@ def item_answer(
         "quorate_by_jav_exception": seating.quorate_by_jav_exception,
         "quorate_if_assessed_out": seating.quorate_if_assessed_out,
         "summon": [_seat(t) for t in seating.summon],
-        "minutes": minutes(seating, fullmaktige=fullmaktige, arrived=arrived, left=left),
+        "minutes": minutes(seating, fullmaktige=fullmaktige, arrived=arrived, left=left, day=day),
         "rules": [
-            {"rule": r, "basis_kind": RULES[r].basis_kind, "legal_basis": basis(r)}
+            {
+                "rule": r,
+                "basis_kind": RULES[r].basis_kind,
+                "legal_basis": rule_basis(r, day),
+                "period": period(day),
+            }
             for r in seating.rules
         ],
     }

@@ -71,6 +71,7 @@ def _items(
             fullmaktige=body.fullmaktige,
             arrived=[names[p] for p in it.arrived],
             left=[names[p] for p in it.left],
+            day=agenda.day,
         )
         answers.append(
             {

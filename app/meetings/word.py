@@ -6,10 +6,13 @@ sentence), who enters in which seat, who presides, and whether the body can deci
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from typing import Any
 
 from docx import Document
+
+from app.meetings.law import KL, KL91, cite, old_act
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GROUND_SV = {
@@ -62,7 +65,7 @@ def _reason(entry: dict[str, Any]) -> str:
     return f"{text} {first}".strip()
 
 
-def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
+def _item(doc: Any, item: dict[str, Any], kind: str, day: date | None) -> None:
     fullmaktige = kind in ("fullmaktige", "forbundsfullmaktige")
     body = "Fullmäktige" if fullmaktige else "Nämnden"
     able = "beslutfört" if fullmaktige else "beslutför"  # fullmäktige is neuter
@@ -75,7 +78,7 @@ def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
     else:
         doc.add_paragraph("Ingen jäv har anmälts i ärendet.")
     if item["to_assess"]:
-        doc.add_paragraph(f"Jävsfrågan prövas av {body.lower()} (6 kap. 30 § kommunallagen):")
+        doc.add_paragraph(f"Jävsfrågan prövas av {body.lower()} ({cite('jav_assessed', day)}):")
         for entry in item["to_assess"]:
             doc.add_paragraph(_reason(entry), style="List Bullet")
     for seat in item["seats"]:
@@ -93,7 +96,7 @@ def _item(doc: Any, item: dict[str, Any], kind: str) -> None:
         doc.add_paragraph("Ordförande under ärendet: ingen ledamot kan leda sammanträdet.")
     if item["quorate_by_jav_exception"]:
         quorum = (
-            f"{body} är beslutfört trots jäv (5 kap. 46 § kommunallagen): "
+            f"{body} är beslutfört trots jäv ({cite('jav_quorum', day)}): "
             f"{item['serving']} av {item['seats_total']} platser besatta."
         )
     elif item["quorate"]:
@@ -118,12 +121,15 @@ def meeting_docx(meeting: dict[str, Any]) -> bytes:
     doc.core_properties.title = f"Jäv vid sammanträde {meeting['ref']}"
     doc.core_properties.language = "sv-SE"
     doc.add_heading(f"{meeting['committee_name']}: sammanträde {meeting['date']}", level=1)
+    day = date.fromisoformat(meeting["date"]) if meeting.get("date") else None
+    act = KL91 if old_act(day) else KL
     doc.add_paragraph(
         "Jäv, tjänstgöring och beslutförhet per ärende, enligt Jävskolls granskning. "
-        "Nämnden beslutar i jävsfrågan (6 kap. 30 § kommunallagen)."
+        f"Nämnden beslutar i jävsfrågan ({cite('jav_assessed', day)}). "
+        f"Sammanträdet hålls {meeting.get('date')}: {act} gäller."
     )
     for item in meeting["items"]:
-        _item(doc, item, meeting.get("committee_kind", ""))
+        _item(doc, item, meeting.get("committee_kind", ""), day)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

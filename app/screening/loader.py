@@ -171,7 +171,9 @@ def load_snapshot(
     scope = None
     if principal is not None and principal.scoped:
         scope = (principal, case_view(session, principal, case.committee_id))
-    matches = match_parties(session, case.parties, min_score=name_min_score, scope=scope)
+    matches = match_parties(
+        session, case.parties, min_score=name_min_score, scope=scope, reads=reads
+    )
     op_ids = _parties_reach(case, matches, reach)
     ops = reads.operations(session, op_ids)
     _operations_reach(ops, reach)

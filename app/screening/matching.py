@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.cases.resolve import ResolvedParty
 from app.registry import reference_scope
 from app.screening import names
-from app.screening import party_repository as party_repo
+from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
 
 
@@ -88,6 +88,7 @@ def match_parties(
     *,
     min_score: float,
     scope: tuple[Principal, Principal] | None = None,
+    reads: Reads = DIRECT,
 ) -> dict[int, Match]:
     """Index in `parties` -> the registry object an unregistered party was matched to.
 
@@ -99,12 +100,10 @@ def match_parties(
     tokens: set[str] = set()
     for p in unregistered.values():
         tokens |= names.index_tokens(p.name or "")
-    by_orgnr = {row.orgnr: row for row in party_repo.organisations_by_orgnr(session, orgnrs)}
-    by_hash = {
-        row.personnummer_hash: row for row in party_repo.persons_by_pnr_hash(session, hashes)
-    }
+    by_orgnr = {row.orgnr: row for row in reads.organisations_by_orgnr(session, orgnrs)}
+    by_hash = {row.personnummer_hash: row for row in reads.persons_by_pnr_hash(session, hashes)}
     candidates = [
-        _Candidate(r.kind, r.id, r.ref, r.name) for r in party_repo.name_candidates(session, tokens)
+        _Candidate(r.kind, r.id, r.ref, r.name) for r in reads.name_candidates(session, tokens)
     ]
     found: dict[int, Match] = {}
     for i, party in unregistered.items():

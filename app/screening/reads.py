@@ -19,15 +19,17 @@ would give (tests/meetings/test_shared_reads.py compares them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from app.audit.organisations import case_organisations
 from app.models import Administration, Agreement, Committee
 from app.screening import org_repository as org_repo
+from app.screening import party_repository as party_repo
 from app.screening import repository as repo
 from app.screening.sql import ids
 
@@ -134,6 +136,21 @@ class Reads:
 
     def persons(self, session: Session, person_ids: Iterable[int]) -> list[Row[Any]]:
         return repo.persons(session, person_ids)
+
+    def organisations_by_orgnr(self, session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
+        return party_repo.organisations_by_orgnr(session, orgnrs)
+
+    def persons_by_pnr_hash(self, session: Session, hashes: Collection[str]) -> list[Row[Any]]:
+        return party_repo.persons_by_pnr_hash(session, hashes)
+
+    def name_candidates(self, session: Session, tokens: Collection[str]) -> list[Row[Any]]:
+        return party_repo.name_candidates(session, tokens)
+
+    def case_organisations(
+        self, session: Session, committee_id: int, person_refs: Iterable[str]
+    ) -> set[int]:
+        """The organisations a screening's audit entry belongs to (issue 9.4)."""
+        return case_organisations(session, committee_id, person_refs)
 
 
 DIRECT = Reads()
@@ -286,6 +303,28 @@ class SharedReads(Reads):
         return self._once(
             ("agreement_principals", k), lambda: org_repo.agreement_principals(session, k)
         )
+
+    def organisations_by_orgnr(self, session: Session, orgnrs: Collection[str]) -> list[Row[Any]]:
+        k = frozenset(orgnrs)
+        return self._once(("orgnr", k), lambda: party_repo.organisations_by_orgnr(session, k))
+
+    def persons_by_pnr_hash(self, session: Session, hashes: Collection[str]) -> list[Row[Any]]:
+        k = frozenset(hashes)
+        return self._once(("pnr", k), lambda: party_repo.persons_by_pnr_hash(session, k))
+
+    def name_candidates(self, session: Session, tokens: Collection[str]) -> list[Row[Any]]:
+        k = frozenset(tokens)
+        return self._once(("names", k), lambda: party_repo.name_candidates(session, k))
+
+    def case_organisations(
+        self, session: Session, committee_id: int, person_refs: Iterable[str]
+    ) -> set[int]:
+        k = frozenset(person_refs)
+        found = self._once(
+            ("case_organisations", committee_id, k),
+            lambda: case_organisations(session, committee_id, k),
+        )
+        return set(found)
 
     # --- per id ----------------------------------------------------------------------------
 

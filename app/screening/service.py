@@ -17,7 +17,6 @@ from pydantic import JsonValue, ValidationError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.audit.organisations import case_organisations
 from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
@@ -152,7 +151,7 @@ def screen_case(
         actor=chain.Actor(principal.key_id, principal.name),
         data=ScreeningAuditData.of(result, case_document, facts_hash=facts.hash).as_json(),
         subjects=store.audit_subjects(result, case.committee_ref, case.organisation_ref),
-        organisations=case_organisations(
+        organisations=reads.case_organisations(
             session, case.committee_id, (p.person for p in result.participants)
         ),
         chain_organisation=case.organisation_id,
