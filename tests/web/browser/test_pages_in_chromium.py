@@ -177,6 +177,9 @@ def test_out_of_scope_cannot_be_reached_by_url(browser: Site) -> None:
         assert browser.driver.title.startswith("Sidan finns inte"), path
         assert "Jessica" not in browser.driver.page_source
     browser.axe()
+    browser.open("/arenden/nytt")  # an auditor may not enter cases: the 403 page
+    assert browser.driver.title.startswith("Du saknar behörighet")
+    browser.axe()
     browser.open("/register/organisationer/ankeby")
     assert "Ankeby kommun" in browser.text()
 
