@@ -172,17 +172,120 @@ def test_put_replaces_and_clears_absent_optional_fields(registry: ApiClient) -> 
 READ_ONLY = ("id", "version", "created_at", "updated_at")
 
 
-def test_put_with_the_answers_metadata_is_refused_at_each_field(registry: ApiClient) -> None:
-    current = registry.get("/v1/operations/ankeby-avlopp").json()
-    response = registry.put("/v1/operations/ankeby-avlopp", json=current)
+def _answer(registry: ApiClient, section: str) -> tuple[str, dict]:
+    """(path, GET answer) of one object of the type: by ref, or the first listed by id."""
+    refs = dict(ALL_TYPES)
+    key = refs.get(section) or str(registry.get(f"/v1/{section}").json()["items"][0]["id"])
+    path = f"/v1/{section}/{key}"
+    return path, registry.get(path).json()
+
+
+@pytest.mark.parametrize("section", [*dict(ALL_TYPES), "appointments", "interests", "relations"])
+def test_put_of_the_get_answer_as_it_came_changes_nothing(
+    registry: ApiClient, session: Session, section: str
+) -> None:
+    # GET → PUT: the answer's metadata (id, version, timestamps) equal to what is stored
+    # is read and ignored.
+    path, current = _answer(registry, section)
+    before = len(audit_kinds(session))
+    for method in ("PUT", "PATCH"):
+        response = registry.request(method, path, json=current)
+        assert response.status_code == 200, response.text
+        assert response.json() == current
+    assert len(audit_kinds(session)) == before
+
+
+def test_get_edit_put_with_the_metadata_writes_the_edit(
+    registry: ApiClient, session: Session
+) -> None:
+    path, current = _answer(registry, "operations")
+    edited = {**current, "name": "Avloppsreningsverket i Ankeby"}
+    response = registry.put(path, json=edited)
+    assert response.status_code == 200, response.text
+    after = response.json()
+    assert after["name"] == "Avloppsreningsverket i Ankeby"
+    assert after["version"] == current["version"] + 1
+    assert after["id"] == current["id"] and after["created_at"] == current["created_at"]
+    assert last_audit(session)["data"]["changes"] == {
+        "name": {"before": current["name"], "after": "Avloppsreningsverket i Ankeby"}
+    }
+
+
+def test_a_timestamp_written_another_way_is_the_same(registry: ApiClient) -> None:
+    path, current = _answer(registry, "persons")
+    created = current["created_at"]
+    assert created.endswith("Z")
+    body = {**current, "created_at": created.replace("Z", "+00:00")}
+    assert registry.put(path, json=body).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("id", 999_999), ("created_at", "2001-01-01T00:00:00+00:00"), ("updated_at", "x")],
+)
+def test_put_with_a_changed_read_only_field_is_refused_at_the_field(
+    registry: ApiClient, session: Session, field: str, value: object
+) -> None:
+    path, current = _answer(registry, "operations")
+    before = len(audit_kinds(session))
+    body = {**current, field: value, "name": "Nytt namn"}
+    response = registry.put(path, json=body)
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [(e["pointer"], e["code"]) for e in errors] == [(f"/{field}", "read_only")]
+    assert registry.get(path).json() == current
+    assert len(audit_kinds(session)) == before
+
+
+def test_read_only_errors_come_with_the_bodys_other_errors(registry: ApiClient) -> None:
+    path, current = _answer(registry, "operations")
+    body = {**current, "id": current["id"] + 1, "area": "inget_omrade"}
+    response = registry.patch(path, json=body)
     assert response.status_code == 422
-    assert {e["pointer"] for e in response.json()["errors"]} == {f"/{k}" for k in READ_ONLY}
+    assert {e["pointer"] for e in response.json()["errors"]} == {"/id", "/area"}
+
+
+def test_a_changed_masked_personnummer_is_refused(registry: ApiClient) -> None:
+    path, current = _answer(registry, "persons")
+    body = {**current, "personnummer_masked": "19800101-****"}
+    response = registry.put(path, json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/personnummer_masked"
+
+
+def test_put_of_a_stale_version_is_a_conflict_and_changes_nothing(
+    registry: ApiClient, session: Session
+) -> None:
+    # Two clients read version v; the first writes (v + 1); the second's write, based on
+    # v, would overwrite the first's change unseen: 409 with the current ETag.
+    path, read = _answer(registry, "operations")
+    first = registry.put(path, json={**read, "name": "Första namnet"})
+    assert first.status_code == 200
+    before = len(audit_kinds(session))
+    second = registry.put(path, json={**read, "area": "avfall"})
+    assert second.status_code == 409, second.text
+    assert second.headers["content-type"].startswith("application/problem+json")
+    assert second.headers["etag"] == f'"{read["version"] + 1}"'
+    assert registry.get(path).json() == first.json()
+    assert len(audit_kinds(session)) == before
+    stale_patch = registry.patch(path, json={"version": read["version"], "area": "avfall"})
+    assert stale_patch.status_code == 409
+    # Read again, reapply: accepted.
+    again = registry.get(path).json()
+    assert registry.put(path, json={**again, "area": "avfall"}).status_code == 200
+
+
+def test_a_version_that_is_not_an_integer_is_refused(registry: ApiClient) -> None:
+    path, current = _answer(registry, "operations")
+    response = registry.put(path, json={**current, "version": str(current["version"])})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/version"
 
 
 def test_put_same_content_is_unchanged_without_audit(registry: ApiClient, session: Session) -> None:
     current = registry.get("/v1/operations/ankeby-avlopp").json()
     before = len(audit_kinds(session))
-    # PUT takes the object as written: the answer's own metadata is not part of it.
+    # PUT takes the object without the answer's metadata as well.
     written = {k: v for k, v in current.items() if k not in READ_ONLY}
     response = registry.put("/v1/operations/ankeby-avlopp", json=written)
     assert response.status_code == 200

@@ -19,6 +19,7 @@ from app.config import Settings, SettingsDep
 from app.db import SessionDep
 from app.registry.crud import service as crud
 from app.registry.crud.lists import router as lists_router
+from app.registry.crud.metadata import etag
 from app.registry.crud.resources import RESOURCES, Resource
 from app.registry.importdoc.document import SECTIONS, inline_schema
 from app.registry.schemas import (
@@ -53,15 +54,41 @@ IfMatch = Annotated[
 ]
 
 
+READ_BACK = (
+    "The answer's read-only fields (id, version, created_at, updated_at, "
+    "personnummer_masked) may be sent back: ignored when equal to the stored values, "
+    "422 `read_only` when different; a different `version` is 409 (changed since read)."
+)
+VERSION_CONFLICT = {"description": "The body's `version` is not the current one", **PROBLEM}
+
+
 def _location(res: Resource, out: dict[str, Any]) -> str:
     key = out["ref"] if out.get("ref") else str(out["id"])
     return f"/v1/{res.section}/{quote(key, safe='')}"
+
+
+def _read_back(res: Resource) -> dict[str, Any]:
+    same = "read-only: ignored when equal to the stored value, else 422 `read_only`"
+    fields: dict[str, Any] = {
+        "id": {"type": "integer", "description": same},
+        "version": {
+            "type": "integer",
+            "description": "read-only: the version read; another than the current is 409",
+        },
+        "created_at": {"type": "string", "format": "date-time", "description": same},
+        "updated_at": {"type": "string", "format": "date-time", "description": same},
+    }
+    if res.section == "persons":
+        fields["personnummer_masked"] = {"type": ["string", "null"], "description": same}
+    return fields
 
 
 def _body_schema(res: Resource, *, ref_from_path: bool = False) -> dict[str, Any]:
     schema = inline_schema(SECTIONS[res.section])
     if ref_from_path:  # PUT: the path names the object; a body `ref` must equal it
         schema["required"] = [f for f in schema.get("required", []) if f != "ref"]
+        # ... and may carry the answer's read-only fields back (`metadata`).
+        schema["properties"] = {**schema.get("properties", {}), **_read_back(res)}
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
@@ -83,14 +110,14 @@ def _add_object_routes(res: Resource) -> None:
         out = crud.create(session, principal, res, body, pnr_secret=settings.pnr_secret)
         session.commit()
         response.headers["Location"] = _location(res, out)
-        response.headers["ETag"] = crud.etag(out)
+        response.headers["ETag"] = etag(out)
         return out
 
     def get(
         response: Response, session: SessionDep, principal: RegistryReader, key: str
     ) -> dict[str, Any]:
         out = crud.read(session, principal, res, key)
-        response.headers["ETag"] = crud.etag(out)
+        response.headers["ETag"] = etag(out)
         return out
 
     def _update(
@@ -115,7 +142,7 @@ def _add_object_routes(res: Resource) -> None:
             pnr_secret=settings.pnr_secret,
         )
         session.commit()
-        response.headers["ETag"] = crud.etag(out)
+        response.headers["ETag"] = etag(out)
         return out
 
     def put(
@@ -180,8 +207,15 @@ def _add_object_routes(res: Resource) -> None:
         operation_id=f"{res.section}_replace",
         summary=f"Replace a {label}",
         openapi_extra=_body_schema(res, ref_from_path=True),
-        description="Absent optional fields are cleared (a personnummer or ref left out is kept).",
-        responses={**errors, 412: {"description": "If-Match is stale", **PROBLEM}},
+        description=(
+            "Absent optional fields are cleared (a personnummer or ref left out is kept). "
+            + READ_BACK
+        ),
+        responses={
+            **errors,
+            409: VERSION_CONFLICT,
+            412: {"description": "If-Match is stale", **PROBLEM},
+        },
     )
     router.add_api_route(
         path,
@@ -190,8 +224,15 @@ def _add_object_routes(res: Resource) -> None:
         response_model=out_model,
         operation_id=f"{res.section}_update",
         summary=f"Change some fields of a {label}",
-        description="Top-level fields given replace stored ones (null clears); others are kept.",
-        responses={**errors, 412: {"description": "If-Match is stale", **PROBLEM}},
+        description=(
+            "Top-level fields given replace stored ones (null clears); others are kept. "
+            + READ_BACK
+        ),
+        responses={
+            **errors,
+            409: VERSION_CONFLICT,
+            412: {"description": "If-Match is stale", **PROBLEM},
+        },
     )
     router.add_api_route(
         path,

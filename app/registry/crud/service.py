@@ -7,7 +7,7 @@ Every change is audited (`registry.create|update|delete`) in the caller's transa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, select
@@ -26,6 +26,7 @@ from app.errors import (
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
 from app.registry import repository, scope
+from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
 from app.registry.importdoc.document import SECTIONS
 from app.registry.importdoc.plan import REF_SECTIONS
@@ -33,13 +34,8 @@ from app.registry.importdoc.service import OUT_OF_SCOPE, actor, apply
 from app.registry.importdoc.validation import validate
 from app.security.deps import Principal
 
-META = ("id", "version", "created_at", "updated_at")
 # Write-only or identity fields: leaving them out of a PUT keeps what is stored.
 KEPT_WHEN_ABSENT = frozenset({"personnummer", "ref"})
-
-
-def etag(out: dict[str, Any]) -> str:
-    return f'"{out["version"]}"'
 
 
 def check_if_match(if_match: str | None, out: dict[str, Any]) -> None:
@@ -133,9 +129,11 @@ def _write(
     replace: bool = False,
     current: Any = None,
     precondition: Callable[[], None] | None = None,
+    refused: Sequence[dict[str, Any]] = (),
 ) -> tuple[str, int]:
     """Validate and apply one object as a one-item import document; (status, row id).
 
+    `refused` are errors found before (read-only fields), reported with the validation's.
     `precondition` (If-Match) runs after validation: an invalid body answers 422 first.
     """
     target_id = current.id if current is not None and not res.has_required_ref else None
@@ -150,8 +148,10 @@ def _write(
     except Unprocessable as exc:
         raise Unprocessable(
             f"The {res.label} is invalid; nothing was stored.",
-            errors=_strip(exc.errors, res.section),
+            errors=[*refused, *_strip(exc.errors, res.section)],
         ) from None
+    if refused:
+        raise Unprocessable(f"The {res.label} is invalid; nothing was stored.", errors=refused)
     if precondition is not None:
         precondition()
     entry = plan.entries[res.section][0]
@@ -177,6 +177,13 @@ def _write(
     except Forbidden as exc:
         raise Forbidden(exc.detail, errors=_strip(exc.errors, res.section)) from None
     return outcome.statuses[(res.section, 0)]  # type: ignore[return-value]
+
+
+def _preconditions(
+    if_match: str | None, version: int | None, before: dict[str, Any], label: str
+) -> None:
+    check_if_match(if_match, before)
+    check_version(version, before, label)
 
 
 def _require_object(body: Any) -> dict[str, Any]:
@@ -215,17 +222,20 @@ def update(
     if_match: str | None,
     partial: bool,
 ) -> dict[str, Any]:
-    """PUT (replace: absent optional fields are cleared) or PATCH (merge top-level fields)."""
-    patch = _require_object(body)
+    """PUT (replace: absent optional fields are cleared) or PATCH (merge top-level fields).
+
+    The answer's read-only fields may be sent back (`metadata`): ignored when unchanged.
+    """
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
+    patch, version, refused = split_read_only(_require_object(body), before)
     if res.has_required_ref and "ref" in patch and patch["ref"] != current.ref:
         raise Unprocessable(
             "The ref of an object cannot be changed.",
             errors=[field_error("/ref", "differs from the ref in the path", "immutable")],
         )
     item = (
-        ({k: v for k, v in before.items() if k not in META and k != "personnummer_masked"} | patch)
+        ({k: v for k, v in before.items() if k not in READ_ONLY} | patch)
         if partial
         else dict(patch)
     )
@@ -239,7 +249,8 @@ def update(
         pnr_secret=pnr_secret,
         replace=not partial,
         current=current,
-        precondition=lambda: check_if_match(if_match, before),
+        precondition=lambda: _preconditions(if_match, version, before, res.label),
+        refused=refused,
     )
     if status == "unchanged":
         return before
