@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
@@ -193,6 +193,55 @@ def link(session: Session, prepared: PreparedEntry) -> AuditEntry:
     head.hash = digest
     session.flush()
     return entry
+
+
+def link_many(session: Session, prepared: Sequence[PreparedEntry]) -> list[AuditEntry]:
+    """`link` for several entries, in order: each chain head is locked once, the entries
+    are inserted together (one batched INSERT), then their organisations and subjects (one
+    executemany each), and each head moves once. The entries are the ones `link` would
+    write one by one (the same sequences, prev_hash chaining and payloads)."""
+    heads: dict[int | None, AuditChain] = {}
+    entries: list[AuditEntry] = []
+    for p in prepared:
+        head = heads.get(p.chain_organisation)
+        if head is None:
+            head = heads[p.chain_organisation] = _lock_chain(session, p.chain_organisation)
+        sequence = head.sequence + 1
+        created_at = utcnow()
+        text = payload_text(p, chain=head.id, sequence=sequence, created_at=created_at)
+        digest = entry_hash(head.hash, text)
+        entries.append(
+            AuditEntry(
+                chain_id=head.id,
+                sequence=sequence,
+                created_at=created_at,
+                kind=p.kind,
+                actor_key_id=p.actor.key_id,
+                actor_name=p.actor.name,
+                payload=text,
+                prev_hash=head.hash,
+                hash=digest,
+            )
+        )
+        head.sequence = sequence
+        head.hash = digest
+    session.add_all(entries)
+    session.flush()
+    organisations = [
+        {"entry_id": e.id, "organisation_id": o}
+        for p, e in zip(prepared, entries, strict=True)
+        for o in p.organisations
+    ]
+    if organisations:
+        session.execute(insert(AuditEntryOrganisation), organisations)
+    subjects = [
+        {"entry_id": e.id, "subject_kind": kind, "subject_ref": ref}
+        for p, e in zip(prepared, entries, strict=True)
+        for kind, ref in p.subjects
+    ]
+    if subjects:
+        session.execute(insert(AuditSubject), subjects)
+    return entries
 
 
 def append(

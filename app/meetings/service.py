@@ -23,7 +23,8 @@ from app.models import AuditEntry, Meeting
 from app.pagination import PageParams, paginate
 from app.screening.reads import SharedReads
 from app.screening.result import ScreeningFinding, ScreeningResult
-from app.screening.service import screen_case
+from app.screening.service import evaluate_case
+from app.screening.store import PendingScreening, write_many
 from app.security.deps import Principal
 
 LEVELS = ("jav", "mojligt_jav")
@@ -61,9 +62,12 @@ def _items(
     # The committee's members' and ersättare' facts are read once for the meeting; each
     # item adds its own parties' (the screening of each is the one of its case alone).
     reads = SharedReads()
+    pending: list[PendingScreening] = []
     for it in agenda.items:
         case = with_members(it.case, agenda.members, ids)
-        result = screen_case(session, principal, case, it.as_of, reads=reads)
+        screened = evaluate_case(session, principal, case, it.as_of, reads=reads)
+        pending.append(screened)
+        result = screened.result
         seating = allocate(body, agenda.members, it.present, flags(result), keep)
         keep = {t.seat_of.person: t.person.person for t in seating.seats}
         answer = item_answer(
@@ -84,6 +88,8 @@ def _items(
                 **answer,
             }
         )
+    # Every item's screening, findings and audit entry, a statement per table.
+    write_many(session, pending)
     return answers
 
 

@@ -126,8 +126,24 @@ def screen_case(
     reads: Reads = DIRECT,
 ) -> ScreeningResult:
     """Screen a resolved case (scope already checked): stored, audited, in the caller's
-    transaction. Also used by meetings, one call per agenda item, with `reads` shared by
-    the meeting's items (`app.screening.reads.SharedReads`)."""
+    transaction."""
+    pending = evaluate_case(session, principal, case, as_of, reran=reran, reads=reads)
+    audited = store.write(session, pending.row, pending.result, pending.facts, pending.prepared)
+    logger.info("screening", extra={"screening": audited.id, "outcome": audited.outcome})
+    return audited
+
+
+def evaluate_case(
+    session: Session,
+    principal: Principal,
+    case: ResolvedCase,
+    as_of: date,
+    *,
+    reran: str | None = None,
+    reads: Reads = DIRECT,
+) -> store.PendingScreening:
+    """Screen a resolved case, ready to store (`store.write`, or `store.write_many` for
+    the items of a meeting, which share `reads`: `app.screening.reads.SharedReads`)."""
     snapshot = load_snapshot(
         session,
         case,
@@ -170,9 +186,7 @@ def screen_case(
         result=result.as_json(),
         api_key_id=principal.key_id,
     )
-    audited = store.write(session, row, result, facts, prepared)
-    logger.info("screening", extra={"screening": result.id, "outcome": result.outcome})
-    return audited
+    return store.PendingScreening(row, result, facts, prepared)
 
 
 def get_screening(session: Session, principal: Principal, screening_id: str) -> ScreeningResult:

@@ -6,6 +6,8 @@ is stored and what the audit log covers are the same document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypedDict
 
@@ -155,5 +157,41 @@ def write(
     stored.result = audited.as_json()
     # The entry's id (its locator); the answer names its chain and sequence too.
     stored.audit_sequence = entry.id
+    session.flush()
+    return audited
+
+
+@dataclass(frozen=True, slots=True)
+class PendingScreening:
+    """A screening evaluated and ready to store: its row, result, facts and audit entry."""
+
+    row: Screening
+    result: ScreeningResult
+    facts: EncodedFacts
+    prepared: chain.PreparedEntry
+
+
+def write_many(session: Session, pending: Sequence[PendingScreening]) -> list[ScreeningResult]:
+    """`write` for several screenings (a meeting's items) with one statement per table:
+    the audit entries are linked first, in order (each chain head locked once), so every
+    screening row is inserted with its audit ref and never updated."""
+    entries = chain.link_many(session, [p.prepared for p in pending])
+    audited: list[ScreeningResult] = []
+    for p, entry in zip(pending, entries, strict=True):
+        done = p.result.model_copy(
+            update={"audit": ScreeningAuditRef.model_validate(chain.entry_ref(entry))}
+        )
+        p.row.result = done.as_json()
+        p.row.audit_sequence = entry.id
+        audited.append(done)
+    session.add_all([p.row for p in pending])
+    session.flush()
+    session.add_all(
+        ScreeningFacts(screening_id=p.result.id, facts=p.facts.text, facts_hash=p.facts.hash)
+        for p in pending
+    )
+    rows = [row for p in pending for row in finding_rows(p.result)]
+    if rows:
+        session.execute(insert(FINDINGS), rows)
     session.flush()
     return audited
