@@ -17,7 +17,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ import httpx
 from stdnum import luhn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import inprocess  # noqa: E402 - after the path insert, for runs as a script
 
 INTEREST_KINDS = ["styrelseledamot", "agare", "anstalld", "medlem", "fortroendeuppdrag", "vd"]
 
@@ -94,34 +95,6 @@ def build_document(persons: int, interests: int, companies: int, seed: int = 7) 
     }
 
 
-def in_process_client(database_url: str | None) -> tuple[httpx.Client, str]:
-    from fastapi.testclient import TestClient  # noqa: PLC0415 - only for in-process runs
-
-    from app.apikeys.service import create_key  # noqa: PLC0415
-    from app.audit.chain import Actor  # noqa: PLC0415
-    from app.config import Settings  # noqa: PLC0415
-    from app.main import create_app  # noqa: PLC0415
-    from app.migrate import upgrade  # noqa: PLC0415
-
-    url = database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    upgrade(url)
-    settings = Settings(
-        environment="test", database_url=url, hash_secret="b" * 40, pnr_secret="c" * 40
-    )
-    app = create_app(settings)
-    with app.state.sessionmaker() as session:
-        key = create_key(
-            session,
-            role="admin",
-            name="bench",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "bench"),
-        ).key
-        session.commit()
-    return TestClient(app), key
-
-
 def timed_import(client: httpx.Client, key: str, doc: dict[str, Any], label: str) -> float:
     body = json.dumps(doc).encode()
     started, cpu = time.perf_counter(), time.process_time()
@@ -157,7 +130,7 @@ def main() -> None:
     if args.url:
         client, key = httpx.Client(base_url=args.url, timeout=3600), args.key
     else:
-        client, key = in_process_client(args.database_url)
+        client, key = inprocess.client(args.database_url, "bench")
     print(
         f"document: {args.persons} persons, {args.interests} interests, {args.companies} companies"
     )

@@ -30,7 +30,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -39,6 +38,8 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import inprocess  # noqa: E402 - after the path insert, for runs as a script
 
 PARTIES = ("S", "M", "C")
 
@@ -141,34 +142,6 @@ def meeting(ref: str, items: int, seats: int, ersattare: int) -> dict[str, Any]:
     }
 
 
-def in_process_client(database_url: str | None) -> tuple[httpx.Client, str]:
-    from fastapi.testclient import TestClient  # noqa: PLC0415 - only for in-process runs
-
-    from app.apikeys.service import create_key  # noqa: PLC0415
-    from app.audit.chain import Actor  # noqa: PLC0415
-    from app.config import Settings  # noqa: PLC0415
-    from app.main import create_app  # noqa: PLC0415
-    from app.migrate import upgrade  # noqa: PLC0415
-
-    url = database_url or f"sqlite:///{tempfile.mkdtemp()}/meeting-bench.db"
-    upgrade(url)
-    settings = Settings(
-        environment="test", database_url=url, hash_secret="b" * 40, pnr_secret="c" * 40
-    )
-    app = create_app(settings)
-    with app.state.sessionmaker() as session:
-        key = create_key(
-            session,
-            role="admin",
-            name="meeting-bench",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "bench"),
-        ).key
-        session.commit()
-    return TestClient(app), key
-
-
 class ServerCpu:
     """CPU time of the PostgreSQL backends serving the benchmark's database (same host:
     /proc/<pid>/stat), so that the database's share of a meeting is reported too."""
@@ -236,7 +209,7 @@ def main() -> None:
     if args.url:
         client, key = httpx.Client(base_url=args.url, timeout=120), args.key
     else:
-        client, key = in_process_client(args.database_url)
+        client, key = inprocess.client(args.database_url, "meeting-bench")
     headers = {"Authorization": f"Bearer {key}"}
     if args.registry:
         import_registry(client, headers, args.registry)

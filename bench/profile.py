@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import generator
+from bench import generator, inprocess
 from bench.runner import ensure_dataset, screening_bodies
 from bench.server import fresh_database
 
@@ -34,24 +34,7 @@ def _settings(url: str):  # type: ignore[no-untyped-def]
 def _client(url: str):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from app.apikeys.service import create_key
-    from app.audit.chain import Actor
-    from app.main import create_app
-    from app.migrate import upgrade
-
-    upgrade(url)
-    settings = _settings(url)
-    app = create_app(settings)
-    with app.state.sessionmaker() as session:
-        key = create_key(
-            session,
-            role="admin",
-            name="bench",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "bench"),
-        ).key
-        session.commit()
+    app, key = inprocess.app_with_admin_key(_settings(url), "bench")
     return TestClient(app, headers={"Authorization": f"Bearer {key}"}), app
 
 

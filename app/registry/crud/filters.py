@@ -33,20 +33,23 @@ from app.registry.repository import valid_on
 Conditions = list[ColumnElement[bool]]
 
 
-def _org(ref: str) -> Any:
-    return select(Organisation.id).where(Organisation.ref == ref)
+def _ids(model: Any, ref: str) -> Any:
+    """The id of the `model` object with that ref (none when the ref is unknown)."""
+    return select(model.id).where(model.ref == ref)
 
 
-def _committee(ref: str) -> Any:
-    return select(Committee.id).where(Committee.ref == ref)
+def _points_at(column: Any, model: Any, ref: str | None) -> Conditions:
+    """`column` holds the id of the `model` object named by `ref` (no condition without one)."""
+    return [column.in_(_ids(model, ref))] if ref else []
 
 
-def _administration(ref: str) -> Any:
-    return select(Administration.id).where(Administration.ref == ref)
+def _linked(column: Any, link: Any, link_column: Any, model: Any, ref: str | None) -> Conditions:
+    """`column` is among the `link` rows whose `link_column` points at the object `ref`."""
+    return [column.in_(select(link).where(link_column.in_(_ids(model, ref))))] if ref else []
 
 
-def _person(ref: str) -> Any:
-    return select(Person.id).where(Person.ref == ref)
+def _equal(column: Any, value: str | None) -> Conditions:
+    return [column == value] if value else []
 
 
 def _dated(model: Any, day: date | None) -> Conditions:
@@ -54,78 +57,79 @@ def _dated(model: Any, day: date | None) -> Conditions:
 
 
 def organisations(kind: str | None, owner: str | None, member: str | None) -> Conditions:
-    out: Conditions = []
-    if kind:
-        out.append(Organisation.kind == kind)
-    if owner:
-        owned = select(OrganisationOwner.organisation_id).where(
-            OrganisationOwner.owner_id.in_(_org(owner))
-        )
-        out.append(Organisation.id.in_(owned))
-    if member:
-        forbund = select(OrganisationMember.organisation_id).where(
-            OrganisationMember.member_id.in_(_org(member))
-        )
-        out.append(Organisation.id.in_(forbund))
-    return out
+    return [
+        *_equal(Organisation.kind, kind),
+        *_linked(
+            Organisation.id,
+            OrganisationOwner.organisation_id,
+            OrganisationOwner.owner_id,
+            Organisation,
+            owner,
+        ),
+        *_linked(
+            Organisation.id,
+            OrganisationMember.organisation_id,
+            OrganisationMember.member_id,
+            Organisation,
+            member,
+        ),
+    ]
 
 
 def committees(
     organisation: str | None, participant: str | None, kind: str | None, parent: str | None
 ) -> Conditions:
-    out: Conditions = []
-    if organisation:
-        out.append(Committee.organisation_id.in_(_org(organisation)))
-    if participant:
-        shared = select(CommitteeParticipant.committee_id).where(
-            CommitteeParticipant.organisation_id.in_(_org(participant))
-        )
-        out.append(Committee.id.in_(shared))
-    if kind:
-        out.append(Committee.kind == kind)
-    if parent:
-        out.append(Committee.parent_id.in_(_committee(parent)))
-    return out
+    return [
+        *_points_at(Committee.organisation_id, Organisation, organisation),
+        *_linked(
+            Committee.id,
+            CommitteeParticipant.committee_id,
+            CommitteeParticipant.organisation_id,
+            Organisation,
+            participant,
+        ),
+        *_equal(Committee.kind, kind),
+        *_points_at(Committee.parent_id, Committee, parent),
+    ]
 
 
 def administrations(organisation: str | None, serves: str | None) -> Conditions:
-    out: Conditions = []
-    if organisation:
-        out.append(Administration.organisation_id.in_(_org(organisation)))
-    if serves:
-        serving = select(AdministrationServes.administration_id).where(
-            AdministrationServes.committee_id.in_(_committee(serves))
-        )
-        out.append(Administration.id.in_(serving))
-    return out
+    return [
+        *_points_at(Administration.organisation_id, Organisation, organisation),
+        *_linked(
+            Administration.id,
+            AdministrationServes.administration_id,
+            AdministrationServes.committee_id,
+            Committee,
+            serves,
+        ),
+    ]
 
 
 def operations(organisation: str | None, committee: str | None, area: str | None) -> Conditions:
-    out: Conditions = []
-    if organisation:
-        out.append(
-            or_(
-                Operation.operator_organisation_id.in_(_org(organisation)),
-                Operation.municipality_id.in_(_org(organisation)),
-            )
-        )
-    if committee:
-        out.append(Operation.operator_committee_id.in_(_committee(committee)))
-    if area:
-        out.append(Operation.area == area)
-    return out
+    as_operator = _points_at(Operation.operator_organisation_id, Organisation, organisation)
+    as_municipality = _points_at(Operation.municipality_id, Organisation, organisation)
+    return [
+        *([or_(*as_operator, *as_municipality)] if organisation else []),
+        *_points_at(Operation.operator_committee_id, Committee, committee),
+        *_equal(Operation.area, area),
+    ]
 
 
 def agreements(organisation: str | None, area: str | None, day: date | None) -> Conditions:
-    out: Conditions = _dated(Agreement, day)
-    if organisation:
-        principal = select(AgreementPrincipal.agreement_id).where(
-            AgreementPrincipal.organisation_id.in_(_org(organisation))
-        )
-        out.append(or_(Agreement.performer_id.in_(_org(organisation)), Agreement.id.in_(principal)))
-    if area:
-        out.append(Agreement.area == area)
-    return out
+    as_performer = _points_at(Agreement.performer_id, Organisation, organisation)
+    as_principal = _linked(
+        Agreement.id,
+        AgreementPrincipal.agreement_id,
+        AgreementPrincipal.organisation_id,
+        Organisation,
+        organisation,
+    )
+    return [
+        *_dated(Agreement, day),
+        *([or_(*as_performer, *as_principal)] if organisation else []),
+        *_equal(Agreement.area, area),
+    ]
 
 
 def _like(text: str) -> str:
@@ -147,18 +151,14 @@ def appointments(
     role: str | None,
     day: date | None,
 ) -> Conditions:
-    out: Conditions = _dated(Appointment, day)
-    if person:
-        out.append(Appointment.person_id.in_(_person(person)))
-    if committee:
-        out.append(Appointment.committee_id.in_(_committee(committee)))
-    if administration:
-        out.append(Appointment.administration_id.in_(_administration(administration)))
-    if organisation:
-        out.append(Appointment.organisation_id.in_(_org(organisation)))
-    if role:
-        out.append(Appointment.role == role)
-    return out
+    return [
+        *_dated(Appointment, day),
+        *_points_at(Appointment.person_id, Person, person),
+        *_points_at(Appointment.committee_id, Committee, committee),
+        *_points_at(Appointment.administration_id, Administration, administration),
+        *_points_at(Appointment.organisation_id, Organisation, organisation),
+        *_equal(Appointment.role, role),
+    ]
 
 
 def interests(
@@ -168,28 +168,26 @@ def interests(
     kind: str | None,
     day: date | None,
 ) -> Conditions:
-    out: Conditions = _dated(Interest, day)
-    if person:
-        out.append(Interest.person_id.in_(_person(person)))
-    if organisation:
-        out.append(Interest.organisation_id.in_(_org(organisation)))
-    if on_behalf_of:
-        out.append(Interest.on_behalf_of_id.in_(_person(on_behalf_of)))
-    if kind:
-        out.append(Interest.kind == kind)
-    return out
+    return [
+        *_dated(Interest, day),
+        *_points_at(Interest.person_id, Person, person),
+        *_points_at(Interest.organisation_id, Organisation, organisation),
+        *_points_at(Interest.on_behalf_of_id, Person, on_behalf_of),
+        *_equal(Interest.kind, kind),
+    ]
 
 
 def relations(person: str | None, kind: str | None, day: date | None) -> Conditions:
     """`kind` is the stored (canonical) kind; `person` matches either side."""
-    out: Conditions = _dated(Relation, day)
-    if person:
-        out.append(
-            or_(Relation.person_id.in_(_person(person)), Relation.related_id.in_(_person(person)))
-        )
-    if kind:
-        out.append(Relation.kind == kind)
-    return out
+    either = [
+        *_points_at(Relation.person_id, Person, person),
+        *_points_at(Relation.related_id, Person, person),
+    ]
+    return [
+        *_dated(Relation, day),
+        *([or_(*either)] if person else []),
+        *_equal(Relation.kind, kind),
+    ]
 
 
 def relation_dates(day: date | None) -> Conditions:

@@ -199,41 +199,37 @@ def _add_object_routes(res: Resource) -> None:
         summary=f"Read a {label} by {key_doc}",
         responses=errors,
     )
-    router.add_api_route(
-        path,
-        put,
-        methods=["PUT"],
-        response_model=out_model,
-        operation_id=f"{res.section}_replace",
-        summary=f"Replace a {label}",
-        openapi_extra=_body_schema(res, ref_from_path=True),
-        description=(
-            "Absent optional fields are cleared (a personnummer or ref left out is kept). "
-            + READ_BACK
+    stale: dict[int | str, dict[str, Any]] = {412: {"description": "If-Match is stale", **PROBLEM}}
+    writes: dict[int | str, dict[str, Any]] = {**errors, 409: VERSION_CONFLICT, **stale}
+    for method, endpoint, operation, summary, description, extra in (
+        (
+            "PUT",
+            put,
+            "replace",
+            f"Replace a {label}",
+            "Absent optional fields are cleared (a personnummer or ref left out is kept).",
+            _body_schema(res, ref_from_path=True),
         ),
-        responses={
-            **errors,
-            409: VERSION_CONFLICT,
-            412: {"description": "If-Match is stale", **PROBLEM},
-        },
-    )
-    router.add_api_route(
-        path,
-        patch,
-        methods=["PATCH"],
-        response_model=out_model,
-        operation_id=f"{res.section}_update",
-        summary=f"Change some fields of a {label}",
-        description=(
-            "Top-level fields given replace stored ones (null clears); others are kept. "
-            + READ_BACK
+        (
+            "PATCH",
+            patch,
+            "update",
+            f"Change some fields of a {label}",
+            "Top-level fields given replace stored ones (null clears); others are kept.",
+            None,
         ),
-        responses={
-            **errors,
-            409: VERSION_CONFLICT,
-            412: {"description": "If-Match is stale", **PROBLEM},
-        },
-    )
+    ):
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            response_model=out_model,
+            operation_id=f"{res.section}_{operation}",
+            summary=summary,
+            description=f"{description} {READ_BACK}",
+            openapi_extra=extra,
+            responses=writes,
+        )
     router.add_api_route(
         path,
         remove,
@@ -242,11 +238,7 @@ def _add_object_routes(res: Resource) -> None:
         operation_id=f"{res.section}_delete",
         summary=f"Delete a {label}",
         response_class=Response,
-        responses={
-            **errors,
-            409: {"description": "Still referenced", **PROBLEM},
-            412: {"description": "If-Match is stale", **PROBLEM},
-        },
+        responses={**errors, 409: {"description": "Still referenced", **PROBLEM}, **stale},
     )
 
 

@@ -8,8 +8,9 @@ party; a drift/tillsyn dual role that the version's tillsynsjäv point does not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from typing import Any
 
 from app.rules.context import Context
 from app.rules.facts import RelationFacts
@@ -25,7 +26,7 @@ from app.rules.grounds.general_links import (
 from app.rules.grounds.tvainstans import outside_body_hits
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Member, Subject
-from app.rules.registry import Regime, rule
+from app.rules.registry import F, Regime, rule
 from app.rules.supervision import attachments, samverkan_orgs
 from app.rules.vocab import (
     EMPLOYMENT_KINDS,
@@ -90,6 +91,27 @@ DESCRIPTION = (
     "employment by a party (a närstående's: weigh whether the decision affects it), or a "
     "dual role not caught by tillsynsjäv or ställföreträdarjäv."
 )
+
+# What every version of the general clause files under it in the rule catalogue
+# (docs/legal), after the version's own entries.
+SITUATIONS = (
+    "generalklausul_kollega",
+    "generalklausul_narstaende_van_ovan",
+    "generalklausul_narstaende_anstallning",
+    "generalklausul_dubbel_roll_myndighetsutovning",
+)
+
+
+def general_clause(*, catalogue: Sequence[str], **meta: Any) -> Callable[[F], F]:
+    """`@rule` for a version of the general clause: its ground, level and description are
+    those of every version; `catalogue` names the version's own entries."""
+    return rule(
+        ground=Ground.GENERALKLAUSUL,
+        level=Level.MOJLIGT_JAV,
+        description=DESCRIPTION,
+        catalogue=[*catalogue, *SITUATIONS],
+        **meta,
+    )
 
 
 def former_partner(ctx: Context, rel: RelationFacts) -> bool:
@@ -248,22 +270,12 @@ def general_hits(
         yield from _kin_attachment_hits(ctx, s)
 
 
-@rule(
+@general_clause(
     id="kl6_28_p4_general_v22",
-    ground=Ground.GENERALKLAUSUL,
-    level=Level.MOJLIGT_JAV,
     regime=Regime.KL6,
     valid_from=date(2022, 7, 1),
-    description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 4 kommunallagen (2017:725)"],
-    catalogue=[
-        "kl6_28_general_v22",
-        "kl7_4_anstallda",
-        "generalklausul_kollega",
-        "generalklausul_narstaende_van_ovan",
-        "generalklausul_narstaende_anstallning",
-        "generalklausul_dubbel_roll_myndighetsutovning",
-    ],
+    catalogue=["kl6_28_general_v22", "kl7_4_anstallda"],
 )
 def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 4 p. as amended by SFS 2022:638 (from 2022-07-01): "någon annan
@@ -272,22 +284,13 @@ def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     return general_hits(ctx, subjects, no_point3=False)
 
 
-@rule(
+@general_clause(
     id="kl6_28_p5_general_v18",
-    ground=Ground.GENERALKLAUSUL,
-    level=Level.MOJLIGT_JAV,
     regime=Regime.KL6,
     valid_from=date(2018, 1, 1),
     valid_to=date(2022, 6, 30),
-    description=DESCRIPTION,
     legal_basis=["6 kap. 28 § första stycket 5 kommunallagen (2017:725) i ursprunglig lydelse"],
-    catalogue=[
-        "kl6_28_p5_general_v18",
-        "generalklausul_kollega",
-        "generalklausul_narstaende_van_ovan",
-        "generalklausul_narstaende_anstallning",
-        "generalklausul_dubbel_roll_myndighetsutovning",
-    ],
+    catalogue=["kl6_28_p5_general_v18"],
 )
 def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 5 p., original wording (2018-01-01 - 2022-06-30): a special
@@ -295,22 +298,13 @@ def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     return general_hits(ctx, subjects, no_point3=False)
 
 
-@rule(
+@general_clause(
     id="kl91_6_25_p5_general",
-    ground=Ground.GENERALKLAUSUL,
-    level=Level.MOJLIGT_JAV,
     regime=Regime.KL6,
     valid_from=date(2003, 9, 1),
     valid_to=date(2017, 12, 31),
-    description=DESCRIPTION,
     legal_basis=["6 kap. 25 § 5 kommunallagen (1991:900)"],
-    catalogue=[
-        "kl91_6_25_p5",
-        "generalklausul_kollega",
-        "generalklausul_narstaende_van_ovan",
-        "generalklausul_narstaende_anstallning",
-        "generalklausul_dubbel_roll_myndighetsutovning",
-    ],
+    catalogue=["kl91_6_25_p5"],
 )
 def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31), applied by JO 1339-2017
@@ -318,21 +312,12 @@ def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[
     return general_hits(ctx, subjects, no_point3=False)
 
 
-@rule(
+@general_clause(
     id="kl91_6_25_general_pre2003",
-    ground=Ground.GENERALKLAUSUL,
-    level=Level.MOJLIGT_JAV,
     regime=Regime.KL6,
     valid_to=date(2003, 8, 31),
-    description=DESCRIPTION,
     legal_basis=["6 kap. 25 § 4 kommunallagen (1991:900) i lydelse före 2003-09-01"],
-    catalogue=[
-        "kl91_6_25_p5",
-        "generalklausul_kollega",
-        "generalklausul_narstaende_van_ovan",
-        "generalklausul_narstaende_anstallning",
-        "generalklausul_dubbel_roll_myndighetsutovning",
-    ],
+    catalogue=["kl91_6_25_p5"],
 )
 def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL (1991:900) 6 kap. 25 § 4 p. before SFS 2003:519 (the general clause was point 4
@@ -343,21 +328,12 @@ def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iter
     return general_hits(ctx, subjects, no_point3=True)
 
 
-@rule(
+@general_clause(
     id="fl16_p4_general",
-    ground=Ground.GENERALKLAUSUL,
-    level=Level.MOJLIGT_JAV,
     regime=Regime.FL,
     valid_from=date(2018, 7, 1),
-    description=DESCRIPTION,
     legal_basis=["16 § första stycket 4 förvaltningslagen (2017:900)"],
-    catalogue=[
-        "fl16_p4_general",
-        "generalklausul_kollega",
-        "generalklausul_narstaende_van_ovan",
-        "generalklausul_narstaende_anstallning",
-        "generalklausul_dubbel_roll_myndighetsutovning",
-    ],
+    catalogue=["fl16_p4_general"],
 )
 def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 4 p. (from 2018-07-01). FL has no tillsynsjäv point, so a
@@ -365,21 +341,12 @@ def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     return general_hits(ctx, subjects, no_point3=True, kl=False)
 
 
-@rule(
+@general_clause(
     id="fl86_11_p5_general",
-    ground=Ground.GENERALKLAUSUL,
-    level=Level.MOJLIGT_JAV,
     regime=Regime.FL,
     valid_to=date(2018, 6, 30),
-    description=DESCRIPTION,
     legal_basis=["11 § första stycket 5 förvaltningslagen (1986:223)"],
-    catalogue=[
-        "fl86_11_p5",
-        "generalklausul_kollega",
-        "generalklausul_narstaende_van_ovan",
-        "generalklausul_narstaende_anstallning",
-        "generalklausul_dubbel_roll_myndighetsutovning",
-    ],
+    catalogue=["fl86_11_p5"],
 )
 def fl86_11_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (1986:223) 11 § 1 st. 5 p. (until 2018-06-30): a circumstance "ägnad att rubba
