@@ -6,11 +6,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from app.models import (
-    Administration,
-    Agreement,
-    Committee,
-)
 from app.rules.facts import (
     AdministrationFacts,
     AgreementFacts,
@@ -44,13 +39,13 @@ class FactsBuilder:
     """Collects rows level by level; `snapshot()` resolves every id to its ref."""
 
     def __init__(self) -> None:
-        self.committees: dict[int, Committee] = {}
+        self.committees: dict[int, Any] = {}  # Committee or a row with its columns
         self.responsibilities: list[Any] = []
         self.participants: list[Any] = []
-        self.administrations: dict[int, Administration] = {}
+        self.administrations: dict[int, Any] = {}  # Administration or a row
         self.serves: list[Any] = []
         self.operations: dict[int, Any] = {}  # Operation or a row with its columns
-        self.agreements: dict[int, Agreement] = {}
+        self.agreements: dict[int, Any] = {}  # Agreement or a row with its columns
         self.principals: list[Any] = []
         self.owners: list[Any] = []
         self.members: list[Any] = []
@@ -65,7 +60,7 @@ class FactsBuilder:
 
     # --- collecting ----------------------------------------------------------------------
 
-    def add_committees(self, rows: Iterable[Committee]) -> None:
+    def add_committees(self, rows: Iterable[Any]) -> None:
         self.committees.update((c.id, c) for c in rows)
 
     def add_responsibilities(self, rows: Iterable[Any]) -> None:
@@ -74,14 +69,14 @@ class FactsBuilder:
     def add_committee_participants(self, rows: Iterable[Any]) -> None:
         self.participants.extend(rows)
 
-    def add_administrations(self, admins: Iterable[Administration], serves: Iterable[Any]) -> None:
+    def add_administrations(self, admins: Iterable[Any], serves: Iterable[Any]) -> None:
         self.administrations.update((a.id, a) for a in admins)
         self.serves.extend(serves)
 
     def add_operations(self, rows: Iterable[Any]) -> None:
         self.operations.update((o.id, o) for o in rows)
 
-    def add_agreements(self, rows: Iterable[Agreement], principals: Iterable[Any]) -> None:
+    def add_agreements(self, rows: Iterable[Any], principals: Iterable[Any]) -> None:
         self.agreements.update((a.id, a) for a in rows)
         self.principals.extend(principals)
 

@@ -44,10 +44,16 @@ from app.rules.facts import (
     PartyMatch,
 )
 from app.rules.vocab import MatchHow, Matter, ParticipantRole, PartyKind, PartyRole
+from app.screening import pg_loader
 from app.screening.facts import FactsBuilder
 from app.screening.matching import Match, match_parties
 from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
+
+# PostgreSQL builds the reach in one statement (`pg_loader`); the batched path below is
+# SQLite's (and a meeting's, whose `SharedReads` share rows between its items), and the
+# reference the one-statement path is compared with in the tests.
+ONE_STATEMENT_ON_POSTGRESQL = True
 
 
 @dataclass
@@ -175,6 +181,13 @@ def load_snapshot(
         session, case.parties, min_score=name_min_score, scope=scope, reads=reads
     )
     op_ids = _parties_reach(case, matches, reach)
+    parties = _party_facts(case, matches)
+    if (
+        ONE_STATEMENT_ON_POSTGRESQL
+        and reads is DIRECT
+        and session.get_bind().dialect.name == "postgresql"
+    ):
+        return _load_in_one_statement(session, case, as_of, reach, op_ids, parties)
     ops = reads.operations(session, op_ids)
     _operations_reach(ops, reach)
     areas = {op.area for op in ops} | ({case.area} if case.area else set())
@@ -233,7 +246,39 @@ def load_snapshot(
     builder.add_operations(ops)
     builder.add_organisations(reads.organisations(session, builder.all_org_ids() | reach.org_ids))
     builder.add_persons(reads.persons(session, builder.all_person_ids() | people))
-    parties = _party_facts(case, matches)
+    return builder.snapshot(_case_facts(case, as_of, parties, participants))
+
+
+def _load_in_one_statement(
+    session: Session,
+    case: ResolvedCase,
+    as_of: date,
+    reach: Reach,
+    op_ids: set[int],
+    parties: tuple[PartyFacts, ...],
+) -> FactsSnapshot:
+    """PostgreSQL: everything after matching in one statement (`pg_loader`)."""
+    participants: tuple[ParticipantFacts, ...] = ()
+    participant_ids: set[int] | None = None
+    if case.participants:
+        participants = tuple(
+            ParticipantFacts(p.person_ref, ParticipantRole(p.role)) for p in case.participants
+        )
+        participant_ids = {p.person_id for p in case.participants}
+    builder, _ops = pg_loader.load_reach(
+        session,
+        case_committee=case.committee_id,
+        committee_ids=reach.committee_ids,
+        org_ids=reach.org_ids,
+        party_org_ids=reach.party_org_ids,
+        party_person_ids=reach.party_person_ids,
+        person_ids=reach.person_ids,
+        participant_ids=participant_ids,
+        op_ids=op_ids,
+        earlier_committee_ids=[e.committee_id for e in case.earlier_handling],
+        area=case.area,
+        as_of=as_of,
+    )
     return builder.snapshot(_case_facts(case, as_of, parties, participants))
 
 

@@ -3,8 +3,8 @@
 Identifiers match exactly after normalisation (orgnr against Organisation.orgnr; a
 personnummer by its keyed hash against Person.personnummer_hash). A name is matched
 through the name index: candidates sharing the most normalised words (an indexed
-lookup, never a scan), scored with rapidfuzz after Swedish-aware normalisation. Three
-statements for all unregistered parties of a case together.
+lookup, never a scan), scored with rapidfuzz after Swedish-aware normalisation. One
+statement for all unregistered parties of a case together (three when a meeting shares them).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.cases.resolve import ResolvedParty
 from app.registry import reference_scope
 from app.screening import names
+from app.screening import party_repository as party_repo
 from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
 
@@ -100,11 +101,15 @@ def match_parties(
     tokens: set[str] = set()
     for p in unregistered.values():
         tokens |= names.index_tokens(p.name or "")
-    by_orgnr = {row.orgnr: row for row in reads.organisations_by_orgnr(session, orgnrs)}
-    by_hash = {row.personnummer_hash: row for row in reads.persons_by_pnr_hash(session, hashes)}
-    candidates = [
-        _Candidate(r.kind, r.id, r.ref, r.name) for r in reads.name_candidates(session, tokens)
-    ]
+    if reads is DIRECT:  # the three lookups in one statement
+        org_rows, person_rows, name_rows = party_repo.lookup(session, orgnrs, hashes, tokens)
+        by_orgnr = {row.key: row for row in org_rows}
+        by_hash = {row.key: row for row in person_rows}
+    else:  # a meeting's items share them
+        by_orgnr = {row.orgnr: row for row in reads.organisations_by_orgnr(session, orgnrs)}
+        by_hash = {row.personnummer_hash: row for row in reads.persons_by_pnr_hash(session, hashes)}
+        name_rows = reads.name_candidates(session, tokens)
+    candidates = [_Candidate(r.kind, r.id, r.ref, r.name) for r in name_rows]
     found: dict[int, Match] = {}
     for i, party in unregistered.items():
         org = by_orgnr.get(party.orgnr) if party.orgnr else None

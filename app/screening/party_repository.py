@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, func, literal, select, union_all
+from sqlalchemy import Row, String, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import NameToken, Organisation, Person
@@ -57,3 +57,68 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
         literal("organisation").label("kind"), Organisation.id, Organisation.ref, Organisation.name
     ).join(o, o.c.owner == Organisation.id)
     return list(session.execute(union_all(persons, orgs)))
+
+
+def lookup(
+    session: Session,
+    orgnrs: Collection[str],
+    hashes: Collection[str],
+    tokens: Collection[str],
+) -> tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]]:
+    """The three lookups above as ONE statement (a UNION ALL): (organisations by orgnr,
+    persons by personnummer hash, name candidates), each as rows of (source, kind, id,
+    ref, name, key), by id."""
+    by_orgnr = select(
+        literal("orgnr").label("source"),
+        literal("organisation").label("kind"),
+        Organisation.id,
+        Organisation.ref,
+        Organisation.name,
+        Organisation.orgnr.label("key"),
+    ).where(in_values(Organisation.orgnr, orgnrs))
+    by_hash = select(
+        literal("personnummer"),
+        literal("person"),
+        Person.id,
+        Person.ref,
+        Person.name,
+        Person.personnummer_hash,
+    ).where(in_values(Person.personnummer_hash, hashes))
+    rows = list(session.execute(union_all(by_orgnr, by_hash, *_name_candidates(tokens))))
+    rows.sort(key=lambda r: (r.source, r.id))
+    return (
+        [r for r in rows if r.source == "orgnr"],
+        [r for r in rows if r.source == "personnummer"],
+        [r for r in rows if r.source == "name"],
+    )
+
+
+def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:
+    """`name_candidates` as two selects of (source, kind, id, ref, name, key)."""
+    wanted = sorted(tokens)
+    hits = func.count(NameToken.id).label("hits")
+
+    def best(column: Any) -> Any:
+        return (
+            select(column.label("owner"), hits)
+            .where(in_values(NameToken.token, wanted), column.is_not(None))
+            .group_by(column)
+            .order_by(hits.desc(), column)
+            .limit(NAME_CANDIDATES)
+            .subquery()
+        )
+
+    p, o = best(NameToken.person_id), best(NameToken.organisation_id)
+    key = null().cast(String)
+    persons = select(
+        literal("name"), literal("person"), Person.id, Person.ref, Person.name, key
+    ).join(p, p.c.owner == Person.id)
+    orgs = select(
+        literal("name"),
+        literal("organisation"),
+        Organisation.id,
+        Organisation.ref,
+        Organisation.name,
+        key,
+    ).join(o, o.c.owner == Organisation.id)
+    return persons, orgs

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, event
 
 from tests.screening.registry import ORGNR_BYGG, PNR_SAMBO, case, registry
 from tests.support.api import ApiClient, path_ref
+from tests.support.databases import backend
 from tests.support.registry import import_document
 
 
@@ -393,7 +394,10 @@ def test_statement_count_does_not_grow_with_participants_or_parties(
     # number of statements (authentication, loading, evaluation, audit, storing).
     assert more_people[1] > base[1] and more_parties[1] > base[1]
     assert base[0] == more_people[0] == more_parties[0], (base, more_people, more_parties)
-    assert base[0] < 45
+    # PostgreSQL gathers the facts in two statements (matching, then the whole reach as
+    # one JSON document): 19 in all with the harness's SAVEPOINT and RELEASE. SQLite keeps
+    # the batched loader (19 selects): 36.
+    assert base[0] <= (19 if backend() == "postgresql" else 36), base
 
 
 # --- structural report --------------------------------------------------------------------

@@ -1,0 +1,138 @@
+"""The PostgreSQL loader: a case's whole reach in one statement (`pg_reach.REACH_SQL`),
+decoded into the rows `FactsBuilder` reads, in the order the batched loader gives them.
+
+`loader.load_snapshot` calls this on PostgreSQL after matching the unregistered parties;
+the SQLite path is the batched one in `loader.py`. Both build the same snapshot
+(`tests/screening/test_one_read.py` compares them on every scenario).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.screening.facts import FactsBuilder
+from app.screening.pg_reach import REACH_SQL
+
+_REACH = text(REACH_SQL)
+
+Operation = namedtuple(
+    "Operation",
+    "id ref name area operator_committee_id operator_organisation_id municipality_id",
+)
+Committee = namedtuple("Committee", "id ref organisation_id kind name parent_id")
+Relation = namedtuple("Relation", "id person_id related_id kind valid_from valid_to")
+Appointment = namedtuple(
+    "Appointment",
+    "id person_id committee_id administration_id organisation_id appointed_by_id role "
+    "valid_from valid_to works_with",
+)
+Interest = namedtuple(
+    "Interest",
+    "id person_id kind organisation_id on_behalf_of_id share_percent valid_from valid_to",
+)
+Administration = namedtuple("Administration", "id ref organisation_id name")
+Serves = namedtuple("Serves", "administration_id committee_id")
+ResponsibilityRow = namedtuple("ResponsibilityRow", "id committee_id area role organisation_id")
+Participant = namedtuple("Participant", "committee_id organisation_id")
+Owner = namedtuple("Owner", "organisation_id owner_id share_percent")
+Member = namedtuple("Member", "organisation_id member_id")
+Agreement = namedtuple("Agreement", "id ref performer_id area role valid_from valid_to")
+Principal = namedtuple("Principal", "agreement_id organisation_id")
+Organisation = namedtuple("Organisation", "id ref kind name")
+PersonRow = namedtuple("PersonRow", "id ref name")
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _share(value: float | None) -> float | None:
+    # JSON writes 50.0 as 50: the rules and the stored facts expect the column's float.
+    return None if value is None else float(value)
+
+
+def _rows(
+    kind: Any, rows: list[list[Any]], dates: tuple[int, ...] = (), share: int | None = None
+) -> list[Any]:
+    """Rows as `kind` tuples: ISO dates at `dates` parsed, the share at `share` a float."""
+    out = []
+    for row in rows:
+        for i in dates:
+            row[i] = _day(row[i])
+        if share is not None:
+            row[share] = _share(row[share])
+        out.append(kind(*row))
+    return out
+
+
+def _ids(values: Iterable[int | None]) -> list[int]:
+    return sorted({v for v in values if v is not None})
+
+
+def load_reach(
+    session: Session,
+    *,
+    case_committee: int,
+    committee_ids: Iterable[int | None],
+    org_ids: Iterable[int | None],
+    party_org_ids: Iterable[int],
+    party_person_ids: Iterable[int],
+    person_ids: Iterable[int | None],
+    participant_ids: Iterable[int] | None,
+    op_ids: Iterable[int],
+    earlier_committee_ids: Iterable[int | None],
+    area: str | None,
+    as_of: date,
+) -> tuple[FactsBuilder, list[Any]]:
+    """One statement: the builder filled as `loader.load_snapshot` fills it, and the
+    party operations (the builder holds them too). `participant_ids` None: the default
+    participants (seats and serving staff on as_of) are screened."""
+    raw = session.execute(
+        _REACH,
+        {
+            "case_committee": case_committee,
+            "committee_ids": _ids(committee_ids),
+            "org_ids": _ids(org_ids),
+            "party_org_ids": _ids(party_org_ids),
+            "party_person_ids": _ids(party_person_ids),
+            "person_ids": _ids(person_ids),
+            "participant_ids": _ids(participant_ids or ()),
+            "defaults": participant_ids is None,
+            "op_ids": _ids(op_ids),
+            "earlier_committee_ids": _ids(earlier_committee_ids),
+            "case_area": [area] if area else [],
+            "as_of": as_of,
+        },
+    ).scalar_one()
+    doc = orjson.loads(raw)
+    builder = FactsBuilder()
+    builder.interest_totals = {pid: n for pid, n in doc["counts"]}
+    builder.add_committees(Committee(*r) for r in doc["around"])
+    builder.add_appointments(_rows(Appointment, [*doc["appointments"], *doc["rosters"]], (7, 8)))
+    builder.add_interests(_rows(Interest, doc["interests"], (6, 7), share=5))
+    builder.add_relations(_rows(Relation, doc["relations"], (4, 5)))
+    builder.add_administrations(
+        [Administration(*r) for r in doc["administrations"]],
+        [Serves(*r) for r in doc["serves"]],
+    )
+    builder.add_committees(Committee(*r) for r in doc["committees"])
+    builder.add_responsibilities(ResponsibilityRow(*r) for r in doc["responsibilities"])
+    builder.add_committee_participants(Participant(*r) for r in doc["participants"])
+    builder.add_owners(_rows(Owner, doc["owners"], share=2))
+    builder.add_members(Member(*r) for r in doc["members"])
+    builder.add_agreements(
+        _rows(Agreement, doc["agreements"], (5, 6)), [Principal(*r) for r in doc["principals"]]
+    )
+    builder.add_owners(_rows(Owner, doc["owners2"], share=2))
+    ops = [Operation(*r) for r in doc["ops"]]
+    builder.add_operations(ops)
+    builder.add_organisations(Organisation(*r) for r in doc["organisations"])
+    builder.add_persons(PersonRow(*r) for r in doc["persons"])
+    return builder, ops

@@ -1,0 +1,86 @@
+"""PostgreSQL builds a screening's facts in one statement (`app/screening/pg_loader.py`):
+the same facts, to the byte, as the batched loader (SQLite's path) on the same registry.
+
+Each case is screened twice through the API, once per loader; the stored facts' hash
+(SHA-256 of their canonical text) must be the same. Every shared scenario, and the test
+registry's case with every kind of party, default participants and earlier handling.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.screening import loader
+from tests.screening.registry import PNR_SAMBO, case, registry
+from tests.screening.test_scenarios import _scenario_files
+from tests.support.api import ApiClient
+from tests.support.databases import backend
+from tests.support.registry import import_document
+
+pytestmark = pytest.mark.skipif(
+    backend() != "postgresql", reason="SQLite has one loader (the batched one)"
+)
+
+
+def _facts(admin: ApiClient, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    response = admin.post("/v1/screenings", json=body)
+    assert response.status_code == 201, response.text
+    facts = admin.get(f"/v1/screenings/{response.json()['id']}/facts")
+    assert facts.status_code == 200, facts.text
+    return facts.json()["facts_hash"], facts.json()["snapshot"]
+
+
+def assert_same_facts(
+    admin: ApiClient, body: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_hash, one = _facts(admin, body)
+    monkeypatch.setattr(loader, "ONE_STATEMENT_ON_POSTGRESQL", False)
+    batched_hash, batched = _facts(admin, body)
+    monkeypatch.setattr(loader, "ONE_STATEMENT_ON_POSTGRESQL", True)
+    assert one == batched
+    assert one_hash == batched_hash
+
+
+@pytest.mark.parametrize("path", _scenario_files(), ids=lambda p: p.stem)
+def test_every_scenario_has_the_same_facts(
+    path: Path, admin: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = json.loads(path.read_text(encoding="utf-8"))
+    import_document(admin, scenario["registry"])
+    assert_same_facts(admin, {"case": scenario["case"]}, monkeypatch)
+    # and with the default participants (the committee's seats and serving staff)
+    assert_same_facts(admin, {"case": {**scenario["case"], "participants": []}}, monkeypatch)
+
+
+CASES = {
+    "given participants": case(),
+    "default participants": case(participants=[]),
+    "every kind of party": case(
+        parties=[
+            {"organisation": "bygg-ab", "role": "sokande"},
+            {"operation": "ost-rv", "role": "berord"},
+            {"person": "p-sambo", "role": "berord"},
+            {"organisation": "vatten-ab", "role": "part"},
+            {"committee": "ost-tn", "role": "part"},
+            {"name": "Hultarps snickeri AB", "role": "berord"},
+            {"name": "Q", "orgnr": "5560000001", "role": "berord"},
+            {"name": "Ingrid Sambo", "personnummer": PNR_SAMBO, "role": "berord"},
+        ]
+    ),
+    "earlier handling": case(
+        earlier_handling=[{"person": "p-led1", "committee": "ost-tn", "final": True}]
+    ),
+    "another date": case(decision_date="2019-01-01", participants=[]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_test_registry_cases_have_the_same_facts(
+    name: str, admin: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    assert_same_facts(admin, {"case": CASES[name]}, monkeypatch)
