@@ -3,14 +3,16 @@ relations from their side (thin: parse the filters, call `crud`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
 
 from app.db import SessionDep, continue_read_only
 from app.errors import Unprocessable, field_error
-from app.pagination import Page, PageDep
+from app.pagination import Page, PageDep, PageParams
 from app.registry import repository
 from app.registry.crud import filters
 from app.registry.crud import service as crud
@@ -26,7 +28,7 @@ from app.registry.schemas import (
     PersonOut,
     RelationOut,
 )
-from app.security.deps import RegistryReader
+from app.security.deps import Principal, RegistryReader
 from app.strictquery import refuse_unknown_values
 from app.vocabularies import (
     BUILTIN_AREAS,
@@ -78,35 +80,44 @@ def _area(session: SessionDep, area: str | None) -> str | None:
     return area
 
 
-def _list(
-    session: SessionDep, principal: Any, section: str, conditions: Any, page: Any
-) -> dict[str, Any]:
-    continue_read_only(session)
-    return crud.list_objects(session, principal, RESOURCES[section], conditions, page)
+@dataclass(frozen=True, slots=True)
+class Lister:
+    """What every list route needs: the read-only session, the key and the page asked for."""
+
+    session: Session
+    principal: Principal
+    page: PageParams
+
+    def list(self, section: str, conditions: filters.Conditions) -> dict[str, Any]:
+        continue_read_only(self.session)
+        return crud.list_objects(
+            self.session, self.principal, RESOURCES[section], conditions, self.page
+        )
+
+
+def _lister(session: SessionDep, principal: RegistryReader, page: PageDep) -> Lister:
+    return Lister(session, principal, page)
+
+
+ListerDep = Annotated[Lister, Depends(_lister)]
 
 
 @router.get(
     "/organisations", response_model=Page[OrganisationOut], operation_id="organisations_list"
 )
 def list_organisations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     kind: OrganisationKind | None = None,
     owner: str | None = None,
     member: str | None = None,
 ) -> dict[str, Any]:
     """Organisations; `owner`: owned by that organisation; `member`: förbund it is a member of."""
-    return _list(
-        session, principal, "organisations", filters.organisations(kind, owner, member), page
-    )
+    return lister.list("organisations", filters.organisations(kind, owner, member))
 
 
 @router.get("/committees", response_model=Page[CommitteeOut], operation_id="committees_list")
 def list_committees(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     organisation: str | None = None,
     participant: str | None = None,
     kind: CommitteeKind | None = None,
@@ -114,76 +125,56 @@ def list_committees(
 ) -> dict[str, Any]:
     """Committees; `organisation`: its own; `participant`: gemensamma nämnder it takes part in."""
     conditions = filters.committees(organisation, participant, kind, parent)
-    return _list(session, principal, "committees", conditions, page)
+    return lister.list("committees", conditions)
 
 
 @router.get(
     "/administrations", response_model=Page[AdministrationOut], operation_id="administrations_list"
 )
 def list_administrations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     organisation: str | None = None,
     serves: str | None = None,
 ) -> dict[str, Any]:
     """Administrations; `serves`: those serving that committee."""
-    return _list(
-        session, principal, "administrations", filters.administrations(organisation, serves), page
-    )
+    return lister.list("administrations", filters.administrations(organisation, serves))
 
 
 @router.get("/operations", response_model=Page[OperationOut], operation_id="operations_list")
 def list_operations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     organisation: str | None = None,
     committee: str | None = None,
     area: str | None = None,
 ) -> dict[str, Any]:
     """Operations; `organisation`: operator or municipality; `committee`: run by it."""
-    return _list(
-        session,
-        principal,
-        "operations",
-        filters.operations(organisation, committee, _area(session, area)),
-        page,
+    return lister.list(
+        "operations", filters.operations(organisation, committee, _area(lister.session, area))
     )
 
 
 @router.get("/agreements", response_model=Page[AgreementOut], operation_id="agreements_list")
 def list_agreements(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     organisation: str | None = None,
     area: str | None = None,
     valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Agreements; `organisation`: as performer or principal; `valid_on`: in force that day."""
-    return _list(
-        session,
-        principal,
-        "agreements",
-        filters.agreements(organisation, _area(session, area), _day(valid_on)),
-        page,
+    return lister.list(
+        "agreements", filters.agreements(organisation, _area(lister.session, area), _day(valid_on))
     )
 
 
 @router.get("/persons", response_model=Page[PersonOut], operation_id="persons_list")
-def list_persons(
-    session: SessionDep, principal: RegistryReader, page: PageDep, name: str | None = None
-) -> dict[str, Any]:
+def list_persons(lister: ListerDep, name: str | None = None) -> dict[str, Any]:
     """Persons; `name`: every word must occur in the name, ignoring case and diacritics."""
-    return _list(session, principal, "persons", filters.persons(name), page)
+    return lister.list("persons", filters.persons(name))
 
 
 @router.get("/appointments", response_model=Page[AppointmentOut], operation_id="appointments_list")
 def list_appointments(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     person: str | None = None,
     committee: str | None = None,
     administration: str | None = None,
@@ -195,14 +186,12 @@ def list_appointments(
     conditions = filters.appointments(
         person, committee, administration, organisation, role, _day(valid_on)
     )
-    return _list(session, principal, "appointments", conditions, page)
+    return lister.list("appointments", conditions)
 
 
 @router.get("/interests", response_model=Page[InterestOut], operation_id="interests_list")
 def list_interests(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     person: str | None = None,
     organisation: str | None = None,
     on_behalf_of: str | None = None,
@@ -211,22 +200,18 @@ def list_interests(
 ) -> dict[str, Any]:
     """Declared interests of a person, or in an organisation."""
     conditions = filters.interests(person, organisation, on_behalf_of, kind, _day(valid_on))
-    return _list(session, principal, "interests", conditions, page)
+    return lister.list("interests", conditions)
 
 
 @router.get("/relations", response_model=Page[RelationOut], operation_id="relations_list")
 def list_relations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     person: str | None = None,
     kind: RelationKind | None = None,
     valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """Relations as stored (canonical: `barn` is kept as `forelder`); `person`: either side."""
-    return _list(
-        session, principal, "relations", filters.relations(person, kind, _day(valid_on)), page
-    )
+    return lister.list("relations", filters.relations(person, kind, _day(valid_on)))
 
 
 @router.get(
@@ -235,14 +220,11 @@ def list_relations(
     operation_id="persons_relations_list",
 )
 def list_person_relations(
-    session: SessionDep,
-    principal: RegistryReader,
-    page: PageDep,
+    lister: ListerDep,
     key: str,
     valid_on: ValidOn = None,
 ) -> dict[str, Any]:
     """A person's relations from their side (`forelder` ↔ `barn`, `foreman` ↔ `underordnad`)."""
-    continue_read_only(session)
-    return crud.person_relations(
-        session, principal, key, filters.relation_dates(_day(valid_on)), page
-    )
+    continue_read_only(lister.session)
+    conditions = filters.relation_dates(_day(valid_on))
+    return crud.person_relations(lister.session, lister.principal, key, conditions, lister.page)
