@@ -23,7 +23,8 @@ make. One such answer tells nothing; many in a row are someone mapping another k
 The counts are rows of the database (app/security/limits.py), so every worker process
 and server spends one budget. Checking reads one row; only a refusal (or a party given by
 personnummer) writes, in a transaction of its own after the request's was rolled back.
-Which keys were served lately (`known_keys`) is remembered per process.
+Which keys were served lately (`known_keys`), and whether they are limited, is remembered
+per process: an unlimited key served lately reads no row at all.
 """
 
 from __future__ import annotations
@@ -115,24 +116,28 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
     token = header.partition(" ")[2].strip()
     key_hash = hash_key(token, state.settings.hash_secret) if token else None
     client = client_of(request)
+    # known_keys: True for a limited key served lately, False for an unlimited one, None
+    # if unknown. An unlimited key is never counted (probes and personnummer budgets are
+    # a limited key's), so its request reads no row; only limited or new keys cost one.
+    known = state.known_keys.get(key_hash) if key_hash is not None else None
     if key_hash is not None:
-        wait = state.probe_limiter.retry_after(session, key_hash)
+        wait = state.probe_limiter.retry_after(session, key_hash) if known is not False else None
         if wait is not None:
             raise _too_many(wait, "This key was refused too often")
-        if state.known_keys.get(key_hash) is None:
+        if known is None:
             wait = state.auth_failure_limiter.retry_after(session, client)
             if wait is not None:
                 raise _too_many(wait, "Too many requests with a wrong key from this address")
     given = personnummer_parties(request)
-    if key_hash is not None and given:
+    if key_hash is not None and given and known is not False:
         wait = state.personnummer_limiter.retry_after(session, key_hash)
         if wait is not None:
             raise _too_many(wait, "This key has given too many parties by personnummer")
     try:
         yield
         if key_hash is not None:
-            state.known_keys.put(key_hash, True)
             principal_ok: Principal | None = getattr(request.state, "principal", None)
+            state.known_keys.put(key_hash, principal_ok is None or principal_ok.scoped)
             if principal_ok is not None and principal_ok.scoped and given:
                 _count(session, state.personnummer_limiter, key_hash, given)
     except Unauthorized:

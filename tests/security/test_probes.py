@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.apikeys.service import create_key
@@ -120,6 +121,23 @@ def test_a_window_opens_at_the_first_event_and_old_windows_are_pruned(session: S
     assert subjects == ["new"]
 
 
+class Statements(list[str]):
+    listener: Any
+
+
+def rate_limit_statements(application: FastAPI) -> Statements:
+    """The statements an app sends that touch rate_limit_windows, from now on."""
+    seen = Statements()
+
+    def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "rate_limit_windows" in statement:
+            seen.append(statement.strip())
+
+    seen.listener = listener
+    event.listen(application.state.engine, "before_cursor_execute", listener)
+    return seen
+
+
 @pytest.fixture
 def two_servers(tmp_database: str) -> Iterator[tuple[FastAPI, FastAPI, str, str]]:
     """Two app instances (two processes' worth of state) on one database that commits:
@@ -161,6 +179,17 @@ def test_two_servers_on_one_database_share_one_budget(
     for application in servers:  # the kommun's admin works on both servers
         with ApiClient(application, admin_key) as admin:
             assert admin.get("/v1/organisations/borby").status_code == 200
+    # A served unlimited key reads no rate-limit row; a limited key reads its one row.
+    read = rate_limit_statements(first)
+    with ApiClient(first, admin_key) as admin:
+        assert admin.get("/v1/organisations/borby").status_code == 200
+    assert read == []
+    with ApiClient(first, limited_key) as ankeby:
+        assert ankeby.get("/v1/organisations/ankeby").status_code == 200
+        assert ankeby.get("/v1/organisations/ankeby").status_code == 200
+    # The first request reads its row and (a key not served yet) the address's; then one.
+    assert [s.split()[0] for s in read] == ["SELECT"] * 3
+    event.remove(first.state.engine, "before_cursor_execute", read.listener)
     # Refused probes of a limited key, alternating: 3 in all, then 429 on either server.
     probes = []
     for i in range(5):
