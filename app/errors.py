@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from app.errortexts import TITLES_SV, Language, field_detail, negotiate, translate
+from app.jsonresponse import FastJSONResponse
 from app.strictmodel import UNKNOWN_FIELD, closest
 
 logger = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ def problem_response(
     instance = request.url.path if request is not None and with_instance else None
     lang = language(request)
     headers = {**error.headers, "Content-Language": lang}
-    return JSONResponse(
+    return FastJSONResponse(
         error.to_problem(instance, lang),
         status_code=error.status,
         media_type=PROBLEM_JSON,

@@ -9,6 +9,10 @@ An ASGI middleware that answers 422 problem+json, naming the field, for:
 and answers 415 for a `/v1/` body not sent as `Content-Type: application/json` (FastAPI
 would otherwise guess, and a form body would reach a handler as nothing).
 
+The body is parsed once: here (orjson; the json module for what orjson reads differently),
+and the parsed value is what the route's `request.json()` returns
+(`install_parsed_body_reuse`), so FastAPI does not parse it again.
+
 PostgreSQL cannot store NUL in text and a lone surrogate cannot be encoded, so either
 would otherwise surface as a 500 deep in a handler; control characters have no place
 in names, refs or notes and can forge log lines or spreadsheet content.
@@ -23,6 +27,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -172,10 +177,26 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# orjson reads a number of 19 or more digits as a float (the json module keeps an int).
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def parse_json(body: bytes) -> Any:
+    """The body parsed: by orjson when it can, which gives the json module's value for
+    every document it accepts; anything else (an error, a surrogate escape, UTF-16, a
+    BOM, a long number) goes through the json module, whose errors the guard reports."""
+    if _LONG_NUMBER.search(body) is None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body, parse_constant=_refuse_constant)
+
+
 def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
     """Parse a JSON body and list what is wrong with it (empty list: fine)."""
     try:
-        parsed = json.loads(body, parse_constant=_refuse_constant)
+        parsed = parse_json(body)
     except RecursionError:
         return None, [field_error("/", f"nested deeper than {max_depth} levels", "json_too_deep")]
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
@@ -291,6 +312,24 @@ class InputGuardMiddleware:
             Unprocessable(errors=errors), Request(scope), with_instance=instance
         )
         await response(scope, receive, send)
+
+
+_UNSET = object()
+
+
+async def _json_parsed_once(self: Request) -> Any:
+    """`Request.json()` that returns the guard's parsed body (the same value json.loads
+    gives for the body the route reads) instead of parsing it again."""
+    if not hasattr(self, "_json"):
+        parsed = self.scope.get(PARSED_BODY_KEY, _UNSET)
+        self._json = json.loads(await self.body()) if parsed is _UNSET else parsed
+    return self._json
+
+
+def install_parsed_body_reuse() -> None:
+    """FastAPI reads a JSON body with `await request.json()`: make that the guard's value.
+    Starlette keeps no parsed body in the scope, so the method is replaced (idempotent)."""
+    Request.json = _json_parsed_once  # type: ignore[method-assign,assignment]
 
 
 async def read_body(receive: Receive) -> bytes:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi.datastructures import Default
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +21,8 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.idempotency import IdempotencyMiddleware
-from app.inputguard import InputGuardMiddleware
+from app.inputguard import InputGuardMiddleware, install_parsed_body_reuse
+from app.jsonresponse import FastJSONResponse
 from app.metrics.exposition import instrument_pool
 from app.metrics.middleware import MetricsMiddleware
 from app.metrics.router import router as metrics_router
@@ -73,7 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # A placeholder, so that answers with a response_model keep Pydantic's direct
+        # serialisation; the rest are encoded with orjson (app/jsonresponse.py).
+        default_response_class=Default(FastJSONResponse),
     )
+    install_parsed_body_reuse()
     engine = make_engine(settings)
     app.state.settings = settings
     app.state.engine = engine
