@@ -44,6 +44,13 @@ API_PREFIX = "/v1/"
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 # Parse bodies above this size off the event loop.
 THREAD_PARSE_BYTES = 64 * 1024
+# At most this many problems are listed for one body.
+MAX_BODY_ERRORS = 20
+# The import document is checked item by item and never kept parsed: the import reads it
+# section by section itself (app/registry/stream.py; issue 15, memory per worker).
+STREAMED_PATHS = frozenset({"/v1/import"})
+# ... and the scanned document is left in the scope for the route (no second scan).
+STREAMED_DOCUMENT_KEY = "javskoll.streamed_document"
 # Anything in the raw body that may decode to a refused character. A hit only means
 # "walk the strings"; the walk decides.
 _SUSPECT = re.compile(
@@ -107,11 +114,19 @@ def _safe_name(name: str) -> str:
     return "".join("\ufffd" if bad_character(c) else c for c in name)
 
 
-def json_problems(value: Any, max_depth: int, check_strings: bool) -> list[dict[str, str]]:
-    """Walk a parsed JSON value without recursion: depth and (optionally) strings."""
+def json_problems(
+    value: Any,
+    max_depth: int,
+    check_strings: bool,
+    *,
+    at: tuple[str | int, ...] = (),
+    limit: int = MAX_BODY_ERRORS,
+) -> list[dict[str, str]]:
+    """Walk a parsed JSON value without recursion: depth and (optionally) strings. `at`
+    is where the value lies in the body (a streamed import walks it item by item)."""
     errors: list[dict[str, str]] = []
-    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 1, ())]
-    while stack and len(errors) < 20:
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, len(at) + 1, at)]
+    while stack and len(errors) < limit:
         node, depth, path = stack.pop()
         if isinstance(node, dict | list):
             if depth > max_depth:
@@ -193,21 +208,31 @@ def parse_json(body: bytes) -> Any:
     return json.loads(body, parse_constant=_refuse_constant)
 
 
-def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
-    """Parse a JSON body and list what is wrong with it (empty list: fine)."""
-    try:
-        parsed = parse_json(body)
-    except RecursionError:
-        return None, [field_error("/", f"nested deeper than {max_depth} levels", "json_too_deep")]
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-        where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
-        return None, [field_error("/", f"the body is not valid JSON{where}", "json_invalid")]
+def unparsable(exc: Exception, max_depth: int) -> list[dict[str, str]]:
+    if isinstance(exc, RecursionError):
+        return [field_error("/", f"nested deeper than {max_depth} levels", "json_too_deep")]
+    where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+    return [field_error("/", f"the body is not valid JSON{where}", "json_invalid")]
+
+
+def needs_walk(body: bytes, max_depth: int) -> tuple[bool, bool]:
+    """(check strings, check depth): whether the parsed body must be walked at all."""
     check_strings = (
         _SUSPECT.search(body) is not None
         or _DIGIT_RUN.search(_IDENTIFIER_FIELDS.sub(b"", body)) is not None
     )
     # Cheap bound: with no more brackets than the limit, nothing can nest deeper.
     may_be_deep = body.count(b"[") + body.count(b"{") > max_depth
+    return check_strings, may_be_deep
+
+
+def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
+    """Parse a JSON body and list what is wrong with it (empty list: fine)."""
+    try:
+        parsed = parse_json(body)
+    except (RecursionError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        return None, unparsable(exc, max_depth)
+    check_strings, may_be_deep = needs_walk(body, max_depth)
     if not check_strings and not may_be_deep:
         return parsed, []
     return parsed, json_problems(parsed, max_depth, check_strings)
@@ -286,7 +311,15 @@ class InputGuardMiddleware:
             error = unsupported_media_type(content_type)
             await problem_response(error, Request(scope))(scope, receive, send)
             return
-        if body.strip():
+        if body.strip() and scope["path"] in STREAMED_PATHS:
+            from app.registry.importdoc.stream import check_streamed_body
+
+            document, errors = await run_in_threadpool(check_streamed_body, body, self.max_depth)
+            if errors:
+                await self._refuse(errors, scope, receive, send)
+                return
+            scope[STREAMED_DOCUMENT_KEY] = document
+        elif body.strip():
             if len(body) > THREAD_PARSE_BYTES:
                 parsed, errors = await run_in_threadpool(check_body, body, self.max_depth)
             else:

@@ -7,10 +7,13 @@ from typing import Any, cast
 
 from psycopg.types.json import Json
 from sqlalchemy import (
+    ARRAY,
     JSON,
     ColumnElement,
     Table,
     and_,
+    any_,
+    bindparam,
     delete,
     func,
     insert,
@@ -46,6 +49,28 @@ def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield batch
 
 
+# PostgreSQL: this many values per `= ANY(:array)` statement (one parameter, constant SQL
+# text: nothing to render or parse per value, unlike an IN-list of bound parameters).
+ARRAY_CHUNK = 20_000
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def in_values(session: Session, column: Any, values: Iterable[Any]) -> Iterator[Any]:
+    """WHERE clauses that together cover `values`: `column = ANY(:array)` in large chunks
+    on PostgreSQL, `column IN (...)` in chunks of `CHUNK` elsewhere. A dialect branch."""
+    distinct = sorted(set(values), key=str)
+    if is_postgresql(session):
+        array_type = ARRAY(column.type)
+        for batch in chunks(distinct, ARRAY_CHUNK):
+            yield column == any_(bindparam("values", batch, type_=array_type))
+        return
+    for batch in chunks(distinct):
+        yield column.in_(batch)
+
+
 def rows_where_in(
     session: Session,
     table: Table,
@@ -56,21 +81,55 @@ def rows_where_in(
     """Rows of `table` whose `column` is in `values`, as plain dicts (`columns` or all)."""
     names = list(columns) if columns else list(table.c.keys())
     stmt = select(*(table.c[c] for c in names))
-    col = table.c[column]
     out: list[Row] = []
-    for batch in chunks(sorted(set(values), key=str)):
+    for where in in_values(session, table.c[column], values):
         # zip over plain tuples: several times faster than RowMapping access per field
-        out.extend(
-            dict(zip(names, row, strict=True))
-            for row in session.execute(stmt.where(col.in_(batch)))
-        )
+        out.extend(dict(zip(names, row, strict=True)) for row in session.execute(stmt.where(where)))
+    return out
+
+
+# Casts of the key columns of keyless rows, for `rows_by_keys`.
+_ARRAY_CASTS = {"INTEGER": "bigint[]", "BIGINT": "bigint[]", "DATE": "date[]"}
+
+
+def rows_by_keys(
+    session: Session,
+    table: Table,
+    key_columns: Sequence[str],
+    keys: Iterable[tuple[Any, ...]],
+    columns: Iterable[str],
+) -> list[Row] | None:
+    """PostgreSQL: the rows whose `key_columns` equal one of `keys` (NULL equal to NULL), by
+    a join of the table on the keys sent as arrays (`unnest`), ARRAY_CHUNK keys a statement:
+    only the rows the keys match, however many other rows their persons have. None
+    elsewhere (the caller reads by person instead). A dialect branch."""
+    if not is_postgresql(session):
+        return None
+    names = list(columns)
+    wanted = sorted(set(keys), key=str)
+    first, *rest = key_columns
+    casts = [_ARRAY_CASTS.get(str(table.c[c].type).split("(")[0], "text[]") for c in key_columns]
+    arrays = ", ".join(f"CAST(:k{i} AS {cast})" for i, cast in enumerate(casts))
+    on = " AND ".join(
+        [f't."{first}" = d.k0']
+        + [f't."{c}" IS NOT DISTINCT FROM d.k{i + 1}' for i, c in enumerate(rest)]
+    )
+    aliases = ", ".join(f"k{i}" for i in range(len(key_columns)))
+    selected = ", ".join(f't."{c}"' for c in names)
+    # Identifiers from the table metadata only; every value is a bound array.
+    sql = f'SELECT {selected} FROM "{table.name}" AS t JOIN unnest({arrays}) AS d({aliases}) ON '  # noqa: S608
+    stmt = text(sql + on)
+    out: list[Row] = []
+    for batch in chunks(wanted, ARRAY_CHUNK):
+        params = {f"k{i}": [key[i] for key in batch] for i in range(len(key_columns))}
+        out.extend(dict(zip(names, row, strict=True)) for row in session.execute(stmt, params))
     return out
 
 
 def ids_by_ref(session: Session, table: Table, refs: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for batch in chunks(sorted(set(refs))):
-        stmt = select(table.c.ref, table.c.id).where(table.c.ref.in_(batch))
+    for where in in_values(session, table.c.ref, refs):
+        stmt = select(table.c.ref, table.c.id).where(where)
         out.update((ref, row_id) for ref, row_id in session.execute(stmt))
     return out
 
@@ -93,12 +152,12 @@ def owner_refs_of(session: Session, refs: Sequence[str]) -> dict[str, list[str]]
     """Stored owners (by ref) of the given organisations (by ref)."""
     owned, owner = aliased(Organisation), aliased(Organisation)
     out: dict[str, list[str]] = {}
-    for batch in chunks(refs):
+    for where in in_values(session, owned.ref, refs):
         stmt = (
             select(owned.ref, owner.ref)
             .join(OrganisationOwner, OrganisationOwner.organisation_id == owned.id)
             .join(owner, owner.id == OrganisationOwner.owner_id)
-            .where(owned.ref.in_(batch))
+            .where(where)
         )
         for owned_ref, owner_ref in session.execute(stmt):
             out.setdefault(owned_ref, []).append(owner_ref)
@@ -109,9 +168,9 @@ def parent_refs_of(session: Session, refs: Sequence[str]) -> dict[str, str]:
     """Stored parent committee (by ref) of the given committees (by ref)."""
     child, parent = aliased(Committee), aliased(Committee)
     out: dict[str, str] = {}
-    for batch in chunks(refs):
+    for where in in_values(session, child.ref, refs):
         stmt = select(child.ref, parent.ref).join(parent, parent.id == child.parent_id)
-        for child_ref, parent_ref in session.execute(stmt.where(child.ref.in_(batch))):
+        for child_ref, parent_ref in session.execute(stmt.where(where)):
             out[child_ref] = parent_ref
     return out
 
@@ -121,10 +180,8 @@ def person_refs_by_pnr_hash(
 ) -> dict[str, list[str]]:
     """Persons by personnummer hash; `where` limits them (to a key's scope)."""
     out: dict[str, list[str]] = {}
-    for batch in chunks(sorted(set(hashes))):
-        stmt = select(Person.personnummer_hash, Person.ref).where(
-            Person.personnummer_hash.in_(batch)
-        )
+    for batch in in_values(session, Person.personnummer_hash, hashes):
+        stmt = select(Person.personnummer_hash, Person.ref).where(batch)
         if where is not None:
             stmt = stmt.where(where)
         for digest, ref in session.execute(stmt):
@@ -189,8 +246,8 @@ def analyze_grown(session: Session, created: dict[Table, int]) -> None:
 
 
 def delete_where_in(session: Session, table: Table, column: str, values: Iterable[Any]) -> None:
-    for batch in chunks(sorted(set(values))):
-        session.execute(delete(table).where(table.c[column].in_(batch)))
+    for where in in_values(session, table.c[column], values):
+        session.execute(delete(table).where(where))
 
 
 def valid_on(col_from: Any, col_to: Any, day: Any) -> ColumnElement[bool]:

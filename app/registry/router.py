@@ -4,19 +4,40 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.errors import Unprocessable, field_error
+from app.inputguard import STREAMED_DOCUMENT_KEY
 from app.registry.crud import router as crud_router
 from app.registry.importdoc import service
 from app.registry.importdoc.document import ImportDocument, inline_schema
+from app.registry.importdoc.stream import StreamedDocument
 from app.registry.schemas import AreaIn, AreaOut, ImportResult
 from app.security.deps import RegistryWriter, VocabularyWriter
 
 router = APIRouter(tags=["registry"])
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+
+async def streamed_document(request: Request) -> StreamedDocument | None:
+    """The import document as the input guard scanned it (checked item by item; never
+    parsed whole: issue 15, memory), or scanned here; None when the body is empty."""
+    document = request.scope.get(STREAMED_DOCUMENT_KEY)
+    if isinstance(document, StreamedDocument):
+        return document
+    body = await request.body()
+    if not body.strip():
+        return None
+    try:
+        return await run_in_threadpool(StreamedDocument.from_bytes, body)
+    except ValueError:
+        raise Unprocessable(
+            errors=[field_error("/", "JSON decode error", "json_invalid")]
+        ) from None
 
 
 @router.post(
@@ -40,11 +61,21 @@ def import_document(
     settings: SettingsDep,
     session: SessionDep,
     principal: RegistryWriter,
-    document: Annotated[dict[str, Any], Body(description="The import document (see the contract)")],
+    document: Annotated[StreamedDocument | None, Depends(streamed_document)],
 ) -> dict[str, Any]:
     """Upsert a whole import document, all or nothing; answers counts per object type."""
-    result = service.import_document(session, principal, document, pnr_secret=settings.pnr_secret)
-    session.commit()
+    if document is None:
+        raise Unprocessable(errors=[field_error("/", "Field required", "missing")])
+    if not document.is_object:
+        error = field_error("/", "Input should be a valid dictionary", "dict_type")
+        raise Unprocessable(errors=[error])
+    try:
+        result = service.import_document(
+            session, principal, document, pnr_secret=settings.pnr_secret
+        )
+        session.commit()
+    finally:
+        service.release_memory(len(document.text))
     return result
 
 

@@ -58,6 +58,19 @@ STORED_COLUMNS: dict[str, tuple[str, ...]] = {
     "agreement": ("id", "ref", "performer_id", "area", "role", "valid_from", "valid_to"),
     "person": ("id", "ref", "name", "name_key", "personnummer_hash", "personnummer_masked"),
 }
+# The natural key's columns (`Importer.keyless_key`); relations in canonical form.
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "appointments": (
+        "person_id",
+        "committee_id",
+        "administration_id",
+        "organisation_id",
+        "role",
+        "valid_from",
+    ),
+    "interests": ("person_id", "organisation_id", "on_behalf_of_id", "kind", "valid_from"),
+    "relations": ("person_id", "related_id", "kind"),
+}
 SYMMETRIC_RELATIONS = frozenset(
     {"make", "sambo", "registrerad_partner", "syskon", "annan_narstaende", "nara_van", "ovan"}
 )
@@ -72,7 +85,17 @@ def canonical_relation(person: Any, related: Any, kind: str) -> tuple[Any, Any, 
     return person, related, kind
 
 
-@dataclass
+_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def given_fields(names: set[str]) -> frozenset[str]:
+    """An item's given fields, one shared frozenset per distinct set (the 50,000 items of
+    a section have a handful of shapes)."""
+    key = frozenset(names)
+    return _FIELD_SETS.setdefault(key, key) if len(_FIELD_SETS) < 10_000 else key
+
+
+@dataclass(slots=True)
 class Entry:
     section: str
     index: int

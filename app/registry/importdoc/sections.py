@@ -6,6 +6,7 @@ keeps the stored list); a field given as null clears it. A new row gets the defa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.models import (
@@ -19,13 +20,14 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.importdoc import progress
-from app.registry.importdoc.plan import Entry, canonical_relation
+from app.registry.importdoc.plan import KEY_COLUMNS, Entry, canonical_relation
 from app.registry.importdoc.writer import COLUMNS, Outcome, T, Writer
 from app.registry.names import name_key
 from app.registry.repository import Row, table_of
 
 KEYLESS = ("appointments", "interests", "relations")
 SMALL_BATCH = 100  # up to this many new keyless rows, their ids are read back
+WRITE_CHUNK = 5_000  # keyless items built, matched and written at a time
 
 
 def _dated(e: Entry, row: Row) -> Row:
@@ -274,6 +276,7 @@ class Importer(Writer):
 
     @staticmethod
     def keyless_key(section: str, row: Row) -> tuple[Any, ...]:
+        """The natural key of a keyless row, in `KEY_COLUMNS` order."""
         if section == "appointments":
             return (
                 row["person_id"],
@@ -305,11 +308,23 @@ class Importer(Writer):
         person_ids = {v["person_id"] for _, v in entries} & stored
         if section == "relations":
             person_ids |= {v["related_id"] for _, v in entries} & stored
-        loads = [("ref", refs), ("id", targets), ("person_id", person_ids)]
-        if section == "relations":
-            loads.append(("related_id", person_ids))
         # Just the compared columns: skipping the timestamps halves the time for 100k rows.
         columns = ["id", "ref", *COLUMNS[section]]
+        loads: list[tuple[str, Iterable[Any]]] = [("ref", refs), ("id", targets)]
+        # Rows matching the document's natural keys (a join on PostgreSQL: linear however
+        # many rows a person has), else every row of the persons concerned.
+        keys = [
+            key
+            for _, values in entries
+            if (key := self.keyless_key(section, COLUMNS[section] | values))[0] in stored
+        ]
+        keyed = repository.rows_by_keys(self.session, table, KEY_COLUMNS[section], keys, columns)
+        if keyed is not None:
+            rows.update((r["id"], r) for r in keyed)
+        else:
+            loads.append(("person_id", person_ids))
+            if section == "relations":
+                loads.append(("related_id", person_ids))
         for column, values in loads:
             found = repository.rows_where_in(self.session, table, column, values, columns)
             rows.update((r["id"], r) for r in found)
@@ -320,11 +335,16 @@ class Importer(Writer):
         return by_ref, by_key, rows
 
     def upsert_keyless(self, section: str) -> None:
-        entries = [(e, self.keyless_values(e)) for e in self.plan.section(section)]
-        if not entries:
-            return
-        by_ref, by_key, by_id = self.load_keyless(section, entries)
+        # In chunks (rows built, matched and written per chunk: bounded memory). A stored
+        # row claimed by an item stays claimed; later chunks read rows after the earlier
+        # chunks' writes, so a row given a ref is matched by that ref from then on.
         claimed: set[int] = set()
+        for batch in repository.chunks(self.plan.section(section), WRITE_CHUNK):
+            self.upsert_keyless_chunk(section, batch, claimed)
+
+    def upsert_keyless_chunk(self, section: str, batch: list[Entry], claimed: set[int]) -> None:
+        entries = [(e, self.keyless_values(e)) for e in batch]
+        by_ref, by_key, by_id = self.load_keyless(section, entries)
         new: list[tuple[Entry, Row]] = []
         matched: list[tuple[Entry, Row, Row]] = []
         for e, values in entries:

@@ -5,19 +5,20 @@ Services flush and never commit; the router commits once before it answers.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.audit.organisations import person_organisations
 from app.audit.parts import TaggedObject, build_parts, parts_organisations
 from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
@@ -26,6 +27,7 @@ from app.registry import repository, scope
 from app.registry.importdoc import progress
 from app.registry.importdoc.plan import Plan
 from app.registry.importdoc.sections import Importer
+from app.registry.importdoc.tagging import person_organisations
 from app.registry.importdoc.validation import validate
 from app.registry.importdoc.writer import Outcome, T
 from app.security.deps import Principal
@@ -66,14 +68,40 @@ def cyclic_gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+# After an import of a document this large (characters), free memory goes back to the system.
+RELEASE_AFTER_CHARS = 1_000_000
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return cast(Callable[[int], int], libc.malloc_trim)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+_malloc_trim = _libc_trim()
+
+
+def release_memory(size: int) -> None:
+    """After a large import: collect its cyclic garbage and give the freed heap back to
+    the system (glibc keeps one arena per thread, and each thread of the pool that once
+    ran a large import would otherwise keep its high-water mark: issue 15, memory)."""
+    if size < RELEASE_AFTER_CHARS:
+        return
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 def actor(principal: Principal) -> chain.Actor:
     return chain.Actor(principal.key_id, principal.name)
 
 
 def organisation_refs(session: Session, ids: set[int]) -> list[str]:
     refs: list[str] = []
-    for batch in repository.chunks(sorted(ids)):
-        refs.extend(session.scalars(select(Organisation.ref).where(Organisation.id.in_(batch))))
+    for where in repository.in_values(session, Organisation.id, ids):
+        refs.extend(session.scalars(select(Organisation.ref).where(where)))
     return sorted(refs)
 
 
@@ -134,6 +162,7 @@ def _import_document(
     plan = validate(session, raw, pnr_secret=pnr_secret, principal=principal)
     progress.advance("validated", sum(len(entries) for entries in plan.entries.values()))
     outcome = apply(session, principal, plan)
+    del plan  # the validated items: not needed for the audit entry (memory)
     audit: dict[str, Any] | None = None
     if outcome.any_change:
         touched = organisation_refs(session, outcome.touched_org_ids)

@@ -7,6 +7,7 @@ a one-item document), so the rules cannot drift. Nothing here writes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -28,10 +29,12 @@ from app.registry.importdoc.plan import (
     STORED_COLUMNS,
     Entry,
     Plan,
+    given_fields,
     natural_key,
     references,
 )
 from app.registry.importdoc.seat_checks import SeatChecks
+from app.registry.importdoc.stream import StreamedDocument
 from app.registry.reference_scope import ReferenceScopeChecks
 from app.registry.repository import Row
 from app.security.deps import Principal
@@ -119,11 +122,18 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
 
     # -- structure ----------------------------------------------------------------------
     def parse(self, raw: Any) -> None:
-        if not isinstance(raw, dict):
+        """Read the document's sections, in dependency order: a `StreamedDocument` (the
+        API: items decoded one at a time, never the whole tree) or a parsed dict (the
+        command line, the single-object writes)."""
+        streamed = raw if isinstance(raw, StreamedDocument) else None
+        if streamed is not None and not streamed.is_object:
+            raw, streamed = streamed.whole, None
+        if streamed is None and not isinstance(raw, dict):
             self.error("", "the import document must be a JSON object", "invalid_type")
             return
+        keys = streamed.section_keys() if streamed is not None else list(raw)
         # Strict reading: `{"persns": [...]}` is refused, not imported as nothing.
-        for unknown in unknown_keys(raw, SECTIONS.keys()):
+        for unknown in unknown_keys(dict.fromkeys(keys), SECTIONS.keys()):
             suggestion = unknown["suggestion"]
             self.add(
                 templated_error(
@@ -131,50 +141,67 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
                 )
             )
         for section, model in SECTIONS.items():
-            if section not in raw:  # optional; but null is not a list (as the schema says)
+            if section not in keys:  # optional; but null is not a list (as the schema says)
                 continue
-            value = raw[section]
-            if not isinstance(value, list):
+            items: Iterable[Any]
+            if streamed is not None:
+                items = streamed.items(section) if streamed.is_list(section) else ()
+                is_list = streamed.is_list(section)
+            else:
+                items = raw[section]
+                is_list = isinstance(items, list)
+            if not is_list:
                 self.error(f"/{section}", "must be a list", "invalid_type")
                 continue
-            self.entries[section] = self._parse_list(section, model, value)
+            self.entries[section] = self._parse_list(section, model, items)
 
-    def _parse_list(self, section: str, model: type[BaseModel], value: list[Any]) -> list[Entry]:
-        # In chunks: a million bad items would otherwise make a million error objects at
-        # once (issue 9: 1.9 MB of `[1, 1, ...]` took 1.9 GB); errors past the listed ones
-        # are only counted.
-        bad: set[int] = set()
-        parsed: list[Any] = []
-        for start in range(0, len(value), PARSE_CHUNK):
+    def _parse_list(
+        self, section: str, model: type[BaseModel], items: Iterable[Any]
+    ) -> list[Entry]:
+        # In chunks, decoded as they come: the raw items of one chunk at most are alive at
+        # once, and a million bad items do not make a million error objects (issue 9: 1.9 MB
+        # of `[1, 1, ...]` took 1.9 GB); errors past the listed ones are only counted.
+        entries: list[Entry] = []
+        start = 0
+        for chunk in repository.chunks(items, PARSE_CHUNK):
             try:
-                parsed += _LIST_ADAPTERS[section].validate_python(
-                    value[start : start + PARSE_CHUNK]
-                )
+                parsed = _LIST_ADAPTERS[section].validate_python(chunk)
             except ValidationError as exc:
-                for err in exc.errors(include_url=False):
-                    loc = list(err["loc"])
-                    if loc and isinstance(loc[0], int):
-                        loc[0] += start
-                        bad.add(loc[0])
-                    else:
-                        bad.add(-1)
-                    for error in pydantic_field_errors([{**err, "loc": tuple(loc)}], (section,)):
-                        error["code"] = _PYDANTIC_CODES.get(error["code"], error["code"])
-                        self.add(error)
-        if not bad:
-            return [
-                Entry(section, i, it, frozenset(it.model_fields_set)) for i, it in enumerate(parsed)
-            ]
-        entries = []
-        for i, raw_item in enumerate(value):
+                self._parse_bad(section, model, chunk, start, exc, entries)
+            else:
+                entries.extend(
+                    Entry(section, start + i, it, given_fields(it.model_fields_set))
+                    for i, it in enumerate(parsed)
+                )
+            start += len(chunk)
+        return entries
+
+    def _parse_bad(
+        self,
+        section: str,
+        model: type[BaseModel],
+        chunk: list[Any],
+        start: int,
+        exc: ValidationError,
+        entries: list[Entry],
+    ) -> None:
+        bad: set[int] = set()
+        for err in exc.errors(include_url=False):
+            loc = list(err["loc"])
+            if loc and isinstance(loc[0], int):
+                bad.add(loc[0])
+                loc[0] += start
+            for error in pydantic_field_errors([{**err, "loc": tuple(loc)}], (section,)):
+                error["code"] = _PYDANTIC_CODES.get(error["code"], error["code"])
+                self.add(error)
+        for i, raw_item in enumerate(chunk):
             if i not in bad:
                 item = model.model_validate(raw_item)
-                entries.append(Entry(section, i, item, frozenset(item.model_fields_set)))
+                entries.append(Entry(section, start + i, item, given_fields(item.model_fields_set)))
             elif section in REF_SECTIONS and isinstance(raw_item, dict):
                 ref = raw_item.get("ref")
                 if isinstance(ref, str):  # declared, if broken: no cascade of dangling refs
                     self.broken[REF_SECTIONS[section]].add(ref.strip())
-        return entries
 
     def check_duplicates(self) -> None:
         for section, entries in self.entries.items():

@@ -109,6 +109,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
     },
 }
 STATUSES = ("created", "updated", "unchanged")
+WRITE_CHUNK = 5_000  # new rows built and inserted at a time (bounded memory)
 
 
 @dataclass
@@ -220,19 +221,8 @@ class Writer:
         kind, table = REF_SECTIONS[section], T[section]
         stored = self.plan.stored[kind]
         new: list[Entry] = [e for e in entries if e.item.ref not in stored]
-        rows = [COLUMNS[section] | values(e) | {"ref": e.item.ref} for e in new]
-        reserved = repository.reserve_ids(self.session, table, len(rows))
-        if reserved is None:
-            self.insert(table, rows)
-            # Reading the new ids back by ref beats INSERT .. RETURNING on large batches.
-            refs = [e.item.ref for e in new]
-            self.ids[kind].update(repository.ids_by_ref(self.session, table, refs))
-        else:
-            for row, row_id in zip(rows, reserved, strict=True):
-                row["id"] = row_id
-            self.insert(table, rows)
-            self.ids[kind].update((e.item.ref, i) for e, i in zip(new, reserved, strict=True))
-        del rows
+        for batch in repository.chunks(new, WRITE_CHUNK):  # rows built a chunk at a time
+            self.insert_new(section, table, kind, batch, values)
         late_rows = [{"id": self.ids[kind][e.item.ref], **late(e)} for e in new] if late else []
         self.update(
             table,
@@ -264,6 +254,27 @@ class Writer:
             self.out.record(e, status, row_id, e.item.ref)
             if status != "unchanged":
                 self.touched(section, e, row_id)
+
+    def insert_new(
+        self,
+        section: str,
+        table: Table,
+        kind: str,
+        new: list[Entry],
+        values: Callable[[Entry], Row],
+    ) -> None:
+        rows = [COLUMNS[section] | values(e) | {"ref": e.item.ref} for e in new]
+        reserved = repository.reserve_ids(self.session, table, len(rows))
+        if reserved is None:
+            self.insert(table, rows)
+            # Reading the new ids back by ref beats INSERT .. RETURNING on large batches.
+            refs = [e.item.ref for e in new]
+            self.ids[kind].update(repository.ids_by_ref(self.session, table, refs))
+        else:
+            for row, row_id in zip(rows, reserved, strict=True):
+                row["id"] = row_id
+            self.insert(table, rows)
+            self.ids[kind].update((e.item.ref, i) for e, i in zip(new, reserved, strict=True))
 
     def replace_children(
         self,
