@@ -401,6 +401,37 @@ def test_statement_count_does_not_grow_with_participants_or_parties(
     assert base[0] <= (19 if backend() == "postgresql" else 36), base
 
 
+def test_postgresql_prepares_the_reach_once_per_connection(
+    loaded: None, admin: ApiClient, statements: list[str], connection: Connection
+) -> None:
+    """The reach is a server-side prepared statement: PREPAREd on a connection's first
+    screening, EXECUTEd after; it outlives the request's transaction (issue 15)."""
+    if backend() != "postgresql":
+        pytest.skip("SQLite has the batched loader and no prepared statements")
+    body = {
+        "case": case(
+            parties=[
+                {"organisation": "bygg-ab", "role": "sokande"},
+                {"operation": "ost-rv", "role": "berord"},
+                {"person": "p-sambo", "role": "berord"},
+            ],
+            participants=[
+                {"person": "p-ordf", "role": "ordforande"},
+                {"person": "p-led1", "role": "ledamot"},
+            ],
+        )
+    }
+    first = _count(admin, statements, body)
+    second = _count(admin, statements, body)
+    assert not [s for s in statements if s.startswith("PREPARE")], statements
+    assert len([s for s in statements if s.startswith("EXECUTE javskoll_reach(")]) == 1
+    assert first[1] == second[1] > 0  # the same findings as on the first run
+    prepared = connection.exec_driver_sql(
+        "SELECT count(*) FROM pg_prepared_statements WHERE name = 'javskoll_reach'"
+    ).scalar_one()
+    assert prepared == 1
+
+
 # --- structural report --------------------------------------------------------------------
 
 
