@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 16
     db_max_overflow: int = 16
     db_pool_timeout_seconds: float = 10.0
+    # PostgreSQL: the reach statement is a session-level prepared statement (planned once
+    # per connection). False: a plain statement, for PgBouncer in transaction mode.
+    db_prepare_reach: bool = True
     db_retry_after_seconds: int = 5
     idempotency_ttl_hours: int = 24
     # A checkpoint over all audit chain heads this often when one moved; 0: none.

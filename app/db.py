@@ -27,6 +27,8 @@ class Base(DeclarativeBase):
 
 # Read-only work may set this execution option to "DEFERRED" to skip the write lock.
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+# PostgreSQL: run the screening's reach as a plain statement, not a prepared one.
+PLAIN_REACH_OPTION = "javskoll_plain_reach"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -61,7 +63,7 @@ def make_engine(settings: Settings) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
@@ -76,6 +78,10 @@ def make_engine(settings: Settings) -> Engine:
         # 50,000-organisation import document 201 s instead of 52 s (BENCHMARKS.md).
         connect_args={"connect_timeout": 5, "prepare_threshold": None},
     )
+    if not settings.db_prepare_reach:
+        # The one exception above (app/screening/pg_loader.py) off: no session state.
+        return engine.execution_options(**{PLAIN_REACH_OPTION: True})
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -15,7 +15,10 @@ None, and psycopg deallocates its prepared statements at every rollback (the poo
 reset), so they would not outlive the request. An SQL-level PREPARE outlives rollbacks
 and lives as long as the connection. EXECUTE takes no bind parameters (PostgreSQL
 cannot type `$n` in a utility statement), so its arguments are literals rendered by
-psycopg (`sql.Literal`) with the declared types, sent with no parameters.
+psycopg (`sql.Literal`) with the declared types, sent with no parameters. A prepared
+statement is session state: behind PgBouncer in transaction mode set
+`JAVSKOLL_DB_PREPARE_REACH=false` (the engine option `PLAIN_REACH_OPTION`) and the
+statement runs plain, planned at every run.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from typing import Any
 
 import orjson
 from psycopg import sql
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.db import PLAIN_REACH_OPTION
 from app.screening.facts import FactsBuilder
 from app.screening.pg_reach import REACH_SQL
 
@@ -62,6 +67,7 @@ PREPARE_SQL = (
     f"PREPARE {STATEMENT_NAME}({', '.join(t for _n, t in PARAMETERS)}) AS "
     + _PLACEHOLDER.sub(_positional, REACH_SQL)
 )
+_PLAIN = text(REACH_SQL)  # JAVSKOLL_DB_PREPARE_REACH=false (PgBouncer, transaction mode)
 # The driver connections (psycopg) on which the statement is prepared.
 _prepared: weakref.WeakSet[Any] = weakref.WeakSet()
 _NO_PARAMETERS = {"no_parameters": True}
@@ -70,6 +76,8 @@ _NO_PARAMETERS = {"no_parameters": True}
 def _reach_document(session: Session, values: Mapping[str, Any]) -> str:
     """The reach's JSON text: PREPARE on the connection's first use, then EXECUTE."""
     connection = session.connection()
+    if connection.get_execution_options().get(PLAIN_REACH_OPTION):
+        return str(connection.execute(_PLAIN, dict(values)).scalar_one())
     driver = connection.connection.driver_connection
     if driver not in _prepared:
         connection.exec_driver_sql(PREPARE_SQL, execution_options=_NO_PARAMETERS)

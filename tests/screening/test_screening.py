@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import Connection, event
+from sqlalchemy.orm import Session
 
+from app.db import PLAIN_REACH_OPTION
+from app.screening import pg_loader
 from tests.screening.registry import ORGNR_BYGG, PNR_SAMBO, case, registry
 from tests.support.api import ApiClient, path_ref
 from tests.support.databases import backend
@@ -430,6 +435,41 @@ def test_postgresql_prepares_the_reach_once_per_connection(
         "SELECT count(*) FROM pg_prepared_statements WHERE name = 'javskoll_reach'"
     ).scalar_one()
     assert prepared == 1
+
+
+def test_postgresql_plain_reach_when_prepared_statements_are_off(
+    loaded: None, connection: Connection
+) -> None:
+    """JAVSKOLL_DB_PREPARE_REACH=false (PgBouncer in transaction mode): the same document
+    from a plain statement, and no PREPARE or EXECUTE."""
+    if backend() != "postgresql":
+        pytest.skip("SQLite has the batched loader and no prepared statements")
+    committee, organisation = connection.exec_driver_sql(
+        "SELECT id, organisation_id FROM committees ORDER BY id LIMIT 1"
+    ).one()
+    values = {
+        "case_committee": committee,
+        "committee_ids": [committee],
+        "org_ids": [organisation],
+        "party_org_ids": [organisation],
+        "party_person_ids": [],
+        "person_ids": [],
+        "participant_ids": [],
+        "defaults": True,
+        "op_ids": [],
+        "earlier_committee_ids": [],
+        "case_area": ["bygglov"],
+        "as_of": date(2026, 3, 10),
+    }
+    prepared = pg_loader._reach_document(Session(bind=connection), values)
+    seen: list[str] = []
+    event.listen(connection, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    plain = pg_loader._reach_document(
+        Session(bind=connection.execution_options(**{PLAIN_REACH_OPTION: True})), values
+    )
+    assert orjson.loads(plain) == orjson.loads(prepared)
+    assert '"around":[[' in prepared.replace(" ", "")  # the committee was reached
+    assert seen and not [s for s in seen if s.startswith(("PREPARE", "EXECUTE"))], seen
 
 
 # --- structural report --------------------------------------------------------------------
