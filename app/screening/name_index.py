@@ -15,18 +15,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from app.models import NameIndexQueue, NameToken, Organisation, Person
 from app.models.name_index import TOKEN_LENGTH
+from app.registry.repository import bulk_insert, is_postgresql, table_of
 from app.screening.names import index_tokens
+from app.screening.sql import in_ids
 
-BATCH = 5_000  # ids per IN-list, well under every driver's parameter limit
+# Ids per statement. PostgreSQL: one `= ANY(:array)` parameter under a constant statement
+# text (nothing to render or parse per id). Elsewhere an IN-list of bound parameters, well
+# under SQLite's host parameter limit.
+ARRAY_BATCH = 20_000
+BATCH = 5_000
 T = TypeVar("T")
 
 
-def _batches(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -50,22 +56,23 @@ def token_rows(
 
 
 def reindex(session: Session, person_ids: Iterable[int], organisation_ids: Iterable[int]) -> None:
-    """Replace the index rows of these persons and organisations from their stored names."""
+    """Replace the index rows of these persons and organisations from their stored names.
+
+    Per batch of ids: one delete, one select of the names and one bulk insert (COPY on
+    PostgreSQL for large batches, `bulk_insert`); lookups by `in_ids`."""
     connection = session.connection()
-    for batch in _batches(sorted(set(person_ids))):
-        connection.execute(delete(NameToken).where(NameToken.person_id.in_(batch)))
-        named = connection.execute(select(Person.id, Person.name).where(Person.id.in_(batch)))
-        rows = token_rows([(r.id, r.name) for r in named], ())
-        if rows:
-            connection.execute(insert(NameToken), rows)
-    for batch in _batches(sorted(set(organisation_ids))):
-        connection.execute(delete(NameToken).where(NameToken.organisation_id.in_(batch)))
+    size = ARRAY_BATCH if is_postgresql(session) else BATCH
+    tokens = table_of(NameToken)
+    for batch in _batches(sorted(set(person_ids)), size):
+        connection.execute(delete(NameToken).where(in_ids(NameToken.person_id, batch)))
+        named = connection.execute(select(Person.id, Person.name).where(in_ids(Person.id, batch)))
+        bulk_insert(session, tokens, token_rows(named.tuples(), ()))
+    for batch in _batches(sorted(set(organisation_ids)), size):
+        connection.execute(delete(NameToken).where(in_ids(NameToken.organisation_id, batch)))
         named = connection.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(batch))
+            select(Organisation.id, Organisation.name).where(in_ids(Organisation.id, batch))
         )
-        rows = token_rows((), [(r.id, r.name) for r in named])
-        if rows:
-            connection.execute(insert(NameToken), rows)
+        bulk_insert(session, tokens, token_rows((), named.tuples()))
 
 
 def drain(session: Session) -> int:
@@ -81,9 +88,9 @@ def drain(session: Session) -> int:
         (row.person_id for row in queued if row.person_id is not None),
         (row.organisation_id for row in queued if row.organisation_id is not None),
     )
-    ids = [row.id for row in queued]
-    for batch in _batches(ids):
-        connection.execute(delete(NameIndexQueue).where(NameIndexQueue.id.in_(batch)))
+    size = ARRAY_BATCH if is_postgresql(session) else BATCH
+    for batch in _batches([row.id for row in queued], size):
+        connection.execute(delete(NameIndexQueue).where(in_ids(NameIndexQueue.id, batch)))
     return len(queued)
 
 
