@@ -66,13 +66,13 @@ def reindex(session: Session, person_ids: Iterable[int], organisation_ids: Itera
     for batch in _batches(sorted(set(person_ids)), size):
         connection.execute(delete(NameToken).where(in_ids(NameToken.person_id, batch)))
         named = connection.execute(select(Person.id, Person.name).where(in_ids(Person.id, batch)))
-        bulk_insert(session, tokens, token_rows(named.tuples(), ()))
+        bulk_insert(session, tokens, token_rows(((r.id, r.name) for r in named), ()))
     for batch in _batches(sorted(set(organisation_ids)), size):
         connection.execute(delete(NameToken).where(in_ids(NameToken.organisation_id, batch)))
         named = connection.execute(
             select(Organisation.id, Organisation.name).where(in_ids(Organisation.id, batch))
         )
-        bulk_insert(session, tokens, token_rows((), named.tuples()))
+        bulk_insert(session, tokens, token_rows((), ((r.id, r.name) for r in named)))
 
 
 def drain(session: Session) -> int:
