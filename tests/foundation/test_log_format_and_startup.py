@@ -10,12 +10,13 @@ import pty
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.logformat import wants_json
-from app.logging import RedactingFormatter, RedactingJsonFormatter, RequestIdFilter
+from app.logging import RedactingFormatter, RedactingJsonFormatter, RequestIdFilter, redact
 
 JAVSKOLL = str(Path(sys.executable).with_name("javskoll"))
 PNR = "19700101-1233"
@@ -61,6 +62,19 @@ def test_both_formats_redact_personnummer_and_keys() -> None:
     )
     parsed = json.loads(line)
     assert PNR not in line and parsed["path"] == "/v1/persons/[redacted]"
+
+
+def test_the_time_of_a_json_line_is_never_taken_for_a_personnummer() -> None:
+    """2026-12-06 11:42:49 UTC reads as 20261206-1142 (Luhn-valid) in logging's default."""
+    record = _record("request")
+    record.created = datetime(2026, 12, 6, 11, 42, 49, 528000, tzinfo=UTC).timestamp()
+    record.msecs = 528.0
+    line = RedactingJsonFormatter(
+        "%(asctime)s %(message)s", rename_fields={"asctime": "time"}
+    ).format(record)
+    assert json.loads(line)["time"] == "2026-12-06T11:42:49.528Z"
+    # The old spelling of the same instant is what the redactor (rightly) blanks.
+    assert redact("2026-12-06 11:42:49,528") != "2026-12-06 11:42:49,528"
 
 
 def test_text_lines_carry_exceptions_and_the_request_id() -> None:
