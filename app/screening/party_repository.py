@@ -34,22 +34,27 @@ def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[A
     )
 
 
+def _best_owners(column: Any, wanted: list[str]) -> Any:
+    """The owners (persons or organisations, by `column`) sharing the most of `wanted`'s
+    name tokens, as a subquery of (owner, hits)."""
+    hits = func.count(NameToken.id).label("hits")
+    return (
+        select(column.label("owner"), hits)
+        .where(in_values(NameToken.token, wanted), column.is_not(None))
+        .group_by(column)
+        .order_by(hits.desc(), column)
+        .limit(NAME_CANDIDATES)
+        .subquery()
+    )
+
+
 def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
     """(kind, id, ref, name) of persons and organisations sharing the most name tokens."""
     wanted = sorted(tokens)
-    hits = func.count(NameToken.id).label("hits")
-
-    def best(column: Any) -> Any:
-        return (
-            select(column.label("owner"), hits)
-            .where(in_values(NameToken.token, wanted), column.is_not(None))
-            .group_by(column)
-            .order_by(hits.desc(), column)
-            .limit(NAME_CANDIDATES)
-            .subquery()
-        )
-
-    p, o = best(NameToken.person_id), best(NameToken.organisation_id)
+    p, o = (
+        _best_owners(NameToken.person_id, wanted),
+        _best_owners(NameToken.organisation_id, wanted),
+    )
     persons = select(literal("person").label("kind"), Person.id, Person.ref, Person.name).join(
         p, p.c.owner == Person.id
     )
@@ -96,19 +101,10 @@ def lookup(
 def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:
     """`name_candidates` as two selects of (source, kind, id, ref, name, key)."""
     wanted = sorted(tokens)
-    hits = func.count(NameToken.id).label("hits")
-
-    def best(column: Any) -> Any:
-        return (
-            select(column.label("owner"), hits)
-            .where(in_values(NameToken.token, wanted), column.is_not(None))
-            .group_by(column)
-            .order_by(hits.desc(), column)
-            .limit(NAME_CANDIDATES)
-            .subquery()
-        )
-
-    p, o = best(NameToken.person_id), best(NameToken.organisation_id)
+    p, o = (
+        _best_owners(NameToken.person_id, wanted),
+        _best_owners(NameToken.organisation_id, wanted),
+    )
     key = null().cast(String)
     persons = select(
         literal("name"), literal("person"), Person.id, Person.ref, Person.name, key
