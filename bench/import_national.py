@@ -3,6 +3,7 @@ time and the peak RSS per worker, with the load average (issue 15, part 5):
 
     .venv/bin/python -m bench.import_national --data bench/data/national-seed1.jsonl
     .venv/bin/python -m bench.import_national --data ... --limit 8 --py-spy /tmp/import.txt
+    .venv/bin/python -m bench.import_national --data ... --keep-as javskoll_bench_national
 
 One uvicorn worker (so its CPU is the import's), a fresh PostgreSQL database (dropped
 afterwards), production settings, each document POSTed as it is in the file.
@@ -56,11 +57,16 @@ def _postgres_cpu(database: str) -> float:
 
 
 def run(
-    data: Path, database: str, workers: int, limit: int | None, spy: Path | None
+    data: Path,
+    database: str,
+    workers: int,
+    limit: int | None,
+    spy: Path | None,
+    keep_as: str | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"data": str(data), "database": database, "workers": workers}
     with (
-        fresh_database(database, label="import") as url,
+        fresh_database(database, label="import", keep_as=keep_as) as url,
         running_server(url, workers=workers) as server,
     ):
         sampler = MemorySampler(server.process.pid, interval_s=0.1)
@@ -127,8 +133,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N documents")
     parser.add_argument("--py-spy", type=Path, help="record raw py-spy stacks here")
     parser.add_argument("--out", type=Path, help="write the result JSON here")
+    parser.add_argument("--keep-as", help="keep the imported database under this name (PostgreSQL)")
     args = parser.parse_args()
-    result = run(args.data, args.database, args.workers, args.limit, args.py_spy)
+    result = run(args.data, args.database, args.workers, args.limit, args.py_spy, args.keep_as)
     summary = {k: v for k, v in result.items() if k != "docs"}
     print(json.dumps(summary, indent=1))
     if args.out:

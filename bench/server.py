@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def fresh_database(kind: str, label: str = "bench") -> Iterator[str]:
-    """Yield the URL of a new, empty database; drop it afterwards."""
+def fresh_database(kind: str, label: str = "bench", keep_as: str | None = None) -> Iterator[str]:
+    """Yield the URL of a new, empty database; drop it afterwards, or keep it renamed to
+    `keep_as` (PostgreSQL; replacing a database of that name) for later benchmarks."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="javskoll-bench-") as tmp:
             yield f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -57,7 +58,11 @@ def fresh_database(kind: str, label: str = "bench") -> Iterator[str]:
         )
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if keep_as is not None:
+                conn.execute(f'DROP DATABASE IF EXISTS "{keep_as}" WITH (FORCE)')
+                conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{keep_as}"')
+            else:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
