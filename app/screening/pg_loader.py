@@ -6,19 +6,20 @@ the SQLite path is the batched one in `loader.py`. Both build the same snapshot
 (`tests/screening/test_one_read.py` compares them on every scenario).
 
 The statement is a server-side prepared statement (`PREPARE javskoll_reach(...)`), made
-once per connection, so that PostgreSQL parses it once per connection and, after its five
-first custom plans, runs the generic plan it keeps (EXPLAIN at national scale: about
-2.5 ms of planning per run before, 0.1 ms after; the generic plan is the same InitPlans
-and index scans). Only this statement is prepared: the engine keeps `prepare_threshold`
-None (`app/db.py`). Not psycopg's `prepare=True`: that is ignored when the threshold is
-None, and psycopg deallocates its prepared statements at every rollback (the pool's
-reset), so they would not outlive the request. An SQL-level PREPARE outlives rollbacks
-and lives as long as the connection. EXECUTE takes no bind parameters (PostgreSQL
-cannot type `$n` in a utility statement), so its arguments are literals rendered by
-psycopg (`sql.Literal`) with the declared types, sent with no parameters. A prepared
-statement is session state: behind PgBouncer in transaction mode set
-`JAVSKOLL_DB_PREPARE_REACH=false` (the engine option `PLAIN_REACH_OPTION`) and the
-statement runs plain, planned at every run.
+once per connection, so that PostgreSQL parses and plans it once per connection: the
+service's connections set `plan_cache_mode = force_generic_plan`
+(`app.db.force_generic_plans`; with "auto" PostgreSQL would plan it 5 times and then keep
+the generic plan only if its estimate beat the custom plans', a choice that a few percent
+of estimated cost decides either way, and a custom plan is 2-3 ms of planning per
+screening). Only this statement is prepared: the engine keeps `prepare_threshold` None
+(`app/db.py`). Not psycopg's `prepare=True`: that is ignored when the threshold is None,
+and psycopg deallocates its prepared statements at every rollback (the pool's reset), so
+they would not outlive the request. An SQL-level PREPARE outlives rollbacks and lives as
+long as the connection. EXECUTE takes no bind parameters (PostgreSQL cannot type `$n` in
+a utility statement), so its arguments are literals rendered by psycopg (`sql.Literal`)
+with the declared types, sent with no parameters. A prepared statement is session state:
+behind PgBouncer in transaction mode set `JAVSKOLL_DB_PREPARE_REACH=false` (the engine
+option `PLAIN_REACH_OPTION`) and the statement runs plain, planned at every run.
 """
 
 from __future__ import annotations

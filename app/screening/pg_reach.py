@@ -35,6 +35,13 @@ def _agg(cte: str, columns: str, order: str = "id") -> str:
 INTEREST = (
     "id, person_id, kind, organisation_id, on_behalf_of_id, share_percent, valid_from, valid_to"
 )
+# The interests in the party organisations and their owners are read by organisation
+# (a few dozen rows; at most 233 for one organisation in the national registry), not by
+# person (10 per person, a few thousand for a committee's seats and their relatives).
+# An organisation with more declared interests than this (a national association whose
+# members declare it) is read by person instead, as before: the statement reads at most
+# this many rows by organisation before it knows.
+INTERESTS_BY_ORGANISATION = 2000
 OPERATION = "id, ref, name, area, operator_committee_id, operator_organisation_id, municipality_id"
 # (key in the answer, CTE, columns, order): the loader reads the keys.
 PARTS = (
@@ -144,15 +151,33 @@ own2 AS (
   SELECT owner_id FROM organisation_owners
   WHERE organisation_id = ANY(ARRAY(SELECT owner_id FROM own1))
 ),
+intr_orgs AS (
+  SELECT (SELECT ids FROM targets) || ARRAY(SELECT owner_id FROM own1)
+    || ARRAY(SELECT owner_id FROM own2) AS ids
+),
+intr_any AS MATERIALIZED (
+  SELECT * FROM (
+    SELECT {INTEREST} FROM interests
+    WHERE organisation_id = ANY(CAST((SELECT ids FROM intr_orgs) AS bigint[]))
+    LIMIT {INTERESTS_BY_ORGANISATION}
+  ) by_organisation
+  UNION ALL
+  SELECT {INTEREST} FROM interests
+  WHERE on_behalf_of_id = ANY(CAST(:party_person_ids AS bigint[]))
+),
+intr_many AS (
+  SELECT count(*) >= {INTERESTS_BY_ORGANISATION} AS yes FROM intr_any
+  WHERE organisation_id IS NOT NULL
+),
 intr AS (
-  SELECT id, person_id, kind, organisation_id, on_behalf_of_id, share_percent,
-         valid_from, valid_to
-  FROM interests
-  WHERE person_id = ANY(CAST((SELECT people FROM s2) AS bigint[]))
-    AND (organisation_id = ANY(CAST((SELECT ids FROM targets) AS bigint[]))
-         OR organisation_id = ANY(ARRAY(SELECT owner_id FROM own1))
-         OR organisation_id = ANY(ARRAY(SELECT owner_id FROM own2))
-         OR on_behalf_of_id = ANY(CAST(:party_person_ids AS bigint[])))
+  SELECT * FROM intr_any
+  WHERE person_id IN (SELECT unnest((SELECT people FROM s2)))
+    AND (on_behalf_of_id IS NOT NULL OR NOT (SELECT yes FROM intr_many))
+  UNION ALL
+  SELECT {INTEREST} FROM interests
+  WHERE (SELECT yes FROM intr_many)
+    AND person_id = ANY(CAST((SELECT people FROM s2) AS bigint[]))
+    AND organisation_id + 0 = ANY(CAST((SELECT ids FROM intr_orgs) AS bigint[]))
 ),
 icount AS (
   SELECT person_id, count(*) AS n FROM interests
@@ -212,8 +237,15 @@ more AS (
 allc AS (SELECT * FROM around UNION SELECT * FROM more),
 resp AS (
   SELECT r.id, r.committee_id, r.area, r.role, s.organisation_id, s.id AS scope_id
-  FROM responsibilities r LEFT JOIN responsibility_scopes s ON s.responsibility_id = r.id
-  WHERE r.committee_id = ANY(ARRAY(SELECT id FROM allc))
+  FROM allc
+  CROSS JOIN LATERAL (
+    SELECT id, committee_id, area, role FROM responsibilities
+    WHERE committee_id = allc.id OFFSET 0
+  ) r
+  LEFT JOIN LATERAL (
+    SELECT id, organisation_id FROM responsibility_scopes
+    WHERE responsibility_id = r.id OFFSET 0
+  ) s ON true
 ),
 cpart AS (
   SELECT id, committee_id, organisation_id FROM committee_participants

@@ -437,6 +437,25 @@ def test_postgresql_prepares_the_reach_once_per_connection(
     assert prepared == 1
 
 
+def test_postgresql_reach_keeps_its_generic_plan(
+    loaded: None, admin: ApiClient, connection: Connection
+) -> None:
+    """The service's connections force generic plans (app/db.py): the reach is planned
+    once per connection, never per screening, whatever the first runs' estimates say."""
+    if backend() != "postgresql":
+        pytest.skip("SQLite has the batched loader and no prepared statements")
+    assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == ("force_generic_plan")
+    for participants in ([{"person": "p-ordf", "role": "ordforande"}], []):
+        for _ in range(4):
+            response = admin.post("/v1/screenings", json={"case": case(participants=participants)})
+            assert response.status_code == 201, response.text
+    generic, custom = connection.exec_driver_sql(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE name = 'javskoll_reach'"
+    ).one()
+    assert custom == 0 and generic >= 8, (generic, custom)
+
+
 def test_postgresql_plain_reach_when_prepared_statements_are_off(
     loaded: None, connection: Connection
 ) -> None:
