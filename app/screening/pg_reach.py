@@ -67,7 +67,10 @@ PARTS = (
 )
 _PARTS = ",\n  ".join(f"'{key}', {_agg(cte, cols, order)}" for key, cte, cols, order in PARTS)
 
-REACH_SQL = f"""
+
+def reach_sql(interests_by_organisation: int = INTERESTS_BY_ORGANISATION) -> str:
+    """The statement; `interests_by_organisation` other than the default only in tests."""
+    return f"""
 WITH
 ops AS (
   SELECT id, ref, name, area, operator_committee_id, operator_organisation_id, municipality_id
@@ -159,14 +162,14 @@ intr_any AS MATERIALIZED (
   SELECT * FROM (
     SELECT {INTEREST} FROM interests
     WHERE organisation_id = ANY(CAST((SELECT ids FROM intr_orgs) AS bigint[]))
-    LIMIT {INTERESTS_BY_ORGANISATION}
+    LIMIT {interests_by_organisation}
   ) by_organisation
   UNION ALL
   SELECT {INTEREST} FROM interests
   WHERE on_behalf_of_id = ANY(CAST(:party_person_ids AS bigint[]))
 ),
 intr_many AS (
-  SELECT count(*) >= {INTERESTS_BY_ORGANISATION} AS yes FROM intr_any
+  SELECT count(*) >= {interests_by_organisation} AS yes FROM intr_any
   WHERE organisation_id IS NOT NULL
 ),
 intr AS (
@@ -314,3 +317,6 @@ pers AS (
 )
 SELECT CAST(json_build_object({_PARTS}) AS text)
 """  # noqa: S608 - constant text; every value is a bound parameter
+
+
+REACH_SQL = reach_sql()

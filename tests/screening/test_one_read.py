@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from app.screening import loader
+from app.screening import loader, pg_loader, pg_reach
 from tests.screening.registry import PNR_SAMBO, case, registry
 from tests.screening.test_scenarios import _scenario_files
 from tests.support.api import ApiClient
@@ -84,3 +85,25 @@ def test_the_test_registry_cases_have_the_same_facts(
 ) -> None:
     import_document(admin, registry(sambo_pnr=PNR_SAMBO))
     assert_same_facts(admin, {"case": CASES[name]}, monkeypatch)
+
+
+def test_interests_read_by_person_when_an_organisation_has_many(
+    admin: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reach reads the interests in the party organisations and their owners by
+    organisation, and by person when one of them has many (`INTERESTS_BY_ORGANISATION`):
+    with the threshold at 1 every such interest takes the second path, and the facts are
+    the same as the batched loader's."""
+    statement = text(pg_reach.reach_sql(interests_by_organisation=1))
+
+    def by_person(session: Any, values: Any) -> str:
+        return str(session.execute(statement, dict(values)).scalar_one())
+
+    monkeypatch.setattr(pg_loader, "_reach_document", by_person)
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    for name in ("given participants", "every kind of party"):
+        assert_same_facts(admin, {"case": CASES[name]}, monkeypatch)
+    for path in _scenario_files():
+        scenario = json.loads(path.read_text(encoding="utf-8"))
+        import_document(admin, scenario["registry"])
+        assert_same_facts(admin, {"case": scenario["case"]}, monkeypatch)
