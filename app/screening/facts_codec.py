@@ -16,12 +16,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import types
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import date
 from enum import Enum
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
+
+import orjson
 
 from app.rules.facts import FactsSnapshot
 
@@ -33,36 +37,101 @@ class FactsFormatError(ValueError):
     """Stored facts that do not fit the snapshot types (a bad or foreign row)."""
 
 
+Encoder = Callable[[Any], Any]
+
+#: The encoder of each concrete type met so far (built once per type, not per value: a
+#: national screening's snapshot holds some 3,000 values).
+_ENCODERS: dict[type, Encoder] = {}
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        for f in _fields(type(value)):
-            item = getattr(value, f.name)
-            if not _is_default(f, item):
-                out[f.name] = _encode(item)
-        return out
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_encode(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _encode(v) for k, v in value.items()}
+    encoder = _ENCODERS.get(type(value))
+    if encoder is None:
+        encoder = _ENCODERS[type(value)] = _encoder_for(type(value))
+    return encoder(value)
+
+
+def _same(value: Any) -> Any:
     return value
 
 
-def _is_default(f: dataclasses.Field[Any], value: Any) -> bool:
-    if f.default is not dataclasses.MISSING:
-        return bool(value == f.default)
-    if f.default_factory is not dataclasses.MISSING:
-        return bool(value == f.default_factory())
-    return False
+class _NeedsJsonModule(Exception):
+    """A float that orjson writes differently from the json module (1e-05, nan)."""
 
 
-@cache
-def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    return dataclasses.fields(cls)
+# Set while encoding for the json module (the slow path): every float is taken as it is.
+_PLAIN_FLOATS: ContextVar[bool] = ContextVar("facts_plain_floats", default=False)
+
+
+def _float(value: float) -> float:
+    # orjson and json.dumps write the same text for 0 and for finite floats in [1e-4, 1e16)
+    # (the shortest repr, no exponent); anything else goes through the json module.
+    if value == 0.0 or (1e-4 <= abs(value) < 1e16 and math.isfinite(value)):
+        return value
+    if _PLAIN_FLOATS.get():
+        return value
+    raise _NeedsJsonModule
+
+
+def _enum_value(value: Enum) -> Any:
+    return value.value
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _sequence(value: Any) -> list[Any]:
+    return [_encode(v) for v in value]
+
+
+def _mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
+    return {str(k): _encode(v) for k, v in value.items()}
+
+
+def _encoder_for(cls: type) -> Encoder:
+    """The JSON form of a value of this type: a dataclass as an object of its fields (a
+    field equal to its default left out), an enum as its value, a date in ISO form, a
+    tuple or list as a list, a mapping as an object; anything else as it is."""
+    if dataclasses.is_dataclass(cls):
+        return _dataclass_encoder(cls)
+    if cls is float:
+        return _float
+    if issubclass(cls, Enum):
+        return _enum_value
+    if issubclass(cls, date):
+        return _iso
+    if issubclass(cls, tuple | list):
+        return _sequence
+    if issubclass(cls, Mapping):
+        return _mapping
+    return _same
+
+
+_NO_DEFAULT: Any = object()
+
+
+def _dataclass_encoder(cls: type) -> Encoder:
+    # (name, default); the default of a default_factory field is made once here (the
+    # snapshot's defaults are empty tuples and mappings, only ever compared).
+    plan: list[tuple[str, Any]] = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            plan.append((f.name, f.default))
+        elif f.default_factory is not dataclasses.MISSING:
+            plan.append((f.name, f.default_factory()))
+        else:
+            plan.append((f.name, _NO_DEFAULT))
+
+    def encode_dataclass(value: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, default in plan:
+            item = getattr(value, name)
+            if default is _NO_DEFAULT or item != default:
+                out[name] = _encode(item)
+        return out
+
+    return encode_dataclass
 
 
 Decoder = Callable[[Any], Any]
@@ -183,8 +252,26 @@ def _dataclass_decoder(cls: type) -> Decoder:
 
 def encode(snapshot: FactsSnapshot) -> str:
     """The snapshot as canonical JSON text (sorted keys, no spaces, UTF-8 kept)."""
-    body = {"format": FACTS_FORMAT, "snapshot": _encode(snapshot)}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return encode_bytes(snapshot).decode("utf-8")
+
+
+def encode_bytes(snapshot: FactsSnapshot) -> bytes:
+    """:func:`encode`'s text as UTF-8. Written by orjson, which gives exactly the json
+    module's text (sort_keys, no spaces, ensure_ascii=False) for what a snapshot holds;
+    a float orjson writes differently (1e-05, nan), an integer over 64 bits or a lone
+    surrogate sends the snapshot through the json module instead (tests hold the two
+    texts equal, tests/screening/test_facts_encoding.py)."""
+    try:
+        body = {"format": FACTS_FORMAT, "snapshot": _encode(snapshot)}
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except (_NeedsJsonModule, orjson.JSONEncodeError):
+        token = _PLAIN_FLOATS.set(True)
+        try:
+            body = {"format": FACTS_FORMAT, "snapshot": _encode(snapshot)}
+        finally:
+            _PLAIN_FLOATS.reset(token)
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")
 
 
 def decode(text: str) -> FactsSnapshot:
@@ -214,5 +301,5 @@ class EncodedFacts:
 
     @classmethod
     def of(cls, snapshot: FactsSnapshot) -> EncodedFacts:
-        text = encode(snapshot)
-        return cls(text, facts_hash(text))
+        data = encode_bytes(snapshot)
+        return cls(data.decode("utf-8"), hashlib.sha256(data).hexdigest())
