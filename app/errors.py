@@ -309,8 +309,13 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
         logger.warning("database_unavailable", extra={"error": type(exc.orig).__name__})
+        # SQLite takes one writer at a time: a write that waited out the busy timeout
+        # behind another (a long import) is told so, not that the database is gone.
+        busy = "database is locked" in str(exc.orig)
         error = ServiceUnavailable(
-            "The database could not be reached; try again shortly.",
+            "The database is busy with another write; try again shortly."
+            if busy
+            else "The database could not be reached; try again shortly.",
             headers={"Retry-After": str(retry_after)},
         )
         return problem_response(error, request)

@@ -129,6 +129,9 @@ MESSAGES_SV: dict[str, str] = {
     "The database could not be reached; try again shortly.": (
         "Databasen kunde inte nås; försök igen strax."
     ),
+    "The database is busy with another write; try again shortly.": (
+        "Databasen är upptagen med en annan skrivning; försök igen strax."
+    ),
     "Send 'Authorization: Bearer <api key>'.": "Skicka 'Authorization: Bearer <API-nyckel>'.",
     "The API key is unknown or revoked.": "API-nyckeln är okänd eller återkallad.",
     "The case's committee is outside this key's organisations.": (

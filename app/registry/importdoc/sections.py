@@ -355,12 +355,12 @@ class Importer(Writer):
                 claimed.add(row["id"])
                 matched.append((e, row, {c: v for c, v in values.items() if row[c] != v}))
         rows = [COLUMNS[section] | v for _, v in new]
-        new_ids: list[int | None]
+        self.out.created_keys.add_rows(section, new, rows, by_key, self.keyless_key)
+        new_ids: list[int | None] = [None] * len(rows)
         if len(rows) <= SMALL_BATCH:
             new_ids = list(self.insert_returning(T[section], rows))
         else:  # a bulk load needs no ids back, and RETURNING would slow it down
             self.insert(T[section], rows)
-            new_ids = [None] * len(rows)
         self.update(T[section], [{"id": row["id"], **diff} for _, row, diff in matched if diff])
         for (e, _), row_id in zip(new, new_ids, strict=True):
             self.out.record(e, "created", row_id, e.item.ref)

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
+from psycopg.errors import TransactionRollback
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
@@ -24,7 +25,7 @@ from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
 from app.registry import repository, scope
-from app.registry.importdoc import progress
+from app.registry.importdoc import locks, progress
 from app.registry.importdoc.plan import Plan
 from app.registry.importdoc.sections import Importer
 from app.registry.importdoc.tagging import person_organisations
@@ -123,10 +124,15 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
         repository.analyze_grown(
             session, {T[section]: c["created"] for section, c in outcome.counts.items()}
         )
-    except IntegrityError:
+        # Facts another import stored meanwhile under this one's new natural keys: 409.
+        locks.after_writes(session, outcome.created_keys, T)
+    except (IntegrityError, OperationalError) as exc:
         # Validation saw a consistent snapshot; a concurrent transaction wrote the same
-        # ref (or removed a referenced row) before this one could. Retrying re-validates.
-        logger.info("registry_write_conflict")
+        # ref (or removed a referenced row) before this one could, or the two waited for
+        # each other (deadlock: PostgreSQL ends one). Retrying re-validates.
+        if isinstance(exc, OperationalError) and not isinstance(exc.orig, TransactionRollback):
+            raise
+        logger.info("registry_write_conflict", extra={"error": type(exc.orig).__name__})
         raise Conflict(
             "A concurrent change to the registry conflicted with this write; nothing was "
             "stored. Send it again."

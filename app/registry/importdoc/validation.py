@@ -21,6 +21,7 @@ from app.errors import (
     templated_error,
 )
 from app.registry import repository
+from app.registry.importdoc import locks
 from app.registry.importdoc.checks import Checks, one_of
 from app.registry.importdoc.document import SECTIONS
 from app.registry.importdoc.plan import (
@@ -286,7 +287,9 @@ def validate(
 
     With a `principal` limited to organisations, references are checked against its scope
     (`reference_scope`); `target_id` is the stored keyless row a CRUD write replaces.
+    Imports of a section checked as a whole take turns from here (`locks`).
     """
+    locks.before_validation(session, raw)
     return Validator(session, pnr_secret, principal, target_id).run(raw)
 
 

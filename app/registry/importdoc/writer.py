@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.locks import CreatedKeys
 from app.registry.importdoc.plan import REF_SECTIONS, Entry, Plan
 from app.registry.repository import Row, table_of
 
@@ -128,6 +129,8 @@ class Outcome:
     tagged: list[tuple[str, str, str, frozenset[int], tuple[str, ...]]] = field(
         default_factory=list
     )
+    # natural keys of the keyless rows created (checked against concurrent imports)
+    created_keys: CreatedKeys = field(default_factory=CreatedKeys)
 
     def audit_changes(self) -> dict[str, dict[str, list[Any]]]:
         """Refs created/updated per type; for keyless types also the persons concerned."""

@@ -1,0 +1,168 @@
+"""What two imports running at once may not do together (PostgreSQL; docs/import.md,
+"Concurrent imports").
+
+Every import validates against the committed registry and writes in its own transaction.
+Two imports at once must not both pass validation and leave together a registry that
+one import would have refused. Unique refs are the database's job (the loser gets 409);
+what the database cannot see is guarded here with transaction-level advisory locks
+(released at commit or rollback):
+
+* **Sections checked as a whole** (`SERIALISED`): organisations (owners, members:
+  ownership cycles, shares over 100 %, replaced lists), committees (parent cycles,
+  participants), administrations, operations, agreements (replaced lists), persons
+  (personnummer uniqueness among the persons a key sees) and appointments (seat order
+  per party and committee). An import that has items in one of them takes that
+  section's lock before validation reads anything, and holds it to its commit: imports
+  of one such section take turns; imports of different sections still run together.
+* **Interests and relations** (`CHECKED_AT_END`, most of a registry's rows) run
+  together. What one import alone refuses and two could make is a second row with the
+  natural key of a row without a ref (`duplicate_key`). After writing, an import takes
+  the section's end lock and counts the rows now stored under the keys it created: more
+  than it wrote and saw at validation means another import committed the same fact
+  meanwhile, and this one answers 409 (send it again: it then matches that row).
+
+Locks are taken in one order (start locks by section, before anything else; end locks
+by section, after the writes; the audit chain head last), so they cannot deadlock among
+themselves. SQLite needs none of this: a write transaction holds the database's single
+write lock from BEGIN IMMEDIATE (app/db.py), so imports there run one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict
+from app.registry import repository
+from app.registry.importdoc.document import SECTIONS
+from app.registry.importdoc.plan import KEY_COLUMNS
+from app.registry.importdoc.stream import StreamedDocument
+from app.registry.repository import Row
+
+SERIALISED = (
+    "organisations",
+    "committees",
+    "administrations",
+    "operations",
+    "agreements",
+    "persons",
+    "appointments",
+)
+CHECKED_AT_END = ("interests", "relations")
+# pg_advisory_xact_lock(namespace, key): the namespace keeps these apart from other
+# advisory locks; a section's start lock is its position, its end lock 100 more.
+NAMESPACE = 0x4A5643  # "JVC"
+_START = {section: n for n, section in enumerate(SECTIONS)}
+_END = 100
+
+CONCURRENT_DUPLICATE = (
+    "Another import stored the same facts while this one ran; nothing was stored. "
+    "Send it again: its items then match the stored rows."
+)
+
+
+def sections_in(raw: Any) -> list[str]:
+    """The document's sections, in dependency order (a dict or a scanned document)."""
+    if isinstance(raw, StreamedDocument):
+        present = set(raw.section_keys()) if raw.is_object else set()
+    elif isinstance(raw, dict):
+        present = set(raw)
+    else:
+        present = set()
+    return [s for s in SECTIONS if s in present]
+
+
+def _lock(session: Session, key: int) -> None:
+    session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": NAMESPACE, "key": key})
+
+
+def before_validation(session: Session, raw: Any) -> None:
+    """Take the start lock of every serialised section the document has (PostgreSQL)."""
+    if not repository.is_postgresql(session):
+        return
+    for section in sections_in(raw):
+        if section in SERIALISED:
+            _lock(session, _START[section])
+
+
+@dataclass
+class KeyCount:
+    """One natural key an import created rows under."""
+
+    pointer: str  # the first item that created it
+    created: int = 0
+    created_refless: int = 0
+    seen: int = 0  # stored rows with this key when the import read them
+    seen_refless: int = 0
+
+
+@dataclass
+class CreatedKeys:
+    """Natural keys of the keyless rows an import created, per section."""
+
+    sections: dict[str, dict[tuple[Any, ...], KeyCount]] = field(default_factory=dict)
+
+    def add_rows(
+        self,
+        section: str,
+        new: list[tuple[Any, Row]],
+        rows: list[Row],
+        stored: dict[tuple[Any, ...], list[Row]],
+        key_of: Callable[[str, Row], tuple[Any, ...]],
+    ) -> None:
+        """Count the new rows of a chunk (items `new`, rows `rows`) by natural key, with
+        the stored rows the import read under each key (`stored`)."""
+        keys = self.sections.setdefault(section, {})
+        for (entry, _), row in zip(new, rows, strict=True):
+            key = key_of(section, row)
+            count = keys.get(key)
+            if count is None:  # rows read later under this key are this import's own
+                seen = stored.get(key, [])
+                count = keys[key] = KeyCount(entry.pointer, seen=len(seen))
+                count.seen_refless = sum(1 for r in seen if r["ref"] is None)
+            count.created += 1
+            count.created_refless += row.get("ref") is None
+
+
+def after_writes(session: Session, created: CreatedKeys, tables: dict[str, Any]) -> None:
+    """Under each section's end lock, refuse (409) when another import committed a row
+    that makes one of this import's created keys a duplicate (PostgreSQL)."""
+    if not repository.is_postgresql(session):
+        return
+    for section in CHECKED_AT_END:
+        keys = created.sections.get(section)
+        if not keys:
+            continue
+        _lock(session, _END + _START[section])
+        clashes = list(_clashes(session, section, keys, tables[section]))
+        if clashes:
+            errors = [
+                {
+                    "pointer": pointer,
+                    "detail": "another import stored this fact meanwhile",
+                    "code": "concurrent_duplicate",
+                }
+                for pointer in clashes[:100]
+            ]
+            raise Conflict(CONCURRENT_DUPLICATE, errors=errors)
+
+
+def _clashes(
+    session: Session, section: str, keys: dict[tuple[Any, ...], KeyCount], table: Any
+) -> Iterable[str]:
+    columns = KEY_COLUMNS[section]
+    rows = repository.rows_by_keys(session, table, columns, keys, ["ref", *columns])
+    now: dict[tuple[Any, ...], list[str | None]] = {}
+    for row in rows or ():
+        now.setdefault(tuple(row[c] for c in columns), []).append(row["ref"])
+    for key, count in keys.items():  # in document order
+        refs = now.get(key, [])
+        others = len(refs) - count.created - count.seen
+        others_refless = refs.count(None) - count.created_refless - count.seen_refless
+        # Two rows with refs may share a natural key; a row without one may not.
+        if others > 0 and (count.created_refless or others_refless > 0):
+            yield count.pointer
