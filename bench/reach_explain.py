@@ -16,7 +16,7 @@ goes, and before/after a change to it, back to back (issue 15, part "reach").
    Checks that both answer the same document for every case.
 
        .venv/bin/python -m bench.reach_explain compare URL /tmp/reach-cases.json \
-           [--before main] [--rounds 5]
+           [--before main] [--rounds 5] [--before-auto-plans]
 
 3. `explain`: `EXPLAIN (ANALYZE, BUFFERS)` of the working tree's statement for one case
    (index in the cases file), generic plan:
@@ -178,12 +178,18 @@ def _explain_ms(session: Session, module: types.ModuleType, values: dict[str, An
     return float(plan[0]["Execution Time"])
 
 
-def compare(url: str, cases_path: Path, before_rev: str, rounds: int) -> None:
+def compare(
+    url: str, cases_path: Path, before_rev: str, rounds: int, before_auto_plans: bool = False
+) -> None:
     cases = load_cases(cases_path)
     values = [_values(c) for c in cases]
     modules = {"before": _module_at(before_rev), "after": pg_loader}
-    # "before" as main served it (plan_cache_mode auto), "after" as this tree does.
-    engines: dict[str, Engine] = {"before": _engine(url, forced=False), "after": _engine(url)}
+    # "after" as this tree serves it (generic plans forced); "before" as well, or with
+    # plan_cache_mode auto as the service ran before 685cf69 (`--before-auto-plans`).
+    engines: dict[str, Engine] = {
+        "before": _engine(url, forced=not before_auto_plans),
+        "after": _engine(url),
+    }
     sessions = {m: Session(engines[m]) for m in modules}
     for m, s in sessions.items():
         s.connection(execution_options={"postgresql_readonly": True})
@@ -282,6 +288,7 @@ def main() -> None:
     p.add_argument("cases", type=Path)
     p.add_argument("--before", default="main")
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--before-auto-plans", action="store_true")
     p = sub.add_parser("explain")
     p.add_argument("url")
     p.add_argument("cases", type=Path)
@@ -290,7 +297,7 @@ def main() -> None:
     if args.command == "capture":
         capture(args.url, args.data, args.out, args.cases)
     elif args.command == "compare":
-        compare(args.url, args.cases, args.before, args.rounds)
+        compare(args.url, args.cases, args.before, args.rounds, args.before_auto_plans)
     else:
         explain_one(args.url, args.cases, args.index)
 

@@ -238,17 +238,20 @@ more AS (
   WHERE c.id = ANY(ARRAY(SELECT id FROM wanted))
 ),
 allc AS (SELECT * FROM around UNION SELECT * FROM more),
-resp AS (
-  SELECT r.id, r.committee_id, r.area, r.role, s.organisation_id, s.id AS scope_id
-  FROM allc
-  CROSS JOIN LATERAL (
+resp_r AS (
+  SELECT r.id, r.committee_id, r.area, r.role
+  FROM allc CROSS JOIN LATERAL (
     SELECT id, committee_id, area, role FROM responsibilities
     WHERE committee_id = allc.id OFFSET 0
   ) r
-  LEFT JOIN LATERAL (
-    SELECT id, organisation_id FROM responsibility_scopes
-    WHERE responsibility_id = r.id OFFSET 0
-  ) s ON true
+),
+resp_s AS (
+  SELECT id, responsibility_id, organisation_id FROM responsibility_scopes
+  WHERE responsibility_id = ANY(ARRAY(SELECT id FROM resp_r))
+),
+resp AS (
+  SELECT r.id, r.committee_id, r.area, r.role, s.organisation_id, s.id AS scope_id
+  FROM resp_r r LEFT JOIN resp_s s ON s.responsibility_id = r.id
 ),
 cpart AS (
   SELECT id, committee_id, organisation_id FROM committee_participants
