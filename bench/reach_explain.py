@@ -2,8 +2,10 @@
 goes, and before/after a change to it, back to back (issue 15, part "reach").
 
 1. `capture`: screen a sample of the generated cases in process (TestClient, on a COPY of
-   the national registry: screenings are written) and keep the arguments each screening
-   passed to `pg_loader.load_reach`, as JSON:
+   the national registry: screenings are written), a third of those with participants
+   also with the default ones, and 6 large cases (40 participants, 30 party
+   organisations), and keep the arguments each screening passed to
+   `pg_loader.load_reach`, as JSON:
 
        .venv/bin/python -m bench.reach_explain capture URL bench/data/national-seed1.jsonl \
            /tmp/reach-cases.json [--cases 60]
@@ -50,10 +52,37 @@ ROOT = Path(__file__).resolve().parent.parent
 def _kind(case: dict[str, Any]) -> str:
     if case["participant_ids"] is None:
         return "default seats (committee's seats and staff)"
+    if len(case["party_org_ids"]) >= 20:
+        return "40 people, 30 party organisations"
     return "participants named (12-18 people)"
 
 
-def capture(url: str, data: Path, out: Path, n: int) -> None:
+def _big_cases(cases: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """`n` cases as large as run E's second one: a case of the file with 40 participants
+    (those of the cases of its committee, then of others) and 30 party organisations."""
+    orgs = list(
+        dict.fromkeys(
+            p["organisation"] for c in cases for p in c["case"]["parties"] if "organisation" in p
+        )
+    )
+    out = []
+    named = [c for c in cases if c["case"].get("participants")]
+    for k in range(n):
+        line = named[(k * 7919) % len(named)]
+        committee = line["case"]["committee"]
+        people = [
+            p
+            for c in sorted(named, key=lambda c: c["case"]["committee"] != committee)
+            for p in c["case"]["participants"]
+        ]
+        participants = list({p["person"]: p for p in people}.values())[:40]
+        parties = [{"organisation": o, "role": "berord"} for o in orgs[k * 30 : k * 30 + 30]]
+        case = {**line["case"], "participants": participants, "parties": parties}
+        out.append({"kind": "case", "scenario": "big", "case": case})
+    return out
+
+
+def capture(url: str, data: Path, out: Path, n: int, big: int = 6) -> None:
     from bench.generator import reader  # noqa: PLC0415
     from bench.inprocess import client  # noqa: PLC0415
 
@@ -70,9 +99,9 @@ def capture(url: str, data: Path, out: Path, n: int) -> None:
     pg_loader.load_reach = recording  # type: ignore[assignment]
     api, key = client(url, "reach-capture")
     headers = {"Authorization": f"Bearer {key}"}
-    for i, line in enumerate(sample):
+    for i, line in enumerate([*sample, *_big_cases(cases, big)]):
         bodies = [line["case"]]
-        if i % 3 == 0 and line["case"].get("participants"):
+        if i % 3 == 0 and i < len(sample) and line["case"].get("participants"):
             bodies.append({**line["case"], "participants": []})  # and the default seats
         for body in bodies:
             response = api.post("/v1/screenings", json={"case": body}, headers=headers)
