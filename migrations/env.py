@@ -20,8 +20,30 @@ def _run(connection: Connection) -> None:
         compare_type=True,
         user_module_prefix="app.db_types.",
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    # SQLite: a batch rebuild drops and recreates a table, which with foreign keys on
+    # would cascade into (or be refused by) the rows that refer to it. Foreign keys are
+    # off while migrating (the pragma only takes effect outside a transaction) and the
+    # whole database is checked before the migration commits.
+    unchecked = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if unchecked:
+        _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if unchecked:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+    finally:
+        if unchecked:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, statement: str) -> None:
+    """Run on the driver's connection, outside any transaction (SQLAlchemy's would BEGIN)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None  # noqa: S101 - an open connection
+    driver.execute(statement)
 
 
 def run_migrations_online() -> None:

@@ -40,7 +40,15 @@ def key_summary(record: ApiKey) -> dict[str, object]:
 def require_known_organisations(session: Session, refs: Sequence[str] | None) -> None:
     """422 for a key limited to an organisation the registry does not have (a typo would
     otherwise make a key that sees nothing, or later whatever gets that ref)."""
-    known = set(session.scalars(select(Organisation.ref).where(Organisation.ref.in_(refs or []))))
+    # FOR SHARE: an organisation being deleted (locked FOR UPDATE, which refuses while a
+    # key names it) is waited for and then not found, so no key outlives it.
+    known = set(
+        session.scalars(
+            select(Organisation.ref)
+            .where(Organisation.ref.in_(refs or []))
+            .with_for_update(read=True)
+        )
+    )
     errors = [
         field_error(f"/organisations/{i}", "unknown organisation", "unknown_reference")
         for i, ref in enumerate(refs or [])
@@ -109,6 +117,19 @@ def create_key(
     )
     logger.info("apikey_created", extra={"key_id": record.id, "role": role})
     return CreatedKey(record, key)
+
+
+def keys_limited_to(session: Session, organisation_ref: str) -> list[dict[str, object]]:
+    """The keys in use that are limited to an organisation, as a 409's `referenced_by`
+    entry: an organisation is not deleted while a key names it, or the key would go on
+    to scope whatever later gets its ref (docs/security.md, "Deleted organisations")."""
+    live = session.scalars(
+        select(ApiKey).where(ApiKey.revoked_at.is_(None)).order_by(ApiKey.id)
+    ).all()
+    prefixes = [k.key_prefix for k in live if organisation_ref in (k.organisation_refs or ())]
+    if not prefixes:
+        return []
+    return [{"type": "api_keys", "count": len(prefixes), "refs": prefixes[:5]}]
 
 
 def list_keys(session: Session) -> Sequence[ApiKey]:

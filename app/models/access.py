@@ -14,6 +14,9 @@ from app.models.mixins import IdMixin
 
 class ApiKey(IdMixin, Base):
     __tablename__ = "api_keys"
+    # Ids are never handed out twice, also on SQLite (docs/security.md, "Deleted
+    # organisations"): audit chains and entries, and other rows, name them without a key.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(20), nullable=False)

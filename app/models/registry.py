@@ -37,6 +37,9 @@ def _fk(target: str, *, nullable: bool = False, ondelete: str | None = None) -> 
 
 class Organisation(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
     __tablename__ = "organisations"
+    # Ids are never handed out twice, also on SQLite (docs/security.md, "Deleted
+    # organisations"): audit chains and entries, and other rows, name them without a key.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     kind: Mapped[str] = mapped_column(String(CODE), nullable=False)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), nullable=False)

@@ -284,9 +284,9 @@ def audit_entry_predicate(
     organisations (ids fixed at write time, issue 9.4; never decided by ref at read
     time). Entries of no organisation (keys, checkpoints) are for unlimited keys.
 
-    An organisation reads only entries written since it was created: SQLite hands a
-    deleted organisation's id to the next one created, which must not inherit the
-    history written under that id."""
+    An organisation reads only entries written since it was created: a second wall
+    behind ids that are never handed out twice (SQLite AUTOINCREMENT since walls_0001;
+    before, the next organisation created could get a deleted one's id)."""
     if not principal.scoped:
         return None
     entry = aliased(AuditEntry)

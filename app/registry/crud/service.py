@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.orm import Session
 
+from app.apikeys.service import keys_limited_to
 from app.audit import chain
 from app.audit.organisations import organisation_ids, person_organisations
 from app.errors import (
@@ -283,6 +284,8 @@ def remove(
             ],
         )
     users = repository.referencing(session, res.model.__table__, current.id)
+    if res.section == "organisations":
+        users += keys_limited_to(session, current.ref)
     if users:
         summary = ", ".join(f"{u['count']} {u['type']}" for u in users)
         raise Conflict(
