@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, select, union
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    any_,
+    bindparam,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -61,35 +71,52 @@ def organisation_ids(session: Session, refs: Iterable[str]) -> set[int]:
 def person_organisations(session: Session, person_refs: Iterable[str]) -> dict[str, set[int]]:
     """Per person ref, the organisations the person belongs to now: those of the bodies
     they are appointed to (a gemensam nämnd's participants included) and the
-    organisations that appointed them. A person with no appointment belongs to none."""
+    organisations that appointed them. A person with no appointment belongs to none.
+
+    One union serves every audited write, the import's tags included: on PostgreSQL one
+    statement with an array parameter (`= ANY(:refs)`; for the persons of a 50,000-item
+    import, IN-lists of 500 bound parameters cost a hundred statements whose rendering and
+    parsing took more CPU than the rest of the audit), elsewhere IN-lists of 500."""
     wanted = sorted({r for r in person_refs if r})
     found: dict[str, set[int]] = {ref: set() for ref in wanted}
-    for start in range(0, len(wanted), LOOKUP_BATCH):
-        part = wanted[start : start + LOOKUP_BATCH]
-        body_orgs: CompoundSelect[Any] = union(
-            select(Person.ref, Committee.organisation_id)
-            .join(Appointment, Appointment.person_id == Person.id)
-            .join(Committee, Committee.id == Appointment.committee_id)
-            .where(Person.ref.in_(part)),
-            select(Person.ref, CommitteeParticipant.organisation_id)
-            .join(Appointment, Appointment.person_id == Person.id)
-            .join(
-                CommitteeParticipant,
-                CommitteeParticipant.committee_id == Appointment.committee_id,
-            )
-            .where(Person.ref.in_(part)),
-            select(Person.ref, Administration.organisation_id)
-            .join(Appointment, Appointment.person_id == Person.id)
-            .join(Administration, Administration.id == Appointment.administration_id)
-            .where(Person.ref.in_(part)),
-            select(Person.ref, Appointment.organisation_id)
-            .join(Appointment, Appointment.person_id == Person.id)
-            .where(Person.ref.in_(part)),
-            select(Person.ref, Appointment.appointed_by_id)
-            .join(Appointment, Appointment.person_id == Person.id)
-            .where(Person.ref.in_(part)),
-        )
-        for ref, organisation_id in session.execute(body_orgs):
+    if not wanted:
+        return found
+    if session.get_bind().dialect.name == "postgresql":
+        refs = bindparam("refs", wanted, type_=ARRAY(String))
+        batches = [Person.ref == any_(refs)]
+    else:
+        batches = [
+            Person.ref.in_(wanted[start : start + LOOKUP_BATCH])
+            for start in range(0, len(wanted), LOOKUP_BATCH)
+        ]
+    for match in batches:
+        for ref, organisation_id in session.execute(_person_organisation_rows(match)):
             if organisation_id is not None:
                 found[ref].add(organisation_id)
     return found
+
+
+def _person_organisation_rows(match: ColumnElement[bool]) -> CompoundSelect[Any]:
+    """(person ref, organisation id) of the persons `match` selects, by every way a person
+    belongs to an organisation (the id may be NULL: an appointment without it)."""
+
+    def appointed(column: Any) -> Select[Any]:
+        return (
+            select(Person.ref, column)
+            .join(Appointment, Appointment.person_id == Person.id)
+            .where(match)
+        )
+
+    return union(
+        appointed(Committee.organisation_id).join(
+            Committee, Committee.id == Appointment.committee_id
+        ),
+        appointed(CommitteeParticipant.organisation_id).join(
+            CommitteeParticipant, CommitteeParticipant.committee_id == Appointment.committee_id
+        ),
+        appointed(Administration.organisation_id).join(
+            Administration, Administration.id == Appointment.administration_id
+        ),
+        appointed(Appointment.organisation_id),
+        appointed(Appointment.appointed_by_id),
+    )
