@@ -97,6 +97,36 @@ def test_enter_a_case_with_three_parties_and_screen_it_keyboard_only(browser: Si
     browser.screenshot("arende-flera-parter")
 
 
+def test_enter_in_a_field_saves_the_case_and_adds_no_party_row(browser: Site) -> None:
+    """Enter in a text field submits with the form's default button: "Spara ärendet",
+    not "Lägg till en part" (the first visible submit button), which stays one Tab stop
+    away for adding a row without JavaScript."""
+    browser.sign_in("screener")
+    browser.open("/arenden/nytt")
+    start_from_main(browser)
+    type_into(browser, "ref", "VBN 2026/17")
+    type_into(browser, "committee", "B")  # Byggnadsnämnden i Västby
+    type_into(browser, "matter", "M")  # Myndighetsutövning
+    type_into(browser, "decision_date", "2026-03-10")
+    type_into(browser, "party-1-ref", "w-sok")  # the applicant, a person in the registry
+    # The hidden default button is no Tab stop: from the last field of row 1, Tab goes
+    # to "Lägg till en part".
+    browser.tab_to("party-1-role").send_keys(Keys.TAB)
+    assert browser.focused().get_attribute("id") == "party-add"
+    for _ in range(3):  # back to the ref field: role, number, ref
+        browser.focused().send_keys(Keys.SHIFT, Keys.TAB)
+    assert browser.focused().get_attribute("id") == "party-1-ref"
+    browser.focused().send_keys(Keys.ENTER)
+    browser.wait_for(lambda: "sparat=arende" in browser.driver.current_url, "the stored case")
+    assert "Ulla Falk (Sökande)" in browser.text()
+    assert browser.driver.find_elements(By.ID, "party-2-ref") == []
+    browser.axe()
+    browser.tab_to("screen-button").send_keys(Keys.ENTER)
+    browser.wait_for(lambda: "granskning=" in browser.driver.current_url, "the screening")
+    assert "Johan Falk" in browser.driver.find_element(By.ID, "person-w-s2").text
+    browser.axe()
+
+
 def test_party_errors_are_shown_at_the_row_and_reached_from_the_summary(browser: Site) -> None:
     browser.sign_in("screener")
     browser.open("/arenden/nytt")
