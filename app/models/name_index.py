@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base
 from app.db_types import BigIntPK
 from app.models.mixins import IdMixin
+from app.models.registry import set_index
 
 TOKEN_LENGTH = 64
 
@@ -25,14 +26,17 @@ class NameToken(IdMixin, Base):
             "(person_id IS NULL) <> (organisation_id IS NULL)", name="exactly_one_owner"
         ),
         Index("ix_name_tokens_token", "token"),
+        # Each row has one owner: each owner index holds only its own rows (imppar_0001).
+        set_index("name_tokens", "person_id"),
+        set_index("name_tokens", "organisation_id"),
     )
 
     token: Mapped[str] = mapped_column(String(TOKEN_LENGTH), nullable=False)
     person_id: Mapped[int | None] = mapped_column(
-        BigIntPK, ForeignKey("persons.id", ondelete="CASCADE"), nullable=True, index=True
+        BigIntPK, ForeignKey("persons.id", ondelete="CASCADE"), nullable=True
     )
     organisation_id: Mapped[int | None] = mapped_column(
-        BigIntPK, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=True, index=True
+        BigIntPK, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=True
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,10 +30,23 @@ from app.models.mixins import (
 CODE = 40  # vocabulary codes
 
 
-def _fk(target: str, *, nullable: bool = False, ondelete: str | None = None) -> Mapped[int]:
+def _fk(
+    target: str, *, nullable: bool = False, ondelete: str | None = None, index: bool = True
+) -> Mapped[int]:
     return mapped_column(
-        BigIntPK, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
+        BigIntPK, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
     )
+
+
+def set_index(table: str, column: str) -> Index:
+    """An index of the rows where a nullable column is set (revision imppar_0001).
+
+    Lookups by value (`= x`, `= ANY(..)`, `IN`, a join on it, a foreign key's check)
+    imply IS NOT NULL, so they use it as they used a whole-column index; a row without a
+    value (most appointments have one of three bodies; 94 % of interests no
+    `on_behalf_of`) costs no index entry when it is written."""
+    where = text(f"{column} IS NOT NULL")
+    return Index(f"ix_{table}_{column}", column, postgresql_where=where, sqlite_where=where)
 
 
 class Organisation(IdMixin, RefMixin, TimestampMixin, VersionedMixin, Base):
@@ -254,14 +268,18 @@ class Appointment(IdMixin, OptionalRefMixin, TimestampMixin, VersionedMixin, Val
             "valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
             name="valid_range",
         ),
+        set_index("appointments", "committee_id"),
+        set_index("appointments", "administration_id"),
+        set_index("appointments", "organisation_id"),
+        set_index("appointments", "appointed_by_id"),
     )
 
     person_id: Mapped[int] = _fk("persons.id")
-    committee_id: Mapped[int | None] = _fk("committees.id", nullable=True)
-    administration_id: Mapped[int | None] = _fk("administrations.id", nullable=True)
-    organisation_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
+    committee_id: Mapped[int | None] = _fk("committees.id", nullable=True, index=False)
+    administration_id: Mapped[int | None] = _fk("administrations.id", nullable=True, index=False)
+    organisation_id: Mapped[int | None] = _fk("organisations.id", nullable=True, index=False)
     role: Mapped[str] = mapped_column(String(CODE), nullable=False)
-    appointed_by_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
+    appointed_by_id: Mapped[int | None] = _fk("organisations.id", nullable=True, index=False)
     # [{"area": ..., "role": "drift"|"tillsyn"}]: what staff work with.
     works_with: Mapped[list[dict[str, str]]] = mapped_column(JSON, nullable=False, default=list)
     # Meetings: the party (local abbreviation), the place within the party group (an
@@ -294,11 +312,12 @@ class Interest(IdMixin, OptionalRefMixin, TimestampMixin, VersionedMixin, Validi
             "valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
             name="valid_range",
         ),
+        set_index("interests", "on_behalf_of_id"),
     )
 
     person_id: Mapped[int] = _fk("persons.id")
     organisation_id: Mapped[int | None] = _fk("organisations.id", nullable=True)
-    on_behalf_of_id: Mapped[int | None] = _fk("persons.id", nullable=True)
+    on_behalf_of_id: Mapped[int | None] = _fk("persons.id", nullable=True, index=False)
     kind: Mapped[str] = mapped_column(String(CODE), nullable=False)
     share_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
 
@@ -321,10 +340,11 @@ class Relation(IdMixin, OptionalRefMixin, TimestampMixin, VersionedMixin, Validi
             "valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
             name="valid_range",
         ),
+        # Also the index of `person_id` alone (its first column): revision imppar_0001.
         Index("ix_relations_pair", "person_id", "related_id", "kind"),
     )
 
-    person_id: Mapped[int] = _fk("persons.id")
+    person_id: Mapped[int] = _fk("persons.id", index=False)
     related_id: Mapped[int] = _fk("persons.id")
     kind: Mapped[str] = mapped_column(String(CODE), nullable=False)
 
