@@ -35,6 +35,10 @@ ROLE_EN = {
     "inspektor": "the inspector",
 }
 
+#: The seat of a ledamot not at the meeting, by role ("den frånvarande ordföranden").
+ABSENT_SV = {"ordforande": "ordföranden", "vice_ordforande": "vice ordföranden"}
+ABSENT_EN = {"ordforande": "chair", "vice_ordforande": "vice chair"}
+
 
 def genitive(name: str) -> str:
     """Swedish genitive: 'Anna Berg' -> 'Anna Bergs', 'Lars Nilsson' stays with no extra s."""
@@ -97,6 +101,21 @@ def minutes(
         sv.append(f"{_who(m.name, m)} inträder i sammanträdet från och med ärendet.")
         en.append(f"{_who(m.name, m)} joins the meeting from this matter on.")
     entering = {t.seat_of.person: t.person for t in seating.seats}
+    stepping_out = {flag.person for flag, _ in seating.steps_out}
+    for taken in seating.seats:
+        # The seats of ledamöter not at the meeting for this item (absent from the start,
+        # or left before it): the ersättare serving in them, seat by seat.
+        if taken.seat_of.person in stepping_out:
+            continue
+        serving, absent = taken.person, taken.seat_of
+        sv.append(
+            f"Ersättaren {_who(serving.name, serving)} tjänstgör i stället för den frånvarande "
+            f"{ABSENT_SV.get(absent.role, 'ledamoten')} {_who(absent.name, absent)}."
+        )
+        en.append(
+            f"The substitute {_who(serving.name, serving)} serves in place of the absent "
+            f"{ABSENT_EN.get(absent.role, 'member')} {_who(absent.name, absent)}."
+        )
     for flag, member in seating.steps_out:
         who = _who(flag.name, member)
         if member is None:

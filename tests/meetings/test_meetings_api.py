@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from docx import Document
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,7 @@ from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
 DAY = "2026-03-10"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture
@@ -65,7 +68,12 @@ def test_a_ledamot_javig_in_item_1_serves_again_in_item_2_and_the_vice_chairs(
     assert out(second) == ["l-ordf"]
     assert seats(second) == {"l-c1": "e-c1", "l-s3": "e-s1", "l-ordf": "e-s2"}
     assert chair(second) == ("l-vice", "vice_ordforande")
+    # The minutes name the ersättare in the absent ledamöter's seats first (they are
+    # there from the start), then who steps out for jäv and who takes that seat.
     assert second["minutes"]["sv"].startswith(
+        "Ersättaren Cornelia Cirkel (C) tjänstgör i stället för den frånvarande ledamoten "
+        "Cecilia Ceder (C). "
+        "Ersättaren Eva Ek (S) tjänstgör i stället för den frånvarande ledamoten Sven Sand (S). "
         "Olle Ordf (S) anmäler jäv och deltar inte i handläggningen av ärendet. "
         "Ersättaren Erik Ås (S) tjänstgör i Olle Ordfs ställe."
     )
@@ -265,3 +273,79 @@ def test_a_late_arrival_takes_her_seat_from_that_item_and_a_serving_ersattare_ke
     assert seats(second) == {"l-s3": "e-s2", "l-ordf": "e-s1"}
     assert quorum(second) == (9, 9, 5, True)
     assert "Mats Mo (M) inträder i sammanträdet från och med ärendet." in second["minutes"]["sv"]
+
+
+def absent_meeting() -> dict[str, object]:
+    """The ordförande and Carl Clausson (C) are away; Maja Mark (M) leaves before § 2.
+    The case's applicant is the ordförande's sambo, but he is not there: no jäv."""
+    return {
+        "ref": "BN 2026-03-13",
+        "committee": "bn",
+        "date": DAY,
+        "absent": ["l-ordf", "l-c2"],
+        "departures": [{"person": "l-m2", "from": "§ 2"}],
+        "items": [
+            {"paragraph": "§ 1", "case": case("BN 2026/7", ("p-sok", "sokande"))},
+            {"paragraph": "§ 2", "case": case("BN 2026/8", ("p-sok", "sokande"))},
+        ],
+    }
+
+
+def test_the_minutes_name_the_ersattare_serving_for_an_absent_ledamot(
+    screener: ApiClient,
+) -> None:
+    meeting = post_meeting(screener, absent_meeting())
+    first, second = item(meeting, "§ 1"), item(meeting, "§ 2")
+    assert out(first) == [] and seats(first) == {"l-ordf": "e-s1", "l-c2": "e-c1"}
+    # Seat by seat, in the ledamöter's order (Clausson is C's 2, the ordförande has none).
+    assert first["minutes"]["sv"] == (
+        "Ersättaren Cornelia Cirkel (C) tjänstgör i stället för den frånvarande ledamoten "
+        "Carl Clausson (C). "
+        "Ersättaren Eva Ek (S) tjänstgör i stället för den frånvarande ordföranden "
+        "Olle Ordf (S). "
+        "Vice ordföranden Vera Vice (M) är ordförande under ärendet. "
+        "Ingen jäv har anmälts i ärendet."
+    )
+    assert first["minutes"]["en"] == (
+        "The substitute Cornelia Cirkel (C) serves in place of the absent member "
+        "Carl Clausson (C). "
+        "The substitute Eva Ek (S) serves in place of the absent chair Olle Ordf (S). "
+        "The vice chair Vera Vice (M) chairs the meeting for this matter. "
+        "No conflict of interest has been declared in this matter."
+    )
+    # § 2: Maja Mark leaves; M's first ersättare takes her seat, and the minutes say so
+    # after her leaving. The seats of § 1 are kept.
+    assert seats(second) == {"l-ordf": "e-s1", "l-m2": "e-m1", "l-c2": "e-c1"}
+    assert second["minutes"]["sv"].startswith("Maja Mark (M) lämnar sammanträdet före ärendet. ")
+    assert (
+        "Ersättaren Mona Malm (M) tjänstgör i stället för den frånvarande ledamoten "
+        "Maja Mark (M)." in second["minutes"]["sv"]
+    )
+    assert (
+        "The substitute Mona Malm (M) serves in place of the absent member Maja Mark (M)."
+        in second["minutes"]["en"]
+    )
+
+
+def test_the_word_document_repeats_the_absent_ledamots_ersattare(
+    screener: ApiClient,
+) -> None:
+    meeting = post_meeting(screener, absent_meeting())
+    response = screener.get("/v1/meetings/BN%202026-03-13", headers={"Accept": DOCX})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == DOCX
+    paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    minutes = [p for p in paragraphs if p.startswith("Protokollstext: ")]
+    assert minutes == [
+        f"Protokollstext: {item(meeting, '§ 1')['minutes']['sv']}",
+        f"Protokollstext: {item(meeting, '§ 2')['minutes']['sv']}",
+    ]
+    assert (
+        "Ersättaren Eva Ek (S) tjänstgör i stället för den frånvarande ordföranden "
+        "Olle Ordf (S)." in minutes[0]
+    )
+    assert (
+        "Ersättaren Mona Malm (M) tjänstgör i stället för den frånvarande ledamoten "
+        "Maja Mark (M)." in minutes[1]
+    )
+    assert "Tjänstgörande ersättare: Eva Ek (S) i stället för Olle Ordf." in paragraphs

@@ -259,4 +259,7 @@ def test_the_word_document_tells_each_item_in_swedish(screener: ApiClient) -> No
     assert "Olle Ordf (S), ordförande: jäv" in text
     assert "Ordförande under ärendet: Vera Vice (M) (vice ordförande)." in text
     assert "Nämnden är beslutför: 9 av 9 platser besatta, 5 krävs." in text
-    assert "Protokollstext: Anna Berg (S) anmäler jäv" in text
+    assert (
+        "Protokollstext: Ersättaren Eva Ek (S) tjänstgör i stället för den frånvarande "
+        "ledamoten Sven Sand (S). Anna Berg (S) anmäler jäv" in text
+    )
