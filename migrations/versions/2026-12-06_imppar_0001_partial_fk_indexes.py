@@ -9,7 +9,7 @@ without `on_behalf_of` in the national registry; name tokens: one owner of two).
 starts with the same column. No constraint changes.
 
 Revision ID: imppar_0001
-Revises: security_0002
+Revises: walls_0001
 Create Date: 2026-12-06
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "imppar_0001"
-down_revision: str | None = "security_0002"
+down_revision: str | None = "walls_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
