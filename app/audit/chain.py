@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -147,6 +147,69 @@ def _lock_chain(session: Session, organisation_id: int | None) -> AuditChain:
     if head is None:
         raise RuntimeError("audit system chain missing: run the migrations")
     return head
+
+
+@dataclass(frozen=True, slots=True)
+class LockedHead:
+    """A chain's head, locked, and the id drawn for the entry that will follow it."""
+
+    chain_id: int
+    sequence: int
+    hash: str
+    entry_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedEntry:
+    """The columns of an entry chained to a locked head (not yet written)."""
+
+    id: int
+    chain_id: int
+    sequence: int
+    created_at: datetime
+    payload: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def ref(self) -> dict[str, Any]:
+        """What `entry_ref` says about the entry once written."""
+        return {"id": self.id, "chain": self.chain_id, "sequence": self.sequence, "hash": self.hash}
+
+
+_HEAD_COLUMNS = (
+    "SELECT id, sequence, hash, nextval(pg_get_serial_sequence('audit_entries', 'id')) "
+    "FROM audit_chains WHERE "
+)
+_LOCK_ORGANISATION_HEAD = text(_HEAD_COLUMNS + "organisation_id = :organisation FOR UPDATE")
+_LOCK_SYSTEM_HEAD = text(_HEAD_COLUMNS + "id = :chain FOR UPDATE")
+
+
+def lock_head(session: Session, organisation_id: int | None) -> LockedHead:
+    """PostgreSQL: `_lock_chain` in one statement that also draws the entry's id from its
+    sequence (so everything the entry's row and its answer say is known before it is
+    written). An organisation's first entry creates its chain as `_lock_chain` does."""
+    if organisation_id is None:
+        stmt, params = _LOCK_SYSTEM_HEAD, {"chain": SYSTEM_CHAIN_ID}
+    else:
+        stmt, params = _LOCK_ORGANISATION_HEAD, {"organisation": organisation_id}
+    row = session.execute(stmt, params).first()
+    if row is None:
+        _lock_chain(session, organisation_id)  # creates it, or raises for the system chain
+        row = session.execute(stmt, params).one()
+    return LockedHead(int(row[0]), int(row[1]), str(row[2]), int(row[3]))
+
+
+def linked_entry(prepared: PreparedEntry, head: LockedHead) -> LinkedEntry:
+    """The entry `link` would write after this head: the next sequence, its payload and
+    its hash chained to the head's."""
+    sequence = head.sequence + 1
+    created_at = utcnow()
+    payload = payload_text(prepared, chain=head.chain_id, sequence=sequence, created_at=created_at)
+    digest = entry_hash(head.hash, payload)
+    return LinkedEntry(
+        head.entry_id, head.chain_id, sequence, created_at, payload, head.hash, digest
+    )
 
 
 def link(session: Session, prepared: PreparedEntry) -> AuditEntry:

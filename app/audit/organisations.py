@@ -20,6 +20,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     select,
+    text,
     union,
 )
 from sqlalchemy.orm import Session
@@ -36,12 +37,35 @@ from app.models import (
 LOOKUP_BATCH = 500
 
 
+# `case_organisations` on PostgreSQL: a constant text (no statement built per screening).
+PG_CASE_ORGANISATIONS = text(
+    """
+SELECT organisation_id FROM committees WHERE id = :committee
+UNION
+SELECT organisation_id FROM committee_participants WHERE committee_id = :committee
+UNION
+SELECT a.appointed_by_id FROM appointments a JOIN persons p ON p.id = a.person_id
+WHERE a.committee_id = :committee AND a.appointed_by_id IS NOT NULL
+  AND p.ref = ANY (CAST(:refs AS varchar[]))
+"""
+)
+
+
 def case_organisations(
     session: Session, committee_id: int, person_refs: Iterable[str] = ()
 ) -> set[int]:
     """The handling committee's organisation, the organisations taking part in it (a
     gemensam nämnd), and those that appointed the named participants to it."""
     refs = sorted(set(person_refs))
+    if session.get_bind().dialect.name == "postgresql":
+        params = {"committee": committee_id, "refs": refs}
+        return {org for org in session.scalars(PG_CASE_ORGANISATIONS, params) if org is not None}
+    stmt = built_case_organisations(committee_id, refs)
+    return {org for org in session.scalars(stmt) if org is not None}
+
+
+def built_case_organisations(committee_id: int, refs: list[str]) -> CompoundSelect[Any]:
+    """`case_organisations`' statement built with SQLAlchemy (SQLite's)."""
     parts: list[Select[Any]] = [
         select(Committee.organisation_id).where(Committee.id == committee_id),
         select(CommitteeParticipant.organisation_id).where(
@@ -58,7 +82,7 @@ def case_organisations(
                 Person.ref.in_(refs),
             )
         )
-    return {org for org in session.scalars(union(*parts)) if org is not None}
+    return union(*parts)
 
 
 def organisation_ids(session: Session, refs: Iterable[str]) -> set[int]:

@@ -6,10 +6,30 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    String,
+    cast,
+    false,
+    literal_column,
+    null,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Case, Committee, CommitteeParticipant, CustomArea, Organisation
+from app.models import (
+    Case,
+    Committee,
+    CommitteeParticipant,
+    CustomArea,
+    Operation,
+    Organisation,
+    Person,
+)
+from app.screening.sql import in_values
 from app.security import scoping
 from app.security.deps import Principal
 
@@ -43,6 +63,91 @@ def committees_by_ref(session: Session, refs: Iterable[str]) -> dict[str, tuple[
         .where(_in(Committee.ref, refs))
     ).all()
     return {ref: (cid, oid, oref) for ref, cid, oid, oref in rows}
+
+
+# `references` on PostgreSQL: a constant text with one array parameter per kind (an empty
+# array reads nothing), so nothing is built, keyed or compiled per case.
+PG_REFERENCES = text(
+    """
+SELECT 'person' AS kind, ref, id, CAST(NULL AS bigint) AS org_id, CAST(NULL AS varchar) AS org_ref
+FROM persons WHERE ref = ANY (CAST(:persons AS varchar[]))
+UNION ALL
+SELECT 'organisation', ref, id, NULL, NULL
+FROM organisations WHERE ref = ANY (CAST(:organisations AS varchar[]))
+UNION ALL
+SELECT 'operation', ref, id, NULL, NULL
+FROM operations WHERE ref = ANY (CAST(:operations AS varchar[]))
+UNION ALL
+SELECT 'committee', c.ref, c.id, o.id, o.ref
+FROM committees c JOIN organisations o ON o.id = c.organisation_id
+WHERE c.ref = ANY (CAST(:committees AS varchar[]))
+"""
+)
+
+
+def references(
+    session: Session,
+    persons: Iterable[str],
+    organisations: Iterable[str],
+    operations: Iterable[str],
+    committees: Iterable[str],
+) -> dict[str, dict[str, Any]]:
+    """`ids_by_ref` of persons, organisations and operations and `committees_by_ref`, in
+    ONE statement (a UNION ALL; a kind with no refs is left out of it): kind -> ref ->
+    id, and for committees ref -> (committee id, organisation id, organisation ref)."""
+    if session.get_bind().dialect.name == "postgresql":
+        params = {
+            "persons": sorted(set(persons)),
+            "organisations": sorted(set(organisations)),
+            "operations": sorted(set(operations)),
+            "committees": sorted(set(committees)),
+        }
+        return _by_kind(session.execute(PG_REFERENCES, params))
+    return _by_kind(
+        session.execute(built_references(persons, organisations, operations, committees))
+    )
+
+
+def _by_kind(rows: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {
+        "person": {}, "organisation": {}, "operation": {}, "committee": {},
+    }  # fmt: skip
+    for kind, ref, id_, org_id, org_ref in rows:
+        found[kind][ref] = (id_, org_id, org_ref) if kind == "committee" else id_
+    return found
+
+
+def built_references(
+    persons: Iterable[str],
+    organisations: Iterable[str],
+    operations: Iterable[str],
+    committees: Iterable[str],
+) -> Any:
+    """`references`' statement built with SQLAlchemy (SQLite's)."""
+    parts: list[Select[str, str, int, int, str]] = []
+    for kind, model, refs in (
+        ("person", Person, persons),
+        ("organisation", Organisation, organisations),
+        ("operation", Operation, operations),
+    ):
+        wanted = sorted(set(refs))
+        if wanted:
+            parts.append(
+                select(
+                    literal_column(f"'{kind}'", String).label("kind"), model.ref, model.id,
+                    cast(null(), BigInteger).label("org_id"),
+                    cast(null(), String).label("org_ref"),
+                ).where(in_values(model.ref, wanted))
+            )  # fmt: skip
+    parts.append(
+        select(
+            literal_column("'committee'", String).label("kind"), Committee.ref, Committee.id,
+            Organisation.id, Organisation.ref,
+        )
+        .join(Organisation, Organisation.id == Committee.organisation_id)
+        .where(in_values(Committee.ref, committees))
+    )  # fmt: skip
+    return union_all(*parts)
 
 
 def committee_rows_by_id(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int]]:

@@ -145,12 +145,7 @@ def _lookups(session: Session, case_in: CaseIn) -> dict[str, dict[str, Any]]:
             {"person": persons, "organisation": orgs, "operation": ops, "committee": committees}[
                 reference[0]
             ].add(reference[1])
-    return {
-        "person": repo.ids_by_ref(session, Person, persons),
-        "organisation": repo.ids_by_ref(session, Organisation, orgs),
-        "operation": repo.ids_by_ref(session, Operation, ops),
-        "committee": repo.committees_by_ref(session, committees),
-    }
+    return repo.references(session, persons, orgs, ops, committees)
 
 
 def _party(

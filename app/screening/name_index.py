@@ -4,7 +4,9 @@ Database triggers queue every person or organisation inserted or renamed, whatev
 it (ORM, bulk executemany, PostgreSQL COPY, raw SQL: revision d4e5f6a7b8c9). Before any
 session commits, `drain` turns the queue into index tokens in the same transaction, so
 the index commits or rolls back with the names. When nothing was written the drain is one
-cheap select of an empty table. Deleted owners' tokens cascade away in the database.
+cheap select of an empty table, and a transaction declared to write no names
+(`writes_no_names`, a screening's) skips even that. Deleted owners' tokens cascade away
+in the database.
 
 Registering the listener is a side effect of importing this module, which `app.screening`
 does (the API and the CLI import it through the routers).
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.models import NameIndexQueue, NameToken, Organisation, Person
 from app.models.name_index import TOKEN_LENGTH
@@ -106,7 +108,26 @@ def rebuild(session: Session) -> None:
     )
 
 
+#: session.info key: this transaction writes no person or organisation (no drain needed).
+NO_NAMES_WRITTEN = "javskoll.no_names_written"
+
+
+def writes_no_names(session: Session) -> None:
+    """Declare that the session's current transaction inserts and renames no person and
+    no organisation, so its commit skips the drain's select (a screening: issue 15). The
+    declaration ends with the transaction."""
+    session.info[NO_NAMES_WRITTEN] = True
+
+
 @event.listens_for(Session, "before_commit")
 def _drain_before_commit(session: Session) -> None:
+    if session.info.pop(NO_NAMES_WRITTEN, False):
+        return
     if session.in_transaction():
         drain(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_declaration(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the session's own transaction, not a savepoint
+        session.info.pop(NO_NAMES_WRITTEN, None)

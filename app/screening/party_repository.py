@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, String, func, literal, null, select, union_all
+from sqlalchemy import Row, String, func, literal, null, select, text, union_all
 from sqlalchemy.orm import Session
 
 from app.models import NameToken, Organisation, Person
@@ -64,6 +64,34 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
     return list(session.execute(union_all(persons, orgs)))
 
 
+# `lookup` on PostgreSQL: the same UNION ALL as a constant text with array parameters
+# (nothing built, keyed or compiled per screening; tests/screening/test_constant_sql.py
+# holds it to the built statement).
+PG_LOOKUP = text(
+    """
+SELECT 'orgnr' AS source, 'organisation' AS kind, o.id, o.ref, o.name, o.orgnr AS key
+FROM organisations o WHERE o.orgnr = ANY (CAST(:orgnrs AS varchar[]))
+UNION ALL
+SELECT 'personnummer', 'person', p.id, p.ref, p.name, p.personnummer_hash
+FROM persons p WHERE p.personnummer_hash = ANY (CAST(:hashes AS varchar[]))
+UNION ALL
+SELECT 'name', 'person', p.id, p.ref, p.name, CAST(NULL AS varchar)
+FROM persons p JOIN (
+    SELECT t.person_id AS owner, count(t.id) AS hits FROM name_tokens t
+    WHERE t.token = ANY (CAST(:tokens AS varchar[])) AND t.person_id IS NOT NULL
+    GROUP BY t.person_id ORDER BY hits DESC, t.person_id LIMIT :limit
+) b ON b.owner = p.id
+UNION ALL
+SELECT 'name', 'organisation', o.id, o.ref, o.name, CAST(NULL AS varchar)
+FROM organisations o JOIN (
+    SELECT t.organisation_id AS owner, count(t.id) AS hits FROM name_tokens t
+    WHERE t.token = ANY (CAST(:tokens AS varchar[])) AND t.organisation_id IS NOT NULL
+    GROUP BY t.organisation_id ORDER BY hits DESC, t.organisation_id LIMIT :limit
+) b ON b.owner = o.id
+"""
+)
+
+
 def lookup(
     session: Session,
     orgnrs: Collection[str],
@@ -73,6 +101,26 @@ def lookup(
     """The three lookups above as ONE statement (a UNION ALL): (organisations by orgnr,
     persons by personnummer hash, name candidates), each as rows of (source, kind, id,
     ref, name, key), by id."""
+    if session.get_bind().dialect.name == "postgresql":
+        params = {
+            "orgnrs": sorted(set(orgnrs)),
+            "hashes": sorted(set(hashes)),
+            "tokens": sorted(set(tokens)),
+            "limit": NAME_CANDIDATES,
+        }
+        rows = list(session.execute(PG_LOOKUP, params))
+    else:
+        rows = list(session.execute(built_lookup(orgnrs, hashes, tokens)))
+    rows.sort(key=lambda r: (r.source, r.id))
+    return (
+        [r for r in rows if r.source == "orgnr"],
+        [r for r in rows if r.source == "personnummer"],
+        [r for r in rows if r.source == "name"],
+    )
+
+
+def built_lookup(orgnrs: Collection[str], hashes: Collection[str], tokens: Collection[str]) -> Any:
+    """`lookup`'s statement built with SQLAlchemy (SQLite's; PostgreSQL's is PG_LOOKUP)."""
     by_orgnr = select(
         literal("orgnr").label("source"),
         literal("organisation").label("kind"),
@@ -89,13 +137,7 @@ def lookup(
         Person.name,
         Person.personnummer_hash,
     ).where(in_values(Person.personnummer_hash, hashes))
-    rows = list(session.execute(union_all(by_orgnr, by_hash, *_name_candidates(tokens))))
-    rows.sort(key=lambda r: (r.source, r.id))
-    return (
-        [r for r in rows if r.source == "orgnr"],
-        [r for r in rows if r.source == "personnummer"],
-        [r for r in rows if r.source == "name"],
-    )
+    return union_all(by_orgnr, by_hash, *_name_candidates(tokens))
 
 
 def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:

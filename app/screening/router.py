@@ -11,7 +11,7 @@ from app.dates import IsoDate
 from app.db import SessionDep
 from app.metrics.instruments import record_screening
 from app.pagination import PageDep
-from app.screening import service
+from app.screening import name_index, service
 from app.screening.result import OrganisationStructuralRisks, ScreeningPage, ScreeningResult
 from app.screening.rules_catalogue import RulesCatalogue, catalogue
 from app.screening.schemas import ScreeningIn
@@ -26,6 +26,7 @@ def create_screening(
 ) -> ScreeningResult:
     """Screen a stored case (by ref) or an inline case; audited before the answer is sent."""
     result = service.screen(session, principal, body, pnr_secret=settings.pnr_secret)
+    name_index.writes_no_names(session)  # a screening writes no person or organisation
     session.commit()
     record_screening(
         result.outcome,

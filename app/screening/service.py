@@ -25,11 +25,12 @@ from app.db_types import utcnow
 from app.errors import NotFound, Unprocessable, field_error, pydantic_field_errors
 from app.models import Screening
 from app.pagination import PageParams, paginate_within
+from app.registry.repository import is_postgresql
 from app.rules import evaluate, rules_version, structural_report
 from app.rules.parameters import ParameterError, default_parameters
 from app.screening import org_repository as org_repo
+from app.screening import pg_store, store
 from app.screening import repository as repo
-from app.screening import store
 from app.screening.facts_codec import EncodedFacts
 from app.screening.ids import new_screening_id
 from app.screening.loader import load_snapshot
@@ -128,7 +129,9 @@ def screen_case(
     """Screen a resolved case (scope already checked): stored, audited, in the caller's
     transaction."""
     pending = evaluate_case(session, principal, case, as_of, reran=reran, reads=reads)
-    audited = store.write(session, pending.row, pending.result, pending.facts, pending.prepared)
+    # PostgreSQL: the same rows in two statements (app/screening/pg_store.py).
+    write = pg_store.write if is_postgresql(session) else store.write
+    audited = write(session, pending.row, pending.result, pending.facts, pending.prepared)
     logger.info("screening", extra={"screening": audited.id, "outcome": audited.outcome})
     return audited
 

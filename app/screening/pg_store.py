@@ -1,0 +1,127 @@
+"""PostgreSQL: a screening's writes in two statements (issue 15).
+
+`store.write` goes through the ORM: the screening row, its findings, its facts, then the
+audit link (lock the head, the entry, its organisations, its subjects, the head update)
+and an UPDATE that puts the audit ref on the screening row: ten statements and two unit
+of work flushes. Here the same rows are written by
+
+1. locking the chain's head and drawing the entry's id from its sequence
+   (`chain.lock_head`: one SELECT ... FOR UPDATE), then, the entry's sequence, payload and
+   hash being computed from the locked head, and the screening's result carrying its
+   audit ref before it is first written,
+2. ONE statement of data-modifying CTEs: the audit entry, its organisations and subjects,
+   the head update, the screening row, its findings (from one JSON array) and its facts.
+
+The rows, the hashed payload and the answer are those `store.write` produces (tests hold
+the two paths together: tests/screening/test_pg_store.py). The head lock is held from the
+first statement to the commit, as before (lock, one statement, commit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.audit import chain
+from app.models import Screening
+from app.screening.facts_codec import EncodedFacts
+from app.screening.result import ScreeningAuditRef, ScreeningResult
+from app.screening.store import finding_rows
+
+_WRITE = text(
+    """
+WITH entry AS (
+    INSERT INTO audit_entries
+        (id, chain_id, sequence, created_at, kind, actor_key_id, actor_name, payload,
+         prev_hash, hash)
+    VALUES (:entry_id, :chain_id, :sequence, :entry_created_at, :kind, :actor_key_id,
+            :actor_name, :payload, :prev_hash, :hash)
+), entry_organisations AS (
+    INSERT INTO audit_entry_organisations (entry_id, organisation_id)
+    SELECT :entry_id, o FROM unnest(CAST(:organisations AS bigint[])) AS o
+), subjects AS (
+    INSERT INTO audit_subjects (entry_id, subject_kind, subject_ref)
+    SELECT :entry_id, k, r
+    FROM unnest(CAST(:subject_kinds AS text[]), CAST(:subject_refs AS text[])) AS s(k, r)
+), head AS (
+    UPDATE audit_chains SET sequence = :sequence, hash = :hash WHERE id = :chain_id
+), screening AS (
+    INSERT INTO screenings
+        (id, created_at, case_ref, case_id, committee_id, organisation_id, as_of, outcome,
+         rules_version, case_snapshot, result, api_key_id, audit_sequence)
+    VALUES (:screening_id, :created_at, :case_ref, :case_id, :committee_id,
+            :organisation_id, :as_of, :outcome, :rules_version,
+            CAST(:case_snapshot AS json), CAST(:result AS json), :api_key_id, :entry_id)
+), findings AS (
+    INSERT INTO findings
+        (screening_id, position, structural, person_ref, ground, level, rule, match_score,
+         data)
+    SELECT :screening_id, f.position, f.structural, f.person_ref, f.ground, f.level,
+           f.rule, f.match_score, f.data
+    FROM json_to_recordset(CAST(:findings AS json)) AS f(
+        position integer, structural boolean, person_ref text, ground text, level text,
+        rule text, match_score double precision, data json)
+), facts AS (
+    INSERT INTO screening_facts (screening_id, facts, facts_hash)
+    VALUES (:screening_id, :facts, :facts_hash)
+)
+SELECT 1
+"""
+)
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+def write(
+    session: Session,
+    stored: Screening,
+    result: ScreeningResult,
+    facts: EncodedFacts,
+    prepared: chain.PreparedEntry,
+) -> ScreeningResult:
+    """`store.write` on PostgreSQL: the same rows in two statements; the result with its
+    audit ref. `stored` is not added to the session (its columns are read)."""
+    head = chain.lock_head(session, prepared.chain_organisation)
+    entry = chain.linked_entry(prepared, head)
+    audited = result.model_copy(update={"audit": ScreeningAuditRef.model_validate(entry.ref)})
+    answer = audited.as_json()
+    rows = finding_rows(result)
+    session.execute(
+        _WRITE,
+        {
+            "entry_id": entry.id,
+            "chain_id": entry.chain_id,
+            "sequence": entry.sequence,
+            "entry_created_at": entry.created_at,
+            "kind": prepared.kind,
+            "actor_key_id": prepared.actor.key_id,
+            "actor_name": prepared.actor.name,
+            "payload": entry.payload,
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+            "organisations": list(prepared.organisations),
+            "subject_kinds": [kind for kind, _ in prepared.subjects],
+            "subject_refs": [ref for _, ref in prepared.subjects],
+            "screening_id": stored.id,
+            "created_at": stored.created_at,
+            "case_ref": stored.case_ref,
+            "case_id": stored.case_id,
+            "committee_id": stored.committee_id,
+            "organisation_id": stored.organisation_id,
+            "as_of": stored.as_of,
+            "outcome": stored.outcome,
+            "rules_version": stored.rules_version,
+            "case_snapshot": _json(stored.case_snapshot),
+            "result": _json(answer),
+            "api_key_id": stored.api_key_id,
+            "findings": _json([{k: v for k, v in r.items() if k != "screening_id"} for r in rows]),
+            "facts": facts.text,
+            "facts_hash": facts.hash,
+        },
+    )
+    return audited
