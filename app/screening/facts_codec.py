@@ -81,12 +81,16 @@ def _iso(value: date) -> str:
     return value.isoformat()
 
 
+# Values written as they are: no encoder call for them (most of a snapshot's leaves).
+_AS_IS: frozenset[type] = frozenset({str, int, bool, type(None)})
+
+
 def _sequence(value: Any) -> list[Any]:
-    return [_encode(v) for v in value]
+    return [v if type(v) in _AS_IS else _encode(v) for v in value]
 
 
 def _mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
-    return {str(k): _encode(v) for k, v in value.items()}
+    return {str(k): v if type(v) in _AS_IS else _encode(v) for k, v in value.items()}
 
 
 def _encoder_for(cls: type) -> Encoder:
@@ -108,30 +112,33 @@ def _encoder_for(cls: type) -> Encoder:
     return _same
 
 
-_NO_DEFAULT: Any = object()
-
-
 def _dataclass_encoder(cls: type) -> Encoder:
-    # (name, default); the default of a default_factory field is made once here (the
-    # snapshot's defaults are empty tuples and mappings, only ever compared).
-    plan: list[tuple[str, Any]] = []
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            plan.append((f.name, f.default))
+    """An encoder written for this dataclass (as `dataclasses` writes `__init__`): one
+    attribute read and one default test per field, no loop and no call for a value
+    written as it is. A field equal to its default is left out; the default of a
+    default_factory field is made once here (the snapshot's are empty tuples and
+    mappings, only ever compared)."""
+    env: dict[str, Any] = {"_encode": _encode, "_AS_IS": _AS_IS}
+    lines = ["def encode_dataclass(value):", "    out = {}"]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        if not f.name.isidentifier():
+            raise TypeError(f"{cls.__name__}.{f.name}: not a plain field name")
+        lines.append(f"    x = value.{f.name}")
+        write = f"out[{f.name!r}] = x if type(x) in _AS_IS else _encode(x)"
+        if f.default is None:
+            lines += ["    if x is not None:", f"        {write}"]
+        elif f.default is not dataclasses.MISSING:
+            env[f"default_{i}"] = f.default
+            lines += [f"    if x != default_{i}:", f"        {write}"]
         elif f.default_factory is not dataclasses.MISSING:
-            plan.append((f.name, f.default_factory()))
+            env[f"default_{i}"] = f.default_factory()
+            lines += [f"    if x != default_{i}:", f"        {write}"]
         else:
-            plan.append((f.name, _NO_DEFAULT))
-
-    def encode_dataclass(value: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, default in plan:
-            item = getattr(value, name)
-            if default is _NO_DEFAULT or item != default:
-                out[name] = _encode(item)
-        return out
-
-    return encode_dataclass
+            lines.append(f"    {write}")
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # noqa: S102 - our own text, built from field names
+    encoder: Encoder = env["encode_dataclass"]
+    return encoder
 
 
 Decoder = Callable[[Any], Any]
