@@ -16,8 +16,23 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+class _WithoutMarks(dict[int, int | None]):
+    """A `str.translate` table dropping combining marks, filled as characters are met
+    (a character at a time in Python was most of the cost of folding a name)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        if len(self) < 10_000:  # bounded, whatever text comes in
+            self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold_letters(text: str) -> str:
     """`text` casefolded, without diacritics, the undecomposable letters spelt out."""
     lowered = text.casefold().translate(_UNDECOMPOSED)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if lowered.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return lowered
+    return unicodedata.normalize("NFKD", lowered).translate(_WITHOUT_MARKS)

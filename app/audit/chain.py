@@ -21,14 +21,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
 from app.models import AuditChain, AuditEntry, AuditEntryOrganisation, AuditSubject
+from app.registry.repository import bulk_insert, table_of
 
 GENESIS_HASH = "0" * 64
+_ORGANISATIONS = table_of(AuditEntryOrganisation)
+_SUBJECTS = table_of(AuditSubject)
 # The system chain: the single chain of old installations continues as this one.
 SYSTEM_CHAIN_ID: Final = 1
 
@@ -237,21 +240,22 @@ def link(session: Session, prepared: PreparedEntry) -> AuditEntry:
     )
     session.add(entry)
     session.flush()
-    # One executemany each, not one INSERT ... RETURNING per row: an append costs the
-    # same for 3 subjects or 300.
-    if prepared.organisations:
-        session.execute(
-            insert(AuditEntryOrganisation),
-            [{"entry_id": entry.id, "organisation_id": o} for o in prepared.organisations],
-        )
-    if prepared.subjects:
-        session.execute(
-            insert(AuditSubject),
-            [
-                {"entry_id": entry.id, "subject_kind": kind, "subject_ref": ref}
-                for kind, ref in prepared.subjects
-            ],
-        )
+    # One bulk insert each (Core executemany, COPY on PostgreSQL for large ones), not one
+    # INSERT ... RETURNING per row: an append costs the same for 3 subjects or 300, and an
+    # import's 50,000 subjects do not go through the ORM's bulk path (1 s of CPU).
+    bulk_insert(
+        session,
+        _ORGANISATIONS,
+        [{"entry_id": entry.id, "organisation_id": o} for o in prepared.organisations],
+    )
+    bulk_insert(
+        session,
+        _SUBJECTS,
+        [
+            {"entry_id": entry.id, "subject_kind": kind, "subject_ref": ref}
+            for kind, ref in prepared.subjects
+        ],
+    )
     head.sequence = sequence
     head.hash = digest
     session.flush()
@@ -295,15 +299,13 @@ def link_many(session: Session, prepared: Sequence[PreparedEntry]) -> list[Audit
         for p, e in zip(prepared, entries, strict=True)
         for o in p.organisations
     ]
-    if organisations:
-        session.execute(insert(AuditEntryOrganisation), organisations)
+    bulk_insert(session, _ORGANISATIONS, organisations)
     subjects = [
         {"entry_id": e.id, "subject_kind": kind, "subject_ref": ref}
         for p, e in zip(prepared, entries, strict=True)
         for kind, ref in p.subjects
     ]
-    if subjects:
-        session.execute(insert(AuditSubject), subjects)
+    bulk_insert(session, _SUBJECTS, subjects)
     return entries
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from app.errors import field_error
@@ -195,19 +195,3 @@ def _appointments_to_shared(
     return [
         _error(e.pointer + "/person", "the person") for e in shared if e.item.person not in writable
     ]
-
-
-def record_creators(session: Session, principal: Principal, plan: Plan, outcome: Outcome) -> None:
-    """Organisations this write created are this key's (before the after-write check)."""
-    created = [
-        e.item.ref
-        for e in plan.section("organisations")
-        if outcome.statuses[("organisations", e.index)][0] == "created"
-    ]
-    for batch in repository.chunks(created):
-        session.execute(
-            update(Organisation)
-            .where(Organisation.ref.in_(batch))
-            .values(created_by_key_id=principal.key_id)
-            .execution_options(synchronize_session=False)
-        )

@@ -117,7 +117,9 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
     try:
-        outcome = Importer(session, plan).run()
+        # Organisations it creates are the key's (`created_by_key_id`, for its scope
+        # before the after-write check): set as they are inserted.
+        outcome = Importer(session, plan, created_by=principal.key_id).run()
         session.flush()
         # Fresh statistics for tables this import at least doubled, so that the next
         # import's lookups are not planned on the statistics of a (nearly) empty table.
@@ -137,7 +139,6 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
             "A concurrent change to the registry conflicted with this write; nothing was "
             "stored. Send it again."
         ) from None
-    scope.record_creators(session, principal, plan, outcome)
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)

@@ -160,9 +160,11 @@ def _present(e: Entry, name: str) -> bool:
 
 
 class Writer:
-    def __init__(self, session: Session, plan: Plan) -> None:
+    def __init__(self, session: Session, plan: Plan, created_by: int | None = None) -> None:
         self.session = session
         self.plan = plan
+        # The key whose write this is: organisations it creates are its own (scope).
+        self.created_by = created_by
         self.out = Outcome()
         self.ids: dict[str, dict[str, int]] = {
             kind: {ref: row["id"] for ref, row in rows.items()}
@@ -266,7 +268,10 @@ class Writer:
         new: list[Entry],
         values: Callable[[Entry], Row],
     ) -> None:
-        rows = [COLUMNS[section] | values(e) | {"ref": e.item.ref} for e in new]
+        fixed: Row = {"ref": None}
+        if section == "organisations":  # the creating key, set as the row is inserted
+            fixed["created_by_key_id"] = self.created_by
+        rows = [COLUMNS[section] | values(e) | fixed | {"ref": e.item.ref} for e in new]
         reserved = repository.reserve_ids(self.session, table, len(rows))
         if reserved is None:
             self.insert(table, rows)
