@@ -7,7 +7,8 @@ header and a live API key:
 2. run the request and buffer its response; when the handler commits, a session hook
    marks the claim COMMITTED inside that same transaction;
 3. store 2xx and final 4xx responses on the claim; on 5xx (and the retryable
-   408/425/429) release the claim so a retry runs again, unless the work committed;
+   408/425/429, and any answer with `Retry-After`: a 409 of two imports that collided
+   and stored nothing) release the claim so a retry runs again, unless the work committed;
 4. send the response.
 
 The same key with the same request replays the stored status and body (header
@@ -215,7 +216,7 @@ class IdempotencyMiddleware:
             return
         status = int(start["status"])
         body = b"".join(chunks)
-        if _storable(status):
+        if _storable(status, start.get("headers", [])):
             await self._complete(scope, claim, status, body, start.get("headers", []))
         else:
             await self._release(scope, claim)
@@ -272,7 +273,10 @@ class IdempotencyMiddleware:
             logger.info("idempotency_purged", extra={"records": purged})
 
 
-def _storable(status: int) -> bool:
+def _storable(status: int, raw_headers: Any = ()) -> bool:
+    """A final answer: 2xx, or 4xx that a retry would not change (no `Retry-After`)."""
+    if any(k.decode("latin-1").lower() == "retry-after" for k, _ in raw_headers):
+        return False
     return 200 <= status < 300 or (400 <= status < 500 and status not in RETRYABLE_4XX)
 
 

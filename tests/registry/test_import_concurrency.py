@@ -56,12 +56,17 @@ def clients(tmp_database: str) -> Iterator[tuple[ApiClient, ApiClient]]:
 
 
 def both(
-    clients: tuple[ApiClient, ApiClient], docs: tuple[dict[str, Any], dict[str, Any]]
+    clients: tuple[ApiClient, ApiClient],
+    docs: tuple[dict[str, Any], dict[str, Any]],
+    keys: tuple[str, str] | None = None,
 ) -> list[Any]:
-    """POST the two documents at once, one per client; the two responses in order."""
+    """POST the two documents at once, one per client (with these Idempotency-Keys);
+    the two responses in order."""
+    headers = [{"Idempotency-Key": k} for k in keys] if keys else [{}, {}]
     with ThreadPoolExecutor(2) as pool:
         futures = [
-            pool.submit(c.post, "/v1/import", json=d) for c, d in zip(clients, docs, strict=True)
+            pool.submit(c.post, "/v1/import", json=d, headers=h)
+            for c, d, h in zip(clients, docs, headers, strict=True)
         ]
         return [f.result() for f in futures]
 
@@ -137,22 +142,25 @@ def test_the_same_new_fact_from_two_imports_at_once_is_stored_once(
     meet_at(monkeypatch, "after_writes")
     first = {"interests": [interest(0, 0), interest(1, 1)]}
     second = {"interests": [interest(2, 2), interest(0, 0)]}
-    answers = both(clients, (first, second))
+    answers = both(clients, (first, second), keys=("import-a", "import-b"))
     codes = sorted(a.status_code for a in answers)
     assert codes == [200, 409], [a.text for a in answers]
     refused = next(a for a in answers if a.status_code == 409)
     problem = refused.json()
     assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.headers["retry-after"] == "1"
     assert [e["code"] for e in problem["errors"]] == ["concurrent_duplicate"]
     assert problem["errors"][0]["pointer"] in ("/interests/0", "/interests/1")
     stored = rows(clients[0], "/v1/interests", person="p-0", organisation="co-0")
     assert len(stored) == 1
     assert len(rows(clients[0], "/v1/interests")) == 2  # the refused import left nothing
 
-    again = first if answers[0].status_code == 409 else second
+    again, key = (first, "import-a") if answers[0].status_code == 409 else (second, "import-b")
     monkeypatch.undo()
-    answer = clients[0].post("/v1/import", json=again)
+    # The same Idempotency-Key runs again: a collision's 409 (Retry-After) is not kept.
+    answer = clients[0].post("/v1/import", json=again, headers={"Idempotency-Key": key})
     assert answer.status_code == 200, answer.text
+    assert "idempotent-replayed" not in answer.headers
     assert answer.json()["counts"]["interests"] == {"created": 1, "updated": 0, "unchanged": 1}
     assert len(rows(clients[0], "/v1/interests", person="p-0", organisation="co-0")) == 1
     assert_chain_verifies(clients[0])

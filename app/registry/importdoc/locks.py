@@ -59,6 +59,9 @@ NAMESPACE = 0x4A5643  # "JVC"
 _START = {section: n for n, section in enumerate(SECTIONS)}
 _END = 100
 
+# A collision of two imports stored nothing: sending the same again is the remedy (and
+# the idempotency layer does not keep an answer that carries Retry-After).
+RETRY = {"Retry-After": "1"}
 CONCURRENT_DUPLICATE = (
     "Another import stored the same facts while this one ran; nothing was stored. "
     "Send it again: its items then match the stored rows."
@@ -148,7 +151,7 @@ def after_writes(session: Session, created: CreatedKeys, tables: dict[str, Any])
                 }
                 for pointer in clashes[:100]
             ]
-            raise Conflict(CONCURRENT_DUPLICATE, errors=errors)
+            raise Conflict(CONCURRENT_DUPLICATE, errors=errors, headers=RETRY)
 
 
 def _clashes(

@@ -137,7 +137,8 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
         logger.info("registry_write_conflict", extra={"error": type(exc.orig).__name__})
         raise Conflict(
             "A concurrent change to the registry conflicted with this write; nothing was "
-            "stored. Send it again."
+            "stored. Send it again.",
+            headers=locks.RETRY,
         ) from None
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     if errors:
