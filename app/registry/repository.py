@@ -106,7 +106,8 @@ def rows_by_keys(
     if not is_postgresql(session):
         return None
     names = list(columns)
-    wanted = sorted(set(keys), key=str)
+    # Distinct, in first-seen order (sorting 50,000 keys by their text cost 0.1 s a document)
+    wanted = list(dict.fromkeys(keys))
     first, *rest = key_columns
     casts = [_ARRAY_CASTS.get(str(table.c[c].type).split("(")[0], "text[]") for c in key_columns]
     arrays = ", ".join(f"CAST(:k{i} AS {cast})" for i, cast in enumerate(casts))

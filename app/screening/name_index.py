@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.models import NameIndexQueue, NameToken, Organisation, Person
 from app.models.name_index import TOKEN_LENGTH
 from app.registry.repository import bulk_insert, is_postgresql, table_of
-from app.screening.names import index_tokens
+from app.screening.names import index_tokens_once
 from app.screening.sql import in_ids
 
 # Ids per statement. PostgreSQL: one `= ANY(:array)` parameter under a constant statement
@@ -47,12 +47,12 @@ def token_rows(
     for person_id, name in persons:
         rows.extend(
             {"token": t[:TOKEN_LENGTH], "person_id": person_id, "organisation_id": None}
-            for t in sorted(index_tokens(name))
+            for t in sorted(index_tokens_once(name))
         )
     for org_id, name in organisations:
         rows.extend(
             {"token": t[:TOKEN_LENGTH], "person_id": None, "organisation_id": org_id}
-            for t in sorted(index_tokens(name))
+            for t in sorted(index_tokens_once(name))
         )
     return rows
 

@@ -27,12 +27,13 @@ from app.registry.importdoc.document import SECTIONS
 from app.registry.importdoc.plan import (
     KIND_TABLES,
     REF_SECTIONS,
+    REFERRED_COLUMNS,
     STORED_COLUMNS,
     Entry,
     Plan,
-    given_fields,
     natural_key,
     references,
+    share_fields_sets,
 )
 from app.registry.importdoc.seat_checks import SeatChecks
 from app.registry.importdoc.stream import StreamedDocument
@@ -171,7 +172,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
                 self._parse_bad(section, model, chunk, start, exc, entries)
             else:
                 entries.extend(
-                    Entry(section, start + i, it, given_fields(it.model_fields_set))
+                    Entry(section, start + i, it, share_fields_sets(it))
                     for i, it in enumerate(parsed)
                 )
             start += len(chunk)
@@ -198,7 +199,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         for i, raw_item in enumerate(chunk):
             if i not in bad:
                 item = model.model_validate(raw_item)
-                entries.append(Entry(section, start + i, item, given_fields(item.model_fields_set)))
+                entries.append(Entry(section, start + i, item, share_fields_sets(item)))
             elif section in REF_SECTIONS and isinstance(raw_item, dict):
                 ref = raw_item.get("ref")
                 if isinstance(ref, str):  # declared, if broken: no cascade of dangling refs
@@ -238,11 +239,14 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
                     wanted[REF_SECTIONS[section]].add(e.item.ref)
                 for _, kind, ref in references(section, e.item):
                     wanted[kind].add(ref)
+        declares = {REF_SECTIONS[s] for s in self.entries if s in REF_SECTIONS}
         for kind, refs in wanted.items():
             # Only what the writer compares (timestamps and versions are never read): about
-            # a third less to fetch and keep than whole rows.
+            # a third less to fetch and keep than whole rows; of a kind the document only
+            # points at, just the ids (the 50,000 persons of an interests document).
+            columns = STORED_COLUMNS[kind] if kind in declares else REFERRED_COLUMNS[kind]
             self.stored[kind] = (
-                repository.rows_by_ref(self.session, KIND_TABLES[kind], refs, STORED_COLUMNS[kind])
+                repository.rows_by_ref(self.session, KIND_TABLES[kind], refs, columns)
                 if refs
                 else {}
             )
