@@ -217,27 +217,51 @@ def test_an_ownership_cycle_made_by_two_imports_at_once_is_refused(
 
 
 @pytest.mark.postgres
+def test_persons_documents_write_at_once_and_both_land(
+    clients: tuple[ApiClient, ApiClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Persons are not serialised either: both have written before either checks."""
+    seed(clients[0])
+    meet_at(monkeypatch, "after_writes")
+    first = {"persons": [{"ref": "p-x", "name": "X", "personnummer": personnummer(20)}]}
+    second = {"persons": [{"ref": "p-y", "name": "Y", "personnummer": personnummer(21)}]}
+    answers = both(clients, (first, second))
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+
+
+@pytest.mark.postgres
 def test_one_personnummer_for_two_new_persons_at_once_is_refused(
     clients: tuple[ApiClient, ApiClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two new persons (different refs) with one personnummer: one import alone refuses
-    that (`duplicate_personnummer`); two at once take turns on the persons section."""
+    that (`duplicate_personnummer`). Both validate and write; the one that checks second
+    sees the other's person and answers 409; sent again, it is refused as one alone."""
     seed(clients[0])
-    meet_at(monkeypatch, "before_validation")
+    meet_at(monkeypatch, "after_writes")
     number = personnummer(20)
     first = {"persons": [{"ref": "p-x", "name": "X", "personnummer": number}]}
     second = {"persons": [{"ref": "p-y", "name": "Y", "personnummer": number}]}
     answers = both(clients, (first, second))
-    assert sorted(a.status_code for a in answers) == [200, 422], [a.text for a in answers]
-    refused = next(a for a in answers if a.status_code == 422).json()
-    assert [e["code"] for e in refused["errors"]] == ["duplicate_personnummer"]
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 409).json()
+    assert [(e["pointer"], e["code"]) for e in refused["errors"]] == [
+        ("/persons/0/personnummer", "concurrent_duplicate")
+    ]
+    stored = {p["ref"] for p in rows(clients[0], "/v1/persons")}
+    assert len(stored & {"p-x", "p-y"}) == 1
+
+    monkeypatch.undo()
+    again = first if answers[0].status_code == 409 else second
+    answer = clients[0].post("/v1/import", json=again)
+    assert answer.status_code == 422, answer.text
+    assert [e["code"] for e in answer.json()["errors"]] == ["duplicate_personnummer"]
 
 
 def test_the_same_document_twice_at_once_is_stored_once(
     clients: tuple[ApiClient, ApiClient],
 ) -> None:
-    """On both databases (SQLite: one writer at a time; PostgreSQL: persons take turns,
-    interests are checked at the end). Whatever the interleaving, each fact is stored
+    """On both databases (SQLite: one writer at a time; PostgreSQL: persons and interests
+    are checked at the end). Whatever the interleaving, each fact is stored
     once; an import either lands (created, or finds everything unchanged) or answers 409
     and stores nothing."""
     seed(clients[0])

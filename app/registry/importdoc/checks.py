@@ -25,6 +25,7 @@ class Checks:
     pnr_secret: str
     principal: Principal | None
     stored: dict[str, dict[str, Any]]
+    pnr_owners: dict[str, list[str]]
     areas: set[str]
     entries: dict[str, list[Entry]]
 
@@ -186,6 +187,7 @@ class Checks:
                     "duplicate_personnummer",
                 )
             seen.add(digest)
+        self.pnr_owners = stored  # what the end check of concurrent imports compares with
 
     def check_ownership_cycles(self) -> None:
         doc = {e.item.ref: e for e in self.entries.get("organisations", []) if e.item.owners}

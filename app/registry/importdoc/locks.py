@@ -9,17 +9,19 @@ what the database cannot see is guarded here with transaction-level advisory loc
 
 * **Sections checked as a whole** (`SERIALISED`): organisations (owners, members:
   ownership cycles, shares over 100 %, replaced lists), committees (parent cycles,
-  participants), administrations, operations, agreements (replaced lists), persons
-  (personnummer uniqueness among the persons a key sees) and appointments (seat order
-  per party and committee). An import that has items in one of them takes that
-  section's lock before validation reads anything, and holds it to its commit: imports
-  of one such section take turns; imports of different sections still run together.
-* **Interests and relations** (`CHECKED_AT_END`, most of a registry's rows) run
-  together. What one import alone refuses and two could make is a second row with the
-  natural key of a row without a ref (`duplicate_key`). After writing, an import takes
-  the section's end lock and counts the rows now stored under the keys it created: more
-  than it wrote and saw at validation means another import committed the same fact
-  meanwhile, and this one answers 409 (send it again: it then matches that row).
+  participants), administrations, operations, agreements (replaced lists) and
+  appointments (seat order per party and committee). An import that has items in one of
+  them takes that section's lock before validation reads anything, and holds it to its
+  commit: imports of one such section take turns; imports of different sections still
+  run together.
+* **Persons, interests and relations** (`CHECKED_AT_END`, most of a registry's rows) run
+  together. What one import alone refuses and two could make is a personnummer given to
+  two persons (`duplicate_personnummer`), or a second row with the natural key of a row
+  without a ref (`duplicate_key`). After writing, an import takes the section's end lock
+  and looks again: the persons the key sees with each personnummer it gave, the rows
+  now stored under the keys it created. A person or more rows than it wrote and read at
+  validation means another import committed the same meanwhile, and this one answers
+  409 (send it again: it is then validated against what the other stored).
 
 Locks are taken in one order (start locks by section, before anything else; end locks
 by section, after the writes; the audit chain head last), so they cannot deadlock among
@@ -37,11 +39,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict
+from app.models import Person
 from app.registry import repository
 from app.registry.importdoc.document import SECTIONS
-from app.registry.importdoc.plan import KEY_COLUMNS
+from app.registry.importdoc.plan import KEY_COLUMNS, Entry, Plan
 from app.registry.importdoc.stream import StreamedDocument
-from app.registry.repository import Row
+from app.registry.repository import Row, table_of
+from app.security import scoping
+from app.security.deps import Principal
 
 SERIALISED = (
     "organisations",
@@ -49,10 +54,9 @@ SERIALISED = (
     "administrations",
     "operations",
     "agreements",
-    "persons",
     "appointments",
 )
-CHECKED_AT_END = ("interests", "relations")
+CHECKED_AT_END = ("persons", "interests", "relations")
 # pg_advisory_xact_lock(namespace, key): the namespace keeps these apart from other
 # advisory locks; a section's start lock is its position, its end lock 100 more.
 NAMESPACE = 0x4A5643  # "JVC"
@@ -131,27 +135,66 @@ class CreatedKeys:
             count.created_refless += row.get("ref") is None
 
 
-def after_writes(session: Session, created: CreatedKeys, tables: dict[str, Any]) -> None:
-    """Under each section's end lock, refuse (409) when another import committed a row
-    that makes one of this import's created keys a duplicate (PostgreSQL)."""
+def after_writes(
+    session: Session,
+    created: CreatedKeys,
+    tables: dict[str, Any],
+    plan: Plan,
+    principal: Principal,
+) -> None:
+    """Under each section's end lock, refuse (409) when another import committed a person
+    with a personnummer this one gave, or a row that makes one of its created keys a
+    duplicate (PostgreSQL)."""
     if not repository.is_postgresql(session):
         return
     for section in CHECKED_AT_END:
-        keys = created.sections.get(section)
-        if not keys:
-            continue
-        _lock(session, _END + _START[section])
-        clashes = list(_clashes(session, section, keys, tables[section]))
+        if section == "persons":
+            wanted = _new_personnummer(plan)
+            if not wanted:
+                continue
+            _lock(session, _END + _START[section])
+            clashes = _personnummer_clashes(session, plan, principal, wanted)
+        else:
+            keys = created.sections.get(section)
+            if not keys:
+                continue
+            _lock(session, _END + _START[section])
+            clashes = list(_clashes(session, section, keys, tables[section]))
         if clashes:
             errors = [
                 {
                     "pointer": pointer,
-                    "detail": "another import stored this fact meanwhile",
+                    "detail": "another import stored this meanwhile",
                     "code": "concurrent_duplicate",
                 }
                 for pointer in clashes[:100]
             ]
             raise Conflict(CONCURRENT_DUPLICATE, errors=errors, headers=RETRY)
+
+
+def _new_personnummer(plan: Plan) -> list[tuple[Entry, str]]:
+    """The persons given a personnummer they did not have (validation checked those)."""
+    stored = plan.stored.get("person", {})
+    return [
+        (e, e.extra["pnr"][0])
+        for e in plan.section("persons")
+        if "pnr" in e.extra
+        and stored.get(e.item.ref, {}).get("personnummer_hash") != e.extra["pnr"][0]
+    ]
+
+
+def _personnummer_clashes(
+    session: Session, plan: Plan, principal: Principal, wanted: list[tuple[Entry, str]]
+) -> list[str]:
+    where = None
+    if principal.scoped:  # the persons validation looked at: those the key sees
+        where = scoping.person_id_predicate(principal, table_of(Person).c.id)
+    now = repository.person_refs_by_pnr_hash(session, {d for _, d in wanted}, where)
+    return [
+        e.pointer + "/personnummer"
+        for e, digest in wanted
+        if set(now.get(digest, [])) - {e.item.ref} - set(plan.pnr_owners.get(digest, []))
+    ]
 
 
 def _clashes(

@@ -139,6 +139,9 @@ class Plan:
 
     entries: dict[str, list[Entry]]
     stored: dict[str, dict[str, Row]]
+    # Per personnummer hash given in the document, the stored persons (refs) with it that
+    # validation found among those the key sees (`locks.after_writes` compares).
+    pnr_owners: dict[str, list[str]] = field(default_factory=dict)
 
     def section(self, name: str) -> list[Entry]:
         return self.entries.get(name, [])

@@ -126,8 +126,8 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
         repository.analyze_grown(
             session, {T[section]: c["created"] for section, c in outcome.counts.items()}
         )
-        # Facts another import stored meanwhile under this one's new natural keys: 409.
-        locks.after_writes(session, outcome.created_keys, T)
+        # What another import stored meanwhile (a personnummer, a natural key): 409.
+        locks.after_writes(session, outcome.created_keys, T, plan, principal)
     except (IntegrityError, OperationalError) as exc:
         # Validation saw a consistent snapshot; a concurrent transaction wrote the same
         # ref (or removed a referenced row) before this one could, or the two waited for

@@ -75,6 +75,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         self.entries: dict[str, list[Entry]] = {}
         self.broken: dict[str, set[str]] = {kind: set() for kind in KIND_TABLES}
         self.stored: dict[str, dict[str, Row]] = {}
+        self.pnr_owners: dict[str, list[str]] = {}
         self.areas: set[str] = set()
 
     # -- collecting ---------------------------------------------------------------------
@@ -120,7 +121,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
                 errors=errors,
                 **extra,
             )
-        return Plan(self.entries, self.stored)
+        return Plan(self.entries, self.stored, self.pnr_owners)
 
     # -- structure ----------------------------------------------------------------------
     def parse(self, raw: Any) -> None:
