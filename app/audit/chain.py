@@ -19,9 +19,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -180,27 +181,41 @@ class LinkedEntry:
         return {"id": self.id, "chain": self.chain_id, "sequence": self.sequence, "hash": self.hash}
 
 
-_HEAD_COLUMNS = (
-    "SELECT id, sequence, hash, nextval(pg_get_serial_sequence('audit_entries', 'id')) "
-    "FROM audit_chains WHERE "
-)
-_LOCK_ORGANISATION_HEAD = text(_HEAD_COLUMNS + "organisation_id = :organisation FOR UPDATE")
-_LOCK_SYSTEM_HEAD = text(_HEAD_COLUMNS + "id = :chain FOR UPDATE")
+_HEAD_COLUMNS = "SELECT id, sequence, hash, nextval(pg_get_serial_sequence('audit_entries', 'id'))"
+_ORGANISATION_HEAD = " FROM audit_chains WHERE organisation_id = :organisation FOR UPDATE"
+_SYSTEM_HEAD = " FROM audit_chains WHERE id = :chain FOR UPDATE"
 
 
-def lock_head(session: Session, organisation_id: int | None) -> LockedHead:
+@cache
+def _lock_statement(system: bool, also: str | None) -> TextClause:
+    columns = _HEAD_COLUMNS + (f", ARRAY({also})" if also else "")
+    return text(columns + (_SYSTEM_HEAD if system else _ORGANISATION_HEAD))
+
+
+def lock_head(
+    session: Session,
+    organisation_id: int | None,
+    *,
+    also: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> tuple[LockedHead, list[Any] | None]:
     """PostgreSQL: `_lock_chain` in one statement that also draws the entry's id from its
     sequence (so everything the entry's row and its answer say is known before it is
-    written). An organisation's first entry creates its chain as `_lock_chain` does."""
-    if organisation_id is None:
-        stmt, params = _LOCK_SYSTEM_HEAD, {"chain": SYSTEM_CHAIN_ID}
-    else:
-        stmt, params = _LOCK_ORGANISATION_HEAD, {"organisation": organisation_id}
-    row = session.execute(stmt, params).first()
+    written). An organisation's first entry creates its chain as `_lock_chain` does.
+
+    `also`: a constant select (with `params`) whose rows come back as a list in the same
+    round trip (a screening reads its entry's organisations so); None when not given."""
+    system = organisation_id is None
+    stmt = _lock_statement(system, also)
+    values = {**(params or {}), **({"chain": SYSTEM_CHAIN_ID} if system else {})}
+    if not system:
+        values["organisation"] = organisation_id
+    row = session.execute(stmt, values).first()
     if row is None:
         _lock_chain(session, organisation_id)  # creates it, or raises for the system chain
-        row = session.execute(stmt, params).one()
-    return LockedHead(int(row[0]), int(row[1]), str(row[2]), int(row[3]))
+        row = session.execute(stmt, values).one()
+    head = LockedHead(int(row[0]), int(row[1]), str(row[2]), int(row[3]))
+    return head, (list(row[4]) if also else None)
 
 
 def linked_entry(prepared: PreparedEntry, head: LockedHead) -> LinkedEntry:

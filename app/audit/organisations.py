@@ -37,9 +37,9 @@ from app.models import (
 LOOKUP_BATCH = 500
 
 
-# `case_organisations` on PostgreSQL: a constant text (no statement built per screening).
-PG_CASE_ORGANISATIONS = text(
-    """
+# `case_organisations` on PostgreSQL: a constant text (no statement built per screening),
+# also read with the audit head's lock by a screening (app/screening/pg_store.py).
+PG_CASE_ORGANISATIONS_SQL = """
 SELECT organisation_id FROM committees WHERE id = :committee
 UNION
 SELECT organisation_id FROM committee_participants WHERE committee_id = :committee
@@ -48,7 +48,7 @@ SELECT a.appointed_by_id FROM appointments a JOIN persons p ON p.id = a.person_i
 WHERE a.committee_id = :committee AND a.appointed_by_id IS NOT NULL
   AND p.ref = ANY (CAST(:refs AS varchar[]))
 """
-)
+PG_CASE_ORGANISATIONS = text(PG_CASE_ORGANISATIONS_SQL)
 
 
 def case_organisations(

@@ -19,6 +19,8 @@ first statement to the commit, as before (lock, one statement, commit).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -26,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL
 from app.models import Screening
 from app.screening.facts_codec import EncodedFacts
 from app.screening.result import ScreeningAuditRef, ScreeningResult
@@ -83,10 +86,27 @@ def write(
     result: ScreeningResult,
     facts: EncodedFacts,
     prepared: chain.PreparedEntry,
+    *,
+    case_organisations: tuple[int, Sequence[str]] | None = None,
 ) -> ScreeningResult:
     """`store.write` on PostgreSQL: the same rows in two statements; the result with its
-    audit ref. `stored` is not added to the session (its columns are read)."""
-    head = chain.lock_head(session, prepared.chain_organisation)
+    audit ref. `stored` is not added to the session (its columns are read).
+
+    `case_organisations` (committee id, participant refs): the entry's organisations are
+    read with the head's lock (`audit.organisations.case_organisations` in the same round
+    trip) and added to `prepared`'s, which were left out when it was prepared."""
+    if case_organisations is None:
+        head, _ = chain.lock_head(session, prepared.chain_organisation)
+    else:
+        committee, refs = case_organisations
+        head, found = chain.lock_head(
+            session,
+            prepared.chain_organisation,
+            also=PG_CASE_ORGANISATIONS_SQL,
+            params={"committee": committee, "refs": sorted(set(refs))},
+        )
+        orgs = {o for o in found or () if o is not None} | set(prepared.organisations)
+        prepared = replace(prepared, organisations=tuple(sorted(orgs)))
     entry = chain.linked_entry(prepared, head)
     audited = result.model_copy(update={"audit": ScreeningAuditRef.model_validate(entry.ref)})
     answer = audited.as_json()

@@ -128,10 +128,20 @@ def screen_case(
 ) -> ScreeningResult:
     """Screen a resolved case (scope already checked): stored, audited, in the caller's
     transaction."""
-    pending = evaluate_case(session, principal, case, as_of, reran=reran, reads=reads)
-    # PostgreSQL: the same rows in two statements (app/screening/pg_store.py).
-    write = pg_store.write if is_postgresql(session) else store.write
-    audited = write(session, pending.row, pending.result, pending.facts, pending.prepared)
+    if is_postgresql(session) and reads is DIRECT:
+        # The same rows in two statements (app/screening/pg_store.py); the entry's
+        # organisations are read with the audit head's lock, in the same round trip.
+        pending = evaluate_case(
+            session, principal, case, as_of, reran=reran, defer_organisations=True
+        )
+        audited = pg_store.write(
+            session, pending.row, pending.result, pending.facts, pending.prepared,
+            case_organisations=pending.case_organisations,
+        )  # fmt: skip
+    else:
+        pending = evaluate_case(session, principal, case, as_of, reran=reran, reads=reads)
+        write = pg_store.write if is_postgresql(session) else store.write
+        audited = write(session, pending.row, pending.result, pending.facts, pending.prepared)
     logger.info("screening", extra={"screening": audited.id, "outcome": audited.outcome})
     return audited
 
@@ -144,9 +154,14 @@ def evaluate_case(
     *,
     reran: str | None = None,
     reads: Reads = DIRECT,
+    defer_organisations: bool = False,
 ) -> store.PendingScreening:
     """Screen a resolved case, ready to store (`store.write`, or `store.write_many` for
-    the items of a meeting, which share `reads`: `app.screening.reads.SharedReads`)."""
+    the items of a meeting, which share `reads`: `app.screening.reads.SharedReads`).
+
+    `defer_organisations`: the audit entry's organisations are not read here but left to
+    `pg_store.write` (with the head's lock): `prepared` names only the chain's
+    organisation and `case_organisations` says what to read."""
     snapshot = load_snapshot(
         session,
         case,
@@ -165,14 +180,15 @@ def evaluate_case(
     # locked last (store.write links it after the screening and its findings are
     # written), so it is held only for the link, one UPDATE and the commit. The entry
     # belongs to the organisations of the case (issue 9.4): their auditors read it.
+    participants = tuple(p.person for p in result.participants)
     prepared = chain.prepare(
         kind="screening",
         actor=chain.Actor(principal.key_id, principal.name),
         data=ScreeningAuditData.of(result, case_document, facts_hash=facts.hash).as_json(),
         subjects=store.audit_subjects(result, case.committee_ref, case.organisation_ref),
-        organisations=reads.case_organisations(
-            session, case.committee_id, (p.person for p in result.participants)
-        ),
+        organisations=()
+        if defer_organisations
+        else reads.case_organisations(session, case.committee_id, participants),
         chain_organisation=case.organisation_id,
     )
     row = Screening(
@@ -186,10 +202,13 @@ def evaluate_case(
         outcome=result.outcome,
         rules_version=result.rules_version,
         case_snapshot=case_document,
-        result=result.as_json(),
+        # Every writer stores the result with its audit ref (store.write, write_many,
+        # pg_store.write): nothing to serialise before.
+        result={},
         api_key_id=principal.key_id,
     )
-    return store.PendingScreening(row, result, facts, prepared)
+    deferred = (case.committee_id, participants) if defer_organisations else None
+    return store.PendingScreening(row, result, facts, prepared, deferred)
 
 
 def get_screening(session: Session, principal: Principal, screening_id: str) -> ScreeningResult:

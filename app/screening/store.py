@@ -169,6 +169,9 @@ class PendingScreening:
     result: ScreeningResult
     facts: EncodedFacts
     prepared: chain.PreparedEntry
+    # (committee id, participant refs) when the entry's organisations are still to be
+    # read (`service.evaluate_case(defer_organisations=True)`, for `pg_store.write`).
+    case_organisations: tuple[int, tuple[str, ...]] | None = None
 
 
 def write_many(session: Session, pending: Sequence[PendingScreening]) -> list[ScreeningResult]:

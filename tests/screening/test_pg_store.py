@@ -38,13 +38,15 @@ PARTICIPANTS = [
 ]
 
 
-def _pending(session: Session, settings: Any) -> PendingScreening:
+def _pending(session: Session, settings: Any, *, defer: bool = False) -> PendingScreening:
     principal = Principal(1, "tester", Role("admin"), None)
     body = ScreeningIn.model_validate({"case": case(parties=PARTIES, participants=PARTICIPANTS)})
     resolved = service.resolve_screened_case(
         session, principal, body, pnr_secret=settings.pnr_secret
     )
-    return service.evaluate_case(session, principal, resolved, date(2026, 3, 10))
+    return service.evaluate_case(
+        session, principal, resolved, date(2026, 3, 10), defer_organisations=defer
+    )
 
 
 def _rows(session: Session, screening_id: str) -> dict[str, Any]:
@@ -157,22 +159,48 @@ def test_the_two_statement_write_stores_what_the_orm_write_stores(
     assert _without_ids(payload_pg, ids) == _without_ids(payload_orm, ids)
     assert payload_pg["data"]["screening"] == by_pg.id
     assert payload_pg["data"]["facts_hash"] == pg["facts"][1]
-    # The chains and the stored facts verify; the answer reads back as it was given.
+    # The organisations read with the head's lock (what `service.screen_case` does on
+    # PostgreSQL) are the ones read before.
+    third = _pending(session, settings, defer=True)
+    assert third.case_organisations is not None
+    assert third.prepared.organisations == (third.prepared.chain_organisation,)
+    by_lock = pg_store.write(
+        session, third.row, third.result, third.facts, third.prepared,
+        case_organisations=third.case_organisations,
+    )  # fmt: skip
+    session.flush()
+    locked = _rows(session, by_lock.id)
+    assert (locked["organisations"], locked["subjects"]) == (orm["organisations"], orm["subjects"])
+    payload_lock = json.loads(locked["entry"]["payload"])
+    assert payload_lock["organisations"] == payload_orm["organisations"]
+    assert locked["entry"]["prev_hash"] == pg["entry"]["hash"]
+    assert _without_ids(locked["screening"]["result"], ids | {by_lock.id}) == _without_ids(
+        orm["screening"]["result"], ids | {by_lock.id}
+    )
+    # The chains and the stored facts verify; the answers read back as they were given
+    # (committed first: a request rolls back what its session did not commit).
+    session.commit()
     assert verify(session).ok
     assert admin.get(f"/v1/screenings/{by_pg.id}").json() == by_pg.as_json()
+    assert admin.get(f"/v1/screenings/{by_lock.id}").json() == by_lock.as_json()
+    assert admin.get(f"/v1/screenings/{by_orm.id}").json() == by_orm.as_json()
 
 
 def test_an_organisations_first_screening_creates_its_chain(
     admin: ApiClient, session: Session, settings: Any
 ) -> None:
     import_document(admin, registry(sambo_pnr=PNR_SAMBO))
-    pending = _pending(session, settings)
+    pending = _pending(session, settings, defer=True)
     organisation = pending.prepared.chain_organisation
     assert organisation is not None
     chains = text("SELECT count(*) FROM audit_chains WHERE organisation_id = :o")
     assert session.execute(chains, {"o": organisation}).scalar_one() == 0
-    done = pg_store.write(session, pending.row, pending.result, pending.facts, pending.prepared)
+    done = pg_store.write(
+        session, pending.row, pending.result, pending.facts, pending.prepared,
+        case_organisations=pending.case_organisations,
+    )  # fmt: skip
     session.flush()
     assert done.audit is not None and done.audit.sequence == 1
+    assert len(_rows(session, done.id)["organisations"]) >= 2  # Östby and Västby
     assert session.execute(chains, {"o": organisation}).scalar_one() == 1
     assert verify(session).ok

@@ -400,14 +400,14 @@ def test_statement_count_does_not_grow_with_participants_or_parties(
     assert more_people[1] > base[1] and more_parties[1] > base[1]
     assert base[0] == more_people[0] == more_parties[0], (base, more_people, more_parties)
     # PostgreSQL: the case's references in one statement, the facts in two (matching,
-    # then the whole reach as one JSON document), the audit organisations, and the write
-    # in two (lock the head, then one statement of CTEs, app/screening/pg_store.py): 8 in
-    # all with the harness's SAVEPOINT and RELEASE. SQLite keeps the batched loader (19
-    # selects) and the ORM write: 32. No name-index drain: a screening writes no names.
-    # (An unlimited key reads no rate-limit row; a limited key adds that one read,
-    # app/security/limits.py.)
+    # then the whole reach as one JSON document), and the write in two (lock the head
+    # and read the entry's organisations, then one statement of CTEs,
+    # app/screening/pg_store.py): 7 in all with the harness's SAVEPOINT and RELEASE.
+    # SQLite keeps the batched loader (19 selects) and the ORM write: 32. No name-index
+    # drain: a screening writes no names. (An unlimited key reads no rate-limit row; a
+    # limited key adds that one read, app/security/limits.py.)
     assert not [s for s in statements if "name_index_queue" in s], statements
-    assert base[0] <= (8 if backend() == "postgresql" else 32), (base, statements)
+    assert base[0] <= (7 if backend() == "postgresql" else 32), (base, statements)
 
 
 def test_postgresql_prepares_the_reach_once_per_connection(
