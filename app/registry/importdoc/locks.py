@@ -42,7 +42,7 @@ from app.errors import Conflict
 from app.models import Person
 from app.registry import repository
 from app.registry.importdoc.document import SECTIONS
-from app.registry.importdoc.plan import KEY_COLUMNS, Entry, Plan
+from app.registry.importdoc.plan import KEY_COLUMNS, Plan
 from app.registry.importdoc.stream import StreamedDocument
 from app.registry.repository import Row, table_of
 from app.security import scoping
@@ -135,27 +135,45 @@ class CreatedKeys:
             count.created_refless += row.get("ref") is None
 
 
+@dataclass
+class EndChecks:
+    """What an import looks at again under the end locks: the natural keys it created,
+    and per person given a new personnummer (pointer, ref, hash, the refs validation saw
+    with it). Taken from the plan after writing, so that the plan can go before the audit
+    entry is built and the locks are taken only for the check, the link and the commit."""
+
+    keys: CreatedKeys
+    personnummer: list[tuple[str, str, str, frozenset[str]]]
+
+
+def end_checks(created: CreatedKeys, plan: Plan) -> EndChecks:
+    stored = plan.stored.get("person", {})
+    given = []
+    for e in plan.section("persons"):
+        digest = e.extra.get("pnr", (None,))[0]
+        # A personnummer the person did not have: validation checked it, so the end does.
+        if digest is not None and stored.get(e.item.ref, {}).get("personnummer_hash") != digest:
+            seen = frozenset(plan.pnr_owners.get(digest, ()))
+            given.append((e.pointer + "/personnummer", e.item.ref, digest, seen))
+    return EndChecks(created, given)
+
+
 def after_writes(
-    session: Session,
-    created: CreatedKeys,
-    tables: dict[str, Any],
-    plan: Plan,
-    principal: Principal,
+    session: Session, checks: EndChecks, tables: dict[str, Any], principal: Principal
 ) -> None:
     """Under each section's end lock, refuse (409) when another import committed a person
     with a personnummer this one gave, or a row that makes one of its created keys a
-    duplicate (PostgreSQL)."""
+    duplicate (PostgreSQL). The locks are held to the commit: call it last."""
     if not repository.is_postgresql(session):
         return
     for section in CHECKED_AT_END:
         if section == "persons":
-            wanted = _new_personnummer(plan)
-            if not wanted:
+            if not checks.personnummer:
                 continue
             _lock(session, _END + _START[section])
-            clashes = _personnummer_clashes(session, plan, principal, wanted)
+            clashes = _personnummer_clashes(session, principal, checks.personnummer)
         else:
-            keys = created.sections.get(section)
+            keys = checks.keys.sections.get(section)
             if not keys:
                 continue
             _lock(session, _END + _START[section])
@@ -172,28 +190,15 @@ def after_writes(
             raise Conflict(CONCURRENT_DUPLICATE, errors=errors, headers=RETRY)
 
 
-def _new_personnummer(plan: Plan) -> list[tuple[Entry, str]]:
-    """The persons given a personnummer they did not have (validation checked those)."""
-    stored = plan.stored.get("person", {})
-    return [
-        (e, e.extra["pnr"][0])
-        for e in plan.section("persons")
-        if "pnr" in e.extra
-        and stored.get(e.item.ref, {}).get("personnummer_hash") != e.extra["pnr"][0]
-    ]
-
-
 def _personnummer_clashes(
-    session: Session, plan: Plan, principal: Principal, wanted: list[tuple[Entry, str]]
+    session: Session, principal: Principal, given: list[tuple[str, str, str, frozenset[str]]]
 ) -> list[str]:
     where = None
     if principal.scoped:  # the persons validation looked at: those the key sees
         where = scoping.person_id_predicate(principal, table_of(Person).c.id)
-    now = repository.person_refs_by_pnr_hash(session, {d for _, d in wanted}, where)
+    now = repository.person_refs_by_pnr_hash(session, {d for *_, d, _ in given}, where)
     return [
-        e.pointer + "/personnummer"
-        for e, digest in wanted
-        if set(now.get(digest, [])) - {e.item.ref} - set(plan.pnr_owners.get(digest, []))
+        pointer for pointer, ref, digest, seen in given if set(now.get(digest, [])) - {ref} - seen
     ]
 
 

@@ -106,28 +106,11 @@ def organisation_refs(session: Session, ids: set[int]) -> list[str]:
     return sorted(refs)
 
 
-def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
-    """Write a validated plan (bulk statements); returns counts and per-item statuses.
-
-    A key limited to some organisations is refused (403, every object out of scope
-    listed) when the plan would change anything outside them; the write is then
-    abandoned, and the caller's transaction must not be committed.
-    """
-    errors = scope.existing_out_of_scope(session, principal, plan)
-    if errors:
-        raise Forbidden(OUT_OF_SCOPE, errors=errors)
+@contextmanager
+def write_conflicts() -> Iterator[None]:
+    """A write that met a concurrent one: 409, nothing stored, send it again."""
     try:
-        # Organisations it creates are the key's (`created_by_key_id`, for its scope
-        # before the after-write check): set as they are inserted.
-        outcome = Importer(session, plan, created_by=principal.key_id).run()
-        session.flush()
-        # Fresh statistics for tables this import at least doubled, so that the next
-        # import's lookups are not planned on the statistics of a (nearly) empty table.
-        repository.analyze_grown(
-            session, {T[section]: c["created"] for section, c in outcome.counts.items()}
-        )
-        # What another import stored meanwhile (a personnummer, a natural key): 409.
-        locks.after_writes(session, outcome.created_keys, T, plan, principal)
+        yield
     except (IntegrityError, OperationalError) as exc:
         # Validation saw a consistent snapshot; a concurrent transaction wrote the same
         # ref (or removed a referenced row) before this one could, or the two waited for
@@ -140,9 +123,37 @@ def apply(session: Session, principal: Principal, plan: Plan) -> Outcome:
             "stored. Send it again.",
             headers=locks.RETRY,
         ) from None
+
+
+def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool = True) -> Outcome:
+    """Write a validated plan (bulk statements); returns counts and per-item statuses.
+
+    A key limited to some organisations is refused (403, every object out of scope
+    listed) when the plan would change anything outside them; the write is then
+    abandoned, and the caller's transaction must not be committed. Then the end check of
+    concurrent imports (`locks`), unless `check_now` is False: the caller runs
+    `locks.after_writes` with `outcome.end_checks` itself, just before its audit link.
+    """
+    errors = scope.existing_out_of_scope(session, principal, plan)
+    if errors:
+        raise Forbidden(OUT_OF_SCOPE, errors=errors)
+    with write_conflicts():
+        # Organisations it creates are the key's (`created_by_key_id`, for its scope
+        # before the after-write check): set as they are inserted.
+        outcome = Importer(session, plan, created_by=principal.key_id).run()
+        session.flush()
+        # Fresh statistics for tables this import at least doubled, so that the next
+        # import's lookups are not planned on the statistics of a (nearly) empty table.
+        repository.analyze_grown(
+            session, {T[section]: c["created"] for section, c in outcome.counts.items()}
+        )
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
+    outcome.end_checks = locks.end_checks(outcome.created_keys, plan)
+    if check_now:
+        with write_conflicts():  # what another import stored meanwhile: 409
+            locks.after_writes(session, outcome.end_checks, T, principal)
     return outcome
 
 
@@ -169,14 +180,14 @@ def _import_document(
 ) -> dict[str, Any]:
     plan = validate(session, raw, pnr_secret=pnr_secret, principal=principal)
     progress.advance("validated", sum(len(entries) for entries in plan.entries.values()))
-    outcome = apply(session, principal, plan)
+    outcome = apply(session, principal, plan, check_now=False)
     del plan  # the validated items: not needed for the audit entry (memory)
     audit: dict[str, Any] | None = None
+    prepared: chain.PreparedEntry | None = None
     if outcome.any_change:
         touched = organisation_refs(session, outcome.touched_org_ids)
         parts = import_parts(session, outcome)
-        entry = chain.append(
-            session,
+        prepared = chain.prepare(
             kind="registry.import",
             actor=actor(principal),
             data={"counts": outcome.counts, "parts": parts},
@@ -185,7 +196,15 @@ def _import_document(
             # auditor reads only its own parts. One organisation: its chain; else system.
             organisations=parts_organisations(parts),
         )
-        audit = chain.entry_ref(entry)
+        del parts
+    # The end check of concurrent imports takes locks held to the commit: only the
+    # check, the audit link and the commit run under them (imports of one section
+    # overlap up to here).
+    if outcome.end_checks is not None:
+        with write_conflicts():
+            locks.after_writes(session, outcome.end_checks, T, principal)
+    if prepared is not None:
+        audit = chain.entry_ref(chain.link(session, prepared))
     totals = {
         s: sum(c[s] for c in outcome.counts.values()) for s in ("created", "updated", "unchanged")
     }

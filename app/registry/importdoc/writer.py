@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.registry import repository
 from app.registry.importdoc.document import SECTIONS
-from app.registry.importdoc.locks import CreatedKeys
+from app.registry.importdoc.locks import CreatedKeys, EndChecks
 from app.registry.importdoc.plan import REF_SECTIONS, Entry, Plan
 from app.registry.repository import Row, table_of
 
@@ -131,6 +131,7 @@ class Outcome:
     )
     # natural keys of the keyless rows created (checked against concurrent imports)
     created_keys: CreatedKeys = field(default_factory=CreatedKeys)
+    end_checks: EndChecks | None = None  # set by service.apply
 
     def audit_changes(self) -> dict[str, dict[str, list[Any]]]:
         """Refs created/updated per type; for keyless types also the persons concerned."""
