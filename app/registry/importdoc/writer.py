@@ -166,6 +166,7 @@ class Writer:
         self.plan = plan
         # The key whose write this is: organisations it creates are its own (scope).
         self.created_by = created_by
+        self.org_sets: dict[frozenset[int], frozenset[int]] = {}
         self.out = Outcome()
         self.ids: dict[str, dict[str, int]] = {
             kind: {ref: row["id"] for ref, row in rows.items()}
@@ -354,11 +355,19 @@ class Writer:
         self.out.touched_org_ids.update(i for i in ids if i)
         self._tag(section, e, frozenset(i for i in ids if i))
 
+    def shared(self, orgs: frozenset[int]) -> frozenset[int]:
+        """One frozenset per distinct set of organisations (216 bytes each, and the 50,000
+        rows of an interests document all have the empty one)."""
+        if len(self.org_sets) >= 10_000:
+            return orgs
+        return self.org_sets.setdefault(orgs, orgs)
+
     def _tag(self, section: str, e: Entry, orgs: frozenset[int]) -> None:
         """Who an audited change belongs to (issue 9.4): the organisations it names; a
         person's rows belong to the organisations the person is appointed in."""
         status = self.out.statuses[(e.section, e.index)][0]
         item = e.item
+        orgs = self.shared(orgs)
         if section == "persons":
             self.out.tagged.append((section, status, item.ref, orgs, (item.ref,)))
         elif section == "relations":
@@ -369,7 +378,7 @@ class Writer:
         elif section == "committees":
             # A gemensam nämnd belongs to the kommuner taking part in it as well.
             shared = (self.id("organisation", r) for r in item.participants or ())
-            orgs = orgs.union(i for i in shared if i)
+            orgs = self.shared(orgs.union(i for i in shared if i))
             self.out.tagged.append((section, status, item.ref, orgs, ()))
         elif getattr(item, "ref", None):
             self.out.tagged.append((section, status, item.ref, orgs, ()))
