@@ -10,7 +10,6 @@ recompute it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,22 +29,21 @@ class TaggedObject:
 
 
 def build_parts(objects: Iterable[TaggedObject]) -> list[dict[str, Any]]:
-    """Group objects by their organisations: one part per organisation set, refs sorted."""
-    grouped: dict[frozenset[int], dict[str, dict[str, set[str]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(set))
-    )
+    """Group objects by their organisations: one part per organisation set, refs sorted.
+
+    Grouped as flat (section, status, ref) tuples per organisation set, not nested
+    dictionaries of sets: an import of 50,000 organisations makes 50,000 parts, and the
+    nested form took ~1 KB per part on top of the parts themselves."""
+    grouped: dict[frozenset[int], list[tuple[str, str, str]]] = {}
     for obj in objects:
-        grouped[obj.organisations][obj.section][obj.status].add(obj.label)
-    parts = [
-        {
-            "organisations": sorted(orgs),
-            "changed": {
-                section: {status: sorted(labels) for status, labels in sorted(statuses.items())}
-                for section, statuses in sorted(sections.items())
-            },
-        }
-        for orgs, sections in grouped.items()
-    ]
+        grouped.setdefault(obj.organisations, []).append((obj.section, obj.status, obj.label))
+    parts = []
+    for orgs, objs in grouped.items():
+        # Sorted (section, status, ref) tuples fill the dictionaries in sorted order.
+        changed: dict[str, dict[str, list[str]]] = {}
+        for section, status, label in sorted(set(objs)):
+            changed.setdefault(section, {}).setdefault(status, []).append(label)
+        parts.append({"organisations": sorted(orgs), "changed": changed})
     return sorted(parts, key=lambda p: (len(p["organisations"]), p["organisations"]))
 
 
