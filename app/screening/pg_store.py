@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 import orjson
+from pydantic import JsonValue
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -88,9 +89,11 @@ def write(
     prepared: chain.PreparedEntry,
     *,
     case_organisations: tuple[int, Sequence[str]] | None = None,
+    result_json: dict[str, JsonValue] | None = None,
 ) -> ScreeningResult:
     """`store.write` on PostgreSQL: the same rows in two statements; the result with its
-    audit ref. `stored` is not added to the session (its columns are read).
+    audit ref. `stored` is not added to the session (its columns are read); `result_json`
+    is `result.as_json()` when the caller has it.
 
     `case_organisations` (committee id, participant refs): the entry's organisations are
     read with the head's lock (`audit.organisations.case_organisations` in the same round
@@ -109,7 +112,8 @@ def write(
         prepared = replace(prepared, organisations=tuple(sorted(orgs)))
     entry = chain.linked_entry(prepared, head)
     audited = result.model_copy(update={"audit": ScreeningAuditRef.model_validate(entry.ref)})
-    answer = audited.as_json()
+    # `audited.as_json()`, from the JSON already made (`audit` is the result's last field).
+    answer = {**(result.as_json() if result_json is None else result_json), "audit": entry.ref}
     rows = finding_rows(result)
     session.execute(
         _WRITE,

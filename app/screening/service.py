@@ -44,7 +44,6 @@ from app.screening.result import (
     ScreeningStructuralFinding,
 )
 from app.screening.schemas import ScreeningIn
-from app.screening.store import ScreeningAuditData
 from app.security.deps import Principal
 
 logger = logging.getLogger(__name__)
@@ -136,7 +135,7 @@ def screen_case(
         )
         audited = pg_store.write(
             session, pending.row, pending.result, pending.facts, pending.prepared,
-            case_organisations=pending.case_organisations,
+            case_organisations=pending.case_organisations, result_json=pending.result_json,
         )  # fmt: skip
     else:
         pending = evaluate_case(session, principal, case, as_of, reran=reran, reads=reads)
@@ -181,10 +180,11 @@ def evaluate_case(
     # written), so it is held only for the link, one UPDATE and the commit. The entry
     # belongs to the organisations of the case (issue 9.4): their auditors read it.
     participants = tuple(p.person for p in result.participants)
+    result_json = result.as_json()
     prepared = chain.prepare(
         kind="screening",
         actor=chain.Actor(principal.key_id, principal.name),
-        data=ScreeningAuditData.of(result, case_document, facts_hash=facts.hash).as_json(),
+        data=store.audit_data(result_json, case_document, facts.hash),
         subjects=store.audit_subjects(result, case.committee_ref, case.organisation_ref),
         organisations=()
         if defer_organisations
@@ -208,7 +208,7 @@ def evaluate_case(
         api_key_id=principal.key_id,
     )
     deferred = (case.committee_id, participants) if defer_organisations else None
-    return store.PendingScreening(row, result, facts, prepared, deferred)
+    return store.PendingScreening(row, result, facts, prepared, deferred, result_json)
 
 
 def get_screening(session: Session, principal: Principal, screening_id: str) -> ScreeningResult:

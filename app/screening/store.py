@@ -89,6 +89,30 @@ class ScreeningAuditData(BaseModel):
         return data
 
 
+def audit_data(
+    result_json: dict[str, JsonValue], case: dict[str, JsonValue], facts_hash: str | None
+) -> dict[str, JsonValue]:
+    """`ScreeningAuditData.of(result, case, facts_hash).as_json()` from the result's JSON
+    (`result.as_json()`, serialised once for the row, the answer and this): the same
+    values, without validating and serialising the findings again (the audit payload is
+    canonical JSON: key order does not matter; tests hold the two together)."""
+    data: dict[str, JsonValue] = {
+        "screening": result_json["id"],
+        "case": case,
+        "as_of": result_json["as_of"],
+        "outcome": result_json["outcome"],
+        "rules_version": result_json["rules_version"],
+        "findings": result_json["findings"],
+        "structural": result_json["structural"],
+        "participants": result_json["participants"],
+    }
+    if result_json.get("reran") is not None:
+        data["reran"] = result_json["reran"]
+    if facts_hash is not None:
+        data["facts_hash"] = facts_hash
+    return data
+
+
 def finding_rows(result: ScreeningResult) -> list[FindingRow]:
     """Person findings, then structural ones, in the answer's order."""
     rows: list[FindingRow] = [
@@ -172,6 +196,8 @@ class PendingScreening:
     # (committee id, participant refs) when the entry's organisations are still to be
     # read (`service.evaluate_case(defer_organisations=True)`, for `pg_store.write`).
     case_organisations: tuple[int, tuple[str, ...]] | None = None
+    # `result.as_json()` (no audit ref yet), when already serialised.
+    result_json: dict[str, JsonValue] | None = None
 
 
 def write_many(session: Session, pending: Sequence[PendingScreening]) -> list[ScreeningResult]:

@@ -611,3 +611,46 @@ def test_the_no_names_declaration_ends_with_its_transaction(session: Session) ->
     writes_no_names(session)
     session.commit()
     assert NO_NAMES_WRITTEN not in session.info
+
+
+def test_the_audit_data_built_from_the_result_json_is_the_models(
+    loaded: None, session: Session, settings: Any
+) -> None:
+    """`store.audit_data` (from the result's JSON, issue 15) gives the audit payload's
+    data exactly as `ScreeningAuditData` did, for a first screening and a rerun."""
+    from app.screening import service, store  # noqa: PLC0415
+    from app.screening.schemas import ScreeningIn  # noqa: PLC0415
+    from app.security.deps import Principal  # noqa: PLC0415
+    from app.security.roles import Role  # noqa: PLC0415
+
+    principal = Principal(1, "tester", Role("admin"), None)
+    body = ScreeningIn.model_validate(
+        {
+            "case": case(
+                parties=[
+                    {"organisation": "bygg-ab", "role": "sokande"},
+                    {"person": "p-sambo", "role": "berord"},
+                    {"name": "Hultarps snickeri AB", "role": "berord"},
+                ],
+                participants=[
+                    {"person": "p-ordf", "role": "ordforande"},
+                    {"person": "p-led1", "role": "ledamot"},
+                    {"person": "p-led2", "role": "ledamot"},
+                ],
+            )
+        }
+    )
+    resolved = service.resolve_screened_case(
+        session, principal, body, pnr_secret=settings.pnr_secret
+    )
+    for reran in (None, "scr_00000000000000000000000000"):
+        pending = service.evaluate_case(
+            session, principal, resolved, date(2026, 3, 10), reran=reran
+        )
+        document = resolved.document(with_hash=True)
+        for facts_hash in (pending.facts.hash, None):
+            models = store.ScreeningAuditData.of(pending.result, document, facts_hash).as_json()
+            built = store.audit_data(pending.result.as_json(), document, facts_hash)
+            assert json.dumps(built, sort_keys=True) == json.dumps(models, sort_keys=True)
+        assert pending.result_json == pending.result.as_json()
+        assert pending.result.findings and pending.result.structural is not None
