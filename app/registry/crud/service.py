@@ -160,7 +160,7 @@ def _write(
         names = set(SECTIONS[res.section].model_fields)
         entry.fields = frozenset(n for n in names if n in entry.fields or n not in KEPT_WHEN_ABSENT)
     if current is not None and not res.has_required_ref:
-        entry.extra["target_id"] = current.id
+        entry.note("target_id", current.id)
     if (
         current is None
         and res.has_required_ref

@@ -56,7 +56,7 @@ class Checks:
         item = e.item
         if item.orgnr:
             try:
-                e.extra["orgnr"] = normalise_orgnr(item.orgnr)
+                e.note("orgnr", normalise_orgnr(item.orgnr))
             except InvalidIdentifier as exc:
                 self.error(e.pointer + "/orgnr", str(exc), "invalid_orgnr")
         owners = item.owners or []
@@ -122,7 +122,7 @@ class Checks:
     def check_persons(self, e: Entry) -> None:
         if e.item.personnummer:
             try:
-                e.extra["pnr"] = hash_and_mask(e.item.personnummer, self.pnr_secret)
+                e.note("pnr", hash_and_mask(e.item.personnummer, self.pnr_secret))
             except InvalidIdentifier as exc:
                 self.error(e.pointer + "/personnummer", str(exc), "invalid_personnummer")
 

@@ -111,6 +111,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
 }
 STATUSES = ("created", "updated", "unchanged")
 WRITE_CHUNK = 5_000  # new rows built and inserted at a time (bounded memory)
+_NO_ID: dict[str, tuple[str, int | None]] = {s: (s, None) for s in STATUSES}
 
 
 @dataclass
@@ -143,7 +144,9 @@ class Outcome:
     def record(self, e: Entry, status: str, row_id: int | None, ident: Any) -> None:
         """Count one item; `ident` (its ref, if any) goes into the audit's changed lists."""
         self.counts[e.section][status] += 1
-        self.statuses[(e.section, e.index)] = (status, row_id)
+        # (status, None) shared: the 50,000 keyless rows of a bulk insert have no id back
+        value = (status, row_id) if row_id is not None else _NO_ID[status]
+        self.statuses[(e.section, e.index)] = value
         if status != "unchanged":
             changed = self.changed.setdefault(e.section, {}).setdefault(status, [])
             if ident is not None:
