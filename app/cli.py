@@ -8,6 +8,7 @@ import inspect
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 import uvicorn
@@ -164,7 +165,12 @@ def _add_bench_commands() -> None:
     The production CLI never imports it, nor matplotlib, py-spy or pyinstrument, which
     the bench commands load only when they run (the `bench` extra)."""
     if importlib.util.find_spec("bench") is None:
-        return
+        # An editable install puts the checkout's `app` on the path but not its `bench`
+        # sibling, and a console script's sys.path[0] is the venv's bin directory.
+        checkout = Path(__file__).resolve().parent.parent
+        if not (checkout / "bench" / "cli.py").is_file():
+            return
+        sys.path.append(str(checkout))
     bench_cli = importlib.import_module("bench.cli")
     main.add_command(bench_cli.bench_group)
 
