@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any, cast
 
 from psycopg.types.json import Json
@@ -130,12 +131,35 @@ def _keys_join(table: Table, key_columns: Sequence[str]) -> str:
 
 def _key_params(
     table: Table, key_columns: Sequence[str], keys: Iterable[tuple[Any, ...]]
-) -> Iterator[dict[str, list[Any]]]:
-    """The parameters of `_keys_join`, ARRAY_CHUNK distinct keys a statement."""
+) -> Iterator[dict[str, str]]:
+    """The parameters of `_keys_join`, ARRAY_CHUNK distinct keys a statement. Each array
+    goes as the text of an array literal (`{1,NULL,3}`), which the statement casts: psycopg
+    adapts one string many times faster than a list of 5,000 values (~0.2 s of an
+    interests document's CPU went to dumping lists)."""
+    texts = [_ARRAY_CASTS.get(str(table.c[c].type).split("(")[0]) is None for c in key_columns]
     # Distinct, in first-seen order (sorting 50,000 keys by their text cost 0.1 s a document)
     wanted = list(dict.fromkeys(keys))
     for batch in chunks(wanted, ARRAY_CHUNK):
-        yield {f"k{i}": [key[i] for key in batch] for i in range(len(key_columns))}
+        yield {
+            f"k{i}": _array_literal([key[i] for key in batch], quoted)
+            for i, quoted in enumerate(texts)
+        }
+
+
+def _array_literal(values: list[Any], quoted: bool) -> str:
+    """PostgreSQL's text form of an array of integers or dates (ISO), or of strings (each
+    double-quoted, backslash and double quote escaped); None is NULL."""
+    if quoted:
+        items = (
+            "NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for v in values
+        )
+    else:
+        items = (
+            "NULL" if v is None else v.isoformat() if isinstance(v, date) else str(int(v))
+            for v in values
+        )
+    return "{" + ",".join(items) + "}"
 
 
 def counts_by_keys(
