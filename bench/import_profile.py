@@ -68,15 +68,7 @@ def run(args: argparse.Namespace) -> None:
                 break
             body = text.encode()
             del text
-            profiler = (
-                cProfile.Profile(time.process_time)
-                if n in wanted and not args.tracemalloc
-                else None
-            )
-            if n in wanted and args.tracemalloc:
-                import tracemalloc
-
-                tracemalloc.start(args.tracemalloc)
+            profiler = cProfile.Profile(time.process_time) if n in wanted else None
             before = _rss_mb()
             peak.reset()
             c0, t0 = time.process_time(), time.perf_counter()

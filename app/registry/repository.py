@@ -110,14 +110,15 @@ def rows_by_keys(
     selected = ", ".join(f't."{c}"' for c in names)
     stmt = text(f"SELECT {selected} {_keys_join(table, key_columns)}")  # noqa: S608
     out: list[Row] = []
-    for params in _key_params(table, key_columns, keys):
+    for _, params in _key_params(table, key_columns, keys):
         out.extend(dict(zip(names, row, strict=True)) for row in session.execute(stmt, params))
     return out
 
 
-def _keys_join(table: Table, key_columns: Sequence[str]) -> str:
-    """`FROM table JOIN the keys`: the keys sent as arrays (`unnest`), NULL equal to NULL.
-    Identifiers from the table metadata only; every value is a bound array."""
+def _keys_join(table: Table, key_columns: Sequence[str], limits: bool = False) -> str:
+    """`FROM table JOIN the keys`: the keys sent as arrays (`unnest`), NULL equal to NULL;
+    with `limits`, each key also has a number `d.e` and its position `d.n`. Identifiers
+    from the table metadata only; every value is a bound array."""
     first, *rest = key_columns
     casts = [_ARRAY_CASTS.get(str(table.c[c].type).split("(")[0], "text[]") for c in key_columns]
     arrays = ", ".join(f"CAST(:k{i} AS {cast})" for i, cast in enumerate(casts))
@@ -126,24 +127,29 @@ def _keys_join(table: Table, key_columns: Sequence[str]) -> str:
         + [f't."{c}" IS NOT DISTINCT FROM d.k{i + 1}' for i, c in enumerate(rest)]
     )
     aliases = ", ".join(f"k{i}" for i in range(len(key_columns)))
-    return f'FROM "{table.name}" AS t JOIN unnest({arrays}) AS d({aliases}) ON {on}'
+    if limits:
+        arrays, aliases = f"{arrays}, CAST(:e AS bigint[])) WITH ORDINALITY", f"{aliases}, e, n"
+    else:
+        arrays += ")"
+    return f'FROM "{table.name}" AS t JOIN unnest({arrays} AS d({aliases}) ON {on}'
 
 
 def _key_params(
     table: Table, key_columns: Sequence[str], keys: Iterable[tuple[Any, ...]]
-) -> Iterator[dict[str, str]]:
-    """The parameters of `_keys_join`, ARRAY_CHUNK distinct keys a statement. Each array
-    goes as the text of an array literal (`{1,NULL,3}`), which the statement casts: psycopg
-    adapts one string many times faster than a list of 5,000 values (~0.2 s of an
-    interests document's CPU went to dumping lists)."""
+) -> Iterator[tuple[list[tuple[Any, ...]], dict[str, str]]]:
+    """The parameters of `_keys_join`, ARRAY_CHUNK distinct keys a statement (with the
+    keys). Each array goes as the text of an array literal (`{1,NULL,3}`), which the
+    statement casts: psycopg adapts one string many times faster than a list of 5,000
+    values (~0.2 s of an interests document's CPU went to dumping lists)."""
     texts = [_ARRAY_CASTS.get(str(table.c[c].type).split("(")[0]) is None for c in key_columns]
     # Distinct, in first-seen order (sorting 50,000 keys by their text cost 0.1 s a document)
     wanted = list(dict.fromkeys(keys))
     for batch in chunks(wanted, ARRAY_CHUNK):
-        yield {
+        params = {
             f"k{i}": _array_literal([key[i] for key in batch], quoted)
             for i, quoted in enumerate(texts)
         }
+        yield batch, params
 
 
 def _array_literal(values: list[Any], quoted: bool) -> str:
@@ -162,21 +168,21 @@ def _array_literal(values: list[Any], quoted: bool) -> str:
     return "{" + ",".join(items) + "}"
 
 
-def counts_by_keys(
-    session: Session, table: Table, key_columns: Sequence[str], keys: Iterable[tuple[Any, ...]]
+def counts_over(
+    session: Session, table: Table, key_columns: Sequence[str], limits: dict[tuple[Any, ...], int]
 ) -> dict[tuple[Any, ...], tuple[int, int]]:
-    """PostgreSQL: per natural key of `keys` that has rows (as `rows_by_keys` matches them),
-    how many rows and how many of them without a ref: the counts only, not the rows."""
-    grouped = ", ".join(f't."{c}"' for c in key_columns)
-    join = _keys_join(table, key_columns)
-    sql = f"SELECT {grouped}, count(*), count(t.ref) {join} GROUP BY {grouped}"  # noqa: S608
+    """PostgreSQL: the natural keys of `limits` with more rows than their limit (matched as
+    by `rows_by_keys`), each with how many rows and how many of them without a ref. The
+    server counts and compares: only those keys come back (usually none), not a row or a
+    count per key."""
+    join = _keys_join(table, key_columns, limits=True)
+    sql = f"SELECT d.n, count(*), count(t.ref) {join} GROUP BY d.n, d.e HAVING count(*) > d.e"  # noqa: S608
     stmt = text(sql)
-    width = len(key_columns)
     out: dict[tuple[Any, ...], tuple[int, int]] = {}
-    for params in _key_params(table, key_columns, keys):
-        for row in session.execute(stmt, params):
-            rows, with_ref = row[width], row[width + 1]
-            out[tuple(row)[:width]] = (rows, rows - with_ref)
+    for batch, params in _key_params(table, key_columns, limits):
+        params["e"] = _array_literal([limits[key] for key in batch], False)
+        for n, rows, with_ref in session.execute(stmt, params):
+            out[batch[n - 1]] = (rows, rows - with_ref)
     return out
 
 
