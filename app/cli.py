@@ -39,7 +39,37 @@ def _sessionmaker() -> sessionmaker[Session]:
     return make_sessionmaker(make_engine(get_settings()))
 
 
-@click.group()
+def _bench_available() -> bool:
+    """Whether the benchmark tooling can be imported: a checkout's top-level `bench`
+    package, outside the service package and not in the wheel. An editable install puts
+    the checkout's `app` on the path but not its `bench` sibling, and a console script's
+    sys.path[0] is the venv's bin directory, so the sibling is added here."""
+    if importlib.util.find_spec("bench") is not None:
+        return True
+    checkout = Path(__file__).resolve().parent.parent
+    if not (checkout / "bench" / "cli.py").is_file():
+        return False
+    sys.path.append(str(checkout))
+    return True
+
+
+class _CommandsWithBench(click.Group):
+    """`javskoll bench ...` where the tooling is importable, loaded only when asked for:
+    the production CLI never imports it, nor matplotlib, py-spy or pyinstrument (the
+    `bench` extra)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted([*names, "bench"]) if _bench_available() else names
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "bench" and _bench_available():
+            command: click.Command = importlib.import_module("bench.cli").bench_group
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_CommandsWithBench)
 def main() -> None:
     """Jävskoll: jäv screening for Swedish municipalities."""
 
@@ -156,26 +186,6 @@ def apikey_revoke(key_id: int) -> None:
         keys.revoke_key(session, key_id, actor=CLI_ACTOR)
         session.commit()
     click.echo(f"revoked key {key_id}")
-
-
-def _add_bench_commands() -> None:
-    """`javskoll bench ...` where the benchmark tooling is importable (a checkout: the
-    top-level `bench` package, outside the service package and not in the wheel).
-
-    The production CLI never imports it, nor matplotlib, py-spy or pyinstrument, which
-    the bench commands load only when they run (the `bench` extra)."""
-    if importlib.util.find_spec("bench") is None:
-        # An editable install puts the checkout's `app` on the path but not its `bench`
-        # sibling, and a console script's sys.path[0] is the venv's bin directory.
-        checkout = Path(__file__).resolve().parent.parent
-        if not (checkout / "bench" / "cli.py").is_file():
-            return
-        sys.path.append(str(checkout))
-    bench_cli = importlib.import_module("bench.cli")
-    main.add_command(bench_cli.bench_group)
-
-
-_add_bench_commands()
 
 
 from app.audit.cli import audit_group  # noqa: E402
