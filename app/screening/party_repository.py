@@ -64,9 +64,20 @@ def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]
     return list(session.execute(union_all(persons, orgs)))
 
 
+def _pg_name_branch(kind: str, table: str, alias: str, column: str) -> str:
+    """One name branch of PG_LOOKUP: the text of `_best_owners` joined to its owners."""
+    return f"""SELECT 'name', '{kind}', {alias}.id, {alias}.ref, {alias}.name, CAST(NULL AS varchar)
+FROM {table} {alias} JOIN (
+    SELECT t.{column} AS owner, count(t.id) AS hits FROM name_tokens t
+    WHERE t.token = ANY (CAST(:tokens AS varchar[])) AND t.{column} IS NOT NULL
+    GROUP BY t.{column} ORDER BY hits DESC, t.{column} LIMIT :limit
+) b ON b.owner = {alias}.id
+"""  # noqa: S608 - fixed identifiers from this module, no value
+
+
 # `lookup` on PostgreSQL: the same UNION ALL as a constant text with array parameters
 # (nothing built, keyed or compiled per screening; tests/screening/test_constant_sql.py
-# holds it to the built statement).
+# holds it to the built statement). Fixed identifiers only; every value is bound.
 PG_LOOKUP = text(
     """
 SELECT 'orgnr' AS source, 'organisation' AS kind, o.id, o.ref, o.name, o.orgnr AS key
@@ -75,20 +86,10 @@ UNION ALL
 SELECT 'personnummer', 'person', p.id, p.ref, p.name, p.personnummer_hash
 FROM persons p WHERE p.personnummer_hash = ANY (CAST(:hashes AS varchar[]))
 UNION ALL
-SELECT 'name', 'person', p.id, p.ref, p.name, CAST(NULL AS varchar)
-FROM persons p JOIN (
-    SELECT t.person_id AS owner, count(t.id) AS hits FROM name_tokens t
-    WHERE t.token = ANY (CAST(:tokens AS varchar[])) AND t.person_id IS NOT NULL
-    GROUP BY t.person_id ORDER BY hits DESC, t.person_id LIMIT :limit
-) b ON b.owner = p.id
-UNION ALL
-SELECT 'name', 'organisation', o.id, o.ref, o.name, CAST(NULL AS varchar)
-FROM organisations o JOIN (
-    SELECT t.organisation_id AS owner, count(t.id) AS hits FROM name_tokens t
-    WHERE t.token = ANY (CAST(:tokens AS varchar[])) AND t.organisation_id IS NOT NULL
-    GROUP BY t.organisation_id ORDER BY hits DESC, t.organisation_id LIMIT :limit
-) b ON b.owner = o.id
 """
+    + _pg_name_branch("person", "persons", "p", "person_id")
+    + "UNION ALL\n"
+    + _pg_name_branch("organisation", "organisations", "o", "organisation_id")
 )
 
 
