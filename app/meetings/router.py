@@ -14,7 +14,7 @@ from app.db import SessionDep
 from app.errors import query_error
 from app.meetings import service
 from app.meetings.schemas import MeetingIn
-from app.meetings.word import DOCX, meeting_docx
+from app.office import DOCX, meeting_docx
 from app.pagination import PageDep
 from app.security.deps import CaseReader, Screener
 

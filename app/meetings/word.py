@@ -13,8 +13,10 @@ from typing import Any
 from docx import Document
 
 from app.meetings.law import KL, KL91, cite, old_act
+from app.office import DOCX
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+__all__ = ["DOCX", "meeting_docx"]
+
 GROUND_SV = {
     "part": "part i ärendet (själv eller närstående)",
     "paverkan": "kan påverkas av beslutet i inte oväsentlig utsträckning",

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.office import XLSX as XLSX_MEDIA_TYPE
+from app.office import xlsx_workbook
 from app.reports import swedish
 from app.reports.model import ColumnType, Report, Section
-from app.reports.xlsx import XLSX_MEDIA_TYPE, to_xlsx
 
 __all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "csv_chunks", "neutralise", "to_json", "to_xlsx"]
 
@@ -25,6 +26,11 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 500
+
+
+def to_xlsx(report: Report, language: str = "en") -> bytes:
+    """The report as an XLSX workbook (app/reports/xlsx.py, loaded on first use)."""
+    return xlsx_workbook(report, language)
 
 
 def neutralise(text: str) -> str:

@@ -23,7 +23,7 @@ from app.db import SessionDep
 from app.errors import AppError
 from app.meetings import service as meetings
 from app.meetings.schemas import MeetingIn
-from app.meetings.word import DOCX, meeting_docx
+from app.office import DOCX, meeting_docx
 from app.pagination import PageParams
 from app.registry.crud import filters
 from app.registry.crud import service as crud
