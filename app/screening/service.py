@@ -17,6 +17,7 @@ from pydantic import JsonValue, ValidationError
 from sqlalchemy.orm import Session
 
 from app.audit import chain
+from app.cases import pg_read
 from app.cases import repository as case_repo
 from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
@@ -79,6 +80,13 @@ def _inline_case(
     )
 
 
+def _stored_case(session: Session, principal: Principal, ref: str) -> ResolvedCase | None:
+    if is_postgresql(session):  # one statement (app/cases/pg_read.py)
+        return pg_read.resolved_by_ref(session, principal, ref)
+    stored = case_repo.case_by_ref(session, principal, ref)
+    return None if stored is None else resolve_stored(session, [stored])[0]
+
+
 def resolve_screened_case(
     session: Session, principal: Principal, body: ScreeningIn, *, pnr_secret: str
 ) -> ResolvedCase:
@@ -86,10 +94,9 @@ def resolve_screened_case(
     if isinstance(body.case, str):
         if not body.case.strip():
             raise Unprocessable("case is empty", errors=[field_error("/case", "must not be empty")])
-        stored = case_repo.case_by_ref(session, principal, body.case)
-        if stored is None:
+        resolved = _stored_case(session, principal, body.case)
+        if resolved is None:
             raise NotFound(f"No case '{body.case}'; send the case inline or store it first.")
-        resolved = resolve_stored(session, [stored])[0]
         # Stored by another (perhaps unlimited) key: re-checked against this key's scope.
         require_scope(session, principal, resolved, pointer_prefix="/case")
         return resolved
