@@ -52,7 +52,12 @@ def test_every_kind_of_party_reads_back_as_the_orm_path_reads_it(
             ],
             earlier_handling=[
                 {"person": "p-anna", "committee": "ab-mbn", "final": False},
-                {"person": "p-olof", "final": True},
+                {
+                    "person": "p-olof",
+                    "organisation": "ankeby",
+                    "committee": "ab-mbn",
+                    "final": True,
+                },
             ],
             participants=[{"person": "p-olof", "role": "ordforande"}],
             area=None,
