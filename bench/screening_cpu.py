@@ -223,6 +223,20 @@ def reference_app(settings: Any) -> Any:
     return ref
 
 
+def _collector(mode: str) -> dict[str, Any]:
+    """Set the cyclic collector up as the served process does (app/heap.py), or not."""
+    import gc
+
+    from app.heap import freeze_startup_objects
+
+    if mode != "none":
+        freeze_startup_objects()
+    if mode.startswith("freeze:"):
+        g0, g1, g2 = (int(n) for n in mode.removeprefix("freeze:").split(","))
+        gc.set_threshold(g0, g1, g2)
+    return {"mode": mode, "frozen": gc.get_freeze_count(), "threshold": gc.get_threshold()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
@@ -233,6 +247,12 @@ def main() -> None:
     parser.add_argument("--pyinstrument", type=Path, help="pyinstrument text to this file")
     parser.add_argument("--statements", action="store_true", help="print one's statements")
     parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument(
+        "--gc",
+        default="freeze",
+        help="the collector: 'freeze' (as served, app/heap.py), "
+        "'none' (not frozen), or 'freeze:<gen0>,<gen1>,<gen2>' (frozen, these thresholds)",
+    )
     args = parser.parse_args()
 
     cases = list(iter_cases(args.data))
@@ -248,6 +268,7 @@ def main() -> None:
     result: dict[str, Any] = {"load_average": os.getloadavg()}
     with inline_threadpool():
         loop.run_until_complete(_startup(app))
+        result["gc"] = _collector(args.gc)
         for body in bodies[: args.warmup]:
             loop.run_until_complete(call(app, "/v1/screenings", body, key))
         if args.statements:

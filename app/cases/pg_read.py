@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnClause
 
 from app.cases.resolve import ResolvedCase, ResolvedEarlier, ResolvedParticipant, ResolvedParty
 from app.models import Case, Committee, Organisation
@@ -24,7 +25,7 @@ from app.security import scoping
 from app.security.deps import Principal
 
 # Correlated on the outer `cases` row; each element a JSON array in the order below.
-_PARTIES = literal_column(
+_PARTIES: ColumnClause[Any] = literal_column(
     """(SELECT COALESCE(json_agg(json_build_array(
         p.role, p.person_id, pe.ref, p.organisation_id, po.ref, p.operation_id, op.ref,
         p.committee_id, pc.ref, p.name, p.orgnr, p.personnummer_hash,
@@ -36,13 +37,13 @@ _PARTIES = literal_column(
     LEFT JOIN committees pc ON pc.id = p.committee_id
     WHERE p.case_id = cases.id)"""
 )
-_PARTICIPANTS = literal_column(
+_PARTICIPANTS: ColumnClause[Any] = literal_column(
     """(SELECT COALESCE(json_agg(json_build_array(pe.ref, p.person_id, p.role)
         ORDER BY p.position), '[]'::json)
     FROM case_participants p JOIN persons pe ON pe.id = p.person_id
     WHERE p.case_id = cases.id)"""
 )
-_EARLIER = literal_column(
+_EARLIER: ColumnClause[Any] = literal_column(
     """(SELECT COALESCE(json_agg(json_build_array(
         pe.ref, e.person_id, eo.ref, e.organisation_id, ec.ref, e.committee_id, e.final)
         ORDER BY e.position), '[]'::json)

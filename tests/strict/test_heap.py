@@ -14,7 +14,8 @@ tracked = len(gc.get_objects())
 print(json.dumps({
     "frozen": gc.get_freeze_count(),
     "tracked": tracked,
-    "office": sorted({m.split('.')[0] for m in sys.modules} & {"openpyxl", "docx", "numpy", "lxml"}),
+    "office": sorted({m.split(".")[0] for m in sys.modules}
+                     & {"openpyxl", "docx", "numpy", "lxml"}),
 }))
 """
 
