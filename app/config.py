@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # Sync endpoints run on a thread pool; the connection pool matches it, so a request
     # thread never queues for a connection that another thread holds.
     worker_threads: int = 32
+    # Imports one serving process works on at a time; more wait their turn (memory per
+    # worker: app/registry/import_gate.py).
+    imports_per_worker: int = Field(default=1, ge=1)
     db_pool_size: int = 16
     db_max_overflow: int = 16
     db_pool_timeout_seconds: float = 10.0

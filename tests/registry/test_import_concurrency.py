@@ -35,8 +35,11 @@ def personnummer(i: int) -> str:
 
 @pytest.fixture
 def clients(tmp_database: str) -> Iterator[tuple[ApiClient, ApiClient]]:
-    """Two clients of one app over a fresh, committing database (one admin key)."""
-    settings = make_settings(tmp_database)
+    """Two clients of one app over a fresh, committing database (one admin key).
+
+    Two imports in flight at once are what two workers (or two servers) do; in one process
+    the import gate would take them in turn, so it lets two through here."""
+    settings = make_settings(tmp_database, imports_per_worker=2)
     app = create_app(settings)
     with Session(app.state.engine) as session:
         key = create_key(
