@@ -28,7 +28,6 @@ from app.metrics.middleware import MetricsMiddleware
 from app.metrics.router import router as metrics_router
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.openapi import TAGS, TITLE, install_openapi
-from app.registry.import_gate import ImportGateMiddleware
 from app.security import probes
 from app.security.masking import BirthDateMaskMiddleware
 from app.security.principal_cache import TtlCache
@@ -104,8 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Inside idempotency: the answer stored for replay is already masked for its key.
     app.add_middleware(BirthDateMaskMiddleware)
     app.add_middleware(IdempotencyMiddleware)
-    # Inside the guard: a body is received and checked before it waits for its turn.
-    app.add_middleware(ImportGateMiddleware, imports_per_worker=settings.imports_per_worker)
     app.add_middleware(InputGuardMiddleware, max_depth=settings.max_json_depth)
     if settings.cors_origins:
         app.add_middleware(

@@ -40,7 +40,7 @@ _PARTIES: ColumnClause[Any] = literal_column(
 _PARTICIPANTS: ColumnClause[Any] = literal_column(
     """(SELECT COALESCE(json_agg(json_build_array(pe.ref, p.person_id, p.role)
         ORDER BY p.position), '[]'::json)
-    FROM case_participants p JOIN persons pe ON pe.id = p.person_id
+    FROM case_participants p LEFT JOIN persons pe ON pe.id = p.person_id
     WHERE p.case_id = cases.id)"""
 )
 _EARLIER: ColumnClause[Any] = literal_column(
@@ -48,7 +48,7 @@ _EARLIER: ColumnClause[Any] = literal_column(
         pe.ref, e.person_id, eo.ref, e.organisation_id, ec.ref, e.committee_id, e.final)
         ORDER BY e.position), '[]'::json)
     FROM case_earlier_handling e
-    JOIN persons pe ON pe.id = e.person_id
+    LEFT JOIN persons pe ON pe.id = e.person_id
     LEFT JOIN organisations eo ON eo.id = e.organisation_id
     LEFT JOIN committees ec ON ec.id = e.committee_id
     WHERE e.case_id = cases.id)"""
@@ -87,16 +87,25 @@ def resolved_by_ref(session: Session, principal: Principal, ref: str) -> Resolve
     return None if row is None else _resolved(tuple(row))
 
 
+def _known(ref: str | None, row_id: int) -> str:
+    """A referenced row's ref; a row gone from under a stored case fails closed, as the
+    ORM path does (its lookup raises), rather than screening the case without it. The
+    foreign keys forbid it today: this holds if that ever changes."""
+    if ref is None:
+        raise LookupError(f"a stored case names row {row_id}, which does not exist")
+    return ref
+
+
 def _party(item: list[Any]) -> ResolvedParty:
     role, person, person_ref, org, org_ref, op, op_ref, committee, committee_ref = item[:9]
     if person:
-        return ResolvedParty(role, "person", person_ref, person)
+        return ResolvedParty(role, "person", _known(person_ref, person), person)
     if org:
-        return ResolvedParty(role, "organisation", org_ref, org)
+        return ResolvedParty(role, "organisation", _known(org_ref, org), org)
     if op:
-        return ResolvedParty(role, "operation", op_ref, op)
+        return ResolvedParty(role, "operation", _known(op_ref, op), op)
     if committee:
-        return ResolvedParty(role, "committee", committee_ref, committee)
+        return ResolvedParty(role, "committee", _known(committee_ref, committee), committee)
     name, orgnr, pnr_hash, pnr_masked = item[9:]
     return ResolvedParty(
         role,
@@ -125,18 +134,18 @@ def _resolved(row: tuple[Any, ...]) -> ResolvedCase:
         parties=tuple(_party(p) for p in parties),
         earlier_handling=tuple(
             ResolvedEarlier(
-                person_ref,
+                _known(person_ref, person_id),
                 person_id,
-                o_ref if o_id else None,
+                _known(o_ref, o_id) if o_id else None,
                 o_id,
-                c_ref if c_id else None,
+                _known(c_ref, c_id) if c_id else None,
                 c_id,
                 final,
             )
             for person_ref, person_id, o_ref, o_id, c_ref, c_id, final in earlier
         ),
         participants=tuple(
-            ResolvedParticipant(person_ref, person_id, role)
+            ResolvedParticipant(_known(person_ref, person_id), person_id, role)
             for person_ref, person_id, role in participants
         ),
         case_id=case_id,

@@ -1,36 +1,40 @@
-"""At most `imports_per_worker` imports processed at a time in one serving process.
+"""At most `imports_per_worker` imports worked on at a time in one serving process.
 
 An import of a 50,000-object document holds some 60-80 MB of Python objects while it is
 validated and written; two in one process at once took a worker to 322-352 MB (issue 15:
 at most 300 MB per worker, BENCHMARKS.md run G). Uvicorn's workers share one listening
-socket, so nothing stops one worker from taking both of two concurrent imports. This
-middleware makes a further import in the same process wait its turn (in the event loop,
-holding neither a thread nor a database connection) until one finishes; imports in
-other workers still run alongside. A waiting request is answered as usual when its turn
-comes: nothing is refused, and the per-section locks (`importdoc/locks.py`) still order
-imports across processes.
+socket, so nothing stops one worker from taking both of two concurrent imports. The
+import route depends on `import_turn`: a further import in the same process waits its
+turn in the event loop until one finishes, then runs and is answered as usual; imports
+in other workers still run alongside, and the per-section locks (`importdoc/locks.py`)
+still order imports across processes.
 
-It sits inside the input guard: the body has been received and checked by then, so a
-slow or hostile upload cannot hold a turn while it trickles in, and a refused body never
-takes one.
+The turn is taken after the key is checked (`RegistryWriter`), so only a key that may
+import can wait for one: a wrong or read-only key is refused at once, and cannot park a
+body in a busy worker. The body has been received and checked by the input guard
+before, so a slow upload cannot hold a turn while it trickles in.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import anyio
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import Request
 
-GATED_PATHS = frozenset({"/v1/import"})
+from app.security.deps import RegistryWriter
 
 
-class ImportGateMiddleware:
-    def __init__(self, app: ASGIApp, imports_per_worker: int) -> None:
-        self.app = app
-        self.turns = anyio.Semaphore(imports_per_worker)
+def _turns(request: Request) -> anyio.Semaphore:
+    # Made on first use, in the worker's own event loop (one per serving process).
+    state = request.app.state
+    turns: anyio.Semaphore | None = getattr(state, "import_turns", None)
+    if turns is None:
+        turns = state.import_turns = anyio.Semaphore(state.settings.imports_per_worker)
+    return turns
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in GATED_PATHS:
-            await self.app(scope, receive, send)
-            return
-        async with self.turns:
-            await self.app(scope, receive, send)
+
+async def import_turn(request: Request, _: RegistryWriter) -> AsyncIterator[None]:
+    """Wait for this process's import turn; hold it until the import has answered."""
+    async with _turns(request):
+        yield

@@ -12,6 +12,7 @@ from app.db import SessionDep
 from app.errors import Unprocessable, field_error
 from app.inputguard import STREAMED_DOCUMENT_KEY
 from app.registry.crud import router as crud_router
+from app.registry.import_gate import import_turn
 from app.registry.importdoc import service
 from app.registry.importdoc.document import ImportDocument, inline_schema
 from app.registry.importdoc.stream import StreamedDocument
@@ -62,8 +63,11 @@ def import_document(
     session: SessionDep,
     principal: RegistryWriter,
     document: Annotated[StreamedDocument | None, Depends(streamed_document)],
+    _turn: Annotated[None, Depends(import_turn)],
 ) -> dict[str, Any]:
-    """Upsert a whole import document, all or nothing; answers counts per object type."""
+    """Upsert a whole import document, all or nothing; answers counts per object type.
+    One import at a time per serving process; a further one waits its turn
+    (app/registry/import_gate.py)."""
     if document is None:
         raise Unprocessable(errors=[field_error("/", "Field required", "missing")])
     if not document.is_object:

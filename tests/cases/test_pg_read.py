@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.cases import pg_read
@@ -91,3 +92,16 @@ def test_a_key_limited_elsewhere_reads_nothing_and_the_screening_says_404(
     assert "ankeby" not in response.text.lower()
     insider = client_for("screener", ["ankeby"])
     assert insider.post("/v1/screenings", json={"case": case_doc()["ref"]}).status_code == 201
+
+
+def test_a_row_gone_from_under_a_stored_case_fails_closed(
+    admin: ApiClient, session: Session
+) -> None:
+    """The foreign keys forbid it; were a participant's person row gone anyway, the case
+    is not screened without them (the ORM path raises too)."""
+    import_document(admin, contract_document())
+    ref = _store(admin)
+    session.execute(text("SET LOCAL session_replication_role = replica"))  # no FK triggers
+    session.execute(text("DELETE FROM persons WHERE ref = 'p-olof'"))
+    with pytest.raises(LookupError):
+        pg_read.resolved_by_ref(session, UNLIMITED, ref)

@@ -1,6 +1,7 @@
 """One serving process works on one import at a time (app/registry/import_gate.py): a
 second POST /v1/import to the same process waits until the first has answered, while
-other requests, and bodies the input guard refuses, do not wait.
+other requests, bodies the input guard refuses, and keys that may not import do not
+wait (they are refused at once).
 
 One TestClient inside `with` drives one event loop, as a uvicorn worker has; the first
 import is held inside the route until the test lets it go. On SQLite the database's own
@@ -42,6 +43,14 @@ def client(tmp_database: str) -> Iterator[TestClient]:
             session,
             role="admin",
             name="gate",
+            organisation_refs=None,
+            secret=settings.hash_secret,
+            actor=Actor(None, "test"),
+        ).key
+        app.state.test_auditor_key = create_key(
+            session,
+            role="auditor",
+            name="gate-auditor",
             organisation_refs=None,
             secret=settings.hash_secret,
             actor=Actor(None, "test"),
@@ -99,6 +108,31 @@ def test_a_second_import_waits_for_the_first_and_then_runs(
         o["ref"] for o in client.get("/v1/organisations", params={"limit": 500}).json()["items"]
     }
     assert {"k-first", "k-second"} <= refs
+
+
+@pytest.mark.skipif(
+    backend() != "postgresql", reason="SQLite: any key lookup waits for the import's write lock"
+)
+def test_a_key_that_may_not_import_is_refused_without_waiting_for_a_turn(
+    client: TestClient, held: tuple[list[str], threading.Event, threading.Event]
+) -> None:
+    started, first_in, release = held
+    auditor = client.app.state.test_auditor_key
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(client.post, "/v1/import", json=document("k-first"))
+        assert first_in.wait(WAIT_S)
+        # The turn is taken after the key is checked: these are answered while it is held.
+        wrong = client.post(
+            "/v1/import", json=document("k-x"), headers={"Authorization": "Bearer jk_wrong"}
+        )
+        reader = client.post(
+            "/v1/import", json=document("k-y"), headers={"Authorization": f"Bearer {auditor}"}
+        )
+        assert not first.done()
+        release.set()
+        assert first.result(WAIT_S).status_code == 200
+    assert (wrong.status_code, reader.status_code) == (401, 403), wrong.text + reader.text
+    assert len(started) == 1
 
 
 @pytest.mark.skipif(

@@ -4,8 +4,10 @@ writers unloaded until a document is asked for (app/office.py): issue 15, p99 an
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import gc, json, sys
@@ -20,10 +22,14 @@ print(json.dumps({
 """
 
 
-def _probe() -> dict[str, object]:
+def _probe(tmp_path: Path) -> dict[str, object]:
+    # Outside the checkout (as the installed service runs), on a database of its own.
+    url = f"sqlite:///{tmp_path / 'heap.db'}"
+    env = {**os.environ, "JAVSKOLL_DATABASE_URL": url, "DATABASE_URL": url}
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", PROBE],
-        cwd="/",
+        cwd=tmp_path,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -32,8 +38,8 @@ def _probe() -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_a_serving_process_freezes_what_it_built_at_start_up() -> None:
-    probe = _probe()
+def test_a_serving_process_freezes_what_it_built_at_start_up(tmp_path: Path) -> None:
+    probe = _probe(tmp_path)
     frozen, tracked = probe["frozen"], probe["tracked"]
     assert isinstance(frozen, int) and isinstance(tracked, int)
     # The whole start-up heap is out of the collector's walk: what it still tracks is a
@@ -42,5 +48,7 @@ def test_a_serving_process_freezes_what_it_built_at_start_up() -> None:
     assert tracked < frozen // 20, probe
 
 
-def test_a_serving_process_loads_no_office_writer_until_a_document_is_asked_for() -> None:
-    assert _probe()["office"] == [], "openpyxl/python-docx are loaded on first use"
+def test_a_serving_process_loads_no_office_writer_until_a_document_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    assert _probe(tmp_path)["office"] == [], "openpyxl/python-docx are loaded on first use"
