@@ -106,18 +106,26 @@ def run(
     spy: Path | None,
     keep_as: str | None = None,
     concurrency: int = 1,
+    imports_per_worker: int | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "data": str(data),
         "database": database,
         "workers": workers,
         "concurrency": concurrency,
+        "imports_per_worker": imports_per_worker or 1,
     }
     documents = list(generator.read_raw_documents(data))[:limit]
     waits = schedule(documents) if concurrency > 1 else None
     with (
         fresh_database(database, label="import", keep_as=keep_as) as url,
-        running_server(url, workers=workers) as server,
+        running_server(
+            url,
+            workers=workers,
+            env_extra={"JAVSKOLL_IMPORTS_PER_WORKER": str(imports_per_worker)}
+            if imports_per_worker
+            else None,
+        ) as server,
     ):
         sampler = MemorySampler(server.process.pid, interval_s=0.1)
         sampler.start()
@@ -212,6 +220,11 @@ def main() -> None:
     parser.add_argument("--py-spy", type=Path, help="record raw py-spy stacks here")
     parser.add_argument("--out", type=Path, help="write the result JSON here")
     parser.add_argument("--keep-as", help="keep the imported database under this name (PostgreSQL)")
+    parser.add_argument(
+        "--imports-per-worker",
+        type=int,
+        help="the server's JAVSKOLL_IMPORTS_PER_WORKER (default: the server's default, 1)",
+    )
     args = parser.parse_args()
     result = run(
         args.data,
@@ -221,6 +234,7 @@ def main() -> None:
         args.py_spy,
         args.keep_as,
         args.concurrency,
+        args.imports_per_worker,
     )
     summary = {k: v for k, v in result.items() if k != "docs"}
     print(json.dumps(summary, indent=1))
