@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +14,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("matplotlib", "py_spy", "pyinstrument", "psutil", "bench")
 
 
-def test_the_service_and_the_cli_do_not_import_the_benchmark_tooling() -> None:
-    # In a fresh interpreter outside the checkout: as the installed service runs.
+def test_the_service_and_the_cli_do_not_import_the_benchmark_tooling(tmp_path: Path) -> None:
+    # In a fresh interpreter outside the checkout: as the installed service runs (on a
+    # database of its own: app.asgi opens the configured one, by default in the cwd).
+    url = f"sqlite:///{tmp_path / 'house.db'}"
     code = (
         "import sys, app.main, app.cli, app.asgi\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {TOOLS!r}))"
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", code],
-        cwd="/",
+        cwd=tmp_path,
+        env={**os.environ, "JAVSKOLL_DATABASE_URL": url, "DATABASE_URL": url},
         capture_output=True,
         text=True,
         timeout=120,
