@@ -13,9 +13,6 @@ from typing import Any
 from docx import Document
 
 from app.meetings.law import KL, KL91, cite, old_act
-from app.office import DOCX
-
-__all__ = ["DOCX", "meeting_docx"]
 
 GROUND_SV = {
     "part": "part i ärendet (själv eller närstående)",

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.office import XLSX as XLSX_MEDIA_TYPE
-from app.office import xlsx_workbook
+from app.office import xlsx_workbook as to_xlsx  # app/reports/xlsx.py, loaded on first use
 from app.reports import swedish
 from app.reports.model import ColumnType, Report, Section
 
@@ -26,11 +26,6 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 500
-
-
-def to_xlsx(report: Report, language: str = "en") -> bytes:
-    """The report as an XLSX workbook (app/reports/xlsx.py, loaded on first use)."""
-    return xlsx_workbook(report, language)
 
 
 def neutralise(text: str) -> str:

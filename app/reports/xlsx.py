@@ -26,11 +26,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from app.office import XLSX
 from app.reports import swedish
 from app.reports.model import Column, ColumnType, Report, Row, Section
 
-XLSX_MEDIA_TYPE = XLSX
 SHEET_TITLE_MAX = 31
 XLSX_DATE = "yyyy-mm-dd"
 XLSX_DATETIME = "yyyy-mm-dd hh:mm:ss"

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from app.meetings.law import UNVERIFIED_1991
-from app.meetings.word import DOCX
+from app.office import DOCX
 from tests.meetings.support import assess, item, out, post_meeting
 from tests.meetings.world import case, world
 from tests.support.api import ApiClient
