@@ -15,15 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 from stdnum import luhn
 
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
 from app.main import create_app
 from app.registry.importdoc import locks
 from tests.conftest import make_settings
 from tests.support.api import ApiClient
+from tests.support.keys import committed_key
 
 BARRIER_TIMEOUT_S = 120  # a safety net against a hang, not a measurement
 
@@ -41,16 +39,7 @@ def clients(tmp_database: str) -> Iterator[tuple[ApiClient, ApiClient]]:
     the import gate would take them in turn, so it lets two through here."""
     settings = make_settings(tmp_database, imports_per_worker=2)
     app = create_app(settings)
-    with Session(app.state.engine) as session:
-        key = create_key(
-            session,
-            role="admin",
-            name="concurrent-imports",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        session.commit()
+    key = committed_key(app, "admin", "concurrent-imports")
     first, second = ApiClient(app, key), ApiClient(app, key)
     yield first, second
     first.close()

@@ -17,14 +17,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
 from app.main import create_app
 from app.registry import router as registry_router
 from tests.conftest import make_settings
 from tests.support.databases import backend
+from tests.support.keys import committed_key
 
 WAIT_S = 30.0  # a bound on waits that should end at once; never reached when all is well
 NOT_YET_S = 0.5  # how long the second import is watched for starting too early
@@ -38,24 +36,8 @@ def document(ref: str) -> dict[str, Any]:
 def client(tmp_database: str) -> Iterator[TestClient]:
     settings = make_settings(tmp_database, imports_per_worker=1)
     app = create_app(settings)
-    with Session(app.state.engine) as session:
-        key = create_key(
-            session,
-            role="admin",
-            name="gate",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        app.state.test_auditor_key = create_key(
-            session,
-            role="auditor",
-            name="gate-auditor",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        session.commit()
+    key = committed_key(app, "admin", "gate")
+    app.state.test_auditor_key = committed_key(app, "auditor", "gate-auditor")
     with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as one_loop:
         yield one_loop
     app.state.engine.dispose()
@@ -143,12 +125,7 @@ def test_a_worker_may_be_allowed_more_than_one_import_at_a_time(
 ) -> None:
     settings = make_settings(tmp_database, imports_per_worker=2)
     app = create_app(settings)
-    with Session(app.state.engine) as session:
-        key = create_key(
-            session, role="admin", name="gate2", organisation_refs=None,
-            secret=settings.hash_secret, actor=Actor(None, "test"),
-        ).key  # fmt: skip
-        session.commit()
+    key = committed_key(app, "admin", "gate2")
     both_in = threading.Barrier(2, timeout=WAIT_S)
     original: Callable[..., Any] = registry_router.service.import_document
 

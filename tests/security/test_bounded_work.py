@@ -8,13 +8,12 @@ from collections.abc import Callable
 import pytest
 
 from app import pagination
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
 from app.main import create_app
 from tests.conftest import make_settings
 from tests.security.scope_world import IN_CASE_DOC, World, build
 from tests.support.api import ApiClient
 from tests.support.databases import backend
+from tests.support.keys import committed_key
 
 
 def test_an_import_lists_a_hundred_errors_and_counts_the_rest(admin: ApiClient) -> None:
@@ -70,16 +69,7 @@ def test_a_page_is_cut_short_by_size(
 def test_a_read_does_not_wait_for_the_write_lock(tmp_database: str) -> None:
     settings = make_settings(tmp_database)
     application = create_app(settings)
-    with application.state.sessionmaker() as session:
-        key = create_key(
-            session,
-            role="auditor",
-            name="r",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        session.commit()
+    key = committed_key(application, "auditor", "r")
     path = tmp_database.removeprefix("sqlite:///")
     writer = sqlite3.connect(path, isolation_level=None, timeout=0)
     writer.execute("BEGIN IMMEDIATE")  # another request's import, holding the write lock

@@ -20,13 +20,12 @@ from schemathesis import GenerationMode
 from schemathesis.core import NOT_SET
 from schemathesis.specs.openapi.checks import allow_header_conformance, unsupported_method
 
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
 from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from tests.conftest import make_settings
 from tests.support.api import ApiClient
 from tests.support.databases import fresh_database
+from tests.support.keys import committed_key
 from tests.support.registry import CONTRACT_DOCUMENT
 
 MAX_EXAMPLES = int(os.environ.get("JAVSKOLL_FUZZ_EXAMPLES", "12"))
@@ -59,16 +58,7 @@ def admin_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         app.state.settings = test_settings
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        with app.state.sessionmaker() as session:
-            key = create_key(
-                session,
-                role="admin",
-                name="fuzz",
-                organisation_refs=None,
-                secret=test_settings.hash_secret,
-                actor=Actor(None, "test"),
-            ).key
-            session.commit()
+        key = committed_key(app, "admin", "fuzz")
         with ApiClient(app, key) as client:
             assert client.post("/v1/import", json=CONTRACT_DOCUMENT).status_code == 200
         yield key

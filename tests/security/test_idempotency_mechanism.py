@@ -16,9 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
-from app.db import make_engine, make_sessionmaker
+from app.db import make_sessionmaker
 from app.db_types import utcnow
 from app.idempotency import middleware as idempotency
 from app.idempotency import store
@@ -28,6 +26,7 @@ from app.security.keys import hash_key
 from tests.conftest import TEST_HASH_SECRET, make_settings
 from tests.security.probe import PROBE_PATH, mount_probe
 from tests.support.api import ApiClient
+from tests.support.keys import committed_key
 
 PROBLEM = "application/problem+json"
 
@@ -298,16 +297,7 @@ def committed_probe(
     entered, release = threading.Event(), threading.Event()
     app.state.probe_entered, app.state.probe_release = entered, release
 
-    with make_sessionmaker(make_engine(settings))() as session:
-        key = create_key(
-            session,
-            role="screener",
-            name="c",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        session.commit()
+    key = committed_key(app, "screener", "c")
     yield app, key, entered, release
     release.set()
     app.state.engine.dispose()

@@ -14,14 +14,13 @@ from fastapi import FastAPI
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
 from app.main import create_app
 from app.models import RateLimitWindow
 from app.security.limits import SharedWindow
 from tests.conftest import make_settings
 from tests.security.scope_world import World, build
 from tests.support.api import ApiClient
+from tests.support.keys import committed_key
 from tests.support.registry import CONTRACT_DOCUMENT, import_document
 
 APPOINT_CECILIA = {
@@ -144,28 +143,10 @@ def two_servers(tmp_database: str) -> Iterator[tuple[FastAPI, FastAPI, str, str]
     an unlimited admin key and a registry key limited to Ankeby."""
     settings = make_settings(tmp_database, auth_failure_limit=4, probe_limit=3)
     first, second = create_app(settings), create_app(settings)
-    with first.state.sessionmaker() as db:
-        admin_key = create_key(
-            db,
-            role="admin",
-            name="admin",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        db.commit()
+    admin_key = committed_key(first, "admin", "admin")
     with ApiClient(first, admin_key) as admin:
         import_document(admin, CONTRACT_DOCUMENT)
-    with first.state.sessionmaker() as db:
-        limited_key = create_key(
-            db,
-            role="registry",
-            name="ankeby",
-            organisation_refs=["ankeby"],
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        db.commit()
+    limited_key = committed_key(first, "registry", "ankeby", ["ankeby"])
     yield first, second, admin_key, limited_key
     first.state.engine.dispose()
     second.state.engine.dispose()

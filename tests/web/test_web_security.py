@@ -11,14 +11,13 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.apikeys.service import create_key
-from app.audit.chain import Actor
 from app.db_types import utcnow
 from app.main import create_app
 from app.models import WebSession
 from tests.conftest import make_settings
 from tests.security.test_scope_matrix import app_routes
 from tests.support.api import ApiClient
+from tests.support.keys import committed_key
 from tests.support.registry import CONTRACT_DOCUMENT, import_document
 from tests.web import routes
 from tests.web.support import WebClient, csrf_of, text_of
@@ -290,16 +289,7 @@ def small_limit_app(tmp_database: str) -> Iterator[tuple[Any, str]]:
     the suite's shared app must never be left over the limit for the test client's address."""
     settings = make_settings(tmp_database, auth_failure_limit=3)
     application = create_app(settings)
-    with application.state.sessionmaker() as db:
-        key = create_key(
-            db,
-            role="screener",
-            name="web-limit",
-            organisation_refs=None,
-            secret=settings.hash_secret,
-            actor=Actor(None, "test"),
-        ).key
-        db.commit()
+    key = committed_key(application, "screener", "web-limit")
     yield application, key
     application.state.engine.dispose()
 
