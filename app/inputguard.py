@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Unprocessable, UnsupportedMediaType, field_error, problem_response
-from app.security.text import holds_personnummer, invisible_character, nfc
+from app.security.text import holds_digit_run, holds_personnummer, invisible_character, nfc
 
 # The parsed body, left in the scope for later middleware (idempotency hashing).
 PARSED_BODY_KEY = "javskoll.parsed_json"
@@ -60,10 +60,6 @@ _SUSPECT = re.compile(
     rb"|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xaf]|\xc2\xad|\xef\xbb\xbf|\xd8\x9c"
     rb"|\\u(?:200[b-fB-F]|202[a-eA-E]|206[0-9a-fA-F]|00[aA][dD]|[fF][eE][fF][fF]|061[cC])"
 )
-# Ten digits in a row, perhaps spelled with separators, outside the identifier fields:
-# the strings are walked to look for a personnummer in free text.
-_IDENTIFIER_FIELDS = re.compile(rb'"(?:personnummer|orgnr)"\s*:\s*"[^"]*"')
-_DIGIT_RUN = re.compile(rb"\d(?:[ :+\-]*\d){9}")
 # Fields naming other objects: no joiner (or other invisible character) at all.
 REF_FIELDS = frozenset(
     {
@@ -217,10 +213,7 @@ def unparsable(exc: Exception, max_depth: int) -> list[dict[str, str]]:
 
 def needs_walk(body: bytes, max_depth: int) -> tuple[bool, bool]:
     """(check strings, check depth): whether the parsed body must be walked at all."""
-    check_strings = (
-        _SUSPECT.search(body) is not None
-        or _DIGIT_RUN.search(_IDENTIFIER_FIELDS.sub(b"", body)) is not None
-    )
+    check_strings = _SUSPECT.search(body) is not None or holds_digit_run(body)
     # Cheap bound: with no more brackets than the limit, nothing can nest deeper.
     may_be_deep = body.count(b"[") + body.count(b"{") > max_depth
     return check_strings, may_be_deep

@@ -80,3 +80,35 @@ def test_ids_of_a_large_batch_belong_to_their_refs(admin: ApiClient, session: Se
         text("SELECT count(DISTINCT id) FROM organisations WHERE ref LIKE 'big-%'")
     )
     assert ids.scalar() == count
+
+
+def test_every_model_in_a_validated_item_shares_its_fields_set() -> None:
+    """`share_fields_sets` reaches the models nested in an item (owners, responsibilities,
+    an appointment's body, an operation's operator), not only the item itself."""
+    from pydantic import BaseModel
+
+    from app.registry.importdoc.document import SECTIONS
+    from app.registry.importdoc.plan import share_fields_sets
+    from tests.support.registry import contract_document
+
+    def models_in(value: object) -> list[BaseModel]:
+        if isinstance(value, BaseModel):
+            return [value, *(m for v in value.__dict__.values() for m in models_in(v))]
+        if isinstance(value, list):
+            return [m for v in value for m in models_in(v)]
+        return []
+
+    nested = 0
+    for section, items in contract_document().items():
+        if section not in SECTIONS:
+            continue
+        for raw in items:
+            item = SECTIONS[section].model_validate(raw)
+            share_fields_sets(item)
+            models = models_in(item)
+            nested += len(models) - 1
+            for model in models:
+                fields = model.__pydantic_fields_set__
+                assert isinstance(fields, frozenset), (section, type(model).__name__)
+                assert share_fields_sets(model) is fields  # the one shared set
+    assert nested > 0  # the contract's example has nested models to reach

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 from sqlalchemy import Table
@@ -111,13 +111,35 @@ def share_fields_sets(item: BaseModel) -> frozenset[str]:
     50,000 of them; items are never assigned to after validation (a frozenset refuses)."""
     fields = given_fields(item.__pydantic_fields_set__)
     object.__setattr__(item, "__pydantic_fields_set__", fields)
-    for value in item.__dict__.values():
+    values = item.__dict__
+    for name in _model_fields_of(type(item)):  # most items have none: nothing to visit
+        value = values[name]
         if isinstance(value, BaseModel):
             share_fields_sets(value)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        elif isinstance(value, list):
             for inner in value:
-                share_fields_sets(inner)
+                if isinstance(inner, BaseModel):
+                    share_fields_sets(inner)
     return fields
+
+
+_MODEL_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _model_fields_of(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `model` whose type can hold a model (or a list of them)."""
+    names = _MODEL_FIELDS.get(model)
+    if names is None:
+        names = _MODEL_FIELDS[model] = tuple(
+            name for name, info in model.model_fields.items() if _holds_model(info.annotation)
+        )
+    return names
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
 
 
 class _NoExtra(Mapping[str, Any]):

@@ -38,7 +38,12 @@ def _error(text: str, pos: int, what: str = "Expecting value") -> json.JSONDecod
     return json.JSONDecodeError(what, text, pos)
 
 
+_BLANK = (" ", "\t", "\n", "\r")
+
+
 def _skip(text: str, pos: int) -> int:
+    if not text.startswith(_BLANK, pos):  # the usual case (compact JSON): no regex
+        return pos
     match = _WHITESPACE.match(text, pos)
     return match.end() if match else pos
 
@@ -56,17 +61,21 @@ def iter_array(text: str, pos: int) -> Iterator[tuple[int, Any, int]]:
     if text.startswith("]", pos):
         return
     index = 0
+    scan = _scan_once  # the loop runs once per item of a 50,000-item section: kept lean
     while True:
-        item, pos = _value(text, pos)
+        try:
+            item, pos = scan(text, pos)
+        except StopIteration as exc:
+            raise _error(text, exc.value) from None
         yield index, item, pos
         index += 1
-        pos = _skip(text, pos)
-        if text.startswith(",", pos):
-            pos = _skip(text, pos + 1)
-        elif text.startswith("]", pos):
-            return
-        else:
-            raise _error(text, pos, "Expecting ',' delimiter")
+        if not text.startswith(",", pos):
+            pos = _skip(text, pos)
+            if text.startswith("]", pos):
+                return
+            if not text.startswith(",", pos):
+                raise _error(text, pos, "Expecting ',' delimiter")
+        pos = _skip(text, pos + 1)
 
 
 # Called for each value the scan decodes: (path, value, start, end) with path (key,) for
@@ -81,10 +90,10 @@ def _array_end(text: str, pos: int, key: str, visit: Visitor | None) -> int:
         return end + 1
     start = end
     for index, item, after in iter_array(text, pos):
+        end = after
         if visit is not None:
             visit((key, index), item, start, after)
-        end = after
-        start = _skip(text, _skip(text, after) + 1)
+            start = _skip(text, _skip(text, after) + 1)
     return _skip(text, end) + 1  # iter_array stopped at the "]"
 
 
@@ -220,7 +229,7 @@ def check_streamed_body(
     errors: list[dict[str, str]] = []
 
     def visit(at: tuple[str | int, ...], value: Any, start: int, end: int) -> None:
-        if len(errors) >= MAX_BODY_ERRORS or not (check_strings or may_be_deep):
+        if len(errors) >= MAX_BODY_ERRORS:
             return
         if (
             not check_strings
@@ -232,7 +241,9 @@ def check_streamed_body(
 
     try:
         text = body.decode(json.detect_encoding(body))  # as json.loads reads bytes
-        document = StreamedDocument.from_text(text, visit)
+        # Nothing to look for: the scan only checks the syntax and finds the sections.
+        walk = visit if check_strings or may_be_deep else None
+        document = StreamedDocument.from_text(text, walk)
     except (RecursionError, ValueError) as exc:
         return None, unparsable(exc, max_depth)
     if not document.is_object:  # small, or refused by the import anyway
