@@ -12,11 +12,21 @@ One uvicorn worker by default (so its CPU is the import's), a fresh PostgreSQL d
 file's (dependency) order, and within a section a document as soon as the documents it
 names refs of are in (`schedule`); the per-document CPU and peak are then not separable,
 only the totals are reported.
+
+`--servers N` starts N separate `javskoll serve` processes on the one database and sends
+each document to the one with the fewest documents in flight, as a least-connections
+load balancer in front of stateless API nodes would (docs/scaling.md). With one server
+of two workers, uvicorn's workers share one socket and the kernel hands a connection to
+either: two documents at a time land on one worker half of the time, and with one import
+per worker (the default gate) the second waits while the other worker idles. The figure
+then depends on that draw (61-75 s for the same tree, BENCHMARKS.md run H); the servers
+take the draw out of the measurement.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -33,6 +43,7 @@ import psutil
 
 from bench import generator
 from bench.pyspy import Recorder
+from bench.runner import shared_server_settings
 from bench.server import MemorySampler, fresh_database, running_server
 
 JSON = {"Content-Type": "application/json"}
@@ -49,6 +60,10 @@ def _cpu(pid: int) -> float:
     except psutil.Error:
         pass
     return total
+
+
+def _cpu_all(pids: list[int]) -> float:
+    return sum(_cpu(pid) for pid in pids)
 
 
 def _postgres_cpu(database: str) -> float:
@@ -107,34 +122,53 @@ def run(
     keep_as: str | None = None,
     concurrency: int = 1,
     imports_per_worker: int | None = None,
+    servers: int = 1,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "data": str(data),
         "database": database,
+        "servers": servers,
         "workers": workers,
         "concurrency": concurrency,
         "imports_per_worker": imports_per_worker or 1,
     }
     documents = list(generator.read_raw_documents(data))[:limit]
     waits = schedule(documents) if concurrency > 1 else None
-    with (
-        fresh_database(database, label="import", keep_as=keep_as) as url,
-        running_server(
-            url,
-            workers=workers,
-            env_extra={"JAVSKOLL_IMPORTS_PER_WORKER": str(imports_per_worker)}
-            if imports_per_worker
-            else None,
-        ) as server,
-    ):
-        sampler = MemorySampler(server.process.pid, interval_s=0.1)
-        sampler.start()
+    env_extra = shared_server_settings()
+    if imports_per_worker:
+        env_extra["JAVSKOLL_IMPORTS_PER_WORKER"] = str(imports_per_worker)
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(fresh_database(database, label="import", keep_as=keep_as))
+        nodes = [
+            stack.enter_context(
+                running_server(
+                    url,
+                    workers=workers,
+                    env_extra=env_extra,
+                    api_key=env_extra["JAVSKOLL_BOOTSTRAP_KEY"],
+                )
+            )
+            for _ in range(servers)
+        ]
+        server = nodes[0]
+        pids = [node.process.pid for node in nodes]
+        samplers = [MemorySampler(pid, interval_s=0.1) for pid in pids]
+        for one in samplers:
+            one.start()
+        sampler = samplers[0]
         recorder = Recorder(server.process.pid, spy) if spy else None
         docs: list[dict[str, Any]] = []
         load = [os.getloadavg()[0]]
         name = url.rsplit("/", 1)[-1]
-        cpu0, pg0, started = _cpu(server.process.pid), _postgres_cpu(name), time.perf_counter()
+        cpu0, pg0, started = _cpu_all(pids), _postgres_cpu(name), time.perf_counter()
         sampler_lock = threading.Lock()
+        in_flight = [0] * servers
+
+        def pick() -> int:
+            with sampler_lock:  # least documents in flight; ties to the first
+                node = min(range(servers), key=lambda i: in_flight[i])
+                in_flight[node] += 1
+                return node
 
         def post(n: int) -> dict[str, Any]:
             head, text = documents[n]
@@ -143,10 +177,16 @@ def run(
             if serial:
                 sampler.reset()
                 sampler.sample()
-            t0, c0 = time.perf_counter(), _cpu(server.process.pid)
+            t0, c0 = time.perf_counter(), _cpu_all(pids)
             p0 = _postgres_cpu(name)
-            with httpx.Client(base_url=server.base_url, headers=server.headers) as client:
-                response = client.post("/v1/import", content=body, headers=JSON, timeout=900)
+            node = pick()
+            try:
+                target = nodes[node]
+                with httpx.Client(base_url=target.base_url, headers=target.headers) as client:
+                    response = client.post("/v1/import", content=body, headers=JSON, timeout=900)
+            finally:
+                with sampler_lock:
+                    in_flight[node] -= 1
             if response.status_code != 200:
                 raise SystemExit(f"document {n}: {response.status_code} {response.text[:2000]}")
             wall = time.perf_counter() - t0
@@ -158,10 +198,11 @@ def run(
                     "mb": round(len(body) / 1e6, 2),
                     "wall_s": round(wall, 2),
                     # Under concurrency a document's window holds others' work too.
-                    "cpu_s": round(_cpu(server.process.pid) - c0, 2) if serial else None,
+                    "cpu_s": round(_cpu_all(pids) - c0, 2) if serial else None,
                     "pg_cpu_s": round(_postgres_cpu(name) - p0, 2) if serial else None,
                     "peak_mb": sampler.report()["peak_rss_mb_max_worker"] if serial else None,
                     "done_at_s": round(time.perf_counter() - started, 1),
+                    "server": node,
                 }
                 load.append(os.getloadavg()[0])
                 print(json.dumps(doc | {"load1": load[-1]}), flush=True)
@@ -184,16 +225,22 @@ def run(
                         done.add(running.pop(future))
             docs.sort(key=lambda d: d["index"])
         out["wall_s"] = round(time.perf_counter() - started, 1)
-        out["server_cpu_s"] = round(_cpu(server.process.pid) - cpu0, 1)
+        out["server_cpu_s"] = round(_cpu_all(pids) - cpu0, 1)
         out["postgres_cpu_s"] = round(_postgres_cpu(name) - pg0, 1)
         if recorder is not None:
             recorder.stop()
-        sampler.stop()
-        out["memory"] = sampler.report()
+        for one in samplers:
+            one.stop()
+        reports = [one.report() for one in samplers]
+        out["memory"] = reports[0]
+        if servers > 1:
+            out["memory_servers"] = reports
     if waits is None:
         out["peak_rss_mb_max_worker"] = max(d["peak_mb"] for d in docs)
-    else:  # the sampler was not reset per document: its peak is the run's
-        out["peak_rss_mb_max_worker"] = out["memory"]["peak_rss_mb_max_worker"]
+    else:  # the samplers were not reset per document: their peak is the run's
+        out["peak_rss_mb_max_worker"] = max(
+            r["peak_rss_mb_max_worker"] for r in out.get("memory_servers", [out["memory"]])
+        )
     by_section: dict[str, list[float]] = {}
     for d in docs:
         wall_cpu = by_section.setdefault(d["section"], [0.0, 0.0])
@@ -217,6 +264,9 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=1, help="documents posted at a time (see schedule)"
     )
+    parser.add_argument(
+        "--servers", type=int, default=1, help="server processes, least-in-flight routing"
+    )
     parser.add_argument("--py-spy", type=Path, help="record raw py-spy stacks here")
     parser.add_argument("--out", type=Path, help="write the result JSON here")
     parser.add_argument("--keep-as", help="keep the imported database under this name (PostgreSQL)")
@@ -235,6 +285,7 @@ def main() -> None:
         args.keep_as,
         args.concurrency,
         args.imports_per_worker,
+        args.servers,
     )
     summary = {k: v for k, v in result.items() if k != "docs"}
     print(json.dumps(summary, indent=1))

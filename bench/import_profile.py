@@ -8,7 +8,10 @@ guard's scan (`check_streamed_body`) and `service.import_document` in its own se
 transaction, as the route does. Per document: CPU seconds of this process, and the peak
 RSS (sampled every 10 ms) and the RSS before it. `--profile` writes a cProfile of CPU time
 (`.prof` and text summaries; the profiler slows them several times) for the listed
-document indices into `--out`.
+document indices into `--out`. `--py-spy-from N` samples this process with py-spy (no
+slowdown) from document N to the end and prints the summary (`bench.pyspy`), so that
+one section's shares can be read without the earlier sections' (e.g. `--py-spy-from 12
+--limit 16`: four interests documents).
 """
 
 from __future__ import annotations
@@ -51,23 +54,29 @@ class Peak:
 
 
 def run(args: argparse.Namespace) -> None:
+    from app.heap import freeze_startup_objects
     from app.registry.importdoc import service
     from app.registry.importdoc.stream import check_streamed_body
     from app.security.deps import Principal
     from app.security.roles import Role
     from bench import inprocess
+    from bench.pyspy import Recorder
 
     wanted = {int(i) for i in args.profile.split(",")} if args.profile else set()
+    spy: Recorder | None = None
     with fresh_database("postgresql", label="impprof") as url:
         settings = inprocess.bench_settings(url, environment="production")
         app, _ = inprocess.app_with_admin_key(settings, "profile")
         principal = Principal(1, "profile", Role("admin"), None)
+        freeze_startup_objects()  # as the served app does (`app.asgi`)
         peak = Peak()
         for n, (head, text) in enumerate(generator.read_raw_documents(args.data)):
             if args.limit is not None and n >= args.limit:
                 break
             body = text.encode()
             del text
+            if args.py_spy_from is not None and n == args.py_spy_from:
+                spy = Recorder(os.getpid(), args.out / "py-spy.txt", rate=args.py_spy_rate)
             profiler = cProfile.Profile(time.process_time) if n in wanted else None
             before = _rss_mb()
             peak.reset()
@@ -105,6 +114,8 @@ def run(args: argparse.Namespace) -> None:
                     out.with_suffix(f".{sort}.txt").write_text(s.getvalue())
             del document, body
         peak.stop()
+        if spy is not None:
+            print(json.dumps({"py_spy": spy.stop()}, indent=1), flush=True)
 
 
 def main() -> None:
@@ -113,6 +124,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--profile", default="", help="document indices, comma separated")
     parser.add_argument("--out", type=Path, help="folder for the profiles")
+    parser.add_argument("--py-spy-from", type=int, help="sample with py-spy from document N")
+    parser.add_argument("--py-spy-rate", type=int, default=200)
     run(parser.parse_args())
 
 
