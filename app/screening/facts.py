@@ -23,15 +23,14 @@ from app.rules.facts import (
     Responsibility,
     WorkArea,
 )
-from app.rules.vocab import (
-    AppointmentRole,
-    BodyKind,
-    CommitteeKind,
-    DutyRole,
-    InterestKind,
-    OrgKind,
-    RelationKind,
-    inverse,
+from app.rules.vocab import BodyKind, inverse
+from app.screening.codes import (
+    appointment_role,
+    committee_kind,
+    duty_role,
+    interest_kind,
+    org_kind,
+    relation_kind,
 )
 
 
@@ -184,7 +183,7 @@ class FactsBuilder:
         return {
             o.ref: OrganisationFacts(
                 o.ref,
-                OrgKind(o.kind),
+                org_kind(o.kind),
                 o.name,
                 tuple(owners.get(o.id, ())),
                 tuple(members.get(o.id, ())),
@@ -205,7 +204,7 @@ class FactsBuilder:
             committee = self.committees.get(cid)
             own = self._org_ref(committee.organisation_id) if committee else None
             for_orgs = tuple(scopes.get(rid, ())) or ((own,) if own else ())
-            by_committee.setdefault(cid, []).append(Responsibility(area, DutyRole(role), for_orgs))
+            by_committee.setdefault(cid, []).append(Responsibility(area, duty_role(role), for_orgs))
         parts: dict[int, list[str]] = {}
         for row in self.participants:
             ref = self._org_ref(row.organisation_id)
@@ -219,7 +218,7 @@ class FactsBuilder:
             out[c.ref] = CommitteeFacts(
                 c.ref,
                 org,
-                CommitteeKind(c.kind),
+                committee_kind(c.kind),
                 c.name,
                 self._committee_ref(c.parent_id),
                 tuple(parts.get(c.id, ())),
@@ -265,7 +264,7 @@ class FactsBuilder:
                 self._org_ref(a.performer_id) or "",
                 tuple(principals.get(a.id, ())),
                 a.area,
-                DutyRole(a.role),
+                duty_role(a.role),
                 a.valid_from,
                 a.valid_to,
             )
@@ -282,11 +281,11 @@ class FactsBuilder:
             kind, body = BodyKind.ORGANISATION, self._org_ref(a.organisation_id)
         if body is None:
             return None
-        works = tuple(WorkArea(w["area"], DutyRole(w["role"])) for w in a.works_with or ())
+        works = tuple(WorkArea(w["area"], duty_role(w["role"])) for w in a.works_with or ())
         return AppointmentFacts(
             kind,
             body,
-            AppointmentRole(a.role),
+            appointment_role(a.role),
             a.valid_from,
             a.valid_to,
             self._org_ref(a.appointed_by_id),
@@ -296,7 +295,7 @@ class FactsBuilder:
     def _interest(self, i: Any) -> InterestFacts:
         behalf = self.persons.get(i.on_behalf_of_id) if i.on_behalf_of_id else None
         return InterestFacts(
-            InterestKind(i.kind),
+            interest_kind(i.kind),
             self._org_ref(i.organisation_id),
             behalf[0] if behalf else None,
             i.share_percent,
@@ -318,7 +317,7 @@ class FactsBuilder:
             one, other = self.persons.get(r.person_id), self.persons.get(r.related_id)
             if one is None or other is None:
                 continue
-            kind = RelationKind(r.kind)
+            kind = relation_kind(r.kind)
             relations.setdefault(r.person_id, []).append(
                 RelationFacts(other[0], kind, r.valid_from, r.valid_to)
             )
