@@ -68,7 +68,8 @@ RULES: dict[str, MeetingRule] = {
         # Before 2018: KL (1991:900) 6 kap. 25 § (SFS 2003:519) "En förtroendevald eller en
         # anställd hos kommunen eller landstinget är jävig, om …"; 6 kap. 24 § (secondary
         # sources only: "en förtroendevald som är jävig i ett ärende hos en nämnd [får] inte
-        # delta eller närvara vid handläggningen av ärendet"). docs/legal/meetings.md.
+        # delta eller närvara vid handläggningen av ärendet"; SFS 1994:690 amended 24 §
+        # from 1994-07-01, its earlier wording unverified). docs/legal/meetings.md.
         MeetingRule(
             "kl6_30_steps_out",
             (f"6 kap. 30 § första stycket {KL}", f"7 kap. 4 § {KL}"),

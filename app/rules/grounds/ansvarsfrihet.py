@@ -190,10 +190,13 @@ def kl5_48_ansvarsfrihet(ctx: Context, subjects: Sequence[Subject]) -> Iterator[
     regime=Regime.KL5,
     valid_to=date(2017, 12, 31),
     description=DESCRIPTION,
-    legal_basis=["5 kap. 20 § kommunallagen (1991:900)"],
+    legal_basis=["5 kap. 20-20 b §§ kommunallagen (1991:900)"],
     catalogue=["kl5_47_revision"],
 )
 def kl91_5_20_ansvarsfrihet(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL (1991:900) 5 kap. 20 § (until 2017-12-31). The stycke holding the revisor/
-    ansvarsfrihet bar, and the section of its deliberation rule, are UNVERIFIED."""
+    """KL (1991:900) 5 kap. 20-20 b §§ (until 2017-12-31): the fullmäktige jäv paragraphs
+    (Lawline, "fullmäktige (5 kap. 20-20b §§)"; 20 a § amended by SFS 2006:369 with the
+    revision reform, prop. 2005/06:55). Which of them held the revisor/ansvarsfrihet bar
+    (most likely 20 a §) and its deliberation rule (20 b §) is UNVERIFIED: the range is
+    cited, not a paragraph the bar may not be in."""
     return accountability_hits(ctx, subjects, modern=False)

@@ -307,8 +307,9 @@ def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     catalogue=["kl91_6_25_p5"],
 )
 def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
-    """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31), applied by JO 1339-2017
-    to a sektionschef who was målsägande against the applicant."""
+    """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31); cf. JO 1339-2017 (a
+    sektionschef who was målsägande against the applicant), which cites the same clause
+    of the 2017 Act, 6 kap. 28 §."""
     return general_hits(ctx, subjects, no_point3=False)
 
 

@@ -12,6 +12,10 @@ from app.rules.registry import Regime, rule
 from app.rules.supervision import attachments
 from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
 
+# Kommunalförbund came into KL 1991 (3 kap. 20-28 §§) by SFS 1997:550 from 1998-01-01;
+# before, kommunalförbundslagen (1985:894) governed them (prop. 1996/97:105).
+FORBUND_IN_KL_START = date(1998, 1, 1)
+
 JO = "JO 581-2004 (drift och tillsyn i samma nämnd eller med samma personal)"
 EGEN_DECIDED = (
     "Den handläggande nämnden (eller dess utskott) driver själv den verksamhet som "
@@ -212,7 +216,7 @@ def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
     forms: list[tuple[str, str, set[str], str]] = []
     if committee.kind is CommitteeKind.GEMENSAM_NAMND:
         basis = (
-            "9 kap. 19 § kommunallagen (2017:725)"
+            "9 kap. 19 och 20 §§ kommunallagen (2017:725)"
             if modern
             else "3 kap. 3 a § kommunallagen (1991:900)"
         )
@@ -223,6 +227,8 @@ def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
             "9 kap. 1 § kommunallagen (2017:725)"
             if modern
             else "3 kap. 20 § kommunallagen (1991:900)"
+            if ctx.as_of >= FORBUND_IN_KL_START
+            else "kommunalförbundslagen (1985:894)"
         )
         forms.append(("forbund", basis, {home.ref}, "host"))
         forms.append(("forbund", basis, set(home.members), "member"))
@@ -278,7 +284,7 @@ def _agreement_forms(ctx: Context, unit: Supervised) -> list[tuple[str, str, set
     "avtalssamverkan, the host, a participant/member or the performer runs the operation.",
     legal_basis=[
         "6 kap. 28 § första stycket 3 kommunallagen (2017:725)",
-        "9 kap. 19 § kommunallagen (2017:725)",
+        "9 kap. 19 och 20 §§ kommunallagen (2017:725)",
         "9 kap. 1 § kommunallagen (2017:725)",
         "9 kap. 37 § kommunallagen (2017:725)",
     ],

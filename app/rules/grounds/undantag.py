@@ -133,7 +133,8 @@ def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | None:
 def kl91_6_27_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     """KL (1991:900) 6 kap. 27 § 1 st. (text of SFS 2003:519 verified: "25 § 2 eller 5";
     before 2003-09-01 it referred to "25 § 2 eller 4" [I]). The exclusion of
-    myndighetsutövning mot enskilda dates from the 1994 amendment (prop. 1993/94:188,
-    UNVERIFIED); earlier dates are outside the engine's reach. Applied in MÖD 2017:41 to a
+    myndighetsutövning mot enskilda dates from SFS 1994:690, which amended 6:24 and 6:27
+    from 1994-07-01 (prop. 1993/94:188); the earlier wording is UNVERIFIED, and earlier
+    dates are outside the engine's reach. Applied in MÖD 2017:41 to a
     municipal housing foundation in a plan yttrande."""
     return municipal_company_note(ctx, hit)
