@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # Imports one serving process works on at a time; more wait their turn (memory per
     # worker: app/registry/import_gate.py).
     imports_per_worker: int = Field(default=1, ge=1)
+    # Screenings one serving process works on at a time; more wait their turn in the event
+    # loop (throughput and latency under overload: app/screening/gate.py).
+    screenings_per_worker: int = Field(default=4, ge=1)
     db_pool_size: int = 16
     db_max_overflow: int = 16
     db_pool_timeout_seconds: float = 10.0

@@ -19,22 +19,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio
 from fastapi import Request
 
+from app.gates import turns
 from app.security.deps import RegistryWriter
-
-
-def _turns(request: Request) -> anyio.Semaphore:
-    # Made on first use, in the worker's own event loop (one per serving process).
-    state = request.app.state
-    turns: anyio.Semaphore | None = getattr(state, "import_turns", None)
-    if turns is None:
-        turns = state.import_turns = anyio.Semaphore(state.settings.imports_per_worker)
-    return turns
 
 
 async def import_turn(request: Request, _: RegistryWriter) -> AsyncIterator[None]:
     """Wait for this process's import turn; hold it until the import has answered."""
-    async with _turns(request):
+    async with turns(request, "import", request.app.state.settings.imports_per_worker):
         yield

@@ -8,7 +8,9 @@ version or outcome moved.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from pydantic import Field
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,7 @@ from app.errors import Conflict, NotFound
 from app.screening import repository as repo
 from app.screening import service
 from app.screening.diff import ScreeningDiff, diff
+from app.screening.gate import screening_turn
 from app.screening.result import ScreeningResult
 from app.screening.schemas import ScreeningIn
 from app.security.deps import Principal, Screener
@@ -57,7 +60,11 @@ def rerun(
 
 @router.post("/screenings/{screening_id}/rerun", status_code=201, response_model=ScreeningRerun)
 def rerun_screening(
-    screening_id: str, settings: SettingsDep, session: SessionDep, principal: Screener
+    screening_id: str,
+    settings: SettingsDep,
+    session: SessionDep,
+    principal: Screener,
+    _turn: Annotated[None, Depends(screening_turn)],
 ) -> ScreeningRerun:
     """Screen the stored case again with today's rules and registry at the original as_of;
     stored and audited as a new screening, answered with a diff against the original."""

@@ -1,0 +1,27 @@
+"""Per-process turns: at most N requests of one kind worked on at a time in a worker.
+
+Each serving process has a pool of threads for the sync routes, and an event loop in
+front of it. A request that must wait its turn waits in the event loop (a coroutine, no
+thread, no database connection), and takes a thread only when its turn comes. Two kinds
+of work have a gate: imports (memory: `app/registry/import_gate.py`) and screenings
+(CPU and the audit chain's locks: `app/screening/gate.py`). A turn is taken after the
+request's key has been checked, so only a key that may do the work can wait for it.
+"""
+
+from __future__ import annotations
+
+import anyio
+from fastapi import Request
+
+
+def turns(request: Request, kind: str, size: int) -> anyio.Semaphore:
+    """This process's semaphore for `kind`, made on first use in the worker's own event
+    loop (one per serving process) with `size` turns."""
+    state = request.app.state
+    gates: dict[str, anyio.Semaphore] | None = getattr(state, "gates", None)
+    if gates is None:
+        gates = state.gates = {}
+    gate = gates.get(kind)
+    if gate is None:
+        gate = gates[kind] = anyio.Semaphore(size)
+    return gate

@@ -1,0 +1,37 @@
+"""At most `screenings_per_worker` screenings worked on at a time in one serving process.
+
+A screening is CPU in the worker (facts, rules, the stored document) and a short
+transaction that ends by linking its audit entry under its organisation's chain head.
+With the sync routes' 32 threads, an overloaded worker ran dozens at once: each waited
+for the interpreter lock while holding a database connection and, at the end, a chain
+head's row lock, so the screenings of one organisation queued behind threads that were
+not running. Offered 100 national screenings/s on 2 workers (2 cores), the service then
+answered 77/s with a p99 of 13 s; with 4 at a time per worker it answered 100/s with a
+p99 of 106 ms (BENCHMARKS.md, run H). Further screenings wait their turn in the event loop
+(`app/gates.py`), in arrival order, and are then answered as usual; nothing is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from app.db import SessionDep
+from app.gates import turns
+from app.security.deps import Screener
+
+
+async def screening_turn(request: Request, _: Screener, session: SessionDep) -> AsyncIterator[None]:
+    """Wait for this process's screening turn; hold it until the screening has answered.
+
+    A key looked up in the database (not in the key cache) left the request's read
+    transaction open: it is ended before the wait, so that a waiting screening holds no
+    pooled connection (and on SQLite not the write lock); the screening begins a new one
+    when its turn comes. Nothing has been written by then: this commits an empty read."""
+    gate = turns(request, "screening", request.app.state.settings.screenings_per_worker)
+    if session.in_transaction():
+        await run_in_threadpool(session.commit)
+    async with gate:
+        yield
