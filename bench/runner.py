@@ -263,8 +263,15 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
             n = len(bodies)
             stride = 7919 if n % 7919 else 7907
 
+            # Several servers: each request to the next one in turn, as a round-robin
+            # balancer would (an absolute URL: the client's base URL is the first server).
+            urls = [node.base_url for node in servers]
+
             def screening(i: int) -> Request:
-                return Request("POST", "/v1/screenings", bodies[(i * stride) % n], JSON)
+                path = (
+                    "/v1/screenings" if len(urls) == 1 else f"{urls[i % len(urls)]}/v1/screenings"
+                )
+                return Request("POST", path, bodies[(i * stride) % n], JSON)
 
             def health(i: int) -> Request:
                 return Request("GET", "/v1/health")
@@ -296,7 +303,8 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                     )
                 if not screening_available:
                     continue
-                drain(server.base_url)
+                for url in urls:
+                    drain(url)
                 recorder = (
                     _recorder(cfg, server.process.pid, f"screening-{rate:g}")
                     if rate == cfg.pyspy_rate

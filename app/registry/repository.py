@@ -167,6 +167,11 @@ def _array_literal(values: list[Any], quoted: bool) -> str:
         whole = "".join(values)
         if '"' not in whole and "\\" not in whole:
             return '{"' + '","'.join(values) + '"}' if values else "{}"
+    return general_array_literal(values, quoted)
+
+
+def general_array_literal(values: list[Any], quoted: bool) -> str:
+    """`_array_literal` value by value: the definition its fast paths must match."""
     if quoted:
         items = (
             "NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.registry.repository import _array_literal
+from app.registry.repository import general_array_literal as general
 
 # Any text PostgreSQL can hold (no NUL, no lone surrogate), quotes and backslashes often.
 texts = st.text(
@@ -25,21 +26,6 @@ texts = st.text(
 )
 ints = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 dates = st.dates(min_value=date(1, 1, 1))
-
-
-def general(values: list[Any], quoted: bool) -> str:
-    """The element-by-element form, the definition the fast path must match."""
-    if quoted:
-        items = (
-            "NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            for v in values
-        )
-    else:
-        items = (
-            "NULL" if v is None else v.isoformat() if isinstance(v, date) else str(int(v))
-            for v in values
-        )
-    return "{" + ",".join(items) + "}"
 
 
 @given(st.lists(st.one_of(st.none(), texts), max_size=8))
