@@ -5,10 +5,12 @@ transaction that ends by linking its audit entry under its organisation's chain 
 With the sync routes' 32 threads, an overloaded worker ran dozens at once: each waited
 for the interpreter lock while holding a database connection and, at the end, a chain
 head's row lock, so the screenings of one organisation queued behind threads that were
-not running. Offered 100 national screenings/s on 2 workers (2 cores), the service then
-answered 77/s with a p99 of 13 s; with 4 at a time per worker it answered 100/s with a
-p99 of 106 ms (BENCHMARKS.md, run H). Further screenings wait their turn in the event loop
-(`app/gates.py`), in arrival order, and are then answered as usual; nothing is refused.
+not running. Offered 100 national screenings/s on 2 workers (2 cores, the machine's
+edge), unbounded workers fell to 55-85/s with a p99 of 10-35 s in four runs of five;
+with 4 at a time they answered 100/s in four runs of six (BENCHMARKS.md, run H), at the
+price of some closed-loop throughput. Further screenings wait their turn in the event
+loop (`app/gates.py`), in arrival order, and are then answered as usual; nothing is
+refused.
 """
 
 from __future__ import annotations
