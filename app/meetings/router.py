@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from app.config import SettingsDep
 from app.dates import IsoDate
@@ -16,6 +16,7 @@ from app.meetings import service
 from app.meetings.schemas import MeetingIn
 from app.office import DOCX, meeting_docx
 from app.pagination import PageDep
+from app.screening.gate import screening_turn
 from app.security.deps import CaseReader, Screener
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
@@ -34,8 +35,10 @@ def create_meeting(
     response: Response,
     session: SessionDep,
     principal: Screener,
+    _turn: Annotated[None, Depends(screening_turn)],
 ) -> dict[str, Any]:
-    """Screen every item, work out its seats, store the meeting; all audited, one commit."""
+    """Screen every item, work out its seats, store the meeting; all audited, one commit.
+    Takes one of the process's screening turns (app/screening/gate.py)."""
     answer = service.create_meeting(session, principal, body, pnr_secret=settings.pnr_secret)
     session.commit()
     _headers(response, answer)
@@ -98,9 +101,11 @@ def replace_meeting(
     response: Response,
     session: SessionDep,
     principal: Screener,
+    _turn: Annotated[None, Depends(screening_turn)],
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    """Recompute the meeting with a new attendance (a late arrival) or agenda."""
+    """Recompute the meeting with a new attendance (a late arrival) or agenda (one
+    screening turn, as creating it)."""
     answer = service.replace_meeting(
         session,
         principal,

@@ -1,4 +1,5 @@
-"""At most `screenings_per_worker` screenings worked on at a time in one serving process.
+"""At most `screenings_per_worker` screenings worked on at a time in one serving process
+(`POST /v1/screenings`, a rerun, and a meeting created or replaced: one turn each).
 
 A screening is CPU in the worker (facts, rules, the stored document) and a short
 transaction that ends by linking its audit entry under its organisation's chain head.

@@ -175,3 +175,41 @@ def test_a_waiting_screening_holds_no_database_connection(
         assert second.result(WAIT_S).status_code == 201
     assert started == ["gate-a", "gate-b"]
     app.state.engine.dispose()
+
+
+def test_a_meeting_takes_a_screening_turn(
+    tmp_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A meeting screens its agenda in one request: it waits for a turn like a screening."""
+    from app.meetings import router as meetings_router
+    from tests.meetings.world import case, world
+
+    app, one_loop = _client(tmp_database, 1)
+    meetings: list[str] = []
+    original: Callable[..., Any] = meetings_router.service.create_meeting
+
+    def recording(session: Any, principal: Any, body: Any, **kwargs: Any) -> Any:
+        meetings.append(body.ref)
+        return original(session, principal, body, **kwargs)
+
+    doc = {
+        "ref": "BN 2026-05-05",
+        "committee": "bn",
+        "date": "2026-05-05",
+        "items": [{"paragraph": "§ 1", "case": case("BN 2026/2", ("p-sok", "sokande"))}],
+    }
+    with one_loop, ThreadPoolExecutor(2) as pool:
+        assert one_loop.post("/v1/import", json=contract_document()).status_code == 200
+        assert one_loop.post("/v1/import", json=world()).status_code == 200
+        started, first_in, release = hold(monkeypatch, first_only=True)
+        monkeypatch.setattr(meetings_router.service, "create_meeting", recording)
+        first = pool.submit(one_loop.post, "/v1/screenings", json=SCREEN)
+        assert first_in.wait(WAIT_S)
+        meeting = pool.submit(one_loop.post, "/v1/meetings", json=doc)
+        threading.Event().wait(NOT_YET_S)
+        assert meetings == [], "the meeting was screened while a screening held the turn"
+        release.set()
+        assert first.result(WAIT_S).status_code == 201
+        assert meeting.result(WAIT_S).status_code == 201, meeting.result().text
+    assert meetings == ["BN 2026-05-05"]
+    app.state.engine.dispose()
