@@ -22,9 +22,9 @@ from app.main import create_app
 from app.registry import router as registry_router
 from tests.conftest import make_settings
 from tests.support.databases import backend
+from tests.support.gates import WAIT_S, hold_first_call
 from tests.support.keys import committed_key
 
-WAIT_S = 30.0  # a bound on waits that should end at once; never reached when all is well
 NOT_YET_S = 0.5  # how long the second import is watched for starting too early
 
 
@@ -45,21 +45,12 @@ def client(tmp_database: str) -> Iterator[TestClient]:
 
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], threading.Event, threading.Event]:
-    """The route's import service, recording each import that starts; the first waits
-    for `release` once it has set `first_in`."""
-    started: list[str] = []
-    first_in, release = threading.Event(), threading.Event()
-    original: Callable[..., Any] = registry_router.service.import_document
-
-    def recording(session: Any, principal: Any, doc: Any, **kwargs: Any) -> Any:
-        started.append(doc.text)
-        if len(started) == 1:
-            first_in.set()
-            assert release.wait(WAIT_S)
-        return original(session, principal, doc, **kwargs)
-
-    monkeypatch.setattr(registry_router.service, "import_document", recording)
-    return started, first_in, release
+    """The route's import service, recording each import that starts (its text); the
+    first waits for `release` once it has set `first_in`."""
+    one = hold_first_call(
+        monkeypatch, registry_router.service, "import_document", lambda _s, _p, doc: doc.text
+    )
+    return one.started, one.first_in, one.release
 
 
 def test_a_second_import_waits_for_the_first_and_then_runs(

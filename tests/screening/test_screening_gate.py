@@ -23,10 +23,10 @@ from app.main import create_app
 from app.screening import router as screening_router
 from tests.conftest import make_settings
 from tests.support.databases import backend
+from tests.support.gates import WAIT_S, hold_first_call
 from tests.support.keys import committed_key
 from tests.support.registry import CONTRACT_CASE, contract_document
 
-WAIT_S = 30.0  # a bound on waits that should end at once; never reached when all is well
 NOT_YET_S = 0.5  # how long the second screening is watched for starting too early
 SCREEN = {"case": CONTRACT_CASE}
 
@@ -48,28 +48,19 @@ def client(tmp_database: str) -> Iterator[TestClient]:
     app.state.engine.dispose()
 
 
-def hold(monkeypatch: pytest.MonkeyPatch, first_only: bool) -> tuple[list[str], Any, Any]:
-    """The route's screening service, recording each screening that starts; the first
-    (or, with `first_only` False, every one) waits for `release` once it has started."""
-    started: list[str] = []
-    first_in, release = threading.Event(), threading.Event()
-    original: Callable[..., Any] = screening_router.service.screen
-
-    def recording(session: Any, principal: Any, body: Any, **kwargs: Any) -> Any:
-        started.append(principal.name)
-        if len(started) == 1 or not first_only:
-            first_in.set()
-            assert release.wait(WAIT_S)
-        return original(session, principal, body, **kwargs)
-
-    monkeypatch.setattr(screening_router.service, "screen", recording)
-    return started, first_in, release
+def hold(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Any, Any]:
+    """The route's screening service, recording each screening that starts (its key's
+    name); the first waits for `release` once it has started."""
+    one = hold_first_call(
+        monkeypatch, screening_router.service, "screen", lambda _s, principal, _b: principal.name
+    )
+    return one.started, one.first_in, one.release
 
 
 def test_a_second_screening_waits_for_the_first_and_then_runs(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started, first_in, release = hold(monkeypatch, first_only=True)
+    started, first_in, release = hold(monkeypatch)
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(client.post, "/v1/screenings", json=SCREEN)
         assert first_in.wait(WAIT_S)
@@ -97,7 +88,7 @@ def test_a_second_screening_waits_for_the_first_and_then_runs(
 def test_a_key_that_may_not_screen_is_refused_without_waiting_for_a_turn(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started, first_in, release = hold(monkeypatch, first_only=True)
+    started, first_in, release = hold(monkeypatch)
     auditor = client.app.state.test_auditor_key  # type: ignore[attr-defined]
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(client.post, "/v1/screenings", json=SCREEN)
@@ -159,7 +150,7 @@ def test_a_waiting_screening_holds_no_database_connection(
     ):
         assert one_loop.post("/v1/import", json=contract_document()).status_code == 200
         # The import put the first key in the key cache; the second was never used.
-        started, first_in, release = hold(monkeypatch, first_only=True)
+        started, first_in, release = hold(monkeypatch)
         first = pool.submit(one_loop.post, "/v1/screenings", json=SCREEN)
         assert first_in.wait(WAIT_S)
         second = pool.submit(
@@ -201,7 +192,7 @@ def test_a_meeting_takes_a_screening_turn(
     with one_loop, ThreadPoolExecutor(2) as pool:
         assert one_loop.post("/v1/import", json=contract_document()).status_code == 200
         assert one_loop.post("/v1/import", json=world()).status_code == 200
-        started, first_in, release = hold(monkeypatch, first_only=True)
+        started, first_in, release = hold(monkeypatch)
         monkeypatch.setattr(meetings_router.service, "create_meeting", recording)
         first = pool.submit(one_loop.post, "/v1/screenings", json=SCREEN)
         assert first_in.wait(WAIT_S)
