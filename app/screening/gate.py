@@ -32,9 +32,11 @@ async def screening_turn(request: Request, _: Screener, session: SessionDep) -> 
     A key looked up in the database (not in the key cache) left the request's read
     transaction open: it is ended before the wait, so that a waiting screening holds no
     pooled connection (and on SQLite not the write lock); the screening begins a new one
-    when its turn comes. Nothing has been written by then: this commits an empty read."""
+    when its turn comes. Nothing has been written by then, and it is rolled back, not
+    committed: a commit would also mark the request's Idempotency-Key as carried out
+    (`app/idempotency/middleware.py` marks it in the request's own commit)."""
     gate = turns(request, "screening", request.app.state.settings.screenings_per_worker)
     if session.in_transaction():
-        await run_in_threadpool(session.commit)
+        await run_in_threadpool(session.rollback)
     async with gate:
         yield

@@ -204,3 +204,33 @@ def test_a_meeting_takes_a_screening_turn(
         assert meeting.result(WAIT_S).status_code == 201, meeting.result().text
     assert meetings == ["BN 2026-05-05"]
     app.state.engine.dispose()
+
+
+def test_a_keyed_screening_that_fails_after_its_turn_can_be_sent_again(
+    tmp_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate ends the key lookup's read transaction without committing it: a commit
+    there would also mark the request's Idempotency-Key as carried out (the marker rides
+    on the request's own commit), before the screening was. A screening that then fails
+    must leave its key free for the resend, which is carried out."""
+    app, one_loop = _client(tmp_database, 1)
+    original: Callable[..., Any] = screening_router.service.screen
+    calls: list[int] = []
+
+    def fails_once(session: Any, principal: Any, body: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the screening fails after its turn was taken")
+        return original(session, principal, body, **kwargs)
+
+    with one_loop:
+        assert one_loop.post("/v1/import", json=contract_document()).status_code == 200
+        one_loop.app.state.principal_cache.clear()  # type: ignore[attr-defined]
+        monkeypatch.setattr(screening_router.service, "screen", fails_once)
+        keyed = {"Idempotency-Key": "gate-retry-1"}
+        failing = TestClient(one_loop.app, raise_server_exceptions=False, headers=one_loop.headers)
+        assert failing.post("/v1/screenings", json=SCREEN, headers=keyed).status_code == 500
+        resent = one_loop.post("/v1/screenings", json=SCREEN, headers=keyed)
+        assert resent.status_code == 201, resent.text
+    assert len(calls) == 2
+    app.state.engine.dispose()
