@@ -10,8 +10,13 @@ request's key has been checked, so only a key that may do the work can wait for 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import anyio
 from fastapi import Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 
 def turns(request: Request, kind: str, size: int) -> anyio.Semaphore:
@@ -25,3 +30,19 @@ def turns(request: Request, kind: str, size: int) -> anyio.Semaphore:
     if gate is None:
         gate = gates[kind] = anyio.Semaphore(size)
     return gate
+
+
+@asynccontextmanager
+async def turn(request: Request, session: Session, kind: str, size: int) -> AsyncIterator[None]:
+    """Hold one of this process's `kind` turns. A key looked up in the database (not in
+    the key cache) left the request's read transaction open: it is rolled back before the
+    wait, so that a waiting request holds no pooled connection and, on SQLite, not the
+    write lock that the holder of the turn needs (a waiting import holding it stalled
+    every writer for the 30 s busy timeout). Nothing is written before a gate; it is not
+    committed, because a commit also marks the request's Idempotency-Key as carried out
+    (`app/idempotency/middleware.py`)."""
+    gate = turns(request, kind, size)
+    if session.in_transaction():
+        await run_in_threadpool(session.rollback)
+    async with gate:
+        yield

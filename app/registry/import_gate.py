@@ -21,11 +21,16 @@ from collections.abc import AsyncIterator
 
 from fastapi import Request
 
-from app.gates import turns
+from app.db import SessionDep
+from app.gates import turn
 from app.security.deps import RegistryWriter
 
 
-async def import_turn(request: Request, _: RegistryWriter) -> AsyncIterator[None]:
-    """Wait for this process's import turn; hold it until the import has answered."""
-    async with turns(request, "import", request.app.state.settings.imports_per_worker):
+async def import_turn(
+    request: Request, _: RegistryWriter, session: SessionDep
+) -> AsyncIterator[None]:
+    """Wait for this process's import turn (holding no connection: `app.gates.turn`);
+    hold it until the import has answered."""
+    size = request.app.state.settings.imports_per_worker
+    async with turn(request, session, "import", size):
         yield

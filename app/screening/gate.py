@@ -19,24 +19,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 
 from app.db import SessionDep
-from app.gates import turns
+from app.gates import turn
 from app.security.deps import Screener
 
 
 async def screening_turn(request: Request, _: Screener, session: SessionDep) -> AsyncIterator[None]:
-    """Wait for this process's screening turn; hold it until the screening has answered.
-
-    A key looked up in the database (not in the key cache) left the request's read
-    transaction open: it is ended before the wait, so that a waiting screening holds no
-    pooled connection (and on SQLite not the write lock); the screening begins a new one
-    when its turn comes. Nothing has been written by then, and it is rolled back, not
-    committed: a commit would also mark the request's Idempotency-Key as carried out
-    (`app/idempotency/middleware.py` marks it in the request's own commit)."""
-    gate = turns(request, "screening", request.app.state.settings.screenings_per_worker)
-    if session.in_transaction():
-        await run_in_threadpool(session.rollback)
-    async with gate:
+    """Wait for this process's screening turn (holding no connection: `app.gates.turn`);
+    hold it until the screening has answered."""
+    size = request.app.state.settings.screenings_per_worker
+    async with turn(request, session, "screening", size):
         yield
