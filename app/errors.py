@@ -161,6 +161,13 @@ class Unprocessable(AppError):
     status, type, title = 422, "validation-error", "The request is invalid"
 
 
+class ClientClosedRequest(AppError):
+    """The client closed the connection while its request waited for a turn
+    (`app/gates.py`): nothing was done. 499 as nginx logs it; no one reads the answer."""
+
+    status, type, title = 499, "client-closed-request", "The client closed the request"
+
+
 class ServiceUnavailable(AppError):
     status, type, title = 503, "service-unavailable", "The database is not reachable"
 

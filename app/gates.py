@@ -6,6 +6,12 @@ thread, no database connection), and takes a thread only when its turn comes. Tw
 of work have a gate: imports (memory: `app/registry/import_gate.py`) and screenings
 (CPU and the audit chain's locks: `app/screening/gate.py`). A turn is taken after the
 request's key has been checked, so only a key that may do the work can wait for it.
+
+A client that gives up while its request waits (it closed the connection: a timeout, a
+user who left) withdraws it: the wait ends with 499 (`ClientClosedRequest`, which nobody
+reads but the logs and metrics) and the work is never done, so an overloaded worker does
+not go on to import or screen for nobody. The request's body has been read by then, so
+the next message from the server is the disconnect, if it comes.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import anyio
 from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+
+from app.errors import ClientClosedRequest
 
 
 def turns(request: Request, kind: str, size: int) -> anyio.Semaphore:
@@ -44,5 +52,35 @@ async def turn(request: Request, session: Session, kind: str, size: int) -> Asyn
     gate = turns(request, kind, size)
     if session.in_transaction():
         await run_in_threadpool(session.rollback)
-    async with gate:
+    await _acquire_unless_gone(gate, request)
+    try:
         yield
+    finally:
+        gate.release()
+
+
+async def _acquire_unless_gone(gate: anyio.Semaphore, request: Request) -> None:
+    """Take a turn of `gate` (in arrival order), or raise ClientClosedRequest if the client
+    disconnects first: one task waits for the turn, another for the disconnect, and the
+    first to finish cancels the other."""
+    if gate.value > 0 and gate.statistics().tasks_waiting == 0:
+        gate.acquire_nowait()  # a free turn and no one before us: no watch needed
+        return
+    acquired = gone = False
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            nonlocal gone
+            while (await request.receive())["type"] != "http.disconnect":
+                continue  # the body is read already: nothing else should come
+            gone = True
+            group.cancel_scope.cancel()
+
+        group.start_soon(watch)
+        await gate.acquire()
+        acquired = True
+        group.cancel_scope.cancel()
+    if gone:
+        if acquired:
+            gate.release()
+        raise ClientClosedRequest("The client closed the connection while the request waited.")

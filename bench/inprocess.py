@@ -8,7 +8,35 @@ benchmark run against a server (`--url`) imports none of it.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from typing import Any
+
+
+def post_scope(
+    path: str, body: bytes, headers: Iterable[tuple[bytes, bytes]], *, host: str = "bench"
+) -> dict[str, Any]:
+    """The ASGI scope of a JSON POST of `body` to `path`, as uvicorn would pass it (for
+    calls of the app without a server: here and in tests/screening/test_gate_withdrawal.py)."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", host.encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *headers,
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": (host, 80),
+        "state": {},
+    }
 
 
 def bench_settings(database_url: str, **overrides: Any) -> Any:

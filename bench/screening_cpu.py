@@ -134,32 +134,17 @@ def asynccontextmanager_inline(fn: Callable[[Any], Any]) -> Callable[[Any], Any]
 
 
 async def call(app: Any, path: str, body: bytes, key: str) -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [
-            (b"host", b"bench"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"authorization", f"Bearer {key}".encode()),
-        ],
-        "client": ("127.0.0.1", 5000),
-        "server": ("bench", 80),
-        "state": {},
-    }
+    scope = inprocess.post_scope(path, body, [(b"authorization", f"Bearer {key}".encode())])
     sent = False
+    answered = asyncio.Event()
     out: dict[str, Any] = {"status": 0, "body": b""}
 
     async def receive() -> dict[str, Any]:
+        # After the body, a disconnect only once the answer is out, as a server reports
+        # it for a client that waits (earlier, it means the client left: app/gates.py).
         nonlocal sent
         if sent:
+            await answered.wait()
             return {"type": "http.disconnect"}
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
@@ -171,6 +156,7 @@ async def call(app: Any, path: str, body: bytes, key: str) -> tuple[int, bytes]:
             out["body"] += message.get("body", b"")
 
     await app(scope, receive, send)
+    answered.set()
     return out["status"], out["body"]
 
 

@@ -7,7 +7,7 @@ header and a live API key:
 2. run the request and buffer its response; when the handler commits, a session hook
    marks the claim COMMITTED inside that same transaction;
 3. store 2xx and final 4xx responses on the claim; on 5xx (and the retryable
-   408/425/429, and any answer with `Retry-After`: a 409 of two imports that collided
+   408/425/429/499, and any answer with `Retry-After`: a 409 of two imports that collided
    and stored nothing) release the claim so a retry runs again, unless the work committed;
 4. send the response.
 
@@ -61,8 +61,9 @@ HEADER = b"idempotency-key"
 REPLAYED_HEADER = "idempotent-replayed"
 MAX_KEY_LENGTH = 200
 PURGE_EVERY_SECONDS = 60.0
-# Statuses a retry may turn out differently for: never stored, the key is released.
-RETRYABLE_4XX = frozenset({408, 425, 429})
+# Statuses a retry may turn out differently for: never stored, the key is released (499:
+# the client gave up while the request waited for its turn, and nothing was done).
+RETRYABLE_4XX = frozenset({408, 425, 429, 499})
 # Response headers worth replaying (request id and security headers are added outside).
 KEPT_HEADERS = frozenset({"content-type", "location", "etag", "retry-after"})
 

@@ -13,10 +13,10 @@ from app.dates import IsoDate
 from app.db import SessionDep
 from app.errors import query_error
 from app.meetings import service
+from app.meetings.gate import meeting_turn
 from app.meetings.schemas import MeetingIn
 from app.office import DOCX, meeting_docx
 from app.pagination import PageDep
-from app.screening.gate import screening_turn
 from app.security.deps import CaseReader, Screener
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
@@ -30,12 +30,11 @@ def _headers(response: Response, answer: dict[str, Any]) -> None:
 
 @router.post("", status_code=201)
 def create_meeting(
-    body: MeetingIn,
     settings: SettingsDep,
     response: Response,
     session: SessionDep,
     principal: Screener,
-    _turn: Annotated[None, Depends(screening_turn)],
+    body: Annotated[MeetingIn, Depends(meeting_turn)],
 ) -> dict[str, Any]:
     """Screen every item, work out its seats, store the meeting; all audited, one commit.
     Takes one of the process's screening turns (app/screening/gate.py)."""
@@ -96,12 +95,11 @@ def get_meeting(ref: str, request: Request, session: SessionDep, principal: Case
 @router.put("/{ref:path}")
 def replace_meeting(
     ref: str,
-    body: MeetingIn,
     settings: SettingsDep,
     response: Response,
     session: SessionDep,
     principal: Screener,
-    _turn: Annotated[None, Depends(screening_turn)],
+    body: Annotated[MeetingIn, Depends(meeting_turn)],
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Recompute the meeting with a new attendance (a late arrival) or agenda (one

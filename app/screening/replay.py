@@ -9,10 +9,11 @@ Both: screener, auditor or admin; a screening out of the key's scope is a 404.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from app.rules.facts import FactsSnapshot
 from app.screening import facts_repository
 from app.screening.diff import ScreeningDiff, diff
 from app.screening.facts_codec import FACTS_FORMAT, FactsFormatError, decode
+from app.screening.gate import screening_gate
 from app.screening.result import ScreeningEvaluation, ScreeningResult
 from app.security.deps import Principal, PrincipalDep
 from app.security.roles import Permission
@@ -38,6 +40,14 @@ def _screener_or_auditor(principal: PrincipalDep) -> Principal:
 
 
 FactsReader = Annotated[Principal, Depends(_screener_or_auditor)]
+
+
+async def replay_turn(request: Request, _: FactsReader, session: SessionDep) -> AsyncIterator[None]:
+    """A replay is a screening's CPU without its writes: it takes a screening turn
+    (`app/screening/gate.py`) once its key is checked. A what-if runs as a background job
+    and takes none."""
+    async with screening_gate(request, session):
+        yield
 
 
 class ScreeningFactsOut(BaseModel):
@@ -126,7 +136,10 @@ def replay(session: Session, principal: Principal, screening_id: str) -> Screeni
 
 @router.post("/screenings/{screening_id}/replay", response_model=ScreeningReplay)
 def replay_screening(
-    screening_id: str, session: SessionDep, principal: FactsReader
+    screening_id: str,
+    session: SessionDep,
+    principal: FactsReader,
+    _turn: Annotated[None, Depends(replay_turn)],
 ) -> ScreeningReplay:
     """The stored facts through the current rules (what was known then, judged by today's
     rules), answered with the diff against the original; nothing is stored or audited."""

@@ -12,7 +12,7 @@ from app.db import SessionDep
 from app.metrics.instruments import record_screening
 from app.pagination import PageDep
 from app.screening import name_index, service
-from app.screening.gate import screening_turn
+from app.screening.gate import screening_body_turn
 from app.screening.result import OrganisationStructuralRisks, ScreeningPage, ScreeningResult
 from app.screening.rules_catalogue import RulesCatalogue, catalogue
 from app.screening.schemas import ScreeningIn
@@ -23,15 +23,14 @@ router = APIRouter(tags=["screening"])
 
 @router.post("/screenings", status_code=201, response_model=ScreeningResult)
 def create_screening(
-    body: ScreeningIn,
     settings: SettingsDep,
     session: SessionDep,
     principal: Screener,
-    _turn: Annotated[None, Depends(screening_turn)],
+    body: Annotated[ScreeningIn, Depends(screening_body_turn)],
 ) -> ScreeningResult:
     """Screen a stored case (by ref) or an inline case; audited before the answer is sent.
     At most `JAVSKOLL_SCREENINGS_PER_WORKER` at a time per serving process; a further one
-    waits its turn (app/screening/gate.py)."""
+    waits its turn once its key and body are checked (app/screening/gate.py)."""
     result = service.screen(session, principal, body, pnr_secret=settings.pnr_secret)
     name_index.writes_no_names(session)  # a screening writes no person or organisation
     session.commit()

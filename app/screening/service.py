@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import JsonValue, ValidationError
+from pydantic import JsonValue
 from sqlalchemy.orm import Session
 
 from app.audit import chain
@@ -23,7 +22,7 @@ from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
 from app.cases.scope import require_scope
 from app.db_types import utcnow
-from app.errors import NotFound, Unprocessable, field_error, pydantic_field_errors
+from app.errors import NotFound, Unprocessable, field_error
 from app.models import Screening
 from app.pagination import PageParams, paginate_within
 from app.registry.repository import is_postgresql
@@ -68,13 +67,8 @@ def _name_min_score(as_of: date) -> float:
 
 
 def _inline_case(
-    session: Session, raw: dict[str, Any], pnr_secret: str, principal: Principal
+    session: Session, case_in: CaseIn, pnr_secret: str, principal: Principal
 ) -> ResolvedCase:
-    try:
-        case_in = CaseIn.model_validate(raw)
-    except ValidationError as exc:
-        errors = pydantic_field_errors(exc.errors(include_url=False), prefix=("case",))
-        raise Unprocessable(errors=errors) from None
     return resolve_case(
         session, case_in, pnr_secret=pnr_secret, pointer_prefix="/case", principal=principal
     )
@@ -91,16 +85,15 @@ def resolve_screened_case(
     session: Session, principal: Principal, body: ScreeningIn, *, pnr_secret: str
 ) -> ResolvedCase:
     """The stored case named by ref (404 out of scope), or the inline case (403 out of scope)."""
-    if isinstance(body.case, str):
-        if not body.case.strip():
-            raise Unprocessable("case is empty", errors=[field_error("/case", "must not be empty")])
-        resolved = _stored_case(session, principal, body.case)
+    checked = body.checked_case()
+    if isinstance(checked, str):
+        resolved = _stored_case(session, principal, checked)
         if resolved is None:
-            raise NotFound(f"No case '{body.case}'; send the case inline or store it first.")
+            raise NotFound(f"No case '{checked}'; send the case inline or store it first.")
         # Stored by another (perhaps unlimited) key: re-checked against this key's scope.
         require_scope(session, principal, resolved, pointer_prefix="/case")
         return resolved
-    case = _inline_case(session, body.case, pnr_secret, principal)
+    case = _inline_case(session, checked, pnr_secret, principal)
     require_scope(session, principal, case, pointer_prefix="/case")
     return case
 

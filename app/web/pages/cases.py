@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -29,6 +29,7 @@ from app.security.roles import Permission
 from app.vocabularies import BUILTIN_AREAS
 from app.web import forms, lookup, party_rows
 from app.web.decision_form import DecisionDraft, decision_context
+from app.web.gate import web_screening_turn
 from app.web.i18n import Lang, label
 from app.web.routing import FormDep, FormUserDep, UserDep, WebRoute, require
 from app.web.screening_view import person_cards, refs_in
@@ -248,6 +249,7 @@ def screen_case(
     request: Request,
     session: SessionDep,
     user: FormUserDep,
+    _turn: Annotated[None, Depends(web_screening_turn)],
     ref: Annotated[str, Form()] = "",
 ) -> Response:
     """Screen the stored case through the API's service (stored and audited), show it."""

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
@@ -31,6 +31,7 @@ from app.registry.crud.resources import RESOURCES
 from app.security.deps import Principal
 from app.security.roles import Permission
 from app.web import forms, lookup
+from app.web.gate import web_screening_turn
 from app.web.routing import FormUserDep, UserDep, WebRoute, require
 from app.web.templating import lang_of, ref_path, render
 
@@ -103,6 +104,7 @@ def create_meeting(
     request: Request,
     session: SessionDep,
     user: FormUserDep,
+    _turn: Annotated[None, Depends(web_screening_turn)],
     ref: Annotated[str, Form()] = "",
     committee: Annotated[str, Form()] = "",
     day: Annotated[str, Form(alias="date")] = "",
@@ -207,6 +209,7 @@ def edit_attendance(
     request: Request,
     session: SessionDep,
     user: FormUserDep,
+    _turn: Annotated[None, Depends(web_screening_turn)],
     ref: Annotated[str, Form()] = "",
     present: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
