@@ -15,6 +15,12 @@ from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
 # Kommunalförbund came into KL 1991 (3 kap. 20-28 §§) by SFS 1997:550 from 1998-01-01;
 # before, kommunalförbundslagen (1985:894) governed them (prop. 1996/97:105).
 FORBUND_IN_KL_START = date(1998, 1, 1)
+# The gemensam nämnd came into KL 1991 (3 kap. 3 a-3 c §§) by the same SFS 1997:550, from
+# 1997-08-01 (prop. 1996/97:105 proposed that date for it; the in-force sentence of the SFS
+# itself was not read: docs/legal-review.md section 6). Before it, only a trial law let
+# several landsting share one nämnd, for health care: lag (1995:1285), 1996-2000.
+GEMENSAM_IN_KL_START = date(1997, 8, 1)
+GEMENSAM_TRIAL_START = date(1996, 1, 1)
 
 JO = "JO 581-2004 (drift och tillsyn i samma nämnd eller med samma personal)"
 EGEN_DECIDED = (
@@ -207,6 +213,23 @@ def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
                 )
 
 
+def gemensam_basis(day: date) -> str:
+    """The statute a gemensam nämnd stood on on `day`. Before KL had the form, the set-up
+    is still flagged (the host runs what the nämnd supervises), citing what there was."""
+    if day >= KL2017_START:
+        return "9 kap. 19 och 20 §§ kommunallagen (2017:725)"
+    if day >= GEMENSAM_IN_KL_START:
+        return "3 kap. 3 a § kommunallagen (1991:900)"
+    if day >= GEMENSAM_TRIAL_START:
+        return (
+            "lag (1995:1285) om försöksverksamhet med gemensam nämnd för flera landsting "
+            "(bara landsting; kommunallagen (1991:900) 3 kap. 3 a § gäller från 1997-08-01)"
+        )
+    return (
+        "ingen lagform för gemensam nämnd (kommunallagen (1991:900) 3 kap. 3 a § från 1997-08-01)"
+    )
+
+
 def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
     """(form, basis, organisations, role) of the supervising co-operation."""
     committee, home = ctx.committee, ctx.organisation
@@ -215,11 +238,7 @@ def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
     modern = ctx.as_of >= KL2017_START
     forms: list[tuple[str, str, set[str], str]] = []
     if committee.kind is CommitteeKind.GEMENSAM_NAMND:
-        basis = (
-            "9 kap. 19 och 20 §§ kommunallagen (2017:725)"
-            if modern
-            else "3 kap. 3 a § kommunallagen (1991:900)"
-        )
+        basis = gemensam_basis(ctx.as_of)
         forms.append(("gemensam", basis, {committee.organisation}, "host"))
         forms.append(("gemensam", basis, set(committee.participants), "participant"))
     if home is not None and home.kind is OrgKind.KOMMUNALFORBUND:
