@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.config import Settings
@@ -81,28 +81,26 @@ def make_engine(settings: Settings) -> Engine:
     if not settings.db_prepare_reach:
         # The one exception above (app/screening/pg_loader.py) off: no session state.
         return engine.execution_options(**{PLAIN_REACH_OPTION: True})
-    force_generic_plans(engine)
     return engine
 
 
-# The reach statement (app/screening/pg_loader.py) is the only prepared statement; with
-# plan_cache_mode "auto" PostgreSQL plans it 5 times and then keeps the generic plan only
-# if its estimated cost beats the custom plans' average, which the estimates of the
-# arrays built inside the statement decide by a few percent either way (a custom plan is
-# 2-3 ms of planning per screening). Forced for the session: nothing else is prepared and
-# the plpgsql triggers run dynamic SQL, so it changes no other plan.
-GENERIC_PLANS_SQL = "SET plan_cache_mode = force_generic_plan"
+# A connection plans with plan_cache_mode "auto": a statement that is not prepared is
+# planned with its parameters' values. Two paths were measured and tuned with generic
+# plans and ask for them for the rest of their transaction (SET LOCAL): the reach
+# (app/screening/pg_loader.py) and an import document, whose natural-key joins against
+# arrays of thousands of keys are planned as index lookups generically, and as a hash
+# join over the whole table when the planner knows the array's size (the national
+# import's interests section: 1.5 s of those statements generic, 15.6 s custom;
+# BENCHMARKS.md run I). Set for whole connections until run I, generic plans also
+# reached the ORM's small lookups, where a JOIN's generic plan can walk a whole index.
+GENERIC_PLANS_SQL = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
-def force_generic_plans(engine: Engine) -> None:
-    """Every new PostgreSQL connection of `engine` keeps generic plans (one round trip)."""
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        dbapi_connection.execute(GENERIC_PLANS_SQL)
-        dbapi_connection.autocommit = autocommit
+def generic_plans_until_commit(connection: Connection) -> None:
+    """PostgreSQL: the statements from here to the end of the transaction plan generically
+    (a no-op elsewhere)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(GENERIC_PLANS_SQL, execution_options={"no_parameters": True})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -39,11 +39,10 @@ import types
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.db import force_generic_plans
 from app.screening import pg_loader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +145,19 @@ def _module_at(revision: str) -> types.ModuleType:
     loader.__dict__["REACH_SQL"] = reach.REACH_SQL
     exec(compile(loader_source, "pg_loader_before", "exec"), loader.__dict__)  # noqa: S102
     return loader
+
+
+def force_generic_plans(engine: Engine) -> None:
+    """Every new connection of `engine` plans generically, as the service's did for the
+    whole session until run I (a tree before it relies on that; this tree's loader sets
+    it around the reach itself, and EXPLAIN EXECUTE here needs it for the session)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET plan_cache_mode = force_generic_plan")
+        dbapi_connection.autocommit = autocommit
 
 
 def _engine(url: str, *, forced: bool = True) -> Engine:

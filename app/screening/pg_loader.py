@@ -6,20 +6,28 @@ the SQLite path is the batched one in `loader.py`. Both build the same snapshot
 (`tests/screening/test_one_read.py` compares them on every scenario).
 
 The statement is a server-side prepared statement (`PREPARE javskoll_reach(...)`), made
-once per connection, so that PostgreSQL parses and plans it once per connection: the
-service's connections set `plan_cache_mode = force_generic_plan`
-(`app.db.force_generic_plans`; with "auto" PostgreSQL would plan it 5 times and then keep
-the generic plan only if its estimate beat the custom plans', a choice that a few percent
-of estimated cost decides either way, and a custom plan is 2-3 ms of planning per
-screening). Only this statement is prepared: the engine keeps `prepare_threshold` None
-(`app/db.py`). Not psycopg's `prepare=True`: that is ignored when the threshold is None,
-and psycopg deallocates its prepared statements at every rollback (the pool's reset), so
-they would not outlive the request. An SQL-level PREPARE outlives rollbacks and lives as
-long as the connection. EXECUTE takes no bind parameters (PostgreSQL cannot type `$n` in
-a utility statement), so its arguments are literals rendered by psycopg (`sql.Literal`)
-with the declared types, sent with no parameters. A prepared statement is session state:
-behind PgBouncer in transaction mode set `JAVSKOLL_DB_PREPARE_REACH=false` (the engine
-option `PLAIN_REACH_OPTION`) and the statement runs plain, planned at every run.
+once per connection, so that PostgreSQL parses and plans it once per connection, and it
+runs with a generic plan: `SET LOCAL plan_cache_mode = force_generic_plan` is sent before
+the EXECUTE (one statement of a few microseconds; LOCAL, so it ends with the transaction,
+and what follows the reach in a screening's transaction, the chain head's lock and the
+write, runs generic as before: their plans were checked so, BENCHMARKS.md run G). With
+"auto" PostgreSQL would plan it 5 times and then keep the generic plan only if its
+estimate beat the custom plans', a choice that a few percent of estimated cost decides
+either way, and a custom plan is 2-3 ms of planning per screening. Every statement before
+it keeps "auto", under which a statement that is not prepared is planned with its
+parameters' values: generic plans for the whole connection, as the service set until run
+I, also reached the ORM's unnamed statements, where a generic JOIN plan can walk a whole
+index (a kommun's case refs: 15-30 ms instead of 0.3; BENCHMARKS.md run I).
+
+Only this statement is prepared: the engine keeps `prepare_threshold` None (`app/db.py`).
+Not psycopg's `prepare=True`: that is ignored when the threshold is None, and psycopg
+deallocates its prepared statements at every rollback (the pool's reset), so they would
+not outlive the request. An SQL-level PREPARE outlives rollbacks and lives as long as the
+connection. EXECUTE takes no bind parameters (PostgreSQL cannot type `$n` in a utility
+statement), so its arguments are literals rendered by psycopg (`sql.Literal`) with the
+declared types, sent with no parameters. A prepared statement is session state: behind
+PgBouncer in transaction mode set `JAVSKOLL_DB_PREPARE_REACH=false` (the engine option
+`PLAIN_REACH_OPTION`) and the statement runs plain, planned at every run.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.db import PLAIN_REACH_OPTION
+from app.db import PLAIN_REACH_OPTION, generic_plans_until_commit
 from app.screening.facts import FactsBuilder
 from app.screening.pg_reach import REACH_SQL
 
@@ -86,6 +94,7 @@ def _reach_document(session: Session, values: Mapping[str, Any]) -> str:
     arguments = ", ".join(
         f"{sql.Literal(values[name]).as_string(driver)}::{type_}" for name, type_ in PARAMETERS
     )
+    generic_plans_until_commit(connection)  # (module docstring)
     execute = f"EXECUTE {STATEMENT_NAME}({arguments})"
     document: str = connection.exec_driver_sql(
         execute, execution_options=_NO_PARAMETERS

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import chain
 from app.audit.parts import TaggedObject, build_parts, parts_organisations
+from app.db import generic_plans_until_commit
 from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
@@ -178,6 +179,7 @@ def import_document(
 def _import_document(
     session: Session, principal: Principal, raw: Any, *, pnr_secret: str
 ) -> dict[str, Any]:
+    generic_plans_until_commit(session.connection())  # its array joins (app/db.py)
     plan = validate(session, raw, pnr_secret=pnr_secret, principal=principal)
     progress.advance("validated", sum(len(entries) for entries in plan.entries.values()))
     outcome = apply(session, principal, plan, check_now=False)
