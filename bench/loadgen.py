@@ -74,6 +74,30 @@ class LoadResult:
         return p99 is not None and p99 < p99_limit_ms and self.ok >= min_ratio * self.scheduled
 
 
+async def send_counted(
+    client: httpx.AsyncClient, request: Request, timeout_s: float, result: LoadResult, since: float
+) -> None:
+    """Send one request and count its outcome in `result`: a 2xx with its latency from
+    `since` (the loop time it was due or sent), anything else by status or exception."""
+    try:
+        response = await client.request(
+            request.method,
+            request.path,
+            content=request.body,
+            headers=request.headers,
+            timeout=timeout_s,
+        )
+        if 200 <= response.status_code < 300:
+            result.ok += 1
+            result.latencies_s.append(asyncio.get_running_loop().time() - since)
+        else:
+            result.errors[str(response.status_code)] += 1
+    except httpx.TimeoutException:
+        result.errors["timeout"] += 1
+    except Exception as exc:  # noqa: BLE001 - every failure is counted, none is fatal
+        result.errors[type(exc).__name__] += 1
+
+
 async def open_loop(
     client: httpx.AsyncClient,
     make_request: Callable[[int], Request],
@@ -96,24 +120,8 @@ async def open_loop(
 
     async def fire(index: int, due: float) -> None:
         nonlocal in_flight, last_done
-        request = make_request(index)
         try:
-            response = await client.request(
-                request.method,
-                request.path,
-                content=request.body,
-                headers=request.headers,
-                timeout=timeout_s,
-            )
-            if 200 <= response.status_code < 300:
-                result.ok += 1
-                result.latencies_s.append(loop.time() - due)
-            else:
-                result.errors[str(response.status_code)] += 1
-        except httpx.TimeoutException:
-            result.errors["timeout"] += 1
-        except Exception as exc:  # noqa: BLE001 - every failure is counted, none is fatal
-            result.errors[type(exc).__name__] += 1
+            await send_counted(client, make_request(index), timeout_s, result, since=due)
         finally:
             in_flight -= 1
             last_done = max(last_done, loop.time())
@@ -201,24 +209,7 @@ async def closed_loop(
         while loop.time() < stop_at:
             request = make_request(next(counter))
             result.sent += 1
-            sent = loop.time()
-            try:
-                response = await client.request(
-                    request.method,
-                    request.path,
-                    content=request.body,
-                    headers=request.headers,
-                    timeout=timeout_s,
-                )
-                if 200 <= response.status_code < 300:
-                    result.ok += 1
-                    result.latencies_s.append(loop.time() - sent)
-                else:
-                    result.errors[str(response.status_code)] += 1
-            except httpx.TimeoutException:
-                result.errors["timeout"] += 1
-            except Exception as exc:  # noqa: BLE001 - every failure is counted
-                result.errors[type(exc).__name__] += 1
+            await send_counted(client, request, timeout_s, result, since=loop.time())
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     result.elapsed_s = loop.time() - start
