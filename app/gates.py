@@ -67,19 +67,28 @@ async def _acquire_unless_gone(gate: anyio.Semaphore, request: Request) -> None:
         gate.acquire_nowait()  # a free turn and no one before us: no watch needed
         return
     acquired = gone = False
-    async with anyio.create_task_group() as group:
+    try:
+        async with anyio.create_task_group() as group:
 
-        async def watch() -> None:
-            nonlocal gone
-            while (await request.receive())["type"] != "http.disconnect":
-                continue  # the body is read already: nothing else should come
-            gone = True
+            async def watch() -> None:
+                nonlocal gone
+                while (await request.receive())["type"] != "http.disconnect":
+                    # A body the route has not read from `receive` (the input guard
+                    # replays the one it read) or an empty one: nothing needs it now.
+                    await anyio.lowlevel.checkpoint()
+                gone = True
+                group.cancel_scope.cancel()
+
+            group.start_soon(watch)
+            await gate.acquire()
+            acquired = True
             group.cancel_scope.cancel()
-
-        group.start_soon(watch)
-        await gate.acquire()
-        acquired = True
-        group.cancel_scope.cancel()
+    except BaseException:
+        # Cancelled from outside (a server shutting down) or the watch failed: a turn
+        # taken must not be lost to the process.
+        if acquired:
+            gate.release()
+        raise
     if gone:
         if acquired:
             gate.release()
