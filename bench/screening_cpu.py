@@ -134,20 +134,19 @@ def asynccontextmanager_inline(fn: Callable[[Any], Any]) -> Callable[[Any], Any]
 
 
 async def call(app: Any, path: str, body: bytes, key: str) -> tuple[int, bytes]:
+    from app.inputguard import replaying_receive  # in process only (module docstring)
+
     scope = inprocess.post_scope(path, body, [(b"authorization", f"Bearer {key}".encode())])
-    sent = False
     answered = asyncio.Event()
     out: dict[str, Any] = {"status": 0, "body": b""}
 
-    async def receive() -> dict[str, Any]:
-        # After the body, a disconnect only once the answer is out, as a server reports
-        # it for a client that waits (earlier, it means the client left: app/gates.py).
-        nonlocal sent
-        if sent:
-            await answered.wait()
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+    async def after_the_body() -> dict[str, Any]:
+        # A disconnect only once the answer is out, as a server reports it for a client
+        # that waits (earlier, it means the client left: app/gates.py).
+        await answered.wait()
+        return {"type": "http.disconnect"}
+
+    receive = replaying_receive(body, after_the_body)
 
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db import GENERIC_PLANS_SQL
@@ -14,6 +14,7 @@ from app.registry.importdoc.plan import REF_SECTIONS, STORED_COLUMNS
 from app.registry.importdoc.writer import COLUMNS
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
+from tests.support.statements import recorded_statements
 
 
 def test_stored_rows_carry_every_compared_column() -> None:
@@ -40,19 +41,11 @@ def test_a_table_an_import_doubles_is_analysed(
     if before is not None and before >= 3:
         pytest.skip("the persons table has statistics for more rows than this test adds")
     monkeypatch.setattr(repository, "ANALYZE_MIN_ROWS", 1)
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
     engine = bind.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(engine) as seen:
         import_document(
             admin, {"persons": [{"ref": f"an-{i}", "name": f"P {i}"} for i in range(3)]}
         )
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert 'ANALYZE "persons"' in seen
     assert not any(s.startswith('ANALYZE "organisations"') for s in seen)
 
@@ -124,19 +117,11 @@ def test_an_import_plans_its_array_joins_generically(admin: ApiClient, session: 
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         pytest.skip("plan_cache_mode is PostgreSQL's")
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
     engine = bind.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(engine) as seen:
         import_document(
             admin, {"persons": [{"ref": f"gp-{i}", "name": f"P {i}"} for i in range(3)]}
         )
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     # Its first read of the section's table comes after the SET LOCAL.
     reads = [i for i, s in enumerate(seen) if "persons" in s and "api_keys" not in s]
     assert reads, seen

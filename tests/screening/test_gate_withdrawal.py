@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
+from app.inputguard import replaying_receive
 from app.main import create_app
 from app.registry import router as registry_router
 from app.screening import router as screening_router
@@ -52,16 +53,13 @@ def leaving_request(
     """POST `body` to `path` on the client's event loop; the client disconnects once
     `leave` is set. The messages the app sent back, when it is done."""
     raw = orjson.dumps(body)
-    delivered = False
 
-    async def receive() -> Message:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": raw, "more_body": False}
+    async def after_the_body() -> Message:
         while not leave.is_set():
             await anyio.sleep(0.01)
         return {"type": "http.disconnect"}
+
+    receive = replaying_receive(raw, after_the_body)
 
     async def call() -> list[Message]:
         sent: list[Message] = []

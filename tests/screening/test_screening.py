@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.db import PLAIN_REACH_OPTION
@@ -18,6 +18,7 @@ from tests.screening.registry import ORGNR_BYGG, PNR_SAMBO, case, registry
 from tests.support.api import ApiClient, path_ref
 from tests.support.databases import backend
 from tests.support.registry import import_document
+from tests.support.statements import recorded_statements
 
 
 @pytest.fixture
@@ -329,14 +330,8 @@ def test_rules_version_is_the_one_stamped_on_screenings(loaded: None, admin: Api
 
 @pytest.fixture
 def statements(connection: Connection) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    yield seen
-    event.remove(connection, "before_cursor_execute", count)
+    with recorded_statements(connection) as seen:
+        yield seen
 
 
 def _count(admin: ApiClient, statements: list[str], body: dict[str, Any]) -> tuple[int, int]:
@@ -493,11 +488,10 @@ def test_postgresql_plain_reach_when_prepared_statements_are_off(
         "as_of": date(2026, 3, 10),
     }
     prepared = pg_loader._reach_document(Session(bind=connection), values)
-    seen: list[str] = []
-    event.listen(connection, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    plain = pg_loader._reach_document(
-        Session(bind=connection.execution_options(**{PLAIN_REACH_OPTION: True})), values
-    )
+    with recorded_statements(connection) as seen:
+        plain = pg_loader._reach_document(
+            Session(bind=connection.execution_options(**{PLAIN_REACH_OPTION: True})), values
+        )
     assert orjson.loads(plain) == orjson.loads(prepared)
     assert '"around":[[' in prepared.replace(" ", "")  # the committee was reached
     assert seen and not [s for s in seen if s.startswith(("PREPARE", "EXECUTE"))], seen
