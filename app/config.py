@@ -86,8 +86,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 16
     db_max_overflow: int = 16
     db_pool_timeout_seconds: float = 10.0
-    # PostgreSQL: the reach statement is a session-level prepared statement (planned once
-    # per connection). False: a plain statement, for PgBouncer in transaction mode.
+    # PostgreSQL: a screening's constant statements (the reach among them) are
+    # session-level prepared statements, parsed once per connection (app/prepared.py).
+    # False: plain statements, for PgBouncer in transaction mode.
     db_prepare_reach: bool = True
     db_retry_after_seconds: int = 5
     idempotency_ttl_hours: int = 24

@@ -27,8 +27,8 @@ class Base(DeclarativeBase):
 
 # Read-only work may set this execution option to "DEFERRED" to skip the write lock.
 SQLITE_BEGIN_OPTION = "sqlite_begin"
-# PostgreSQL: run the screening's reach as a plain statement, not a prepared one.
-PLAIN_REACH_OPTION = "javskoll_plain_reach"
+# PostgreSQL: run a screening's statements plain, not prepared (app/prepared.py).
+PLAIN_STATEMENTS_OPTION = "javskoll_plain_statements"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -79,8 +79,9 @@ def make_engine(settings: Settings) -> Engine:
         connect_args={"connect_timeout": 5, "prepare_threshold": None},
     )
     if not settings.db_prepare_reach:
-        # The one exception above (app/screening/pg_loader.py) off: no session state.
-        return engine.execution_options(**{PLAIN_REACH_OPTION: True})
+        # The exception above (a screening's named statements, app/prepared.py) off: no
+        # session state.
+        return engine.execution_options(**{PLAIN_STATEMENTS_OPTION: True})
     return engine
 
 

@@ -141,7 +141,7 @@ def _module_at(revision: str) -> types.ModuleType:
     loader_source = (ROOT / "app/screening/pg_loader.py").read_text(encoding="utf-8")
     loader_source = loader_source.replace(
         "from app.screening.pg_reach import REACH_SQL", ""
-    ).replace('STATEMENT_NAME = "javskoll_reach"', 'STATEMENT_NAME = "javskoll_reach_before"')
+    ).replace('    "javskoll_reach",\n', '    "javskoll_reach_before",\n')
     loader.__dict__["REACH_SQL"] = reach.REACH_SQL
     exec(compile(loader_source, "pg_loader_before", "exec"), loader.__dict__)  # noqa: S102
     return loader
@@ -197,9 +197,9 @@ def _execute_text(module: types.ModuleType, driver: Any, values: dict[str, Any])
 
     arguments = ", ".join(
         f"{sql.Literal(values[name]).as_string(driver)}::{type_}"
-        for name, type_ in module.PARAMETERS
+        for name, type_ in module.REACH.parameters
     )
-    return f"EXECUTE {module.STATEMENT_NAME}({arguments})"
+    return f"EXECUTE {module.REACH.name}({arguments})"
 
 
 def _backend_cpu(session: Session) -> float:
@@ -271,7 +271,7 @@ def compare(
             text(
                 "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :name"
             ),
-            {"name": modules[m].STATEMENT_NAME},
+            {"name": modules[m].REACH.name},
         )
         .one()
         for m in modules

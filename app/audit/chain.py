@@ -22,12 +22,13 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db_types import utcnow
 from app.models import AuditChain, AuditEntry, AuditEntryOrganisation, AuditSubject
+from app.prepared import PreparedStatement
 from app.registry.repository import bulk_insert, table_of
 
 GENESIS_HASH = "0" * 64
@@ -187,9 +188,19 @@ _SYSTEM_HEAD = " FROM audit_chains WHERE id = :chain FOR UPDATE"
 
 
 @cache
-def _lock_statement(system: bool, also: str | None) -> TextClause:
+def lock_head_statement(
+    system: bool, also: str | None, also_types: tuple[tuple[str, str], ...]
+) -> PreparedStatement:
+    """The head's lock (prepared once per connection, app/prepared.py), one name per
+    variant: system or organisation chain, and which `also` select."""
     columns = _HEAD_COLUMNS + (f", ARRAY({also})" if also else "")
-    return text(columns + (_SYSTEM_HEAD if system else _ORGANISATION_HEAD))
+    variant = hashlib.sha256((also or "").encode()).hexdigest()[:12] if also else "only"
+    key = ("chain", "bigint") if system else ("organisation", "bigint")
+    return PreparedStatement(
+        f"javskoll_head_{'system' if system else 'organisation'}_{variant}",
+        columns + (_SYSTEM_HEAD if system else _ORGANISATION_HEAD),
+        (key, *also_types),
+    )
 
 
 def lock_head(
@@ -197,23 +208,25 @@ def lock_head(
     organisation_id: int | None,
     *,
     also: str | None = None,
+    also_types: tuple[tuple[str, str], ...] = (),
     params: dict[str, Any] | None = None,
 ) -> tuple[LockedHead, list[Any] | None]:
     """PostgreSQL: `_lock_chain` in one statement that also draws the entry's id from its
     sequence (so everything the entry's row and its answer say is known before it is
     written). An organisation's first entry creates its chain as `_lock_chain` does.
 
-    `also`: a constant select (with `params`) whose rows come back as a list in the same
-    round trip (a screening reads its entry's organisations so); None when not given."""
+    `also`: a constant select (with `params`, of `also_types`: name and PostgreSQL type
+    of each) whose rows come back as a list in the same round trip (a screening reads its
+    entry's organisations so); None when not given."""
     system = organisation_id is None
-    stmt = _lock_statement(system, also)
+    stmt = lock_head_statement(system, also, also_types)
     values = {**(params or {}), **({"chain": SYSTEM_CHAIN_ID} if system else {})}
     if not system:
         values["organisation"] = organisation_id
-    row = session.execute(stmt, values).first()
+    row = stmt.execute(session, values).first()
     if row is None:
         _lock_chain(session, organisation_id)  # creates it, or raises for the system chain
-        row = session.execute(stmt, values).one()
+        row = stmt.execute(session, values).one()
     head = LockedHead(int(row[0]), int(row[1]), str(row[2]), int(row[3]))
     return head, (list(row[4]) if also else None)
 

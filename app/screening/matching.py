@@ -96,6 +96,8 @@ def match_parties(
     `scope` (a limited key and the case's view of it, `app.cases.resolve.case_view`)
     keeps matches to what the key may see."""
     unregistered = {i: p for i, p in enumerate(parties) if p.kind == "unregistered"}
+    if not unregistered:  # every party named by ref: nothing to look up (no statement)
+        return {}
     orgnrs = {p.orgnr for p in unregistered.values() if p.orgnr}
     hashes = {p.personnummer_hash for p in unregistered.values() if p.personnummer_hash}
     tokens: set[str] = set()

@@ -5,8 +5,8 @@ decoded into the rows `FactsBuilder` reads, in the order the batched loader give
 the SQLite path is the batched one in `loader.py`. Both build the same snapshot
 (`tests/screening/test_one_read.py` compares them on every scenario).
 
-The statement is a server-side prepared statement (`PREPARE javskoll_reach(...)`), made
-once per connection, so that PostgreSQL parses and plans it once per connection, and it
+The statement is a server-side prepared statement (`app/prepared.py`: PREPARE once per
+connection, then EXECUTE), so PostgreSQL parses and plans it once per connection, and it
 runs with a generic plan: `SET LOCAL plan_cache_mode = force_generic_plan` is sent before
 the EXECUTE (one statement of a few microseconds; LOCAL, so it ends with the transaction,
 and what follows the reach in a screening's transaction, the chain head's lock and the
@@ -18,87 +18,47 @@ it keeps "auto", under which a statement that is not prepared is planned with it
 parameters' values: generic plans for the whole connection, as the service set until run
 I, also reached the ORM's unnamed statements, where a generic JOIN plan can walk a whole
 index (a kommun's case refs: 15-30 ms instead of 0.3; BENCHMARKS.md run I).
-
-Only this statement is prepared: the engine keeps `prepare_threshold` None (`app/db.py`).
-Not psycopg's `prepare=True`: that is ignored when the threshold is None, and psycopg
-deallocates its prepared statements at every rollback (the pool's reset), so they would
-not outlive the request. An SQL-level PREPARE outlives rollbacks and lives as long as the
-connection. EXECUTE takes no bind parameters (PostgreSQL cannot type `$n` in a utility
-statement), so its arguments are literals rendered by psycopg (`sql.Literal`) with the
-declared types, sent with no parameters. A prepared statement is session state: behind
-PgBouncer in transaction mode set `JAVSKOLL_DB_PREPARE_REACH=false` (the engine option
-`PLAIN_REACH_OPTION`) and the statement runs plain, planned at every run.
 """
 
 from __future__ import annotations
 
-import re
-import weakref
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import orjson
-from psycopg import sql
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.db import PLAIN_REACH_OPTION, generic_plans_until_commit
+from app.prepared import PreparedStatement
 from app.screening.facts import FactsBuilder
 from app.screening.pg_reach import REACH_SQL
 
-STATEMENT_NAME = "javskoll_reach"
 # The statement's parameters in the order of the PREPARE's $1..$n, with their types.
-PARAMETERS = (
-    ("case_committee", "bigint"),
-    ("committee_ids", "bigint[]"),
-    ("org_ids", "bigint[]"),
-    ("party_org_ids", "bigint[]"),
-    ("party_person_ids", "bigint[]"),
-    ("person_ids", "bigint[]"),
-    ("participant_ids", "bigint[]"),
-    ("defaults", "boolean"),
-    ("op_ids", "bigint[]"),
-    ("earlier_committee_ids", "bigint[]"),
-    ("case_area", "varchar[]"),
-    ("as_of", "date"),
+REACH = PreparedStatement(
+    "javskoll_reach",
+    REACH_SQL,
+    (
+        ("case_committee", "bigint"),
+        ("committee_ids", "bigint[]"),
+        ("org_ids", "bigint[]"),
+        ("party_org_ids", "bigint[]"),
+        ("party_person_ids", "bigint[]"),
+        ("person_ids", "bigint[]"),
+        ("participant_ids", "bigint[]"),
+        ("defaults", "boolean"),
+        ("op_ids", "bigint[]"),
+        ("earlier_committee_ids", "bigint[]"),
+        ("case_area", "varchar[]"),
+        ("as_of", "date"),
+    ),
+    generic_plan=True,  # (module docstring)
 )
-_POSITION = {name: i + 1 for i, (name, _type) in enumerate(PARAMETERS)}
-_PLACEHOLDER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
-
-
-def _positional(match: re.Match[str]) -> str:
-    return f"${_POSITION[match.group(1)]}"  # KeyError: a parameter missing from PARAMETERS
-
-
-PREPARE_SQL = (
-    f"PREPARE {STATEMENT_NAME}({', '.join(t for _n, t in PARAMETERS)}) AS "
-    + _PLACEHOLDER.sub(_positional, REACH_SQL)
-)
-_PLAIN = text(REACH_SQL)  # JAVSKOLL_DB_PREPARE_REACH=false (PgBouncer, transaction mode)
-# The driver connections (psycopg) on which the statement is prepared.
-_prepared: weakref.WeakSet[Any] = weakref.WeakSet()
-_NO_PARAMETERS = {"no_parameters": True}
 
 
 def _reach_document(session: Session, values: Mapping[str, Any]) -> str:
-    """The reach's JSON text: PREPARE on the connection's first use, then EXECUTE."""
-    connection = session.connection()
-    if connection.get_execution_options().get(PLAIN_REACH_OPTION):
-        return str(connection.execute(_PLAIN, dict(values)).scalar_one())
-    driver = connection.connection.driver_connection
-    if driver not in _prepared:
-        connection.exec_driver_sql(PREPARE_SQL, execution_options=_NO_PARAMETERS)
-        _prepared.add(driver)
-    arguments = ", ".join(
-        f"{sql.Literal(values[name]).as_string(driver)}::{type_}" for name, type_ in PARAMETERS
-    )
-    generic_plans_until_commit(connection)  # (module docstring)
-    execute = f"EXECUTE {STATEMENT_NAME}({arguments})"
-    document: str = connection.exec_driver_sql(
-        execute, execution_options=_NO_PARAMETERS
-    ).scalar_one()
+    """The reach's JSON text (one statement, prepared on the connection's first use)."""
+    document: str = REACH.execute(session, values).scalar_one()
     return document
 
 

@@ -25,17 +25,18 @@ from typing import Any
 
 import orjson
 from pydantic import JsonValue
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.audit import chain
 from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL
 from app.models import Screening
+from app.prepared import PreparedStatement
 from app.screening.facts_codec import EncodedFacts
 from app.screening.result import ScreeningAuditRef, ScreeningResult
 from app.screening.store import finding_rows
 
-_WRITE = text(
+_WRITE = PreparedStatement(
+    "javskoll_screening_write",
     """
 WITH entry AS (
     INSERT INTO audit_entries
@@ -73,8 +74,40 @@ WITH entry AS (
     VALUES (:screening_id, :facts, :facts_hash)
 )
 SELECT 1
-"""
+""",
+    (
+        ("entry_id", "bigint"),
+        ("chain_id", "bigint"),
+        ("sequence", "bigint"),
+        ("entry_created_at", "timestamptz"),
+        ("kind", "varchar"),
+        ("actor_key_id", "bigint"),
+        ("actor_name", "varchar"),
+        ("payload", "text"),
+        ("prev_hash", "varchar"),
+        ("hash", "varchar"),
+        ("organisations", "bigint[]"),
+        ("subject_kinds", "text[]"),
+        ("subject_refs", "text[]"),
+        ("screening_id", "varchar"),
+        ("created_at", "timestamptz"),
+        ("case_ref", "varchar"),
+        ("case_id", "bigint"),
+        ("committee_id", "bigint"),
+        ("organisation_id", "bigint"),
+        ("as_of", "date"),
+        ("outcome", "varchar"),
+        ("rules_version", "varchar"),
+        ("case_snapshot", "text"),
+        ("result", "text"),
+        ("api_key_id", "bigint"),
+        ("findings", "text"),
+        ("facts", "text"),
+        ("facts_hash", "varchar"),
+    ),
 )
+# The types of PG_CASE_ORGANISATIONS_SQL's parameters (the head lock's `also`).
+CASE_ORGANISATIONS_TYPES = (("committee", "bigint"), ("refs", "varchar[]"))
 
 
 def _json(value: Any) -> str:
@@ -106,6 +139,7 @@ def write(
             session,
             prepared.chain_organisation,
             also=PG_CASE_ORGANISATIONS_SQL,
+            also_types=CASE_ORGANISATIONS_TYPES,
             params={"committee": committee, "refs": sorted(set(refs))},
         )
         orgs = {o for o in found or () if o is not None} | set(prepared.organisations)
@@ -115,8 +149,8 @@ def write(
     # `audited.as_json()`, from the JSON already made (`audit` is the result's last field).
     answer = {**(result.as_json() if result_json is None else result_json), "audit": entry.ref}
     rows = finding_rows(result)
-    session.execute(
-        _WRITE,
+    _WRITE.execute(
+        session,
         {
             "entry_id": entry.id,
             "chain_id": entry.chain_id,

@@ -9,11 +9,15 @@ import json
 from datetime import date
 from typing import Any
 
+import orjson
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from app.audit import chain
+from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL
 from app.audit.verify import verify
+from app.db import PLAIN_STATEMENTS_OPTION
 from app.screening import pg_store, service, store
 from app.screening.schemas import ScreeningIn
 from app.screening.store import PendingScreening
@@ -23,6 +27,7 @@ from tests.screening.registry import PNR_SAMBO, case, registry
 from tests.support.api import ApiClient
 from tests.support.databases import backend
 from tests.support.registry import import_document
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.skipif(backend() != "postgresql", reason="PostgreSQL's write path")
 
@@ -204,3 +209,85 @@ def test_an_organisations_first_screening_creates_its_chain(
     assert len(_rows(session, done.id)["organisations"]) >= 2  # Östby and Västby
     assert session.execute(chains, {"o": organisation}).scalar_one() == 1
     assert verify(session).ok
+
+
+# --- prepared statements (app/prepared.py) ------------------------------------------------
+
+QUOTED_TITLE = "O'Brien's \\ \"bygglov\" $$ ; DROP TABLE screenings; -- åäö \\x27 E'x'"
+
+
+def _prepared_statements(session: Session) -> dict[str, tuple[int, int]]:
+    rows = session.execute(
+        text(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE name LIKE 'javskoll%'"
+        )
+    )
+    return {name: (generic, custom) for name, generic, custom in rows}
+
+
+def test_a_screenings_statements_are_prepared_once_and_planned_generically(
+    admin: ApiClient, session: Session, connection: Connection
+) -> None:
+    """The reach, the head's lock and the write: PREPAREd on a connection's first
+    screening, EXECUTEd after, never planned with their values."""
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    body = {"case": case(parties=PARTIES, participants=PARTICIPANTS)}
+    assert admin.post("/v1/screenings", json=body).status_code == 201
+    before = _prepared_statements(session)
+    with recorded_statements(connection) as seen:
+        for _ in range(6):
+            response = admin.post("/v1/screenings", json=body)
+            assert response.status_code == 201, response.text
+    assert not [s for s in seen if s.startswith("PREPARE")], seen
+    executed = [s.split("(", 1)[0] for s in seen if s.startswith("EXECUTE")]
+    head = chain.lock_head_statement(
+        False, PG_CASE_ORGANISATIONS_SQL, pg_store.CASE_ORGANISATIONS_TYPES
+    ).name
+    names = ("javskoll_reach", head, "javskoll_screening_write")
+    for name in names:
+        assert executed.count(f"EXECUTE {name}") == 6, (name, executed)
+    after = _prepared_statements(session)
+    for name in names:
+        generic, custom = after[name]
+        assert custom == 0 and generic - before[name][0] == 6, (name, before, after)
+
+
+def test_values_reach_the_prepared_write_as_they_were_given(
+    admin: ApiClient, session: Session, settings: Any
+) -> None:
+    """The prepared statements take their arguments as literals: quotes, backslashes,
+    dollar signs and SQL in a case's title are stored as given, and the prepared write
+    stores what the plain one (JAVSKOLL_DB_PREPARE_REACH=false) stores."""
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    body = {"case": case(title=QUOTED_TITLE, parties=PARTIES, participants=PARTICIPANTS)}
+    answer = admin.post("/v1/screenings", json=body)
+    assert answer.status_code == 201, answer.text
+    screening = answer.json()
+    facts = admin.get(f"/v1/screenings/{screening['id']}/facts").json()
+    assert facts["snapshot"]["case"]["title"] == QUOTED_TITLE
+    assert admin.get(f"/v1/screenings/{screening['id']}").json() == screening
+
+    principal = Principal(1, "tester", Role("admin"), None)
+    plain_session = Session(
+        bind=session.connection().execution_options(**{PLAIN_STATEMENTS_OPTION: True})
+    )
+    results = {}
+    for name, on in (("prepared", session), ("plain", plain_session)):
+        resolved = service.resolve_screened_case(
+            on, principal, ScreeningIn.model_validate(body), pnr_secret=settings.pnr_secret
+        )
+        results[name] = service.screen_case(on, principal, resolved, date(2026, 3, 10))
+        on.flush()
+    prepared, plain = (_rows(session, results[n].id) for n in ("prepared", "plain"))
+    ids = {results["prepared"].id, results["plain"].id}
+    assert prepared["screening"]["case_snapshot"]["title"] == QUOTED_TITLE
+    assert prepared["facts"][0] == plain["facts"][0]
+    assert QUOTED_TITLE in orjson.loads(prepared["facts"][0])["snapshot"]["case"]["title"]
+    assert (
+        plain["screening"].pop("audit_sequence") == prepared["screening"].pop("audit_sequence") + 1
+    )
+    for key in ("screening", "findings", "organisations", "subjects"):
+        assert _without_ids(prepared[key], ids) == _without_ids(plain[key], ids), key
+    assert plain["entry"]["prev_hash"] == prepared["entry"]["hash"]
+    assert verify(session).ok  # both entries chained, both facts texts as hashed

@@ -1,0 +1,103 @@
+"""Named server-side prepared statements for a screening's statements (PostgreSQL).
+
+A statement sent with bind parameters is parsed and planned by PostgreSQL at every run.
+The screening's reach, its chain head's lock and its write are constant texts run once
+per screening; prepared once per connection, each is parsed once and, as they run with
+generic plans (the reach's `SET LOCAL`, which also covers the lock and the write that
+follow it), planned once. The head's lock took 0.9 ms of database time a national
+screening unprepared (parse 0.22, planning 0.47, execution 0.2 ms), 0.49 ms prepared
+(statement logging, BENCHMARKS.md run J). The case's references and the party lookup,
+which run before the reach, are not prepared: under "auto" PostgreSQL keeps planning
+them with their values (their generic plans' estimates are higher), so preparing them
+saved nothing measurable.
+
+`PREPARE name(types) AS ...` on a connection's first use, then `EXECUTE name(args)`.
+Not psycopg's own preparation: the engine keeps `prepare_threshold` None (app/db.py: its
+automatic preparation after five runs gave an import's statements generic plans made on
+stale statistics), under which psycopg ignores `prepare=True`; and psycopg sends
+`DEALLOCATE ALL` at a rollback once it has prepared anything, so its statements would not
+outlive a failed request. An SQL-level PREPARE outlives rollbacks (it is not
+transactional) and lives as long as the connection. EXECUTE takes no bind parameters
+(PostgreSQL cannot type `$n` in a utility statement), so its arguments are literals
+escaped by libpq (`psycopg.sql.Literal`) and cast to the declared types, sent with no
+parameters; declared types also keep one statement per name whatever Python type a value
+has (psycopg would send a list of small ints as int2[], of larger ones as int4[]).
+
+A prepared statement is session state: behind PgBouncer in transaction mode set
+`JAVSKOLL_DB_PREPARE_REACH=false` (the engine option `PLAIN_STATEMENTS_OPTION`) and each
+statement runs plain, with bind parameters, parsed and planned at every run.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg import sql
+from sqlalchemy import CursorResult, TextClause, text
+from sqlalchemy.orm import Session
+from sqlalchemy.util.typing import TupleAny
+
+from app.db import PLAIN_STATEMENTS_OPTION, generic_plans_until_commit
+
+_PLACEHOLDER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
+_NO_PARAMETERS = {"no_parameters": True}
+# The names prepared on each driver connection (psycopg), forgotten with the connection.
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class PreparedStatement:
+    """One constant statement with `:name` placeholders, prepared by name.
+
+    `parameters`: every placeholder's name and PostgreSQL type, in the PREPARE's order.
+    `generic_plan`: plan it generically for the rest of the transaction (`SET LOCAL`,
+    one statement more) rather than leave the choice to PostgreSQL's "auto"."""
+
+    name: str
+    sql: str
+    parameters: tuple[tuple[str, str], ...]
+    generic_plan: bool = False
+    plain: TextClause = field(init=False, repr=False, compare=False)
+    prepare_sql: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        position = {name: i + 1 for i, (name, _type) in enumerate(self.parameters)}
+        used = set(_PLACEHOLDER.findall(self.sql))
+        if used != set(position):
+            raise ValueError(f"{self.name}: placeholders {sorted(used)} != {sorted(position)}")
+        body = _PLACEHOLDER.sub(lambda m: f"${position[m.group(1)]}", self.sql)
+        types = ", ".join(type_ for _name, type_ in self.parameters)
+        object.__setattr__(self, "prepare_sql", f"PREPARE {self.name}({types}) AS {body}")
+        object.__setattr__(self, "plain", text(self.sql))
+
+    def execute(self, session: Session, values: Mapping[str, Any]) -> CursorResult[*TupleAny]:
+        """Run it with these values (one per parameter): EXECUTE, after PREPARE on the
+        connection's first use; plain under `PLAIN_STATEMENTS_OPTION`."""
+        connection = session.connection()
+        if connection.get_execution_options().get(PLAIN_STATEMENTS_OPTION):
+            # Planned at every run anyway: with its values, as PostgreSQL chooses.
+            return connection.execute(self.plain, dict(values))
+        driver = connection.connection.driver_connection
+        names = _prepared.setdefault(driver, set())
+        if self.name not in names:
+            connection.exec_driver_sql(self.prepare_sql, execution_options=_NO_PARAMETERS)
+            names.add(self.name)
+        arguments = ", ".join(
+            f"{sql.Literal(values[name]).as_string(driver)}::{type_}"
+            for name, type_ in self.parameters
+        )
+        if self.generic_plan:
+            generic_plans_until_commit(connection)
+        return connection.exec_driver_sql(
+            f"EXECUTE {self.name}({arguments})", execution_options=_NO_PARAMETERS
+        )
+
+
+def is_prepared_on(session: Session, name: str) -> bool:
+    """Whether `name` was prepared on the session's connection (tests)."""
+    driver = session.connection().connection.driver_connection
+    return name in _prepared.get(driver, ())
