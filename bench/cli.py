@@ -80,6 +80,12 @@ def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--no-health", is_flag=True, help="skip the health reference load")
 @click.option("--inline", is_flag=True, help="screen inline case documents, not stored cases")
+@click.option(
+    "--limited",
+    is_flag=True,
+    help="screen with a screener key limited to each case's organisation (a kommun's case "
+    "system), not with the unlimited bootstrap key",
+)
 @click.option("--label", default="", help="suffix for the result file name")
 @click.option(
     "--py-spy",
@@ -123,6 +129,7 @@ def run(
     workers: int,
     no_health: bool,
     inline: bool,
+    limited: bool,
     label: str,
     pyspy: bool,
     pyspy_rate: float,
@@ -155,6 +162,7 @@ def run(
                 results_dir=out_dir / "results",
                 health=not no_health,
                 inline=inline,
+                limited=limited,
                 label=label,
                 pyspy=pyspy,
                 pyspy_rate=pyspy_rate,

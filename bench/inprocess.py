@@ -74,6 +74,36 @@ def app_with_admin_key(settings: Any, name: str) -> tuple[Any, str]:
     return app, key
 
 
+def limited_keys(app: Any, settings: Any, committee_refs: list[str]) -> dict[str, str]:
+    """A screener key limited to each committee's organisation (one per organisation, as
+    a kommun's case system holds one): committee ref -> key."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    from app.apikeys.service import create_key  # noqa: PLC0415
+    from app.audit.chain import Actor  # noqa: PLC0415
+
+    with app.state.sessionmaker() as session:
+        rows = session.execute(
+            text(
+                "SELECT c.ref, o.ref FROM committees c JOIN organisations o"
+                " ON o.id = c.organisation_id WHERE c.ref = ANY(:refs)"
+            ),
+            {"refs": sorted(set(committee_refs))},
+        ).all()
+        keys: dict[str, str] = {}
+        for organisation in sorted({org for _committee, org in rows}):
+            keys[organisation] = create_key(
+                session,
+                role="screener",
+                name=f"bench-{organisation}",
+                organisation_refs=[organisation],
+                secret=settings.hash_secret,
+                actor=Actor(None, "bench"),
+            ).key
+        session.commit()
+    return {committee: keys[org] for committee, org in rows}
+
+
 def client(database_url: str | None, name: str) -> tuple[Any, str]:
     """(TestClient, admin key); without a URL, a fresh SQLite file under /tmp."""
     from fastapi.testclient import TestClient  # noqa: PLC0415

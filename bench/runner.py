@@ -26,7 +26,9 @@ from bench.server import MemorySampler, fresh_database, running_server
 from bench.steps import (
     EndpointMissing,
     check_scenarios,
+    headers_per_case,
     import_dataset,
+    limited_key_headers,
     screening_bodies,
     store_cases,
 )
@@ -49,6 +51,9 @@ class RunConfig:
     max_in_flight: int = 1000
     timeout_s: float = 10.0
     inline: bool = False  # screen inline case documents instead of stored cases
+    # screen with a screener key limited to each case's organisation (as a kommun's case
+    # system does), not with the unlimited bootstrap key
+    limited: bool = False
     label: str = ""
     pyspy: bool = False  # sample the server with py-spy during the import and one rate
     pyspy_rate: float = 100.0
@@ -259,7 +264,19 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                     results["scenarios"] = None
                     screening_available = False
                 results["screening_available"] = screening_available
-            bodies = screening_bodies(dataset_cases, inline)
+                bodies = screening_bodies(dataset_cases, inline)
+                headers_of: list[dict[str, str] | None] = [None] * len(bodies)
+                results["keys"] = "one unlimited key"
+                if cfg.limited and screening_available:
+                    key_headers = limited_key_headers(client, dataset_cases)
+                    # also the warm-up: each worker has screened for most keys
+                    headers_of = headers_per_case(client, dataset_cases, bodies, key_headers)
+                    results["keys"] = (
+                        f"{len(set(map(str, key_headers.values())))} screener keys, each "
+                        "limited to its case's organisation; the unlimited key for the "
+                        f"{headers_of.count(None)} of {len(bodies)} cases that name objects "
+                        "outside it"
+                    )
             n = len(bodies)
             stride = 7919 if n % 7919 else 7907
 
@@ -271,7 +288,8 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                 path = (
                     "/v1/screenings" if len(urls) == 1 else f"{urls[i % len(urls)]}/v1/screenings"
                 )
-                return Request("POST", path, bodies[(i * stride) % n], JSON)
+                j = (i * stride) % n
+                return Request("POST", path, bodies[j], {**JSON, **(headers_of[j] or {})})
 
             def health(i: int) -> Request:
                 return Request("GET", "/v1/health")

@@ -165,9 +165,11 @@ def measure(
     engine: Engine,
     path: str,
     bodies: list[bytes],
-    key: str,
+    key: str | list[str],
     pg_cpu: Callable[[], float] | None,
 ) -> dict[str, Any]:
+    """`key`: one key for every body, or a key per body (`--limited`)."""
+    keys = key if isinstance(key, list) else [key] * len(bodies)
     counter = Counter(engine)
     cpu_ms: list[float] = []
     statements: list[int] = []
@@ -175,10 +177,10 @@ def measure(
     statuses: dict[int, int] = {}
     pg_before = pg_cpu() if pg_cpu else 0.0
     started = time.perf_counter()
-    for body in bodies:
+    for body, body_key in zip(bodies, keys, strict=True):
         s0, e0 = counter.statements, counter.ends
         c0 = time.process_time()
-        status, _ = loop.run_until_complete(call(app, path, body, key))
+        status, _ = loop.run_until_complete(call(app, path, body, body_key))
         cpu_ms.append((time.process_time() - c0) * 1000)
         statements.append(counter.statements - s0)
         ends.append(counter.ends - e0)
@@ -233,6 +235,12 @@ def main() -> None:
     parser.add_argument("--statements", action="store_true", help="print one's statements")
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument(
+        "--limited",
+        action="store_true",
+        help="screen each case with a screener key limited to its committee's organisation "
+        "(as a kommun's case system would), not with an unlimited admin key",
+    )
+    parser.add_argument(
         "--gc",
         default="freeze",
         help="the collector: 'freeze' (as served, app/heap.py), "
@@ -241,12 +249,23 @@ def main() -> None:
     args = parser.parse_args()
 
     cases = list(iter_cases(args.data))
-    bodies = [
-        json.dumps({"case": c["case"]}, ensure_ascii=False).encode()
-        for c in (cases[(i * 7919) % len(cases)] for i in range(args.count + args.warmup))
-    ]
+    chosen = [cases[(i * 7919) % len(cases)]["case"] for i in range(args.count + args.warmup)]
+    bodies = [json.dumps({"case": c}, ensure_ascii=False).encode() for c in chosen]
     settings = inprocess.bench_settings(args.url, environment="production", log_level="WARNING")
-    app, key = inprocess.app_with_admin_key(settings, "scrpy-cpu")
+    app, admin_key = inprocess.app_with_admin_key(settings, "scrpy-cpu")
+    if args.limited:
+        by_committee = inprocess.limited_keys(app, settings, [c["committee"] for c in chosen])
+        keys = [by_committee[c["committee"]] for c in chosen]
+        # A worker in service has screened for each key before (what it builds once per
+        # key is built): the warm-up screens one case of every key measured.
+        first_of_key = {k: i for i, k in reversed(list(enumerate(keys))) if i >= args.warmup}
+        for i in sorted(first_of_key.values()):
+            bodies.insert(0, bodies[i])
+            keys.insert(0, keys[i])
+        args.warmup += len(first_of_key)
+    else:
+        keys = [admin_key] * len(chosen)
+    key = keys[0]
     engine: Engine = app.state.engine
     pg_cpu = backend_cpu(args.url) if engine.dialect.name == "postgresql" else None
     loop = asyncio.new_event_loop()
@@ -254,8 +273,8 @@ def main() -> None:
     with inline_threadpool():
         loop.run_until_complete(_startup(app))
         result["gc"] = _collector(args.gc)
-        for body in bodies[: args.warmup]:
-            loop.run_until_complete(call(app, "/v1/screenings", body, key))
+        for body, body_key in zip(bodies[: args.warmup], keys, strict=False):
+            loop.run_until_complete(call(app, "/v1/screenings", body, body_key))
         if args.statements:
             counter = Counter(engine)
             counter.keep = True
@@ -265,7 +284,10 @@ def main() -> None:
             return
 
         def run() -> dict[str, Any]:
-            return measure(loop, app, engine, "/v1/screenings", bodies[args.warmup :], key, pg_cpu)
+            return measure(
+                loop, app, engine, "/v1/screenings", bodies[args.warmup :], keys[args.warmup :],
+                pg_cpu,
+            )  # fmt: skip
 
         if args.profile:
             import cProfile
@@ -289,9 +311,9 @@ def main() -> None:
             ref = reference_app(settings)
             ref_bodies = bodies[args.warmup :]
             for body in ref_bodies[:20]:
-                loop.run_until_complete(call(ref.app, "/reference", body, key))
+                loop.run_until_complete(call(ref.app, "/reference", body, admin_key))
             result["reference"] = measure(
-                loop, ref.app, ref.engine(), "/reference", ref_bodies, key, pg_cpu
+                loop, ref.app, ref.engine(), "/reference", ref_bodies, admin_key, pg_cpu
             )
     result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, indent=1))

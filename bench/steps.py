@@ -77,6 +77,55 @@ def store_cases(client: httpx.Client, cases: list[dict[str, Any]]) -> tuple[bool
     return True, time.perf_counter() - started
 
 
+def limited_key_headers(
+    client: httpx.Client, cases: list[dict[str, Any]]
+) -> dict[str, dict[str, str]]:
+    """A screener key limited to each case committee's organisation, as each kommun's
+    case system holds one (created with the client's unlimited key): committee ref ->
+    the headers that send it."""
+    organisation_of: dict[str, str] = {}
+    offset = 0
+    while True:
+        response = client.get("/v1/committees", params={"limit": 500, "offset": offset})
+        response.raise_for_status()
+        items = response.json()["items"]
+        organisation_of.update({c["ref"]: c["organisation"] for c in items})
+        if len(items) < 500:
+            break
+        offset += 500
+    wanted = sorted({line["case"]["committee"] for line in cases})
+    keys: dict[str, str] = {}
+    for organisation in sorted({organisation_of[c] for c in wanted}):
+        body = {
+            "name": f"bench-{organisation}",
+            "role": "screener",
+            "organisations": [organisation],
+        }
+        response = client.post("/v1/apikeys", json=body)
+        response.raise_for_status()
+        keys[organisation] = response.json()["key"]
+    return {c: {"Authorization": f"Bearer {keys[organisation_of[c]]}"} for c in wanted}
+
+
+def headers_per_case(
+    client: httpx.Client,
+    cases: list[dict[str, Any]],
+    bodies: list[bytes],
+    key_headers: dict[str, dict[str, str]],
+) -> list[dict[str, str] | None]:
+    """Each case screened once with its organisation's key: the key's headers where it
+    may (201), None (the unlimited key) for a case naming objects outside that
+    organisation (403, 422), which a kommun's key could not screen either."""
+    out: list[dict[str, str] | None] = []
+    for line, body in zip(cases, bodies, strict=True):
+        headers = key_headers[line["case"]["committee"]]
+        response = client.post("/v1/screenings", content=body, headers={**JSON, **headers})
+        if response.status_code not in (201, 403, 422):
+            response.raise_for_status()
+        out.append(headers if response.status_code == 201 else None)
+    return out
+
+
 def screening_bodies(cases: list[dict[str, Any]], inline: bool) -> list[bytes]:
     if inline:
         return [json.dumps({"case": line["case"]}, ensure_ascii=False).encode() for line in cases]

@@ -21,9 +21,10 @@ A reference the key may not make is reported exactly like a ref that does not ex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
@@ -39,13 +40,13 @@ References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
 
 
 def _person_predicate(principal: Principal) -> ColumnElement[bool] | None:
-    return scoping.person_id_predicate(principal, Person.__table__.c.id)
+    return scoping.person_point_predicate(principal, Person.__table__.c.id)
 
 
 # kind -> (model, what a key may point at). Persons: anyone appointed in the scope (a
 # person shared with another kommun may be appointed here too; changing them may not).
 REFERABLE: dict[str, tuple[Any, Callable[[Principal], ColumnElement[bool] | None]]] = {
-    "organisation": (Organisation, scoping.organisation_predicate),
+    "organisation": (Organisation, scoping.organisation_point_predicate),
     "committee": (Committee, scoping.committee_predicate),
     "administration": (Administration, scoping.administration_predicate),
     "operation": (Operation, scoping.operation_predicate),
@@ -57,14 +58,25 @@ REFERABLE: dict[str, tuple[Any, Callable[[Principal], ColumnElement[bool] | None
 def referable(session: Session, principal: Principal, kind: str, refs: Iterable[str]) -> set[str]:
     """The refs of `kind` among `refs` that the key may point at (all, for an unlimited key)."""
     wanted = sorted(set(refs))
-    model, predicate_of = REFERABLE[kind]
-    predicate = predicate_of(principal)
-    if predicate is None:
+    if not principal.scoped:
         return set(wanted)
+    statement = _referable_statement(kind, principal)
     found: set[str] = set()
     for batch in repository.chunks(wanted):
-        found.update(session.scalars(select(model.ref).where(model.ref.in_(batch), predicate)))
+        found.update(session.scalars(statement, {"refs": batch}))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _referable_statement(kind: str, principal: Principal) -> Select[tuple[str]]:
+    """`referable`'s statement for one key, built once: the scope predicates are large
+    expression trees, and building one and computing its cache key for every check was
+    most of a limited key's screening CPU (BENCHMARKS.md run J). The refs are a bound
+    parameter, so one statement serves every check of this kind by this key."""
+    model, predicate_of = REFERABLE[kind]
+    predicate = predicate_of(principal)
+    assert predicate is not None  # noqa: S101 - a scoped key has a predicate for every kind
+    return select(model.ref).where(model.ref.in_(bindparam("refs", expanding=True)), predicate)
 
 
 def held_by_stored(

@@ -129,7 +129,7 @@ def _fact_owner_predicates(principal: Principal) -> dict[str, tuple[Any, ColumnE
         "person": (Person, scoping.writable_person_predicate(principal, Person.__table__.c.id)),
         "committee": (Committee, scoping.committee_predicate(principal)),
         "administration": (Administration, scoping.administration_predicate(principal)),
-        "organisation": (Organisation, scoping.organisation_predicate(principal)),
+        "organisation": (Organisation, scoping.organisation_point_predicate(principal)),
     }
     return {k: (m, p) for k, (m, p) in predicates.items() if p is not None}
 

@@ -175,7 +175,8 @@ def load_snapshot(
     meeting (`SharedReads`) or straight to the database."""
     reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
     scope = None
-    if principal is not None and principal.scoped:
+    unregistered = any(p.kind == "unregistered" for p in case.parties)
+    if principal is not None and principal.scoped and unregistered:  # matches to keep
         scope = (principal, case_view(session, principal, case.committee_id))
     matches = match_parties(
         session, case.parties, min_score=name_min_score, scope=scope, reads=reads

@@ -32,7 +32,7 @@ from app.security.deps import Principal
 def organisation_by_ref(session: Session, principal: Principal, ref: str) -> Organisation | None:
     stmt = scoping.apply(
         select(Organisation).where(Organisation.ref == ref),
-        scoping.organisation_predicate(principal),
+        scoping.organisation_point_predicate(principal),
     )
     return session.scalars(stmt).first()
 

@@ -84,7 +84,8 @@ def _stored_case(session: Session, principal: Principal, ref: str) -> ResolvedCa
 def resolve_screened_case(
     session: Session, principal: Principal, body: ScreeningIn, *, pnr_secret: str
 ) -> ResolvedCase:
-    """The stored case named by ref (404 out of scope), or the inline case (403 out of scope)."""
+    """The stored case named by ref (404 out of scope; 403 if it names objects out of
+    scope), or the inline case (a reference out of scope is answered as unknown, 422)."""
     checked = body.checked_case()
     if isinstance(checked, str):
         resolved = _stored_case(session, principal, checked)
@@ -93,9 +94,10 @@ def resolve_screened_case(
         # Stored by another (perhaps unlimited) key: re-checked against this key's scope.
         require_scope(session, principal, resolved, pointer_prefix="/case")
         return resolved
-    case = _inline_case(session, checked, pnr_secret, principal)
-    require_scope(session, principal, case, pointer_prefix="/case")
-    return case
+    # Resolved with the key: every reference it names passed the same scope rules as
+    # `require_scope` applies to a stored case (`app.cases.scope.in_scope`), and one out
+    # of scope was answered as unknown (422), so it is not checked a second time.
+    return _inline_case(session, checked, pnr_secret, principal)
 
 
 def screen(

@@ -23,7 +23,7 @@ Where = tuple[int | None, int | None, date | None, date | None]
 def organisation_id(session: Session, principal: Principal, ref: str) -> int | None:
     stmt = scoping.apply(
         select(Organisation.id).where(Organisation.ref == ref),
-        scoping.organisation_predicate(principal),
+        scoping.organisation_point_predicate(principal),
     )
     found = session.scalar(stmt)
     return None if found is None else int(found)

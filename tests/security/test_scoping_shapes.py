@@ -1,0 +1,241 @@
+"""Every organisation-scope predicate selects exactly what its earlier form selected.
+
+app/security/scoping.py builds a kommun's small sets as UNIONs of indexed selects and
+asks some questions per row (correlated EXISTS) instead of building every set whole, for
+PostgreSQL's planner (BENCHMARKS.md run J: a limited key's screening took 220 ms at
+national scale, most of it building the 95,755 shared organisations to check one
+reference). The walls between organisations must not move by a row: here each predicate
+and its earlier form (tests/security/scoping_reference.py) are run over a generated
+registry (kommuner, a region, a förbund, municipal companies two levels deep, private
+organisations, gemensamma nämnder, shared administrations, appointments, interests and
+relations) and edge cases of ownership, for a key of every organisation and some keys of
+several, on SQLite and PostgreSQL, and must select the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Administration,
+    Agreement,
+    Appointment,
+    Committee,
+    Interest,
+    Operation,
+    Organisation,
+    Person,
+    Relation,
+)
+from app.security import scoping
+from app.security.deps import Principal
+from app.security.roles import Role
+from bench import generator
+from tests.security import scoping_reference as reference
+from tests.support.api import ApiClient
+from tests.support.registry import import_document
+
+Predicate = Callable[[Any, Principal], Any]
+
+# name -> (table, the predicate of a module: `scoping` or `reference`)
+PREDICATES: dict[str, tuple[Any, Predicate]] = {
+    "organisation": (Organisation, lambda m, p: m.organisation_predicate(p)),
+    "writable organisation": (Organisation, lambda m, p: m.writable_organisation_predicate(p)),
+    "own organisation": (Organisation, lambda m, p: m.own_organisation_predicate(p)),
+    "committee": (Committee, lambda m, p: m.committee_predicate(p)),
+    "administration": (Administration, lambda m, p: m.administration_predicate(p)),
+    "operation": (Operation, lambda m, p: m.operation_predicate(p)),
+    "agreement": (Agreement, lambda m, p: m.agreement_predicate(p)),
+    "person": (Person, lambda m, p: m.person_id_predicate(p, Person.__table__.c.id)),
+    "writable person": (
+        Person,
+        lambda m, p: m.writable_person_predicate(p, Person.__table__.c.id),
+    ),
+    "appointment": (Appointment, lambda m, p: m.appointment_predicate(p)),
+    "interest": (Interest, lambda m, p: m.interest_predicate(p)),
+    "relation": (Relation, lambda m, p: m.relation_predicate(p)),
+}
+
+
+def _organisation_point(m: Any, p: Principal) -> Any:
+    # The lookup form has no earlier twin: it must select what the list form selected.
+    if m is scoping:
+        return scoping.organisation_point_predicate(p)
+    return reference.organisation_predicate(p)
+
+
+def _person_point(m: Any, p: Principal) -> Any:
+    if m is scoping:
+        return scoping.person_point_predicate(p, Person.__table__.c.id)
+    return reference.person_id_predicate(p, Person.__table__.c.id)
+
+
+PREDICATES["organisation, looked up"] = (Organisation, _organisation_point)
+PREDICATES["person, looked up"] = (Person, _person_point)
+
+# Ownership at the edges of the rule: a public body's company, its company's company
+# (publicly owned through its owner), the next one down (no longer: shared), a private
+# chain, a region's stiftelse, a förbund's company, an organisation nobody owns.
+EDGES: dict[str, Any] = {
+    "organisations": [
+        {"ref": "edge-k", "kind": "kommun", "name": "Kantby kommun"},
+        {"ref": "edge-r", "kind": "region", "name": "Region Kant"},
+        {
+            "ref": "edge-a",
+            "kind": "aktiebolag",
+            "name": "Kantby Stadshus AB",
+            "owners": [{"organisation": "edge-k", "share_percent": 100}],
+        },
+        {
+            "ref": "edge-b",
+            "kind": "aktiebolag",
+            "name": "Kantby Energi AB",
+            "owners": [{"organisation": "edge-a", "share_percent": 100}],
+        },
+        {
+            "ref": "edge-c",
+            "kind": "aktiebolag",
+            "name": "Kantby Elnät AB",
+            "owners": [{"organisation": "edge-b", "share_percent": 60}],
+        },
+        {"ref": "edge-p", "kind": "aktiebolag", "name": "Privat Holding AB"},
+        {
+            "ref": "edge-q",
+            "kind": "handelsbolag",
+            "name": "Privat Dotter HB",
+            "owners": [{"organisation": "edge-p", "share_percent": 100}],
+        },
+        {
+            "ref": "edge-s",
+            "kind": "stiftelse",
+            "name": "Stiftelsen Kantgården",
+            "owners": [{"organisation": "edge-r", "share_percent": 100}],
+        },
+        {
+            "ref": "edge-f",
+            "kind": "kommunalforbund",
+            "name": "Kantens räddningstjänstförbund",
+            "members": ["edge-k"],
+        },
+        {
+            "ref": "edge-fb",
+            "kind": "aktiebolag",
+            "name": "Förbundets Fastigheter AB",
+            "owners": [
+                {"organisation": "edge-f", "share_percent": 50},
+                {"organisation": "edge-p", "share_percent": 50},
+            ],
+        },
+        {"ref": "edge-m", "kind": "myndighet", "name": "Kantverket"},
+        {"ref": "edge-x", "kind": "annan", "name": "Kantens samfällighet"},
+    ],
+    "committees": [
+        {"ref": "edge-k-ks", "organisation": "edge-k", "kind": "styrelse", "name": "KS"},
+    ],
+    "persons": [
+        {"ref": "p-edge-1", "name": "Kajsa Kant"},
+        {"ref": "p-edge-2", "name": "Kurt Kant"},
+        {"ref": "p-edge-3", "name": "Karin Kant"},
+    ],
+    "appointments": [
+        {"person": "p-edge-1", "body": {"committee": "edge-k-ks"}, "role": "ledamot"},
+        {"person": "p-edge-1", "body": {"organisation": "edge-c"}, "role": "ledamot"},
+        {"person": "p-edge-2", "body": {"organisation": "edge-p"}, "role": "ordforande"},
+        {"person": "p-edge-3", "body": {"organisation": "edge-b"}, "role": "ledamot"},
+        {"person": "p-edge-3", "body": {"organisation": "edge-fb"}, "role": "ledamot"},
+    ],
+    "interests": [
+        {"person": "p-edge-1", "organisation": "edge-q", "kind": "agare", "share_percent": 10},
+        {"person": "p-edge-1", "organisation": "edge-a", "kind": "styrelseledamot"},
+        {"person": "p-edge-3", "kind": "ombud", "on_behalf_of": "p-edge-1"},
+    ],
+    "relations": [
+        {"person": "p-edge-1", "related": "p-edge-2", "kind": "make"},
+        {"person": "p-edge-1", "related": "p-edge-3", "kind": "syskon"},
+    ],
+}
+
+
+@pytest.fixture
+def world(admin: ApiClient) -> generator.Generator:
+    built = generator.generate(5, "tiny")
+    document = {
+        section: getattr(built, section)
+        for section in (
+            "organisations", "committees", "administrations", "operations", "agreements",
+            "persons", "appointments", "interests", "relations",
+        )
+    }  # fmt: skip
+    import_document(admin, document)
+    import_document(admin, EDGES)
+    return built
+
+
+def _keys(built: generator.Generator) -> list[frozenset[str]]:
+    """A key of every organisation of the world, and some of several."""
+    refs = sorted(o["ref"] for o in [*built.organisations, *EDGES["organisations"]])
+    public = [o["ref"] for o in built.organisations if o["kind"] in scoping.PUBLIC_KINDS]
+    return [
+        *(frozenset({ref}) for ref in refs),
+        frozenset(public[:2]),
+        frozenset({public[0], "edge-k", "edge-p"}),
+        frozenset({"no-such-organisation"}),
+    ]
+
+
+def _selected(session: Session, table: Any, predicate: Any) -> list[int]:
+    return sorted(session.scalars(select(table.id).where(predicate)))
+
+
+def test_every_predicate_selects_what_its_earlier_form_selected(
+    world: generator.Generator, session: Session
+) -> None:
+    keys = _keys(world)
+    # The importing key: a limited key with its id may change the shared organisations
+    # it created (`writable_organisation_predicate`).
+    creator = session.scalar(select(Organisation.created_by_key_id).limit(1))
+    assert creator is not None
+    differences = []
+    selected_any = dict.fromkeys(PREDICATES, False)
+    for refs in keys:
+        principal = Principal(creator, "shapes", Role.SCREENER, refs)
+        for name, (table, predicate_of) in PREDICATES.items():
+            now = _selected(session, table, predicate_of(scoping, principal))
+            before = _selected(session, table, predicate_of(reference, principal))
+            if now != before:
+                differences.append((sorted(refs), name, now, before))
+            selected_any[name] |= bool(now)
+    assert not differences, differences[:3]
+    # The comparison is not vacuous: every predicate selects something for some key.
+    assert all(selected_any.values()), selected_any
+
+
+def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Session) -> None:
+    """What a kommun's key reads of the edge organisations, spelled out: its companies
+    two levels down are its own; the third level down, a private chain, and an
+    organisation of kind `annan` are not; the shared ones are read by every key."""
+    key = Principal(7, "shapes", Role.SCREENER, frozenset({"edge-k"}))
+    refs = set(
+        session.scalars(
+            select(Organisation.ref).where(
+                Organisation.ref.like("edge-%"), scoping.organisation_point_predicate(key)
+            )
+        )
+    )
+    # Own: the kommun, its förbund, the company it owns and (as a förbund member)
+    # nothing of the förbund's company. Shared: not publicly owned private kinds.
+    assert refs == {"edge-k", "edge-f", "edge-a", "edge-c", "edge-p", "edge-q"}, refs
+    other = Principal(7, "shapes", Role.SCREENER, frozenset({"edge-r"}))
+    seen = set(
+        session.scalars(
+            select(Organisation.ref).where(
+                Organisation.ref.like("edge-%"), scoping.organisation_point_predicate(other)
+            )
+        )
+    )
+    assert seen == {"edge-r", "edge-s", "edge-c", "edge-p", "edge-q"}, seen
