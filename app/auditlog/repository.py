@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, AuditEntryOrganisation, AuditSubject, Organisation
-from app.security import scoping
+from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 
@@ -67,7 +67,7 @@ def visible_organisations(session: Session, principal: Principal) -> dict[int, d
         return None
     rows = session.execute(
         select(Organisation.id, Organisation.created_at).where(
-            Organisation.id.in_(scoping.visible_organisation_ids(principal))
+            Organisation.id.in_(scope_sets.visible_organisation_ids(principal))
         )
     )
     return {organisation_id: created for organisation_id, created in rows}

@@ -32,7 +32,7 @@ from app.models import (
     Person,
     Relation,
 )
-from app.security import scoping
+from app.security import scope_sets, scoping
 from app.security.deps import Principal
 from app.security.roles import Role
 from bench import generator
@@ -179,7 +179,7 @@ def world(admin: ApiClient) -> generator.Generator:
 def _keys(built: generator.Generator) -> list[frozenset[str]]:
     """A key of every organisation of the world, and some of several."""
     refs = sorted(o["ref"] for o in [*built.organisations, *EDGES["organisations"]])
-    public = [o["ref"] for o in built.organisations if o["kind"] in scoping.PUBLIC_KINDS]
+    public = [o["ref"] for o in built.organisations if o["kind"] in scope_sets.PUBLIC_KINDS]
     return [
         *(frozenset({ref}) for ref in refs),
         frozenset(public[:2]),

@@ -1,0 +1,191 @@
+"""The sets a key's organisation scope is built of (app/security/scoping.py applies
+them): the organisations, committees, administrations and people of a key's scope, and
+the shared private organisations; each as a set, or asked of one row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
+from sqlalchemy.sql import Select
+
+from app.models import (
+    Administration,
+    AdministrationServes,
+    Appointment,
+    Committee,
+    CommitteeParticipant,
+    Organisation,
+    OrganisationMember,
+    OrganisationOwner,
+)
+from app.security.deps import Principal
+
+
+def _own_org_ids(principal: Principal) -> Select[int]:
+    refs = sorted(principal.organisation_refs or ())
+    return select(Organisation.id).where(Organisation.ref.in_(refs))
+
+
+def visible_organisation_ids(principal: Principal) -> Select[int]:
+    own = _own_org_ids(principal)
+    forbund = select(OrganisationMember.organisation_id).where(
+        OrganisationMember.member_id.in_(own)
+    )
+    owned = select(OrganisationOwner.organisation_id).where(OrganisationOwner.owner_id.in_(own))
+    return own.union(forbund, owned)  # type: ignore[return-value]
+
+
+# Private organisations are shared reference data (docs/security.md): every key may read
+# and point at them, unless a public body owns them (a kommunal bolag, directly or through
+# its parent company; for a stiftelse, owners are who appoint its board).
+PUBLIC_KINDS = ("kommun", "region", "kommunalforbund", "myndighet")
+PRIVATE_KINDS = (
+    "aktiebolag",
+    "handelsbolag",
+    "ekonomisk_forening",
+    "ideell_forening",
+    "stiftelse",
+    "enskild_firma",
+)
+
+# The shapes below are chosen for PostgreSQL's planner, which cannot turn an OR of
+# `IN (subquery)` tests, or a `NOT IN (subquery)`, into joins: it computes each subquery's
+# whole result once and probes it (a hashed SubPlan), and scans the outer table when an OR
+# hides its indexes. A small set (a kommun's organisations, committees, administrations,
+# people) is therefore built as a UNION of indexed selects. The large one (the shared
+# private organisations: 95,755 of the national registry's 100,000) is built only where
+# many rows are read (a list and its count: `shared_organisation_ids`); where a few rows
+# are picked by ref or id it is asked of each row (`shared_organisation`). Built for a
+# lookup, it cost a limited key 68-78 ms per statement at national scale, and a screening
+# 220 ms (BENCHMARKS.md run J).
+# tests/security/test_scoping_shapes.py holds every predicate to the earlier set forms.
+
+
+def publicly_owned(organisation_id: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    """Whether a public body owns this organisation, directly or through its owner."""
+    link, owner = aliased(OrganisationOwner), aliased(Organisation)
+    parent_link, parent_owner = aliased(OrganisationOwner), aliased(Organisation)
+    owner_is_public = (
+        select(owner.id).where(owner.id == link.owner_id, owner.kind.in_(PUBLIC_KINDS)).exists()
+    )
+    owner_publicly_owned = (
+        select(parent_link.id)
+        .join(parent_owner, parent_owner.id == parent_link.owner_id)
+        .where(parent_link.organisation_id == link.owner_id, parent_owner.kind.in_(PUBLIC_KINDS))
+        .exists()
+    )
+    return (
+        select(link.id)
+        .where(link.organisation_id == organisation_id, or_(owner_is_public, owner_publicly_owned))
+        .exists()
+    )
+
+
+def shared_organisation(
+    organisation: type[Organisation] | AliasedClass[Organisation],
+) -> ColumnElement[bool]:
+    """The organisation row is shared reference data: private and not publicly owned."""
+    return and_(organisation.kind.in_(PRIVATE_KINDS), ~publicly_owned(organisation.id))
+
+
+def shared_organisation_ids() -> Select[int]:
+    """The shared private organisations as a set: for reading many rows (a list, a
+    report), where PostgreSQL builds it once and probes it."""
+    public = select(Organisation.id).where(Organisation.kind.in_(PUBLIC_KINDS))
+    public_owned = select(OrganisationOwner.organisation_id).where(
+        OrganisationOwner.owner_id.in_(public)
+    )
+    publicly_owned = select(OrganisationOwner.organisation_id).where(
+        or_(OrganisationOwner.owner_id.in_(public), OrganisationOwner.owner_id.in_(public_owned))
+    )
+    return select(Organisation.id).where(
+        Organisation.kind.in_(PRIVATE_KINDS), Organisation.id.not_in(publicly_owned)
+    )
+
+
+def visible_committee_ids(principal: Principal) -> Select[int]:
+    orgs = visible_organisation_ids(principal)
+    own = select(Committee.id).where(Committee.organisation_id.in_(orgs))
+    shared = select(CommitteeParticipant.committee_id).where(
+        CommitteeParticipant.organisation_id.in_(orgs)
+    )
+    return own.union(shared)  # type: ignore[return-value]
+
+
+def visible_administration_ids(principal: Principal) -> Select[int]:
+    own = select(Administration.id).where(
+        Administration.organisation_id.in_(visible_organisation_ids(principal))
+    )
+    serving = select(AdministrationServes.administration_id).where(
+        AdministrationServes.committee_id.in_(visible_committee_ids(principal))
+    )
+    return own.union(serving)  # type: ignore[return-value]
+
+
+def visible_person_ids(principal: Principal) -> Select[int]:
+    """The persons appointed in the key's scope, as a set (`appointed_in_scope` per row)."""
+    committees = select(Appointment.person_id).where(
+        Appointment.committee_id.in_(visible_committee_ids(principal))
+    )
+    administrations = select(Appointment.person_id).where(
+        Appointment.administration_id.in_(visible_administration_ids(principal))
+    )
+    organisations = select(Appointment.person_id).where(
+        Appointment.organisation_id.in_(visible_organisation_ids(principal))
+    )
+    return committees.union(administrations, organisations)  # type: ignore[return-value]
+
+
+def appointed_in_scope(
+    principal: Principal, person_id_column: SQLColumnExpression[Any]
+) -> ColumnElement[bool]:
+    """The person has an appointment in the key's scope (to one of its committees,
+    administrations or organisations). Correlated: as a condition of its own PostgreSQL
+    makes it a semi-join and chooses how to run it; under an OR it is asked per row,
+    reading only that person's appointments. (An alias: asked of an appointment, the
+    person's other appointments are meant, not the row itself.)"""
+    return appointments_in_scope(principal, person_id_column).exists()
+
+
+def appointments_in_scope(
+    principal: Principal, person_id_column: SQLColumnExpression[Any]
+) -> Select[int]:
+    other = aliased(Appointment)
+    return select(other.id).where(
+        other.person_id == person_id_column,
+        or_(
+            other.committee_id.in_(visible_committee_ids(principal)),
+            other.administration_id.in_(visible_administration_ids(principal)),
+            other.organisation_id.in_(visible_organisation_ids(principal)),
+        ),
+    )
+
+
+def appointed_elsewhere(
+    principal: Principal, person_id_column: SQLColumnExpression[Any]
+) -> ColumnElement[bool]:
+    """The person has at least one appointment to a body outside the key's scope (tested
+    per person: the persons appointed outside a kommun are nearly all of them)."""
+    committees = visible_committee_ids(principal)
+    administrations = visible_administration_ids(principal)
+    orgs = visible_organisation_ids(principal)
+    other = aliased(Appointment)
+    return (
+        select(other.id)
+        .where(
+            other.person_id == person_id_column,
+            or_(
+                and_(other.committee_id.is_not(None), other.committee_id.not_in(committees)),
+                and_(
+                    other.administration_id.is_not(None),
+                    other.administration_id.not_in(administrations),
+                ),
+                and_(other.organisation_id.is_not(None), other.organisation_id.not_in(orgs)),
+            ),
+        )
+        .exists()
+    )
