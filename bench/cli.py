@@ -81,6 +81,14 @@ def generate(seed: int, scale: str, out: Path, chunk_size: int | None) -> None:
 @click.option("--no-health", is_flag=True, help="skip the health reference load")
 @click.option("--inline", is_flag=True, help="screen inline case documents, not stored cases")
 @click.option(
+    "--case-sample",
+    default=0,
+    show_default=True,
+    type=int,
+    help="screen an even sample of this many of the dataset's cases (0: all); with "
+    "--limited each is first screened once to pick its key",
+)
+@click.option(
     "--limited",
     is_flag=True,
     help="screen with a screener key limited to each case's organisation (a kommun's case "
@@ -130,6 +138,7 @@ def run(
     no_health: bool,
     inline: bool,
     limited: bool,
+    case_sample: int,
     label: str,
     pyspy: bool,
     pyspy_rate: float,
@@ -163,6 +172,7 @@ def run(
                 health=not no_health,
                 inline=inline,
                 limited=limited,
+                case_sample=case_sample,
                 label=label,
                 pyspy=pyspy,
                 pyspy_rate=pyspy_rate,

@@ -54,6 +54,7 @@ class RunConfig:
     # screen with a screener key limited to each case's organisation (as a kommun's case
     # system does), not with the unlimited bootstrap key
     limited: bool = False
+    case_sample: int = 0  # screen every k-th case only, this many (0: all)
     label: str = ""
     pyspy: bool = False  # sample the server with py-spy during the import and one rate
     pyspy_rate: float = 100.0
@@ -190,6 +191,10 @@ def shared_server_settings() -> dict[str, str]:
 def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
     path = ensure_dataset(cfg.data_dir, cfg.scale, cfg.seed, log, cfg.chunk_size)
     dataset_cases = [line for line in generator.iter_lines(path) if line.get("kind") == "case"]
+    if cfg.case_sample and cfg.case_sample < len(dataset_cases):
+        # every k-th case: the same mix of scenarios and routine cases, fewer of them
+        step = len(dataset_cases) // cfg.case_sample
+        dataset_cases = dataset_cases[::step][: cfg.case_sample]
     manifest = next(generator.iter_lines(path))
     results: dict[str, Any] = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -206,6 +211,7 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
         "machine": machine(),
         "source": _source_commit(cfg.source),
         "p99_limit_ms": P99_LIMIT_MS,
+        "cases_screened": cfg.case_sample or "all",
     }
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(fresh_database(cfg.database, label=f"bench_{cfg.scale}"))
