@@ -1,5 +1,6 @@
 """The organisation-scope predicates as they were written before run J (commit 082b207):
-every set built whole (`IN (subquery)`, `NOT IN (subquery)`, ORs of them).
+every set built whole (`IN (subquery)`, `NOT IN (subquery)`, ORs of them). One rule
+changed since, in both: a key sees the companies of the companies its organisations own.
 
 The oracle of tests/security/test_scoping_shapes.py: app/security/scoping.py now builds
 the small sets as UNIONs of indexed selects and asks some questions per row (correlated
@@ -41,7 +42,11 @@ def visible_organisation_ids(principal: Principal) -> Select[int]:
         OrganisationMember.member_id.in_(own)
     )
     owned = select(OrganisationOwner.organisation_id).where(OrganisationOwner.owner_id.in_(own))
-    return own.union(forbund, owned)  # type: ignore[return-value]
+    # The companies of those companies (run J: app/security/scope_sets.py).
+    owned_through = select(OrganisationOwner.organisation_id).where(
+        OrganisationOwner.owner_id.in_(owned)
+    )
+    return own.union(forbund, owned, owned_through)  # type: ignore[return-value]
 
 
 # Private organisations are shared reference data (docs/security.md): every key may read

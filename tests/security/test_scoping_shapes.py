@@ -217,8 +217,8 @@ def test_every_predicate_selects_what_its_earlier_form_selected(
 
 def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Session) -> None:
     """What a kommun's key reads of the edge organisations, spelled out: its companies
-    two levels down are its own; the third level down, a private chain, and an
-    organisation of kind `annan` are not; the shared ones are read by every key."""
+    two levels down are its own; the third level down and a private chain are shared (read
+    by every key); another body's company and an organisation of kind `annan` are not."""
     key = Principal(7, "shapes", Role.SCREENER, frozenset({"edge-k"}))
     refs = set(
         session.scalars(
@@ -227,9 +227,10 @@ def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Se
             )
         )
     )
-    # Own: the kommun, its förbund, the company it owns and (as a förbund member)
-    # nothing of the förbund's company. Shared: not publicly owned private kinds.
-    assert refs == {"edge-k", "edge-f", "edge-a", "edge-c", "edge-p", "edge-q"}, refs
+    # Own: the kommun, its förbund, the company it owns and that company's company, and
+    # (as a förbund member) nothing of the förbund's company. Shared: the private kinds
+    # no public body owns directly or through a parent (edge-c is three levels down).
+    assert refs == {"edge-k", "edge-f", "edge-a", "edge-b", "edge-c", "edge-p", "edge-q"}, refs
     other = Principal(7, "shapes", Role.SCREENER, frozenset({"edge-r"}))
     seen = set(
         session.scalars(
