@@ -128,6 +128,23 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def end_read(session: Session) -> None:
+    """PostgreSQL: end a transaction that has only read, so that its pooled connection goes
+    back to the pool before the request waits for anything (a thread for its next
+    dependency, a screening turn). A limited key's request reads its rate-limit rows before
+    the route: holding that connection while it waited for a thread, an open-loop
+    overload of limited keys took every connection of the pool, and the requests that
+    had one could not get a thread to go on (every screening answered 503 after 155 s;
+    BENCHMARKS.md run J). SQLite: nothing (a read request's deferred transaction is kept,
+    `get_session`; its pool is not shared by threads in that way)."""
+    if (
+        session.get_bind().dialect.name == "postgresql"
+        and session.in_transaction()
+        and not (session.new or session.dirty or session.deleted)
+    ):
+        session.rollback()
+
+
 def continue_read_only(session: Session) -> None:
     """End the request's transaction and go on in a deferred one (SQLite: no write lock).
 

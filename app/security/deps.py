@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import select
 
-from app.db import SessionDep
+from app.db import SessionDep, end_read
 from app.errors import Forbidden, Unauthorized
 from app.models import ApiKey
 from app.security.keys import hash_key
@@ -61,6 +61,7 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
             frozenset(key.organisation_refs) if key.organisation_refs is not None else None
         ),
     )
+    end_read(session)  # the connection back to the pool before the next dependency
     cache.put(key_hash, principal)
     request.state.principal = principal
     return principal

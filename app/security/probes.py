@@ -38,7 +38,7 @@ from fastapi import Request
 
 from app.audit import chain
 from app.audit.organisations import organisation_ids
-from app.db import SessionDep
+from app.db import SessionDep, end_read
 from app.errors import AppError, NotFound, Unauthorized
 from app.inputguard import PARSED_BODY_KEY
 from app.logging import redact
@@ -133,6 +133,7 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
         wait = state.personnummer_limiter.retry_after(session, key_hash)
         if wait is not None:
             raise _too_many(wait, "This key has given too many parties by personnummer")
+    end_read(session)  # the connection back to the pool before the next dependency
     try:
         yield
         if key_hash is not None:

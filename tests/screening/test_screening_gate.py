@@ -17,8 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
+from app import api
 from app.main import create_app
 from app.screening import router as screening_router
 from tests.conftest import make_settings
@@ -233,4 +235,40 @@ def test_a_keyed_screening_that_fails_after_its_turn_can_be_sent_again(
         resent = one_loop.post("/v1/screenings", json=SCREEN, headers=keyed)
         assert resent.status_code == 201, resent.text
     assert len(calls) == 2
+    app.state.engine.dispose()
+
+
+def test_a_limited_keys_reads_before_the_route_hold_no_connection(
+    tmp_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A limited key's request reads rate-limit rows (the probe guard) and, out of the key
+    cache, its key, before the route; the connection goes back to the pool after each
+    (`app.db.end_read`), not at the screening turn: held across the next dependency's
+    wait for a thread, an open-loop overload of limited keys exhausted the pool (every
+    screening answered 503, BENCHMARKS.md run J). The dependency after them sees no
+    connection checked out; without `end_read` it sees the request's own."""
+    if backend() != "postgresql":
+        pytest.skip("SQLite keeps a read request's deferred transaction (app/db.py)")
+    checked_out: list[int] = []
+    original = api.reject_unknown_query_parameters
+
+    def next_dependency(request: Request) -> None:
+        checked_out.append(request.app.state.engine.pool.checkedout())
+        original(request)
+
+    monkeypatch.setattr(api, "reject_unknown_query_parameters", next_dependency)
+    app = create_app(make_settings(tmp_database))
+    admin = committed_key(app, "admin", "gate-admin")
+    limited = committed_key(app, "screener", "gate-limited", ["ankeby"])
+    with TestClient(app) as one_loop:
+        imported = one_loop.post(
+            "/v1/import", json=contract_document(), headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert imported.status_code == 200
+        checked_out.clear()
+        answer = one_loop.post(
+            "/v1/screenings", json=SCREEN, headers={"Authorization": f"Bearer {limited}"}
+        )
+        assert answer.status_code == 201, answer.text
+    assert checked_out == [0]
     app.state.engine.dispose()
