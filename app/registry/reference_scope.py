@@ -21,7 +21,7 @@ A reference the key may not make is reported exactly like a ref that does not ex
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, select
@@ -32,7 +32,7 @@ from app.registry import repository
 from app.registry.crud.resources import RESOURCES
 from app.registry.importdoc.document import SECTIONS
 from app.registry.importdoc.plan import KIND_TABLES, REF_SECTIONS, Entry, references
-from app.security import scoping
+from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 Reference = tuple[str, str]  # (kind, ref)
@@ -60,21 +60,24 @@ def referable(session: Session, principal: Principal, kind: str, refs: Iterable[
     wanted = sorted(set(refs))
     if not principal.scoped:
         return set(wanted)
-    statement = _referable_statement(kind, principal)
+    statement = _referable_statement(kind)
+    scope = sorted(principal.organisation_refs or ())
     found: set[str] = set()
     for batch in repository.chunks(wanted):
-        found.update(session.scalars(statement, {"refs": batch}))
+        found.update(session.scalars(statement, {"refs": batch, scope_sets.SCOPE_REFS: scope}))
     return found
 
 
-@lru_cache(maxsize=1024)
-def _referable_statement(kind: str, principal: Principal) -> Select[tuple[str]]:
-    """`referable`'s statement for one key, built once: the scope predicates are large
-    expression trees, and building one and computing its cache key for every check was
-    most of a limited key's screening CPU (BENCHMARKS.md run J). The refs are a bound
-    parameter, so one statement serves every check of this kind by this key."""
+@cache
+def _referable_statement(kind: str) -> Select[tuple[str]]:
+    """`referable`'s statement, built once per kind for every key: the scope predicates
+    are large expression trees, and building one and computing its cache key for every
+    check was most of a limited key's screening CPU; built once per key they took some
+    0.3 MB each (a national deployment's 290 kommun keys: a worker over 300 MB;
+    BENCHMARKS.md run J). The refs asked about and the key's organisations are bound
+    parameters (`scope_sets.bound_principal`)."""
     model, predicate_of = REFERABLE[kind]
-    predicate = predicate_of(principal)
+    predicate = predicate_of(scope_sets.bound_principal())
     assert predicate is not None  # noqa: S101 - a scoped key has a predicate for every kind
     return select(model.ref).where(model.ref.in_(bindparam("refs", expanding=True)), predicate)
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 
 from app.models import (
     Administration,
@@ -23,9 +24,24 @@ from app.models import (
     OrganisationOwner,
 )
 from app.security.deps import Principal
+from app.security.roles import Role
+
+# The organisation refs of a key as a named parameter, for a statement built once for
+# every key (`bound_principal`; app/registry/reference_scope.py): executed with
+# {SCOPE_REFS: the key's refs}.
+SCOPE_REFS = "scope_organisation_refs"
+_BOUND_REFS: frozenset[str] = frozenset({"\x00" + SCOPE_REFS})
+
+
+def bound_principal() -> Principal:
+    """A stand-in key whose organisations are the statement's `SCOPE_REFS` parameter."""
+    return Principal(0, "bound", Role.SCREENER, _BOUND_REFS)
 
 
 def _own_org_ids(principal: Principal) -> Select[int]:
+    if principal.organisation_refs is _BOUND_REFS:
+        bound: BindParameter[str] = bindparam(SCOPE_REFS, expanding=True)
+        return select(Organisation.id).where(Organisation.ref.in_(bound))
     refs = sorted(principal.organisation_refs or ())
     return select(Organisation.id).where(Organisation.ref.in_(refs))
 

@@ -32,6 +32,7 @@ from app.models import (
     Person,
     Relation,
 )
+from app.registry.reference_scope import REFERABLE, referable
 from app.security import scope_sets, scoping
 from app.security.deps import Principal
 from app.security.roles import Role
@@ -240,3 +241,16 @@ def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Se
         )
     )
     assert seen == {"edge-r", "edge-s", "edge-c", "edge-p", "edge-q"}, seen
+
+
+def test_references_are_checked_by_one_statement_per_kind_for_every_key(
+    world: generator.Generator, session: Session
+) -> None:
+    """`referable` runs one statement per kind, built once with the key's organisations
+    as a parameter: for every key it finds what the key's own predicate selects."""
+    for refs in _keys(world):
+        principal = Principal(1, "shapes", Role.SCREENER, refs)
+        for kind, (model, predicate_of) in REFERABLE.items():
+            every = list(session.scalars(select(model.ref)))
+            expected = set(session.scalars(select(model.ref).where(predicate_of(principal))))
+            assert referable(session, principal, kind, every) == expected, (sorted(refs), kind)
