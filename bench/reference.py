@@ -96,19 +96,23 @@ def saturation(
     screening_bodies: Sequence[bytes],
     reference_bodies: Sequence[bytes],
     concurrency: int,
+    screening_headers: Sequence[dict[str, str] | None] = (),
     duration_s: float,
     timeout_s: float,
     drain: Callable[[str], float],
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     """Reference, screening, reference at saturation; the ratio of their throughputs.
-    With several screening servers, request i goes to server i mod n."""
+    With several screening servers, request i goes to server i mod n. `screening_headers`:
+    per screening body, headers that replace `headers`' (a limited key), or None."""
     n, m = len(screening_bodies), len(reference_bodies)
     stride = 7919 if n % 7919 else 7907
 
     def screening(i: int) -> Request:
         url = screening_urls[i % len(screening_urls)] + "/v1/screenings"
-        return Request("POST", url, screening_bodies[(i * stride) % n], JSON)
+        j = (i * stride) % n
+        extra = screening_headers[j] if screening_headers else None
+        return Request("POST", url, screening_bodies[j], {**JSON, **(extra or {})})
 
     def reference(i: int) -> Request:
         return Request("POST", reference_url + "/reference", reference_bodies[i % m], JSON)

@@ -351,6 +351,7 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                     headers=server.headers,
                     reference_url=reference_url,
                     screening_bodies=bodies,
+                    screening_headers=headers_of,
                     reference_bodies=reference_bodies(dataset_cases),
                     concurrency=cfg.concurrency,
                     duration_s=cfg.saturation_s or cfg.duration_s,
