@@ -36,8 +36,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from psycopg import sql
+from psycopg import errors, sql
 from sqlalchemy import CursorResult, TextClause, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.util.typing import TupleAny
 
@@ -92,9 +93,17 @@ class PreparedStatement:
         )
         if self.generic_plan:
             generic_plans_until_commit(connection)
-        return connection.exec_driver_sql(
-            f"EXECUTE {self.name}({arguments})", execution_options=_NO_PARAMETERS
-        )
+        try:
+            return connection.exec_driver_sql(
+                f"EXECUTE {self.name}({arguments})", execution_options=_NO_PARAMETERS
+            )
+        except DBAPIError as exc:
+            if isinstance(exc.orig, errors.InvalidSqlStatementName):
+                # The server's statements are gone (DISCARD ALL, DEALLOCATE, a pooler
+                # that swapped the session): this request fails, the next on this
+                # connection prepares them again instead of failing in turn.
+                _prepared.pop(driver, None)
+            raise
 
 
 def is_prepared_on(session: Session, name: str) -> bool:

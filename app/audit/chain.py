@@ -194,7 +194,10 @@ def lock_head_statement(
     """The head's lock (prepared once per connection, app/prepared.py), one name per
     variant: system or organisation chain, and which `also` select."""
     columns = _HEAD_COLUMNS + (f", ARRAY({also})" if also else "")
-    variant = hashlib.sha256((also or "").encode()).hexdigest()[:12] if also else "only"
+    # One name per statement text and parameter types (two callers of the same `also`
+    # with other types would otherwise EXECUTE each other's statement).
+    digest = hashlib.sha256(repr((also, also_types)).encode()).hexdigest()[:12]
+    variant = digest if also else "only"
     key = ("chain", "bigint") if system else ("organisation", "bigint")
     return PreparedStatement(
         f"javskoll_head_{'system' if system else 'organisation'}_{variant}",

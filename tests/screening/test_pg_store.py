@@ -291,3 +291,21 @@ def test_values_reach_the_prepared_write_as_they_were_given(
         assert _without_ids(prepared[key], ids) == _without_ids(plain[key], ids), key
     assert plain["entry"]["prev_hash"] == prepared["entry"]["hash"]
     assert verify(session).ok  # both entries chained, both facts texts as hashed
+
+
+def test_statements_gone_from_the_server_are_prepared_again(
+    admin: ApiClient, connection: Connection
+) -> None:
+    """If the server forgets a connection's prepared statements (DISCARD ALL, DEALLOCATE,
+    a pooler that swapped the session), the screening that meets it fails and the next
+    on that connection prepares them again (app/prepared.py)."""
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    body = {"case": case(parties=PARTIES, participants=PARTICIPANTS)}
+    assert admin.post("/v1/screenings", json=body).status_code == 201
+    connection.exec_driver_sql("DEALLOCATE ALL")
+    failed = admin.post("/v1/screenings", json=body)
+    assert failed.status_code >= 500, failed.text
+    again = admin.post("/v1/screenings", json=body)
+    assert again.status_code == 201, again.text
+    names = connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").scalars()
+    assert "javskoll_reach" in set(names)
