@@ -34,7 +34,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases.resolve import ResolvedCase
-from app.cases.scope import case_view
 from app.rules.facts import (
     CaseFacts,
     EarlierHandlingFacts,
@@ -174,10 +173,7 @@ def load_snapshot(
     may see (docs/security.md). `reads`: the selects, shared by the screenings of one
     meeting (`SharedReads`) or straight to the database."""
     reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
-    scope = None
-    unregistered = any(p.kind == "unregistered" for p in case.parties)
-    if principal is not None and principal.scoped and unregistered:  # matches to keep
-        scope = (principal, case_view(session, principal, case.committee_id))
+    scope = None if principal is None else (principal, case.committee_id)
     matches = match_parties(
         session, case.parties, min_score=name_min_score, scope=scope, reads=reads
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.cases.resolve import ResolvedParty
+from app.cases.scope import case_view
 from app.registry import reference_scope
 from app.screening import names
 from app.screening import party_repository as party_repo
@@ -67,10 +68,14 @@ def _best_by_name(
 
 
 def _in_scope(
-    session: Session, principal: Principal, view: Principal, found: dict[int, Match]
+    session: Session, principal: Principal, committee_id: int, found: dict[int, Match]
 ) -> dict[int, Match]:
     """Only matches the key may see (a person in its own scope; an organisation in the
-    case's view): another kommun's person is no match, as if not registered."""
+    case's view, read only when there is a match to keep): another kommun's person is no
+    match, as if not registered."""
+    if not found:
+        return found
+    view = case_view(session, principal, committee_id)
     seen = {
         kind: reference_scope.referable(
             session,
@@ -88,13 +93,13 @@ def match_parties(
     parties: Sequence[ResolvedParty],
     *,
     min_score: float,
-    scope: tuple[Principal, Principal] | None = None,
+    scope: tuple[Principal, int] | None = None,
     reads: Reads = DIRECT,
 ) -> dict[int, Match]:
     """Index in `parties` -> the registry object an unregistered party was matched to.
 
-    `scope` (a limited key and the case's view of it, `app.cases.resolve.case_view`)
-    keeps matches to what the key may see."""
+    `scope` (a key and the id of the case's committee) keeps matches to what a limited
+    key may see (`app.cases.scope.case_view`)."""
     unregistered = {i: p for i, p in enumerate(parties) if p.kind == "unregistered"}
     if not unregistered:  # every party named by ref: nothing to look up (no statement)
         return {}
