@@ -104,9 +104,3 @@ class PreparedStatement:
                 # connection prepares them again instead of failing in turn.
                 _prepared.pop(driver, None)
             raise
-
-
-def is_prepared_on(session: Session, name: str) -> bool:
-    """Whether `name` was prepared on the session's connection (tests)."""
-    driver = session.connection().connection.driver_connection
-    return name in _prepared.get(driver, ())

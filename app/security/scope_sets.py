@@ -168,14 +168,15 @@ def appointed_in_scope(
     """The person has an appointment in the key's scope (to one of its committees,
     administrations or organisations). Correlated: as a condition of its own PostgreSQL
     makes it a semi-join and chooses how to run it; under an OR it is asked per row,
-    reading only that person's appointments. (An alias: asked of an appointment, the
-    person's other appointments are meant, not the row itself.)"""
+    reading only that person's appointments."""
     return appointments_in_scope(principal, person_id_column).exists()
 
 
 def appointments_in_scope(
     principal: Principal, person_id_column: SQLColumnExpression[Any]
 ) -> Select[int]:
+    """The person's appointments in the key's scope. An alias: asked of an appointment,
+    the person's other appointments are meant, not the row itself."""
     other = aliased(Appointment)
     return select(other.id).where(
         other.person_id == person_id_column,

@@ -91,7 +91,7 @@ def organisation_predicate(principal: Principal) -> ColumnElement[bool] | None:
 def organisation_point_predicate(principal: Principal) -> ColumnElement[bool] | None:
     """`organisation_predicate` for a few organisations picked by ref or id (a reference
     to check, one organisation to read): the same rows, but whether one is shared is
-    asked of that row (`_shared_organisation`), where `organisation_predicate` builds the
+    asked of that row (`scope_sets.shared_organisation`), where `organisation_predicate` builds the
     whole shared set, which a list or a count needs once and a lookup never."""
     if not principal.scoped:
         return None
