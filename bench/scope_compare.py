@@ -1,5 +1,6 @@
 """Each organisation-scope predicate against its earlier set form, on a real database:
-the same rows, and how long each takes, for a list (all rows) and a page (50 by id).
+the same rows, and how long each takes, for a list (all rows) and a page (50 by id). The
+predicates compared are `tests/security/scoping_reference.PREDICATES`.
 
     .venv/bin/python -m bench.scope_compare --url postgresql+psycopg://.../javskoll_bench_x \
         --keys "kom-156;reg-01;kom-001,kom-002"
@@ -13,39 +14,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, select
 
-from app.models import (
-    Administration,
-    Agreement,
-    Appointment,
-    Committee,
-    Interest,
-    Operation,
-    Organisation,
-    Person,
-    Relation,
-)
 from app.security import scoping
 from app.security.deps import Principal
 from app.security.roles import Role
 from tests.security import scoping_reference as reference
-
-SHAPES: dict[str, tuple[Any, Callable[[Any, Principal], Any]]] = {
-    "organisation": (Organisation, lambda m, p: m.organisation_predicate(p)),
-    "committee": (Committee, lambda m, p: m.committee_predicate(p)),
-    "administration": (Administration, lambda m, p: m.administration_predicate(p)),
-    "operation": (Operation, lambda m, p: m.operation_predicate(p)),
-    "agreement": (Agreement, lambda m, p: m.agreement_predicate(p)),
-    "person": (Person, lambda m, p: m.person_id_predicate(p, Person.id)),
-    "writable person": (Person, lambda m, p: m.writable_person_predicate(p, Person.id)),
-    "appointment": (Appointment, lambda m, p: m.appointment_predicate(p)),
-    "interest": (Interest, lambda m, p: m.interest_predicate(p)),
-    "relation": (Relation, lambda m, p: m.relation_predicate(p)),
-}
 
 
 def _timed(connection: Connection, statement: Any) -> tuple[float, list[int]]:
@@ -63,7 +39,7 @@ def main() -> None:
     with engine.connect() as connection:
         for key in args.keys.split(";"):
             principal = Principal(7, "compare", Role.SCREENER, frozenset(key.split(",")))
-            for name, (table, predicate_of) in SHAPES.items():
+            for name, (table, predicate_of) in reference.PREDICATES.items():
                 seen = {}
                 for label, module in (("before", reference), ("now", scoping)):
                     where = predicate_of(module, principal)
@@ -76,7 +52,7 @@ def main() -> None:
                 same = fb[1] == fn[1] and pb[1] == pn[1]
                 verdict = "same rows" if same else "DIFFERENT"
                 print(
-                    f"{key:22s} {name:16s} rows {len(fn[1]):6d}"
+                    f"{key:22s} {name:24s} rows {len(fn[1]):6d}"
                     f"  list {fb[0]:7.1f} -> {fn[0]:7.1f} ms"
                     f"  page {pb[0]:7.1f} -> {pn[0]:7.1f} ms  {verdict}"
                 )

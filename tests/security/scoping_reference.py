@@ -1,14 +1,21 @@
 """The organisation-scope predicates as they were written before run J (commit 082b207):
-every set built whole (`IN (subquery)`, `NOT IN (subquery)`, ORs of them). One rule
-changed since, in both: a key sees the companies of the companies its organisations own.
+every set built whole (`IN (subquery)`, `NOT IN (subquery)`, ORs of them), and the table
+of predicates compared (`PREDICATES`).
 
-The oracle of tests/security/test_scoping_shapes.py: app/security/scoping.py now builds
-the small sets as UNIONs of indexed selects and asks some questions per row (correlated
-EXISTS), for PostgreSQL's planner; what each predicate selects must not change. Not used
-by the service.
+The oracle of tests/security/test_scoping_shapes.py and bench/scope_compare.py:
+app/security/scoping.py now builds the small sets as UNIONs of indexed selects and asks
+some questions per row (correlated EXISTS), for PostgreSQL's planner; what each
+predicate selects must not change. The key's organisations and the shared organisations
+as sets did not change shape: they are the service's own
+(`scope_sets.visible_organisation_ids`, which also took run J's one rule change: a key
+sees the companies of the companies its organisations own; `shared_organisation_ids`).
+Not used by the service.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_, select
 from sqlalchemy.sql import Select
@@ -24,56 +31,12 @@ from app.models import (
     Interest,
     Operation,
     Organisation,
-    OrganisationMember,
-    OrganisationOwner,
+    Person,
     Relation,
 )
+from app.security import scoping
 from app.security.deps import Principal
-
-
-def _own_org_ids(principal: Principal) -> Select[int]:
-    refs = sorted(principal.organisation_refs or ())
-    return select(Organisation.id).where(Organisation.ref.in_(refs))
-
-
-def visible_organisation_ids(principal: Principal) -> Select[int]:
-    own = _own_org_ids(principal)
-    forbund = select(OrganisationMember.organisation_id).where(
-        OrganisationMember.member_id.in_(own)
-    )
-    owned = select(OrganisationOwner.organisation_id).where(OrganisationOwner.owner_id.in_(own))
-    # The companies of those companies (run J: app/security/scope_sets.py).
-    owned_through = select(OrganisationOwner.organisation_id).where(
-        OrganisationOwner.owner_id.in_(owned)
-    )
-    return own.union(forbund, owned, owned_through)  # type: ignore[return-value]
-
-
-# Private organisations are shared reference data (docs/security.md): every key may read
-# and point at them, unless a public body owns them (a kommunal bolag, directly or through
-# its parent company; for a stiftelse, owners are who appoint its board).
-PUBLIC_KINDS = ("kommun", "region", "kommunalforbund", "myndighet")
-PRIVATE_KINDS = (
-    "aktiebolag",
-    "handelsbolag",
-    "ekonomisk_forening",
-    "ideell_forening",
-    "stiftelse",
-    "enskild_firma",
-)
-
-
-def shared_organisation_ids() -> Select[int]:
-    public = select(Organisation.id).where(Organisation.kind.in_(PUBLIC_KINDS))
-    public_owned = select(OrganisationOwner.organisation_id).where(
-        OrganisationOwner.owner_id.in_(public)
-    )
-    publicly_owned = select(OrganisationOwner.organisation_id).where(
-        or_(OrganisationOwner.owner_id.in_(public), OrganisationOwner.owner_id.in_(public_owned))
-    )
-    return select(Organisation.id).where(
-        Organisation.kind.in_(PRIVATE_KINDS), Organisation.id.not_in(publicly_owned)
-    )
+from app.security.scope_sets import shared_organisation_ids, visible_organisation_ids
 
 
 def visible_committee_ids(principal: Principal) -> Select[int]:
@@ -255,3 +218,42 @@ def relation_predicate(principal: Principal) -> ColumnElement[bool] | None:
         return None
     people = visible_person_ids(principal)
     return and_(Relation.person_id.in_(people), Relation.related_id.in_(people))
+
+
+Predicate = Callable[[Any, Principal], Any]
+
+# name -> (table, the predicate of a module: `scoping` or this one)
+PREDICATES: dict[str, tuple[Any, Predicate]] = {
+    "organisation": (Organisation, lambda m, p: m.organisation_predicate(p)),
+    "writable organisation": (Organisation, lambda m, p: m.writable_organisation_predicate(p)),
+    "own organisation": (Organisation, lambda m, p: m.own_organisation_predicate(p)),
+    "committee": (Committee, lambda m, p: m.committee_predicate(p)),
+    "administration": (Administration, lambda m, p: m.administration_predicate(p)),
+    "operation": (Operation, lambda m, p: m.operation_predicate(p)),
+    "agreement": (Agreement, lambda m, p: m.agreement_predicate(p)),
+    "person": (Person, lambda m, p: m.person_id_predicate(p, Person.__table__.c.id)),
+    "writable person": (
+        Person,
+        lambda m, p: m.writable_person_predicate(p, Person.__table__.c.id),
+    ),
+    "appointment": (Appointment, lambda m, p: m.appointment_predicate(p)),
+    "interest": (Interest, lambda m, p: m.interest_predicate(p)),
+    "relation": (Relation, lambda m, p: m.relation_predicate(p)),
+}
+
+
+def _organisation_point(m: Any, p: Principal) -> Any:
+    # The lookup form has no earlier twin: it must select what the list form selected.
+    if m is scoping:
+        return scoping.organisation_point_predicate(p)
+    return organisation_predicate(p)
+
+
+def _person_point(m: Any, p: Principal) -> Any:
+    if m is scoping:
+        return scoping.person_point_predicate(p, Person.__table__.c.id)
+    return person_id_predicate(p, Person.__table__.c.id)
+
+
+PREDICATES["organisation, looked up"] = (Organisation, _organisation_point)
+PREDICATES["person, looked up"] = (Person, _person_point)

@@ -14,7 +14,6 @@ several, on SQLite and PostgreSQL, and must select the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,15 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import (
-    Administration,
-    Agreement,
-    Appointment,
-    Committee,
-    Interest,
-    Operation,
     Organisation,
-    Person,
-    Relation,
 )
 from app.registry.reference_scope import REFERABLE, referable
 from app.security import scope_sets, scoping
@@ -38,46 +29,9 @@ from app.security.deps import Principal
 from app.security.roles import Role
 from bench import generator
 from tests.security import scoping_reference as reference
+from tests.security.scoping_reference import PREDICATES
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
-
-Predicate = Callable[[Any, Principal], Any]
-
-# name -> (table, the predicate of a module: `scoping` or `reference`)
-PREDICATES: dict[str, tuple[Any, Predicate]] = {
-    "organisation": (Organisation, lambda m, p: m.organisation_predicate(p)),
-    "writable organisation": (Organisation, lambda m, p: m.writable_organisation_predicate(p)),
-    "own organisation": (Organisation, lambda m, p: m.own_organisation_predicate(p)),
-    "committee": (Committee, lambda m, p: m.committee_predicate(p)),
-    "administration": (Administration, lambda m, p: m.administration_predicate(p)),
-    "operation": (Operation, lambda m, p: m.operation_predicate(p)),
-    "agreement": (Agreement, lambda m, p: m.agreement_predicate(p)),
-    "person": (Person, lambda m, p: m.person_id_predicate(p, Person.__table__.c.id)),
-    "writable person": (
-        Person,
-        lambda m, p: m.writable_person_predicate(p, Person.__table__.c.id),
-    ),
-    "appointment": (Appointment, lambda m, p: m.appointment_predicate(p)),
-    "interest": (Interest, lambda m, p: m.interest_predicate(p)),
-    "relation": (Relation, lambda m, p: m.relation_predicate(p)),
-}
-
-
-def _organisation_point(m: Any, p: Principal) -> Any:
-    # The lookup form has no earlier twin: it must select what the list form selected.
-    if m is scoping:
-        return scoping.organisation_point_predicate(p)
-    return reference.organisation_predicate(p)
-
-
-def _person_point(m: Any, p: Principal) -> Any:
-    if m is scoping:
-        return scoping.person_point_predicate(p, Person.__table__.c.id)
-    return reference.person_id_predicate(p, Person.__table__.c.id)
-
-
-PREDICATES["organisation, looked up"] = (Organisation, _organisation_point)
-PREDICATES["person, looked up"] = (Person, _person_point)
 
 # Ownership at the edges of the rule: a public body's company, its company's company
 # (publicly owned through its owner), the next one down (no longer: shared), a private
