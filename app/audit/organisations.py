@@ -53,6 +53,8 @@ SELECT a.appointed_by_id FROM appointments a JOIN persons p ON p.id = a.person_i
 WHERE a.committee_id = :committee AND p.ref = ANY (CAST(:refs AS varchar[]))
 """
 PG_CASE_ORGANISATIONS = text(PG_CASE_ORGANISATIONS_SQL)
+# Its parameters' PostgreSQL types (prepared with the chain head's lock, app/audit/chain.py).
+PG_CASE_ORGANISATIONS_TYPES = (("committee", "bigint"), ("refs", "varchar[]"))
 
 
 def case_organisations(

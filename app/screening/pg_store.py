@@ -28,7 +28,7 @@ from pydantic import JsonValue
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL
+from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL, PG_CASE_ORGANISATIONS_TYPES
 from app.models import Screening
 from app.prepared import PreparedStatement
 from app.screening.facts_codec import EncodedFacts
@@ -106,8 +106,6 @@ SELECT 1
         ("facts_hash", "varchar"),
     ),
 )
-# The types of PG_CASE_ORGANISATIONS_SQL's parameters (the head lock's `also`).
-CASE_ORGANISATIONS_TYPES = (("committee", "bigint"), ("refs", "varchar[]"))
 
 
 def _json(value: Any) -> str:
@@ -139,7 +137,7 @@ def write(
             session,
             prepared.chain_organisation,
             also=PG_CASE_ORGANISATIONS_SQL,
-            also_types=CASE_ORGANISATIONS_TYPES,
+            also_types=PG_CASE_ORGANISATIONS_TYPES,
             params={"committee": committee, "refs": sorted(set(refs))},
         )
         orgs = {o for o in found or () if o is not None} | set(prepared.organisations)

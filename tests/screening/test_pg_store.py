@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.audit import chain
-from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL
+from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL, PG_CASE_ORGANISATIONS_TYPES
 from app.audit.verify import verify
 from app.db import PLAIN_STATEMENTS_OPTION
 from app.screening import pg_store, service, store
@@ -242,7 +242,7 @@ def test_a_screenings_statements_are_prepared_once_and_planned_generically(
     assert not [s for s in seen if s.startswith("PREPARE")], seen
     executed = [s.split("(", 1)[0] for s in seen if s.startswith("EXECUTE")]
     head = chain.lock_head_statement(
-        False, PG_CASE_ORGANISATIONS_SQL, pg_store.CASE_ORGANISATIONS_TYPES
+        False, PG_CASE_ORGANISATIONS_SQL, PG_CASE_ORGANISATIONS_TYPES
     ).name
     names = ("javskoll_reach", head, "javskoll_screening_write")
     for name in names:
