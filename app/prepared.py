@@ -9,7 +9,10 @@ screening unprepared (parse 0.22, planning 0.47, execution 0.2 ms), 0.49 ms prep
 (statement logging, BENCHMARKS.md run J). The case's references and the party lookup,
 which run before the reach, are not prepared: under "auto" PostgreSQL keeps planning
 them with their values (their generic plans' estimates are higher), so preparing them
-saved nothing measurable.
+saved nothing measurable. A limited key's check of a case's references
+(app/cases/scope_statement.py) is prepared and planned generically on its own
+(`generic_plan_alone`): under "auto" PostgreSQL planned it with its values at every run,
+1.0-1.2 ms, for a plan no faster than the generic one.
 
 `PREPARE name(types) AS ...` on a connection's first use, then `EXECUTE name(args)`.
 Not psycopg's own preparation: the engine keeps `prepare_threshold` None (app/db.py: its
@@ -37,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg import errors, sql
-from sqlalchemy import CursorResult, TextClause, text
+from sqlalchemy import Connection, CursorResult, TextClause, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.util.typing import TupleAny
@@ -56,12 +59,15 @@ class PreparedStatement:
 
     `parameters`: every placeholder's name and PostgreSQL type, in the PREPARE's order.
     `generic_plan`: plan it generically for the rest of the transaction (`SET LOCAL`,
-    one statement more) rather than leave the choice to PostgreSQL's "auto"."""
+    one statement more) rather than leave the choice to PostgreSQL's "auto".
+    `generic_plan_alone`: plan this statement generically and set the mode back after
+    it (two statements more): for a statement before others that must keep "auto"."""
 
     name: str
     sql: str
     parameters: tuple[tuple[str, str], ...]
     generic_plan: bool = False
+    generic_plan_alone: bool = False
     plain: TextClause = field(init=False, repr=False, compare=False)
     prepare_sql: str = field(init=False, repr=False, compare=False)
 
@@ -93,10 +99,11 @@ class PreparedStatement:
         )
         if self.generic_plan:
             generic_plans_until_commit(connection)
+        execute = f"EXECUTE {self.name}({arguments})"
         try:
-            return connection.exec_driver_sql(
-                f"EXECUTE {self.name}({arguments})", execution_options=_NO_PARAMETERS
-            )
+            if self.generic_plan_alone:
+                return _with_generic_plan(connection, execute)
+            return connection.exec_driver_sql(execute, execution_options=_NO_PARAMETERS)
         except DBAPIError as exc:
             if isinstance(exc.orig, errors.InvalidSqlStatementName):
                 # The server's statements are gone (DISCARD ALL, DEALLOCATE, a pooler
@@ -104,3 +111,23 @@ class PreparedStatement:
                 # connection prepares them again instead of failing in turn.
                 _prepared.pop(driver, None)
             raise
+
+
+# The mode before (read first: a select list is evaluated in order) and generic from here.
+_GENERIC_FROM_HERE = (
+    "SELECT current_setting('plan_cache_mode'), "
+    "set_config('plan_cache_mode', 'force_generic_plan', true)"
+)
+
+
+def _with_generic_plan(connection: Connection, execute: str) -> CursorResult[*TupleAny]:
+    """`execute` planned generically, then the transaction's mode as it was (a caller's
+    `generic_plans_until_commit` is kept). psycopg's cursor holds the rows it received,
+    so the statement after it does not disturb the result returned."""
+    before = connection.exec_driver_sql(_GENERIC_FROM_HERE).scalar_one()
+    try:
+        return connection.exec_driver_sql(execute, execution_options=_NO_PARAMETERS)
+    finally:
+        connection.exec_driver_sql(
+            "SELECT set_config('plan_cache_mode', %(mode)s, true)", {"mode": before}
+        )

@@ -9,12 +9,14 @@ checked again when a limited key screens it (`require_scope`, 403).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from app.cases import repository as repo
+from app.cases import scope_statement
 from app.cases.schemas import CaseIn
 from app.errors import Forbidden, field_error
 from app.registry import reference_scope
@@ -38,6 +40,51 @@ def case_view(session: Session, principal: Principal, committee_id: int) -> Prin
     )
 
 
+def case_refs_in_scope(
+    session: Session,
+    principal: Principal,
+    committee: tuple[str, int | None],
+    wanted: Mapping[str, Iterable[str]],
+) -> dict[str, set[str]]:
+    """Kind -> the refs of `wanted` this limited key may name in a case of `committee`
+    (its ref, and its id when it exists): persons from the key's own scope, the rest
+    from `case_view`. The committee's own ref is under "committee" exactly when the key
+    sees the committee itself. On PostgreSQL in one statement
+    (app/cases/scope_statement.py), elsewhere kind by kind."""
+    if session.get_bind().dialect.name == "postgresql":
+        return scope_statement.case_refs_in_scope(
+            session, principal.organisation_refs or (), committee, wanted
+        )
+    return case_refs_in_scope_by_kind(session, principal, committee, wanted)
+
+
+def case_refs_in_scope_by_kind(
+    session: Session,
+    principal: Principal,
+    committee: tuple[str, int | None],
+    wanted: Mapping[str, Iterable[str]],
+) -> dict[str, set[str]]:
+    """`case_refs_in_scope` by one statement per kind (`reference_scope.referable`): the
+    portable form, and what tests hold the PostgreSQL statement to."""
+    committee_ref, committee_id = committee
+    own = reference_scope.referable(session, principal, "committee", [committee_ref])
+    sees_committee = committee_ref in own
+    view = (
+        case_view(session, principal, committee_id)
+        if sees_committee and committee_id is not None
+        else principal
+    )
+    seen = {
+        # People (participants, parties, earlier handling) only from the key's own scope.
+        kind: reference_scope.referable(
+            session, principal if kind == "person" else view, kind, refs
+        )
+        for kind, refs in wanted.items()
+    }
+    seen["committee"] = (seen.get("committee", set()) - {committee_ref}) | own
+    return seen
+
+
 def in_scope(
     session: Session, principal: Principal, found: dict[str, dict[str, Any]], committee_ref: str
 ) -> dict[str, dict[str, Any]]:
@@ -45,18 +92,11 @@ def in_scope(
     The case's committee and every person must be in the key's own scope; organisations,
     operations and other committees in `case_view`."""
     hit = found["committee"].get(committee_ref)
-    own = reference_scope.referable(session, principal, "committee", [committee_ref])
-    view = case_view(session, principal, hit[0]) if hit and committee_ref in own else principal
-    scoped: dict[str, dict[str, Any]] = {}
-    for kind, hits in found.items():
-        # People (participants, parties, earlier handling) only from the key's own scope.
-        seen = reference_scope.referable(
-            session, principal if kind == "person" else view, kind, hits
-        )
-        scoped[kind] = {ref: h for ref, h in hits.items() if ref in seen}
-    if committee_ref not in own:
-        scoped["committee"].pop(committee_ref, None)
-    return scoped
+    seen = case_refs_in_scope(session, principal, (committee_ref, hit[0] if hit else None), found)
+    return {
+        kind: {ref: h for ref, h in hits.items() if ref in seen.get(kind, set())}
+        for kind, hits in found.items()
+    }
 
 
 # At most this many unregistered parties given by personnummer in one case. A screening
@@ -109,18 +149,12 @@ def require_scope(
     if not principal.scoped:
         return
     refs = _case_references(resolved)
-    own = reference_scope.referable(session, principal, "committee", [resolved.committee_ref])
-    view = case_view(session, principal, resolved.committee_id) if own else principal
     wanted: dict[str, set[str]] = {}
     for _, kind, ref in refs:
         wanted.setdefault(kind, set()).add(ref)
-    seen = {
-        kind: reference_scope.referable(
-            session, principal if kind == "person" else view, kind, refs_of_kind
-        )
-        for kind, refs_of_kind in wanted.items()
-    }
-    seen["committee"] = (seen["committee"] - {resolved.committee_ref}) | own
+    seen = case_refs_in_scope(
+        session, principal, (resolved.committee_ref, resolved.committee_id), wanted
+    )
     outside = [pointer for pointer, kind, ref in refs if ref not in seen[kind]]
     if outside:
         raise Forbidden(

@@ -173,7 +173,7 @@ def load_snapshot(
     may see (docs/security.md). `reads`: the selects, shared by the screenings of one
     meeting (`SharedReads`) or straight to the database."""
     reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
-    scope = None if principal is None else (principal, case.committee_id)
+    scope = None if principal is None else (principal, (case.committee_ref, case.committee_id))
     matches = match_parties(
         session, case.parties, min_score=name_min_score, scope=scope, reads=reads
     )

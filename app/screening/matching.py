@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.cases.resolve import ResolvedParty
-from app.cases.scope import case_view
-from app.registry import reference_scope
+from app.cases.scope import case_refs_in_scope
 from app.screening import names
 from app.screening import party_repository as party_repo
 from app.screening.reads import DIRECT, Reads
@@ -68,23 +67,21 @@ def _best_by_name(
 
 
 def _in_scope(
-    session: Session, principal: Principal, committee_id: int, found: dict[int, Match]
+    session: Session,
+    principal: Principal,
+    committee: tuple[str, int],
+    found: dict[int, Match],
 ) -> dict[int, Match]:
     """Only matches the key may see (a person in its own scope; an organisation in the
     case's view, read only when there is a match to keep): another kommun's person is no
     match, as if not registered."""
     if not found:
         return found
-    view = case_view(session, principal, committee_id)
-    seen = {
-        kind: reference_scope.referable(
-            session,
-            principal if kind == "person" else view,
-            kind,
-            {m.ref for m in found.values() if m.kind == kind},
-        )
+    wanted = {
+        kind: {m.ref for m in found.values() if m.kind == kind}
         for kind in ("person", "organisation")
     }
+    seen = case_refs_in_scope(session, principal, committee, wanted)
     return {i: m for i, m in found.items() if m.ref in seen[m.kind]}
 
 
@@ -93,13 +90,13 @@ def match_parties(
     parties: Sequence[ResolvedParty],
     *,
     min_score: float,
-    scope: tuple[Principal, int] | None = None,
+    scope: tuple[Principal, tuple[str, int]] | None = None,
     reads: Reads = DIRECT,
 ) -> dict[int, Match]:
     """Index in `parties` -> the registry object an unregistered party was matched to.
 
-    `scope` (a key and the id of the case's committee) keeps matches to what a limited
-    key may see (`app.cases.scope.case_view`)."""
+    `scope` (a key, and the ref and id of the case's committee) keeps matches to what a
+    limited key may see (`app.cases.scope.case_refs_in_scope`)."""
     unregistered = {i: p for i, p in enumerate(parties) if p.kind == "unregistered"}
     if not unregistered:  # every party named by ref: nothing to look up (no statement)
         return {}

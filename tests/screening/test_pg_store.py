@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from app.audit import chain
 from app.audit.organisations import PG_CASE_ORGANISATIONS_SQL, PG_CASE_ORGANISATIONS_TYPES
 from app.audit.verify import verify
+from app.cases import scope as case_scope
+from app.cases import scope_statement
 from app.db import PLAIN_STATEMENTS_OPTION
 from app.screening import pg_store, service, store
 from app.screening.schemas import ScreeningIn
@@ -309,3 +311,38 @@ def test_statements_gone_from_the_server_are_prepared_again(
     assert again.status_code == 201, again.text
     names = connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").scalars()
     assert "javskoll_reach" in set(names)
+
+
+@pytest.mark.parametrize("mode", ["auto", "force_generic_plan", "force_custom_plan"])
+def test_a_kommun_keys_case_scope_is_planned_generically_and_leaves_the_mode_alone(
+    admin: ApiClient, session: Session, mode: str
+) -> None:
+    """The case's scope statement (app/cases/scope_statement.py) is planned generically
+    on its own: the transaction's plan mode is what it was before, whether the default or
+    one a caller set (`generic_plans_until_commit` before an import's or a reach's
+    statements), and what the statement answers does not depend on it."""
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    committee_id = session.scalar(text("SELECT id FROM committees WHERE ref = 'ost-mbn'"))
+    wanted = {"person": {"p-ordf", "p-sambo"}, "organisation": {"bygg-ab", "k-vast"}}
+    session.execute(text(f"SET LOCAL plan_cache_mode = {mode}"))
+    before = _prepared_statements(session).get(scope_statement.CASE_SCOPE.name, (0, 0))
+    seen = [
+        scope_statement.case_refs_in_scope(session, ["k-ost"], ("ost-mbn", committee_id), wanted)
+        for _ in range(3)
+    ]
+    assert session.scalar(text("SELECT current_setting('plan_cache_mode')")) == mode
+    generic, custom = _prepared_statements(session)[scope_statement.CASE_SCOPE.name]
+    assert (generic - before[0], custom - before[1]) == (3, 0)
+    principal = Principal(1, "kommun", Role("screener"), frozenset({"k-ost"}))
+    by_kind = case_scope.case_refs_in_scope_by_kind(
+        session, principal, ("ost-mbn", committee_id), wanted
+    )
+    plain_session = Session(
+        bind=session.connection().execution_options(**{PLAIN_STATEMENTS_OPTION: True})
+    )
+    plain = scope_statement.case_refs_in_scope(
+        plain_session, ["k-ost"], ("ost-mbn", committee_id), wanted
+    )
+    assert seen[0] == seen[1] == seen[2] == by_kind == plain
+    # Västby takes part in the nämnd: its organisation is in the case's view.
+    assert seen[0]["committee"] == {"ost-mbn"} and "k-vast" in seen[0]["organisation"]

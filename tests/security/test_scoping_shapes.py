@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Organisation,
-)
+from app.cases import scope as case_scope
+from app.cases import scope_statement
+from app.models import Committee, Operation, Organisation, Person
 from app.registry.reference_scope import REFERABLE, referable
 from app.security import scope_sets, scoping
 from app.security.deps import Principal
@@ -31,6 +31,7 @@ from bench import generator
 from tests.security import scoping_reference as reference
 from tests.security.scoping_reference import PREDICATES
 from tests.support.api import ApiClient
+from tests.support.databases import backend
 from tests.support.registry import import_document
 
 # Ownership at the edges of the rule: a public body's company, its company's company
@@ -208,3 +209,51 @@ def test_references_are_checked_by_one_statement_per_kind_for_every_key(
             every = list(session.scalars(select(model.ref)))
             expected = set(session.scalars(select(model.ref).where(predicate_of(principal))))
             assert referable(session, principal, kind, every) == expected, (sorted(refs), kind)
+
+
+@pytest.mark.skipif(backend() != "postgresql", reason="the one statement is PostgreSQL's")
+def test_a_cases_references_are_checked_in_one_statement_as_kind_by_kind(
+    world: generator.Generator, session: Session
+) -> None:
+    """`app/cases/scope_statement.py` (PostgreSQL, one statement) answers what the
+    portable form (one `referable` per kind, the view read when the key sees the
+    committee) answers: for a key of every organisation and keys of several, a case
+    naming every person, organisation, operation and committee, of each committee the key
+    sees, of the gemensamma nämnder, of two committees of others, and of one that does
+    not exist."""
+    every = {
+        kind: sorted(session.scalars(select(model.ref)))
+        for kind, model in (
+            ("person", Person), ("organisation", Organisation),
+            ("operation", Operation), ("committee", Committee),
+        )
+    }  # fmt: skip
+    ids: dict[str, int | None] = {
+        ref: id_ for ref, id_ in session.execute(select(Committee.ref, Committee.id))
+    }
+    shared = set(session.scalars(select(Committee.ref).where(Committee.participants.any())))
+    differences = []
+    widened = seen_committee = 0
+    for refs in _keys(world):
+        principal = Principal(1, "shapes", Role.SCREENER, refs)
+        own = case_scope.case_refs_in_scope_by_kind(session, principal, ("no-such", None), every)
+        visible = referable(session, principal, "committee", every["committee"])
+        for ref in sorted(visible | shared | set(every["committee"][:2])) + ["no-such"]:
+            committee = (ref, ids.get(ref))
+            by_kind = case_scope.case_refs_in_scope_by_kind(session, principal, committee, every)
+            one = scope_statement.case_refs_in_scope(session, sorted(refs), committee, every)
+            if one != by_kind:
+                differences.append((sorted(refs), ref, _diff(one, by_kind)))
+            seen_committee += ref in one["committee"]
+            widened += one["organisation"] != own["organisation"]
+    assert not differences, differences[:3]
+    # Not vacuous: keys see committees, and a gemensam nämnd's case widens what they see.
+    assert seen_committee and widened, (seen_committee, widened)
+
+
+def _diff(one: dict[str, set[str]], by_kind: dict[str, set[str]]) -> dict[str, Any]:
+    return {
+        kind: (sorted(one[kind] - by_kind[kind]), sorted(by_kind[kind] - one[kind]))
+        for kind in by_kind
+        if one.get(kind) != by_kind[kind]
+    }
