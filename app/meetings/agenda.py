@@ -192,6 +192,10 @@ def _case(
                 "other_committee",
             )
             return None
+        # Stored by another (perhaps unlimited) key: checked against this key's scope, as
+        # `POST /v1/screenings` checks a stored case (its committee alone was checked by
+        # `case_by_ref`, and the item's screening reads the facts of all it names).
+        require_scope(session, principal, case, pointer_prefix=pointer)
         return case
     document = {"committee": committee.ref, **raw}
     try:

@@ -32,6 +32,7 @@ from tests.security.scope_world import (
     OUT_MARKERS,
     World,
     build,
+    meeting,
 )
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
@@ -369,6 +370,37 @@ def test_an_import_cannot_relate_a_person_out_of_scope(world: World) -> None:
         json={"relations": [{"person": "p-anna", "related": "p-cecilia", "kind": "syskon"}]},
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("how", ["screening", "meeting"])
+def test_a_stored_case_naming_someone_out_of_scope_is_not_screened_by_a_limited_key(
+    admin: ApiClient, world: World, how: str
+) -> None:
+    """A case of Ankeby's nämnd stored by an unlimited key may name Cederby's Cecilia; a
+    key limited to Ankeby may not screen it, directly or as a meeting's item (until run K
+    a meeting's stored case had only its committee checked, and its screening read the
+    facts of everyone it named)."""
+    import_document(
+        admin, {"relations": [{"person": "p-cecilia", "related": "p-olof", "kind": "syskon"}]}
+    )
+    document = dict(
+        IN_CASE_DOC, ref="MBN 2026/501", participants=[{"person": "p-cecilia", "role": "ledamot"}]
+    )
+    assert admin.post("/v1/cases", json=document).status_code == 201
+    screener = world.keys["screener"]
+    if how == "screening":
+        response = screener.post("/v1/screenings", json={"case": "MBN 2026/501"})
+    else:
+        body = meeting("MBN 2026-04-01", "ab-mbn", "MBN 2026/501")
+        response = screener.post("/v1/meetings", json=body)
+    assert response.status_code == 403, response.text[:300]
+    assert response.json()["errors"][0]["code"] == "out_of_scope"
+    assert_no_leak(response, "the refusal")
+    if how == "meeting":
+        assert admin.get(f"/v1/meetings/{path_ref('MBN 2026-04-01')}").status_code == 404
+        # The same meeting with Ankeby's own stored case is screened.
+        body = meeting("MBN 2026-04-01", "ab-mbn", IN_CASE)
+        assert screener.post("/v1/meetings", json=body).status_code == 201
 
 
 # --- known issues (strict xfail: they fail the suite once fixed, so the entry goes) -----
