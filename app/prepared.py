@@ -113,21 +113,25 @@ class PreparedStatement:
             raise
 
 
-# The mode before (read first: a select list is evaluated in order) and generic from here.
+# The mode before and generic from here: the fenced subquery (OFFSET 0 keeps it from
+# being pulled up into the outer select list) yields its row, read before, before the
+# outer select list sets the new mode for that row.
 _GENERIC_FROM_HERE = (
-    "SELECT current_setting('plan_cache_mode'), "
-    "set_config('plan_cache_mode', 'force_generic_plan', true)"
+    "SELECT s.mode, set_config('plan_cache_mode', 'force_generic_plan', true)"
+    " FROM (SELECT current_setting('plan_cache_mode') AS mode OFFSET 0) s"
 )
 
 
 def _with_generic_plan(connection: Connection, execute: str) -> CursorResult[*TupleAny]:
     """`execute` planned generically, then the transaction's mode as it was (a caller's
     `generic_plans_until_commit` is kept). psycopg's cursor holds the rows it received,
-    so the statement after it does not disturb the result returned."""
+    so the statement after it does not disturb the result returned. Set back only when
+    `execute` succeeded: a failed statement aborts the transaction, whose rollback (to a
+    savepoint, too) undoes the mode, and another statement would only replace the error
+    the caller must see (a statement the server forgot, a timeout)."""
     before = connection.exec_driver_sql(_GENERIC_FROM_HERE).scalar_one()
-    try:
-        return connection.exec_driver_sql(execute, execution_options=_NO_PARAMETERS)
-    finally:
-        connection.exec_driver_sql(
-            "SELECT set_config('plan_cache_mode', %(mode)s, true)", {"mode": before}
-        )
+    result = connection.exec_driver_sql(execute, execution_options=_NO_PARAMETERS)
+    connection.exec_driver_sql(
+        "SELECT set_config('plan_cache_mode', %(mode)s, true)", {"mode": before}
+    ).close()
+    return result

@@ -51,6 +51,11 @@ def case_refs_in_scope(
     from `case_view`. The committee's own ref is under "committee" exactly when the key
     sees the committee itself. On PostgreSQL in one statement
     (app/cases/scope_statement.py), elsewhere kind by kind."""
+    if not principal.scoped:  # an unlimited key names anything that exists
+        return {
+            **{kind: set(refs) for kind, refs in wanted.items()},
+            "committee": {*wanted.get("committee", ()), committee[0]},
+        }
     if session.get_bind().dialect.name == "postgresql":
         return scope_statement.case_refs_in_scope(
             session, principal.organisation_refs or (), committee, wanted

@@ -18,7 +18,7 @@ names no person) is never run. The statement is prepared once per connection
 
 The sets are those of app/security/scope_sets.py and the per-row tests those of
 app/security/scoping.py, written in SQL for this one statement. A change to the scope
-rule must be made in both: tests/cases/test_case_scope_statement.py holds this statement
+rule must be made in both: tests/security/test_scoping_shapes.py holds this statement
 to the per-kind predicates for a key of every organisation of a generated registry and
 edge cases of ownership, and fails when they part.
 """
@@ -74,7 +74,7 @@ WITH own_base AS MATERIALIZED (
     ) AS ids FROM own_orgs o, own_committees c
 ), the_committee AS MATERIALIZED (
     SELECT c.id, c.organisation_id FROM committees c, own_committees oc
-    WHERE c.id = :committee_id AND c.id = ANY(oc.ids)
+    WHERE c.id = :committee_id AND c.ref = :committee_ref AND c.id = ANY(oc.ids)
 ), view_base AS MATERIALIZED (
     SELECT ARRAY(
         SELECT unnest(b.ids)
@@ -125,6 +125,7 @@ CASE_SCOPE = PreparedStatement(
     (
         ("scope_refs", "text[]"),
         ("committee_id", "bigint"),
+        ("committee_ref", "text"),
         ("person_refs", "text[]"),
         ("organisation_refs", "text[]"),
         ("committee_refs", "text[]"),
@@ -155,6 +156,7 @@ def case_refs_in_scope(
     values = {
         "scope_refs": sorted(organisation_refs),
         "committee_id": committee_id,
+        "committee_ref": committee_ref,
         **{f"{kind}_refs": sorted(set(wanted.get(kind, ()))) for kind in CASE_KINDS},
         "private_kinds": list(scope_sets.PRIVATE_KINDS),
         "public_kinds": list(scope_sets.PUBLIC_KINDS),

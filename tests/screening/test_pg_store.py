@@ -313,6 +313,28 @@ def test_statements_gone_from_the_server_are_prepared_again(
     assert "javskoll_reach" in set(names)
 
 
+def test_a_kommun_keys_statements_gone_from_the_server_are_prepared_again(
+    admin: ApiClient, client_for: Any, connection: Connection
+) -> None:
+    """A kommun's key runs the case's scope statement first, planned generically on its
+    own (app/prepared.py `generic_plan_alone`): when the server has forgotten it, that
+    screening fails with the server's own error (not one from setting the plan mode back
+    in the aborted transaction, which would hide it) and the next prepares it again."""
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    kommun = client_for("screener", ["k-ost"])
+    # The sambo is appointed nowhere: no kommun's key may name them.
+    body = {"case": case(parties=PARTIES[:2], participants=PARTICIPANTS)}
+    first = kommun.post("/v1/screenings", json=body)
+    assert first.status_code == 201, first.text
+    connection.exec_driver_sql("DEALLOCATE ALL")
+    failed = kommun.post("/v1/screenings", json=body)
+    assert failed.status_code >= 500, failed.text
+    again = kommun.post("/v1/screenings", json=body)
+    assert again.status_code == 201, again.text
+    names = set(connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").scalars())
+    assert scope_statement.CASE_SCOPE.name in names
+
+
 @pytest.mark.parametrize("mode", ["auto", "force_generic_plan", "force_custom_plan"])
 def test_a_kommun_keys_case_scope_is_planned_generically_and_leaves_the_mode_alone(
     admin: ApiClient, session: Session, mode: str
