@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     # session-level prepared statements, parsed once per connection (app/prepared.py).
     # False: plain statements, for PgBouncer in transaction mode.
     db_prepare_reach: bool = True
+    # PostgreSQL: libpq `options` sent when a connection starts (settings for the
+    # service's sessions). JIT off: it compiled the scope checks of a kommun's key for
+    # 150-600 ms a list at national scale, to save nothing (app/db.py). Empty behind a
+    # pooler that refuses startup options; set it on the role or database there.
+    db_options: str = "-c jit=off"
     db_retry_after_seconds: int = 5
     idempotency_ttl_hours: int = 24
     # A checkpoint over all audit chain heads this often when one moved; 0: none.

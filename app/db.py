@@ -76,7 +76,16 @@ def make_engine(settings: Settings) -> Engine:
         # statistics of a table that a bulk import has just filled (seq scan, and an
         # IN-list of parameters that is not hashed): one 1,000-ref lookup took 1-4 s, and a
         # 50,000-organisation import document 201 s instead of 52 s (BENCHMARKS.md).
-        connect_args={"connect_timeout": 5, "prepare_threshold": None},
+        connect_args={
+            "connect_timeout": 5,
+            "prepare_threshold": None,
+            # JIT off (`db_options`): PostgreSQL compiles a statement whose estimated cost
+            # passes jit_above_cost, and a kommun's scope checks are estimated high (its
+            # sets are UNIONs the planner cannot size): compiling one list's statement
+            # took 150-600 ms of a 27-45 ms query (BENCHMARKS.md run K). No statement of
+            # the service runs long enough to win it back.
+            **({"options": settings.db_options} if settings.db_options else {}),
+        },
     )
     if not settings.db_prepare_reach:
         # The exception above (a screening's named statements, app/prepared.py) off: no

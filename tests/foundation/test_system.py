@@ -74,3 +74,29 @@ def test_an_exhausted_connection_pool_answers_503_with_retry_after(settings) -> 
     finally:
         held.close()
         application.state.engine.dispose()
+
+
+def test_postgresql_sessions_start_with_the_configured_options(settings) -> None:  # type: ignore[no-untyped-def]
+    """JIT is off for the service's sessions (`JAVSKOLL_DB_OPTIONS`, app/db.py): compiling
+    a kommun key's scope checks cost 150-600 ms a list at national scale. The option
+    string reaches the server as given, and an empty one sends none (a pooler that
+    refuses startup options)."""
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("libpq startup options are PostgreSQL's")
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    def show(options: str) -> tuple[str, str]:
+        engine = make_engine(settings.model_copy(update={"db_options": options}))
+        try:
+            with engine.connect() as connection:
+                jit = connection.execute(text("SHOW jit")).scalar_one()
+                work_mem = connection.execute(text("SHOW work_mem")).scalar_one()
+                return jit, work_mem
+        finally:
+            engine.dispose()
+
+    assert show(settings.db_options)[0] == "off"
+    assert show("-c jit=on -c work_mem=1234kB") == ("on", "1234kB")
+    assert show("")[1] != "1234kB"
