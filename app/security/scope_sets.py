@@ -29,6 +29,38 @@ from app.models import (
 from app.security.deps import Principal
 from app.security.roles import Role
 
+
+class InSmallSet(ColumnElement[bool]):
+    """`column IN (subquery)` for a set known to be small (a kommun's people): on
+    PostgreSQL written `column = ANY(ARRAY(subquery))`. The planner cannot estimate a
+    kommun's sets (a UNION of indexed selects: 20,379 persons estimated, 329 found), so
+    as `IN` it read a kommun's interests by scanning all 1,000,020 of the national
+    registry (430 ms a page, BENCHMARKS.md run K); an array it takes for a few values
+    and probes the column's index with each."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("subquery", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: SQLColumnExpression[Any], subquery: Select[Any]) -> None:
+        self.column: ColumnElement[Any] = coercions.expect(roles.ExpressionElementRole, column)
+        self.subquery = subquery
+
+
+@compiles(InSmallSet)
+def _in_small_set(element: InSmallSet, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column.in_(element.subquery), **kw)
+
+
+@compiles(InSmallSet, "postgresql")
+def _any_of_small_set(element: InSmallSet, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY(ARRAY({compiler.process(element.subquery, **kw)}))"
+
+
 # The organisation refs of a key as a named parameter, for a statement built once for
 # every key (`bound_principal`; app/registry/reference_scope.py): executed with
 # {SCOPE_REFS: the key's refs}.
@@ -132,21 +164,28 @@ def shared_organisation_ids() -> Select[int]:
     )
 
 
+# The sets below are built from the key's organisations by index probes: each is asked
+# as an array of the few ids before it (`InSmallSet`), which the planner sizes as a few
+# values; as `IN (UNION ...)` it sized a kommun's organisations at 20-300 and scanned
+# `committees`, `administrations` and their link tables whole (a kommun's people: 13 ms
+# of a 20 ms list; BENCHMARKS.md run K).
+
+
 def visible_committee_ids(principal: Principal) -> Select[int]:
     orgs = visible_organisation_ids(principal)
-    own = select(Committee.id).where(Committee.organisation_id.in_(orgs))
+    own = select(Committee.id).where(InSmallSet(Committee.organisation_id, orgs))
     shared = select(CommitteeParticipant.committee_id).where(
-        CommitteeParticipant.organisation_id.in_(orgs)
+        InSmallSet(CommitteeParticipant.organisation_id, orgs)
     )
     return own.union(shared)  # type: ignore[return-value]
 
 
 def visible_administration_ids(principal: Principal) -> Select[int]:
     own = select(Administration.id).where(
-        Administration.organisation_id.in_(visible_organisation_ids(principal))
+        InSmallSet(Administration.organisation_id, visible_organisation_ids(principal))
     )
     serving = select(AdministrationServes.administration_id).where(
-        AdministrationServes.committee_id.in_(visible_committee_ids(principal))
+        InSmallSet(AdministrationServes.committee_id, visible_committee_ids(principal))
     )
     return own.union(serving)  # type: ignore[return-value]
 
@@ -154,13 +193,13 @@ def visible_administration_ids(principal: Principal) -> Select[int]:
 def visible_person_ids(principal: Principal) -> Select[int]:
     """The persons appointed in the key's scope, as a set (`appointed_in_scope` per row)."""
     committees = select(Appointment.person_id).where(
-        Appointment.committee_id.in_(visible_committee_ids(principal))
+        InSmallSet(Appointment.committee_id, visible_committee_ids(principal))
     )
     administrations = select(Appointment.person_id).where(
-        Appointment.administration_id.in_(visible_administration_ids(principal))
+        InSmallSet(Appointment.administration_id, visible_administration_ids(principal))
     )
     organisations = select(Appointment.person_id).where(
-        Appointment.organisation_id.in_(visible_organisation_ids(principal))
+        InSmallSet(Appointment.organisation_id, visible_organisation_ids(principal))
     )
     return committees.union(administrations, organisations)  # type: ignore[return-value]
 
@@ -215,34 +254,3 @@ def appointed_elsewhere(
         )
         .exists()
     )
-
-
-class InSmallSet(ColumnElement[bool]):
-    """`column IN (subquery)` for a set known to be small (a kommun's people): on
-    PostgreSQL written `column = ANY(ARRAY(subquery))`. The planner cannot estimate a
-    kommun's sets (a UNION of indexed selects: 20,379 persons estimated, 329 found), so
-    as `IN` it read a kommun's interests by scanning all 1,000,020 of the national
-    registry (430 ms a page, BENCHMARKS.md run K); an array it takes for a few values
-    and probes the column's index with each."""
-
-    inherit_cache = True
-    type = Boolean()
-    _traverse_internals = [
-        ("column", InternalTraversal.dp_clauseelement),
-        ("subquery", InternalTraversal.dp_clauseelement),
-    ]
-
-    def __init__(self, column: SQLColumnExpression[Any], subquery: Select[Any]) -> None:
-        self.column: ColumnElement[Any] = coercions.expect(roles.ExpressionElementRole, column)
-        self.subquery = subquery
-
-
-@compiles(InSmallSet)
-def _in_small_set(element: InSmallSet, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.column.in_(element.subquery), **kw)
-
-
-@compiles(InSmallSet, "postgresql")
-def _any_of_small_set(element: InSmallSet, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.column, **kw)
-    return f"{column} = ANY(ARRAY({compiler.process(element.subquery, **kw)}))"

@@ -53,13 +53,23 @@ def appointment_predicate(principal: Principal) -> ColumnElement[bool] | None:
     a private organisation (shared reference data) belongs to the scope of its person."""
     if not principal.scoped:
         return None
+    # Each test an array of the key's few ids, so that PostgreSQL reads the appointments
+    # by their indexes (a BitmapOr) instead of filtering all 143,012 of the national
+    # registry; the shared-organisation test is asked of the rows found (run K).
+    shared = aliased(Organisation)
+    in_set = scope_sets.InSmallSet
     return or_(
-        Appointment.committee_id.in_(scope_sets.visible_committee_ids(principal)),
-        Appointment.administration_id.in_(scope_sets.visible_administration_ids(principal)),
-        Appointment.organisation_id.in_(scope_sets.visible_organisation_ids(principal)),
+        in_set(Appointment.committee_id, scope_sets.visible_committee_ids(principal)),
+        in_set(Appointment.administration_id, scope_sets.visible_administration_ids(principal)),
+        in_set(Appointment.organisation_id, scope_sets.visible_organisation_ids(principal)),
         and_(
-            Appointment.organisation_id.in_(scope_sets.shared_organisation_ids()),
-            Appointment.person_id.in_(scope_sets.visible_person_ids(principal)),
+            in_set(Appointment.person_id, scope_sets.visible_person_ids(principal)),
+            # OFFSET: asked of each row found; bare, it became the whole shared set
+            # (95,755 organisations, 60 ms) built to probe.
+            select(shared.id)
+            .where(shared.id == Appointment.organisation_id, scope_sets.shared_organisation(shared))
+            .offset(0)
+            .exists(),
         ),
     )
 
