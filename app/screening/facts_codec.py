@@ -82,7 +82,10 @@ def _iso(value: date) -> str:
 
 
 # Values written as they are: no encoder call for them (most of a snapshot's leaves).
-_AS_IS: frozenset[type] = frozenset({str, int, bool, type(None)})
+# Grows by the StrEnum classes met (`_encoder_for`): a member is a str, which orjson and
+# the json module both write as its value, so it needs no conversion either (converting
+# each took a quarter of the encoding: 0.75 -> 0.57-0.60 ms a national snapshot, run K).
+_AS_IS: set[type] = {str, int, bool, type(None)}
 
 
 def _sequence(value: Any) -> list[Any]:
@@ -101,6 +104,9 @@ def _encoder_for(cls: type) -> Encoder:
         return _dataclass_encoder(cls)
     if cls is float:
         return _float
+    if issubclass(cls, Enum) and issubclass(cls, str):
+        _AS_IS.add(cls)  # written as it is from now on (see `_AS_IS`)
+        return _same
     if issubclass(cls, Enum):
         return _enum_value
     if issubclass(cls, date):
