@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.config import Settings
@@ -54,6 +55,21 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
+def _session_options(settings: Settings) -> dict[str, str]:
+    """libpq `options` for the service's sessions: `db_options` first, then what the
+    operator gave in PGOPTIONS and in the URL's `options`, which libpq and SQLAlchemy would
+    otherwise drop once `options` is passed (a later `-c` of the same setting wins, so the
+    operator's own override the default)."""
+    in_url = make_url(settings.database_url).query.get("options", ())
+    given = [
+        settings.db_options,
+        os.environ.get("PGOPTIONS", ""),
+        *((in_url,) if isinstance(in_url, str) else in_url),
+    ]
+    options = " ".join(o.strip() for o in given if o and o.strip())
+    return {"options": options} if options else {}
+
+
 def make_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
         engine = create_engine(
@@ -84,7 +100,7 @@ def make_engine(settings: Settings) -> Engine:
             # sets are UNIONs the planner cannot size): compiling one list's statement
             # took 150-600 ms of a 27-45 ms query (BENCHMARKS.md run K). No statement of
             # the service runs long enough to win it back.
-            **({"options": settings.db_options} if settings.db_options else {}),
+            **_session_options(settings),
         },
     )
     if not settings.db_prepare_reach:

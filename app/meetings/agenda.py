@@ -213,11 +213,15 @@ def _case(
         )
         return None
     try:
-        case = resolve_case(session, case_in, pnr_secret=pnr_secret, pointer_prefix=pointer)
+        # Resolved with the key: a reference out of its scope reads like one that does
+        # not exist (422 unknown_reference), as in `POST /v1/screenings`; checked after
+        # resolving, another kommun's existing ref answered 403 and an invented one 422.
+        case = resolve_case(
+            session, case_in, pnr_secret=pnr_secret, pointer_prefix=pointer, principal=principal
+        )
     except Unprocessable as exc:
         errors.items.extend(exc.errors)
         return None
-    require_scope(session, principal, case, pointer_prefix=pointer)
     return case
 
 

@@ -21,7 +21,7 @@ import types
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -104,7 +104,7 @@ def _encoder_for(cls: type) -> Encoder:
         return _dataclass_encoder(cls)
     if cls is float:
         return _float
-    if issubclass(cls, Enum) and issubclass(cls, str):
+    if issubclass(cls, StrEnum):
         _AS_IS.add(cls)  # written as it is from now on (see `_AS_IS`)
         return _same
     if issubclass(cls, Enum):

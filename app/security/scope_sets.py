@@ -40,6 +40,9 @@ class InSmallSet(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A condition of its own (SQLite would otherwise compare it to 1 under AND/OR and
+    # lose the column's index), and from the column's table like the `IN` it stands for.
+    _is_implicitly_boolean = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
         ("subquery", InternalTraversal.dp_clauseelement),
@@ -48,6 +51,10 @@ class InSmallSet(ColumnElement[bool]):
     def __init__(self, column: SQLColumnExpression[Any], subquery: Select[Any]) -> None:
         self.column: ColumnElement[Any] = coercions.expect(roles.ExpressionElementRole, column)
         self.subquery = subquery
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return list(self.column._from_objects)
 
 
 @compiles(InSmallSet)

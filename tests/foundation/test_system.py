@@ -76,19 +76,27 @@ def test_an_exhausted_connection_pool_answers_503_with_retry_after(settings) -> 
         application.state.engine.dispose()
 
 
-def test_postgresql_sessions_start_with_the_configured_options(settings) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_sessions_start_with_the_configured_options(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """JIT is off for the service's sessions (`JAVSKOLL_DB_OPTIONS`, app/db.py): compiling
     a kommun key's scope checks cost 150-600 ms a list at national scale. The option
-    string reaches the server as given, and an empty one sends none (a pooler that
-    refuses startup options)."""
+    string reaches the server as given; an empty one sends none (a pooler that refuses
+    startup options); what the operator gave in PGOPTIONS or in the URL's `options` is
+    kept, and wins over the default."""
     if not settings.database_url.startswith("postgresql"):
         pytest.skip("libpq startup options are PostgreSQL's")
+    from urllib.parse import quote
+
+    import psycopg
     from sqlalchemy import text
+    from sqlalchemy.engine import make_url
 
     from app.db import make_engine
 
-    def show(options: str) -> tuple[str, str]:
-        engine = make_engine(settings.model_copy(update={"db_options": options}))
+    monkeypatch.delenv("PGOPTIONS", raising=False)
+
+    def show(options: str, url: str = settings.database_url) -> tuple[str, str]:
+        changed = settings.model_copy(update={"db_options": options, "database_url": url})
+        engine = make_engine(changed)
         try:
             with engine.connect() as connection:
                 jit = connection.execute(text("SHOW jit")).scalar_one()
@@ -97,6 +105,17 @@ def test_postgresql_sessions_start_with_the_configured_options(settings) -> None
         finally:
             engine.dispose()
 
-    assert show(settings.db_options)[0] == "off"
+    plain_url = make_url(settings.database_url).set(drivername="postgresql")
+    dsn = plain_url.render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as raw:  # the server's own defaults, no options
+        row = raw.execute("SELECT current_setting('jit'), current_setting('work_mem')").fetchone()
+    assert row is not None
+    default = (row[0], row[1])
+    assert show(settings.db_options) == ("off", default[1])
     assert show("-c jit=on -c work_mem=1234kB") == ("on", "1234kB")
-    assert show("")[1] != "1234kB"
+    assert show("") == default
+    with_url = settings.database_url + ("&" if "?" in settings.database_url else "?")
+    with_url += "options=" + quote("-c work_mem=2345kB -c jit=on")
+    assert show(settings.db_options, with_url) == ("on", "2345kB")
+    monkeypatch.setenv("PGOPTIONS", "-c work_mem=3456kB")
+    assert show(settings.db_options) == ("off", "3456kB")

@@ -368,3 +368,8 @@ def test_a_kommun_keys_case_scope_is_planned_generically_and_leaves_the_mode_alo
     assert seen[0] == seen[1] == seen[2] == by_kind == plain
     # Västby takes part in the nämnd: its organisation is in the case's view.
     assert seen[0]["committee"] == {"ost-mbn"} and "k-vast" in seen[0]["organisation"]
+    # A committee is seen by its ref and id together: a pair that does not match (one
+    # nämnd's ref, another's id) sees neither, and widens nothing.
+    other_id = session.scalar(text("SELECT id FROM committees WHERE ref = 'ost-tn'"))
+    mixed = scope_statement.case_refs_in_scope(session, ["k-ost"], ("ost-mbn", other_id), wanted)
+    assert mixed["committee"] == set() and "k-vast" not in mixed["organisation"]

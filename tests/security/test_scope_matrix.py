@@ -403,6 +403,32 @@ def test_a_stored_case_naming_someone_out_of_scope_is_not_screened_by_a_limited_
         assert screener.post("/v1/meetings", json=body).status_code == 201
 
 
+def test_a_meetings_inline_case_answers_another_kommuns_ref_as_an_unknown_one(
+    world: World,
+) -> None:
+    """An inline case on a meeting's agenda is resolved with the key, as one sent to
+    `POST /v1/screenings` is: Cederby's Cecilia and a person who exists nowhere get the
+    same answer (until run K the first was 403 out_of_scope, the second 422: the answer
+    told whether another kommun had the ref)."""
+    screener = world.keys["screener"]
+    answers = []
+    for person in ("p-cecilia", "p-nobody-at-all"):
+        case = dict(IN_CASE_DOC, ref="MBN 2026/502", participants=[
+            {"person": person, "role": "ledamot"}])  # fmt: skip
+        case.pop("committee", None)
+        body = {**meeting("MBN 2026-04-02", "ab-mbn", ""), "items": [
+            {"paragraph": "§ 1", "case": case}]}  # fmt: skip
+        response = screener.post("/v1/meetings", json=body)
+        assert response.status_code == 422, response.text[:300]
+        # The ref the client sent is echoed, and nothing else differs.
+        answers.append(response.text.replace(person, "<ref>"))
+    assert answers[0] == answers[1], answers
+    errors = json.loads(answers[0])["errors"]
+    assert [(e["pointer"], e["code"]) for e in errors] == [
+        ("/items/0/case/participants/0/person", "unknown_reference")
+    ]
+
+
 # --- known issues (strict xfail: they fail the suite once fixed, so the entry goes) -----
 
 
