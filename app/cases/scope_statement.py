@@ -73,7 +73,7 @@ WITH own_base AS MATERIALIZED (
               WHERE s.committee_id = ANY(c.ids)
     ) AS ids FROM own_orgs o, own_committees c
 ), the_committee AS MATERIALIZED (
-    SELECT c.id, c.organisation_id FROM committees c, own_committees oc
+    SELECT c.id, c.ref, c.organisation_id FROM committees c, own_committees oc
     WHERE c.id = :committee_id AND c.ref = :committee_ref AND c.id = ANY(oc.ids)
 ), view_base AS MATERIALIZED (
     SELECT ARRAY(
@@ -85,7 +85,7 @@ WITH own_base AS MATERIALIZED (
 ), view_orgs AS MATERIALIZED ({_visible_organisations("view_base")}
 ), view_committees AS MATERIALIZED ({_committees("view_orgs")}
 )
-SELECT 'own_committee' AS kind, c.ref FROM the_committee t JOIN committees c ON c.id = t.id
+SELECT 'own_committee' AS kind, t.ref FROM the_committee t
 UNION ALL
 SELECT 'person', p.ref FROM persons p, own_orgs o, own_committees c, own_administrations a
 WHERE p.ref = ANY(:person_refs) AND EXISTS (

@@ -156,6 +156,19 @@ def shared_organisation(
     return and_(organisation.kind.in_(PRIVATE_KINDS), ~publicly_owned(organisation.id))
 
 
+def shared_organisation_id(organisation_id: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    """The organisation this column points at is shared reference data, asked of each row
+    found (an interest's, an appointment's). The OFFSET is a fence: bare, PostgreSQL made
+    it the whole shared set (95,755 organisations, 60 ms) built to probe."""
+    organisation = aliased(Organisation)
+    return (
+        select(organisation.id)
+        .where(organisation.id == organisation_id, shared_organisation(organisation))
+        .offset(0)
+        .exists()
+    )
+
+
 def shared_organisation_ids() -> Select[int]:
     """The shared private organisations as a set: for reading many rows (a list, a
     report), where PostgreSQL builds it once and probes it."""

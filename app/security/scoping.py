@@ -56,7 +56,6 @@ def appointment_predicate(principal: Principal) -> ColumnElement[bool] | None:
     # Each test an array of the key's few ids, so that PostgreSQL reads the appointments
     # by their indexes (a BitmapOr) instead of filtering all 143,012 of the national
     # registry; the shared-organisation test is asked of the rows found (run K).
-    shared = aliased(Organisation)
     in_set = scope_sets.InSmallSet
     return or_(
         in_set(Appointment.committee_id, scope_sets.visible_committee_ids(principal)),
@@ -64,12 +63,7 @@ def appointment_predicate(principal: Principal) -> ColumnElement[bool] | None:
         in_set(Appointment.organisation_id, scope_sets.visible_organisation_ids(principal)),
         and_(
             in_set(Appointment.person_id, scope_sets.visible_person_ids(principal)),
-            # OFFSET: asked of each row found; bare, it became the whole shared set
-            # (95,755 organisations, 60 ms) built to probe.
-            select(shared.id)
-            .where(shared.id == Appointment.organisation_id, scope_sets.shared_organisation(shared))
-            .offset(0)
-            .exists(),
+            scope_sets.shared_organisation_id(Appointment.organisation_id),
         ),
     )
 
@@ -180,7 +174,6 @@ def interest_predicate(principal: Principal) -> ColumnElement[bool] | None:
     shared with another kommun does not show that kommun's companies or people."""
     if not principal.scoped:
         return None
-    organisation = aliased(Organisation)
     return and_(
         # The key's people first, as an array: their interests are read by the person
         # index, a few thousand rows, and the tests below are asked of those rows only
@@ -189,12 +182,7 @@ def interest_predicate(principal: Principal) -> ColumnElement[bool] | None:
         or_(
             Interest.organisation_id.is_(None),
             Interest.organisation_id.in_(scope_sets.visible_organisation_ids(principal)),
-            select(organisation.id)
-            .where(
-                organisation.id == Interest.organisation_id,
-                scope_sets.shared_organisation(organisation),
-            )
-            .exists(),
+            scope_sets.shared_organisation_id(Interest.organisation_id),
         ),
         or_(
             Interest.on_behalf_of_id.is_(None),
