@@ -6,6 +6,14 @@ anywhere before the last four digits), also percent-encoded as in a logged URL p
 runs of digits joined by those separators. The log redactor blanks every such run of 10
 or 12 digits; the input guard refuses a string holding one that is a valid personnummer
 (outside the `personnummer` fields, where it belongs).
+
+A date with a time of day in ISO 8601 form (`2025-03-14 10:00`, `2026-12-07T05:19:26.811075
++00:00`) is a timestamp, and the guard does not read its digits as a personnummer: about
+one in ten "date hh:mm" in a note, and one in 250 timestamps with microseconds and an
+offset, would otherwise spell a valid one (YYYYMMDD-hhmm, or fraction and offset as
+YYMMDD+NNNN) and be refused. No one writes a personnummer in that shape; a personnummer
+written beside a timestamp is still found. The log redactor keeps blanking them (a
+timestamp in a log message loses nothing that matters).
 """
 
 from __future__ import annotations
@@ -19,6 +27,15 @@ _SEPARATOR = r"(?:[ :+\-]|%20|%3[aA]|%2[bBdD])"
 PERSONNUMMER_SPELLING = re.compile(
     rf"(?<![0-9A-Za-z])\d(?:{_SEPARATOR}*\d)*(?![0-9A-Za-z])", re.IGNORECASE
 )
+# A date (valid month and day) with a time of day, seconds, a fraction and an offset as
+# ISO 8601 and RFC 3339 write them; `T` or a space between date and time.
+ISO_TIMESTAMP = re.compile(
+    r"(?<![0-9A-Za-z])\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt ]"
+    r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
+    r"(?:[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?(?![0-9A-Za-z])"
+)
+# What a timestamp is read as: no digit, no separator, so it joins no neighbouring run.
+_TIMESTAMP_MASK = "_"
 _PERCENT = re.compile(r"%(20|3a|2b|2d)", re.IGNORECASE)
 _DECODED = {"20": " ", "3a": ":", "2b": "+", "2d": "-"}
 
@@ -86,7 +103,10 @@ def redact_personnummer(text: str, replacement: str) -> str:
 
 
 def holds_personnummer(text: str) -> bool:
-    """Whether `text` holds a valid personnummer in any spelling the service accepts."""
+    """Whether `text` holds a valid personnummer in any spelling the service accepts,
+    outside ISO 8601 timestamps."""
+    if ":" in text:
+        text = ISO_TIMESTAMP.sub(_TIMESTAMP_MASK, text)
     return any(_spans(m.group(0)) for m in PERSONNUMMER_SPELLING.finditer(text))
 
 

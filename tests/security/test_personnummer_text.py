@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote
 
 import pytest
@@ -98,6 +98,67 @@ def test_ordinary_text_is_not_taken_for_a_personnummer(text: str) -> None:
     assert not holds_personnummer(text)
 
 
+@st.composite
+def iso_timestamp(draw: st.DrawFn) -> str:
+    """A date with a time of day, written every way ISO 8601 and RFC 3339 allow."""
+    offset = draw(st.none() | st.integers(min_value=-14 * 60, max_value=14 * 60))
+    zone = None if offset is None else timezone(timedelta(minutes=offset))
+    moment = draw(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2099, 12, 31)))
+    text = moment.replace(tzinfo=zone).isoformat(
+        sep=draw(st.sampled_from(["T", " "])),
+        timespec=draw(st.sampled_from(["minutes", "seconds", "milliseconds", "microseconds"])),
+    )
+    if zone is not None and offset == 0 and draw(st.booleans()):
+        text = text.replace("+00:00", "Z")
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(iso_timestamp())
+def test_a_timestamp_is_not_taken_for_a_personnummer(timestamp: str) -> None:
+    # Before: one "date hh:mm" in ten (YYYYMMDD-hhmm) and one timestamp with microseconds
+    # and an offset in 250 (fraction and offset as YYMMDD+NNNN) were refused.
+    assert not holds_personnummer(timestamp)
+    assert not holds_personnummer(f"Beslut {timestamp}, enligt delegation")
+
+
+@settings(max_examples=300, deadline=None)
+@given(iso_timestamp(), spelling())
+def test_a_personnummer_beside_a_timestamp_is_still_found(
+    timestamp: str, pair: tuple[str, str]
+) -> None:
+    text, _ = pair
+    assert holds_personnummer(f"Möte {timestamp}, {text}")
+    assert holds_personnummer(f"{text} {timestamp}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beslut 2025-03-14 10:00",  # 202503141000 is a valid personnummer
+        "ändrad 2026-12-07T05:19:26.811075+00:00",  # 811075+0000 is a valid one
+        "2026-12-07 05:19:26,811075+0000",
+    ],
+)
+def test_timestamps_that_spell_a_personnummer_are_not_one(text: str) -> None:
+    assert not holds_personnummer(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-14 1000",  # no time of day: read as YYYYMMDD-NNNN
+        "20250314 10:00",  # ISO 8601's basic date with an extended time: not a timestamp
+        "1985-03-12 1231",
+        "2025-03-14 10:00 850312-1231",
+        "2025-03-14 10:00850312-1231",  # the digits run on: not a timestamp
+        "2025-03-14T10:00Z 198503121231",
+    ],
+)
+def test_what_only_looks_like_a_timestamp_is_still_read(text: str) -> None:
+    assert holds_personnummer(text)
+
+
 PNR = "19700101-1233"
 
 
@@ -158,6 +219,13 @@ def test_a_personnummer_where_it_belongs_is_fine(admin: ApiClient, loaded: None)
     assert created.status_code == 201, created.text
     party = case(parties=[{"name": "Nils Granne", "role": "berord", "personnummer": other}])
     assert admin.post("/v1/cases", json=party).status_code == 201
+
+
+def test_a_timestamp_in_free_text_is_written(admin: ApiClient, loaded: None) -> None:
+    title = "Beslut 2025-03-14 10:00, ändrat 2026-12-07T05:19:26.811075+00:00"
+    created = admin.post("/v1/cases", json=case(title=title))
+    assert created.status_code == 201, created.text
+    assert admin.get(f"/v1/cases/{quote(created.json()['ref'])}").json()["title"] == title
 
 
 def test_refs_are_nfc_and_hold_no_invisible_characters(admin: ApiClient, loaded: None) -> None:
