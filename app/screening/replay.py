@@ -1,7 +1,8 @@
 """What the engine knew, and what today's rules make of it.
 
 `GET /v1/screenings/{id}/facts` answers the facts snapshot the screening evaluated, as
-stored beside it (its hash is in the screening's audit entry). `POST
+stored beside it (its hash is in the screening's audit entry); a key limited to some
+organisations gets it cut to what it may read (`app/screening/facts_view.py`). `POST
 /v1/screenings/{id}/replay` evaluates those stored facts with the current rules and answers
 the diff against the original answer; nothing is stored and nothing is audited.
 Both: screener, auditor or admin; a screening out of the key's scope is a 404.
@@ -21,7 +22,7 @@ from app.db import SessionDep
 from app.errors import Conflict, Forbidden, NotFound
 from app.rules import evaluate
 from app.rules.facts import FactsSnapshot
-from app.screening import facts_repository
+from app.screening import facts_repository, facts_view
 from app.screening.diff import ScreeningDiff, diff
 from app.screening.facts_codec import FACTS_FORMAT, FactsFormatError, decode
 from app.screening.gate import screening_gate
@@ -62,10 +63,15 @@ class ScreeningFactsOut(BaseModel):
     facts_hash: str = Field(
         description="SHA-256 of the stored canonical JSON; the audit entry covers it"
     )
+    redacted: bool = Field(
+        description="True when the key is limited to some organisations and the snapshot "
+        "held facts outside them: those are left out, and only an unlimited key can check "
+        "the snapshot against facts_hash"
+    )
     snapshot: FactsSnapshot = Field(
         description="The case, and the persons (appointments, interests, relations), "
         "organisations (ownership), committees (responsibilities), administrations, "
-        "operations and agreements the rules read"
+        "operations and agreements the rules read (those the key may read)"
     )
 
 
@@ -107,15 +113,18 @@ def _load(
 def screening_facts(
     screening_id: str, session: SessionDep, principal: FactsReader
 ) -> ScreeningFactsOut:
-    """The facts snapshot the screening evaluated, exactly as stored with it."""
+    """The facts snapshot the screening evaluated, exactly as stored with it; for a key
+    limited to some organisations, without what it may not read."""
     original, snapshot, digest = _load(session, principal, screening_id)
+    shown, redacted = facts_view.facts_for(session, principal, snapshot)
     return ScreeningFactsOut(
         screening=original.id,
         case=original.case,
         as_of=original.as_of,
         format=FACTS_FORMAT,
         facts_hash=digest,
-        snapshot=snapshot,
+        redacted=redacted,
+        snapshot=shown,
     )
 
 

@@ -1,0 +1,151 @@
+"""A stored facts snapshot as a key limited to some organisations may read it.
+
+A screening reads facts across kommuner (a shared person's appointments elsewhere, the
+roster of the nämnd that runs a supervised operation): the rules need them, and a finding
+names the few that decide it. `GET /v1/screenings/{id}/facts` is another matter: the
+whole snapshot would show a limited key people, appointments and companies that its
+registry reads answer 404 for (docs/security.md, "One person, two kommuner"). So a
+limited key gets the snapshot cut to what it may read *now*, by the same predicates as
+the registry's reads:
+
+- organisations, committees, administrations, operations, agreements and persons that
+  the key reads (an object renamed or deleted since the screening is withheld);
+- of each person kept: the appointments to a body it reads, the interests in nothing or
+  in an organisation it reads (and on behalf of nobody or of a person it reads), and the
+  relations to a person it reads (`app/security/scoping.py`: appointment, interest and
+  relation predicates);
+- the case as screened (the key's own), and `facts_seen` counting what is left.
+
+Objects kept are shown whole, references included, as the registry's reads show them (a
+gemensam nämnd lists its participants). The answer says `redacted` when anything was
+cut; its `facts_hash` is then that of the stored text, which only an unlimited key can
+read and check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
+from app.rules.facts import FactsSnapshot, PersonFacts
+from app.rules.vocab import BodyKind
+from app.security import scoping
+from app.security.deps import Principal
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Readable:
+    """The refs of a snapshot that one key may read, by kind."""
+
+    organisations: frozenset[str]
+    committees: frozenset[str]
+    administrations: frozenset[str]
+    operations: frozenset[str]
+    agreements: frozenset[str]
+    persons: frozenset[str]
+
+    def body(self, kind: BodyKind, ref: str) -> bool:
+        if kind is BodyKind.COMMITTEE:
+            return ref in self.committees
+        if kind is BodyKind.ADMINISTRATION:
+            return ref in self.administrations
+        return ref in self.organisations
+
+
+def _refs(
+    session: Session, model: Any, refs: Iterable[str], predicate: ColumnElement[bool] | None
+) -> frozenset[str]:
+    wanted = sorted(set(refs))
+    if not wanted:
+        return frozenset()
+    stmt = select(model.ref).where(model.ref.in_(wanted))
+    return frozenset(session.scalars(scoping.apply(stmt, predicate)))
+
+
+def readable(session: Session, principal: Principal, snapshot: FactsSnapshot) -> Readable:
+    """What of `snapshot` the key reads, asked of the registry as it is now."""
+    people = set(snapshot.persons)
+    for person in snapshot.persons.values():
+        people |= {r.other for r in person.relations}
+        people |= {i.on_behalf_of for i in person.interests if i.on_behalf_of}
+    organisations = set(snapshot.organisations)
+    committees = set(snapshot.committees)
+    administrations = set(snapshot.administrations)
+    for person in snapshot.persons.values():
+        for appointment in person.appointments:
+            {
+                BodyKind.COMMITTEE: committees,
+                BodyKind.ADMINISTRATION: administrations,
+            }.get(appointment.body_kind, organisations).add(appointment.body)
+        organisations |= {i.organisation for i in person.interests if i.organisation}
+    return Readable(
+        organisations=_refs(
+            session, Organisation, organisations, scoping.organisation_point_predicate(principal)
+        ),
+        committees=_refs(session, Committee, committees, scoping.committee_predicate(principal)),
+        administrations=_refs(
+            session, Administration, administrations, scoping.administration_predicate(principal)
+        ),
+        operations=_refs(
+            session, Operation, snapshot.operations, scoping.operation_predicate(principal)
+        ),
+        agreements=_refs(
+            session, Agreement, snapshot.agreements, scoping.agreement_predicate(principal)
+        ),
+        persons=_refs(
+            session, Person, people, scoping.person_point_predicate(principal, Person.id)
+        ),
+    )
+
+
+def _person(person: PersonFacts, can: Readable) -> PersonFacts:
+    return dataclasses.replace(
+        person,
+        appointments=tuple(a for a in person.appointments if can.body(a.body_kind, a.body)),
+        interests=tuple(
+            i
+            for i in person.interests
+            if (i.organisation is None or i.organisation in can.organisations)
+            and (i.on_behalf_of is None or i.on_behalf_of in can.persons)
+        ),
+        relations=tuple(r for r in person.relations if r.other in can.persons),
+    )
+
+
+def _kept(mapping: Mapping[str, Any], refs: frozenset[str]) -> dict[str, Any]:
+    return {ref: value for ref, value in mapping.items() if ref in refs}
+
+
+def limited_view(snapshot: FactsSnapshot, can: Readable) -> FactsSnapshot:
+    """`snapshot` cut to what `can` reads (equal to it when nothing is cut)."""
+    persons = {
+        ref: _person(person, can) for ref, person in snapshot.persons.items() if ref in can.persons
+    }
+    return dataclasses.replace(
+        snapshot,
+        organisations=_kept(snapshot.organisations, can.organisations),
+        committees=_kept(snapshot.committees, can.committees),
+        administrations=_kept(snapshot.administrations, can.administrations),
+        operations=_kept(snapshot.operations, can.operations),
+        agreements=_kept(snapshot.agreements, can.agreements),
+        persons=persons,
+        facts_seen={ref: persons[ref].fact_count for ref in snapshot.facts_seen if ref in persons},
+    )
+
+
+def facts_for(
+    session: Session, principal: Principal, snapshot: FactsSnapshot
+) -> tuple[FactsSnapshot, bool]:
+    """(the snapshot as `principal` may read it, whether anything was cut)."""
+    if not principal.scoped:
+        return snapshot, False
+    view = limited_view(snapshot, readable(session, principal, snapshot))
+    cut = dataclasses.replace(view, facts_seen=snapshot.facts_seen) != snapshot
+    if not cut:
+        return snapshot, False
+    return view, True

@@ -1,0 +1,233 @@
+"""What a kommun reads of facts that reach across kommuner (review of run L).
+
+A screening reads facts in other kommuner (a person appointed in two, the roster of the
+nämnd that runs a supervised operation); a finding may name the few that decide it. What
+a limited key reads beyond the findings must stop at its scope, as its registry reads do:
+the stored facts (`GET /v1/screenings/{id}/facts`), the audit log of registry writes, the
+refs a refused delete names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.security.scope_world import World, build
+from tests.support.api import ApiClient
+from tests.support.registry import import_document
+
+CEDERBY_SECRETS = ("cederby", "Cederby", "p-carl", "Carl")
+BORBY_SECRETS = ("p-bodil", "Bodil", "borby-tn", "Borby tekniska")
+
+
+@pytest.fixture
+def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
+    return build(admin, client_for)
+
+
+@pytest.fixture
+def shared_person(admin: ApiClient, world: World) -> World:
+    """An unlimited key appoints Cederby's Cecilia to Ankeby's tekniska nämnd as well; she
+    is a member of Cederby's company and lives with Carl, its vd."""
+    import_document(
+        admin,
+        {
+            "committees": [
+                {
+                    "ref": "ankeby-tn",
+                    "organisation": "ankeby",
+                    "kind": "namnd",
+                    "name": "Tekniska nämnden",
+                    "responsibilities": [{"area": "va", "role": "drift"}],
+                }
+            ],
+            "appointments": [
+                {
+                    "ref": "appt-cecilia-a",
+                    "person": "p-cecilia",
+                    "body": {"committee": "ankeby-tn"},
+                    "role": "ledamot",
+                }
+            ],
+            "interests": [
+                {
+                    "ref": "int-cecilia",
+                    "person": "p-cecilia",
+                    "organisation": "cederby-bolag",
+                    "kind": "medlem",
+                }
+            ],
+        },
+    )
+    return world
+
+
+@pytest.fixture
+def borby_nämnd(admin: ApiClient, world: World) -> World:
+    """Borby's own tekniska nämnd runs a soptipp that the gemensam nämnd supervises; Bert
+    sits in both, Bodil only in Borby's."""
+    import_document(
+        admin,
+        {
+            "committees": [
+                {
+                    "ref": "borby-tn",
+                    "organisation": "borby",
+                    "kind": "namnd",
+                    "name": "Borby tekniska nämnd",
+                    "responsibilities": [{"area": "miljo_halsoskydd", "role": "drift"}],
+                }
+            ],
+            "operations": [
+                {
+                    "ref": "borby-op",
+                    "name": "Borby soptipp",
+                    "area": "miljo_halsoskydd",
+                    "operator": {"committee": "borby-tn"},
+                    "municipality": "borby",
+                }
+            ],
+            "persons": [
+                {"ref": "p-bert", "name": "Bert Borbysson"},
+                {"ref": "p-bodil", "name": "Bodil Hemlig"},
+            ],
+            "appointments": [
+                {"person": "p-bert", "body": {"committee": "borby-tn"}, "role": "ledamot"},
+                {
+                    "person": "p-bert",
+                    "body": {"committee": "ab-mbn"},
+                    "role": "ledamot",
+                    "appointed_by": "borby",
+                },
+                {"person": "p-bodil", "body": {"committee": "borby-tn"}, "role": "ledamot"},
+            ],
+        },
+    )
+    return world
+
+
+def _screen(client: ApiClient, case: dict[str, Any]) -> str:
+    response = client.post("/v1/screenings", json={"case": case})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _cecilias_case() -> dict[str, Any]:
+    return {
+        "ref": "TN 2026/1",
+        "committee": "ankeby-tn",
+        "matter": "tillsyn",
+        "title": "Avtal om vatten",
+        "decision_date": "2026-03-10",
+        "parties": [{"organisation": "ankeby-vatten", "role": "part"}],
+        "participants": [{"person": "p-cecilia", "role": "ledamot"}],
+    }
+
+
+def _soptipp_case() -> dict[str, Any]:
+    return {
+        "ref": "MBN 2026/77",
+        "committee": "ab-mbn",
+        "matter": "tillsyn",
+        "area": "miljo_halsoskydd",
+        "title": "Tillsyn av soptippen",
+        "decision_date": "2026-03-10",
+        "parties": [{"operation": "borby-op", "role": "tillsynsobjekt"}],
+        "participants": [],
+    }
+
+
+def _registry_view(client: ApiClient, person: str) -> dict[str, set[tuple[str, ...]]]:
+    """What the key's registry reads show of a person's facts (the oracle)."""
+    appointments = client.get("/v1/appointments", params={"person": person, "limit": 500})
+    interests = client.get("/v1/interests", params={"person": person, "limit": 500})
+    relations = client.get(f"/v1/persons/{person}/relations")
+    assert {appointments.status_code, interests.status_code, relations.status_code} == {200}
+    return {
+        "appointments": {
+            (next(iter(a["body"].values())), a["role"]) for a in appointments.json()["items"]
+        },
+        "interests": {(i.get("organisation") or "", i["kind"]) for i in interests.json()["items"]},
+        "relations": {
+            (r["related"] if r["person"] == person else r["person"], r["kind"])
+            for r in _items(relations.json())
+        },
+    }
+
+
+def _items(body: Any) -> list[dict[str, Any]]:
+    return body["items"] if isinstance(body, dict) else body
+
+
+def _facts_view(person: dict[str, Any]) -> dict[str, set[tuple[str, ...]]]:
+    return {
+        "appointments": {(a["body"], a["role"]) for a in person.get("appointments", [])},
+        "interests": {
+            (i.get("organisation") or "", i["kind"]) for i in person.get("interests", [])
+        },
+        "relations": {(r["other"], r["kind"]) for r in person.get("relations", [])},
+    }
+
+
+@pytest.mark.parametrize("role", ["screener", "auditor", "admin"])
+def test_a_limited_key_reads_a_screenings_facts_only_within_its_scope(
+    admin: ApiClient, shared_person: World, role: str
+) -> None:
+    screening = _screen(shared_person.keys["screener"], _cecilias_case())
+    full = admin.get(f"/v1/screenings/{screening}/facts")
+    assert full.status_code == 200
+    assert full.json()["redacted"] is False
+    assert all(secret in full.text for secret in ("p-carl", "cederby-bolag", "cederby-bn"))
+
+    limited = shared_person.keys[role]
+    answer = limited.get(f"/v1/screenings/{screening}/facts")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["redacted"] is True
+    assert body["facts_hash"] == full.json()["facts_hash"]
+    assert [s for s in CEDERBY_SECRETS if s in answer.text] == []
+    cecilia = body["snapshot"]["persons"]["p-cecilia"]
+    assert _facts_view(cecilia) == {
+        "appointments": {("ankeby-tn", "ledamot")},
+        "interests": set(),
+        "relations": set(),
+    }
+    for ref, person in body["snapshot"]["persons"].items():
+        view, registry = _facts_view(person), _registry_view(limited, ref)
+        assert all(view[kind] <= registry[kind] for kind in view), ref
+
+
+def test_the_roster_of_another_kommuns_nämnd_stays_hidden(
+    admin: ApiClient, borby_nämnd: World
+) -> None:
+    screener = borby_nämnd.keys["screener"]
+    screening = _screen(screener, _soptipp_case())
+    full = admin.get(f"/v1/screenings/{screening}/facts").text
+    assert all(secret in full for secret in ("p-bodil", "borby-tn")), "nothing to hide"
+
+    answer = screener.get(f"/v1/screenings/{screening}/facts")
+    assert answer.status_code == 200
+    assert answer.json()["redacted"] is True
+    assert [s for s in BORBY_SECRETS if s in answer.text] == []
+    bert = answer.json()["snapshot"]["persons"]["p-bert"]
+    assert _facts_view(bert)["appointments"] == {("ab-mbn", "ledamot")}
+    # The replay still judges every stored fact: Bert sits in the nämnd that runs the
+    # soptipp, whoever asks.
+    replayed = screener.post(f"/v1/screenings/{screening}/replay")
+    assert replayed.status_code == 200, replayed.text
+    assert replayed.json()["unchanged"] is True
+
+
+def test_facts_within_the_scope_are_shown_whole(admin: ApiClient, world: World) -> None:
+    """The gemensam nämnd's case: all of it is Ankeby's but Borby kommun itself, which
+    takes part in the nämnd and which Ankeby's registry reads answer 404 for."""
+    answer = world.keys["screener"].get(f"/v1/screenings/{world.screening_in}/facts")
+    assert answer.status_code == 200
+    assert answer.json()["redacted"] is True
+    full = admin.get(f"/v1/screenings/{world.screening_in}/facts").json()["snapshot"]
+    assert world.keys["screener"].get("/v1/organisations/borby").status_code == 404
+    del full["organisations"]["borby"]
+    assert answer.json()["snapshot"] == full
+    assert ("p-olof", "make") in _facts_view(full["persons"]["p-anna"])["relations"]
