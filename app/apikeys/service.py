@@ -119,17 +119,26 @@ def create_key(
     return CreatedKey(record, key)
 
 
-def keys_limited_to(session: Session, organisation_ref: str) -> list[dict[str, object]]:
+def keys_limited_to(
+    session: Session, organisation_ref: str, within: frozenset[str] | None = None
+) -> list[dict[str, object]]:
     """The keys in use that are limited to an organisation, as a 409's `referenced_by`
     entry: an organisation is not deleted while a key names it, or the key would go on
-    to scope whatever later gets its ref (docs/security.md, "Deleted organisations")."""
+    to scope whatever later gets its ref (docs/security.md, "Deleted organisations").
+    With `within` (a limited key asking), only keys limited to those organisations alone
+    are listed; any other is one `outside_scope` entry, without count or prefix."""
     live = session.scalars(
         select(ApiKey).where(ApiKey.revoked_at.is_(None)).order_by(ApiKey.id)
     ).all()
-    prefixes = [k.key_prefix for k in live if organisation_ref in (k.organisation_refs or ())]
-    if not prefixes:
-        return []
-    return [{"type": "api_keys", "count": len(prefixes), "refs": prefixes[:5]}]
+    naming = [k for k in live if organisation_ref in (k.organisation_refs or ())]
+    shown = [k for k in naming if within is None or set(k.organisation_refs or ()) <= within]
+    out: list[dict[str, object]] = []
+    if shown:
+        prefixes = [k.key_prefix for k in shown]
+        out.append({"type": "api_keys", "count": len(prefixes), "refs": prefixes[:5]})
+    if len(shown) < len(naming):
+        out.append({"type": "outside_scope"})
+    return out
 
 
 def list_keys(session: Session) -> Sequence[ApiKey]:

@@ -231,3 +231,46 @@ def test_facts_within_the_scope_are_shown_whole(admin: ApiClient, world: World) 
     del full["organisations"]["borby"]
     assert answer.json()["snapshot"] == full
     assert ("p-olof", "make") in _facts_view(full["persons"]["p-anna"])["relations"]
+
+
+def test_a_refused_delete_names_only_what_the_key_reads(
+    admin: ApiClient, world: World, client_for: Callable[..., ApiClient]
+) -> None:
+    ankeby = world.keys["registry"]
+    cederby = client_for("registry", ["cederby"])
+    created = ankeby.post(
+        "/v1/organisations", json={"ref": "konsult-ab", "kind": "aktiebolag", "name": "Konsult AB"}
+    )
+    assert created.status_code == 201, created.text
+    for path, body in (
+        (
+            "/v1/interests",
+            {"ref": "int-carl-konsult", "person": "p-carl", "organisation": "konsult-ab",
+             "kind": "styrelseledamot"},
+        ),
+        (
+            "/v1/operations",
+            {"ref": "cederby-hemlig-drift", "name": "Hemlig drift", "area": "energi",
+             "operator": {"organisation": "konsult-ab"}, "municipality": "cederby"},
+        ),
+        (
+            "/v1/interests",
+            {"ref": "int-olof-konsult", "person": "p-olof", "organisation": "konsult-ab",
+             "kind": "styrelseledamot"},
+        ),
+    ):  # fmt: skip
+        writer = ankeby if "olof" in body["ref"] else cederby
+        assert writer.post(path, json=body).status_code == 201, body
+
+    full = admin.delete("/v1/organisations/konsult-ab")
+    assert full.status_code == 409
+    assert "int-carl-konsult" in full.text and "cederby-hemlig-drift" in full.text
+
+    refused = ankeby.delete("/v1/organisations/konsult-ab")
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["referenced_by"] == [
+        {"type": "interests", "count": 1, "refs": ["int-olof-konsult"]},
+        {"type": "outside_scope"},
+    ]
+    assert [s for s in ("cederby", "carl", "hemlig") if s in refused.text.lower()] == []
+    assert ankeby.get("/v1/organisations/konsult-ab").status_code == 200

@@ -27,6 +27,7 @@ from app.errors import (
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
 from app.registry import repository, scope
+from app.registry.crud import delete_refusal
 from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
 from app.registry.importdoc.document import SECTIONS
@@ -283,11 +284,13 @@ def remove(
                 )
             ],
         )
-    users = repository.referencing(session, res.model.__table__, current.id)
+    users = repository.referencing(
+        session, res.model.__table__, current.id, readable=delete_refusal.readable_tables(principal)
+    )
     if res.section == "organisations":
-        users += keys_limited_to(session, current.ref)
+        users += keys_limited_to(session, current.ref, principal.organisation_refs)
     if users:
-        summary = ", ".join(f"{u['count']} {u['type']}" for u in users)
+        summary = delete_refusal.summary(users)
         raise Conflict(
             f"The {res.label} is still referenced ({summary}); remove those first.",
             referenced_by=users,
