@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, false
 
-from app.registry import repository
+from app.registry import referencing
 from app.registry.crud.resources import RESOURCES
 from app.security.deps import Principal
 
@@ -37,7 +37,7 @@ def readable_tables(principal: Principal) -> Callable[[Table], ColumnElement[boo
 def summary(users: list[dict[str, Any]]) -> str:
     return ", ".join(
         "objects outside this key's scope"
-        if u["type"] == repository.OUTSIDE_SCOPE
+        if u["type"] == referencing.OUTSIDE_SCOPE
         else f"{u['count']} {u['type']}"
         for u in users
     )

@@ -26,7 +26,7 @@ from app.errors import (
 )
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
-from app.registry import repository, scope
+from app.registry import referencing, scope
 from app.registry.crud import delete_refusal
 from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
@@ -284,7 +284,7 @@ def remove(
                 )
             ],
         )
-    users = repository.referencing(
+    users = referencing.referencing(
         session, res.model.__table__, current.id, readable=delete_refusal.readable_tables(principal)
     )
     if res.section == "organisations":
