@@ -3,7 +3,7 @@
 An unlimited key is told every referring table, its count and a few refs. A key limited
 to some organisations is told only of what its own reads show: the read predicate of each
 registry resource decides, and the rest is one `outside_scope` entry without count or
-refs (`app.registry.repository.referencing`; review of run L: an Ankeby key deleting a
+refs (`app.registry.referencing`; review of run L: an Ankeby key deleting a
 shared company was shown Cederby's interest and operation in it).
 """
 
