@@ -274,3 +274,50 @@ def test_a_refused_delete_names_only_what_the_key_reads(
     ]
     assert [s for s in ("cederby", "carl", "hemlig") if s in refused.text.lower()] == []
     assert ankeby.get("/v1/organisations/konsult-ab").status_code == 200
+
+
+def _audit_texts(client: ApiClient) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, path, params in (
+        ("list", "/v1/audit", {"limit": 500}),
+        ("person", "/v1/audit", {"person": "p-cecilia", "limit": 500}),
+        ("jsonl", "/v1/audit/export", {"format": "jsonl"}),
+        ("csv", "/v1/audit/export", {"format": "csv"}),
+    ):
+        response = client.get(path, params=params)
+        assert response.status_code == 200, (name, response.text)
+        out[name] = response.text
+    return out
+
+
+def test_the_audit_of_a_shared_persons_rows_goes_to_the_kommun_that_reads_them(
+    admin: ApiClient, shared_person: World, client_for: Callable[..., ApiClient]
+) -> None:
+    cederby_registry = client_for("registry", ["cederby"])
+    written = [
+        cederby_registry.post(
+            "/v1/appointments",
+            json={"person": "p-cecilia", "body": {"committee": "cederby-bn"}, "role": "ordforande"},
+        ),
+        admin.post(
+            "/v1/relations", json={"person": "p-cecilia", "related": "p-carl", "kind": "syskon"}
+        ),
+        admin.post(
+            "/v1/interests",
+            json={"person": "p-cecilia", "organisation": "cederby-bolag", "kind": "agare"},
+        ),
+        shared_person.keys["registry"].patch(
+            "/v1/appointments/appt-cecilia-a", json={"valid_to": "2030-12-31"}
+        ),
+    ]
+    assert [w.status_code for w in written] == [201, 201, 201, 200], [w.text for w in written]
+
+    ankeby = _audit_texts(shared_person.keys["auditor"])
+    for name, text in ankeby.items():
+        assert [s for s in ("cederby", "p-carl", "ordforande") if s in text] == [], name
+    assert "2030-12-31" in ankeby["person"]  # Ankeby's own write about her
+
+    cederby = _audit_texts(client_for("auditor", ["cederby"]))
+    for secret in ("ordforande", "syskon", "agare"):
+        assert secret in cederby["person"], secret
+    assert "2030-12-31" not in cederby["list"]

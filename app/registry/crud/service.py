@@ -27,7 +27,7 @@ from app.errors import (
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
 from app.registry import referencing, scope
-from app.registry.crud import delete_refusal
+from app.registry.crud import audit_readers, delete_refusal
 from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
 from app.registry.importdoc.document import SECTIONS
@@ -371,7 +371,9 @@ def _audit(
         actor=actor(principal),
         data={"type": res.label, "ref": out.get("ref"), "id": out["id"], **data},
         subjects=subjects,
-        organisations=organisations.union(*people.values()),
+        organisations=audit_readers.readers(
+            session, res, out["id"], organisations.union(*people.values())
+        ),
     )
 
 
