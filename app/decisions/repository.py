@@ -66,13 +66,18 @@ def person_in_case(session: Session, person_id: int, case: Case) -> bool:
 
 
 def screening_of_case(session: Session, screening_id: str, case: Case) -> Screening | None:
-    """The screening, if it screened this case (stored, or inline under the same ref)."""
+    """The screening, if it screened this case (stored, or inline under the same ref in
+    the same committee: another kommun's inline screening may carry the same ref)."""
     return session.scalars(
         select(Screening).where(
             Screening.id == screening_id,
             or_(
                 Screening.case_id == case.id,
-                and_(Screening.case_id.is_(None), Screening.case_ref == case.ref),
+                and_(
+                    Screening.case_id.is_(None),
+                    Screening.case_ref == case.ref,
+                    Screening.committee_id == case.committee_id,
+                ),
             ),
         )
     ).first()

@@ -321,3 +321,34 @@ def test_the_audit_of_a_shared_persons_rows_goes_to_the_kommun_that_reads_them(
     for secret in ("ordforande", "syskon", "agare"):
         assert secret in cederby["person"], secret
     assert "2030-12-31" not in cederby["list"]
+
+
+def test_a_decision_cannot_cite_another_kommuns_screening_under_the_same_ref(
+    world: World, client_for: Callable[..., ApiClient]
+) -> None:
+    cederby = client_for("screener", ["cederby"])
+    theirs = _screen(
+        cederby,
+        {
+            "ref": "MBN 2026/123",  # Ankeby's stored case has this ref
+            "committee": "cederby-bn",
+            "matter": "tillsyn",
+            "title": "Cederbys eget ärende",
+            "decision_date": "2026-03-10",
+            "parties": [{"organisation": "cederby-bolag", "role": "part"}],
+            "participants": [{"person": "p-cecilia", "role": "ledamot"}],
+        },
+    )
+    decision = {
+        "person": "p-anna",
+        "raised_by": "screening",
+        "decision": "ej_jav",
+        "decided_on": "2026-03-11",
+    }
+    path = "/v1/cases/MBN%202026%2F123/decisions"
+    refused = world.keys["admin"].post(path, json={**decision, "screening": theirs})
+    assert refused.status_code == 422, refused.text
+    assert [e["pointer"] for e in refused.json()["errors"]] == ["/screening"]
+    assert "Cecilia" not in refused.text
+    ours = world.keys["admin"].post(path, json={**decision, "screening": world.screening_in})
+    assert ours.status_code == 201, ours.text
