@@ -101,7 +101,10 @@ def test_ordinary_text_is_not_taken_for_a_personnummer(text: str) -> None:
 @st.composite
 def iso_timestamp(draw: st.DrawFn) -> str:
     """A date with a time of day, written every way ISO 8601 and RFC 3339 allow."""
-    offset = draw(st.none() | st.integers(min_value=-14 * 60, max_value=14 * 60))
+    # The offsets in use: whole hours, and :30 and :45 (India, Nepal, Chatham), to 14 h.
+    hours = draw(st.integers(min_value=-14, max_value=14))
+    minutes = draw(st.sampled_from([0, 30, 45])) if abs(hours) < 14 else 0
+    offset = draw(st.none() | st.just(hours * 60 + (minutes if hours >= 0 else -minutes)))
     zone = None if offset is None else timezone(timedelta(minutes=offset))
     moment = draw(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2099, 12, 31)))
     text = moment.replace(tzinfo=zone).isoformat(
@@ -153,6 +156,12 @@ def test_timestamps_that_spell_a_personnummer_are_not_one(text: str) -> None:
         "2025-03-14 10:00 850312-1231",
         "2025-03-14 10:00850312-1231",  # the digits run on: not a timestamp
         "2025-03-14T10:00Z 198503121231",
+        # A personnummer hidden as a timestamp's fraction or offset (review of run L)
+        "Sammanträde 2025-03-14 10:00:00.19850712-1237",
+        "2025-03-14 10:00:00,850712-1237",
+        "2025-03-14T10:00:00.198507121237",
+        "2025-03-14 10:00:00.8507121237",
+        "2025-03-14 10:00+850712-1237",
     ],
 )
 def test_what_only_looks_like_a_timestamp_is_still_read(text: str) -> None:
