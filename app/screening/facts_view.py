@@ -14,12 +14,14 @@ the registry's reads:
   in an organisation it reads (and on behalf of nobody or of a person it reads), and the
   relations to a person it reads (`app/security/scoping.py`: appointment, interest and
   relation predicates);
-- the case as screened (the key's own), and `facts_seen` counting what is left.
+- the case as stored (what `GET /v1/cases` shows), but a party's match to a registered
+  person or organisation only when the key reads it; `facts_seen` counting what is left.
 
 Objects kept are shown whole, references included, as the registry's reads show them (a
 gemensam nämnd lists its participants). The answer says `redacted` when anything was
 cut; its `facts_hash` is then that of the stored text, which only an unlimited key can
-read and check.
+read and check. Refs are matched as they stand now: an object deleted since is withheld,
+and one whose ref was given to another object since is judged as that object.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
-from app.rules.facts import FactsSnapshot, PersonFacts
-from app.rules.vocab import BodyKind
+from app.rules.facts import CaseFacts, FactsSnapshot, PersonFacts
+from app.rules.vocab import BodyKind, PartyKind
 from app.security import scoping
 from app.security.deps import Principal
 
@@ -74,6 +76,9 @@ def readable(session: Session, principal: Principal, snapshot: FactsSnapshot) ->
         people |= {r.other for r in person.relations}
         people |= {i.on_behalf_of for i in person.interests if i.on_behalf_of}
     organisations = set(snapshot.organisations)
+    for party in snapshot.case.parties:
+        if party.match is not None:
+            (people if party.match.kind is PartyKind.PERSON else organisations).add(party.match.ref)
     committees = set(snapshot.committees)
     administrations = set(snapshot.administrations)
     for person in snapshot.persons.values():
@@ -121,13 +126,43 @@ def _kept(mapping: Mapping[str, Any], refs: frozenset[str]) -> dict[str, Any]:
     return {ref: value for ref, value in mapping.items() if ref in refs}
 
 
-def limited_view(snapshot: FactsSnapshot, can: Readable) -> FactsSnapshot:
-    """`snapshot` cut to what `can` reads (equal to it when nothing is cut)."""
+def _case(case: CaseFacts, can: Readable) -> CaseFacts:
+    """The case as stored (what `GET /v1/cases` shows of it), but a party's match to a
+    registered person or organisation only when the key reads that one: the match is
+    the loader's, made with the screening key's view, which may be wider."""
+    parties = tuple(
+        dataclasses.replace(p, match=None)
+        if p.match is not None
+        and p.match.ref
+        not in (can.persons if p.match.kind is PartyKind.PERSON else can.organisations)
+        else p
+        for p in case.parties
+    )
+    return dataclasses.replace(case, parties=parties)
+
+
+def _size(snapshot: FactsSnapshot) -> tuple[int, ...]:
+    """What a cut can only lessen: the objects, each person's facts, the parties' matches."""
+    return (
+        len(snapshot.organisations),
+        len(snapshot.committees),
+        len(snapshot.administrations),
+        len(snapshot.operations),
+        len(snapshot.agreements),
+        len(snapshot.persons),
+        sum(p.fact_count for p in snapshot.persons.values()),
+        sum(p.match is not None for p in snapshot.case.parties),
+    )
+
+
+def limited_view(snapshot: FactsSnapshot, can: Readable) -> tuple[FactsSnapshot, bool]:
+    """(`snapshot` cut to what `can` reads, whether anything was cut)."""
     persons = {
         ref: _person(person, can) for ref, person in snapshot.persons.items() if ref in can.persons
     }
-    return dataclasses.replace(
+    view = dataclasses.replace(
         snapshot,
+        case=_case(snapshot.case, can),
         organisations=_kept(snapshot.organisations, can.organisations),
         committees=_kept(snapshot.committees, can.committees),
         administrations=_kept(snapshot.administrations, can.administrations),
@@ -136,6 +171,7 @@ def limited_view(snapshot: FactsSnapshot, can: Readable) -> FactsSnapshot:
         persons=persons,
         facts_seen={ref: persons[ref].fact_count for ref in snapshot.facts_seen if ref in persons},
     )
+    return view, _size(view) != _size(snapshot)
 
 
 def facts_for(
@@ -144,8 +180,5 @@ def facts_for(
     """(the snapshot as `principal` may read it, whether anything was cut)."""
     if not principal.scoped:
         return snapshot, False
-    view = limited_view(snapshot, readable(session, principal, snapshot))
-    cut = dataclasses.replace(view, facts_seen=snapshot.facts_seen) != snapshot
-    if not cut:
-        return snapshot, False
-    return view, True
+    view, cut = limited_view(snapshot, readable(session, principal, snapshot))
+    return (view, True) if cut else (snapshot, False)

@@ -352,3 +352,34 @@ def test_a_decision_cannot_cite_another_kommuns_screening_under_the_same_ref(
     assert "Cecilia" not in refused.text
     ours = world.keys["admin"].post(path, json={**decision, "screening": world.screening_in})
     assert ours.status_code == 201, ours.text
+
+
+def test_facts_wholly_in_scope_are_not_marked_redacted(
+    world: World, client_for: Callable[..., ApiClient]
+) -> None:
+    cederby = client_for("auditor", ["cederby"])
+    answer = cederby.get(f"/v1/screenings/{world.screening_out}/facts")
+    assert answer.status_code == 200
+    assert answer.json()["redacted"] is False
+
+
+def test_a_partys_match_shows_only_when_the_key_reads_the_match(
+    admin: ApiClient, borby_nämnd: World, client_for: Callable[..., ApiClient]
+) -> None:
+    borby = client_for("screener", ["borby"])
+    case = {**_soptipp_case(), "ref": "MBN 2026/78", "parties": [
+        {"name": "Bodil Hemlig", "role": "part"},
+    ]}  # fmt: skip
+    screening = _screen(borby, case)
+    party = admin.get(f"/v1/screenings/{screening}/facts").json()["snapshot"]["case"]["parties"]
+    assert party[0]["match"]["ref"] == "p-bodil", "nothing to hide"
+    own = borby.get(f"/v1/screenings/{screening}/facts").json()["snapshot"]["case"]["parties"]
+    assert own[0]["match"]["ref"] == "p-bodil"  # Borby reads its own person
+
+    ankeby = borby_nämnd.keys["screener"]
+    assert ankeby.get("/v1/persons/p-bodil").status_code == 404
+    answer = ankeby.get(f"/v1/screenings/{screening}/facts")
+    assert answer.status_code == 200
+    assert answer.json()["redacted"] is True
+    assert "p-bodil" not in answer.text
+    assert answer.json()["snapshot"]["case"]["parties"][0].get("match") is None
