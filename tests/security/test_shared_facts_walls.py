@@ -383,3 +383,48 @@ def test_a_partys_match_shows_only_when_the_key_reads_the_match(
     assert answer.json()["redacted"] is True
     assert "p-bodil" not in answer.text
     assert answer.json()["snapshot"]["case"]["parties"][0].get("match") is None
+
+
+def test_an_entry_goes_to_no_organisation_whose_members_cannot_read_the_row(
+    admin: ApiClient, world: World
+) -> None:
+    """An entry of Västra miljöförbundet's is read by its member kommuner's keys too: an
+    interest in the förbund's own company, which Ankeby's registry hides, is not tagged
+    with the förbund."""
+    import_document(
+        admin,
+        {
+            "organisations": [
+                {"ref": "vmf-bolag", "kind": "aktiebolag", "name": "VMF Labb AB",
+                 "owners": [{"organisation": "vmf", "share_percent": 100}]},
+            ],
+            "committees": [
+                {"ref": "vmf-dir", "organisation": "vmf", "kind": "namnd", "name": "Direktionen"},
+            ],
+            "persons": [{"ref": "p-vera", "name": "Vera Förbund"}],
+            "appointments": [
+                {"person": "p-vera", "body": {"committee": "vmf-dir"}, "role": "ledamot"},
+            ],
+        },
+    )  # fmt: skip
+    written = admin.post(
+        "/v1/interests",
+        json={"ref": "int-vera", "person": "p-vera", "organisation": "vmf-bolag",
+              "kind": "styrelseledamot"},
+    )  # fmt: skip
+    assert written.status_code == 201, written.text
+    ankeby = world.keys["auditor"]
+    assert ankeby.get("/v1/interests", params={"person": "p-vera"}).json()["items"] == []
+    assert "int-vera" in admin.get("/v1/audit", params={"limit": 500}).text
+    for name, text in _audit_texts(ankeby).items():
+        assert "int-vera" not in text, name
+
+
+def test_an_update_that_moves_a_row_shows_its_earlier_state_to_no_one_new(
+    admin: ApiClient, shared_person: World
+) -> None:
+    moved = admin.patch("/v1/appointments/appt-cecilia", json={"body": {"committee": "ankeby-tn"}})
+    assert moved.status_code == 200, moved.text
+    assert "cederby-bn" in admin.get("/v1/audit", params={"person": "p-cecilia"}).text
+    for name, text in _audit_texts(shared_person.keys["auditor"]).items():
+        assert "cederby" not in text, name

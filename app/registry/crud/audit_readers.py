@@ -3,10 +3,14 @@
 A write to a person's appointment, interest or relation names the person, and the entry
 used to belong to every organisation the person is appointed in: so when one person sits
 in two kommuner, each kommun's auditor read the other's appointment, company or relation
-in full (review of run L), rows that its registry reads answer 404 for. An organisation
-now gets such an entry only when a key limited to it reads the row
-(`scoping.organisation_view` with the resource's read predicate), as the row stands when
-the entry is written: after a create or an update, before a delete.
+in full (review of run L), rows that its registry reads answer 404 for.
+
+An entry belonging to organisation X is read by every key whose organisations see X
+(`scoping.audit_entry_predicate`): X's own, the members of X (a förbund), X's owners and
+their owners. So X is kept only when a key limited to each of those reads the row
+(`scoping.organisation_view` with the resource's read predicate); an entry that no
+organisation may have is read by unlimited keys only. An update is kept for those that
+read the row both before and after it (its `changes` show both).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Organisation
+from app.models import Organisation, OrganisationMember, OrganisationOwner
 from app.registry.crud.resources import Resource
 from app.security.scoping import organisation_view
 
@@ -22,17 +26,59 @@ from app.security.scoping import organisation_view
 PERSON_ROWS = frozenset({"appointments", "interests", "relations"})
 
 
-def readers(session: Session, res: Resource, row_id: int, organisations: set[int]) -> set[int]:
-    """Those of `organisations` whose view reads the row (all of them for other rows)."""
-    if res.section not in PERSON_ROWS or not organisations:
-        return organisations
-    refs = session.execute(
-        select(Organisation.id, Organisation.ref).where(Organisation.id.in_(sorted(organisations)))
+def _audiences(session: Session, organisations: set[int]) -> dict[int, set[int]]:
+    """Per organisation X, the organisations whose keys read what belongs to X (the
+    inverse of `scope_sets.visible_organisation_ids`)."""
+    audience = {x: {x} for x in organisations}
+    members = session.execute(
+        select(OrganisationMember.organisation_id, OrganisationMember.member_id).where(
+            OrganisationMember.organisation_id.in_(sorted(organisations))
+        )
     ).all()
-    kept: set[int] = set()
+    for x, member in members:
+        audience[x].add(member)
+    owners = session.execute(
+        select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id).where(
+            OrganisationOwner.organisation_id.in_(sorted(organisations))
+        )
+    ).all()
+    owned_by: dict[int, set[int]] = {}
+    for x, owner in owners:
+        audience[x].add(owner)
+        owned_by.setdefault(owner, set()).add(x)
+    if owned_by:
+        above = session.execute(
+            select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id).where(
+                OrganisationOwner.organisation_id.in_(sorted(owned_by))
+            )
+        ).all()
+        for owner, owners_owner in above:
+            for x in owned_by[owner]:
+                audience[x].add(owners_owner)
+    return audience
+
+
+def _reads(session: Session, res: Resource, row_id: int, organisation_ids: set[int]) -> set[int]:
+    """Those of `organisation_ids` whose view reads the row as it stands."""
+    refs = session.execute(
+        select(Organisation.id, Organisation.ref).where(
+            Organisation.id.in_(sorted(organisation_ids))
+        )
+    ).all()
+    found: set[int] = set()
     for organisation_id, ref in refs:
         predicate = res.scope(organisation_view(ref))
         stmt = select(res.model.id).where(res.model.id == row_id)
         if session.scalar(stmt if predicate is None else stmt.where(predicate)) is not None:
-            kept.add(organisation_id)
-    return kept
+            found.add(organisation_id)
+    return found
+
+
+def readers(session: Session, res: Resource, row_id: int, organisations: set[int]) -> set[int]:
+    """Those of `organisations` whose whole audience reads the row (all of them for the
+    rows of other sections)."""
+    if res.section not in PERSON_ROWS or not organisations:
+        return organisations
+    audience = _audiences(session, organisations)
+    reads = _reads(session, res, row_id, set().union(*audience.values()))
+    return {x for x in organisations if audience[x] <= reads}

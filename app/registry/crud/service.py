@@ -243,6 +243,8 @@ def update(
     )
     if res.has_required_ref:
         item["ref"] = current.ref
+    # Who read the row before the write: an update's entry shows both states.
+    read_before = _read_before(session, res, before)
     status, row_id = _write(
         session,
         principal,
@@ -262,7 +264,7 @@ def update(
         for k, v in _fields(after).items()
         if before.get(k) != v
     }
-    _audit(session, principal, res, "registry.update", after, {"changes": changes})
+    _audit(session, principal, res, "registry.update", after, {"changes": changes}, read_before)
     return after
 
 
@@ -352,6 +354,24 @@ def _subjects(session: Session, res: Resource, out: dict[str, Any]) -> list[tupl
     )
 
 
+def _entry_organisations(
+    session: Session, res: Resource, row_id: int, subjects: list[tuple[str, str]]
+) -> set[int]:
+    """The organisations an entry about this object belongs to, as ids now (issue 9.4):
+    those it names, and for a person's rows the organisations the person is appointed in
+    whose keys read the row (`audit_readers`)."""
+    organisations = organisation_ids(session, (r for k, r in subjects if k == "organisation"))
+    people = person_organisations(session, (r for k, r in subjects if k == "person"))
+    return audit_readers.readers(session, res, row_id, organisations.union(*people.values()))
+
+
+def _read_before(session: Session, res: Resource, before: dict[str, Any]) -> set[int] | None:
+    """For a person's row about to be updated: who reads it now (its entry shows both)."""
+    if res.section not in audit_readers.PERSON_ROWS:
+        return None
+    return _entry_organisations(session, res, before["id"], _subjects(session, res, before))
+
+
 def _audit(
     session: Session,
     principal: Principal,
@@ -359,21 +379,19 @@ def _audit(
     kind: str,
     out: dict[str, Any],
     data: dict[str, Any],
+    read_before: set[int] | None = None,
 ) -> None:
     subjects = _subjects(session, res, out)
-    # The object's organisations, as ids now (issue 9.4): those it names, and for a
-    # person's rows the organisations the person is appointed in.
-    organisations = organisation_ids(session, (r for k, r in subjects if k == "organisation"))
-    people = person_organisations(session, (r for k, r in subjects if k == "person"))
+    organisations = _entry_organisations(session, res, out["id"], subjects)
+    if read_before is not None:
+        organisations &= read_before
     chain.append(
         session,
         kind=kind,
         actor=actor(principal),
         data={"type": res.label, "ref": out.get("ref"), "id": out["id"], **data},
         subjects=subjects,
-        organisations=audit_readers.readers(
-            session, res, out["id"], organisations.union(*people.values())
-        ),
+        organisations=organisations,
     )
 
 
