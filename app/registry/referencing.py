@@ -47,11 +47,10 @@ def referencing(
                 refs = _sample_refs(session, other, where, sample)
                 found.append({"type": other.name, "count": count, "refs": refs})
                 continue
-            seen = _readable_owners(session, other, where, sample, readable)
-            if seen is None or seen[0] < seen[1]:
-                hidden = True
-            if seen is not None and seen[0]:
-                found.append({"type": other.name, "count": seen[0], "refs": seen[2]})
+            seen, every, refs = _readable_owners(session, other, where, sample, readable)
+            hidden = hidden or seen < every
+            if seen:
+                found.append({"type": other.name, "count": seen, "refs": refs})
     if hidden:
         found.append({"type": OUTSIDE_SCOPE})
     return found
@@ -79,16 +78,15 @@ def _readable_owners(
     where: Any,
     sample: int,
     readable: Callable[[Table], ColumnElement[bool]],
-) -> tuple[int, int, list[str]] | None:
-    """(owners the key reads, all owners, a few refs of the first) of the referring rows;
-    None when they have no owner with a ref."""
-    found = _ref_owner(table, where)
-    if found is None:
-        return None
-    owner, ids = found
+) -> tuple[int, int, list[str]]:
+    """(owners the key reads, all owners, a few refs of the first) of the referring rows."""
+    # Rows with no owner with a ref (screenings, decisions) are counted as themselves.
+    owner, ids = _ref_owner(table, where) or (table, select(table.c.id).where(where))
     mine = and_(owner.c.id.in_(ids), readable(owner))
     every = session.scalar(select(func.count()).select_from(owner).where(owner.c.id.in_(ids))) or 0
     seen = session.scalar(select(func.count()).select_from(owner).where(mine)) or 0
+    if "ref" not in owner.c:
+        return seen, every, []
     refs = select(owner.c.ref).where(mine, owner.c.ref.is_not(None))
     return seen, every, list(session.scalars(refs.order_by(owner.c.ref).limit(sample)))
 

@@ -428,3 +428,13 @@ def test_an_update_that_moves_a_row_shows_its_earlier_state_to_no_one_new(
     assert "cederby-bn" in admin.get("/v1/audit", params={"person": "p-cecilia"}).text
     for name, text in _audit_texts(shared_person.keys["auditor"]).items():
         assert "cederby" not in text, name
+
+
+def test_a_refused_delete_names_the_keys_own_cases_and_decisions(
+    admin: ApiClient, world: World
+) -> None:
+    full = admin.delete("/v1/persons/p-anna")
+    ankeby = world.keys["registry"].delete("/v1/persons/p-anna")
+    assert (full.status_code, ankeby.status_code) == (409, 409)
+    assert ankeby.json()["referenced_by"] == full.json()["referenced_by"]
+    assert "MBN 2026/123" in ankeby.text

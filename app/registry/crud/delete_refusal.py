@@ -12,23 +12,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, false
+from sqlalchemy import ColumnElement, Table, false, select
 
+from app.models import Case, JavDecision, Meeting, Screening
 from app.registry import referencing
 from app.registry.crud.resources import RESOURCES
+from app.registry.repository import table_of
+from app.security import scoping
 from app.security.deps import Principal
 
 
+def _case_tables(principal: Principal) -> dict[Table, ColumnElement[bool] | None]:
+    """Cases, meetings, screenings and decisions: read by a limited key as its committees'
+    (`scoping.committee_id_predicate`), as their own routes read them."""
+    in_scope = scoping.committee_id_predicate
+    cases, meetings = table_of(Case), table_of(Meeting)
+    screenings, decisions = table_of(Screening), table_of(JavDecision)
+    own_cases = scoping.apply(select(cases.c.id), in_scope(principal, cases.c.committee_id))
+    return {
+        cases: in_scope(principal, cases.c.committee_id),
+        meetings: in_scope(principal, meetings.c.committee_id),
+        screenings: in_scope(principal, screenings.c.committee_id),
+        decisions: decisions.c.case_id.in_(own_cases),
+    }
+
+
 def readable_tables(principal: Principal) -> Callable[[Table], ColumnElement[bool]] | None:
-    """For a limited key, the read predicate of each registry table (what its `GET` shows);
-    any other table (cases, screenings, meetings) reads as nothing. None: unlimited."""
+    """For a limited key, the read predicate of each table a delete may find referring to
+    its row (what the key's `GET` shows); any other table reads as nothing. None:
+    unlimited."""
     if not principal.scoped:
         return None
-    by_table = {r.model.__table__: r for r in RESOURCES.values()}
+    predicates = {table_of(r.model): r.scope(principal) for r in RESOURCES.values()}
+    predicates |= _case_tables(principal)
 
     def readable(table: Table) -> ColumnElement[bool]:
-        res = by_table.get(table)
-        predicate = res.scope(principal) if res is not None else None
+        predicate = predicates.get(table)
         return false() if predicate is None else predicate
 
     return readable
