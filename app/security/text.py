@@ -29,15 +29,18 @@ PERSONNUMMER_SPELLING = re.compile(
 )
 # A date (valid month and day) with a time of day, seconds, a fraction and an offset as
 # ISO 8601 and RFC 3339 write them; `T` or a space between date and time.
-# Only real-world offsets (hours to 14, minutes 00, 30 or 45) and at most nine fraction
-# digits, and no digit may follow it after a '-', '+', ':', '.' or ',': so a personnummer
+# Only real-world offsets (hours to 14, minutes 00, 30 or 45 or none, as PostgreSQL writes
+# "+01"), or the end of a time range, and at most nine fraction digits, and no digit may
+# follow after a '-', '+', ':', '.' or ',': so a personnummer
 # cannot hide as a long fraction or an offset ("10:00:00.19850712-0007" is read). What
 # remains exempt, a fraction ending in YYMMDD followed by an offset such as "-01:30" or
 # by a space and four digits, is no way anyone writes a personnummer (review of run L).
 ISO_TIMESTAMP = re.compile(
     r"(?<![0-9A-Za-z])\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt ]"
     r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?"
-    r"(?:[Zz]|[+-](?:0\d|1[0-4]):?(?:00|30|45))?(?![0-9A-Za-z]|[:+\-.,]+\d)"
+    r"(?:[Zz]|[+-](?:0\d|1[0-4])(?::?(?:00|30|45))?)?"
+    # ... or the end of a time range ("15:45-17:00")
+    r"(?:-(?:[01]\d|2[0-3]):[0-5]\d)?(?![0-9A-Za-z]|[:+\-.,]+\d)"
 )
 # What a timestamp is read as: no digit, no separator, so it joins no neighbouring run.
 _TIMESTAMP_MASK = "_"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import quote
 
 import pytest
@@ -113,6 +113,8 @@ def iso_timestamp(draw: st.DrawFn) -> str:
     )
     if zone is not None and offset == 0 and draw(st.booleans()):
         text = text.replace("+00:00", "Z")
+    elif zone is not None and text.endswith(":00") and draw(st.booleans()):
+        text = text[:-3]  # PostgreSQL's text output: "+01", "-03"
     return text
 
 
@@ -123,6 +125,17 @@ def test_a_timestamp_is_not_taken_for_a_personnummer(timestamp: str) -> None:
     # and an offset in 250 (fraction and offset as YYMMDD+NNNN) were refused.
     assert not holds_personnummer(timestamp)
     assert not holds_personnummer(f"Beslut {timestamp}, enligt delegation")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)),
+    st.times(),
+    st.times(),
+)
+def test_a_time_range_is_not_taken_for_a_personnummer(day: date, start: time, end: time) -> None:
+    text = f"Sammanträde {day.isoformat()} {start:%H:%M}-{end:%H:%M} i KS-salen"
+    assert not holds_personnummer(text)
 
 
 @settings(max_examples=300, deadline=None)
