@@ -262,6 +262,10 @@ def test_a_refused_delete_names_only_what_the_key_reads(
         writer = ankeby if "olof" in body["ref"] else cederby
         assert writer.post(path, json=body).status_code == 201, body
 
+    limited_to_it = admin.post(
+        "/v1/apikeys", json={"name": "k", "role": "auditor", "organisations": ["konsult-ab"]}
+    )
+    assert limited_to_it.status_code == 201, limited_to_it.text
     full = admin.delete("/v1/organisations/konsult-ab")
     assert full.status_code == 409
     assert "int-carl-konsult" in full.text and "cederby-hemlig-drift" in full.text
@@ -438,3 +442,27 @@ def test_a_refused_delete_names_the_keys_own_cases_and_decisions(
     assert (full.status_code, ankeby.status_code) == (409, 409)
     assert ankeby.json()["referenced_by"] == full.json()["referenced_by"]
     assert "MBN 2026/123" in ankeby.text
+
+
+def test_a_kommun_that_only_appointed_a_person_does_not_read_the_writes_to_them(
+    admin: ApiClient, world: World, client_for: Callable[..., ApiClient]
+) -> None:
+    writes = [
+        admin.post("/v1/persons", json={"ref": "p-dora", "name": "Dora Dold"}),
+        admin.post(
+            "/v1/committees",
+            json={"ref": "ankeby-kfn", "organisation": "ankeby", "kind": "namnd",
+                  "name": "Kultur- och fritidsnämnden"},
+        ),
+        admin.post(
+            "/v1/appointments",
+            json={"person": "p-dora", "body": {"committee": "ankeby-kfn"}, "role": "ledamot",
+                  "appointed_by": "cederby"},
+        ),
+        admin.patch("/v1/persons/p-dora", json={"name": "Dora Dold-Ny"}),
+    ]  # fmt: skip
+    assert [w.status_code for w in writes] == [201, 201, 201, 200], [w.text for w in writes]
+    assert client_for("registry", ["cederby"]).get("/v1/persons/p-dora").status_code == 404
+    for name, text in _audit_texts(client_for("auditor", ["cederby"])).items():
+        assert "Dora" not in text, name
+    assert "Dora Dold-Ny" in _audit_texts(world.keys["auditor"])["list"]

@@ -1,9 +1,10 @@
-"""Which organisations an audit entry of a write to a person's row belongs to.
+"""Which organisations an audit entry of a write to a person or a person's row belongs to.
 
 A write to a person's appointment, interest or relation names the person, and the entry
 used to belong to every organisation the person is appointed in: so when one person sits
 in two kommuner, each kommun's auditor read the other's appointment, company or relation
-in full (review of run L), rows that its registry reads answer 404 for.
+in full (review of run L), rows that its registry reads answer 404 for; and a kommun that
+only appointed a person (`appointed_by`) read the writes to the person itself.
 
 An entry belonging to organisation X is read by every key whose organisations see X
 (`scoping.audit_entry_predicate`): X's own, the members of X (a förbund), X's owners and
@@ -22,8 +23,9 @@ from app.models import Organisation, OrganisationMember, OrganisationOwner
 from app.registry.crud.resources import Resource
 from app.security.scoping import organisation_view
 
-#: The sections whose rows belong to a person, and so reached kommuner through the person.
-PERSON_ROWS = frozenset({"appointments", "interests", "relations"})
+#: A person and the sections whose rows belong to one: their entries reach kommuner through
+#: the person (those that appointed them too, whose keys may not read them).
+PERSON_ROWS = frozenset({"persons", "appointments", "interests", "relations"})
 
 
 def _audiences(session: Session, organisations: set[int]) -> dict[int, set[int]]:

@@ -60,3 +60,10 @@ def summary(users: list[dict[str, Any]]) -> str:
         else f"{u['count']} {u['type']}"
         for u in users
     )
+
+
+def one_outside_scope(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """At most one `outside_scope` entry, last: two would say that both hidden rows and
+    hidden keys refer to the object."""
+    hidden = [u for u in users if u["type"] == referencing.OUTSIDE_SCOPE]
+    return [u for u in users if u["type"] != referencing.OUTSIDE_SCOPE] + hidden[:1]

@@ -291,6 +291,7 @@ def remove(
     )
     if res.section == "organisations":
         users += keys_limited_to(session, current.ref, principal.organisation_refs)
+        users = delete_refusal.one_outside_scope(users)
     if users:
         summary = delete_refusal.summary(users)
         raise Conflict(
