@@ -169,8 +169,10 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def app_settings(request: Request) -> Settings:
-    """Dependency: the settings the app was created with (tests pass their own)."""
+async def app_settings(request: Request) -> Settings:
+    """Dependency: the settings the app was created with (tests pass their own). Async,
+    as the dependencies below that only read memory: a sync one costs a worker-thread
+    round trip per request."""
     settings: Settings = request.app.state.settings
     return settings
 

@@ -72,8 +72,9 @@ def declared_query_parameters(route: APIRoute) -> frozenset[str]:
     return _DECLARED[key]
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
-    """Dependency: 422 naming every query parameter the route does not declare."""
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """Dependency: 422 naming every query parameter the route does not declare (memory
+    only: async, no worker-thread round trip)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:
         return

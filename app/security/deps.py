@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.db import SessionDep, end_read
 from app.errors import Forbidden, Unauthorized
@@ -40,7 +42,9 @@ def _bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
+async def get_principal(request: Request, session: SessionDep) -> Principal:
+    """The key's principal: from the cache (memory only, on the event loop), or looked up
+    in a worker thread. A sync dependency would cost every request a thread round trip."""
     token = _bearer_token(request)
     key_hash = hash_key(token, request.app.state.settings.hash_secret)
     cache: TtlCache[Principal] = request.app.state.principal_cache
@@ -48,6 +52,13 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
     if cached is not None:
         request.state.principal = cached
         return cached
+    principal = await run_in_threadpool(_load_principal, session, key_hash)
+    cache.put(key_hash, principal)
+    request.state.principal = principal
+    return principal
+
+
+def _load_principal(session: Session, key_hash: str) -> Principal:
     key = session.scalar(
         select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
     )
@@ -62,8 +73,6 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
         ),
     )
     end_read(session)  # the connection back to the pool before the next dependency
-    cache.put(key_hash, principal)
-    request.state.principal = principal
     return principal
 
 
@@ -77,7 +86,7 @@ GLOBAL_PERMISSIONS = frozenset({Permission.KEYS_MANAGE, Permission.VOCABULARY_WR
 
 
 def requires(permission: Permission) -> object:
-    def _check(principal: PrincipalDep) -> Principal:
+    async def _check(principal: PrincipalDep) -> Principal:
         if not principal.can(permission):
             raise Forbidden(f"The role '{principal.role}' may not do this ({permission}).")
         if permission in GLOBAL_PERMISSIONS and principal.scoped:
