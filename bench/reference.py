@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from bench.cpu_split import CpuSplit
 from bench.loadgen import Request, run_closed_loop
 from bench.server import _stop, free_port
 
@@ -101,10 +102,12 @@ def saturation(
     timeout_s: float,
     drain: Callable[[str], float],
     log: Callable[[str], None],
+    cpu: CpuSplit | None = None,
 ) -> dict[str, Any]:
     """Reference, screening, reference at saturation; the ratio of their throughputs.
     With several screening servers, request i goes to server i mod n. `screening_headers`:
-    per screening body, headers that replace `headers`' (a limited key), or None."""
+    per screening body, headers that replace `headers`' (a limited key), or None. With
+    `cpu`, each measurement also reports its CPU per request by process group."""
     n, m = len(screening_bodies), len(reference_bodies)
     stride = 7919 if n % 7919 else 7907
 
@@ -120,6 +123,7 @@ def saturation(
     def measure(name: str, make: Callable[[int], Request], base: str) -> dict[str, Any]:
         for url in screening_urls:
             drain(url)
+        cpu_before = cpu.sample() if cpu else None
         summary = _summary(
             run_closed_loop(
                 base,
@@ -136,6 +140,10 @@ def saturation(
             f"  saturation {name:<10} {summary['throughput']:7.1f}/s  p50 {lat['p50_ms']} "
             f"p99 {lat['p99_ms']} ms  errors {summary['errors']}  load {summary['loadavg'][0]:.1f}"
         )
+        if cpu is not None and cpu_before is not None:
+            split = CpuSplit.per_request(cpu_before, cpu.sample(), summary["ok"])
+            summary["cpu_ms_per_request"] = split
+            log(f"  cpu ms/request {name:<10} {split}")
         return summary
 
     # warm the reference's workers (connections, imports)

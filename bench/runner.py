@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from bench import generator
+from bench.cpu_split import CpuSplit, pids_running
 from bench.loadgen import Request, run_open_loop
 from bench.pyspy import Recorder
 from bench.reference import reference_bodies, running_reference, saturation
@@ -214,12 +216,12 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
         "cases_screened": cfg.case_sample or "all",
     }
     with contextlib.ExitStack() as stack:
-        url = stack.enter_context(fresh_database(cfg.database, label=f"bench_{cfg.scale}"))
+        database_url = stack.enter_context(fresh_database(cfg.database, label=f"bench_{cfg.scale}"))
         shared = shared_server_settings()
         servers = [
             stack.enter_context(
                 running_server(
-                    url,
+                    database_url,
                     workers=cfg.workers,
                     log_dir=cfg.results_dir / "logs",
                     source=cfg.source,
@@ -232,7 +234,7 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
         server = servers[0]
         reference_url = stack.enter_context(
             running_reference(
-                url,
+                database_url,
                 workers=cfg.workers * cfg.servers,
                 log_dir=cfg.results_dir / "logs",
                 source=cfg.source,
@@ -346,6 +348,12 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                     f"p99 {lat['p99_ms']} ms errors {summary['errors']} held={summary['held']}"
                 )
             if screening_available:
+                port = reference_url.rsplit(":", 1)[1]
+                cpu = CpuSplit(
+                    [s.process.pid for s in servers]
+                    + pids_running(f"bench.reference_app --port {port}"),
+                    make_url(database_url).database if cfg.database == "postgresql" else None,
+                )
                 results["saturation"] = saturation(
                     screening_urls=[s.base_url for s in servers],
                     headers=server.headers,
@@ -358,6 +366,7 @@ def run_one(cfg: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any
                     timeout_s=cfg.timeout_s,
                     drain=drain,
                     log=log,
+                    cpu=cpu,
                 )
             results["memory"] = sampler.report()
             if len(servers) > 1:

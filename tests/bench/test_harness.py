@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bench import generator
+from bench.cpu_split import CpuSplit, pids_running
 from bench.loadgen import Request, run_open_loop
 from bench.runner import EndpointMissing, import_dataset
 from bench.server import MemorySampler, running_server
@@ -151,3 +154,17 @@ def test_the_installed_javskoll_command_has_the_bench_group(tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert "--scale" in done.stdout
+
+
+def test_the_cpu_split_counts_each_group_per_request() -> None:
+    split = CpuSplit([os.getpid()], database=None)
+    before = split.sample()
+    deadline = time.process_time() + 0.05
+    while time.process_time() < deadline:
+        pass  # 50 ms of this process's CPU: both "server" (its pid) and "client"
+    after = split.sample()
+    per = CpuSplit.per_request(before, after, 10)
+    assert set(per) == {"server", "pg_backends", "pg_other", "client"}
+    assert per["client"] >= 5.0 and per["server"] >= 5.0  # ms per request
+    assert CpuSplit.per_request(before, after, 0) == {}
+    assert os.getpid() in pids_running("pytest")
