@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,15 @@ class Match:
     ref: str
     how: str  # orgnr | personnummer | name
     score: float  # 100 for identifier matches
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A registry row found by an identifier."""
+
+    kind: str
+    id: int
+    ref: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +78,31 @@ def _best_by_name(
 
 def _in_scope(
     session: Session,
-    principal: Principal,
-    committee: tuple[str, int],
-    found: dict[int, Match],
-) -> dict[int, Match]:
-    """Only matches the key may see (a person in its own scope; an organisation in the
-    case's view, read only when there is a match to keep): another kommun's person is no
-    match, as if not registered."""
-    if not found:
-        return found
-    wanted = {
-        kind: {m.ref for m in found.values() if m.kind == kind}
-        for kind in ("person", "organisation")
-    }
-    seen = case_refs_in_scope(session, principal, committee, wanted)
-    return {i: m for i, m in found.items() if m.ref in seen[m.kind]}
+    scope: tuple[Principal, tuple[str, int]],
+    rows: Sequence[Any],
+) -> dict[str, set[str]]:
+    """The refs among the candidate rows that a limited key may match (a person in its own
+    scope; an organisation in the case's view), asked before a match is chosen: a row the
+    key may not see must change nothing, as if not registered (review of run L: chosen
+    first and dropped after, another kommun's record with the same personnummer, orgnr or
+    a better-scoring name hid the key's own, and answered differently from a number
+    nobody has)."""
+    wanted: dict[str, set[str]] = {"person": set(), "organisation": set()}
+    for row in rows:
+        wanted[row.kind].add(row.ref)
+    if not any(wanted.values()):
+        return wanted
+    principal, committee = scope
+    return case_refs_in_scope(session, principal, committee, wanted)
+
+
+def _one_per_key(rows: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """One row per identifier, the lowest ref: two kommuner may each keep a record of one
+    person (or company), and the answer must not depend on the order rows come back in."""
+    out: dict[str, Any] = {}
+    for key, row in sorted(rows, key=lambda kr: kr[1].ref):
+        out.setdefault(key, row)
+    return out
 
 
 def match_parties(
@@ -107,13 +127,25 @@ def match_parties(
         tokens |= names.index_tokens(p.name or "")
     if reads is DIRECT:  # the three lookups in one statement
         org_rows, person_rows, name_rows = party_repo.lookup(session, orgnrs, hashes, tokens)
-        by_orgnr = {row.key: row for row in org_rows}
-        by_hash = {row.key: row for row in person_rows}
+        orgs = [(row.key, _Row("organisation", row.id, row.ref)) for row in org_rows]
+        persons = [(row.key, _Row("person", row.id, row.ref)) for row in person_rows]
     else:  # a meeting's items share them
-        by_orgnr = {row.orgnr: row for row in reads.organisations_by_orgnr(session, orgnrs)}
-        by_hash = {row.personnummer_hash: row for row in reads.persons_by_pnr_hash(session, hashes)}
+        orgs = [
+            (row.orgnr, _Row("organisation", row.id, row.ref))
+            for row in reads.organisations_by_orgnr(session, orgnrs)
+        ]
+        persons = [
+            (row.personnummer_hash, _Row("person", row.id, row.ref))
+            for row in reads.persons_by_pnr_hash(session, hashes)
+        ]
         name_rows = reads.name_candidates(session, tokens)
     candidates = [_Candidate(r.kind, r.id, r.ref, r.name) for r in name_rows]
+    if scope is not None and scope[0].scoped:
+        seen = _in_scope(session, scope, [r for _, r in orgs + persons] + candidates)
+        orgs = [(k, r) for k, r in orgs if r.ref in seen["organisation"]]
+        persons = [(k, r) for k, r in persons if r.ref in seen["person"]]
+        candidates = [c for c in candidates if c.ref in seen[c.kind]]
+    by_orgnr, by_hash = _one_per_key(orgs), _one_per_key(persons)
     found: dict[int, Match] = {}
     for i, party in unregistered.items():
         org = by_orgnr.get(party.orgnr) if party.orgnr else None
@@ -126,6 +158,4 @@ def match_parties(
             match = _best_by_name(party, candidates, min_score)
             if match is not None:
                 found[i] = match
-    if scope is not None and scope[0].scoped:
-        return _in_scope(session, scope[0], scope[1], found)
     return found
