@@ -1,8 +1,8 @@
 """Display names for the refs a page shows (people, organisations, committees, ...).
 
 Only refs that already appear in something the key may read (a screening it can open, a
-registry object in scope) are looked up here: the name adds nothing the screening's own
-explanation does not already state.
+registry object in scope) are looked up here, and only objects the key reads are named:
+the name adds nothing its own reads do not show.
 """
 
 from __future__ import annotations
@@ -10,27 +10,41 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.models import Administration, Committee, Operation, Organisation, Person
 from app.pagination import PageParams
 from app.registry.crud import service as crud
 from app.registry.crud.resources import RESOURCES
+from app.security import scoping
 from app.security.deps import Principal
 
-_NAMED: tuple[Any, ...] = (Person, Organisation, Committee, Administration, Operation)
+
+def _named(principal: Principal) -> tuple[tuple[Any, ColumnElement[bool] | None], ...]:
+    """The named registry objects, each with the key's read predicate (the point forms:
+    a page names a few refs)."""
+    return (
+        (Person, scoping.person_point_predicate(principal, Person.id)),
+        (Organisation, scoping.organisation_point_predicate(principal)),
+        (Committee, scoping.committee_predicate(principal)),
+        (Administration, scoping.administration_predicate(principal)),
+        (Operation, scoping.operation_predicate(principal)),
+    )
 
 
-def names(session: Session, refs: Iterable[str | None]) -> dict[str, str]:
-    """ref -> name for every ref found among the named registry objects."""
+def names(session: Session, principal: Principal, refs: Iterable[str | None]) -> dict[str, str]:
+    """ref -> name for every ref found among the named registry objects the key reads; a
+    ref it may not read keeps no name (the page shows the ref). Before run L any kommun's
+    object was named: a ref Ankeby gave its own organisation showed Cederby's person of
+    that ref by name, and a gemensam nämnd's page named Borby kommun (review of run L)."""
     wanted = sorted({r for r in refs if r})
     found: dict[str, str] = {}
     if not wanted:
         return found
-    for model in _NAMED:
-        rows = session.execute(select(model.ref, model.name).where(model.ref.in_(wanted))).all()
-        for ref, name in rows:
+    for model, predicate in _named(principal):
+        stmt = select(model.ref, model.name).where(model.ref.in_(wanted))
+        for ref, name in session.execute(scoping.apply(stmt, predicate)).all():
             found.setdefault(ref, name)
     return found
 

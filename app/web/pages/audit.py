@@ -122,7 +122,9 @@ def _page(
     org_series = view.series_of((g for c in per_org.values() for g in c), lang)
     unresolved = view.unresolved(findings)
     names = lookup.names(
-        session, [*per_org, *(u["person"] for u in unresolved), *(a["host"] for a in arrangements)]
+        session,
+        principal,
+        [*per_org, *(u["person"] for u in unresolved), *(a["host"] for a in arrangements)],
     )
     organisations = crud.list_objects(
         session, principal, RESOURCES["organisations"], [], PageParams(limit=500, offset=0)

@@ -86,7 +86,7 @@ def find_case(
             "errors": errors,
             "diarienummer": diarienummer or "",
             "cases": latest,
-            "names": lookup.names(session, [c.committee_ref for c in latest]),
+            "names": lookup.names(session, user.principal, [c.committee_ref for c in latest]),
             "total": total,
             "can_write": user.principal.can(Permission.CASE_WRITE),
         },
@@ -202,7 +202,7 @@ def case_page_context(
     }
     if shown:
         refs |= refs_in(shown)
-    names = lookup.names(session, refs)
+    names = lookup.names(session, principal, refs)
     return {
         "case": document,
         "stored": case.stored,

@@ -165,7 +165,7 @@ def _meeting_page(
     meeting = meetings.get_meeting(session, principal, ref)
     answer = meetings.stored_answer(meeting)
     members = _members(session, principal, answer["committee"], date.fromisoformat(answer["date"]))
-    names = lookup.names(session, [m["person"] for m in members])
+    names = lookup.names(session, principal, [m["person"] for m in members])
     return render(
         request,
         "meetings/meeting.html",

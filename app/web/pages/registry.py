@@ -70,7 +70,9 @@ def search(
             "pages": pages,
             "committees": committees,
             "organisations": organisations,
-            "names": lookup.names(session, [c["organisation"] for c in committees["items"]]),
+            "names": lookup.names(
+                session, principal, [c["organisation"] for c in committees["items"]]
+            ),
         },
     )
 
@@ -106,7 +108,7 @@ def person(request: Request, session: SessionDep, user: UserDep, ref: str) -> Re
             "interests": interests["items"],
             "relations": relations["items"],
             "decisions": recorded,
-            "names": lookup.names(session, refs),
+            "names": lookup.names(session, principal, refs),
         },
     )
 
@@ -139,7 +141,7 @@ def committee(request: Request, session: SessionDep, user: UserDep, ref: str) ->
             "committee": found,
             "members": members,
             "administrations": administrations,
-            "names": lookup.names(session, refs),
+            "names": lookup.names(session, principal, refs),
         },
     )
 
@@ -173,6 +175,6 @@ def organisation(request: Request, session: SessionDep, user: UserDep, ref: str)
             "owned": owned,
             "committees": committees,
             "risks": risks["structural"],
-            "names": lookup.names(session, refs),
+            "names": lookup.names(session, principal, refs),
         },
     )
