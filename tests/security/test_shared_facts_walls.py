@@ -523,10 +523,11 @@ def test_a_match_outside_the_scope_answers_as_if_nobody_had_it(
     orgnr = admin.patch("/v1/organisations/cederby-bolag", json={"orgnr": "556677-8899"})
     assert orgnr.status_code == 200, orgnr.text
     screener = world.keys["screener"]
+    anna, vatten = {"name": "Anna Berg"}, {"name": "Ankeby Vatten AB"}
     for theirs, nobodys in (
-        ({"name": "Anna Berg", "personnummer": CECILIAS}, {"name": "Anna Berg", "personnummer": UNUSED}),
-        ({"name": "Ankeby Vatten AB", "orgnr": "556677-8899"}, {"name": "Ankeby Vatten AB", "orgnr": "559900-1129"}),
-    ):  # fmt: skip
+        ({**anna, "personnummer": CECILIAS}, {**anna, "personnummer": UNUSED}),
+        ({**vatten, "orgnr": "556677-8899"}, {**vatten, "orgnr": "559900-1129"}),
+    ):
         assert _verdict(screener, [{**theirs, "role": "part"}]) == _verdict(
             screener, [{**nobodys, "role": "part"}]
         ), theirs
