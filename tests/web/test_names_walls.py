@@ -18,15 +18,12 @@ def test_a_page_names_only_what_the_key_reads(
     world = build(admin, client_for)
     registry = world.keys["registry"]
     # Ankeby gives its own company the ref of a Cederby person (refs are per kind).
+    company = {"ref": "p-cecilia", "kind": "aktiebolag", "name": "Konsult AB"}
+    seat = {"person": "p-olof", "organisation": "p-cecilia", "kind": "styrelseledamot"}
     made = [
-        registry.post(
-            "/v1/organisations", json={"ref": "p-cecilia", "kind": "aktiebolag", "name": "Konsult AB"}
-        ),
-        registry.post(
-            "/v1/interests",
-            json={"person": "p-olof", "organisation": "p-cecilia", "kind": "styrelseledamot"},
-        ),
-    ]  # fmt: skip
+        registry.post("/v1/organisations", json=company),
+        registry.post("/v1/interests", json=seat),
+    ]
     assert [m.status_code for m in made] == [201, 201], [m.text for m in made]
     assert registry.get("/v1/organisations/borby").status_code == 404
 
