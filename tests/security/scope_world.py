@@ -151,6 +151,29 @@ OUT_CASE_DOC = case(
 )
 
 
+def cecilia_shared(role: str) -> dict[str, Any]:
+    """An import document (for an unlimited key): Cederby's Cecilia is appointed to
+    Ankeby's tekniska nämnd as well, and is a member of Cederby's company."""
+    return {
+        "appointments": [
+            {
+                "ref": "appt-cecilia-a",
+                "person": "p-cecilia",
+                "body": {"committee": "ankeby-tn"},
+                "role": role,
+            }
+        ],
+        "interests": [
+            {
+                "ref": "int-cecilia",
+                "person": "p-cecilia",
+                "organisation": "cederby-bolag",
+                "kind": "medlem",
+            }
+        ],
+    }
+
+
 def meeting(ref: str, committee: str, case_ref: str) -> dict[str, Any]:
     return {
         "ref": ref,

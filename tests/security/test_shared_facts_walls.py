@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.scope_world import World, build
+from tests.security.scope_world import World, build, case, cecilia_shared
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
@@ -29,38 +29,10 @@ def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
 
 @pytest.fixture
 def shared_person(admin: ApiClient, world: World) -> World:
-    """An unlimited key appoints Cederby's Cecilia to Ankeby's tekniska nämnd as well; she
-    is a member of Cederby's company and lives with Carl, its vd."""
-    import_document(
-        admin,
-        {
-            "committees": [
-                {
-                    "ref": "ankeby-tn",
-                    "organisation": "ankeby",
-                    "kind": "namnd",
-                    "name": "Tekniska nämnden",
-                    "responsibilities": [{"area": "va", "role": "drift"}],
-                }
-            ],
-            "appointments": [
-                {
-                    "ref": "appt-cecilia-a",
-                    "person": "p-cecilia",
-                    "body": {"committee": "ankeby-tn"},
-                    "role": "ledamot",
-                }
-            ],
-            "interests": [
-                {
-                    "ref": "int-cecilia",
-                    "person": "p-cecilia",
-                    "organisation": "cederby-bolag",
-                    "kind": "medlem",
-                }
-            ],
-        },
-    )
+    """An unlimited key appoints Cederby's Cecilia to Ankeby's tekniska nämnd (in the
+    contract's registry) as well; she is a member of Cederby's company and lives with
+    Carl, its vd."""
+    import_document(admin, cecilia_shared("ledamot"))
     return world
 
 
@@ -108,34 +80,22 @@ def borby_nämnd(admin: ApiClient, world: World) -> World:
     return world
 
 
-def _screen(client: ApiClient, case: dict[str, Any]) -> str:
-    response = client.post("/v1/screenings", json={"case": case})
+def _screen(client: ApiClient, screened: dict[str, Any]) -> str:
+    response = client.post("/v1/screenings", json={"case": screened})
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
 
 
 def _cecilias_case() -> dict[str, Any]:
-    return {
-        "ref": "TN 2026/1",
-        "committee": "ankeby-tn",
-        "matter": "tillsyn",
-        "title": "Avtal om vatten",
-        "decision_date": "2026-03-10",
-        "parties": [{"organisation": "ankeby-vatten", "role": "part"}],
-        "participants": [{"person": "p-cecilia", "role": "ledamot"}],
-    }
+    return case(
+        "TN 2026/1", "ankeby-tn", ["p-cecilia"], [{"organisation": "ankeby-vatten", "role": "part"}]
+    )
 
 
-def _soptipp_case() -> dict[str, Any]:
-    return {
-        "ref": "MBN 2026/77",
-        "committee": "ab-mbn",
-        "matter": "tillsyn",
-        "area": "miljo_halsoskydd",
-        "title": "Tillsyn av soptippen",
-        "decision_date": "2026-03-10",
-        "parties": [{"operation": "borby-op", "role": "tillsynsobjekt"}],
-        "participants": [],
+def _soptipp_case(ref: str = "MBN 2026/77", parties: Any = None) -> dict[str, Any]:
+    supervised = [{"operation": "borby-op", "role": "tillsynsobjekt"}]
+    return case(ref, "ab-mbn", [], supervised if parties is None else parties) | {
+        "area": "miljo_halsoskydd"
     }
 
 
@@ -331,18 +291,9 @@ def test_a_decision_cannot_cite_another_kommuns_screening_under_the_same_ref(
     world: World, client_for: Callable[..., ApiClient]
 ) -> None:
     cederby = client_for("screener", ["cederby"])
-    theirs = _screen(
-        cederby,
-        {
-            "ref": "MBN 2026/123",  # Ankeby's stored case has this ref
-            "committee": "cederby-bn",
-            "matter": "tillsyn",
-            "title": "Cederbys eget ärende",
-            "decision_date": "2026-03-10",
-            "parties": [{"organisation": "cederby-bolag", "role": "part"}],
-            "participants": [{"person": "p-cecilia", "role": "ledamot"}],
-        },
-    )
+    parties = [{"organisation": "cederby-bolag", "role": "part"}]
+    # Ankeby's stored case has this ref
+    theirs = _screen(cederby, case("MBN 2026/123", "cederby-bn", ["p-cecilia"], parties))
     decision = {
         "person": "p-anna",
         "raised_by": "screening",
@@ -371,10 +322,8 @@ def test_a_partys_match_shows_only_when_the_key_reads_the_match(
     admin: ApiClient, borby_nämnd: World, client_for: Callable[..., ApiClient]
 ) -> None:
     borby = client_for("screener", ["borby"])
-    case = {**_soptipp_case(), "ref": "MBN 2026/78", "parties": [
-        {"name": "Bodil Hemlig", "role": "part"},
-    ]}  # fmt: skip
-    screening = _screen(borby, case)
+    parties = [{"name": "Bodil Hemlig", "role": "part"}]
+    screening = _screen(borby, _soptipp_case("MBN 2026/78", parties))
     party = admin.get(f"/v1/screenings/{screening}/facts").json()["snapshot"]["case"]["parties"]
     assert party[0]["match"]["ref"] == "p-bodil", "nothing to hide"
     own = borby.get(f"/v1/screenings/{screening}/facts").json()["snapshot"]["case"]["parties"]
@@ -468,16 +417,10 @@ def test_a_kommun_that_only_appointed_a_person_does_not_read_the_writes_to_them(
     assert "Dora Dold-Ny" in _audit_texts(world.keys["auditor"])["list"]
 
 
-def _inline_mbn(parties: list[dict[str, Any]], ref: str = "MBN 2026/90") -> dict[str, Any]:
-    return {
-        "ref": ref,
-        "committee": "ab-mbn",
-        "matter": "tillsyn",
-        "title": "Tillsyn",
-        "decision_date": "2026-03-10",
-        "parties": parties,
-        "participants": [{"person": "p-anna", "role": "ledamot"}],
-    }
+def _inline_mbn(
+    parties: list[dict[str, Any]], ref: str = "MBN 2026/90", person: str = "p-anna"
+) -> dict[str, Any]:
+    return case(ref, "ab-mbn", [person], parties)
 
 
 def _verdict(client: ApiClient, parties: list[dict[str, Any]]) -> Any:
@@ -546,8 +489,8 @@ def test_another_kommuns_namesake_does_not_outscore_the_keys_own(
         },
     )
     screener = world.keys["screener"]
-    case = _inline_mbn([{"name": "Cecilia Ceder", "role": "part"}], ref="MBN 2026/91")
-    case["participants"] = [{"person": "zz-cecilia", "role": "ledamot"}]
-    answer = screener.post("/v1/screenings", json={"case": case})
+    parties = [{"name": "Cecilia Ceder", "role": "part"}]
+    screened = _inline_mbn(parties, ref="MBN 2026/91", person="zz-cecilia")
+    answer = screener.post("/v1/screenings", json={"case": screened})
     assert answer.status_code == 201, answer.text
     assert ("zz-cecilia", "part") in [(f["person"], f["ground"]) for f in answer.json()["findings"]]

@@ -24,7 +24,7 @@ from tests.security.reference_fields import (
     shape,
 )
 from tests.security.scope_cells import LEAF_DOCUMENT
-from tests.security.scope_world import OUT_MARKERS, World, build
+from tests.security.scope_world import OUT_MARKERS, World, build, cecilia_shared
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
 
@@ -202,27 +202,7 @@ def test_an_empty_organisation_list_does_not_make_an_unlimited_key(admin: ApiCli
 @pytest.fixture
 def shared_person(admin: ApiClient, world: World) -> World:
     """An unlimited key appoints Cederby's Cecilia to Ankeby's tekniska nämnd as well."""
-    import_document(
-        admin,
-        {
-            "appointments": [
-                {
-                    "ref": "appt-cecilia-a",
-                    "person": "p-cecilia",
-                    "body": {"committee": "ankeby-tn"},
-                    "role": "ersattare",
-                }
-            ],
-            "interests": [
-                {
-                    "ref": "int-cecilia",
-                    "person": "p-cecilia",
-                    "organisation": "cederby-bolag",
-                    "kind": "medlem",
-                }
-            ],
-        },
-    )
+    import_document(admin, cecilia_shared("ersattare"))
     return world
 
 
