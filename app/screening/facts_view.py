@@ -72,22 +72,22 @@ def _refs(
 def readable(session: Session, principal: Principal, snapshot: FactsSnapshot) -> Readable:
     """What of `snapshot` the key reads, asked of the registry as it is now."""
     people = set(snapshot.persons)
+    organisations = set(snapshot.organisations)
+    bodies = {
+        BodyKind.COMMITTEE: set(snapshot.committees),
+        BodyKind.ADMINISTRATION: set(snapshot.administrations),
+        BodyKind.ORGANISATION: organisations,
+    }
     for person in snapshot.persons.values():
         people |= {r.other for r in person.relations}
         people |= {i.on_behalf_of for i in person.interests if i.on_behalf_of}
-    organisations = set(snapshot.organisations)
+        organisations |= {i.organisation for i in person.interests if i.organisation}
+        for appointment in person.appointments:
+            bodies[appointment.body_kind].add(appointment.body)
     for party in snapshot.case.parties:
         if party.match is not None:
             (people if party.match.kind is PartyKind.PERSON else organisations).add(party.match.ref)
-    committees = set(snapshot.committees)
-    administrations = set(snapshot.administrations)
-    for person in snapshot.persons.values():
-        for appointment in person.appointments:
-            {
-                BodyKind.COMMITTEE: committees,
-                BodyKind.ADMINISTRATION: administrations,
-            }.get(appointment.body_kind, organisations).add(appointment.body)
-        organisations |= {i.organisation for i in person.interests if i.organisation}
+    committees, administrations = bodies[BodyKind.COMMITTEE], bodies[BodyKind.ADMINISTRATION]
     return Readable(
         organisations=_refs(
             session, Organisation, organisations, scoping.organisation_point_predicate(principal)
