@@ -29,17 +29,15 @@ from sqlalchemy.engine import make_url
 from bench import inprocess
 from bench.cpu_split import CpuSplit, pids_running
 from bench.reference import running_reference
+from bench.screening_cpu import iter_cases
 from bench.server import running_server
 
 LUA = Path(__file__).with_name("wrk_post.lua")
 
 
 def _bodies(data: Path, count: int) -> list[str]:
-    cases = []
-    with data.open("rb") as f:
-        for line in f:
-            if line.startswith(b'{"kind":"case"'):
-                cases.append(json.loads(line)["case"])
+    """Inline screening bodies, one line each, chosen as `bench.screening_cpu` chooses."""
+    cases = [line["case"] for line in iter_cases(data)]
     return [
         json.dumps({"case": cases[(i * 7919) % len(cases)]}, ensure_ascii=False)
         for i in range(count)
