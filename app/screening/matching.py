@@ -9,6 +9,7 @@ statement for all unregistered parties of a case together (three when a meeting 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,11 @@ from app.screening import names
 from app.screening import party_repository as party_repo
 from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
+
+logger = logging.getLogger(__name__)
+
+#: How far a limited key reads name candidates of one kind (see `_scoped_candidates`).
+MAX_SCOPED_NAME_SCAN = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,54 @@ def _in_scope(
     return case_refs_in_scope(session, principal, committee, wanted)
 
 
+def _further_candidates(
+    session: Session,
+    scope: tuple[Principal, tuple[str, int]],
+    kind: str,
+    tokens: set[str],
+    have: int,
+) -> list[_Candidate]:
+    """The candidates of `kind` past the first page that a limited key may match, read
+    page by page in `name_candidates`' order until, with the `have` it kept of the first
+    page, it holds a page's worth, or the candidates end. Pages grow fourfold (a name
+    shared across the country costs a few statements) and stop at MAX_SCOPED_NAME_SCAN."""
+    kept: list[_Candidate] = []
+    offset, size = party_repo.NAME_CANDIDATES, party_repo.NAME_CANDIDATES * 4
+    while have + len(kept) < party_repo.NAME_CANDIDATES:
+        if offset >= MAX_SCOPED_NAME_SCAN:
+            logger.warning("name candidates capped", extra={"kind": kind, "scanned": offset})
+            break
+        rows = party_repo.name_candidates_page(session, kind, tokens, offset=offset, limit=size)
+        page = [_Candidate(r.kind, r.id, r.ref, r.name) for r in rows]
+        seen = _in_scope(session, scope, page)
+        kept += [c for c in page if c.ref in seen[kind]]
+        if len(page) < size:
+            break
+        offset, size = offset + size, size * 4
+    return kept
+
+
+def _scoped_candidates(
+    session: Session,
+    scope: tuple[Principal, tuple[str, int]],
+    candidates: Sequence[_Candidate],
+    seen: dict[str, set[str]],
+    tokens: set[str],
+) -> list[_Candidate]:
+    """The name candidates a limited key may match (`seen`: the first page's, checked
+    with the identifier matches in one statement). Where a kind's first page was full
+    but left the key fewer than a page, the further pages are read: other kommuner's
+    namesakes never crowd out the key's own (review of run L: a name registered more
+    than NAME_CANDIDATES times elsewhere before the kommun's own record missed the jäv)."""
+    kept = [c for c in candidates if c.ref in seen[c.kind]]
+    for kind in ("person", "organisation"):
+        fetched = sum(1 for c in candidates if c.kind == kind)
+        have = sum(1 for c in kept if c.kind == kind)
+        if fetched == party_repo.NAME_CANDIDATES and have < fetched:
+            kept += _further_candidates(session, scope, kind, tokens, have)
+    return kept
+
+
 def _one_per_key(rows: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     """One row per identifier, the lowest ref: two kommuner may each keep a record of one
     person (or company), and the answer must not depend on the order rows come back in."""
@@ -144,7 +198,7 @@ def match_parties(
         seen = _in_scope(session, scope, [r for _, r in orgs + persons] + candidates)
         orgs = [(k, r) for k, r in orgs if r.ref in seen["organisation"]]
         persons = [(k, r) for k, r in persons if r.ref in seen["person"]]
-        candidates = [c for c in candidates if c.ref in seen[c.kind]]
+        candidates = _scoped_candidates(session, scope, candidates, seen, tokens)
     by_orgnr, by_hash = _one_per_key(orgs), _one_per_key(persons)
     found: dict[int, Match] = {}
     for i, party in unregistered.items():

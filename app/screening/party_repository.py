@@ -34,18 +34,40 @@ def persons_by_pnr_hash(session: Session, hashes: Collection[str]) -> list[Row[A
     )
 
 
-def _best_owners(column: Any, wanted: list[str]) -> Any:
+def _best_owners(
+    column: Any, wanted: list[str], *, offset: int = 0, limit: int = NAME_CANDIDATES
+) -> Any:
     """The owners (persons or organisations, by `column`) sharing the most of `wanted`'s
-    name tokens, as a subquery of (owner, hits)."""
+    name tokens, as a subquery of (owner, hits): `limit` of them from `offset` in that
+    order (most hits, then lowest id)."""
     hits = func.count(NameToken.id).label("hits")
-    return (
+    best = (
         select(column.label("owner"), hits)
         .where(in_values(NameToken.token, wanted), column.is_not(None))
         .group_by(column)
         .order_by(hits.desc(), column)
-        .limit(NAME_CANDIDATES)
-        .subquery()
+        .limit(limit)
     )
+    return (best.offset(offset) if offset else best).subquery()
+
+
+def name_candidates_page(
+    session: Session, kind: str, tokens: Collection[str], *, offset: int, limit: int
+) -> list[Row[Any]]:
+    """(kind, id, ref, name) of the candidates of one kind past the first `offset`, in
+    `name_candidates`' order: the further pages a limited key reads when other kommuner's
+    namesakes filled the first (`app.screening.matching`)."""
+    wanted = sorted(tokens)
+    if kind == "person":
+        best = _best_owners(NameToken.person_id, wanted, offset=offset, limit=limit)
+        model: Any = Person
+    else:
+        best = _best_owners(NameToken.organisation_id, wanted, offset=offset, limit=limit)
+        model = Organisation
+    statement = select(literal(kind).label("kind"), model.id, model.ref, model.name).join(
+        best, best.c.owner == model.id
+    )
+    return list(session.execute(statement))
 
 
 def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:

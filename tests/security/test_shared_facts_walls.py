@@ -14,10 +14,13 @@ from typing import Any
 
 import pytest
 
+from app.screening.party_repository import NAME_CANDIDATES
 from tests.security.scope_world import World, build, case, cecilia_shared
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
+# More namesakes than one page of name candidates (and past the second page's start).
+NAME_PAGE_OVERFLOW = NAME_CANDIDATES * 5 + 3
 CEDERBY_SECRETS = ("cederby", "Cederby", "p-carl", "Carl")
 BORBY_SECRETS = ("p-bodil", "Bodil", "borby-tn", "Borby tekniska")
 
@@ -494,3 +497,71 @@ def test_another_kommuns_namesake_does_not_outscore_the_keys_own(
     answer = screener.post("/v1/screenings", json={"case": screened})
     assert answer.status_code == 201, answer.text
     assert ("zz-cecilia", "part") in [(f["person"], f["ground"]) for f in answer.json()["findings"]]
+
+
+def test_other_kommuners_namesakes_do_not_crowd_out_the_keys_own(
+    admin: ApiClient, world: World
+) -> None:
+    """More namesakes elsewhere than one page of name candidates, all registered before
+    the kommun's own: its screening still matches its own person (issue 15 review:
+    the 50 best candidates were taken across the country before the scope was applied,
+    so a common name in a large registry missed the jäv)."""
+    namesakes = [
+        {"ref": f"cz-dagny-{i:03d}", "name": "Dagny Dahlström"} for i in range(NAME_PAGE_OVERFLOW)
+    ]
+    import_document(
+        admin,
+        {
+            "persons": namesakes,
+            "appointments": [
+                {"person": p["ref"], "body": {"committee": "cederby-bn"}, "role": "ledamot"}
+                for p in namesakes
+            ],
+        },
+    )
+    import_document(
+        admin,
+        {
+            "persons": [{"ref": "p-dagny", "name": "Dagny Dahlström"}],
+            "appointments": [
+                {"person": "p-dagny", "body": {"committee": "ab-mbn"}, "role": "ledamot"}
+            ],
+        },
+    )
+    parties = [{"name": "Dagny Dahlström", "role": "part"}]
+    screened = _inline_mbn(parties, ref="MBN 2026/92", person="p-dagny")
+    answer = world.keys["screener"].post("/v1/screenings", json={"case": screened})
+    assert answer.status_code == 201, answer.text
+    findings = [(f["person"], f["ground"]) for f in answer.json()["findings"]]
+    assert ("p-dagny", "part") in findings, findings
+
+
+def test_other_kommuners_companies_of_one_name_do_not_crowd_out_the_keys_own(
+    admin: ApiClient, world: World
+) -> None:
+    """The same for organisations: the party's name matches Ankeby's own company, not
+    nothing, however many companies of that name Cederby registered before it."""
+    companies = [
+        {
+            "ref": f"cz-bygg-{i:03d}",
+            "kind": "aktiebolag",
+            "name": "Dahlström Bygg AB",
+            "owners": [{"organisation": "cederby", "share_percent": 100}],
+        }
+        for i in range(NAME_PAGE_OVERFLOW)
+    ]
+    import_document(admin, {"organisations": companies})
+    own = {
+        "ref": "ankeby-bygg",
+        "kind": "aktiebolag",
+        "name": "Dahlström Bygg AB",
+        "owners": [{"organisation": "ankeby", "share_percent": 100}],
+    }
+    import_document(admin, {"organisations": [own]})
+    screener = world.keys["screener"]
+    parties = [{"name": "Dahlström Bygg AB", "role": "part"}]
+    screening = _screen(screener, _inline_mbn(parties, ref="MBN 2026/93"))
+    facts = screener.get(f"/v1/screenings/{screening}/facts")
+    assert facts.status_code == 200, facts.text
+    match = facts.json()["snapshot"]["case"]["parties"][0].get("match")
+    assert match is not None and match["ref"] == "ankeby-bygg", match
