@@ -32,6 +32,14 @@ from app.rules.vocab import (
     PartyRole,
 )
 
+# The path step that ties a registry object to an unregistered party, by how it was
+# matched (an identifier match was explained as "matched by name only" before run M).
+MATCH_STEP = {
+    MatchHow.NAME: "namnmatchning",
+    MatchHow.PERSONNUMMER: "personnummermatchning",
+    MatchHow.ORGNR: "orgnrmatchning",
+}
+
 
 class Context(SnapshotIndex):
     """Indexes over one snapshot (see module docstring)."""
@@ -56,24 +64,36 @@ class Context(SnapshotIndex):
 
     def _index_party(self, party: PartyFacts) -> None:
         case_ref = self.case.ref
-        kind, ref, name_only, score = party.kind, party.ref, False, None
-        path: tuple[PathStep, ...]
-        if kind is PartyKind.UNREGISTERED:
-            match = party.match
-            if match is None or ref is not None:
-                return
-            if match.how is MatchHow.NAME:
-                if match.score < float(self.param("name_match_min_score")):
-                    return
-                name_only = True
-            kind, ref, score = match.kind, match.ref, match.score
-            label = party.name or match.ref
-            path = (PathStep(ref, "namnmatchning", label), PathStep(label, party.role, case_ref))
-        elif ref is None:
+        if party.kind is not PartyKind.UNREGISTERED:
+            if party.ref is not None:
+                step = PathStep(party.ref, party.role, case_ref)
+                self._link_party(party.kind, party.ref, (step,), party.role, False, None)
             return
-        else:
-            path = (PathStep(ref, party.role, case_ref),)
-        link = Link(ref, path, party.role, "party", None, 1.0, name_only, score)
+        if party.match is None or party.ref is not None:
+            return
+        # An identifier may have matched several records of one person or company (two
+        # kommuner each keep one), a name several namesakes: the party may be each.
+        for match in (party.match, *party.also):
+            name_only = match.how is MatchHow.NAME
+            if name_only and match.score < float(self.param("name_match_min_score")):
+                continue
+            label = party.name or match.ref
+            path = (
+                PathStep(match.ref, MATCH_STEP[match.how], label),
+                PathStep(label, party.role, case_ref),
+            )
+            self._link_party(match.kind, match.ref, path, party.role, name_only, match.score)
+
+    def _link_party(
+        self,
+        kind: PartyKind,
+        ref: str,
+        path: tuple[PathStep, ...],
+        role: PartyRole,
+        name_only: bool,
+        score: float | None,
+    ) -> None:
+        link = Link(ref, path, role, "party", None, 1.0, name_only, score)
         if kind is PartyKind.PERSON:
             self.person_links.setdefault(ref, []).append(link)
         elif kind is PartyKind.ORGANISATION:

@@ -72,6 +72,11 @@ class PartyFacts:
     ref: str | None = None  # set for person|organisation|operation|committee
     name: str | None = None  # set for unregistered parties
     match: PartyMatch | None = None  # unregistered parties only
+    # Further matches, which the rules follow as they follow `match`: the other records of
+    # the identifier it was found by (two kommuner may each keep a record of one person or
+    # company), or the other names at or above the minimum score, best first. Empty in
+    # screenings stored before it was added (which read the same).
+    also: tuple[PartyMatch, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.kind is PartyKind.UNREGISTERED) != (self.ref is None):

@@ -61,6 +61,14 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "driftansvar": ("har driftansvaret för", "is responsible for running"),
     "betjanar": ("betjänar", "serves"),
     "namnmatchning": ("matchas enbart på namn mot parten", "is matched by name only to the party"),
+    "personnummermatchning": (
+        "har samma personnummer som parten",
+        "has the same personnummer as the party",
+    ),
+    "orgnrmatchning": (
+        "har samma organisationsnummer som parten",
+        "has the same organisation number as the party",
+    ),
     "tidigare_handlaggning": (
         "deltog i den slutliga handläggningen hos",
         "took part in the final handling at",

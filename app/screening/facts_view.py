@@ -34,7 +34,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
-from app.rules.facts import CaseFacts, FactsSnapshot, PersonFacts
+from app.rules.facts import CaseFacts, FactsSnapshot, PartyFacts, PersonFacts
 from app.rules.vocab import BodyKind, PartyKind
 from app.security import scoping
 from app.security.deps import Principal
@@ -85,8 +85,8 @@ def readable(session: Session, principal: Principal, snapshot: FactsSnapshot) ->
         for appointment in person.appointments:
             bodies[appointment.body_kind].add(appointment.body)
     for party in snapshot.case.parties:
-        if party.match is not None:
-            (people if party.match.kind is PartyKind.PERSON else organisations).add(party.match.ref)
+        for match in (party.match, *party.also) if party.match is not None else ():
+            (people if match.kind is PartyKind.PERSON else organisations).add(match.ref)
     committees, administrations = bodies[BodyKind.COMMITTEE], bodies[BodyKind.ADMINISTRATION]
     return Readable(
         organisations=_refs(
@@ -130,15 +130,22 @@ def _case(case: CaseFacts, can: Readable) -> CaseFacts:
     """The case as stored (what `GET /v1/cases` shows of it), but a party's match to a
     registered person or organisation only when the key reads that one: the match is
     the loader's, made with the screening key's view, which may be wider."""
-    parties = tuple(
-        dataclasses.replace(p, match=None)
-        if p.match is not None
-        and p.match.ref
-        not in (can.persons if p.match.kind is PartyKind.PERSON else can.organisations)
-        else p
-        for p in case.parties
-    )
-    return dataclasses.replace(case, parties=parties)
+    return dataclasses.replace(case, parties=tuple(_party(p, can) for p in case.parties))
+
+
+def _party(party: PartyFacts, can: Readable) -> PartyFacts:
+    """The party with only the matches the key reads (the first of them as `match`)."""
+    if party.match is None:
+        return party
+    matches = [party.match, *party.also]
+    kept = [
+        m
+        for m in matches
+        if m.ref in (can.persons if m.kind is PartyKind.PERSON else can.organisations)
+    ]
+    if len(kept) == len(matches):
+        return party
+    return dataclasses.replace(party, match=kept[0] if kept else None, also=tuple(kept[1:]))
 
 
 def _size(snapshot: FactsSnapshot) -> tuple[int, ...]:
@@ -152,6 +159,7 @@ def _size(snapshot: FactsSnapshot) -> tuple[int, ...]:
         len(snapshot.persons),
         sum(p.fact_count for p in snapshot.persons.values()),
         sum(p.match is not None for p in snapshot.case.parties),
+        sum(len(p.also) for p in snapshot.case.parties),
     )
 
 

@@ -46,6 +46,7 @@ from app.rules.vocab import MatchHow, Matter, ParticipantRole, PartyKind, PartyR
 from app.screening import pg_loader
 from app.screening.facts import FactsBuilder
 from app.screening.matching import Match, match_parties
+from app.screening.name_candidates import Near
 from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
 
@@ -77,10 +78,15 @@ def _party_facts(case: ResolvedCase, matches: dict[int, Match]) -> tuple[PartyFa
             out.append(PartyFacts(PartyKind(p.kind), role, ref=p.ref))
             continue
         m = matches.get(i)
-        match = (
-            None if m is None else PartyMatch(PartyKind(m.kind), m.ref, MatchHow(m.how), m.score)
+        if m is None:
+            out.append(PartyFacts(PartyKind.UNREGISTERED, role, name=p.name))
+            continue
+        first, *also = (
+            PartyMatch(PartyKind(x.kind), x.ref, MatchHow(x.how), x.score) for x in m.every()
         )
-        out.append(PartyFacts(PartyKind.UNREGISTERED, role, name=p.name, match=match))
+        out.append(
+            PartyFacts(PartyKind.UNREGISTERED, role, name=p.name, match=first, also=tuple(also))
+        )
     return tuple(out)
 
 
@@ -110,20 +116,21 @@ def _parties_reach(case: ResolvedCase, matches: dict[int, Match], reach: Reach) 
     """Add party ids to the reach; return the party operation ids."""
     op_ids: set[int] = set()
     for i, p in enumerate(case.parties):
-        kind, id_ = p.kind, p.id
-        if kind == "unregistered" and i in matches:
-            kind, id_ = matches[i].kind, matches[i].id
-        if id_ is None:
-            continue
-        if kind == "person":
-            reach.person_ids.add(id_)
-            reach.party_person_ids.add(id_)
-        elif kind == "organisation":
-            reach.party_org_ids.add(id_)
-        elif kind == "operation":
-            op_ids.add(id_)
-        elif kind == "committee":
-            reach.committee_ids.add(id_)
+        found = [(p.kind, p.id)]
+        if p.kind == "unregistered":
+            found = [(m.kind, m.id) for m in matches[i].every()] if i in matches else []
+        for kind, id_ in found:
+            if id_ is None:
+                continue
+            if kind == "person":
+                reach.person_ids.add(id_)
+                reach.party_person_ids.add(id_)
+            elif kind == "organisation":
+                reach.party_org_ids.add(id_)
+            elif kind == "operation":
+                op_ids.add(id_)
+            elif kind == "committee":
+                reach.committee_ids.add(id_)
     reach.org_ids |= reach.party_org_ids
     for e in case.earlier_handling:
         reach.person_ids.add(e.person_id)
@@ -174,8 +181,9 @@ def load_snapshot(
     meeting (`SharedReads`) or straight to the database."""
     reach = Reach(committee_ids={case.committee_id}, org_ids={case.organisation_id})
     scope = None if principal is None else (principal, (case.committee_ref, case.committee_id))
+    near = Near(case.committee_id, tuple(p.person_id for p in case.participants))
     matches = match_parties(
-        session, case.parties, min_score=name_min_score, scope=scope, reads=reads
+        session, case.parties, min_score=name_min_score, scope=scope, near=near, reads=reads
     )
     op_ids = _parties_reach(case, matches, reach)
     parties = _party_facts(case, matches)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, String, func, literal, null, select, text, union_all
+from sqlalchemy import Row, func, literal, select, text, union, union_all
 from sqlalchemy.orm import Session
 
-from app.models import NameToken, Organisation, Person
-from app.screening.sql import in_values
+from app.models import Appointment, Interest, NameToken, Organisation, Person, Relation
+from app.screening.sql import in_ids, in_values
 
 NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
 
@@ -54,41 +54,112 @@ def _best_owners(
 def name_candidates_page(
     session: Session, kind: str, tokens: Collection[str], *, offset: int, limit: int
 ) -> list[Row[Any]]:
-    """(kind, id, ref, name) of the candidates of one kind past the first `offset`, in
+    """(kind, id, ref, name, key) of the candidates of one kind past the first `offset`, in
     `name_candidates`' order: the further pages a limited key reads when other kommuner's
     namesakes filled the first (`app.screening.matching`)."""
     wanted = sorted(tokens)
     if kind == "person":
         best = _best_owners(NameToken.person_id, wanted, offset=offset, limit=limit)
         model: Any = Person
+        key = Person.personnummer_hash
     else:
         best = _best_owners(NameToken.organisation_id, wanted, offset=offset, limit=limit)
         model = Organisation
-    statement = select(literal(kind).label("kind"), model.id, model.ref, model.name).join(
-        best, best.c.owner == model.id
+        key = Organisation.orgnr
+    statement = (
+        select(literal(kind).label("kind"), model.id, model.ref, model.name, key.label("key"))
+        .join(best, best.c.owner == model.id)
+        .order_by(best.c.hits.desc(), model.id)
     )
     return list(session.execute(statement))
 
 
+def near_name_candidates(
+    session: Session,
+    tokens: Collection[str],
+    committee_id: int,
+    participant_ids: Collection[int],
+) -> list[Row[Any]]:
+    """(kind, id, ref, name, key) of the persons and organisations near the case that
+    share a name token, however many others share it: the participants (or, when the
+    case names none, everyone ever appointed to its committee), the persons related to
+    them, and the organisations they hold an interest or an appointment in. Read when
+    the first page of candidates was full, so that a common name cannot crowd out the
+    namesakes that could decide a jäv (`app.screening.matching`)."""
+    wanted = sorted(tokens)
+    seated = (
+        select(Person.id).where(in_ids(Person.id, participant_ids))
+        if participant_ids
+        else select(Appointment.person_id).where(Appointment.committee_id == committee_id)
+    ).cte("seated")
+    seated_ids = select(seated.c[0])
+    near_persons = union(
+        seated_ids,
+        select(Relation.related_id).where(Relation.person_id.in_(seated_ids)),
+        select(Relation.person_id).where(Relation.related_id.in_(seated_ids)),
+    ).subquery()
+    near_orgs = union(
+        select(Interest.organisation_id).where(
+            Interest.person_id.in_(seated_ids), Interest.organisation_id.is_not(None)
+        ),
+        select(Appointment.organisation_id).where(
+            Appointment.person_id.in_(seated_ids), Appointment.organisation_id.is_not(None)
+        ),
+    ).subquery()
+    named = select(NameToken.person_id, NameToken.organisation_id).where(
+        in_values(NameToken.token, wanted)
+    )
+    persons = select(
+        literal("person").label("kind"),
+        Person.id,
+        Person.ref,
+        Person.name,
+        Person.personnummer_hash.label("key"),
+    ).where(
+        Person.id.in_(select(near_persons.c[0])),
+        Person.id.in_(named.with_only_columns(NameToken.person_id)),
+    )
+    orgs = select(
+        literal("organisation"),
+        Organisation.id,
+        Organisation.ref,
+        Organisation.name,
+        Organisation.orgnr,
+    ).where(
+        Organisation.id.in_(select(near_orgs.c[0])),
+        Organisation.id.in_(named.with_only_columns(NameToken.organisation_id)),
+    )
+    return list(session.execute(union_all(persons, orgs)))
+
+
 def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
-    """(kind, id, ref, name) of persons and organisations sharing the most name tokens."""
+    """(kind, id, ref, name, key) of persons and organisations sharing the most name
+    tokens; `key` is the personnummer hash or orgnr registered for it, if any."""
     wanted = sorted(tokens)
     p, o = (
         _best_owners(NameToken.person_id, wanted),
         _best_owners(NameToken.organisation_id, wanted),
     )
-    persons = select(literal("person").label("kind"), Person.id, Person.ref, Person.name).join(
-        p, p.c.owner == Person.id
-    )
+    persons = select(
+        literal("person").label("kind"),
+        Person.id,
+        Person.ref,
+        Person.name,
+        Person.personnummer_hash.label("key"),
+    ).join(p, p.c.owner == Person.id)
     orgs = select(
-        literal("organisation").label("kind"), Organisation.id, Organisation.ref, Organisation.name
+        literal("organisation").label("kind"),
+        Organisation.id,
+        Organisation.ref,
+        Organisation.name,
+        Organisation.orgnr.label("key"),
     ).join(o, o.c.owner == Organisation.id)
     return list(session.execute(union_all(persons, orgs)))
 
 
-def _pg_name_branch(kind: str, table: str, alias: str, column: str) -> str:
+def _pg_name_branch(kind: str, table: str, alias: str, column: str, key: str) -> str:
     """One name branch of PG_LOOKUP: the text of `_best_owners` joined to its owners."""
-    return f"""SELECT 'name', '{kind}', {alias}.id, {alias}.ref, {alias}.name, CAST(NULL AS varchar)
+    return f"""SELECT 'name', '{kind}', {alias}.id, {alias}.ref, {alias}.name, {alias}.{key}
 FROM {table} {alias} JOIN (
     SELECT t.{column} AS owner, count(t.id) AS hits FROM name_tokens t
     WHERE t.token = ANY (CAST(:tokens AS varchar[])) AND t.{column} IS NOT NULL
@@ -109,9 +180,9 @@ SELECT 'personnummer', 'person', p.id, p.ref, p.name, p.personnummer_hash
 FROM persons p WHERE p.personnummer_hash = ANY (CAST(:hashes AS varchar[]))
 UNION ALL
 """
-    + _pg_name_branch("person", "persons", "p", "person_id")
+    + _pg_name_branch("person", "persons", "p", "person_id", "personnummer_hash")
     + "UNION ALL\n"
-    + _pg_name_branch("organisation", "organisations", "o", "organisation_id")
+    + _pg_name_branch("organisation", "organisations", "o", "organisation_id", "orgnr")
 )
 
 
@@ -170,9 +241,13 @@ def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:
         _best_owners(NameToken.person_id, wanted),
         _best_owners(NameToken.organisation_id, wanted),
     )
-    key = null().cast(String)
     persons = select(
-        literal("name"), literal("person"), Person.id, Person.ref, Person.name, key
+        literal("name"),
+        literal("person"),
+        Person.id,
+        Person.ref,
+        Person.name,
+        Person.personnummer_hash,
     ).join(p, p.c.owner == Person.id)
     orgs = select(
         literal("name"),
@@ -180,6 +255,6 @@ def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:
         Organisation.id,
         Organisation.ref,
         Organisation.name,
-        key,
+        Organisation.orgnr,
     ).join(o, o.c.owner == Organisation.id)
     return persons, orgs

@@ -1,0 +1,148 @@
+"""The registry objects an unregistered party's name may be: the name index's best
+candidates, and, where a name is common, the ones near the case.
+
+The name index gives the NAME_CANDIDATES persons and organisations sharing the most of a
+name's tokens (then the lowest id). A common name at national scale has more namesakes
+than that, and the ones that could decide a jäv must not be crowded out:
+
+- where a kind's first page was full, or the candidates are more than NAME_MATCHES_MAX,
+  the namesakes near the case are read as well, however many others there are: the
+  participants (or all ever appointed to the committee), their relations, and the
+  organisations they hold interests or appointments in (`near` candidates);
+- a limited key chooses among what it may see (`app.cases.scope.case_refs_in_scope`);
+  where other kommuner's namesakes filled its first page, it reads the next ones in the
+  same order until it holds a page's worth of its own (review of run L).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.cases.scope import case_refs_in_scope
+from app.screening import party_repository as party_repo
+from app.security.deps import Principal
+
+logger = logging.getLogger(__name__)
+
+#: How far a limited key reads name candidates of one kind (see `_further`).
+MAX_SCOPED_NAME_SCAN = 20_000
+#: At most this many name matches of a party besides those near the case (`app.screening
+#: .matching`); more candidates than this also make the near ones read.
+NAME_MATCHES_MAX = 20
+
+Scope = tuple[Principal, tuple[str, int]]
+KINDS = ("person", "organisation")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Candidate:
+    kind: str  # person | organisation
+    id: int
+    ref: str
+    name: str
+    key: str | None  # the personnummer hash or orgnr registered for it
+    near: bool = False  # near the case (`near_name_candidates`)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Near:
+    """What makes a candidate near a case: its committee and its named participants."""
+
+    committee_id: int
+    participant_ids: tuple[int, ...]
+
+
+def _candidate(row: Any, near: bool = False) -> Candidate:
+    return Candidate(row.kind, row.id, row.ref, row.name, row.key, near)
+
+
+def first_page(rows: Sequence[Any]) -> tuple[list[Candidate], set[str]]:
+    """The name index's candidates, and the kinds whose page was full."""
+    candidates = [_candidate(r) for r in rows]
+    full = {k for k in KINDS if sum(c.kind == k for c in candidates) >= party_repo.NAME_CANDIDATES}
+    return candidates, full
+
+
+def with_near(
+    session: Session,
+    candidates: list[Candidate],
+    full: set[str],
+    tokens: Collection[str],
+    near: Near | None,
+) -> list[Candidate]:
+    """The candidates, marked and completed with those near the case where the name is
+    common (a full page, or more candidates than NAME_MATCHES_MAX)."""
+    if near is None or not tokens or not (full or len(candidates) > NAME_MATCHES_MAX):
+        return candidates
+    rows = party_repo.near_name_candidates(session, tokens, near.committee_id, near.participant_ids)
+    close = {(r.kind, r.id) for r in rows}
+    have = {(c.kind, c.id) for c in candidates}
+    marked = [
+        dataclasses.replace(c, near=True) if (c.kind, c.id) in close else c for c in candidates
+    ]
+    return marked + [_candidate(r, near=True) for r in rows if (r.kind, r.id) not in have]
+
+
+def in_scope(session: Session, scope: Scope, rows: Sequence[Any]) -> dict[str, set[str]]:
+    """The refs among the rows (a `kind` and a `ref` each) that a limited key may match
+    (a person in its own scope; an organisation in the case's view), asked before a match
+    is chosen: a row the key may not see must change nothing, as if not registered
+    (review of run L: chosen first and dropped after, another kommun's record with the
+    same personnummer, orgnr or a better-scoring name hid the key's own)."""
+    wanted: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for row in rows:
+        wanted[row.kind].add(row.ref)
+    if not any(wanted.values()):
+        return wanted
+    principal, committee = scope
+    return case_refs_in_scope(session, principal, committee, wanted)
+
+
+def scoped(
+    session: Session,
+    scope: Scope,
+    candidates: Sequence[Candidate],
+    seen: dict[str, set[str]],
+    full: set[str],
+    tokens: Collection[str],
+) -> list[Candidate]:
+    """The candidates a limited key may match (`seen`: checked with the identifier
+    matches in one statement); for a kind whose first page was full but left the key
+    fewer than a page, the further ones (`_further`)."""
+    kept = [c for c in candidates if c.ref in seen[c.kind]]
+    for kind in sorted(full):
+        have = {c.id for c in kept if c.kind == kind}
+        if len(have) < party_repo.NAME_CANDIDATES:
+            kept += _further(session, scope, kind, tokens, have)
+    return kept
+
+
+def _further(
+    session: Session, scope: Scope, kind: str, tokens: Collection[str], have: set[int]
+) -> list[Candidate]:
+    """The candidates of `kind` past the first page that the key may match, in the name
+    index's order, until with `have` it holds a page's worth (no more: a limited key
+    gets no more candidates than an unlimited one) or they end. Pages grow fourfold (a
+    name shared across the country costs a few statements); at most MAX_SCOPED_NAME_SCAN
+    are read."""
+    wanted = party_repo.NAME_CANDIDATES - len(have)
+    kept: list[Candidate] = []
+    offset, size = party_repo.NAME_CANDIDATES, party_repo.NAME_CANDIDATES * 4
+    while len(kept) < wanted:
+        if offset >= MAX_SCOPED_NAME_SCAN:
+            logger.warning("name candidates capped", extra={"kind": kind, "scanned": offset})
+            break
+        size = min(size, MAX_SCOPED_NAME_SCAN - offset)
+        rows = party_repo.name_candidates_page(session, kind, tokens, offset=offset, limit=size)
+        page = [_candidate(r) for r in rows]
+        seen = in_scope(session, scope, page)
+        kept += [c for c in page if c.ref in seen[kind] and c.id not in have]
+        if len(page) < size:
+            break
+        offset, size = offset + size, size * 4
+    return kept[:wanted]
