@@ -52,6 +52,13 @@ class Context(SnapshotIndex):
         self.committee_links: dict[str, list[Link]] = {}
         for party in self.case.parties:
             self._index_party(party)
+        # A ref reached by name only and by a registration or an identifier too is
+        # reached for certain: the grounds read a ref's first link, so those come first
+        # (the party order decided before, and could cap a jäv at mojligt_jav).
+        by_kind = (self.person_links, self.org_links, self.operation_links, self.committee_links)
+        for links in by_kind:
+            for found in links.values():
+                found.sort(key=lambda link: link.name_only)
         #: Organisation -> links for ownership / representation / employment tests.
         self.org_targets: dict[str, list[Link]] = {}
         self._index_targets()

@@ -184,6 +184,20 @@ def test_person_matched_by_name_through_a_narstaende(loaded: None, admin: ApiCli
     assert ers[0]["match_score"] == 100
 
 
+def test_an_identifier_match_outweighs_a_name_match_of_the_same_company(
+    loaded: None, admin: ApiClient
+) -> None:
+    """Two parties reach one company, the first by name only, the second by orgnr: the
+    ställföreträdare is jäv, not only possibly (each ground read the first link to a ref,
+    so the party order decided; a helper's review of run M)."""
+    by_name = {"name": "Östby Bygg & Mark AB", "role": "sokande"}
+    by_orgnr = {"name": "Helt annat namn", "orgnr": ORGNR_BYGG.replace("-", ""), "role": "part"}
+    for parties in ([by_name, by_orgnr], [by_orgnr, by_name]):
+        led1 = findings_of(screen(admin, {"case": case(parties=parties)}), "p-led1")
+        assert [(f["ground"], f["level"]) for f in led1] == [("stallforetradare", "jav")]
+        assert "match_score" not in led1[0]
+
+
 def test_an_unmatched_name_gives_nothing(loaded: None, admin: ApiClient) -> None:
     result = screen(admin, {"case": case(parties=[{"name": "Zeta Omega", "role": "sokande"}])})
     assert result["findings"] == [] and result["outcome"] == "clear"
