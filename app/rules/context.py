@@ -162,6 +162,8 @@ class Context(SnapshotIndex):
                         link.score,
                     )
                 )
+        for found in self.org_targets.values():  # certain links first, as the party links
+            found.sort(key=lambda link: link.name_only)
 
     # --- supervision ---------------------------------------------------------------------
 

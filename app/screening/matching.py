@@ -84,11 +84,13 @@ def _by_name(
         ),
         key=lambda sc: (-sc[0], sc[1].kind, sc[1].ref),
     )
-    found = [
-        Match(c.kind, c.id, c.ref, "name", score)
-        for i, (score, c) in enumerate(x for x in scored if x[0] >= min_score)
-        if i < NAME_MATCHES_MAX or c.near
-    ]
+    others = 0  # the cap counts the matches not near the case (the near ones all stay)
+    found: list[Match] = []
+    for score, c in scored:
+        if score < min_score or (not c.near and others >= NAME_MATCHES_MAX):
+            continue
+        others += not c.near
+        found.append(Match(c.kind, c.id, c.ref, "name", score))
     if not found:
         return None
     return dataclasses.replace(found[0], also=tuple(found[1:]))

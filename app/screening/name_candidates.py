@@ -47,6 +47,7 @@ class Candidate:
     name: str
     key: str | None  # the personnummer hash or orgnr registered for it
     near: bool = False  # near the case (`near_name_candidates`)
+    paged: bool = True  # from the name index's pages, not only from the near ones
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -57,8 +58,8 @@ class Near:
     participant_ids: tuple[int, ...]
 
 
-def _candidate(row: Any, near: bool = False) -> Candidate:
-    return Candidate(row.kind, row.id, row.ref, row.name, row.key, near)
+def _candidate(row: Any, near: bool = False, paged: bool = True) -> Candidate:
+    return Candidate(row.kind, row.id, row.ref, row.name, row.key, near, paged)
 
 
 def first_page(rows: Sequence[Any]) -> tuple[list[Candidate], set[str]]:
@@ -85,7 +86,8 @@ def with_near(
     marked = [
         dataclasses.replace(c, near=True) if (c.kind, c.id) in close else c for c in candidates
     ]
-    return marked + [_candidate(r, near=True) for r in rows if (r.kind, r.id) not in have]
+    extra = [_candidate(r, near=True, paged=False) for r in rows if (r.kind, r.id) not in have]
+    return marked + extra
 
 
 def in_scope(session: Session, scope: Scope, rows: Sequence[Any]) -> dict[str, set[str]]:
@@ -116,21 +118,29 @@ def scoped(
     fewer than a page, the further ones (`_further`)."""
     kept = [c for c in candidates if c.ref in seen[c.kind]]
     for kind in sorted(full):
-        have = {c.id for c in kept if c.kind == kind}
-        if len(have) < party_repo.NAME_CANDIDATES:
-            kept += _further(session, scope, kind, tokens, have)
+        # The page counts what came from the index's pages: the near ones read besides
+        # must not shorten it (review: they did, and another kommun's namesakes then
+        # changed which of the key's own made the page).
+        paged = sum(1 for c in kept if c.kind == kind and c.paged)
+        if paged < party_repo.NAME_CANDIDATES:
+            have = {c.id for c in kept if c.kind == kind}
+            kept += _further(session, scope, kind, tokens, have, party_repo.NAME_CANDIDATES - paged)
     return kept
 
 
 def _further(
-    session: Session, scope: Scope, kind: str, tokens: Collection[str], have: set[int]
+    session: Session,
+    scope: Scope,
+    kind: str,
+    tokens: Collection[str],
+    have: set[int],
+    wanted: int,
 ) -> list[Candidate]:
-    """The candidates of `kind` past the first page that the key may match, in the name
-    index's order, until with `have` it holds a page's worth (no more: a limited key
-    gets no more candidates than an unlimited one) or they end. Pages grow fourfold (a
-    name shared across the country costs a few statements); at most MAX_SCOPED_NAME_SCAN
-    are read."""
-    wanted = party_repo.NAME_CANDIDATES - len(have)
+    """`wanted` more candidates of `kind` past the first page that the key may match, in
+    the name index's order, or fewer where they end (no more: a limited key gets no more
+    than a page, as an unlimited one); those in `have` already count. Pages grow
+    fourfold (a name shared across the country costs a few statements); at most
+    MAX_SCOPED_NAME_SCAN are read."""
     kept: list[Candidate] = []
     offset, size = party_repo.NAME_CANDIDATES, party_repo.NAME_CANDIDATES * 4
     while len(kept) < wanted:
@@ -141,8 +151,8 @@ def _further(
         rows = party_repo.name_candidates_page(session, kind, tokens, offset=offset, limit=size)
         page = [_candidate(r) for r in rows]
         seen = in_scope(session, scope, page)
-        kept += [c for c in page if c.ref in seen[kind] and c.id not in have]
+        kept += [c for c in page if c.ref in seen[kind]]
         if len(page) < size:
             break
         offset, size = offset + size, size * 4
-    return kept[:wanted]
+    return [c for c in kept[:wanted] if c.id not in have]

@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import Row, func, literal, select, text, union, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Appointment, Interest, NameToken, Organisation, Person, Relation
+from app.models import (
+    AdministrationServes,
+    Appointment,
+    Interest,
+    NameToken,
+    Organisation,
+    Person,
+    Relation,
+)
 from app.screening.sql import in_ids, in_values
 
 NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
@@ -82,21 +90,33 @@ def near_name_candidates(
 ) -> list[Row[Any]]:
     """(kind, id, ref, name, key) of the persons and organisations near the case that
     share a name token, however many others share it: the participants (or, when the
-    case names none, everyone ever appointed to its committee), the persons related to
-    them, and the organisations they hold an interest or an appointment in. Read when
-    the first page of candidates was full, so that a common name cannot crowd out the
-    namesakes that could decide a jäv (`app.screening.matching`)."""
+    case names none, everyone ever appointed to its committee or to an administration
+    serving it: a superset of the default participants on any day), the persons related
+    to them or represented by them, and the organisations they hold an interest or an
+    appointment in. Read where a name is common, so that it cannot crowd out the
+    namesakes that could decide a jäv (`app.screening.name_candidates`)."""
     wanted = sorted(tokens)
     seated = (
         select(Person.id).where(in_ids(Person.id, participant_ids))
         if participant_ids
-        else select(Appointment.person_id).where(Appointment.committee_id == committee_id)
+        else union(
+            select(Appointment.person_id).where(Appointment.committee_id == committee_id),
+            select(Appointment.person_id)
+            .join(
+                AdministrationServes,
+                AdministrationServes.administration_id == Appointment.administration_id,
+            )
+            .where(AdministrationServes.committee_id == committee_id),
+        )
     ).cte("seated")
     seated_ids = select(seated.c[0])
     near_persons = union(
         seated_ids,
         select(Relation.related_id).where(Relation.person_id.in_(seated_ids)),
         select(Relation.person_id).where(Relation.related_id.in_(seated_ids)),
+        select(Interest.on_behalf_of_id).where(
+            Interest.person_id.in_(seated_ids), Interest.on_behalf_of_id.is_not(None)
+        ),
     ).subquery()
     near_orgs = union(
         select(Interest.organisation_id).where(

@@ -198,6 +198,74 @@ def test_an_identifier_match_outweighs_a_name_match_of_the_same_company(
         assert "match_score" not in led1[0]
 
 
+# More bearers of the name than a page of name candidates, all registered first.
+CROWD = 60
+
+
+@pytest.mark.parametrize("crowd", [0, CROWD])
+@pytest.mark.parametrize(
+    ("tie", "participants", "screened"),
+    [
+        # no participants named: the inspector of the serving administration is one
+        ({"relations": [{"person": "p-insp", "related": "p-sven", "kind": "sambo"}]}, [], "p-insp"),
+        # god man for the party
+        (
+            {
+                "interests": [
+                    {"person": "p-led1", "on_behalf_of": "p-sven", "kind": "god_man_forvaltare"}
+                ]
+            },
+            None,
+            "p-led1",
+        ),
+    ],
+    ids=["staff-sambo", "god-man"],
+)
+def test_a_common_name_keeps_the_namesakes_near_the_case(
+    loaded: None,
+    admin: ApiClient,
+    crowd: int,
+    tie: dict[str, Any],
+    participants: list[Any] | None,
+    screened: str,
+) -> None:
+    """However many others bear the party's name, the namesake tied to a participant is
+    a candidate: a default participant's sambo, the person a ledamot is god man for
+    (review of run M: the near set had neither)."""
+    if crowd:
+        others = [{"ref": f"zz-sven-{i:03d}", "name": "Sven Svensson"} for i in range(crowd)]
+        import_document(admin, {"persons": others})
+    import_document(admin, {"persons": [{"ref": "p-sven", "name": "Sven Svensson"}], **tie})
+    parties = [{"name": "Sven Svensson", "role": "sokande"}]
+    body = (
+        case(parties=parties)
+        if participants is None
+        else case(parties=parties, participants=participants)
+    )
+    assert findings_of(screen(admin, {"case": body}), screened)
+
+
+def test_a_certain_owner_link_outweighs_a_name_match_in_either_order(
+    loaded: None, admin: ApiClient
+) -> None:
+    """The holding company is a party by ref, and owner of a company matched by name
+    only: its owner's finding is the same whatever the parties' order (review of run M:
+    the owner targets were not sorted as the party links were)."""
+    by_name = {"name": "Östby Bygg & Mark AB", "role": "sokande"}
+    by_ref = {"organisation": "holding-ab", "role": "part"}
+    seats = [{"person": "p-extra", "role": "ledamot"}, {"person": "p-ordf", "role": "ordforande"}]
+    found = [
+        sorted(
+            (f["ground"], f["level"], f.get("match_score"))
+            for f in findings_of(
+                screen(admin, {"case": case(parties=parties, participants=seats)}), "p-extra"
+            )
+        )
+        for parties in ([by_name, by_ref], [by_ref, by_name])
+    ]
+    assert found[0] == found[1] and found[0], found
+
+
 def test_an_unmatched_name_gives_nothing(loaded: None, admin: ApiClient) -> None:
     result = screen(admin, {"case": case(parties=[{"name": "Zeta Omega", "role": "sokande"}])})
     assert result["findings"] == [] and result["outcome"] == "clear"

@@ -752,3 +752,46 @@ def test_an_identifier_match_is_explained_as_one(admin: ApiClient, world: World)
     assert "namnmatchning" not in str(finding), finding
     assert "enbart på namn" not in str(finding["explanation"])
     assert "samma personnummer" in str(finding["explanation"])
+
+
+@pytest.mark.parametrize("elsewhere", [0, NAME_CANDIDATES])
+def test_namesakes_near_the_case_do_not_shorten_the_keys_page(
+    admin: ApiClient, world: World, elsewhere: int
+) -> None:
+    """A page of the kommun's own namesakes and one near the case (Anna's sambo): the
+    key's matches are the same whether or not another kommun registered a page of
+    namesakes first (review of run M: the near one counted toward the page read past
+    them, so the kommun's 50th namesake dropped out when Cederby had some)."""
+    if elsewhere:
+        theirs = [{"ref": f"cz-ulla-{i:03d}", "name": "Ulla Ulf"} for i in range(elsewhere)]
+        import_document(
+            admin,
+            {
+                "persons": theirs,
+                "appointments": [
+                    {"person": p["ref"], "body": {"committee": "cederby-bn"}, "role": "ledamot"}
+                    for p in theirs
+                ],
+            },
+        )
+    own = [{"ref": f"ab-ulla-z{i:02d}", "name": "Ulla Ulf"} for i in range(NAME_CANDIDATES - 1)]
+    own.append({"ref": "ab-ulla-a00", "name": "Ulla Ulf"})  # the page's last by id
+    own.append({"ref": "ab-ulla-near", "name": "Ulla Ulf"})
+    import_document(
+        admin,
+        {
+            "persons": own,
+            "appointments": [
+                {"person": p["ref"], "body": {"organisation": "ankeby"}, "role": "anstalld"}
+                for p in own
+            ],
+            "relations": [{"person": "p-anna", "related": "ab-ulla-near", "kind": "sambo"}],
+        },
+    )
+    screener = world.keys["screener"]
+    screening = _screen(
+        screener, _inline_mbn([{"name": "Ulla Ulf", "role": "part"}], "MBN 2026/98")
+    )
+    party = screener.get(f"/v1/screenings/{screening}/facts").json()["snapshot"]["case"]["parties"]
+    matched = {m["ref"] for m in (party[0]["match"], *party[0].get("also", []))}
+    assert {"ab-ulla-a00", "ab-ulla-near"} <= matched, sorted(matched)
