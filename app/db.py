@@ -122,11 +122,20 @@ def make_engine(settings: Settings) -> Engine:
 GENERIC_PLANS_SQL = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
+_GENERIC_IN = "javskoll_generic_plans_in"  # the transaction that set them (connection.info)
+
+
 def generic_plans_until_commit(connection: Connection) -> None:
     """PostgreSQL: the statements from here to the end of the transaction plan generically
     (a no-op elsewhere)."""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(GENERIC_PLANS_SQL, execution_options={"no_parameters": True})
+    if connection.dialect.name != "postgresql":
+        return
+    # Once a transaction: the party lookup and the reach both ask (a round trip each).
+    transaction = connection.get_transaction()
+    if transaction is not None and connection.info.get(_GENERIC_IN) is transaction:
+        return
+    connection.exec_driver_sql(GENERIC_PLANS_SQL, execution_options={"no_parameters": True})
+    connection.info[_GENERIC_IN] = transaction
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -235,6 +235,12 @@ def main() -> None:
     parser.add_argument("--statements", action="store_true", help="print one's statements")
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument(
+        "--name-party",
+        help="replace each case's parties by one unregistered party of this name (the "
+        "name matching's cost; a common name such as 'Anders Karlsson' reads the "
+        "candidates near the case too)",
+    )
+    parser.add_argument(
         "--limited",
         action="store_true",
         help="screen each case with a screener key limited to its committee's organisation "
@@ -250,6 +256,8 @@ def main() -> None:
 
     cases = list(iter_cases(args.data))
     chosen = [cases[(i * 7919) % len(cases)]["case"] for i in range(args.count + args.warmup)]
+    if args.name_party:  # each case's parties replaced by one given by name only
+        chosen = [c | {"parties": [{"name": args.name_party, "role": "part"}]} for c in chosen]
     bodies = [json.dumps({"case": c}, ensure_ascii=False).encode() for c in chosen]
     settings = inprocess.bench_settings(args.url, environment="production", log_level="WARNING")
     app, admin_key = inprocess.app_with_admin_key(settings, "scrpy-cpu")

@@ -71,6 +71,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--source", type=Path, help="serve the screening from this checkout (a git worktree)"
+    )
     args = parser.parse_args()
 
     bodies = _bodies(args.data, 3000)
@@ -81,7 +84,9 @@ def main() -> None:
     results: dict[str, Any] = {"connections": args.connections, "seconds": args.seconds}
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_server(args.url, workers=args.workers, env_extra=secrets) as server,
+        running_server(
+            args.url, workers=args.workers, env_extra=secrets, source=args.source
+        ) as server,
         running_reference(args.url, workers=args.workers, log_dir=Path(tmp)) as reference,
     ):
         body_file = Path(tmp) / "bodies.jsonl"

@@ -21,7 +21,7 @@ from app.cases.resolve import ResolvedParty
 from app.screening import name_candidates as candidates_of
 from app.screening import names
 from app.screening import party_repository as party_repo
-from app.screening.name_candidates import NAME_MATCHES_MAX, Candidate, Near
+from app.screening.name_candidates import NOWHERE, Candidate, Near
 from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
 
@@ -69,11 +69,11 @@ def _other_identity(party: ResolvedParty, candidate: Candidate) -> bool:
 def _by_name(
     party: ResolvedParty, candidates: Sequence[Candidate], min_score: float
 ) -> Match | None:
-    """Every candidate at or above `min_score` (the best first, then by kind and ref):
-    each is a possible match the engine acts on, as the parameter says. Taking the best
-    alone lost a ledamot named exactly as the party to a namesake with a lower ref, or
-    to a company of her name ("Anna Berg AB"), and the possible jäv went unflagged. At
-    most NAME_MATCHES_MAX of them, and every one near the case (`name_candidates`)."""
+    """The best candidate at or above `min_score` (then by kind and ref), and with it
+    every one near the case at or above it: each is a possible match the engine acts on.
+    The best alone lost a ledamot named exactly as the party to a namesake with a lower
+    ref, or to a company of her name ("Anna Berg AB"), and the possible jäv went
+    unflagged; a bearer of the name with no tie to the case decides no finding."""
     kinds = _allowed_kinds(party)
     query = names.name_key(party.name or "")
     scored = sorted(
@@ -84,13 +84,11 @@ def _by_name(
         ),
         key=lambda sc: (-sc[0], sc[1].kind, sc[1].ref),
     )
-    others = 0  # the cap counts the matches not near the case (the near ones all stay)
-    found: list[Match] = []
-    for score, c in scored:
-        if score < min_score or (not c.near and others >= NAME_MATCHES_MAX):
-            continue
-        others += not c.near
-        found.append(Match(c.kind, c.id, c.ref, "name", score))
+    found = [
+        Match(c.kind, c.id, c.ref, "name", score)
+        for i, (score, c) in enumerate(sc for sc in scored if sc[0] >= min_score)
+        if i == 0 or c.near
+    ]
     if not found:
         return None
     return dataclasses.replace(found[0], also=tuple(found[1:]))
@@ -119,7 +117,7 @@ def match_parties(
     *,
     min_score: float,
     scope: tuple[Principal, tuple[str, int]] | None = None,
-    near: Near | None = None,
+    near: Near = NOWHERE,
     reads: Reads = DIRECT,
 ) -> dict[int, Match]:
     """Index in `parties` -> the registry objects an unregistered party was matched to.
@@ -136,8 +134,10 @@ def match_parties(
     tokens: set[str] = set()
     for p in unregistered.values():
         tokens |= names.index_tokens(p.name or "")
-    if reads is DIRECT:  # the three lookups in one statement
-        org_rows, person_rows, name_rows = party_repo.lookup(session, orgnrs, hashes, tokens)
+    if reads is DIRECT:  # the four lookups in one statement
+        org_rows, person_rows, name_rows, near_rows = party_repo.lookup(
+            session, orgnrs, hashes, tokens, near.committee_id, near.participant_ids
+        )
         orgs = [(row.key, _Row("organisation", row.id, row.ref)) for row in org_rows]
         persons = [(row.key, _Row("person", row.id, row.ref)) for row in person_rows]
     else:  # a meeting's items share them
@@ -150,8 +150,11 @@ def match_parties(
             for row in reads.persons_by_pnr_hash(session, hashes)
         ]
         name_rows = reads.name_candidates(session, tokens)
+        near_rows = party_repo.near_name_candidates(
+            session, tokens, near.committee_id, near.participant_ids
+        )
     candidates, full = candidates_of.first_page(name_rows)
-    candidates = candidates_of.with_near(session, candidates, full, tokens, near)
+    candidates = candidates_of.with_near(candidates, near_rows)
     if scope is not None and scope[0].scoped:
         identified = [r for _, r in orgs + persons]
         seen = candidates_of.in_scope(session, scope, identified + candidates)

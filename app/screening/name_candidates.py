@@ -1,16 +1,15 @@
 """The registry objects an unregistered party's name may be: the name index's best
-candidates, and, where a name is common, the ones near the case.
+candidates, and the bearers of the name near the case.
 
 The name index gives the NAME_CANDIDATES persons and organisations sharing the most of a
-name's tokens (then the lowest id). A common name at national scale has more namesakes
+name's tokens (then the lowest id). A common name at national scale has more bearers
 than that, and the ones that could decide a jäv must not be crowded out:
 
-- where a kind's first page was full, or the candidates are more than NAME_MATCHES_MAX,
-  the namesakes near the case are read as well, however many others there are: the
-  participants (or all ever appointed to the committee), their relations, and the
-  organisations they hold interests or appointments in (`near` candidates);
+- the bearers near the case (`app.screening.near_parties`: the participants, their
+  relations and those they represent, the organisations they hold interests or
+  appointments in) are read with the candidates, however many others bear the name;
 - a limited key chooses among what it may see (`app.cases.scope.case_refs_in_scope`);
-  where other kommuner's namesakes filled its first page, it reads the next ones in the
+  where other kommuners' namesakes filled its first page, it reads the next ones in the
   same order until it holds a page's worth of its own (review of run L).
 """
 
@@ -31,9 +30,6 @@ logger = logging.getLogger(__name__)
 
 #: How far a limited key reads name candidates of one kind (see `_further`).
 MAX_SCOPED_NAME_SCAN = 20_000
-#: At most this many name matches of a party besides those near the case (`app.screening
-#: .matching`); more candidates than this also make the near ones read.
-NAME_MATCHES_MAX = 20
 
 Scope = tuple[Principal, tuple[str, int]]
 KINDS = ("person", "organisation")
@@ -46,7 +42,7 @@ class Candidate:
     ref: str
     name: str
     key: str | None  # the personnummer hash or orgnr registered for it
-    near: bool = False  # near the case (`near_name_candidates`)
+    near: bool = False  # near the case (`app.screening.near_parties`)
     paged: bool = True  # from the name index's pages, not only from the near ones
 
 
@@ -54,8 +50,11 @@ class Candidate:
 class Near:
     """What makes a candidate near a case: its committee and its named participants."""
 
-    committee_id: int
+    committee_id: int | None
     participant_ids: tuple[int, ...]
+
+
+NOWHERE = Near(None, ())  # no case to be near (nothing is)
 
 
 def _candidate(row: Any, near: bool = False, paged: bool = True) -> Candidate:
@@ -69,24 +68,15 @@ def first_page(rows: Sequence[Any]) -> tuple[list[Candidate], set[str]]:
     return candidates, full
 
 
-def with_near(
-    session: Session,
-    candidates: list[Candidate],
-    full: set[str],
-    tokens: Collection[str],
-    near: Near | None,
-) -> list[Candidate]:
-    """The candidates, marked and completed with those near the case where the name is
-    common (a full page, or more candidates than NAME_MATCHES_MAX)."""
-    if near is None or not tokens or not (full or len(candidates) > NAME_MATCHES_MAX):
-        return candidates
-    rows = party_repo.near_name_candidates(session, tokens, near.committee_id, near.participant_ids)
-    close = {(r.kind, r.id) for r in rows}
+def with_near(candidates: list[Candidate], near_rows: Sequence[Any]) -> list[Candidate]:
+    """The candidates, marked where near the case, and completed with the near bearers
+    of the name that the index's page did not hold."""
+    close = {(r.kind, r.id) for r in near_rows}
     have = {(c.kind, c.id) for c in candidates}
     marked = [
         dataclasses.replace(c, near=True) if (c.kind, c.id) in close else c for c in candidates
     ]
-    extra = [_candidate(r, near=True, paged=False) for r in rows if (r.kind, r.id) not in have]
+    extra = [_candidate(r, near=True, paged=False) for r in near_rows if (r.kind, r.id) not in have]
     return marked + extra
 
 

@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, func, literal, select, text, union, union_all
+from sqlalchemy import Row, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
-from app.models import (
-    AdministrationServes,
-    Appointment,
-    Interest,
-    NameToken,
-    Organisation,
-    Person,
-    Relation,
-)
-from app.screening.sql import in_ids, in_values
+from app.models import NameToken, Organisation, Person
+from app.prepared import PreparedStatement
+from app.screening.near_parties import PG_NEAR_BRANCHES, PG_NEAR_CTES, near_selects
+from app.screening.sql import in_values
 
 NAME_CANDIDATES = 50  # per kind (persons, organisations), most shared tokens first
 
@@ -85,71 +79,14 @@ def name_candidates_page(
 def near_name_candidates(
     session: Session,
     tokens: Collection[str],
-    committee_id: int,
+    committee_id: int | None,
     participant_ids: Collection[int],
 ) -> list[Row[Any]]:
-    """(kind, id, ref, name, key) of the persons and organisations near the case that
-    share a name token, however many others share it: the participants (or, when the
-    case names none, everyone ever appointed to its committee or to an administration
-    serving it: a superset of the default participants on any day), the persons related
-    to them or represented by them, and the organisations they hold an interest or an
-    appointment in. Read where a name is common, so that it cannot crowd out the
-    namesakes that could decide a jäv (`app.screening.name_candidates`)."""
-    wanted = sorted(tokens)
-    seated = (
-        select(Person.id).where(in_ids(Person.id, participant_ids))
-        if participant_ids
-        else union(
-            select(Appointment.person_id).where(Appointment.committee_id == committee_id),
-            select(Appointment.person_id)
-            .join(
-                AdministrationServes,
-                AdministrationServes.administration_id == Appointment.administration_id,
-            )
-            .where(AdministrationServes.committee_id == committee_id),
-        )
-    ).cte("seated")
-    seated_ids = select(seated.c[0])
-    near_persons = union(
-        seated_ids,
-        select(Relation.related_id).where(Relation.person_id.in_(seated_ids)),
-        select(Relation.person_id).where(Relation.related_id.in_(seated_ids)),
-        select(Interest.on_behalf_of_id).where(
-            Interest.person_id.in_(seated_ids), Interest.on_behalf_of_id.is_not(None)
-        ),
-    ).subquery()
-    near_orgs = union(
-        select(Interest.organisation_id).where(
-            Interest.person_id.in_(seated_ids), Interest.organisation_id.is_not(None)
-        ),
-        select(Appointment.organisation_id).where(
-            Appointment.person_id.in_(seated_ids), Appointment.organisation_id.is_not(None)
-        ),
-    ).subquery()
-    named = select(NameToken.person_id, NameToken.organisation_id).where(
-        in_values(NameToken.token, wanted)
-    )
-    persons = select(
-        literal("person").label("kind"),
-        Person.id,
-        Person.ref,
-        Person.name,
-        Person.personnummer_hash.label("key"),
-    ).where(
-        Person.id.in_(select(near_persons.c[0])),
-        Person.id.in_(named.with_only_columns(NameToken.person_id)),
-    )
-    orgs = select(
-        literal("organisation"),
-        Organisation.id,
-        Organisation.ref,
-        Organisation.name,
-        Organisation.orgnr,
-    ).where(
-        Organisation.id.in_(select(near_orgs.c[0])),
-        Organisation.id.in_(named.with_only_columns(NameToken.organisation_id)),
-    )
-    return list(session.execute(union_all(persons, orgs)))
+    """(source, kind, id, ref, name, key) of the persons and organisations near the case
+    sharing a name token (`app.screening.near_parties`): for a meeting's items, which
+    share the name index's candidates (`lookup` reads them in its one statement)."""
+    persons, organisations = near_selects(tokens, committee_id, participant_ids)
+    return list(session.execute(union_all(persons, organisations)))
 
 
 def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
@@ -192,7 +129,9 @@ FROM {table} {alias} JOIN (
 # (nothing built, keyed or compiled per screening; tests/screening/test_constant_sql.py
 # holds it to the built statement). Fixed identifiers only; every value is bound.
 PG_LOOKUP = text(
-    """
+    "WITH"
+    + PG_NEAR_CTES
+    + """
 SELECT 'orgnr' AS source, 'organisation' AS kind, o.id, o.ref, o.name, o.orgnr AS key
 FROM organisations o WHERE o.orgnr = ANY (CAST(:orgnrs AS varchar[]))
 UNION ALL
@@ -203,6 +142,26 @@ UNION ALL
     + _pg_name_branch("person", "persons", "p", "person_id", "personnummer_hash")
     + "UNION ALL\n"
     + _pg_name_branch("organisation", "organisations", "o", "organisation_id", "orgnr")
+    + "UNION ALL"
+    + PG_NEAR_BRANCHES
+)
+
+
+# Prepared and planned generically from here to the commit (the reach that follows is
+# too): planned with its values at every run, the lookup with its near branches took
+# 1.3 ms to plan and 1.1 ms to run; its generic plan runs as fast (BENCHMARKS.md run M).
+PREPARED_LOOKUP = PreparedStatement(
+    "javskoll_party_lookup",
+    PG_LOOKUP.text,
+    (
+        ("orgnrs", "varchar[]"),
+        ("hashes", "varchar[]"),
+        ("tokens", "varchar[]"),
+        ("limit", "bigint"),
+        ("committee_id", "bigint"),
+        ("participants", "bigint[]"),
+    ),
+    generic_plan=True,
 )
 
 
@@ -211,29 +170,42 @@ def lookup(
     orgnrs: Collection[str],
     hashes: Collection[str],
     tokens: Collection[str],
-) -> tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]]:
-    """The three lookups above as ONE statement (a UNION ALL): (organisations by orgnr,
-    persons by personnummer hash, name candidates), each as rows of (source, kind, id,
-    ref, name, key), by id."""
+    committee_id: int | None = None,
+    participant_ids: Collection[int] = (),
+) -> tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]], list[Row[Any]]]:
+    """The four lookups as ONE statement (a UNION ALL): (organisations by orgnr, persons
+    by personnummer hash, name candidates, the name's bearers near the case of
+    `committee_id` with `participant_ids`: `app.screening.near_parties`), each as rows
+    of (source, kind, id, ref, name, key), by id."""
     if session.get_bind().dialect.name == "postgresql":
         params = {
             "orgnrs": sorted(set(orgnrs)),
             "hashes": sorted(set(hashes)),
             "tokens": sorted(set(tokens)),
             "limit": NAME_CANDIDATES,
+            "committee_id": committee_id,
+            "participants": sorted(set(participant_ids)),
         }
-        rows = list(session.execute(PG_LOOKUP, params))
+        rows = list(PREPARED_LOOKUP.execute(session, params))
     else:
-        rows = list(session.execute(built_lookup(orgnrs, hashes, tokens)))
+        statement = built_lookup(orgnrs, hashes, tokens, committee_id, participant_ids)
+        rows = list(session.execute(statement))
     rows.sort(key=lambda r: (r.source, r.id))
     return (
         [r for r in rows if r.source == "orgnr"],
         [r for r in rows if r.source == "personnummer"],
         [r for r in rows if r.source == "name"],
+        [r for r in rows if r.source == "near"],
     )
 
 
-def built_lookup(orgnrs: Collection[str], hashes: Collection[str], tokens: Collection[str]) -> Any:
+def built_lookup(
+    orgnrs: Collection[str],
+    hashes: Collection[str],
+    tokens: Collection[str],
+    committee_id: int | None = None,
+    participant_ids: Collection[int] = (),
+) -> Any:
     """`lookup`'s statement built with SQLAlchemy (SQLite's; PostgreSQL's is PG_LOOKUP)."""
     by_orgnr = select(
         literal("orgnr").label("source"),
@@ -251,7 +223,8 @@ def built_lookup(orgnrs: Collection[str], hashes: Collection[str], tokens: Colle
         Person.name,
         Person.personnummer_hash,
     ).where(in_values(Person.personnummer_hash, hashes))
-    return union_all(by_orgnr, by_hash, *_name_candidates(tokens))
+    near = near_selects(tokens, committee_id, participant_ids)
+    return union_all(by_orgnr, by_hash, *_name_candidates(tokens), *near)
 
 
 def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:

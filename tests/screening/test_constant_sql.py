@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import organisations
 from app.cases import repository as case_repo
-from app.models import Committee
+from app.models import Committee, Person
 from app.screening import names, party_repository
 from tests.screening.registry import PNR_SAMBO, registry
 from tests.support.api import ApiClient
@@ -69,12 +69,25 @@ def test_references(loaded: None, session: Session, refs: tuple[list[str], ...])
         (["0000000000"], ["Nobody Anywhere"]),
     ],
 )
-def test_party_lookup(loaded: None, session: Session, orgnrs: list[str], names_: list[str]) -> None:
+@pytest.mark.parametrize(
+    "participants", [[], ["p-ordf", "p-led1", "p-ers"], ["p-insp"]], ids=["seats", "named", "staff"]
+)
+def test_party_lookup(
+    loaded: None,
+    session: Session,
+    orgnrs: list[str],
+    names_: list[str],
+    participants: list[str],
+) -> None:
     tokens: set[str] = set()
     for name in names_:
         tokens |= names.index_tokens(name)
     hashes = ["0" * 64]
-    built = _rows(session.execute(party_repository.built_lookup(orgnrs, hashes, tokens)))
+    committee = session.scalar(select(Committee.id).where(Committee.ref == "ost-mbn"))
+    people = list(session.scalars(select(Person.id).where(Person.ref.in_(participants))))
+    built = _rows(
+        session.execute(party_repository.built_lookup(orgnrs, hashes, tokens, committee, people))
+    )
     constant = _rows(
         session.execute(
             party_repository.PG_LOOKUP,
@@ -83,12 +96,16 @@ def test_party_lookup(loaded: None, session: Session, orgnrs: list[str], names_:
                 "hashes": hashes,
                 "tokens": sorted(tokens),
                 "limit": party_repository.NAME_CANDIDATES,
+                "committee_id": committee,
+                "participants": sorted(people),
             },
         )
     )
     assert constant == built
     if names_ and names_ != ["Nobody Anywhere"]:
         assert constant  # the names are in the registry
+    if "Ingrid Sambo" in names_ and participants != ["p-insp"]:
+        assert any(row[0] == "near" for row in constant)  # p-ers's sambo
 
 
 @pytest.mark.parametrize("refs", [[], ["p-ordf", "p-led1", "p-led2"], ["p-none"]])

@@ -252,9 +252,9 @@ def test_a_limited_keys_reads_before_the_route_hold_no_connection(
     checked_out: list[int] = []
     original = api.reject_unknown_query_parameters
 
-    def next_dependency(request: Request) -> None:
+    async def next_dependency(request: Request) -> None:
         checked_out.append(request.app.state.engine.pool.checkedout())
-        original(request)
+        await original(request)
 
     monkeypatch.setattr(api, "reject_unknown_query_parameters", next_dependency)
     app = create_app(make_settings(tmp_database))
