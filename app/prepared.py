@@ -6,12 +6,13 @@ per screening; prepared once per connection, each is parsed once and, as they ru
 generic plans (the reach's `SET LOCAL`, which also covers the lock and the write that
 follow it), planned once. The head's lock took 0.9 ms of database time a national
 screening unprepared (parse 0.22, planning 0.47, execution 0.2 ms), 0.49 ms prepared
-(statement logging, BENCHMARKS.md run J). The case's references, which run before the reach, are not prepared: under "auto"
-PostgreSQL keeps planning them with their values (their generic plans' estimates are
-higher), so preparing them saved nothing measurable. The party lookup is, since it reads
-the name's bearers near the case too (run M): 1.3 ms to plan with its values, its
-generic plan as fast to run; it asks for generic plans until the commit, as the reach
-does (`generic_plans_until_commit` sends that once a transaction). A limited key's check of a case's references
+(statement logging, BENCHMARKS.md run J). The case's references, which run before the
+reach, are not prepared: under "auto" PostgreSQL keeps planning them with their values
+(their generic plans' estimates are higher), so preparing them saved nothing
+measurable. The party lookup is, since it reads the name's bearers near the case too
+(run M): 1.3 ms to plan with its values, its generic plan as fast to run; it asks for
+generic plans until the commit, as the reach does (`generic_plans_until_commit` sends
+that once a transaction). A limited key's check of a case's references
 (app/cases/scope_statement.py) is prepared and planned generically on its own
 (`generic_plan_alone`): under "auto" PostgreSQL planned it with its values at every run,
 1.0-1.2 ms, for a plan no faster than the generic one.

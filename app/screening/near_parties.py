@@ -95,7 +95,7 @@ def near_selects(
     (source "near", kind, id, ref, name, key)."""
     seated = (
         select(Person.id).where(in_ids(Person.id, participant_ids))
-        if participant_ids
+        if participant_ids or committee_id is None  # no case: nobody (never `IS NULL`)
         else union(
             select(Appointment.person_id).where(Appointment.committee_id == committee_id),
             select(Appointment.person_id)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.db import PLAIN_STATEMENTS_OPTION
-from app.screening import pg_loader
+from app.screening import names, party_repository, pg_loader
 from tests.screening.registry import ORGNR_BYGG, PNR_SAMBO, case, registry
 from tests.support.api import ApiClient, path_ref
 from tests.support.databases import backend
@@ -753,3 +753,12 @@ def test_the_audit_data_built_from_the_result_json_is_the_models(
             assert json.dumps(built, sort_keys=True) == json.dumps(models, sort_keys=True)
         assert pending.result_json == pending.result.as_json()
         assert pending.result.findings and pending.result.structural is not None
+
+
+def test_no_case_has_no_one_near(loaded: None, session: Session) -> None:
+    """Without a committee or participants nothing is near (`committee_id = NULL` must
+    not read as the appointments without a committee)."""
+    tokens = names.index_tokens("Gun Holm")  # an inspector: no committee appointment
+    built = list(session.execute(party_repository.built_lookup([], [], tokens)))
+    assert built and not any(row[0] == "near" for row in built)
+    assert not party_repository.near_name_candidates(session, tokens, None, ())
