@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -130,12 +131,17 @@ def generic_plans_until_commit(connection: Connection) -> None:
     (a no-op elsewhere)."""
     if connection.dialect.name != "postgresql":
         return
-    # Once a transaction: the party lookup and the reach both ask (a round trip each).
+    # Once a transaction: the party lookup and the reach both ask (a round trip each). A
+    # weak reference: `info` outlives the checkout, and a strong one to the transaction
+    # (which holds the connection) kept a connection never closed out of the pool.
+    marked = connection.info.get(_GENERIC_IN)
     transaction = connection.get_transaction()
-    if transaction is not None and connection.info.get(_GENERIC_IN) is transaction:
+    if transaction is not None and marked is not None and marked() is transaction:
         return
     connection.exec_driver_sql(GENERIC_PLANS_SQL, execution_options={"no_parameters": True})
-    connection.info[_GENERIC_IN] = transaction
+    transaction = connection.get_transaction()  # begun by the statement if none was
+    if transaction is not None:
+        connection.info[_GENERIC_IN] = weakref.ref(transaction)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -165,7 +165,7 @@ FIELDS: dict[str, str] = {
     "how": "How the unregistered party was matched (orgnr, personnummer, name)",
     "match": "The registry object an unregistered party was matched to, if any",
     "also": "Further registry objects the party was matched to: other records of the "
-    "same personnummer or orgnr, or other names at or above the minimum score",
+    "same personnummer or orgnr, or bearers of the name near the case",
     "score": "The name-match score (0-100)",
     "operator_committee": "The committee that runs the operation, if any",
     "operator_organisation": "The organisation that runs the operation, if any",

@@ -74,8 +74,8 @@ class PartyFacts:
     match: PartyMatch | None = None  # unregistered parties only
     # Further matches, which the rules follow as they follow `match`: the other records of
     # the identifier it was found by (two kommuner may each keep a record of one person or
-    # company), or the other names at or above the minimum score, best first. Empty in
-    # screenings stored before it was added (which read the same).
+    # company), or the bearers of the name near the case (app/screening/near_parties.py).
+    # Empty in screenings stored before it was added (which read the same).
     also: tuple[PartyMatch, ...] = ()
 
     def __post_init__(self) -> None:

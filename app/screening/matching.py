@@ -5,8 +5,9 @@ personnummer by its keyed hash against Person.personnummer_hash). A name is matc
 through the name index: candidates sharing the most normalised words (an indexed
 lookup, never a scan; `app.screening.name_candidates`), scored with rapidfuzz after
 Swedish-aware normalisation. One statement for all unregistered parties of a case
-together (three when a meeting shares them), more only where a name is common. A party
-is each record of its identifier, or each name at or above the minimum score.
+together (four when a meeting shares them), more only where a limited key's namesakes
+elsewhere fill a page. A party is each record of its identifier, or by name the best
+candidate and each bearer of the name near the case (`app.screening.near_parties`).
 """
 
 from __future__ import annotations

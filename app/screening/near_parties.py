@@ -2,12 +2,16 @@
 
 Near: the participants (or, when the case names none, everyone ever appointed to its
 committee or to an administration serving it: a superset of the default participants
-on any day); the persons related to them or represented by them (god man, ombud); the
-organisations any of those hold an interest or an appointment in, and the ones those
-organisations own. A finding needs a tie between a party and a participant, and these
-are the ties the grounds follow from a party's side (part, närstående, ställföreträdare,
-an interest, ownership one step up), so a namesake near the case is matched however
-many others bear the name (`app.screening.matching`).
+on any day) and their colleagues in those administrations; their circle (the persons
+related to them) and the persons related to that circle (a närstående's close friend or
+enemy); those the circle represents (god man, ombud); the organisations any of these
+hold an interest, an appointment or a seat in a committee of (a bolagsstyrelse, a
+direktion), and the ones such organisations own. A finding needs a tie between a party
+and a participant, and these are the ties the grounds follow from a party's side (part,
+närstående, ställföreträdare, employment, an interest, ownership one step up, the
+generalklausul's relations), so a namesake near the case is matched however many
+others bear the name (`app.screening.matching`). Further ties (a company two steps down
+an ownership chain) rest on the name index's best candidates, as before.
 
 PostgreSQL runs `PG_NEAR_CTES` and `PG_NEAR_BRANCHES` inside the party lookup
 (`party_repository.PG_LOOKUP`: no statement more); SQLite and a meeting's shared reads
@@ -26,6 +30,7 @@ from sqlalchemy.orm import aliased
 from app.models import (
     AdministrationServes,
     Appointment,
+    Committee,
     Interest,
     NameToken,
     Organisation,
@@ -46,15 +51,25 @@ seated AS (
     SELECT a.person_id FROM appointments a
     JOIN administration_serves s ON s.administration_id = a.administration_id
     WHERE s.committee_id = :committee_id AND cardinality(CAST(:participants AS bigint[])) = 0
-), near_persons AS (
+), circle AS (
     SELECT id FROM seated
     UNION
     SELECT r.related_id FROM relations r WHERE r.person_id IN (SELECT id FROM seated)
     UNION
     SELECT r.person_id FROM relations r WHERE r.related_id IN (SELECT id FROM seated)
+), near_persons AS (
+    SELECT id FROM circle
+    UNION
+    SELECT r.related_id FROM relations r WHERE r.person_id IN (SELECT id FROM circle)
+    UNION
+    SELECT r.person_id FROM relations r WHERE r.related_id IN (SELECT id FROM circle)
     UNION
     SELECT i.on_behalf_of_id FROM interests i
-    WHERE i.person_id IN (SELECT id FROM seated) AND i.on_behalf_of_id IS NOT NULL
+    WHERE i.person_id IN (SELECT id FROM circle) AND i.on_behalf_of_id IS NOT NULL
+    UNION
+    SELECT c.person_id FROM appointments s JOIN appointments c
+        ON c.administration_id = s.administration_id
+    WHERE s.person_id IN (SELECT id FROM seated)
 )"""
 
 # An organisation is near when a near person holds an interest or appointment in it or
@@ -76,6 +91,8 @@ WHERE o.id IN (
             WHERE i.organisation_id = o.id AND i.person_id IN (SELECT id FROM near_persons))
     OR EXISTS (SELECT 1 FROM appointments a
                WHERE a.organisation_id = o.id AND a.person_id IN (SELECT id FROM near_persons))
+    OR EXISTS (SELECT 1 FROM committees c JOIN appointments a ON a.committee_id = c.id
+               WHERE c.organisation_id = o.id AND a.person_id IN (SELECT id FROM near_persons))
     OR EXISTS (
         SELECT 1 FROM organisation_owners w
         WHERE w.organisation_id = o.id AND (
@@ -84,6 +101,9 @@ WHERE o.id IN (
                       AND i.person_id IN (SELECT id FROM near_persons))
             OR EXISTS (SELECT 1 FROM appointments a
                        WHERE a.organisation_id = w.owner_id
+                         AND a.person_id IN (SELECT id FROM near_persons))
+            OR EXISTS (SELECT 1 FROM committees c JOIN appointments a ON a.committee_id = c.id
+                       WHERE c.organisation_id = w.owner_id
                          AND a.person_id IN (SELECT id FROM near_persons)))))
 """
 
@@ -107,13 +127,23 @@ def near_selects(
         )
     ).cte("seated")
     seated_ids = select(seated.c[0])
-    near_persons = union(
+    circle = union(
         seated_ids,
         select(Relation.related_id).where(Relation.person_id.in_(seated_ids)),
         select(Relation.person_id).where(Relation.related_id.in_(seated_ids)),
+    ).cte("circle")
+    circle_ids = select(circle.c[0])
+    colleague = aliased(Appointment)
+    near_persons = union(
+        circle_ids,
+        select(Relation.related_id).where(Relation.person_id.in_(circle_ids)),
+        select(Relation.person_id).where(Relation.related_id.in_(circle_ids)),
         select(Interest.on_behalf_of_id).where(
-            Interest.person_id.in_(seated_ids), Interest.on_behalf_of_id.is_not(None)
+            Interest.person_id.in_(circle_ids), Interest.on_behalf_of_id.is_not(None)
         ),
+        select(colleague.person_id)
+        .join(Appointment, colleague.administration_id == Appointment.administration_id)
+        .where(Appointment.person_id.in_(seated_ids)),
     ).cte("near_persons")
     near_ids = select(near_persons.c[0])
 
@@ -121,6 +151,11 @@ def near_selects(
         return or_(
             exists().where(Interest.organisation_id == org, Interest.person_id.in_(near_ids)),
             exists().where(Appointment.organisation_id == org, Appointment.person_id.in_(near_ids)),
+            exists().where(
+                Committee.organisation_id == org,
+                Appointment.committee_id == Committee.id,
+                Appointment.person_id.in_(near_ids),
+            ),
         )
 
     owner = aliased(OrganisationOwner)

@@ -218,8 +218,33 @@ CROWD = 60
             None,
             "p-led1",
         ),
+        # the participant's sambo is god man for the party
+        (
+            {
+                "interests": [
+                    {"person": "p-sambo", "on_behalf_of": "p-sven", "kind": "god_man_forvaltare"}
+                ]
+            },
+            [{"person": "p-ers", "role": "ersattare"}],
+            "p-ers",
+        ),
+        # the party works beside the inspector in the same administration
+        (
+            {
+                "appointments": [
+                    {
+                        "person": "p-sven",
+                        "body": {"administration": "ost-mf"},
+                        "role": "handlaggare",
+                        "valid_from": "2020-01-01",
+                    }
+                ]
+            },
+            [{"person": "p-insp", "role": "inspektor"}],
+            "p-insp",
+        ),
     ],
-    ids=["staff-sambo", "god-man"],
+    ids=["staff-sambo", "god-man", "kin-god-man", "colleague"],
 )
 def test_a_common_name_keeps_the_namesakes_near_the_case(
     loaded: None,
@@ -243,6 +268,53 @@ def test_a_common_name_keeps_the_namesakes_near_the_case(
         else case(parties=parties, participants=participants)
     )
     assert findings_of(screen(admin, {"case": body}), screened)
+
+
+@pytest.mark.parametrize("crowd", [0, CROWD])
+def test_a_common_company_name_keeps_the_one_a_ledamot_sits_on_the_board_of(
+    loaded: None, admin: ApiClient, crowd: int
+) -> None:
+    """A seat in a company's bolagsstyrelse ties the ledamot to the company, however many
+    companies bear its name (a helper's review of run M: the near set read only
+    appointments to the organisation itself, not seats in its governing committee)."""
+    if crowd:
+        others = [
+            {"ref": f"zz-org-{i:03d}", "kind": "aktiebolag", "name": "Svensson Fastigheter AB"}
+            for i in range(crowd)
+        ]
+        import_document(admin, {"organisations": others})
+    import_document(
+        admin,
+        {
+            "organisations": [
+                {"ref": "sv-ab", "kind": "aktiebolag", "name": "Svensson Fastigheter AB"}
+            ],
+            "committees": [
+                {
+                    "ref": "sv-styr",
+                    "organisation": "sv-ab",
+                    "kind": "bolagsstyrelse",
+                    "name": "Styrelsen",
+                }
+            ],
+            "appointments": [
+                {
+                    "person": "p-led1",
+                    "body": {"committee": "sv-styr"},
+                    "role": "ledamot",
+                    "valid_from": "2023-01-01",
+                }
+            ],
+        },
+    )
+    body = case(
+        parties=[{"name": "Svensson Fastigheter AB", "role": "sokande"}],
+        participants=[{"person": "p-led1", "role": "ledamot"}],
+    )
+    found = [
+        (f["ground"], f["level"]) for f in findings_of(screen(admin, {"case": body}), "p-led1")
+    ]
+    assert ("stallforetradare", "mojligt_jav") in found, found
 
 
 def test_a_certain_owner_link_outweighs_a_name_match_in_either_order(
