@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from app.audit import organisations
 from app.cases import repository as case_repo
 from app.models import Committee, Person
-from app.screening import names, party_repository
+from app.screening import names, near_parties, party_repository
 from tests.screening.registry import PNR_SAMBO, registry
 from tests.support.api import ApiClient
 from tests.support.databases import backend
@@ -120,3 +120,16 @@ def test_case_organisations(loaded: None, session: Session, refs: list[str]) -> 
     ) - {None}
     assert constant == built and len(built) >= 2  # Östby, and Västby takes part
     assert organisations.case_organisations(session, committee, refs) == built
+
+
+@pytest.mark.parametrize("participants", [[], ["p-ers"]], ids=["seats", "named"])
+def test_near_parties_alone(loaded: None, session: Session, participants: list[str]) -> None:
+    """A meeting's items read the near bearers alone: the prepared text gives the rows
+    the built form gives."""
+    tokens = names.index_tokens("Ingrid Sambo") | names.index_tokens("Gun Holm")
+    committee = session.scalar(select(Committee.id).where(Committee.ref == "ost-mbn"))
+    people = list(session.scalars(select(Person.id).where(Person.ref.in_(participants))))
+    persons, organisations = near_parties.near_selects(tokens, committee, people)
+    built = _rows(session.execute(union_all(persons, organisations)))
+    prepared = _rows(party_repository.near_name_candidates(session, tokens, committee, people))
+    assert prepared == built and built
