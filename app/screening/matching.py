@@ -35,7 +35,7 @@ class Match:
     how: str  # orgnr | personnummer | name
     score: float  # 100 for identifier matches
     # The party's further matches: the other records of the same identifier (by ref,
-    # `_by_key`), or the other names at or above the minimum score (`_by_name`).
+    # `_by_key`), or the bearers of the name near the case (`_by_name`).
     also: tuple[Match, ...] = ()
 
     def every(self) -> tuple[Match, ...]:

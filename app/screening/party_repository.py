@@ -53,27 +53,40 @@ def _best_owners(
     return (best.offset(offset) if offset else best).subquery()
 
 
+# kind -> (its table, its owner column in the name index, its identifier: the "key")
+_NAMED: dict[str, tuple[Any, Any, Any]] = {
+    "person": (Person, NameToken.person_id, Person.personnummer_hash),
+    "organisation": (Organisation, NameToken.organisation_id, Organisation.orgnr),
+}
+
+
+def _name_branch(
+    kind: str, wanted: list[str], *, offset: int = 0, limit: int = NAME_CANDIDATES
+) -> tuple[Any, Any]:
+    """(the select of one kind's candidates as rows of (source "name", kind, id, ref,
+    name, key), the `_best_owners` subquery it joins, for its order)."""
+    model, column, key = _NAMED[kind]
+    best = _best_owners(column, wanted, offset=offset, limit=limit)
+    statement = select(
+        literal("name").label("source"),
+        literal(kind).label("kind"),
+        model.id,
+        model.ref,
+        model.name,
+        key.label("key"),
+    ).join(best, best.c.owner == model.id)
+    return statement, best
+
+
 def name_candidates_page(
     session: Session, kind: str, tokens: Collection[str], *, offset: int, limit: int
 ) -> list[Row[Any]]:
-    """(kind, id, ref, name, key) of the candidates of one kind past the first `offset`, in
-    `name_candidates`' order: the further pages a limited key reads when other kommuner's
-    namesakes filled the first (`app.screening.matching`)."""
-    wanted = sorted(tokens)
-    if kind == "person":
-        best = _best_owners(NameToken.person_id, wanted, offset=offset, limit=limit)
-        model: Any = Person
-        key = Person.personnummer_hash
-    else:
-        best = _best_owners(NameToken.organisation_id, wanted, offset=offset, limit=limit)
-        model = Organisation
-        key = Organisation.orgnr
-    statement = (
-        select(literal(kind).label("kind"), model.id, model.ref, model.name, key.label("key"))
-        .join(best, best.c.owner == model.id)
-        .order_by(best.c.hits.desc(), model.id)
-    )
-    return list(session.execute(statement))
+    """The candidates of one kind past the first `offset`, in `name_candidates`' order:
+    the further pages a limited key reads when other kommuner's namesakes filled the
+    first (`app.screening.name_candidates`)."""
+    statement, best = _name_branch(kind, sorted(tokens), offset=offset, limit=limit)
+    model = _NAMED[kind][0]
+    return list(session.execute(statement.order_by(best.c.hits.desc(), model.id)))
 
 
 def near_name_candidates(
@@ -101,28 +114,9 @@ def near_name_candidates(
 
 
 def name_candidates(session: Session, tokens: Collection[str]) -> list[Row[Any]]:
-    """(kind, id, ref, name, key) of persons and organisations sharing the most name
-    tokens; `key` is the personnummer hash or orgnr registered for it, if any."""
-    wanted = sorted(tokens)
-    p, o = (
-        _best_owners(NameToken.person_id, wanted),
-        _best_owners(NameToken.organisation_id, wanted),
-    )
-    persons = select(
-        literal("person").label("kind"),
-        Person.id,
-        Person.ref,
-        Person.name,
-        Person.personnummer_hash.label("key"),
-    ).join(p, p.c.owner == Person.id)
-    orgs = select(
-        literal("organisation").label("kind"),
-        Organisation.id,
-        Organisation.ref,
-        Organisation.name,
-        Organisation.orgnr.label("key"),
-    ).join(o, o.c.owner == Organisation.id)
-    return list(session.execute(union_all(persons, orgs)))
+    """(source, kind, id, ref, name, key) of persons and organisations sharing the most
+    name tokens; `key` is the personnummer hash or orgnr registered for it, if any."""
+    return list(session.execute(union_all(*_name_candidates(tokens))))
 
 
 def _pg_name_branch(kind: str, table: str, alias: str, column: str, key: str) -> str:
@@ -253,27 +247,7 @@ def built_lookup(
     return union_all(by_orgnr, by_hash, *_name_candidates(tokens), *near)
 
 
-def _name_candidates(tokens: Collection[str]) -> tuple[Any, Any]:
-    """`name_candidates` as two selects of (source, kind, id, ref, name, key)."""
+def _name_candidates(tokens: Collection[str]) -> tuple[Any, ...]:
+    """`name_candidates` as one select of each kind."""
     wanted = sorted(tokens)
-    p, o = (
-        _best_owners(NameToken.person_id, wanted),
-        _best_owners(NameToken.organisation_id, wanted),
-    )
-    persons = select(
-        literal("name"),
-        literal("person"),
-        Person.id,
-        Person.ref,
-        Person.name,
-        Person.personnummer_hash,
-    ).join(p, p.c.owner == Person.id)
-    orgs = select(
-        literal("name"),
-        literal("organisation"),
-        Organisation.id,
-        Organisation.ref,
-        Organisation.name,
-        Organisation.orgnr,
-    ).join(o, o.c.owner == Organisation.id)
-    return persons, orgs
+    return tuple(_name_branch(kind, wanted)[0] for kind in _NAMED)
