@@ -83,6 +83,14 @@ def borby_nämnd(admin: ApiClient, world: World) -> World:
     return world
 
 
+def _seated(persons: list[dict[str, Any]], body: dict[str, str], role: str) -> dict[str, Any]:
+    """An import document: these persons, each appointed to `body` in `role`."""
+    return {
+        "persons": persons,
+        "appointments": [{"person": p["ref"], "body": body, "role": role} for p in persons],
+    }
+
+
 def _screen(client: ApiClient, screened: dict[str, Any]) -> str:
     response = client.post("/v1/screenings", json={"case": screened})
     assert response.status_code == 201, response.text
@@ -509,16 +517,7 @@ def test_other_kommuners_namesakes_do_not_crowd_out_the_keys_own(
     namesakes = [
         {"ref": f"cz-dagny-{i:03d}", "name": "Dagny Dahlström"} for i in range(NAME_PAGE_OVERFLOW)
     ]
-    import_document(
-        admin,
-        {
-            "persons": namesakes,
-            "appointments": [
-                {"person": p["ref"], "body": {"committee": "cederby-bn"}, "role": "ledamot"}
-                for p in namesakes
-            ],
-        },
-    )
+    import_document(admin, _seated(namesakes, {"committee": "cederby-bn"}, "ledamot"))
     import_document(
         admin,
         {
@@ -692,27 +691,9 @@ def test_a_common_name_matches_the_best_and_those_near_the_case_only(
     tied to the case: each key matches the best it may see and nothing more (review: a
     limited key read whole pages and matched 239; every match costs its facts)."""
     elsewhere = [{"ref": f"cz-ulla-{i:03d}", "name": "Ulla Ulf"} for i in range(55)]
-    import_document(
-        admin,
-        {
-            "persons": elsewhere,
-            "appointments": [
-                {"person": p["ref"], "body": {"committee": "cederby-bn"}, "role": "ledamot"}
-                for p in elsewhere
-            ],
-        },
-    )
+    import_document(admin, _seated(elsewhere, {"committee": "cederby-bn"}, "ledamot"))
     own = [{"ref": f"ab-ulla-{i:03d}", "name": "Ulla Ulf"} for i in range(300)]
-    import_document(
-        admin,
-        {
-            "persons": own,
-            "appointments": [
-                {"person": p["ref"], "body": {"organisation": "ankeby"}, "role": "anstalld"}
-                for p in own
-            ],
-        },
-    )
+    import_document(admin, _seated(own, {"organisation": "ankeby"}, "anstalld"))
     case_in = _inline_mbn([{"name": "Ulla Ulf", "role": "part"}], "MBN 2026/96")
     matched: dict[str, list[str]] = {}
     for name, client in (("screener", world.keys["screener"]), ("admin", admin)):
@@ -760,29 +741,14 @@ def test_namesakes_near_the_case_do_not_shorten_the_keys_page(
     them, so the kommun's 50th namesake dropped out when Cederby had some)."""
     if elsewhere:
         theirs = [{"ref": f"cz-ulla-{i:03d}", "name": "Ulla Ulf"} for i in range(elsewhere)]
-        import_document(
-            admin,
-            {
-                "persons": theirs,
-                "appointments": [
-                    {"person": p["ref"], "body": {"committee": "cederby-bn"}, "role": "ledamot"}
-                    for p in theirs
-                ],
-            },
-        )
+        import_document(admin, _seated(theirs, {"committee": "cederby-bn"}, "ledamot"))
     own = [{"ref": f"ab-ulla-z{i:02d}", "name": "Ulla Ulf"} for i in range(NAME_CANDIDATES - 1)]
     own.append({"ref": "ab-ulla-a00", "name": "Ulla Ulf"})  # the page's last by id
     own.append({"ref": "ab-ulla-near", "name": "Ulla Ulf"})
     import_document(
         admin,
-        {
-            "persons": own,
-            "appointments": [
-                {"person": p["ref"], "body": {"organisation": "ankeby"}, "role": "anstalld"}
-                for p in own
-            ],
-            "relations": [{"person": "p-anna", "related": "ab-ulla-near", "kind": "sambo"}],
-        },
+        _seated(own, {"organisation": "ankeby"}, "anstalld")
+        | {"relations": [{"person": "p-anna", "related": "ab-ulla-near", "kind": "sambo"}]},
     )
     screener = world.keys["screener"]
     screening = _screen(
