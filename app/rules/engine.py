@@ -32,6 +32,14 @@ NAME_NOTE = (
     "100); the finding is therefore at most a possible conflict until the identity "
     "is confirmed.",
 )
+STRUCTURAL_NAME_NOTE = (
+    "Verksamheten eller organisationen som tillsynen gäller är inte registrerad som part "
+    "utan matchad enbart på namn (poäng {score:g} av 100); risken gäller bara om "
+    "identiteten bekräftas.",
+    "The supervised operation or organisation is not registered as the party but was "
+    "matched by name only (score {score:g} of 100); the risk holds only if the identity "
+    "is confirmed.",
+)
 
 
 @lru_cache(maxsize=8)
@@ -195,17 +203,23 @@ def _structural(ctx: Context) -> list[StructuralFinding]:
 
 
 def _structural_finding(ctx: Context, meta: RuleMeta, hit: StructuralHit) -> StructuralFinding:
+    details = hit.details
+    notes: tuple[tuple[str, str], ...] = ()
+    if hit.match_score is not None:
+        details = {**details, "score": hit.match_score}
+        notes = (STRUCTURAL_NAME_NOTE,)
     return StructuralFinding(
         ground=meta.ground,
         rule=meta.id,
         committee=hit.committee,
         legal_basis=hit.basis or meta.legal_basis,
-        explanation=structural_text(ctx.names, hit.path, hit.reason, hit.details),
+        explanation=structural_text(ctx.names, hit.path, hit.reason, details, notes),
         operation=hit.operation,
         administration=hit.administration,
         organisation=hit.organisation,
         area=hit.area,
         persons=hit.persons,
+        match_score=hit.match_score,
     )
 
 

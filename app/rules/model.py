@@ -101,6 +101,7 @@ class StructuralFinding:
     area: str | None = None
     persons: tuple[str, ...] = ()
     level: Level = Level.RISK
+    match_score: float | None = None  # set only when the unit was matched by name only
 
     def sort_key(self) -> tuple[str, ...]:
         return (
@@ -127,6 +128,8 @@ class StructuralFinding:
                 out[key] = value
         if self.persons:
             out["persons"] = list(self.persons)
+        if self.match_score is not None:
+            out["match_score"] = self.match_score
         out["legal_basis"] = list(self.legal_basis)
         out["explanation"] = self.explanation.to_dict()
         return out
@@ -217,3 +220,5 @@ class StructuralHit:
     area: str | None = None
     persons: tuple[str, ...] = ()
     details: dict[str, Detail] = field(default_factory=dict)
+    #: Score of the name-only match that identified the supervised unit, if it rests on one.
+    match_score: float | None = None

@@ -239,10 +239,13 @@ def explain(
 
 
 def structural_text(
-    names: Names, path: tuple[PathStep, ...], reason: tuple[str, str], details: Mapping[str, Detail]
+    names: Names,
+    path: tuple[PathStep, ...],
+    reason: tuple[str, str],
+    details: Mapping[str, Detail],
+    notes: tuple[tuple[str, str], ...] = (),
 ) -> Explanation:
     chain_sv, chain_en = step_sentences(names, path)
-    return Explanation(
-        " ".join(s for s in (chain_sv, _fmt(reason[0], details)) if s),
-        " ".join(s for s in (chain_en, _fmt(reason[1], details)) if s),
-    )
+    sv = [chain_sv, _fmt(reason[0], details), *(_fmt(n[0], details) for n in notes)]
+    en = [chain_en, _fmt(reason[1], details), *(_fmt(n[1], details) for n in notes)]
+    return Explanation(" ".join(s for s in sv if s), " ".join(s for s in en if s))

@@ -163,7 +163,7 @@ class ScreeningPerson(_Out):
 class ScreeningStructuralFinding(_Out):
     """A structural risk about bodies rather than people (level risk)."""
 
-    omit_if_none = frozenset({"operation", "administration", "organisation", "area"})
+    omit_if_none = frozenset({"operation", "administration", "organisation", "area", "match_score"})
 
     ground: Ground = Field(
         description="egen_tillsyn, dubbla_roller, delad_forvaltning or samverkan_egen_drift"
@@ -183,6 +183,10 @@ class ScreeningStructuralFinding(_Out):
     people: list[ScreeningPerson] = Field(
         default_factory=list, description="The same persons with their names"
     )
+    match_score: float | None = Field(
+        default=None,
+        description="Score (0-100) of the name-only match that identified the supervised unit",
+    )
     legal_basis: list[str]
     explanation: ScreeningExplanation
 
@@ -199,6 +203,7 @@ class ScreeningStructuralFinding(_Out):
             area=finding.area,
             persons=list(finding.persons),
             people=[ScreeningPerson(ref=p, name=person_name(snapshot, p)) for p in finding.persons],
+            match_score=finding.match_score,
             legal_basis=list(finding.legal_basis),
             explanation=ScreeningExplanation.of(finding.explanation),
         )

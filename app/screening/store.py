@@ -139,7 +139,7 @@ def finding_rows(result: ScreeningResult) -> list[FindingRow]:
             ground=str(s.ground),
             level=str(s.level),
             rule=s.rule,
-            match_score=None,
+            match_score=s.match_score,
             data=s.as_json(),
         )
         for i, s in enumerate(result.structural)

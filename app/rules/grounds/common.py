@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from app.rules.context import Context, Link
+from app.rules.context import Context, Link, Supervised
 from app.rules.facts import PersonFacts
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Member, Subject
@@ -52,14 +52,15 @@ def hit(
     level: Level,
     path: tuple[PathStep, ...],
     reason: tuple[str, str],
-    link: Link | None = None,
+    link: Link | Supervised | None = None,
     *,
     organisation: str | None = None,
     ended_on: date | None = None,
     details: dict[str, Detail] | None = None,
     parameters: dict[str, Detail] | None = None,
 ) -> Hit:
-    """A Hit; a link resting on a name-only match carries its score (the engine caps it)."""
+    """A Hit; a link or supervised unit resting on a name-only match carries its score
+    (the engine caps the level and says so in the explanation)."""
     score = link.score if link is not None and link.name_only else None
     return Hit(
         person=subject.ref,

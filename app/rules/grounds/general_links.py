@@ -153,7 +153,8 @@ def decided_dual_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
     for unit in ctx.decided:
         found = [a for a in attachments(ctx, s.facts, unit) if a.reason in STAFF_REASONS]
         if found:
-            yield hit(s, None, Level.MOJLIGT_JAV, (*found[0].path, *unit.path), DECIDED_DUAL)
+            path = (*found[0].path, *unit.path)
+            yield hit(s, None, Level.MOJLIGT_JAV, path, DECIDED_DUAL, unit)
 
 
 def party_body_hits(ctx: Context, s: Subject, *, kl: bool) -> Iterator[Hit]:

@@ -202,7 +202,9 @@ def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
         found = attachments(ctx, s.facts, unit)
         if no_point3:
             if found and unit.municipal:
-                yield hit(s, None, Level.MOJLIGT_JAV, (*found[0].path, *unit.path), DUAL_NO_P3)
+                yield hit(
+                    s, None, Level.MOJLIGT_JAV, (*found[0].path, *unit.path), DUAL_NO_P3, unit
+                )
             continue
         if found or not unit.municipal:
             continue
@@ -224,7 +226,7 @@ def _dual_role_hits(ctx: Context, s: Subject, no_point3: bool) -> Iterator[Hit]:
                     PathStep(c.ref, "driftansvar", c.organisation),
                     *unit.path,
                 )
-                yield hit(s, None, Level.MOJLIGT_JAV, path, DUAL_OTHER)
+                yield hit(s, None, Level.MOJLIGT_JAV, path, DUAL_OTHER, unit)
                 break
 
 
@@ -246,6 +248,7 @@ def _kin_attachment_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
                     Level.MOJLIGT_JAV,
                     (*m.prefix, *found[0].path, *unit.path),
                     KIN_ATTACHED,
+                    unit,
                     details=who(ctx, m),
                 )
 

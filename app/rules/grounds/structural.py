@@ -128,11 +128,17 @@ def struct_egen_tillsyn(ctx: Context) -> Iterator[StructuralHit]:
                 operation=_op(unit),
                 organisation=unit.operator_org,
                 area=unit.area,
+                match_score=_score(unit),
             )
 
 
 def _op(unit: Supervised) -> str | None:
     return None if unit.operator_org == unit.ref else unit.ref
+
+
+def _score(unit: Supervised) -> float | None:
+    """The unit's name-only match score: the engine says the risk rests on it."""
+    return unit.score if unit.name_only else None
 
 
 @rule(
@@ -168,6 +174,7 @@ def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
                 basis=(basis,),
                 operation=_op(unit),
                 area=unit.area,
+                match_score=_score(unit),
                 persons=persons,
                 details={"count": len(persons), "names": names},
             )
@@ -209,6 +216,7 @@ def struct_delad_forvaltning(ctx: Context) -> Iterator[StructuralHit]:
                     operation=_op(unit),
                     administration=ref,
                     area=unit.area,
+                    match_score=_score(unit),
                     details={"admin": admin.name or ref},
                 )
 
@@ -336,5 +344,6 @@ def struct_samverkan_egen_drift(ctx: Context) -> Iterator[StructuralHit]:
                     operation=_op(unit),
                     organisation=org,
                     area=unit.area,
+                    match_score=_score(unit),
                     details=details,
                 )

@@ -64,17 +64,15 @@ def tillsyn_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
             found = attachments(ctx, s.facts, unit)
             if found:
                 first = found[0]
-                score = unit.score if unit.name_only else None
-                h = hit(
+                yield hit(
                     s,
                     None,
                     Level.JAV,
                     (*first.path, *unit.path),
                     REASONS[first.reason],
+                    unit,
                     organisation=unit.operator_org if first.reason == "organisation" else None,
                 )
-                h.match_score = score
-                yield h
 
 
 @rule(
