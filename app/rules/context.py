@@ -40,6 +40,9 @@ MATCH_STEP = {
     MatchHow.ORGNR: "orgnrmatchning",
 }
 
+# Parties of a tillsyn case that are not what the tillsyn is over (`Context.is_supervision`).
+NOT_SUPERVISED_ROLES = frozenset({PartyRole.BERORD, PartyRole.KLAGANDE})
+
 
 class Context(SnapshotIndex):
     """Indexes over one snapshot (see module docstring)."""
@@ -174,12 +177,17 @@ class Context(SnapshotIndex):
         return self._supervised
 
     def is_supervision(self, role: PartyRole) -> bool:
-        """A party is supervised when the case is tillsyn (any role but berord) or the
-        party is named tillsynsobjekt, whatever the matter code: such a case "rör tillsyn"
-        (KL 6 kap. 28 § 3 p.), e.g. a tillsyn fee filed as myndighetsutövning or övrigt."""
-        if role is PartyRole.BERORD:
+        """A party named tillsynsobjekt is supervised, whatever the matter code: such a
+        case "rör tillsyn" (KL 6 kap. 28 § 3 p.), e.g. a tillsyn fee filed as
+        myndighetsutövning or övrigt. In a tillsyn case that names no tillsynsobjekt, the
+        parties are taken as supervised except those who are only affected (berord) or
+        who complain (klagande): a complainant is not what the tillsyn is over (before
+        run N a municipal company that filed the complaint made its staff tillsynsjäviga)."""
+        if role is PartyRole.TILLSYNSOBJEKT:
+            return True
+        if self.case.matter is not Matter.TILLSYN or role in NOT_SUPERVISED_ROLES:
             return False
-        return self.case.matter is Matter.TILLSYN or role is PartyRole.TILLSYNSOBJEKT
+        return not any(p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties)
 
     @property
     def concerns_supervision(self) -> bool:

@@ -23,7 +23,7 @@ from app.rules.participants import Subject
 from app.rules.regime import select_law
 from app.rules.registry import REGISTRY, Regime, RuleKind, RuleMeta
 from app.rules.texts import explain, structural_text
-from app.rules.vocab import FLAGGING_LEVELS, SEVERITY, Level
+from app.rules.vocab import FLAGGING_LEVELS, SEVERITY, Level, ParticipantRole
 
 NAME_NOTE = (
     "Parten är inte registrerad utan matchad enbart på namn (poäng {score:g} av "
@@ -166,7 +166,8 @@ def _person_findings(ctx: Context) -> list[Finding]:
     by_regime: dict[Regime, list[Subject]] = defaultdict(list)
     for s in ctx.subjects:
         by_regime[s.regime].append(s)
-    subjects = {s.ref: s for s in ctx.subjects}
+    # a person in roles under different law is one subject per regime (participants.py)
+    subjects = {(s.ref, s.regime): s for s in ctx.subjects}
     exceptions = REGISTRY.active(ctx.as_of, RuleKind.EXCEPTION)
     found: dict[tuple[Any, ...], Finding] = {}
     for meta in REGISTRY.active(ctx.as_of, RuleKind.PERSON):
@@ -174,13 +175,15 @@ def _person_findings(ctx: Context) -> list[Finding]:
         if not group:
             continue
         for hit in meta.func(ctx, group):
-            subject = subjects[hit.person]
+            subject = subjects[(hit.person, meta.regime)]
             exc = _exception_for(ctx, meta, hit, subject, exceptions)
             level = _level(hit, exc, subject)
             key = (hit.person, meta.ground, level, exc[0].id if exc else meta.id, hit.path)
             if key not in found:
                 found[key] = _finding(ctx, meta, hit, subject, level, exc)
-    order = {s.ref: i for i, s in enumerate(ctx.subjects)}
+    order: dict[str, int] = {}
+    for i, s in enumerate(ctx.subjects):
+        order.setdefault(s.ref, i)
     return sorted(
         found.values(),
         key=lambda f: (order[f.person], -SEVERITY[f.level], f.ground, f.rule, f.path),
@@ -224,10 +227,11 @@ def _structural_finding(ctx: Context, meta: RuleMeta, hit: StructuralHit) -> Str
 
 
 def _summaries(ctx: Context, findings: list[Finding]) -> tuple[ParticipantSummary, ...]:
-    worst: dict[str, Level] = {}
+    worst: dict[tuple[str, ParticipantRole], Level] = {}
     for f in findings:
-        if f.person not in worst or SEVERITY[f.level] > SEVERITY[worst[f.person]]:
-            worst[f.person] = f.level
+        key = (f.person, f.participant_role)
+        if key not in worst or SEVERITY[f.level] > SEVERITY[worst[key]]:
+            worst[key] = f.level
     seen = ctx.snapshot.facts_seen
     return tuple(
         ParticipantSummary(
@@ -236,7 +240,7 @@ def _summaries(ctx: Context, findings: list[Finding]) -> tuple[ParticipantSummar
             facts_seen=seen.get(s.ref, s.facts.fact_count),
             regime=str(s.regime),
             law_version=s.law.code,
-            level=worst.get(s.ref),
+            level=worst.get((s.ref, s.role)),
             by_default=s.by_default,
         )
         for s in ctx.subjects

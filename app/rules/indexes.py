@@ -56,6 +56,7 @@ class SnapshotIndex:
         self.as_of: date = snapshot.case.as_of
         self.params = params
         self._param_cache: dict[str, Any] = {}
+        self._municipal_cache: dict[str, bool] = {}
         self.committee: CommitteeFacts | None = snapshot.committees.get(self.case.committee)
         org_ref = self.committee.organisation if self.committee else None
         self.organisation = snapshot.organisations.get(org_ref) if org_ref else None
@@ -92,18 +93,28 @@ class SnapshotIndex:
         return refs
 
     def is_municipal(self, org: OrganisationFacts | None) -> bool:
-        """A kommun, region or förbund, or owned at least municipal_share_min by them."""
-        if org is None:
+        """A kommun, region or förbund, or owned at least municipal_share_min by them or by
+        organisations that are municipal in turn: a subsidiary of a municipal company is
+        kommunal verksamhet too (a kommunal koncern; before run N only direct owners
+        counted)."""
+        return self._municipal(org, frozenset())
+
+    def _municipal(self, org: OrganisationFacts | None, seen: frozenset[str]) -> bool:
+        if org is None or org.ref in seen:
             return False
         if org.kind in MUNICIPAL_ORG_KINDS:
             return True
-        orgs = self.snapshot.organisations
+        cached = self._municipal_cache.get(org.ref)
+        if cached is not None:
+            return cached
+        orgs, path = self.snapshot.organisations, seen | {org.ref}
         share = sum(
-            o.share_percent or 0.0
-            for o in org.owners
-            if (owner := orgs.get(o.owner)) is not None and owner.kind in MUNICIPAL_ORG_KINDS
+            o.share_percent or 0.0 for o in org.owners if self._municipal(orgs.get(o.owner), path)
         )
-        return share >= float(self.param("municipal_share_min"))
+        found = share >= float(self.param("municipal_share_min"))
+        if not seen:  # a result reached inside a cycle depends on the path: not cached
+            self._municipal_cache[org.ref] = found
+        return found
 
     def is_public_body(self, org_ref: str | None) -> bool:
         org = self.snapshot.organisations.get(org_ref) if org_ref else None

@@ -22,6 +22,9 @@ from app.rules.vocab import (
     RelationKind,
 )
 
+#: The order roles are listed in (default participants).
+ROLE_ORDER = {role: i for i, role in enumerate(ParticipantRole)}
+
 SEAT_TO_PARTICIPANT = {
     AppointmentRole.ORDFORANDE: ParticipantRole.ORDFORANDE,
     AppointmentRole.VICE_ORDFORANDE: ParticipantRole.LEDAMOT,
@@ -143,31 +146,44 @@ def _subject(ctx: SnapshotIndex, ref: str, role: ParticipantRole, by_default: bo
 
 
 def default_participants(ctx: SnapshotIndex) -> list[tuple[str, ParticipantRole]]:
-    """Seat holders of the handling committee on as_of and staff of its administrations."""
+    """Seat holders of the handling committee on as_of and staff of its administrations:
+    every role each holds there, a seat before a staff post and each in the order of
+    `ParticipantRole`, never in the order the appointments were imported (before run N
+    the first appointment decided, so a fullmäktige ledamot who was also staff was
+    screened under one regime or the other by import order)."""
     serving = {
         ref for ref, adm in ctx.snapshot.administrations.items() if ctx.case.committee in adm.serves
     }
-    found: dict[str, ParticipantRole] = {}
+    found: list[tuple[str, ParticipantRole]] = []
     for ref in sorted(ctx.snapshot.persons):
+        roles: set[tuple[int, int, ParticipantRole]] = set()
         for a in ctx.snapshot.persons[ref].appointments:
-            if not ctx.valid(a) or ref in found:
+            if not ctx.valid(a):
                 continue
+            role: ParticipantRole | None = None
             if a.body_kind is BodyKind.COMMITTEE and a.body == ctx.case.committee:
-                role = SEAT_TO_PARTICIPANT.get(a.role)
+                role, rank = SEAT_TO_PARTICIPANT.get(a.role), 0
             elif a.body_kind is BodyKind.ADMINISTRATION and a.body in serving:
                 role = STAFF_TO_PARTICIPANT.get(a.role) if a.role in STAFF_ROLES else None
-            else:
-                role = None
+                rank = 1
             if role is not None:
-                found[ref] = role
-    return sorted(found.items())
+                roles.add((rank, ROLE_ORDER[role], role))
+        found.extend((ref, role) for _, _, role in sorted(roles))
+    return found
 
 
 def build_subjects(ctx: SnapshotIndex) -> tuple[Subject, ...]:
-    """One subject per person (the first role given wins)."""
+    """One subject per person and regime: a person in two roles that fall under different
+    law (a fullmäktige ledamot who is also its föredragande: KL 5 kap. 47 § and, through
+    7 kap. 4 §, 6 kap. 28 §) is screened under both, so that neither role's jäv is
+    missed; roles under the same law are screened once, in the first role given (before
+    run N the first role given was the only one)."""
     if ctx.case.participants:
-        named: dict[str, ParticipantRole] = {}
-        for p in ctx.case.participants:
-            named.setdefault(p.person, p.role)
-        return tuple(_subject(ctx, ref, role, False) for ref, role in named.items())
-    return tuple(_subject(ctx, ref, role, True) for ref, role in default_participants(ctx))
+        pairs = [(p.person, p.role, False) for p in ctx.case.participants]
+    else:
+        pairs = [(ref, role, True) for ref, role in default_participants(ctx)]
+    subjects: dict[tuple[str, Regime], Subject] = {}
+    for ref, role, by_default in pairs:
+        subject = _subject(ctx, ref, role, by_default)
+        subjects.setdefault((ref, subject.regime), subject)
+    return tuple(subjects.values())

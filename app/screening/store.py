@@ -154,7 +154,8 @@ def audit_subjects(
         ("case", result.case),
         ("committee", case_committee),
         ("organisation", case_organisation),
-        *(("person", p.person) for p in result.participants),
+        # a person screened in two roles (participants.build_subjects) is one subject
+        *(("person", ref) for ref in dict.fromkeys(p.person for p in result.participants)),
     ]
 
 

@@ -12,7 +12,8 @@ registry from ``cases/_registries.yaml`` and appending the lists in ``add``.
     basis), ``text`` (substring of the sv or en explanation) and ``path`` (list of
     [from, relation, to]); some finding must match all given fields.
   structural: the complete list of structural grounds (strings or dicts with fields).
-  participants: {person: {law_version/regime/facts_seen/by_default: ...}}
+  participants: {person: {law_version/regime/facts_seen/by_default: ...}} (some summary
+    of the person matches), or {person: [{...}, ...]} (one summary per regime, each matched)
 """
 
 from __future__ import annotations
@@ -109,14 +110,23 @@ def check_structural(result: Evaluation, wanted: list[Any]) -> list[str]:
     return problems
 
 
-def check_participants(result: Evaluation, wanted: dict[str, dict[str, Any]]) -> list[str]:
-    summaries = {p.person: p.to_dict() for p in result.participants}
-    return [
-        f"participant {person}: expected {key}={value!r}, got {summaries.get(person)}"
-        for person, fields in wanted.items()
-        for key, value in fields.items()
-        if summaries.get(person, {}).get(key) != value
-    ]
+def check_participants(result: Evaluation, wanted: dict[str, Any]) -> list[str]:
+    """``{person: fields}``: some summary of the person has the fields; ``{person: [fields,
+    ...]}``: the person is screened exactly that many times (one per regime), each
+    matching one summary."""
+    summaries: dict[str, list[dict[str, Any]]] = {}
+    for p in result.participants:
+        summaries.setdefault(p.person, []).append(p.to_dict())
+    problems = []
+    for person, fields in wanted.items():
+        got = summaries.get(person, [])
+        wants = fields if isinstance(fields, list) else [fields]
+        if isinstance(fields, list) and len(got) != len(fields):
+            problems.append(f"participant {person}: expected {len(fields)} summaries, got {got}")
+        for want in wants:
+            if not any(all(g.get(k) == v for k, v in want.items()) for g in got):
+                problems.append(f"participant {person}: expected {want}, got {got}")
+    return problems
 
 
 @pytest.mark.parametrize("case", load_cases())

@@ -110,9 +110,19 @@ def representations(ctx: Context, facts: PersonFacts) -> Iterator[Representation
             )
         elif a.body_kind is BodyKind.COMMITTEE and a.role in SEAT_ROLES:
             c = ctx.snapshot.committees.get(a.body)
-            if c and c.kind in GOVERNING_KINDS and not ctx.is_public_body(c.organisation):
+            if c and c.kind in GOVERNING_KINDS and not _deciding_for_itself(ctx, c.organisation):
                 steps = (PathStep(holder, a.role, c.ref), PathStep(c.ref, "styr", c.organisation))
                 yield Representation(a.role, c.organisation, None, steps, a.valid_from, a.valid_to)
+
+
+def _deciding_for_itself(ctx: Context, org: str) -> bool:
+    """A seat in the governing body of a kommun or region, or of the organisation the
+    handling committee belongs to (a kommunalförbund's direktion deciding for the
+    förbund), is no ställföreträdarskap for an outside party: the body acts for its own
+    legal person (before run N a direktion's members were jäviga in the förbund's own
+    cases)."""
+    home = ctx.committee.organisation if ctx.committee else None
+    return ctx.is_public_body(org) or org == home
 
 
 NO_LINKS: list[Link] = []

@@ -17,7 +17,8 @@ from datetime import date
 from app.rules.context import Context
 from app.rules.grounds.common import AGARE, hit, org_name, who
 from app.rules.grounds.generalklausul import former_partner
-from app.rules.grounds.paverkan import ownership_level
+from app.rules.grounds.paverkan import OWNER as PAVERKAN_OWNER
+from app.rules.grounds.paverkan import strongest_ownership
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
@@ -56,21 +57,25 @@ def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterat
         org = i.organisation
         if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
             continue
-        for link in ctx.org_targets.get(org, ())[:1]:
-            seen.add(org)
-            level, details = ownership_level(ctx, i.share_percent, link, threshold, True)
-            details.update(who(ctx, m), org=org_name(ctx, org))
-            yield hit(
-                s,
-                m,
-                level,
-                (*m.prefix, PathStep(m.person, "agare", org), *link.path),
-                OWNER,
-                link,
-                organisation=org,
-                details=details,
-                parameters={SHARE: threshold},
-            )
+        seen.add(org)
+        judged = strongest_ownership(
+            ctx, i.share_percent, ctx.org_targets.get(org, ()), threshold, True
+        )
+        if judged is None:
+            continue
+        details = {**judged.details, **who(ctx, m), "org": org_name(ctx, org)}
+        reason = OWNER if judged.reason is PAVERKAN_OWNER else judged.reason
+        yield hit(
+            s,
+            m,
+            judged.level,
+            (*m.prefix, PathStep(m.person, "agare", org), *judged.link.path),
+            reason,
+            judged.link,
+            organisation=org,
+            details=details,
+            parameters={SHARE: threshold},
+        )
 
 
 def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:

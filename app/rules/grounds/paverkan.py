@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from app.rules.context import Context, Link
-from app.rules.grounds.common import AGARE, hit, org_kind, org_name, who
+from app.rules.grounds.common import AGARE, CAP, hit, org_kind, org_name, who
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import Ground, Level, OrgKind, PartyRole
+from app.rules.vocab import SEVERITY, Ground, Level, OrgKind, PartyRole
 
 BERORD = (
     "{who_sv} berörs av beslutet (till exempel som granne eller ägare till berörd egendom).",
@@ -36,24 +37,93 @@ DESCRIPTION = (
 )
 
 
+OWNER_INDIRECT = (
+    "{who_sv} äger {own_sv} av {org}, som äger {link_sv} av {party}, som är part i, "
+    "berörs av eller driver verksamhet som prövas i ärendet: indirekt {share_sv}. {test_sv}",
+    "{who_en} owns {own_en} of {org}, which owns {link_en} of {party}, a party to, "
+    "affected by or running an operation decided in the case: {share_en} indirectly. "
+    "{test_en}",
+)
+BOARD_OF_FOUNDATION = (
+    "{who_sv} äger {own_sv} av {org}, som utser {link_sv} av styrelsen i stiftelsen "
+    "{party}, som är part i, berörs av eller driver verksamhet som prövas i ärendet. "
+    "{test_sv}",
+    "{who_en} owns {own_en} of {org}, which appoints {link_en} of the board of the "
+    "foundation {party}, a party to, affected by or running an operation decided in the "
+    "case. {test_en}",
+)
+
+
+class Ownership(NamedTuple):
+    """How one route of ownership to the case is judged (`ownership_level`)."""
+
+    link: Link
+    level: Level
+    details: dict[str, Detail]
+    reason: tuple[str, str]
+    effective: float | None  # the share of the party held, through the route
+
+
 def ownership_level(
     ctx: Context, share: float | None, link: Link, threshold: float, partnership_counts: bool
-) -> tuple[Level, dict[str, Detail]]:
-    """Classify an ownership link: jav or mojligt_jav, with explanation details."""
-    kind = org_kind(ctx, link.subject_org) if link.via != "owner" else None
+) -> Ownership:
+    """Classify one ownership route (the organisation owned is ``link.ref``): jav or
+    mojligt_jav, with explanation details. A sole proprietorship belongs wholly to its
+    owner, also where it owns the party (before run N that route read "unknown share")."""
+    kind = org_kind(ctx, link.ref)
+    if kind is OrgKind.ENSKILD_FIRMA:
+        share = 100.0
+    if link.via == "owner":
+        return _indirect(ctx, share, link, threshold)
     effective = None if share is None or link.factor is None else share * link.factor
     if kind is OrgKind.ENSKILD_FIRMA:
-        return Level.JAV, _share(
+        details = _share(
             100.0,
             "en enskild firma ägs helt av sin innehavare",
             "a sole proprietorship belongs wholly to its owner",
         )
+        return Ownership(link, Level.JAV, details, OWNER, 100.0)
     if kind is OrgKind.HANDELSBOLAG and (partnership_counts or (effective or 0) >= 100):
-        return Level.JAV, _share(
+        details = _share(
             effective,
             "delägare i ett handelsbolag svarar personligen för bolagets förpliktelser",
             "a partner in a trading partnership is personally liable for its obligations",
         )
+        return Ownership(link, Level.JAV, details, OWNER, effective)
+    level, details = _against_threshold(effective, threshold)
+    return Ownership(link, level, details, OWNER, effective)
+
+
+def _indirect(ctx: Context, share: float | None, link: Link, threshold: float) -> Ownership:
+    """Ownership of the party's owner: the share held of the party is the product of the
+    two. A stiftelse has no owner: its ``owners`` appoint its board (the contract), which
+    is influence to assess, never a share (at most mojligt_jav)."""
+    link_share = None if link.factor is None else link.factor * 100
+    effective = None if share is None or link.factor is None else share * link.factor
+    party = org_name(ctx, link.subject_org)
+    extra: dict[str, Detail] = {
+        "own_sv": _pct(share, "en okänd andel"),
+        "own_en": _pct(share, "an unknown share"),
+        "link_sv": _pct(link_share, "en okänd andel"),
+        "link_en": _pct(link_share, "an unknown share"),
+        "party": party,
+    }
+    if org_kind(ctx, link.subject_org) is OrgKind.STIFTELSE:
+        details = _share(
+            None,
+            "en stiftelse har ingen ägare; inflytandet över dess styrelse måste bedömas",
+            "a foundation has no owner; the influence over its board needs an assessment",
+        )
+        details.update(extra)
+        return Ownership(link, Level.MOJLIGT_JAV, details, BOARD_OF_FOUNDATION, None)
+    level, details = _against_threshold(effective, threshold)
+    details.update(extra)
+    return Ownership(link, level, details, OWNER_INDIRECT, effective)
+
+
+def _against_threshold(
+    effective: float | None, threshold: float
+) -> tuple[Level, dict[str, Detail]]:
     if effective is None:
         return Level.MOJLIGT_JAV, _share(
             None,
@@ -68,6 +138,32 @@ def ownership_level(
         f"andelen {cmp_sv} tröskeln {threshold:g} % (daterad parameter, ett policyval)",
         f"the share {cmp_en} the threshold of {threshold:g} % (a dated parameter, a policy choice)",
     )
+
+
+def strongest_ownership(
+    ctx: Context,
+    share: float | None,
+    links: Sequence[Link],
+    threshold: float,
+    partnership_counts: bool,
+) -> Ownership | None:
+    """The strongest of the routes by which an owned organisation reaches the case: the
+    highest level once a name-only match is capped, then a certain match, then the
+    largest share. Before run N only the first route was read, so a holding in a parent
+    company that is itself a party, listed after its subsidiary, was judged by the
+    smaller share through the subsidiary."""
+    best: tuple[tuple[int, bool, float], Ownership] | None = None
+    for link in links:
+        judged = ownership_level(ctx, share, link, threshold, partnership_counts)
+        level = CAP.get(judged.level, judged.level) if link.name_only else judged.level
+        key = (SEVERITY[level], not link.name_only, judged.effective or -1.0)
+        if best is None or key > best[0]:
+            best = (key, judged)
+    return None if best is None else best[1]
+
+
+def _pct(value: float | None, unknown: str) -> str:
+    return unknown if value is None else f"{value:g} %"
 
 
 def _share(value: float | None, test_sv: str, test_en: str) -> dict[str, Detail]:
@@ -96,24 +192,29 @@ def paverkan_hits(ctx: Context, subjects: Sequence[Subject], wording: str) -> It
                 org = i.organisation
                 if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
                     continue
-                for link in ctx.org_targets.get(org, ())[:1]:
-                    seen.add(org)
-                    level, details = ownership_level(
-                        ctx, i.share_percent, link, threshold, wording == INTE_OVASENTLIG
-                    )
-                    details.update(who(ctx, m), org=org_name(ctx, org))
-                    path = (*m.prefix, PathStep(m.person, "agare", org), *link.path)
-                    yield hit(
-                        s,
-                        m,
-                        level,
-                        path,
-                        OWNER,
-                        link,
-                        organisation=org,
-                        details=details,
-                        parameters={name: threshold},
-                    )
+                seen.add(org)
+                judged = strongest_ownership(
+                    ctx,
+                    i.share_percent,
+                    ctx.org_targets.get(org, ()),
+                    threshold,
+                    wording == INTE_OVASENTLIG,
+                )
+                if judged is None:
+                    continue
+                details = {**judged.details, **who(ctx, m), "org": org_name(ctx, org)}
+                path = (*m.prefix, PathStep(m.person, "agare", org), *judged.link.path)
+                yield hit(
+                    s,
+                    m,
+                    judged.level,
+                    path,
+                    judged.reason,
+                    judged.link,
+                    organisation=org,
+                    details=details,
+                    parameters={name: threshold},
+                )
 
 
 @rule(

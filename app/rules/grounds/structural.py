@@ -161,9 +161,11 @@ def struct_dubbla_roller(ctx: Context) -> Iterator[StructuralHit]:
     for unit, basis, decided in _units(ctx):
         persons = tuple(
             sorted(
-                s.ref
-                for s in ctx.subjects
-                if any(not a.in_family for a in attachments(ctx, s.facts, unit))
+                {
+                    s.ref
+                    for s in ctx.subjects
+                    if any(not a.in_family for a in attachments(ctx, s.facts, unit))
+                }
             )
         )
         if persons:

@@ -13,7 +13,7 @@ from app.rules.grounds.common import hit
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import SEAT_ROLES, BodyKind, Ground, Level, Matter, OrgKind
+from app.rules.vocab import SEAT_ROLES, BodyKind, CommitteeKind, Ground, Level, Matter, OrgKind
 
 INSTANCE = (
     "Personen deltog i den slutliga handläggningen hos en annan myndighet och har "
@@ -64,10 +64,25 @@ class Earlier(NamedTuple):
     namnd: bool  # a committee of a kommun, region or förbund (KL 6:31 2 st.)
 
 
+# Bodies that are no nämnd in KL's sense: fullmäktige, the revisorer and a company board.
+# KL 6:31 2 st. speaks of handling "hos en annan nämnd" (before run N earlier handling in
+# fullmäktige took the exception; it is the general clause's matter).
+NOT_A_NAMND = frozenset(
+    {
+        CommitteeKind.FULLMAKTIGE,
+        CommitteeKind.FORBUNDSFULLMAKTIGE,
+        CommitteeKind.REVISION,
+        CommitteeKind.BOLAGSSTYRELSE,
+    }
+)
+
+
 def _is_municipal_namnd(ctx: Context, eh: EarlierHandlingFacts) -> bool:
     orgs = ctx.snapshot.organisations
     if eh.committee:
         committee = ctx.snapshot.committees.get(eh.committee)
+        if committee is not None and committee.kind in NOT_A_NAMND:
+            return False
         org_ref = committee.organisation if committee else eh.organisation
     else:
         org_ref = eh.organisation
