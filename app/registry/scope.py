@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import field_error
@@ -101,6 +101,32 @@ def existing_out_of_scope(
         res = RESOURCES[section]
         ok = _refs_where(session, res.model, predicate, (e.item.ref for e in existing))
         errors += [_error(e.pointer, f"the {res.label}") for e in existing if e.item.ref not in ok]
+    return errors + _existing_facts_out_of_scope(session, principal, plan)
+
+
+def _existing_facts_out_of_scope(
+    session: Session, principal: Principal, plan: Plan
+) -> list[dict[str, str]]:
+    """A fact given with a ref is matched to the stored fact of that ref, whoever it
+    belongs to: that stored fact must be one the key may change (before run N a kommun's
+    import rewrote another kommun's appointment, interest or relation given its ref, and
+    read back the fields it left)."""
+    errors = []
+    for section in FACT_OWNERS:
+        given = [e for e in plan.section(section) if e.item.ref is not None]
+        if not given:
+            continue
+        res = RESOURCES[section]
+        predicate = WRITABLE[section](principal)
+        assert predicate is not None  # noqa: S101 - scoped principal
+        refs = {e.item.ref for e in given}
+        stored = _refs_where(session, res.model, true(), refs)
+        ok = _refs_where(session, res.model, predicate, stored)
+        errors += [
+            _error(e.pointer + "/ref", f"the {res.label}")
+            for e in given
+            if e.item.ref in stored and e.item.ref not in ok
+        ]
     return errors
 
 
@@ -195,3 +221,46 @@ def _appointments_to_shared(
     return [
         _error(e.pointer + "/person", "the person") for e in shared if e.item.person not in writable
     ]
+
+
+def organisations_outside(session: Session, principal: Principal, plan: Plan) -> dict[str, str]:
+    """Before writing: the stored organisations the document declares that are not the
+    key's own (shared private ones it may change because it created them), ref ->
+    pointer. `taken_over` asks after the write whether any became its own."""
+    if not principal.scoped:
+        return {}
+    declared = {e.item.ref: e.pointer for e in plan.section("organisations")}
+    stored = set(declared) & set(plan.stored["organisation"])
+    if not stored:
+        return {}
+    own = scoping.own_organisation_predicate(principal)
+    assert own is not None  # noqa: S101 - scoped principal
+    mine = _refs_where(session, Organisation, own, stored)
+    return {ref: declared[ref] for ref in sorted(stored - mine)}
+
+
+def taken_over(
+    session: Session, principal: Principal, outside: dict[str, str]
+) -> list[dict[str, str]]:
+    """After writing (same transaction): a shared organisation that the write made the
+    key's own (its kommun set as owner or member, or one of its companies as owner).
+    What other kommuner hang on it (their operations it runs, their companies it owns,
+    the people on its board) would then be in the key's scope: a limited key may not
+    widen its own scope, so such a change needs an unlimited key (before run N a kommun
+    took over a shared company it had created and read, changed and deleted another
+    kommun's operation, joint venture and people through it)."""
+    if not outside:
+        return []
+    own = scoping.own_organisation_predicate(principal)
+    assert own is not None  # noqa: S101 - scoped principal
+    now_own = _refs_where(session, Organisation, own, outside)
+    return [
+        field_error(
+            outside[ref],
+            "a shared organisation cannot be made this key's own (owner or member); "
+            "ask an administrator with an unlimited key",
+            "out_of_scope",
+        )
+        for ref in sorted(now_own)
+    ]
+

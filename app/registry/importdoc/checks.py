@@ -35,6 +35,10 @@ class Checks:
     def check_appointment_seat_fields(self, e: Entry) -> None:
         raise NotImplementedError
 
+    def may_point(self, e: Entry, kind: str, ref: str) -> bool:
+        """Whether the item may point at this stored object (the key's scope; Validator)."""
+        raise NotImplementedError
+
     # -- per section --------------------------------------------------------------------
     def check_period(self, e: Entry) -> None:
         item = e.item
@@ -195,6 +199,8 @@ class Checks:
         _extend_graph(edges, lambda refs: repository.owner_refs_of(self.session, refs))
         for ref, e in doc.items():
             for i, owner in enumerate(e.item.owners):
+                if not self.may_point(e, "organisation", owner.organisation):
+                    continue  # refused as unknown; a cycle through it would tell it exists
                 if owner.organisation != ref and ref in _reachable(edges, owner.organisation):
                     self.error(
                         f"{e.pointer}/owners/{i}/organisation",

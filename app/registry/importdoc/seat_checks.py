@@ -98,10 +98,15 @@ class SeatChecks:
 
     def check_seats(self) -> None:
         """Whole-document checks of `substitutes` and `order` (see the module docstring)."""
+        # Only committees the key may point at: the seats of one it may not are another
+        # kommun's, and an error naming them would tell of its members (the reference is
+        # refused as unknown already; before run N `duplicate_order` named the holder).
         mine = [
             e
             for e in self.entries.get("appointments", [])
-            if e.item.body.committee and (e.item.order is not None or e.item.substitutes)
+            if e.item.body.committee
+            and (e.item.order is not None or e.item.substitutes)
+            and self.may_point(e, "committee", e.item.body.committee)
         ]
         if not mine:
             return

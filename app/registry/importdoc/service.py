@@ -138,6 +138,7 @@ def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool
     errors = scope.existing_out_of_scope(session, principal, plan)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
+    outside = scope.organisations_outside(session, principal, plan)
     with write_conflicts():
         # Organisations it creates are the key's (`created_by_key_id`, for its scope
         # before the after-write check): set as they are inserted.
@@ -149,6 +150,7 @@ def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool
             session, {T[section]: c["created"] for section, c in outcome.counts.items()}
         )
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
+    errors += scope.taken_over(session, principal, outside)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
     outcome.end_checks = locks.end_checks(outcome.created_keys, plan)
