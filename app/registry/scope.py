@@ -263,4 +263,3 @@ def taken_over(
         )
         for ref in sorted(now_own)
     ]
-
