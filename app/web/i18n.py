@@ -186,6 +186,8 @@ def label(kind: str, code: str | None, lang: Lang) -> str:
     """The label of a code in the page's language; the code itself when unknown."""
     if code is None:
         return ""
+    if ", " in code:  # several codes (a person screened in two roles)
+        return ", ".join(label(kind, part, lang) for part in code.split(", "))
     pair = VOCABULARIES[kind].get(code)
     if pair is None:
         return code.replace("_", " ")

@@ -100,13 +100,19 @@ def person_cards(result: dict[str, Any], names: dict[str, str]) -> list[PersonCa
         )
     cards: list[PersonCard] = []
     seen: set[str] = set()
+    # A person screened in two roles (under two laws) is listed once per role: one card.
+    roles: dict[str, list[str]] = {}
     for p in result.get("participants", []):
+        roles.setdefault(p["person"], []).append(p["role"])
+    for p in result.get("participants", []):
+        if p["person"] in seen:
+            continue
         findings = by_person.get(p["person"], [])
         cards.append(
             PersonCard(
                 p["person"],
                 names.get(p["person"], p["person"]),
-                p["role"],
+                ", ".join(roles[p["person"]]),
                 _level(findings),
                 bool(p.get("by_default")),
                 findings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import quote
@@ -244,3 +245,47 @@ def test_an_auditor_reads_the_case_but_cannot_screen_or_decide(
     assert 'action="/arenden/beslut"' not in page.text
     refused = client.form("/arenden/granska", {"ref": CASE})
     assert refused.status_code == 403
+
+
+def test_a_person_screened_in_two_roles_is_one_card_naming_both(
+    browser_for: Any, admin: ApiClient
+) -> None:
+    """A fullmäktige ledamot who is also staff serving fullmäktige is screened under both
+    laws (KL 5:47 and 6:28): the page shows one card, with both roles, and the jäv."""
+    from tests.rules.test_cases import registry_document
+    from tests.support.registry import import_document
+
+    add = {
+        "administrations": [
+            {
+                "ref": "ankeby-klf",
+                "organisation": "ankeby",
+                "name": "Kommunledningen",
+                "serves": ["ankeby-kf"],
+            }
+        ],
+        "persons": [{"ref": "p-hans", "name": "Hans Ny"}],
+        "appointments": [
+            {"person": "p-hans", "body": {"administration": "ankeby-klf"}, "role": "handlaggare"},
+            {"person": "p-hans", "body": {"committee": "ankeby-kf"}, "role": "ledamot"},
+        ],
+        "interests": [{"person": "p-hans", "organisation": "bygg-ab", "kind": "styrelseledamot"}],
+    }
+    doc = json.loads(json.dumps(registry_document({"use": "ankeby", "add": add}), default=str))
+    import_document(admin, doc)
+    case = {
+        "ref": "KF 2024/77",
+        "committee": "ankeby-kf",
+        "area": "ovrigt",
+        "matter": "avtal",
+        "decision_date": "2024-05-01",
+        "parties": [{"organisation": "bygg-ab", "role": "motpart"}],
+    }
+    assert admin.post("/v1/cases", json=case).status_code == 201
+    client = browser_for("screener")
+    client.page("/arenden/" + quote(case["ref"], safe=""))
+    response = client.form("/arenden/granska", {"ref": case["ref"]})
+    assert response.status_code == 303, response.text[:500]
+    text = text_of(client.follow(response).text)
+    assert text.count("Hans Ny (Ledamot") == 1  # one card (the decision form lists refs)
+    assert "Hans Ny (Ledamot, Handläggare) Jäv" in text, text[:2000]
