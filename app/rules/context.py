@@ -179,15 +179,14 @@ class Context(SnapshotIndex):
     def is_supervision(self, role: PartyRole) -> bool:
         """A party named tillsynsobjekt is supervised, whatever the matter code: such a
         case "rör tillsyn" (KL 6 kap. 28 § 3 p.), e.g. a tillsyn fee filed as
-        myndighetsutövning or övrigt. In a tillsyn case that names no tillsynsobjekt, the
-        parties are taken as supervised except those who are only affected (berord) or
-        who complain (klagande): a complainant is not what the tillsyn is over (before
-        run N a municipal company that filed the complaint made its staff tillsynsjäviga)."""
+        myndighetsutövning or övrigt. In a tillsyn case every other party is too (the
+        operator the tillsyn is addressed to, given as `part`), except one only affected
+        (berord) or one who complains (klagande): a complainant is not what the tillsyn
+        is over (before run N a municipal company that filed the complaint made its staff
+        tillsynsjäviga)."""
         if role is PartyRole.TILLSYNSOBJEKT:
             return True
-        if self.case.matter is not Matter.TILLSYN or role in NOT_SUPERVISED_ROLES:
-            return False
-        return not any(p.role is PartyRole.TILLSYNSOBJEKT for p in self.case.parties)
+        return self.case.matter is Matter.TILLSYN and role not in NOT_SUPERVISED_ROLES
 
     @property
     def concerns_supervision(self) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import app
@@ -42,13 +44,34 @@ STRUCTURAL_NAME_NOTE = (
 )
 
 
+@lru_cache(maxsize=1)
+def rules_source_digest() -> bytes:
+    """SHA-256 over the engine's own source (every module under app/rules, by path): a
+    change to what a rule decides or says changes the rules version, even where its
+    metadata and the parameters do not. Before run N the version hashed only those two,
+    so a replay said "same rules" across a code change and a what-if took findings
+    stored by older code as its baseline."""
+    digest = hashlib.sha256()
+    for name, path in rules_source_files():
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def rules_source_files() -> list[tuple[str, Path]]:
+    """The modules `rules_source_digest` covers, by their path under app/rules."""
+    root = Path(__file__).parent
+    return sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*.py"))
+
+
 @lru_cache(maxsize=8)
 def _version(parameters_text: str) -> str:
-    return f"{app.__version__}+{REGISTRY.fingerprint(parameters_text.encode())}"
+    extra = parameters_text.encode() + b"\0" + rules_source_digest()
+    return f"{app.__version__}+{REGISTRY.fingerprint(extra)}"
 
 
 def rules_version(params: Parameters | None = None) -> str:
-    """App version + short hash of the sorted rule metadata and the parameters file."""
+    """App version + short hash of the sorted rule metadata, the parameters file and the
+    engine's source (`rules_source_digest`)."""
     return _version((params or default_parameters()).text)
 
 

@@ -129,3 +129,19 @@ def test_each_statute_point_has_exactly_one_rule_per_day() -> None:
 def test_rules_version_names_app_version_and_a_hash() -> None:
     version, _, digest = RULES_VERSION.partition("+")
     assert version and len(digest) == 12
+
+
+def test_the_rules_version_follows_the_engines_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change in what a rule decides or says (its code, its texts) gives a new rules
+    version even where the metadata and parameters stay: replay and what-if rely on it."""
+    from app.rules import engine
+
+    names = [name for name, _ in engine.rules_source_files()]
+    assert {"engine.py", "texts.py", "grounds/paverkan.py", "supervision.py"} <= set(names)
+    before = engine.rules_version()
+    engine._version.cache_clear()
+    monkeypatch.setattr(engine, "rules_source_digest", lambda: b"other source")
+    try:
+        assert engine.rules_version() != before
+    finally:
+        engine._version.cache_clear()
