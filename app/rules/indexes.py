@@ -65,6 +65,12 @@ class SnapshotIndex:
             if committee.parent:
                 self.children.setdefault(committee.parent, []).append(ref)
         self.family = frozenset(self.kin(self.case.committee))
+        #: The nämnd the case is handled in: the committee, or for an utskott its parent
+        #: (a gemensam nämnd's utskott takes part with the nämnd's kommuner; before run N
+        #: it had none, and answered otherwise than the nämnd itself).
+        self.namnd: CommitteeFacts | None = self.committee
+        if self.committee is not None and self.committee.parent:
+            self.namnd = snapshot.committees.get(self.committee.parent, self.committee)
         self._drift: dict[tuple[str, str], list[str]] | None = None
         self._supervising: frozenset[str] | None = None
 

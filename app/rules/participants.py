@@ -17,7 +17,6 @@ from app.rules.vocab import (
     AppointmentRole,
     BodyKind,
     CommitteeKind,
-    DutyRole,
     ParticipantRole,
     RelationKind,
 )
@@ -104,7 +103,9 @@ def _extra_basis(
 
 
 def _under_agreement(ctx: SnapshotIndex, facts: PersonFacts) -> bool:
-    """Staff of another organisation working for the handling body under avtalssamverkan."""
+    """Staff of another organisation working for the handling body under avtalssamverkan,
+    of any kind: KL 9 kap. 37 § 2 st. applies 7 kap. 4-8 §§ to the performer's staff
+    given decision power whatever the task (before run N only tillsyn agreements)."""
     home = ctx.committee.organisation if ctx.committee else None
     admins = ctx.snapshot.administrations
     employers = {
@@ -114,10 +115,7 @@ def _under_agreement(ctx: SnapshotIndex, facts: PersonFacts) -> bool:
     }
     return (
         any(
-            ag.performer in employers
-            and home in ag.principals
-            and ag.role is DutyRole.TILLSYN
-            and ctx.valid(ag)
+            ag.performer in employers and home in ag.principals and ctx.valid(ag)
             for ag in ctx.snapshot.agreements.values()
         )
         if home and employers - {home}

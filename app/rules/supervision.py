@@ -238,7 +238,7 @@ def attachments(ctx: SnapshotIndex, facts: PersonFacts, unit: Supervised) -> lis
 def samverkan_orgs(ctx: SnapshotIndex) -> set[str]:
     """Organisations that take part in the supervising body (host, participants, members,
     and the other side of a tillsyn agreement valid on as_of)."""
-    committee = ctx.committee
+    committee = ctx.namnd
     if committee is None:
         return set()
     orgs = {committee.organisation, *committee.participants}

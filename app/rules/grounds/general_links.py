@@ -78,18 +78,26 @@ FRIENDSHIP = frozenset({RelationKind.NARA_VAN, RelationKind.OVAN})
 STAFF_REASONS = frozenset({"drift_staff", "chef_line", "works_with"})
 
 
+# How a represented organisation reaches the case for a relation to count: it is the
+# party, or it runs the party operation (before run N only "party": a close friend who
+# was VD of the operator was missed when the case named the operation).
+RELATION_VIA = frozenset({"party", "operator"})
+
+
 def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
     """How a related person reaches the case: as a party, or as ställföreträdare or ombud
-    (current) for a party organisation or a party person."""
+    (current) for a party organisation, a party person, or the organisation running a
+    party operation."""
     for link in ctx.person_links.get(other_ref, ())[:1]:
         yield link.path, link
     other = ctx.person(other_ref)
     for rep in representations(ctx, other) if other else ():
         if not ctx.valid(rep):
             continue
-        for link in represented_links(ctx, rep)[:1]:
-            if link.via == "party":
+        for link in represented_links(ctx, rep):
+            if link.via in RELATION_VIA:
                 yield (*rep.steps, *link.path), link
+                break
 
 
 def colleague_hits(ctx: Context, s: Subject) -> Iterator[Hit]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from app.rules.context import Context
+from app.rules.context import Context, Link
 from app.rules.facts import RelationFacts
 from app.rules.grounds.common import hit, who
 from app.rules.grounds.general_links import (
@@ -141,12 +141,15 @@ def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
             yield h
 
 
-def _employer_links(ctx: Context, org: str) -> list[PathStep] | None:
+def _employer_link(ctx: Context, org: str) -> Link | None:
+    """How an employer reaches the case (as the party or as the party operation's
+    operator); the hit carries the link, so that a name-only match shows its score and
+    note (before run N only the path was kept)."""
     if ctx.is_public_body(org):
         return None  # employment by the kommun or region as such is not enough
     for link in ctx.org_targets.get(org, ()):
         if link.via != "owner":
-            return list(link.path)
+            return link
     return None
 
 
@@ -159,14 +162,15 @@ def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
         if i.kind not in EMPLOYMENT_KINDS or not ctx.valid(i):
             continue
         if i.organisation:
-            tail = _employer_links(ctx, i.organisation)
-            if tail is not None:
+            link = _employer_link(ctx, i.organisation)
+            if link is not None:
                 yield hit(
                     s,
                     m,
                     Level.MOJLIGT_JAV,
-                    (*m.prefix, PathStep(m.person, i.kind, i.organisation), *tail),
+                    (*m.prefix, PathStep(m.person, i.kind, i.organisation), *link.path),
                     employed,
+                    link,
                     organisation=i.organisation,
                     details=who(ctx, m),
                 )
@@ -183,14 +187,15 @@ def _employment_hits(ctx: Context, s: Subject, m: Member) -> Iterator[Hit]:
                 )
     for a in facts.appointments:
         if a.body_kind is BodyKind.ORGANISATION and a.role in STAFF_ROLES and ctx.valid(a):
-            tail = _employer_links(ctx, a.body)
-            if tail is not None:
+            link = _employer_link(ctx, a.body)
+            if link is not None:
                 yield hit(
                     s,
                     m,
                     Level.MOJLIGT_JAV,
-                    (*m.prefix, PathStep(m.person, a.role, a.body), *tail),
+                    (*m.prefix, PathStep(m.person, a.role, a.body), *link.path),
                     employed,
+                    link,
                     organisation=a.body,
                     details=who(ctx, m),
                 )

@@ -242,7 +242,7 @@ def gemensam_basis(day: date) -> str:
 
 def _forms(ctx: Context) -> list[tuple[str, str, set[str], str]]:
     """(form, basis, organisations, role) of the supervising co-operation."""
-    committee, home = ctx.committee, ctx.organisation
+    committee, home = ctx.namnd, ctx.organisation  # an utskott acts for its nämnd
     if committee is None:
         return []
     modern = ctx.as_of >= KL2017_START
@@ -286,8 +286,8 @@ def _runners(ctx: Context, unit: Supervised) -> set[str]:
 def _agreement_forms(ctx: Context, unit: Supervised) -> list[tuple[str, str, set[str], str]]:
     home = ctx.committee.organisation if ctx.committee else None
     areas = {unit.area, ctx.case.area}
-    if ctx.committee:
-        areas |= {r.area for r in ctx.committee.responsibilities if r.role is DutyRole.TILLSYN}
+    if ctx.namnd:
+        areas |= {r.area for r in ctx.namnd.responsibilities if r.role is DutyRole.TILLSYN}
     found = []
     for ag in ctx.snapshot.agreements.values():
         if ag.role is not DutyRole.TILLSYN or ag.area not in areas or not ctx.valid(ag):

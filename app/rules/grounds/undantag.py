@@ -35,7 +35,7 @@ DESCRIPTION = (
 def home_organisations(ctx: Context) -> set[str]:
     """The kommun/region of the handling body (for a gemensam nämnd: every participant;
     a kommunalförbund is read as "the kommun" under KL 9 kap. - UNVERIFIED)."""
-    committee = ctx.committee
+    committee = ctx.namnd  # an utskott takes part with its nämnd's kommuner
     if committee is None:
         return set()
     refs = {committee.organisation, *committee.participants}
