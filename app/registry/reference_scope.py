@@ -119,7 +119,10 @@ class ReferenceScopeChecks:
     entries: dict[str, list[Entry]]
     stored: dict[str, dict[str, Any]]
     referable: dict[str, set[str]] | None
-    held: dict[str | int, set[Reference]]
+    # By (section, ref or row id): an object of one section never lends what it holds to
+    # an object of another with the same ref (before run N a new committee named like a
+    # stored agreement took the agreement's other kommun as its participant).
+    held: dict[tuple[str, str | int], set[Reference]]
 
     def declared(self) -> dict[str, set[str]]:
 
@@ -149,16 +152,14 @@ class ReferenceScopeChecks:
             stored = self.stored[kind]
             existing = [e.item.ref for e in self.section(section) if e.item.ref in stored]
             if existing:
-                self.held.update(
-                    held_by_stored(self.session, section, refs=existing, references=references)
-                )
+                found = held_by_stored(self.session, section, refs=existing, references=references)
+                self.held.update(((section, key), refs) for key, refs in found.items())
         keyless = [s for s in self.entries if s not in REF_SECTIONS]
         if self.target_id is not None and keyless:
-            self.held.update(
-                held_by_stored(
-                    self.session, keyless[0], row_id=self.target_id, references=references
-                )
+            found = held_by_stored(
+                self.session, keyless[0], row_id=self.target_id, references=references
             )
+            self.held.update(((keyless[0], key), refs) for key, refs in found.items())
 
     def section(self, name: str) -> list[Entry]:
         return self.entries.get(name, [])
@@ -169,4 +170,4 @@ class ReferenceScopeChecks:
         if self.referable is None or ref in self.referable[kind]:
             return True
         key = e.item.ref if e.section in REF_SECTIONS else self.target_id
-        return key is not None and (kind, ref) in self.held.get(key, set())
+        return key is not None and (kind, ref) in self.held.get((e.section, key), set())

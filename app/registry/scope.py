@@ -32,7 +32,7 @@ from app.registry import repository
 from app.registry.crud.resources import RESOURCES
 from app.registry.importdoc.plan import REF_SECTIONS, Entry, Plan
 from app.registry.importdoc.writer import Outcome
-from app.security import scoping
+from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 Predicate = Callable[[Principal], ColumnElement[bool] | None]
@@ -101,7 +101,36 @@ def existing_out_of_scope(
         res = RESOURCES[section]
         ok = _refs_where(session, res.model, predicate, (e.item.ref for e in existing))
         errors += [_error(e.pointer, f"the {res.label}") for e in existing if e.item.ref not in ok]
-    return errors + _existing_facts_out_of_scope(session, principal, plan)
+    return (
+        errors
+        + _existing_facts_out_of_scope(session, principal, plan)
+        + _public_private_crossings(principal, plan)
+    )
+
+
+def _public_private_crossings(principal: Principal, plan: Plan) -> list[dict[str, str]]:
+    """A stored organisation may not change between a public kind (kommun, region,
+    förbund, myndighet) and a private one by a limited key: whether a company is shared
+    reference data, read by every kommun, follows from its owners' kinds (before run N a
+    kommun's key made a förbund an ideell förening, and every kommun read the förbund,
+    its members and the company it owned)."""
+    stored = plan.stored["organisation"]
+    public = frozenset(scope_sets.PUBLIC_KINDS)
+    errors = []
+    for e in plan.section("organisations"):
+        row = stored.get(e.item.ref)
+        kind = getattr(e.item, "kind", None)
+        if row is None or kind is None or (str(kind) in public) == (row["kind"] in public):
+            continue
+        errors.append(
+            field_error(
+                e.pointer + "/kind",
+                "changing an organisation between a public body and a private one needs "
+                "an unlimited key",
+                "out_of_scope",
+            )
+        )
+    return errors
 
 
 def _existing_facts_out_of_scope(
