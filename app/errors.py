@@ -140,6 +140,14 @@ class Conflict(AppError):
     status, type, title = 409, "conflict", "Conflict"
 
 
+class RefTaken(Conflict):
+    """A ref taken by an object outside the key's scope: answered exactly like a ref the
+    key's own object holds (409 `duplicate`), but audited and counted as a probe
+    (`app.security.probes`; refs are one namespace, docs/security.md)."""
+
+    probe = True
+
+
 class PreconditionFailed(AppError):
     status, type, title = 412, "precondition-failed", "The object has changed (ETag mismatch)"
 

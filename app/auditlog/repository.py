@@ -6,11 +6,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, AuditEntryOrganisation, AuditSubject, Organisation
+from app.models import (
+    AuditEntry,
+    AuditEntryOrganisation,
+    AuditSubject,
+    Case,
+    Committee,
+    Organisation,
+    Person,
+)
 from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
@@ -42,6 +51,28 @@ def _has_subject(kind: str, ref: str) -> Select[int]:
     )
 
 
+def _readable(principal: Principal, kind: str, ref: str) -> ColumnElement[bool] | None:
+    """For a limited key, a filter on a subject it may not read matches nothing, as one on
+    a ref nobody has: an entry in its scope may name another kommun's objects among its
+    subjects (an import's parts), and a count by them told that they exist (before run
+    N; the parts themselves were redacted)."""
+    if not principal.scoped:
+        return None
+    model: Any
+    if kind == "organisation":
+        model, predicate = Organisation, scoping.organisation_predicate(principal)
+    elif kind == "committee":
+        model, predicate = Committee, scoping.committee_predicate(principal)
+    elif kind == "person":
+        model = Person
+        predicate = scoping.person_id_predicate(principal, Person.__table__.c.id)
+    else:
+        model = Case
+        predicate = scoping.committee_id_predicate(principal, Case.__table__.c.committee_id)
+    assert predicate is not None  # noqa: S101 - scoped principal
+    return exists(select(model.id).where(model.ref == ref, predicate))
+
+
 def entries_query(principal: Principal, filters: AuditFilters) -> Select[AuditEntry]:
     """Entries in the key's scope (organisations fixed at write time), filtered, in the
     order they were written (entry id; each chain's sequence follows it)."""
@@ -56,6 +87,9 @@ def entries_query(principal: Principal, filters: AuditFilters) -> Select[AuditEn
         stmt = stmt.where(AuditEntry.chain_id == filters.chain)
     for kind, ref in filters.subjects():
         stmt = stmt.where(AuditEntry.id.in_(_has_subject(kind, ref)))
+        readable = _readable(principal, kind, ref)
+        if readable is not None:
+            stmt = stmt.where(readable)
     stmt = scoping.apply(stmt, scoping.audit_entry_predicate(principal, AuditEntry.__table__.c.id))
     return stmt.order_by(AuditEntry.id)
 
@@ -105,4 +139,24 @@ def organisations_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[i
     )
     for entry_id, organisation_id in rows:
         found[entry_id].append(organisation_id)
+    return found
+
+
+def predecessors(session: Session, entries: Sequence[AuditEntry]) -> dict[int, AuditEntry]:
+    """Entry id -> the entry before it in its chain (sequence - 1), where there is one."""
+    wanted = {(e.chain_id, e.sequence - 1): e.id for e in entries if e.sequence > 1}
+    if not wanted:
+        return {}
+    found: dict[int, AuditEntry] = {}
+    chains = sorted({chain for chain, _ in wanted})
+    sequences = sorted({sequence for _, sequence in wanted})
+    rows = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.chain_id.in_(chains), AuditEntry.sequence.in_(sequences)
+        )
+    )
+    for row in rows:
+        entry_id = wanted.get((row.chain_id, row.sequence))
+        if entry_id is not None:
+            found[entry_id] = row
     return found

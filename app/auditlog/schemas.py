@@ -35,8 +35,10 @@ class AuditEntryOut(BaseModel):
     # (the hash is then over more than is shown).
     payload: dict[str, Any]
     redacted: bool
-    prev_hash: str
-    hash: str
+    # Withheld (null) from a limited reader where they would cover parts it does not see:
+    # `hash` of a redacted entry, `prev_hash` after one.
+    prev_hash: str | None
+    hash: str | None
     subjects: list[AuditSubjectOut]
 
 
@@ -51,7 +53,7 @@ class ChainHeadOut(BaseModel):
     chain: int
     organisation: int | None
     sequence: int
-    hash: str
+    hash: str | None  # withheld from a limited reader when the head entry is redacted
 
 
 class ChainVerifyOut(BaseModel):
@@ -60,7 +62,7 @@ class ChainVerifyOut(BaseModel):
     ok: bool
     entries: int
     head_sequence: int
-    head_hash: str
+    head_hash: str | None  # withheld from a limited reader when the head entry is redacted
     first_broken_sequence: int | None
     reason: str | None
 

@@ -96,9 +96,43 @@ def entry_views(
     ids = [e.id for e in entries]
     subjects = repository.subjects_by_entry(session, ids)
     organisations = repository.organisations_by_entry(session, ids)
-    return [
+    views = [
         entry_view(e, organisations.get(e.id, []), subjects.get(e.id, []), readers) for e in entries
     ]
+    if readers is not None:
+        _withhold_hashes_of_redacted(session, entries, views, readers)
+    return views
+
+
+def _withhold_hashes_of_redacted(
+    session: Session,
+    entries: list[AuditEntry],
+    views: list[dict[str, Any]],
+    readers: dict[int, datetime],
+) -> None:
+    """A limited reader is not shown the hash of an entry it sees redacted, nor that hash
+    where the next entry of the chain repeats it (`prev_hash`): the hash is over the whole
+    payload, so with the shown parts it confirmed guesses of the hidden ones (another
+    kommun's company and nämnd; a review of run N). Verifying such an entry is for an
+    unlimited key (`GET /v1/audit/verify` still checks every entry)."""
+    for view in views:
+        if view["redacted"]:
+            view["hash"] = None
+    previous = repository.predecessors(session, entries)
+    organisations = repository.organisations_by_entry(session, [e.id for e in previous.values()])
+    for entry, view in zip(entries, views, strict=True):
+        before = previous.get(entry.id)
+        if before is not None and is_redacted_for(
+            before, organisations.get(before.id, []), readers
+        ):
+            view["prev_hash"] = None
+
+
+def is_redacted_for(
+    entry: AuditEntry, organisations: list[int], readers: dict[int, datetime]
+) -> bool:
+    """Whether a limited reader sees this entry with parts removed."""
+    return bool(entry_view(entry, organisations, [], readers)["redacted"])
 
 
 def _out(view: dict[str, Any]) -> AuditEntryOut:

@@ -201,6 +201,15 @@ def case_exists(session: Session, ref: str) -> bool:
     return session.scalar(select(Case.id).where(Case.ref == ref)) is not None
 
 
+def case_in_scope(session: Session, principal: Principal, ref: str) -> bool:
+    """Whether the case of this ref is one the key reads (its committee in scope)."""
+    stmt = scoping.apply(
+        select(Case.id).where(Case.ref == ref),
+        scoping.committee_id_predicate(principal, Case.__table__.c.committee_id),
+    )
+    return session.scalar(stmt) is not None
+
+
 def list_cases_stmt(
     principal: Principal,
     *,

@@ -14,7 +14,14 @@ from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
 from app.cases.scope import require_scope
 from app.db_types import utcnow
-from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
+from app.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    RefTaken,
+    Unprocessable,
+    field_error,
+)
 from app.models import Case, CaseEarlierHandling, CaseParticipant, CaseParty
 from app.pagination import PageParams, paginate
 from app.security.deps import Principal
@@ -100,7 +107,8 @@ def create_case(
 ) -> ResolvedCase:
     """Validate and store a new case, and audit it."""
     if repo.case_exists(session, case_in.ref):
-        raise Conflict(
+        taken = Conflict if repo.case_in_scope(session, principal, case_in.ref) else RefTaken
+        raise taken(
             f"A case with ref '{case_in.ref}' exists; replace it with PUT.",
             errors=[field_error("/ref", "already exists", "duplicate")],
         )

@@ -140,6 +140,13 @@ def meeting_exists(session: Session, ref: str) -> bool:
     return session.scalar(select(Meeting.id).where(Meeting.ref == ref)) is not None
 
 
+def meeting_in_scope(session: Session, principal: Principal, ref: str) -> bool:
+    """Whether the meeting of this ref is one the key reads (its committee in scope)."""
+    return (
+        session.scalar(_scoped(select(Meeting.id).where(Meeting.ref == ref), principal)) is not None
+    )
+
+
 def meetings_stmt(
     principal: Principal, committee_id: int | None, day_from: date | None, day_to: date | None
 ) -> Select[Any]:

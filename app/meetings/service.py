@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from app.audit import chain
 from app.audit.organisations import case_organisations
-from app.errors import Conflict, NotFound, PreconditionFailed, Unprocessable, field_error
+from app.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    RefTaken,
+    Unprocessable,
+    field_error,
+)
 from app.meetings import repository as repo
 from app.meetings.agenda import Agenda, read_agenda, with_members
 from app.meetings.render import item_answer
@@ -190,7 +197,8 @@ def create_meeting(
     session: Session, principal: Principal, body: MeetingIn, *, pnr_secret: str
 ) -> dict[str, Any]:
     if repo.meeting_exists(session, body.ref):
-        raise Conflict(
+        taken = Conflict if repo.meeting_in_scope(session, principal, body.ref) else RefTaken
+        raise taken(
             f"A meeting with ref '{body.ref}' exists; replace it with PUT.",
             errors=[field_error("/ref", "already exists", "duplicate")],
         )

@@ -108,6 +108,14 @@ def existing_out_of_scope(
     )
 
 
+def _visibility(kind: str) -> str:
+    """How scope treats an organisation of this kind: a public body, a private one (shared
+    reference data unless publicly owned), or neither (`annan`: seen by its members only)."""
+    if kind in scope_sets.PUBLIC_KINDS:
+        return "public"
+    return "private" if kind in scope_sets.PRIVATE_KINDS else "other"
+
+
 def _public_private_crossings(principal: Principal, plan: Plan) -> list[dict[str, str]]:
     """A stored organisation may not change between a public kind (kommun, region,
     förbund, myndighet) and a private one by a limited key: whether a company is shared
@@ -115,18 +123,17 @@ def _public_private_crossings(principal: Principal, plan: Plan) -> list[dict[str
     kommun's key made a förbund an ideell förening, and every kommun read the förbund,
     its members and the company it owned)."""
     stored = plan.stored["organisation"]
-    public = frozenset(scope_sets.PUBLIC_KINDS)
     errors = []
     for e in plan.section("organisations"):
         row = stored.get(e.item.ref)
         kind = getattr(e.item, "kind", None)
-        if row is None or kind is None or (str(kind) in public) == (row["kind"] in public):
+        if row is None or kind is None or _visibility(str(kind)) == _visibility(row["kind"]):
             continue
         errors.append(
             field_error(
                 e.pointer + "/kind",
-                "changing an organisation between a public body and a private one needs "
-                "an unlimited key",
+                "changing an organisation between a public body, a private one and another "
+                "kind needs an unlimited key",
                 "out_of_scope",
             )
         )
@@ -252,43 +259,46 @@ def _appointments_to_shared(
     ]
 
 
-def organisations_outside(session: Session, principal: Principal, plan: Plan) -> dict[str, str]:
-    """Before writing: the stored organisations the document declares that are not the
-    key's own (shared private ones it may change because it created them), ref ->
-    pointer. `taken_over` asks after the write whether any became its own."""
-    if not principal.scoped:
-        return {}
-    declared = {e.item.ref: e.pointer for e in plan.section("organisations")}
-    stored = set(declared) & set(plan.stored["organisation"])
-    if not stored:
-        return {}
+def organisations_outside(session: Session, principal: Principal, plan: Plan) -> set[int] | None:
+    """Before writing a document that declares organisations (where owner and member
+    links are written): the ids of the organisations that are the key's own now, for
+    `taken_over` to compare with after the write. None when there is nothing to compare."""
+    if not principal.scoped or not plan.section("organisations"):
+        return None
     own = scoping.own_organisation_predicate(principal)
     assert own is not None  # noqa: S101 - scoped principal
-    mine = _refs_where(session, Organisation, own, stored)
-    return {ref: declared[ref] for ref in sorted(stored - mine)}
+    return set(session.scalars(select(Organisation.id).where(own)))
 
 
 def taken_over(
-    session: Session, principal: Principal, outside: dict[str, str]
+    session: Session, principal: Principal, plan: Plan, before: set[int] | None
 ) -> list[dict[str, str]]:
-    """After writing (same transaction): a shared organisation that the write made the
-    key's own (its kommun set as owner or member, or one of its companies as owner).
-    What other kommuner hang on it (their operations it runs, their companies it owns,
-    the people on its board) would then be in the key's scope: a limited key may not
-    widen its own scope, so such a change needs an unlimited key (before run N a kommun
-    took over a shared company it had created and read, changed and deleted another
-    kommun's operation, joint venture and people through it)."""
-    if not outside:
+    """After writing (same transaction): no stored organisation may have become the key's
+    own by the write; only the ones it creates may. Made its own, an organisation brings
+    what hangs on it into the key's scope (the companies it owns, their operations, the
+    people on their boards): a limited key may not widen its own scope, so recording such
+    ownership or membership takes an unlimited key. Before run N a kommun made a shared
+    company it had created its own, and then its förbund (which it saw only as a member),
+    and read, changed and deleted another kommun's operation, joint venture and people.
+    The errors point at the document's stored organisations that were given owners or
+    members; they never name what would have come into scope."""
+    if before is None:
         return []
     own = scoping.own_organisation_predicate(principal)
     assert own is not None  # noqa: S101 - scoped principal
-    now_own = _refs_where(session, Organisation, own, outside)
-    return [
-        field_error(
-            outside[ref],
-            "a shared organisation cannot be made this key's own (owner or member); "
-            "ask an administrator with an unlimited key",
-            "out_of_scope",
-        )
-        for ref in sorted(now_own)
+    stored = plan.stored["organisation"]
+    created = {e.item.ref for e in plan.section("organisations") if e.item.ref not in stored}
+    after = session.execute(select(Organisation.id, Organisation.ref).where(own)).all()
+    if all(row.id in before or row.ref in created for row in after):
+        return []
+    linked = [
+        e
+        for e in plan.section("organisations")
+        if e.item.ref in stored and ("owners" in e.fields or "members" in e.fields)
     ]
+    detail = (
+        "this change would bring organisations into the key's scope that it did not "
+        "have (as owner or member); ask an administrator with an unlimited key"
+    )
+    pointers = [e.pointer for e in linked] or ["/organisations"]
+    return [field_error(pointer, detail, "out_of_scope") for pointer in pointers]

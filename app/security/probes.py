@@ -60,7 +60,7 @@ def is_probe(exc: AppError, principal: Principal | None) -> bool:
     """A limited key refused as if the object were missing, or out of its scope."""
     if principal is None or not principal.scoped:
         return False
-    if isinstance(exc, NotFound):
+    if isinstance(exc, NotFound) or getattr(exc, "probe", False):
         return True
     return bool({str(e.get("code")) for e in exc.errors} & PROBE_CODES)
 

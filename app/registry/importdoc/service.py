@@ -150,7 +150,7 @@ def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool
             session, {T[section]: c["created"] for section, c in outcome.counts.items()}
         )
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
-    errors += scope.taken_over(session, principal, outside)
+    errors += scope.taken_over(session, principal, plan, outside)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
     outcome.end_checks = locks.end_checks(outcome.created_keys, plan)
