@@ -182,6 +182,13 @@ _TEXT_CITES: dict[str, tuple[str, str, str, str]] = {
         f"{KL91}; se nu 6 kap. 30 § {KL}",
         "Local Government Act 1991:900; now KL 2017:725 6:30",
     ),
+    # In fullmäktige: 5 kap. 47 § 2 st. applies 6 kap. 30 § with fullmäktige for nämnd.
+    "jav_assessed_fullmaktige": (
+        "5 kap. 47 § andra stycket och 6 kap. 30 § kommunallagen",
+        "KL 5:47 second para. and 6:30",
+        f"{KL91}; se nu 5 kap. 47 § andra stycket {KL}",
+        "Local Government Act 1991:900; now KL 2017:725 5:47 second para.",
+    ),
     "jav_quorum": (
         "5 kap. 46 § kommunallagen",
         "KL 5:46",

@@ -33,6 +33,11 @@ ROLE_EN = {
     "handlaggare": "the case officer",
     "protokollforare": "the minute-taker",
     "inspektor": "the inspector",
+    "sakkunnig": "the expert adviser",
+    "chef": "the head of unit",
+    "forvaltningschef": "the head of administration",
+    "delegat": "the delegate",
+    "beslutsfattare": "the decision-maker",
 }
 
 #: The seat of a ledamot not at the meeting, by role ("den frånvarande ordföranden").
@@ -139,10 +144,11 @@ def minutes(
     for flag, member in seating.to_assess:
         who = _who(flag.name, member)
         body_sv = "Fullmäktige" if fullmaktige else "Nämnden"
-        sv.append(f"{body_sv} prövar frågan om jäv för {who} ({cite('jav_assessed', day)}).")
+        key = "jav_assessed_fullmaktige" if fullmaktige else "jav_assessed"
+        sv.append(f"{body_sv} prövar frågan om jäv för {who} ({cite(key, day)}).")
         en.append(
             f"The {'assembly' if fullmaktige else 'committee'} decides whether {who} "
-            f"is disqualified ({cite('jav_assessed', day, english=True)})."
+            f"is disqualified ({cite(key, day, english=True)})."
         )
     chair = seating.chair
     if chair is not None and chair.chair_rank != 0:

@@ -232,7 +232,10 @@ def allocate(
         serving_a = len(own_a) + len(taken_a)
         quorate_a = serving_a >= quorum
         if not quorate_a and body.fullmaktige:
-            quorate_a = serving_a + sum(1 for m in empty_a if m.person in jav) >= quorum
+            # KL 5 kap. 46 §: seats left empty by jäv do not count against the quorum, and
+            # if fullmäktige finds the assessed members jäviga theirs are empty by jäv too.
+            by_jav = jav | assess
+            quorate_a = serving_a + sum(1 for m in empty_a if m.person in by_jav) >= quorum
         rules.append("kl6_30_to_assess")
     else:
         quorate_a = quorate

@@ -59,6 +59,20 @@ def flags(result: ScreeningResult) -> list[Flag]:
     return out
 
 
+def _seats_after(keep: dict[str, str], seating: Any, item_flags: list[Flag]) -> dict[str, str]:
+    """The seats ersättare keep into the next item (seat_of -> ersättare): those they
+    served in this one, and the seat of an ersättare who stepped out for jäv in this item,
+    who "får åter tjänstgöra, sedan ärendet har handlagts" (KL 5 kap. 18 §, which the
+    reglementen apply to nämnder; before run N the ersättare who entered for her kept the
+    seat)."""
+    after = {t.seat_of.person: t.person.person for t in seating.seats}
+    stepped_out = {f.person for f in item_flags if f.level == "jav"}
+    for seat_of, ersattare in keep.items():
+        if ersattare in stepped_out:
+            after[seat_of] = ersattare
+    return after
+
+
 def _items(
     session: Session, principal: Principal, agenda: Agenda, ids: dict[str, int]
 ) -> list[dict[str, Any]]:
@@ -75,8 +89,9 @@ def _items(
         screened = evaluate_case(session, principal, case, it.as_of, reads=reads)
         pending.append(screened)
         result = screened.result
-        seating = allocate(body, agenda.members, it.present, flags(result), keep)
-        keep = {t.seat_of.person: t.person.person for t in seating.seats}
+        item_flags = flags(result)
+        seating = allocate(body, agenda.members, it.present, item_flags, keep)
+        keep = _seats_after(keep, seating, item_flags)
         answer = item_answer(
             seating,
             fullmaktige=body.fullmaktige,

@@ -13,6 +13,7 @@ from typing import Any
 from docx import Document
 
 from app.meetings.law import KL, KL91, cite, old_act
+from app.rules.regime import KL2022_START
 
 GROUND_SV = {
     "part": "part i ärendet (själv eller närstående)",
@@ -39,7 +40,30 @@ ROLE_SV = {
     "delegat": "delegat",
     "beslutsfattare": "beslutsfattare",
 }
-LEVEL_SV = {"jav": "jäv", "mojligt_jav": "möjligt jäv, nämnden prövar"}
+# Before SFS 2022:638 the interest point read "synnerlig nytta eller skada" (KL 2017 in
+# its first wording, KL 1991 6:25 1 p.): the ground is named as the act then in force.
+PAVERKAN_BEFORE_2022 = "ärendet kan väntas medföra synnerlig nytta eller skada"
+FULLMAKTIGE_KINDS = ("fullmaktige", "forbundsfullmaktige")
+
+
+def _body(kind: str) -> str:
+    """Who decides the jäv question: fullmäktige itself (KL 5 kap. 47 § 2 st.) or the
+    nämnd (6 kap. 30 §)."""
+    return "fullmäktige" if kind in FULLMAKTIGE_KINDS else "nämnden"
+
+
+def _assessed(kind: str) -> str:
+    return "jav_assessed_fullmaktige" if kind in FULLMAKTIGE_KINDS else "jav_assessed"
+
+
+def _ground(code: str, day: date | None) -> str:
+    if code == "paverkan" and day is not None and day < KL2022_START:
+        return PAVERKAN_BEFORE_2022
+    return GROUND_SV.get(code, code)
+
+
+def _level(level: str, kind: str) -> str:
+    return "jäv" if level == "jav" else f"möjligt jäv, {_body(kind)} prövar"
 
 
 def _who(entry: dict[str, Any]) -> str:
@@ -47,15 +71,15 @@ def _who(entry: dict[str, Any]) -> str:
     return f"{entry['name']}{party}"
 
 
-def _reason(entry: dict[str, Any]) -> str:
-    grounds = ", ".join(GROUND_SV.get(g, g) for g in entry["grounds"])
+def _reason(entry: dict[str, Any], kind: str, day: date | None) -> str:
+    grounds = ", ".join(_ground(g, day) for g in entry["grounds"])
     statute = "; ".join(entry.get("legal_basis") or [])
     explanation = entry.get("explanation") or {}
     sentence = explanation.get("sv", "") if isinstance(explanation, dict) else ""
     first = sentence.split(". ")[0].rstrip(".") + "." if sentence else ""
     role = ROLE_SV.get(entry["role"], entry["role"])
     parts = [
-        f"{_who(entry)}, {role}: {LEVEL_SV.get(entry['level'], entry['level'])}",
+        f"{_who(entry)}, {role}: {_level(entry['level'], kind)}",
         f"grund: {grounds}",
     ]
     if statute:
@@ -65,7 +89,7 @@ def _reason(entry: dict[str, Any]) -> str:
 
 
 def _item(doc: Any, item: dict[str, Any], kind: str, day: date | None) -> None:
-    fullmaktige = kind in ("fullmaktige", "forbundsfullmaktige")
+    fullmaktige = kind in FULLMAKTIGE_KINDS
     body = "Fullmäktige" if fullmaktige else "Nämnden"
     able = "beslutfört" if fullmaktige else "beslutför"  # fullmäktige is neuter
     title = f" – {item['title']}" if item.get("title") else ""
@@ -73,13 +97,13 @@ def _item(doc: Any, item: dict[str, Any], kind: str, day: date | None) -> None:
     if item["steps_out"]:
         doc.add_paragraph("Anmäler jäv och deltar inte i handläggningen:")
         for entry in item["steps_out"]:
-            doc.add_paragraph(_reason(entry), style="List Bullet")
+            doc.add_paragraph(_reason(entry, kind, day), style="List Bullet")
     else:
         doc.add_paragraph("Ingen jäv har anmälts i ärendet.")
     if item["to_assess"]:
-        doc.add_paragraph(f"Jävsfrågan prövas av {body.lower()} ({cite('jav_assessed', day)}):")
+        doc.add_paragraph(f"Jävsfrågan prövas av {body.lower()} ({cite(_assessed(kind), day)}):")
         for entry in item["to_assess"]:
-            doc.add_paragraph(_reason(entry), style="List Bullet")
+            doc.add_paragraph(_reason(entry, kind, day), style="List Bullet")
     for seat in item["seats"]:
         doc.add_paragraph(
             f"Tjänstgörande ersättare: {_who(seat)} i stället för {seat['seat_of_name']}.",
@@ -122,13 +146,14 @@ def meeting_docx(meeting: dict[str, Any]) -> bytes:
     doc.add_heading(f"{meeting['committee_name']}: sammanträde {meeting['date']}", level=1)
     day = date.fromisoformat(meeting["date"]) if meeting.get("date") else None
     act = KL91 if old_act(day) else KL
+    kind = meeting.get("committee_kind", "")
     doc.add_paragraph(
         "Jäv, tjänstgöring och beslutförhet per ärende, enligt Jävskolls granskning. "
-        f"Nämnden beslutar i jävsfrågan ({cite('jav_assessed', day)}). "
+        f"{_body(kind).capitalize()} beslutar i jävsfrågan ({cite(_assessed(kind), day)}). "
         f"Sammanträdet hålls {meeting.get('date')}: {act} gäller."
     )
     for item in meeting["items"]:
-        _item(doc, item, meeting.get("committee_kind", ""), day)
+        _item(doc, item, kind, day)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
