@@ -195,3 +195,41 @@ def install(
     app.state.auth_failure_limiter = SharedWindow("wrong_key", auth_failure_limit, window)
     # Keys that authenticated lately still pass when their address is over the limit.
     app.state.known_keys = TtlCache[bool](window)
+
+
+def web_subject(principal: Principal) -> str:
+    """What a signed-in web session's refusals count against: its key (by id; the API
+    counts the same key by its hash, so the two budgets are separate, each of the limit)."""
+    return f"web-key:{principal.key_id}"
+
+
+def web_over_limit(request: Request, session: Any, principal: Principal) -> None:
+    """Before a web page of a limited session: 429 while its key is over its probe budget."""
+    if not principal.scoped:
+        return
+    wait = request.app.state.probe_limiter.retry_after(session, web_subject(principal))
+    if wait is not None:
+        raise _too_many(wait, "This key was refused too often")
+
+
+def record_web_refusal(
+    request: Request, principal: Principal, exc: AppError, session: Any, *, close: bool = False
+) -> None:
+    """After a web page refused a limited session as if the object were missing (or out
+    of its scope): count it, and audit a refused write, as `probe_guard` does for the API
+    (before run N the pages did neither). In the page's session: still open for a form
+    shown again (its write was rolled back); ended for an error page, so used afresh and
+    closed again (`close`)."""
+    if not is_probe(exc, principal):
+        return
+    try:
+        _count(session, request.app.state.probe_limiter, web_subject(principal))
+        if request.method != "GET":
+            try:
+                _audit_refusal(session, request, principal, exc)
+            except Exception:  # the refusal stands even if its record fails
+                session.rollback()
+                logger.exception("refusal_not_audited")
+    finally:
+        if close:
+            session.close()

@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from fastapi import Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.errors import AppError
+from app.security import probes
 from app.web.i18n import Lang
 
 # Pointer (or its first segment) of the API model -> id of the form field.
@@ -121,6 +123,8 @@ def attempt(
     fields: Fields,
     lang: Lang,
     messages: Messages | None = None,
+    *,
+    request: Request | None = None,
 ) -> T | Refused:
     """Run a form's write (model validation and the service call) as the API would.
 
@@ -136,6 +140,10 @@ def attempt(
         session.rollback()
         if not exc.errors:
             raise
+        user = getattr(request.state, "web_user", None) if request is not None else None
+        if request is not None and user is not None:
+            # A refusal shown in the form is a probe as the error page's is (routing.py).
+            probes.record_web_refusal(request, user.principal, exc, session)
         return Refused(service_errors(exc, fields, lang, messages), exc.status)
 
 

@@ -15,11 +15,13 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from app.db import SessionDep
 from app.errors import AppError, Forbidden
+from app.security import probes
 from app.security.roles import Permission
 from app.web import sessions
 from app.web.sessions import SESSION_COOKIE, SignedIn
@@ -52,6 +54,12 @@ def _error_page(request: Request, status: int, detail: str | None) -> Response:
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
+def _record(request: Request, user: SignedIn, error: AppError, session: Any) -> None:
+    """Count (and for a write, audit) a limited session's refusal in the page's session,
+    which the request has ended by now: used afresh, then closed."""
+    probes.record_web_refusal(request, user.principal, error, session, close=True)
+
+
 class WebRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -66,7 +74,13 @@ class WebRoute(APIRoute):
             except RequestValidationError:
                 return _error_page(request, 400, None)
             except AppError as error:
-                return _error_page(request, error.status, None)
+                user: SignedIn | None = getattr(request.state, "web_user", None)
+                db = getattr(request.state, "web_session", None)
+                if user is not None and db is not None:
+                    await run_in_threadpool(_record, request, user, error, db)
+                page = _error_page(request, error.status, None)
+                page.headers.update(error.headers)
+                return page
 
         return page_handler
 
@@ -78,6 +92,8 @@ def current_user(request: Request, session: SessionDep) -> SignedIn:
     if user is None:
         raise SignInRequired()
     request.state.web_user = user
+    request.state.web_session = session  # a refusal is counted in it (`_record`)
+    probes.web_over_limit(request, session, user.principal)
     return user
 
 

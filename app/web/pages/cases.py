@@ -171,7 +171,7 @@ def create_case(
             session, user.principal, case_in, pnr_secret=request.app.state.settings.pnr_secret
         )
 
-    outcome = forms.attempt(session, store, fields, lang, parties.messages)
+    outcome = forms.attempt(session, store, fields, lang, parties.messages, request=request)
     if isinstance(outcome, forms.Refused):
         errors = {**parties.errors, **outcome.errors}
         return _new_case_page(

@@ -63,7 +63,7 @@ def record_decision(
         body = draft.validated()
         return decisions.record_decision(session, user.principal, page["case"]["ref"], body).id
 
-    recorded = forms.attempt(session, record, DECISION_FIELDS, lang)
+    recorded = forms.attempt(session, record, DECISION_FIELDS, lang, request=request)
     if isinstance(recorded, forms.Refused):
         errors = recorded.errors
     elif action == "save":

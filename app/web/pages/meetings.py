@@ -128,7 +128,7 @@ def create_meeting(
             session, user.principal, body, pnr_secret=request.app.state.settings.pnr_secret
         )
 
-    created = forms.attempt(session, store, MEETING_FIELDS, lang)
+    created = forms.attempt(session, store, MEETING_FIELDS, lang, request=request)
     if isinstance(created, forms.Refused):
         return _list_page(request, session, user.principal, values, created.errors, created.status)
     session.commit()
