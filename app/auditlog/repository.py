@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
+    AuditChain,
     AuditEntry,
     AuditEntryOrganisation,
     AuditSubject,
@@ -52,15 +53,18 @@ def _has_subject(kind: str, ref: str) -> Select[int]:
 
 
 def _readable(principal: Principal, kind: str, ref: str) -> ColumnElement[bool] | None:
-    """For a limited key, a filter on a subject it may not read matches nothing, as one on
-    a ref nobody has: an entry in its scope may name another kommun's objects among its
-    subjects (an import's parts), and a count by them told that they exist (before run
-    N; the parts themselves were redacted)."""
+    """For a limited key, a filter on a subject it may not read (for an organisation: that
+    is not its own) matches nothing, as one on a ref nobody has: an entry in its scope may
+    name another kommun's objects among its subjects (an import's parts), and a count by
+    them told that they exist (before run N; the parts themselves were redacted)."""
     if not principal.scoped:
         return None
     model: Any
     if kind == "organisation":
-        model, predicate = Organisation, scoping.organisation_predicate(principal)
+        # Its own organisations only: a shared company is read by every kommun, and an
+        # import part of another kommun's that names it is hidden from this reader, but
+        # matched by the filter it told that such a part exists (a fourth review, run N).
+        model, predicate = Organisation, scoping.own_organisation_predicate(principal)
     elif kind == "committee":
         model, predicate = Committee, scoping.committee_predicate(principal)
     elif kind == "person":
@@ -142,21 +146,11 @@ def organisations_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[i
     return found
 
 
-def predecessors(session: Session, entries: Sequence[AuditEntry]) -> dict[int, AuditEntry]:
-    """Entry id -> the entry before it in its chain (sequence - 1), where there is one."""
-    wanted = {(e.chain_id, e.sequence - 1): e.id for e in entries if e.sequence > 1}
-    if not wanted:
-        return {}
-    found: dict[int, AuditEntry] = {}
-    chains = sorted({chain for chain, _ in wanted})
-    sequences = sorted({sequence for _, sequence in wanted})
-    rows = session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.chain_id.in_(chains), AuditEntry.sequence.in_(sequences)
-        )
+def chains_without_organisation(session: Session, chain_ids: set[int]) -> set[int]:
+    """Of these chains, those of no organisation (the system chain)."""
+    if not chain_ids:
+        return set()
+    stmt = select(AuditChain.id).where(
+        AuditChain.id.in_(sorted(chain_ids)), AuditChain.organisation_id.is_(None)
     )
-    for row in rows:
-        entry_id = wanted.get((row.chain_id, row.sequence))
-        if entry_id is not None:
-            found[entry_id] = row
-    return found
+    return set(session.scalars(stmt))

@@ -110,21 +110,17 @@ def _withhold_hashes_of_redacted(
     views: list[dict[str, Any]],
     readers: dict[int, datetime],
 ) -> None:
-    """A limited reader is not shown the hash of an entry it sees redacted, nor that hash
-    where the next entry of the chain repeats it (`prev_hash`): the hash is over the whole
-    payload, so with the shown parts it confirmed guesses of the hidden ones (another
-    kommun's company and nämnd; a review of run N). Verifying such an entry is for an
-    unlimited key (`GET /v1/audit/verify` still checks every entry)."""
-    for view in views:
-        if view["redacted"]:
-            view["hash"] = None
-    previous = repository.predecessors(session, entries)
-    organisations = repository.organisations_by_entry(session, [e.id for e in previous.values()])
+    """A limited reader is shown no hash on the system chain, where the entries of several
+    organisations go (an import's, with parts the reader may not see): a hash is over the
+    whole payload, so beside the shown parts it confirmed guesses of hidden ones, and so
+    did any later hash of the chain, which covers it (a review of run N: another kommun's
+    company found among 72 guesses). An organisation's own chain holds only that
+    organisation's entries, whole, and keeps its hashes. Verifying the system chain is for
+    an unlimited key (`GET /v1/audit/verify` still checks every entry)."""
+    shared = repository.chains_without_organisation(session, {e.chain_id for e in entries})
     for entry, view in zip(entries, views, strict=True):
-        before = previous.get(entry.id)
-        if before is not None and is_redacted_for(
-            before, organisations.get(before.id, []), readers
-        ):
+        if view["redacted"] or entry.chain_id in shared:
+            view["hash"] = None
             view["prev_hash"] = None
 
 

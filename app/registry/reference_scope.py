@@ -36,6 +36,7 @@ from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 Reference = tuple[str, str]  # (kind, ref)
+HeldReference = tuple[str, str, str]  # (field, kind, ref)
 References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
 
 
@@ -89,8 +90,9 @@ def held_by_stored(
     refs: Iterable[str] = (),
     row_id: int | None = None,
     references: References,
-) -> dict[str | int, set[Reference]]:
-    """What stored objects already point at: by ref (objects with a ref) or by row id."""
+) -> dict[str | int, set[HeldReference]]:
+    """What stored objects already point at, by field: by ref (objects with a ref) or by
+    row id."""
     res = RESOURCES[section]
     stmt = select(res.model).options(*res.options)
     if row_id is not None:
@@ -101,13 +103,18 @@ def held_by_stored(
             rows.extend(session.scalars(stmt.where(res.model.ref.in_(batch))))
     model = SECTIONS[section]
     fields = {f.alias or name for name, f in model.model_fields.items()}
-    held: dict[str | int, set[Reference]] = {}
+    held: dict[str | int, set[HeldReference]] = {}
     for row in rows:
         out = res.out(row)
         item = model.model_validate({k: v for k, v in out.items() if k in fields})
         key: str | int = row.id if row_id is not None else row.ref
-        held[key] = {(kind, ref) for _, kind, ref in references(section, item)}
+        held[key] = {(_field(suffix), kind, ref) for suffix, kind, ref in references(section, item)}
     return held
+
+
+def _field(suffix: str) -> str:
+    """The item's field a reference sits in: '/owners/0/organisation' -> 'owners'."""
+    return suffix.split("/", 2)[1]
 
 
 class ReferenceScopeChecks:
@@ -122,7 +129,7 @@ class ReferenceScopeChecks:
     # By (section, ref or row id): an object of one section never lends what it holds to
     # an object of another with the same ref (before run N a new committee named like a
     # stored agreement took the agreement's other kommun as its participant).
-    held: dict[tuple[str, str | int], set[Reference]]
+    held: dict[tuple[str, str | int], set[HeldReference]]
 
     def declared(self) -> dict[str, set[str]]:
 
@@ -169,5 +176,52 @@ class ReferenceScopeChecks:
 
         if self.referable is None or ref in self.referable[kind]:
             return True
-        key = e.item.ref if e.section in REF_SECTIONS else self.target_id
-        return key is not None and (kind, ref) in self.held.get((e.section, key), set())
+        key = self._held_key(e)
+        held = self.held.get((e.section, key), set()) if key is not None else set()
+        return any(k == kind and r == ref for _, k, r in held)
+
+    def _held_key(self, e: Entry) -> str | int | None:
+        return e.item.ref if e.section in REF_SECTIONS else self.target_id
+
+    def check_kept_references(self) -> None:
+        """A limited key may not take out of a stored object a reference to something
+        outside its scope (another kommun as host or participant of a shared nämnd, as
+        co-owner of a company, as the organisation of an administration or the performer
+        of an agreement): that would take the object from the other kommun, or make its
+        companies shared (a fourth review of run N found all four). Only the fields the
+        item gives are compared; what it leaves out is kept."""
+        if self.principal is None or not self.principal.scoped:
+            return
+        removed: list[tuple[Entry, str, str, str]] = []
+        for section, entries in self.entries.items():
+            for e in entries:
+                key = self._held_key(e)
+                held = self.held.get((section, key), set()) if key is not None else set()
+                if not held:
+                    continue
+                kept = {(_field(s), k, r) for s, k, r in references(section, e.item)}
+                removed.extend(
+                    (e, field, kind, ref)
+                    for field, kind, ref in sorted(held - kept)
+                    if field in e.fields
+                )
+        if not removed:
+            return
+        wanted: dict[str, set[str]] = {}
+        for _, _, kind, ref in removed:
+            wanted.setdefault(kind, set()).add(ref)
+        ours = {
+            kind: referable(self.session, self.principal, kind, refs)
+            for kind, refs in wanted.items()
+        }
+        for e, field, kind, ref in removed:
+            if ref not in ours[kind]:
+                self.error(
+                    f"{e.pointer}/{field}",
+                    f"a reference to {kind} {ref!r}, outside this key's organisations, cannot be "
+                    "taken out; ask an administrator with an unlimited key",
+                    "out_of_scope",
+                )
+
+    def error(self, pointer: str, detail: str, code: str) -> None:
+        raise NotImplementedError

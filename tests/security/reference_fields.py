@@ -34,6 +34,9 @@ class Field:
     in_scope: str  # a ref of `kind` the Ankeby key may use here
     existing: str | None = None  # an object of the section in scope, for PUT/PATCH
     patch_extra: dict[str, Any] | None = None  # what a PATCH must also change
+    # References of the existing object to other kommuner that a PUT or PATCH keeps: a
+    # limited key may not take them out (run N; tests/security/test_shared_objects_kept.py).
+    kept: dict[str, list[str]] | None = None
 
     def with_ref(self, ref: str) -> dict[str, Any]:
         return json.loads(json.dumps(self.item).replace(X, ref))  # type: ignore[no-any-return]
@@ -73,6 +76,7 @@ FIELDS: list[Field] = [
         },
         "ankeby-vatten",
         "vmf",
+        kept={"members": ["borby"]},
     ),
     # committees
     Field(
@@ -104,6 +108,7 @@ FIELDS: list[Field] = [
         },
         "vmf",
         "ab-mbn",
+        kept={"participants": ["borby"]},
     ),
     Field(
         "committees",
@@ -187,6 +192,7 @@ FIELDS: list[Field] = [
         {"ref": "new-ag", "performer": X, "principals": ["ankeby"], "area": "va", "role": "drift"},
         "vmf",
         "avtal-2",
+        kept={"principals": ["borby"]},
     ),
     Field(
         "agreements",
@@ -195,6 +201,7 @@ FIELDS: list[Field] = [
         {"ref": "new-ag", "performer": "ankeby", "principals": [X], "area": "va", "role": "drift"},
         "vmf",
         "avtal-2",
+        kept={"principals": ["borby"]},
     ),
     # appointments: the person is the takeover of issue 9
     Field(
@@ -320,6 +327,8 @@ def for_put(field: Field, ref: str) -> dict[str, Any]:
         "persons",
     ):
         item["ref"] = field.existing
+    for name, refs in (field.kept or {}).items():
+        item[name] = [*item.get(name, []), *refs]
     return item
 
 

@@ -68,6 +68,10 @@ def test_a_redacted_entry_shows_no_hash_that_would_confirm_guesses_of_its_hidden
     assert first["hash"] is None and second["hash"] is None and second["prev_hash"] is None
     whole = {e["id"]: e for e in admin.get("/v1/audit", params=params).json()["items"]}
     assert whole[first["id"]]["hash"] == whole[second["id"]]["prev_hash"] is not None
-    # An entry the reader sees whole keeps its hashes (its own key's creation is not in
-    # its scope; the first import's predecessor is that entry).
-    assert first["prev_hash"] is not None
+    # Every entry of the system chain (where entries of several organisations go) is shown
+    # without hashes: a later hash covers a redacted entry too (a fourth review).
+    assert first["prev_hash"] is None
+    # The kommun's own chain keeps its hashes: its entries are whole.
+    assert admin.patch("/v1/committees/ankeby-ks", json={"name": "Ankeby KS 2"}).status_code == 200
+    own = ankeby_auditor.get("/v1/audit", params={"kind": "registry.update"}).json()["items"]
+    assert own and all(e["hash"] and e["redacted"] is False for e in own)

@@ -66,7 +66,10 @@ def send(client: ApiClient, mode: str, field: Field, ref: str) -> Any:
     if mode == "put":
         return client.put(url, json=for_put(field, ref))
     top = field.pointer.split("/")[1]
-    return client.patch(url, json={top: field.with_ref(ref)[top], **(field.patch_extra or {})})
+    value = field.with_ref(ref)[top]
+    if isinstance(value, list):
+        value = [*value, *(field.kept or {}).get(top, [])]
+    return client.patch(url, json={top: value, **(field.patch_extra or {})})
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.id)

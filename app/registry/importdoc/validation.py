@@ -69,7 +69,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         self.principal = principal if principal is not None and principal.scoped else None
         self.target_id = target_id  # the stored row a one-item keyless write replaces
         self.referable: dict[str, set[str]] | None = None
-        self.held: dict[tuple[str, str | int], set[tuple[str, str]]] = {}
+        self.held: dict[tuple[str, str | int], set[tuple[str, str, str]]] = {}
         self.errors: list[tuple[tuple[int, int], dict[str, str]]] = []
         self.error_total = 0
         self.entries: dict[str, list[Entry]] = {}
@@ -98,6 +98,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         self.load_store()
         self.load_scope()
         self.check_references()
+        self.check_kept_references()
         for section, entries in self.entries.items():
             check = getattr(self, f"check_{section}", None)
             dated = "valid_to" in SECTIONS[section].model_fields
