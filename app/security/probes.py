@@ -149,14 +149,22 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
         principal: Principal | None = getattr(request.state, "principal", None)
         if key_hash is not None and is_probe(exc, principal):
             assert principal is not None  # noqa: S101 - is_probe checked it
-            _count(session, state.probe_limiter, key_hash)
-            if request.method != "GET":
-                try:
-                    _audit_refusal(session, request, principal, exc)
-                except Exception:  # the refusal stands even if its record fails
-                    session.rollback()
-                    logger.exception("refusal_not_audited")
+            _record_probe(session, request, principal, exc, key_hash)
         raise
+
+
+def _record_probe(
+    session: Any, request: Request, principal: Principal, exc: AppError, subject: str
+) -> None:
+    """Count a probe against `subject` and, for a write, audit it (the API's and the web
+    pages' refusals alike)."""
+    _count(session, request.app.state.probe_limiter, subject)
+    if request.method != "GET":
+        try:
+            _audit_refusal(session, request, principal, exc)
+        except Exception:  # the refusal stands even if its record fails
+            session.rollback()
+            logger.exception("refusal_not_audited")
 
 
 def client_of(request: Request) -> str:
@@ -223,13 +231,7 @@ def record_web_refusal(
     if not is_probe(exc, principal):
         return
     try:
-        _count(session, request.app.state.probe_limiter, web_subject(principal))
-        if request.method != "GET":
-            try:
-                _audit_refusal(session, request, principal, exc)
-            except Exception:  # the refusal stands even if its record fails
-                session.rollback()
-                logger.exception("refusal_not_audited")
+        _record_probe(session, request, principal, exc, web_subject(principal))
     finally:
         if close:
             session.close()
