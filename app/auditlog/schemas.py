@@ -35,8 +35,9 @@ class AuditEntryOut(BaseModel):
     # (the hash is then over more than is shown).
     payload: dict[str, Any]
     redacted: bool
-    # Withheld (null) from a limited reader where they would cover parts it does not see:
-    # `hash` of a redacted entry, `prev_hash` after one.
+    # Withheld (null) from a limited reader on the system chain, where they cover parts
+    # of other organisations (`service._withhold_hashes_of_redacted`). A limited key's
+    # verification reports only its organisations' chains, whose entries are whole.
     prev_hash: str | None
     hash: str | None
     subjects: list[AuditSubjectOut]
@@ -53,7 +54,7 @@ class ChainHeadOut(BaseModel):
     chain: int
     organisation: int | None
     sequence: int
-    hash: str | None  # withheld from a limited reader when the head entry is redacted
+    hash: str
 
 
 class ChainVerifyOut(BaseModel):
@@ -62,7 +63,7 @@ class ChainVerifyOut(BaseModel):
     ok: bool
     entries: int
     head_sequence: int
-    head_hash: str | None  # withheld from a limited reader when the head entry is redacted
+    head_hash: str
     first_broken_sequence: int | None
     reason: str | None
 

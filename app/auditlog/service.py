@@ -124,13 +124,6 @@ def _withhold_hashes_of_redacted(
             view["prev_hash"] = None
 
 
-def is_redacted_for(
-    entry: AuditEntry, organisations: list[int], readers: dict[int, datetime]
-) -> bool:
-    """Whether a limited reader sees this entry with parts removed."""
-    return bool(entry_view(entry, organisations, [], readers)["redacted"])
-
-
 def _out(view: dict[str, Any]) -> AuditEntryOut:
     return AuditEntryOut.model_validate(view)
 

@@ -9,13 +9,11 @@ up to them; nothing about entries, chains or checkpoints it may not read.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import checkpoint, verify
-from app.auditlog import repository, service
+from app.auditlog import repository
 from app.auditlog.repository import AuditFilters
 from app.auditlog.schemas import ChainHeadOut, ChainVerifyOut, VerifyOut
 from app.models import AuditEntry
@@ -54,10 +52,8 @@ def verify_for(session: Session, principal: Principal) -> VerifyOut:
             heads=_heads(result.chains),
             digest=checkpoint.heads_digest(heads),
         )
-    readers = repository.visible_organisations(session, principal) or {}
-    visible = set(readers)
+    visible = set(repository.visible_organisations(session, principal) or ())
     own = [r for r in result.chains if r.organisation in visible]
-    hidden = _redacted_heads(session, own, readers)
     first_broken: tuple[int, int, str] | None = next(
         ((r.chain, r.first_broken_sequence or 0, r.reason or "") for r in own if not r.ok),
         None,
@@ -78,40 +74,7 @@ def verify_for(session: Session, principal: Principal) -> VerifyOut:
         first_broken_chain=first_broken[0] if first_broken else None,
         first_broken_sequence=first_broken[1] if first_broken else None,
         reason=first_broken[2] if first_broken else None,
-        chains=[
-            ChainVerifyOut(
-                **{**r.as_dict(), "head_hash": None if r.chain in hidden else r.head_hash}
-            )
-            for r in own
-        ],
-        heads=[
-            h.model_copy(update={"hash": None}) if h.chain in hidden else h for h in _heads(own)
-        ],
+        chains=[ChainVerifyOut(**r.as_dict()) for r in own],
+        heads=_heads(own),
         digest=None,
     )
-
-
-def _redacted_heads(
-    session: Session, reports: list[verify.ChainReport], readers: dict[int, datetime]
-) -> set[int]:
-    """Chains whose head entry this limited reader sees redacted: its hash is withheld, as
-    in the entry lists (`service._withhold_hashes_of_redacted`)."""
-    wanted = {(r.chain, r.head_sequence) for r in reports if r.head_sequence > 0}
-    if not wanted:
-        return set()
-    heads = [
-        e
-        for e in session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.chain_id.in_({c for c, _ in wanted}),
-                AuditEntry.sequence.in_({q for _, q in wanted}),
-            )
-        )
-        if (e.chain_id, e.sequence) in wanted
-    ]
-    organisations = repository.organisations_by_entry(session, [e.id for e in heads])
-    return {
-        e.chain_id
-        for e in heads
-        if service.is_redacted_for(e, organisations.get(e.id, []), readers)
-    }
