@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import secrets
 import types
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -268,23 +269,31 @@ def encode(snapshot: FactsSnapshot) -> str:
     return encode_bytes(snapshot).decode("utf-8")
 
 
-def encode_bytes(snapshot: FactsSnapshot) -> bytes:
+def encode_bytes(snapshot: FactsSnapshot, salt: str | None = None) -> bytes:
     """:func:`encode`'s text as UTF-8. Written by orjson, which gives exactly the json
     module's text (sort_keys, no spaces, ensure_ascii=False) for what a snapshot holds;
     a float orjson writes differently (1e-05, nan), an integer over 64 bits or a lone
     surrogate sends the snapshot through the json module instead (tests hold the two
-    texts equal, tests/screening/test_facts_encoding.py)."""
+    texts equal, tests/screening/test_facts_encoding.py). A ``salt`` is stored beside
+    the snapshot (see :class:`EncodedFacts`); :func:`decode` does not read it."""
     try:
-        body = {"format": FACTS_FORMAT, "snapshot": _encode(snapshot)}
+        body = _body(_encode(snapshot), salt)
         return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     except (_NeedsJsonModule, orjson.JSONEncodeError):
         token = _PLAIN_FLOATS.set(True)
         try:
-            body = {"format": FACTS_FORMAT, "snapshot": _encode(snapshot)}
+            body = _body(_encode(snapshot), salt)
         finally:
             _PLAIN_FLOATS.reset(token)
         text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return text.encode("utf-8")
+
+
+def _body(encoded: Any, salt: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"format": FACTS_FORMAT, "snapshot": encoded}
+    if salt is not None:
+        body["salt"] = salt
+    return body
 
 
 def decode(text: str) -> FactsSnapshot:
@@ -307,12 +316,20 @@ def facts_hash(text: str) -> str:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class EncodedFacts:
-    """The stored form of a snapshot and its hash (what the audit entry covers)."""
+    """The stored form of a snapshot and its hash (what the audit entry covers).
+
+    The stored text holds a random salt (128 bits) beside the snapshot. A key limited to
+    some organisations reads a screening's facts cut to its scope, and reads the
+    ``facts_hash`` in the screening's audit entry on its own chain. Without the salt,
+    the hash of the whole text would confirm a guess of what was cut (another kommun's
+    appointment, interest or relation of a shared person) offline; with it, only the
+    stored text can be checked against the hash, which `audit verify` does. Texts stored
+    before the salt (run O) have none and are read the same way."""
 
     text: str
     hash: str
 
     @classmethod
-    def of(cls, snapshot: FactsSnapshot) -> EncodedFacts:
-        data = encode_bytes(snapshot)
+    def of(cls, snapshot: FactsSnapshot, salt: str | None = None) -> EncodedFacts:
+        data = encode_bytes(snapshot, salt if salt is not None else secrets.token_hex(16))
         return cls(data.decode("utf-8"), hashlib.sha256(data).hexdigest())

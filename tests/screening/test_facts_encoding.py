@@ -16,7 +16,7 @@ import pytest
 
 from app.rules.facts import FactsSnapshot, OrganisationFacts, Ownership
 from app.rules.vocab import OrgKind
-from app.screening.facts_codec import FACTS_FORMAT, EncodedFacts, encode, facts_hash
+from app.screening.facts_codec import FACTS_FORMAT, EncodedFacts, decode, encode, facts_hash
 from tests.rules.builder import snapshot
 from tests.rules.test_cases import load_cases, registry_document
 from tests.screening.test_facts_roundtrip import SCENARIO_FILES
@@ -48,8 +48,10 @@ def _walk(value: Any) -> Any:
     return value
 
 
-def reference_text(facts: FactsSnapshot) -> str:
-    body = {"format": FACTS_FORMAT, "snapshot": _walk(facts)}
+def reference_text(facts: FactsSnapshot, salt: str | None = None) -> str:
+    body: dict[str, Any] = {"format": FACTS_FORMAT, "snapshot": _walk(facts)}
+    if salt is not None:
+        body["salt"] = salt
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -75,6 +77,16 @@ def test_floats_orjson_writes_differently_go_through_the_json_module(share: floa
     )
     facts = dataclasses.replace(facts, organisations={**facts.organisations, "org-x": owned})
     assert encode(facts) == reference_text(facts)
-    encoded = EncodedFacts.of(facts)
-    assert encoded.text == reference_text(facts)
-    assert encoded.hash == facts_hash(reference_text(facts))
+    encoded = EncodedFacts.of(facts, salt="0f" * 16)
+    assert encoded.text == reference_text(facts, "0f" * 16)
+    assert encoded.hash == facts_hash(reference_text(facts, "0f" * 16))
+    assert encode(decode(encoded.text)) == encode(facts)
+
+
+def test_every_stored_text_has_a_salt_of_its_own() -> None:
+    data = json.loads(SCENARIO_FILES[0].read_text(encoding="utf-8"))
+    facts = snapshot(data["registry"], data["case"])
+    first, second = EncodedFacts.of(facts), EncodedFacts.of(facts)
+    assert first.hash != second.hash
+    assert encode(decode(first.text)) == encode(decode(second.text)) == encode(facts)
+    assert len(json.loads(first.text)["salt"]) == 32

@@ -9,11 +9,15 @@ refs a refused delete names.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
+from app.models import ScreeningFacts
+from app.screening.facts_codec import decode, encode
 from app.screening.party_repository import NAME_CANDIDATES
 from tests.security.scope_world import World, build, case, cecilia_shared
 from tests.support.api import ApiClient
@@ -168,6 +172,24 @@ def test_a_limited_key_reads_a_screenings_facts_only_within_its_scope(
     for ref, person in body["snapshot"]["persons"].items():
         view, registry = _facts_view(person), _registry_view(limited, ref)
         assert all(view[kind] <= registry[kind] for kind in view), ref
+
+
+def test_facts_hash_confirms_no_guess_of_what_was_cut(
+    admin: ApiClient, shared_person: World, session: Session
+) -> None:
+    """The limited key reads facts_hash (here and in its own chain's audit entry) beside
+    a snapshot cut to its scope. The hash of the whole canonical text would confirm a
+    guess of the cut part offline; the stored text's salt makes even a perfect guess,
+    written in the canonical form, miss."""
+    screening = _screen(shared_person.keys["screener"], _cecilias_case())
+    answer = shared_person.keys["auditor"].get(f"/v1/screenings/{screening}/facts")
+    assert answer.status_code == 200 and answer.json()["redacted"] is True
+    stored = session.get(ScreeningFacts, screening)
+    assert stored is not None and "cederby" in stored.facts
+    perfect_guess = encode(decode(stored.facts))
+    assert hashlib.sha256(perfect_guess.encode()).hexdigest() != answer.json()["facts_hash"]
+    assert hashlib.sha256(stored.facts.encode()).hexdigest() == answer.json()["facts_hash"]
+    assert "salt" not in answer.text
 
 
 def test_the_roster_of_another_kommuns_nämnd_stays_hidden(
