@@ -38,16 +38,16 @@ CASE_KINDS = ("person", "organisation", "operation", "committee")
 
 def _visible_organisations(base: str) -> str:
     """`scope_sets.visible_organisation_ids` of the organisation ids in `base`.ids: the
-    organisations themselves, the förbund they are members of, the companies they own,
-    and those companies' companies."""
+    organisations themselves, the förbund they are members of, and the companies they
+    own, directly or through their companies at any depth (`scope_sets.owned_below`)."""
     return f"""SELECT ARRAY(
+        WITH RECURSIVE owned_below(id) AS (
+            SELECT o.organisation_id FROM organisation_owners o WHERE o.owner_id = ANY(b.ids)
+            UNION SELECT o.organisation_id FROM organisation_owners o
+                  JOIN owned_below w ON o.owner_id = w.id)
         SELECT unnest(b.ids)
         UNION SELECT m.organisation_id FROM organisation_members m WHERE m.member_id = ANY(b.ids)
-        UNION SELECT o.organisation_id FROM organisation_owners o WHERE o.owner_id = ANY(b.ids)
-        UNION SELECT o2.organisation_id FROM organisation_owners o2
-              WHERE o2.owner_id = ANY(ARRAY(
-                  SELECT o1.organisation_id FROM organisation_owners o1
-                  WHERE o1.owner_id = ANY(b.ids)))
+        UNION SELECT id FROM owned_below
     ) AS ids FROM {base} b"""  # noqa: S608 - a CTE name of this module, no value
 
 
@@ -100,14 +100,12 @@ SELECT 'organisation', g.ref FROM organisations g, view_orgs v
 WHERE g.ref = ANY(:organisation_refs) AND (
     g.id = ANY(v.ids)
     OR (g.kind = ANY(:private_kinds) AND NOT EXISTS (
-        SELECT 1 FROM organisation_owners l
-        WHERE l.organisation_id = g.id AND (
-            EXISTS (SELECT 1 FROM organisations w
-                    WHERE w.id = l.owner_id AND w.kind = ANY(:public_kinds))
-            OR EXISTS (SELECT 1 FROM organisation_owners pl
-                       JOIN organisations pw ON pw.id = pl.owner_id
-                       WHERE pl.organisation_id = l.owner_id
-                         AND pw.kind = ANY(:public_kinds))))))
+        WITH RECURSIVE owners_above(id) AS (
+            SELECT l.owner_id FROM organisation_owners l WHERE l.organisation_id = g.id
+            UNION SELECT l.owner_id FROM organisation_owners l
+                  JOIN owners_above u ON l.organisation_id = u.id)
+        SELECT 1 FROM owners_above u JOIN organisations w ON w.id = u.id
+        WHERE w.kind = ANY(:public_kinds))))
 UNION ALL
 SELECT 'committee', c.ref FROM committees c, view_committees v
 WHERE c.ref = ANY(:committee_refs) AND c.id = ANY(v.ids)

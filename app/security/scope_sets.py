@@ -88,24 +88,36 @@ def _own_org_ids(principal: Principal) -> Select[int]:
     return select(Organisation.id).where(Organisation.ref.in_(refs))
 
 
+def owned_below(owners: Select[int]) -> Select[int]:
+    """The organisations that `owners` own, directly or through organisations they own,
+    at any depth (a recursive set; UNION ends it on an ownership cycle). Before run O the
+    scope followed two levels: a stadshus AB's subsidiary's own subsidiary counted as
+    shared reference data, read by every kommun (docs/security.md)."""
+    link = aliased(OrganisationOwner)
+    owned = (
+        select(OrganisationOwner.organisation_id.label("id"))
+        .where(OrganisationOwner.owner_id.in_(owners))
+        .cte("owned_below", recursive=True, nesting=True)
+    )
+    owned = owned.union(select(link.organisation_id).join(owned, link.owner_id == owned.c.id))
+    return select(owned.c.id)
+
+
 def visible_organisation_ids(principal: Principal) -> Select[int]:
     own = _own_org_ids(principal)
     forbund = select(OrganisationMember.organisation_id).where(
         OrganisationMember.member_id.in_(own)
     )
-    owned = select(OrganisationOwner.organisation_id).where(OrganisationOwner.owner_id.in_(own))
-    # And the companies of those companies (a stadshus AB's subsidiaries): owned by a
-    # public body through their parent, so not shared (`publicly_owned`), they were seen
-    # by no kommun's key until run J: 1,244 companies of the national registry.
-    owned_through = select(OrganisationOwner.organisation_id).where(
-        OrganisationOwner.owner_id.in_(owned)
-    )
-    return own.union(forbund, owned, owned_through)  # type: ignore[return-value]
+    # And the companies of those companies, at any depth (a stadshus AB's subsidiaries
+    # and theirs): owned by a public body through their parents, so not shared
+    # (`publicly_owned`). Until run J no kommun's key saw them; until run O only the
+    # second level.
+    return own.union(forbund, owned_below(own))  # type: ignore[return-value]
 
 
 # Private organisations are shared reference data (docs/security.md): every key may read
 # and point at them, unless a public body owns them (a kommunal bolag, directly or through
-# its parent company; for a stiftelse, owners are who appoint its board).
+# its parent companies; for a stiftelse, owners are who appoint its board).
 PUBLIC_KINDS = ("kommun", "region", "kommunalforbund", "myndighet")
 PRIVATE_KINDS = (
     "aktiebolag",
@@ -130,22 +142,20 @@ PRIVATE_KINDS = (
 
 
 def publicly_owned(organisation_id: SQLColumnExpression[Any]) -> ColumnElement[bool]:
-    """Whether a public body owns this organisation, directly or through its owner."""
+    """Whether a public body owns this organisation, directly or through its owners at any
+    depth (asked of each row: a recursive walk up its few owners)."""
     link, owner = aliased(OrganisationOwner), aliased(Organisation)
-    parent_link, parent_owner = aliased(OrganisationOwner), aliased(Organisation)
-    owner_is_public = (
-        select(owner.id).where(owner.id == link.owner_id, owner.kind.in_(PUBLIC_KINDS)).exists()
+    up = (
+        select(OrganisationOwner.owner_id.label("id"))
+        .where(OrganisationOwner.organisation_id == organisation_id)
+        # Correlated to the row asked about (SQLAlchemy would otherwise add its table
+        # to the CTE's FROM, and ask of every organisation).
+        .correlate_except(OrganisationOwner)
+        .cte("owners_above", recursive=True, nesting=True)
     )
-    owner_publicly_owned = (
-        select(parent_link.id)
-        .join(parent_owner, parent_owner.id == parent_link.owner_id)
-        .where(parent_link.organisation_id == link.owner_id, parent_owner.kind.in_(PUBLIC_KINDS))
-        .exists()
-    )
+    up = up.union(select(link.owner_id).join(up, link.organisation_id == up.c.id))
     return (
-        select(link.id)
-        .where(link.organisation_id == organisation_id, or_(owner_is_public, owner_publicly_owned))
-        .exists()
+        select(owner.id).join(up, owner.id == up.c.id).where(owner.kind.in_(PUBLIC_KINDS)).exists()
     )
 
 
@@ -173,14 +183,8 @@ def shared_organisation_ids() -> Select[int]:
     """The shared private organisations as a set: for reading many rows (a list, a
     report), where PostgreSQL builds it once and probes it."""
     public = select(Organisation.id).where(Organisation.kind.in_(PUBLIC_KINDS))
-    public_owned = select(OrganisationOwner.organisation_id).where(
-        OrganisationOwner.owner_id.in_(public)
-    )
-    publicly_owned = select(OrganisationOwner.organisation_id).where(
-        or_(OrganisationOwner.owner_id.in_(public), OrganisationOwner.owner_id.in_(public_owned))
-    )
     return select(Organisation.id).where(
-        Organisation.kind.in_(PRIVATE_KINDS), Organisation.id.not_in(publicly_owned)
+        Organisation.kind.in_(PRIVATE_KINDS), Organisation.id.not_in(owned_below(public))
     )
 
 

@@ -34,9 +34,10 @@ from tests.support.api import ApiClient
 from tests.support.databases import backend
 from tests.support.registry import import_document
 
-# Ownership at the edges of the rule: a public body's company, its company's company
-# (publicly owned through its owner), the next one down (no longer: shared), a private
-# chain, a region's stiftelse, a förbund's company, an organisation nobody owns.
+# Ownership at the edges of the rule: a public body's company, its company's company,
+# the next two down (publicly owned through their owners at any depth: shared until run
+# O), a private chain, a region's stiftelse, a förbund's company, an organisation nobody
+# owns.
 EDGES: dict[str, Any] = {
     "organisations": [
         {"ref": "edge-k", "kind": "kommun", "name": "Kantby kommun"},
@@ -58,6 +59,12 @@ EDGES: dict[str, Any] = {
             "kind": "aktiebolag",
             "name": "Kantby Elnät AB",
             "owners": [{"organisation": "edge-b", "share_percent": 60}],
+        },
+        {
+            "ref": "edge-d",
+            "kind": "aktiebolag",
+            "name": "Kantby Elnät Service AB",
+            "owners": [{"organisation": "edge-c", "share_percent": 100}],
         },
         {"ref": "edge-p", "kind": "aktiebolag", "name": "Privat Holding AB"},
         {
@@ -101,6 +108,7 @@ EDGES: dict[str, Any] = {
     "appointments": [
         {"person": "p-edge-1", "body": {"committee": "edge-k-ks"}, "role": "ledamot"},
         {"person": "p-edge-1", "body": {"organisation": "edge-c"}, "role": "ledamot"},
+        {"person": "p-edge-2", "body": {"organisation": "edge-d"}, "role": "ledamot"},
         {"person": "p-edge-2", "body": {"organisation": "edge-p"}, "role": "ordforande"},
         {"person": "p-edge-3", "body": {"organisation": "edge-b"}, "role": "ledamot"},
         {"person": "p-edge-3", "body": {"organisation": "edge-fb"}, "role": "ledamot"},
@@ -172,9 +180,10 @@ def test_every_predicate_selects_what_its_earlier_form_selected(
 
 
 def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Session) -> None:
-    """What a kommun's key reads of the edge organisations, spelled out: its companies
-    two levels down are its own; the third level down and a private chain are shared (read
-    by every key); another body's company and an organisation of kind `annan` are not."""
+    """What a kommun's key reads of the edge organisations, spelled out: its companies at
+    any depth are its own (until run O the third level down was shared, read by every
+    key); a private chain is shared; another body's company and an organisation of kind
+    `annan` are not."""
     key = Principal(7, "shapes", Role.SCREENER, frozenset({"edge-k"}))
     refs = set(
         session.scalars(
@@ -183,10 +192,12 @@ def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Se
             )
         )
     )
-    # Own: the kommun, its förbund, the company it owns and that company's company, and
-    # (as a förbund member) nothing of the förbund's company. Shared: the private kinds
-    # no public body owns directly or through a parent (edge-c is three levels down).
-    assert refs == {"edge-k", "edge-f", "edge-a", "edge-b", "edge-c", "edge-p", "edge-q"}, refs
+    # Own: the kommun, its förbund, the company it owns and that company's companies
+    # down to edge-d (four levels), and (as a förbund member) nothing of the förbund's
+    # company. Shared: the private kinds no public body owns at any depth.
+    assert refs == {
+        "edge-k", "edge-f", "edge-a", "edge-b", "edge-c", "edge-d", "edge-p", "edge-q"
+    }, refs  # fmt: skip
     other = Principal(7, "shapes", Role.SCREENER, frozenset({"edge-r"}))
     seen = set(
         session.scalars(
@@ -195,7 +206,7 @@ def test_the_edges_of_the_ownership_rule(world: generator.Generator, session: Se
             )
         )
     )
-    assert seen == {"edge-r", "edge-s", "edge-c", "edge-p", "edge-q"}, seen
+    assert seen == {"edge-r", "edge-s", "edge-p", "edge-q"}, seen
 
 
 def test_references_are_checked_by_one_statement_per_kind_for_every_key(

@@ -39,24 +39,27 @@ def _audiences(session: Session, organisations: set[int]) -> dict[int, set[int]]
     ).all()
     for x, member in members:
         audience[x].add(member)
-    owners = session.execute(
-        select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id).where(
-            OrganisationOwner.organisation_id.in_(sorted(organisations))
-        )
-    ).all()
-    owned_by: dict[int, set[int]] = {}
-    for x, owner in owners:
-        audience[x].add(owner)
-        owned_by.setdefault(owner, set()).add(x)
-    if owned_by:
-        above = session.execute(
+    # Up the ownership chain, a level at a time, to any depth (a key sees the companies
+    # its organisations own through companies at any depth: `scope_sets.owned_below`).
+    # `below[o]`: the organisations X whose owners' owners are still to be read through o.
+    below: dict[int, set[int]] = {x: {x} for x in organisations}
+    passed: dict[int, set[int]] = {}
+    while below:
+        for node, xs in below.items():
+            passed.setdefault(node, set()).update(xs)
+        owners = session.execute(
             select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id).where(
-                OrganisationOwner.organisation_id.in_(sorted(owned_by))
+                OrganisationOwner.organisation_id.in_(sorted(below))
             )
         ).all()
-        for owner, owners_owner in above:
-            for x in owned_by[owner]:
-                audience[x].add(owners_owner)
+        above: dict[int, set[int]] = {}
+        for owned, owner in owners:
+            for x in below[owned]:
+                audience[x].add(owner)
+            # An ownership cycle ends here: nothing new goes through an owner twice.
+            if new := below[owned] - passed.get(owner, set()):
+                above.setdefault(owner, set()).update(new)
+        below = above
     return audience
 
 
