@@ -13,7 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from app.models import Organisation, OrganisationOwner
+from tests.security.scope_world import case
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
@@ -40,6 +44,7 @@ DJUPBY: dict[str, Any] = {
     ],
     "committees": [
         {"ref": "annby-ks", "organisation": "annby", "kind": "styrelse", "name": "Annby KS"},
+        {"ref": "djupby-ks", "organisation": "djupby", "kind": "styrelse", "name": "Djupby KS"},
     ],
     "operations": [
         {
@@ -56,6 +61,7 @@ DJUPBY: dict[str, Any] = {
     "appointments": [
         {"person": "p-dagny", "body": {"organisation": "djupby-service"}, "role": "vd"},
         {"person": "p-arne", "body": {"committee": "annby-ks"}, "role": "ledamot"},
+        {"person": "p-dagny", "body": {"committee": "djupby-ks"}, "role": "ledamot"},
     ],
 }
 DEEP = ("djupby-elnat", "djupby-service")
@@ -115,3 +121,33 @@ def test_the_audit_of_a_deep_companys_change_reaches_the_owning_kommun_only(
     assert djupby.status_code == annby.status_code == 200
     assert "Djupby Nät AB" in djupby.text
     assert "Djupby Nät AB" not in annby.text and "djupby-service" not in annby.text
+
+
+def test_an_ownership_cycle_in_stored_data_ends_every_walk(
+    keys: dict[str, ApiClient], session: Session, client_for: Callable[..., ApiClient]
+) -> None:
+    """Writes refuse ownership cycles, but a walk must end on any data: Djupby Stadshus
+    AB is made (behind the API's back) to be owned by its own grandchild."""
+    ids = dict(session.execute(select(Organisation.ref, Organisation.id)).all())
+    session.add(
+        OrganisationOwner(organisation_id=ids["djupby-stadshus"], owner_id=ids["djupby-elnat"])
+    )
+    session.commit()
+    assert keys["djupby"].get("/v1/organisations/djupby-service").status_code == 200
+    assert keys["annby"].get("/v1/organisations/djupby-service").status_code == 404
+    listed = keys["annby"].get("/v1/organisations", params={"limit": 500})
+    assert listed.status_code == 200 and "djupby-service" not in listed.text
+    # The case-scope check walks ownership (one statement on PostgreSQL): a case that
+    # names Djupby's deep company from Annby is refused, one of Djupby's is stored.
+    parties = [{"organisation": "djupby-service", "role": "part"}]
+    annby_screener = client_for("screener", ["annby"])
+    djupby_screener = client_for("screener", ["djupby"])
+    refused = annby_screener.post(
+        "/v1/cases", json=case("AN 2026/1", "annby-ks", ["p-arne"], parties)
+    )
+    assert refused.status_code == 422, refused.text
+    assert "Djupby" not in refused.text
+    stored = djupby_screener.post(
+        "/v1/cases", json=case("DJ 2026/1", "djupby-ks", ["p-dagny"], parties)
+    )
+    assert stored.status_code == 201, stored.text

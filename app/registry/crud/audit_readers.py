@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Organisation, OrganisationMember, OrganisationOwner
 from app.registry.crud.resources import Resource
+from app.security import scope_sets
 from app.security.scoping import organisation_view
 
 #: A person and the sections whose rows belong to one: their entries reach kommuner through
@@ -39,12 +40,14 @@ def _audiences(session: Session, organisations: set[int]) -> dict[int, set[int]]
     ).all()
     for x, member in members:
         audience[x].add(member)
-    # Up the ownership chain, a level at a time, to any depth (a key sees the companies
-    # its organisations own through companies at any depth: `scope_sets.owned_below`).
+    # Up the ownership chain, a level at a time, as far as a key's scope follows it down
+    # (`scope_sets.owned_below`, `MAX_OWNERSHIP_DEPTH` levels).
     # `below[o]`: the organisations X whose owners' owners are still to be read through o.
     below: dict[int, set[int]] = {x: {x} for x in organisations}
     passed: dict[int, set[int]] = {}
-    while below:
+    for _level in range(scope_sets.MAX_OWNERSHIP_DEPTH):
+        if not below:
+            break
         for node, xs in below.items():
             passed.setdefault(node, set()).update(xs)
         owners = session.execute(
