@@ -1,7 +1,7 @@
 """The tamper-evident audit log: one hash chain per organisation plus a system chain.
 
 Each entry stores `payload`: the canonical JSON text of {sequence, chain, created_at, kind,
-actor, organisations, data}, and `hash` = SHA-256(prev_hash + payload), where prev_hash is
+actor, nonce, organisations, data}, and `hash` = SHA-256(prev_hash + payload), where prev_hash is
 the hash of the entry before it in the same chain. Storing the exact hashed text means
 verification never depends on how a database round-trips JSON.
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from typing import Any, Final
@@ -81,6 +82,12 @@ class PreparedEntry:
     organisations: tuple[int, ...]
     # The organisation whose chain takes the entry; None: the system chain.
     chain_organisation: int | None
+    # 128 random bits in the hashed payload (run O). A chain holds entries that one reader
+    # may read and others it may not (a gemensam nämnd's on its host's chain, beside the
+    # host's own): the hash of the entry before a hidden one and the prev_hash after it
+    # bracket it, and without the nonce they confirmed a guess of it offline. A reader is
+    # shown the nonce only of an entry it reads whole (`auditlog.service.entry_view`).
+    nonce: str = field(default_factory=lambda: secrets.token_hex(16))
 
 
 def prepare(
@@ -117,14 +124,15 @@ def payload_text(
     """canonical_json of the whole entry with the data pre-serialised.
 
     Keys in sorted order and the same separators as canonical_json, so the text equals
-    canonical_json of {actor, chain, created_at, data, kind, organisations, sequence}
-    (a test holds the two together).
+    canonical_json of {actor, chain, created_at, data, kind, nonce, organisations,
+    sequence} (a test holds the two together).
     """
     actor = canonical_json({"key_id": prepared.actor.key_id, "name": prepared.actor.name})
     return (
         f'{{"actor":{actor},"chain":{chain},'
         f'"created_at":{canonical_json(created_at.isoformat())},'
         f'"data":{prepared.data_json},"kind":{canonical_json(prepared.kind)},'
+        f'"nonce":{canonical_json(prepared.nonce)},'
         f'"organisations":{canonical_json(list(prepared.organisations))},'
         f'"sequence":{sequence}}}'
     )

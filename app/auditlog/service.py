@@ -72,6 +72,9 @@ def entry_view(
     shown_orgs = organisations if visible is None else sorted(visible.intersection(organisations))
     if redacted:
         shown_text = canonical_json(data)
+        # Without its nonce (app/audit/chain.py) the entry's hash confirms no guess of
+        # the parts removed; its hash is withheld too (`_withhold_hashes_of_redacted`).
+        payload = {k: v for k, v in payload.items() if k != "nonce"}
         payload = {**payload, "data": data, "organisations": shown_orgs}
         subjects = [(k, r) for k, r in subjects if canonical_json(r) in shown_text]
     return {

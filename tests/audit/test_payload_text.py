@@ -47,6 +47,7 @@ def test_spliced_payload_equals_canonical_json_of_the_entry(
         "actor": {"key_id": key_id, "name": name},
         "organisations": sorted(set(organisations)),
         "data": data,
+        "nonce": prepared.nonce,
     }
     text = payload_text(prepared, chain=chain, sequence=sequence, created_at=created_at)
     assert text == canonical_json(whole)
@@ -74,3 +75,13 @@ def test_the_chain_follows_the_one_organisation_or_is_named() -> None:
     assert (named.chain_organisation, named.organisations) == (5, (5, 6))
     system = prepare(kind="k", actor=actor, data={}, organisations=[5], chain_organisation=None)
     assert (system.chain_organisation, system.organisations) == (None, (5,))
+
+
+def test_every_entry_has_a_nonce_of_its_own() -> None:
+    """128 random bits in each payload: the hashes around an entry a reader may not read
+    confirm no guess of it (app/audit/chain.py)."""
+    one, two = (prepare(kind="k", actor=Actor(1, "k"), data={}, organisations=[5]) for _ in "12")
+    assert one.nonce != two.nonce and len(one.nonce) == 32
+    created_at = datetime(2026, 3, 10, tzinfo=UTC)
+    texts = {payload_text(p, chain=1, sequence=1, created_at=created_at) for p in (one, two)}
+    assert len(texts) == 2

@@ -29,7 +29,7 @@ from app.security.scoping import organisation_view
 PERSON_ROWS = frozenset({"persons", "appointments", "interests", "relations"})
 
 
-def _audiences(session: Session, organisations: set[int]) -> dict[int, set[int]]:
+def readers_of(session: Session, organisations: set[int]) -> dict[int, set[int]]:
     """Per organisation X, the organisations whose keys read what belongs to X (the
     inverse of `scope_sets.visible_organisation_ids`)."""
     audience = {x: {x} for x in organisations}
@@ -87,6 +87,6 @@ def readers(session: Session, res: Resource, row_id: int, organisations: set[int
     rows of other sections)."""
     if res.section not in PERSON_ROWS or not organisations:
         return organisations
-    audience = _audiences(session, organisations)
+    audience = readers_of(session, organisations)
     reads = _reads(session, res, row_id, set().union(*audience.values()))
     return {x for x in organisations if audience[x] <= reads}

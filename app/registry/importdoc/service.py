@@ -25,7 +25,7 @@ from app.db import generic_plans_until_commit
 from app.errors import Conflict, Forbidden
 from app.metrics.instruments import timed_import
 from app.models import CustomArea, Organisation
-from app.registry import repository, scope
+from app.registry import readers_kept, repository, scope
 from app.registry.importdoc import locks, progress
 from app.registry.importdoc.plan import Plan
 from app.registry.importdoc.sections import Importer
@@ -139,6 +139,7 @@ def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
     outside = scope.organisations_outside(session, principal, plan)
+    readers = readers_kept.readers_before(session, principal, plan)
     with write_conflicts():
         # Organisations it creates are the key's (`created_by_key_id`, for its scope
         # before the after-write check): set as they are inserted.
@@ -151,6 +152,7 @@ def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool
         )
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     errors += scope.taken_over(session, principal, plan, outside)
+    errors += readers_kept.readers_changed(session, principal, readers, outside)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
     outcome.end_checks = locks.end_checks(outcome.created_keys, plan)
