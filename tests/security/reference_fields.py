@@ -132,6 +132,9 @@ FIELDS: list[Field] = [
         {"ref": "new-a", "organisation": X, "name": "Ny förvaltning"},
         "ankeby",
         "ab-miljo",
+        # It serves the gemensam nämnd: not serving it would take it from Borby's keys
+        # (run O, app/registry/readers_kept.py).
+        kept={"serves": ["ab-mbn"]},
     ),
     Field(
         "administrations",
@@ -140,6 +143,7 @@ FIELDS: list[Field] = [
         {"ref": "new-a", "organisation": "ankeby", "name": "Ny förvaltning", "serves": [X]},
         "ankeby-tn",
         "ab-miljo",
+        kept={"serves": ["ab-mbn"]},
     ),
     # operations
     Field(

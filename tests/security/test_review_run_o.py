@@ -231,3 +231,65 @@ def test_a_kommun_hands_a_third_kommuns_joint_company_to_its_other_partner(
     )
     # Östby's key may not bring Tredby's company and people into Västby's scope.
     assert seen == (404, 404), (added.status_code, added.text[:300], seen)
+
+
+# Östby hosts a gemensam nämnd with Tredby (Tredby's Tilda sits on it) and runs an
+# operation for Tredby's area; Östby and Västby own joint-holding (JOINT above).
+SHARED_WITH_TREDBY: dict[str, Any] = {
+    "organisations": [{"ref": "tredby", "kind": "kommun", "name": "Tredby kommun"}],
+    "committees": [
+        {
+            "ref": "ot-gn",
+            "organisation": "ostby",
+            "kind": "gemensam_namnd",
+            "name": "Östby-Tredby gemensamma nämnd",
+            "participants": ["ostby", "tredby"],
+        },
+    ],
+    "operations": [
+        {
+            "ref": "tredby-verket",
+            "name": "Tredby vattenverk",
+            "area": "va",
+            "operator": {"organisation": "ostby-stadshus"},
+            "municipality": "tredby",
+        },
+    ],
+    "persons": [{"ref": "p-tilda", "name": "Tilda Tredbysson"}],
+    "appointments": [{"person": "p-tilda", "body": {"committee": "ot-gn"}, "role": "ledamot"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "shown"),
+    [
+        (
+            "/v1/committees/ot-gn",
+            {"participants": ["ostby", "tredby", "joint-holding"]},
+            ["/v1/committees/ot-gn", "/v1/persons/p-tilda"],
+        ),
+        (
+            "/v1/operations/tredby-verket",
+            {"operator": {"organisation": "joint-holding"}},
+            ["/v1/operations/tredby-verket"],
+        ),
+    ],
+    ids=["participant", "operator"],
+)
+def test_a_kommun_shows_a_third_kommuns_shared_object_to_its_other_partner(
+    admin: ApiClient,
+    joint: dict[str, ApiClient],
+    path: str,
+    change: dict[str, Any],
+    shown: list[str],
+) -> None:
+    """Östby's key makes joint-holding (Östby's and Västby's) a participant of its
+    gemensam nämnd with Tredby, or the operator of the plant it runs in Tredby: Västby's
+    keys would then read the nämnd and Tredby's member on it, or Tredby's plant."""
+    import_document(admin, SHARED_WITH_TREDBY)
+    assert [joint["vastby"].get(p).status_code for p in shown] == [404] * len(shown)
+    changed = joint["ostby"].patch(path, json=change)
+    assert changed.status_code == 403, changed.text
+    told = str(changed.json()["errors"]).lower()
+    assert "tredby" not in told and "vastby" not in told and "joint" not in told
+    assert [joint["vastby"].get(p).status_code for p in shown] == [404] * len(shown)
