@@ -1,27 +1,31 @@
-"""A limited key's write may not change which other organisations read a stored one.
+"""A limited key's write may not change who reads what it shares with others.
 
-Who reads an organisation follows from links: its members (a förbund), its owners, and
-their owners up the chain (`crud.audit_readers.readers_of`, the inverse of
-`scope_sets.visible_organisation_ids`); and what it owns, at any depth, is read by the
-same. A kommun's key may change a company it owns jointly with another kommun (it is in
-both scopes). Re-parenting or adding an owner then moved that company, its companies and
-the people and operations on them out of the other kommun's scope, or into a third
-kommun's: Östby moved a subsidiary of its joint holding with Västby under its own
-stadshus AB, and Västby lost it; Östby added the joint holding as owner of its company
-with Tredby, and Västby read Tredby's company and its vd (review of run O: scope
-followed ownership to any depth from run O, which put such companies in both scopes).
+Who reads a registry object follows from links (`app/registry/readers.py`, the inverse of
+the scope). A kommun's key may change a company it owns jointly with another kommun, a
+gemensam nämnd it hosts, an operation run for another kommun: they are in its scope.
+Re-linking them moved them, and what hangs on them (companies owned, people appointed),
+out of another kommun's scope or into a third's (review of run O, after scope followed
+ownership to any depth): Östby moved a subsidiary of its joint holding with Västby under
+its own stadshus AB, and Västby lost it; Östby made the joint holding an owner of its
+company with Tredby, a participant of its gemensam nämnd with Tredby or the operator of
+Tredby's plant, and Västby read Tredby's company, nämnd or plant.
 
-So, for every stored organisation whose owners or members a limited key's write gives,
-and everything those own, the readers before and after the write must be the same, apart
-from the key's own organisations (`scope.taken_over` rules on those). The same holds for
-every stored committee, administration, operation and agreement the write gives: each is
-read through the organisations it hangs on (a committee's organisation and participants;
-an operation's operator and municipality; an administration's organisation and the
-committees it serves; an agreement's performer and principals), and adding a company
-that a third kommun co-owns as a gemensam nämnd's participant or an operation's
-operator showed that kommun the nämnd, its members, or the operation. A reader is a
-public body, or an organisation that an API key is limited to: the organisations whose
-keys see the company. Changing who takes part in a shared object takes an unlimited key.
+The rule, for each stored organisation whose owners or members a limited key's write
+gives (and everything it owns), and each stored committee, administration, operation and
+agreement it gives: let *others* be its readers other than the key's exclusive
+organisations (its own, and those in its scope that no other public body reads: its
+stadshus AB and their
+companies, not its förbund or a joint company). Something read by others before the
+write must be read by the same others after it; something the key's organisations alone
+read may be shared (a host's own förvaltning may serve its gemensam nämnd). Deleting
+something read by others takes an unlimited key too. Every organisation counts as a
+reader, with or without a key: which organisations have keys is not a limited key's to
+learn.
+
+Appointments are not compared: a person appointed to a body is read with it (a member of
+a gemensam nämnd by every participant, a board member by every owner), which is what the
+appointment records; what else of the person another kommun reads stops at its scope
+(docs/security.md, "One person, two kommuner").
 """
 
 from __future__ import annotations
@@ -32,34 +36,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import field_error
-from app.models import (
-    Administration,
-    AdministrationServes,
-    Agreement,
-    AgreementPrincipal,
-    ApiKey,
-    Committee,
-    CommitteeParticipant,
-    Operation,
-    Organisation,
-)
+from app.models import Organisation
+from app.registry import readers as readers_module
 from app.registry.crud.audit_readers import readers_of
 from app.registry.importdoc.plan import Entry, Plan
 from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 LINKS = ("owners", "members")
-
-
-@dataclass(frozen=True)
-class Readers:
-    """Before a write: the organisations it may move (by id) and who read each; and who
-    read each stored shared object it gives, by (section, id)."""
-
-    entries: tuple[Entry, ...]
-    readers: dict[int, set[int]]
-    objects: dict[tuple[str, int], set[int]]
-
 
 # Section -> the stored kind of its rows (`plan.stored`).
 OBJECT_SECTIONS = {
@@ -69,90 +53,39 @@ OBJECT_SECTIONS = {
     "agreements": "agreement",
 }
 
+# Section -> kind, for a delete (`shared_with_others`).
+DELETE_KINDS = {"organisations": "organisation", **OBJECT_SECTIONS}
 
-def _committee_organisations(session: Session, ids: set[int]) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = {i: set() for i in ids}
-    for committee, organisation in session.execute(
-        select(Committee.id, Committee.organisation_id).where(Committee.id.in_(sorted(ids)))
-    ):
-        found[committee].add(organisation)
-    for committee, organisation in session.execute(
-        select(CommitteeParticipant.committee_id, CommitteeParticipant.organisation_id).where(
-            CommitteeParticipant.committee_id.in_(sorted(ids))
-        )
-    ):
-        found[committee].add(organisation)
-    return found
+DETAIL = (
+    "this change would move what it changes into or out of the scope of other "
+    "organisations' keys (as owner, member, participant, operator, served committee, "
+    "performer or principal); ask an administrator with an unlimited key"
+)
 
 
-def _object_organisations(session: Session, kind: str, ids: set[int]) -> dict[int, set[int]]:
-    """Object id -> the organisations it is read through (`scoping`'s predicates)."""
-    if kind == "committee":
-        return _committee_organisations(session, ids)
-    found: dict[int, set[int]] = {i: set() for i in ids}
-    through: dict[int, set[int]] = {}  # object id -> committees it is read through
-    if kind == "operation":
-        for row in session.execute(
-            select(
-                Operation.id,
-                Operation.operator_organisation_id,
-                Operation.municipality_id,
-                Operation.operator_committee_id,
-            ).where(Operation.id.in_(sorted(ids)))
-        ):
-            found[row[0]].update(o for o in row[1:3] if o is not None)
-            if row[3] is not None:
-                through.setdefault(row[0], set()).add(row[3])
-    elif kind == "administration":
-        for admin, organisation in session.execute(
-            select(Administration.id, Administration.organisation_id).where(
-                Administration.id.in_(sorted(ids))
-            )
-        ):
-            found[admin].add(organisation)
-        for admin, committee in session.execute(
-            select(AdministrationServes.administration_id, AdministrationServes.committee_id).where(
-                AdministrationServes.administration_id.in_(sorted(ids))
-            )
-        ):
-            through.setdefault(admin, set()).add(committee)
-    elif kind == "agreement":
-        for agreement, performer in session.execute(
-            select(Agreement.id, Agreement.performer_id).where(Agreement.id.in_(sorted(ids)))
-        ):
-            found[agreement].add(performer)
-        for agreement, organisation in session.execute(
-            select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id).where(
-                AgreementPrincipal.agreement_id.in_(sorted(ids))
-            )
-        ):
-            found[agreement].add(organisation)
-    committees = set().union(*through.values()) if through else set()
-    by_committee = _committee_organisations(session, committees) if committees else {}
-    for object_id, linked in through.items():
-        for committee in linked:
-            found[object_id] |= by_committee.get(committee, set())
-    return found
+@dataclass(frozen=True)
+class Readers:
+    """Before a write: what it may move, by (kind, id), and who read each."""
+
+    entries: tuple[Entry, ...]
+    readers: dict[readers_module.Entity, set[int]]
 
 
-def _object_readers(
-    session: Session, wanted: dict[str, set[int]]
-) -> dict[tuple[str, int], set[int]]:
-    organisations = {
-        kind: _object_organisations(session, kind, ids) for kind, ids in wanted.items() if ids
-    }
-    every = set().union(*(o for by in organisations.values() for o in by.values()))
-    readers = readers_of(session, every) if every else {}
-    return {
-        (kind, object_id): set().union(*(readers.get(o, {o}) for o in orgs))
-        for kind, by in organisations.items()
-        for object_id, orgs in by.items()
-    }
-
-
-def _stored_objects(plan: Plan) -> tuple[tuple[Entry, ...], dict[str, set[int]]]:
+def _wanted(session: Session, plan: Plan) -> tuple[tuple[Entry, ...], dict[str, set[int]]]:
     entries: list[Entry] = []
     wanted: dict[str, set[int]] = {}
+    organisations = plan.stored.get("organisation", {})
+    linked = [
+        e
+        for e in plan.section("organisations")
+        if e.item.ref in organisations and any(link in e.fields for link in LINKS)
+    ]
+    if linked:
+        entries += linked
+        written = select(Organisation.id).where(Organisation.ref.in_([e.item.ref for e in linked]))
+        wanted["organisation"] = set(session.scalars(written)) | set(
+            session.scalars(scope_sets.owned_below(written))
+        )
     for section, kind in OBJECT_SECTIONS.items():
         stored = plan.stored.get(kind, {})
         for e in plan.section(section):
@@ -160,91 +93,78 @@ def _stored_objects(plan: Plan) -> tuple[tuple[Entry, ...], dict[str, set[int]]]
             if row is not None:
                 entries.append(e)
                 wanted.setdefault(kind, set()).add(int(row["id"]))
-    return tuple(entries), wanted
-
-
-def _linked(plan: Plan) -> tuple[Entry, ...]:
-    stored = plan.stored.get("organisation", {})
-    return tuple(
-        e
-        for e in plan.section("organisations")
-        if e.item.ref in stored and any(link in e.fields for link in LINKS)
-    )
+    return tuple(entries), {kind: ids for kind, ids in wanted.items() if ids}
 
 
 def readers_before(session: Session, principal: Principal, plan: Plan) -> Readers | None:
-    """Before writing: who reads each stored organisation whose links the document gives,
-    and each organisation those own (at any depth), and each stored committee,
-    administration, operation and agreement it gives. None when nothing is to compare."""
+    """Before writing: who reads each thing the write may move. None when nothing is to
+    compare (an unlimited key, or a write that links nothing stored)."""
     if not principal.scoped:
         return None
-    entries = _linked(plan)
-    object_entries, wanted = _stored_objects(plan)
-    if not entries and not object_entries:
+    entries, wanted = _wanted(session, plan)
+    if not wanted:
         return None
-    moved: set[int] = set()
-    if entries:
-        written = select(Organisation.id).where(Organisation.ref.in_([e.item.ref for e in entries]))
-        moved = set(session.scalars(written)) | set(
-            session.scalars(scope_sets.owned_below(written))
+    return Readers(entries, readers_module.readers(session, wanted))
+
+
+def _exclusive(session: Session, principal: Principal, candidates: set[int]) -> set[int]:
+    """Of `candidates`, the key's exclusive organisations: its own, and those in its scope
+    that no public body other than its own reads (not its förbund, not a joint company)."""
+    own_refs = sorted(principal.organisation_refs or ())
+    own = set(session.scalars(select(Organisation.id).where(Organisation.ref.in_(own_refs))))
+    visible = scoping.own_organisation_predicate(principal)
+    assert visible is not None  # noqa: S101 - scoped principal
+    in_scope = set(
+        session.scalars(
+            select(Organisation.id).where(visible, Organisation.id.in_(sorted(candidates)))
         )
-    return Readers(
-        entries + object_entries,
-        readers_of(session, moved) if moved else {},
-        _object_readers(session, wanted),
     )
-
-
-def _key_organisations(session: Session) -> set[str]:
-    refs: set[str] = set()
-    for organisation_refs in session.scalars(
-        select(ApiKey.organisation_refs).where(ApiKey.revoked_at.is_(None))
-    ):
-        refs.update(organisation_refs or ())
-    return refs
-
-
-def _counted(session: Session, ids: set[int]) -> set[int]:
-    """Those of `ids` whose keys would read differently: public bodies, and organisations
-    an API key is limited to."""
-    if not ids:
-        return set()
-    keyed = _key_organisations(session)
-    rows = session.execute(
-        select(Organisation.id, Organisation.ref, Organisation.kind).where(
-            Organisation.id.in_(sorted(ids))
+    if not in_scope - own:
+        return own
+    read_by = readers_of(session, in_scope - own)
+    every = set().union(*read_by.values())
+    public = set(
+        session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(sorted(every)), Organisation.kind.in_(scope_sets.PUBLIC_KINDS)
+            )
         )
-    ).all()
-    return {r.id for r in rows if r.kind in scope_sets.PUBLIC_KINDS or r.ref in keyed}
+    )
+    return own | {o for o, rs in read_by.items() if not ((rs - {o}) & public) - own}
+
+
+def _moved(before: set[int], after: set[int]) -> bool:
+    """Read by others before: the same others after. Read by none: anything."""
+    return bool(before) and before != after
 
 
 def readers_changed(
-    session: Session, principal: Principal, before: Readers | None, own_before: set[int] | None
+    session: Session, principal: Principal, before: Readers | None
 ) -> list[dict[str, str]]:
-    """After writing (same transaction): errors for a write that changed who reads a
-    stored organisation, other than the key's own organisations (`own_before`, from
-    `scope.organisations_outside`, and the same after the write). They point at the
-    document's linked organisations and never name what would have moved or to whom."""
+    """After writing (same transaction): errors for a write that moved something read by
+    other organisations (`readers_before`). They point at the document's entries that
+    link stored objects and never name what would have moved or to whom."""
     if before is None:
         return []
-    own_predicate = scoping.own_organisation_predicate(principal)
-    assert own_predicate is not None  # noqa: S101 - scoped principal
-    own = (own_before or set()) | set(session.scalars(select(Organisation.id).where(own_predicate)))
-    after = readers_of(session, set(before.readers)) if before.readers else {}
-    moved: set[int] = set()
-    for organisation, readers in before.readers.items():
-        moved |= (readers ^ after.get(organisation, set())) - own
     wanted: dict[str, set[int]] = {}
-    for kind, object_id in before.objects:
-        wanted.setdefault(kind, set()).add(object_id)
-    objects_after = _object_readers(session, wanted)
-    for key, readers in before.objects.items():
-        moved |= (readers ^ objects_after.get(key, set())) - own
-    if not _counted(session, moved):
-        return []
-    detail = (
-        "this change would move what it changes into or out of the scope of other "
-        "organisations' keys (as owner, member, participant, operator, served committee, "
-        "performer or principal); ask an administrator with an unlimited key"
-    )
-    return [field_error(e.pointer, detail, "out_of_scope") for e in before.entries]
+    for kind, entity_id in before.readers:
+        wanted.setdefault(kind, set()).add(entity_id)
+    after = readers_module.readers(session, wanted)
+    everyone = set().union(*before.readers.values(), *after.values())
+    exclusive = _exclusive(session, principal, everyone)
+    for entity, was in before.readers.items():
+        own_self = {entity[1]} if entity[0] == "organisation" else set()
+        now = after.get(entity, set())
+        if _moved(was - exclusive - own_self, now - exclusive - own_self):
+            return [field_error(e.pointer, DETAIL, "out_of_scope") for e in before.entries]
+    return []
+
+
+def shared_with_others(session: Session, principal: Principal, kind: str, row_id: int) -> bool:
+    """Whether a stored object a limited key would delete is read by organisations other
+    than the key's exclusive ones (then deleting it takes an unlimited key)."""
+    if not principal.scoped or kind not in (*OBJECT_SECTIONS.values(), "organisation"):
+        return False
+    read_by = readers_module.readers(session, {kind: {row_id}}).get((kind, row_id), set())
+    own_self = {row_id} if kind == "organisation" else set()
+    return bool(read_by - own_self - _exclusive(session, principal, read_by))

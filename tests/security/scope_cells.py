@@ -91,7 +91,9 @@ LEAF_DOCUMENT: dict[str, Any] = {
         {
             "ref": "avtal-2",
             "performer": "ankeby",
-            "principals": ["borby"],
+            # Ankeby's alone: an agreement Borby also reads is deleted only by an
+            # unlimited key (run O, app/registry/readers_kept.py).
+            "principals": ["ankeby-vatten"],
             "area": "bygg",
             "role": "tillsyn",
         },

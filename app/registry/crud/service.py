@@ -26,7 +26,7 @@ from app.errors import (
 )
 from app.models import Administration, Committee, Organisation, Person, Relation
 from app.pagination import PageParams, paginate
-from app.registry import referencing, scope
+from app.registry import readers_kept, referencing, scope
 from app.registry.crud import audit_readers, delete_refusal
 from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
@@ -275,7 +275,11 @@ def remove(
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
     check_if_match(if_match, before)
-    if not scope.may_change(session, principal, res.section, current.id):
+    if not scope.may_change(
+        session, principal, res.section, current.id
+    ) or readers_kept.shared_with_others(
+        session, principal, readers_kept.DELETE_KINDS.get(res.section, ""), current.id
+    ):
         raise Forbidden(
             OUT_OF_SCOPE,
             errors=[

@@ -152,7 +152,7 @@ def apply(session: Session, principal: Principal, plan: Plan, *, check_now: bool
         )
     errors = scope.written_out_of_scope(session, principal, plan, outcome)
     errors += scope.taken_over(session, principal, plan, outside)
-    errors += readers_kept.readers_changed(session, principal, readers, outside)
+    errors += readers_kept.readers_changed(session, principal, readers)
     if errors:
         raise Forbidden(OUT_OF_SCOPE, errors=errors)
     outcome.end_checks = locks.end_checks(outcome.created_keys, plan)
