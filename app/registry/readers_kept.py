@@ -160,10 +160,12 @@ def readers_changed(
     return []
 
 
-def shared_with_others(session: Session, principal: Principal, kind: str, row_id: int) -> bool:
-    """Whether a stored object a limited key would delete is read by organisations other
-    than the key's exclusive ones (then deleting it takes an unlimited key)."""
-    if not principal.scoped or kind not in (*OBJECT_SECTIONS.values(), "organisation"):
+def shared_with_others(session: Session, principal: Principal, section: str, row_id: int) -> bool:
+    """Whether a stored object of `section` a limited key would delete is read by
+    organisations other than the key's exclusive ones (deleting it takes an unlimited
+    key)."""
+    kind = DELETE_KINDS.get(section)
+    if not principal.scoped or kind is None:
         return False
     read_by = readers_module.readers(session, {kind: {row_id}}).get((kind, row_id), set())
     own_self = {row_id} if kind == "organisation" else set()

@@ -275,21 +275,10 @@ def remove(
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
     check_if_match(if_match, before)
-    if not scope.may_change(
-        session, principal, res.section, current.id
-    ) or readers_kept.shared_with_others(
-        session, principal, readers_kept.DELETE_KINDS.get(res.section, ""), current.id
-    ):
-        raise Forbidden(
-            OUT_OF_SCOPE,
-            errors=[
-                field_error(
-                    "/",
-                    f"the {res.label} is shared with organisations outside this key's scope",
-                    "out_of_scope",
-                )
-            ],
-        )
+    shared = readers_kept.shared_with_others(session, principal, res.section, current.id)
+    if shared or not scope.may_change(session, principal, res.section, current.id):
+        detail = f"the {res.label} is shared with organisations outside this key's scope"
+        raise Forbidden(OUT_OF_SCOPE, errors=[field_error("/", detail, "out_of_scope")])
     users = referencing.referencing(
         session, res.model.__table__, current.id, readable=delete_refusal.readable_tables(principal)
     )
