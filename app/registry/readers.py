@@ -10,6 +10,8 @@ agreement through its performer and principals. Used by `app/registry/readers_ke
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,65 +29,46 @@ from app.registry.crud.audit_readers import readers_of
 Entity = tuple[str, int]  # (kind, id): "organisation", "committee", ...
 
 
-def _committee_organisations(session: Session, ids: set[int]) -> dict[int, set[int]]:
+# Per kind: (id column, link columns) selects whose links are organisations it is read
+# through directly, and those whose links are committees it is read through.
+Links = tuple[tuple[Any, tuple[Any, ...]], ...]
+DIRECT: dict[str, Links] = {
+    "committee": (
+        (Committee.id, (Committee.organisation_id,)),
+        (CommitteeParticipant.committee_id, (CommitteeParticipant.organisation_id,)),
+    ),
+    "operation": ((Operation.id, (Operation.operator_organisation_id, Operation.municipality_id)),),
+    "administration": ((Administration.id, (Administration.organisation_id,)),),
+    "agreement": (
+        (Agreement.id, (Agreement.performer_id,)),
+        (AgreementPrincipal.agreement_id, (AgreementPrincipal.organisation_id,)),
+    ),
+}
+THROUGH_COMMITTEES: dict[str, Links] = {
+    "operation": ((Operation.id, (Operation.operator_committee_id,)),),
+    "administration": (
+        (AdministrationServes.administration_id, (AdministrationServes.committee_id,)),
+    ),
+}
+
+
+def _linked(session: Session, links: Links, ids: set[int]) -> dict[int, set[int]]:
+    """Object id -> the non-null ids its link columns hold."""
     found: dict[int, set[int]] = {i: set() for i in ids}
-    for committee, organisation in session.execute(
-        select(Committee.id, Committee.organisation_id).where(Committee.id.in_(sorted(ids)))
-    ):
-        found[committee].add(organisation)
-    for committee, organisation in session.execute(
-        select(CommitteeParticipant.committee_id, CommitteeParticipant.organisation_id).where(
-            CommitteeParticipant.committee_id.in_(sorted(ids))
-        )
-    ):
-        found[committee].add(organisation)
+    for id_column, link_columns in links:
+        for object_id, *linked in session.execute(
+            select(id_column, *link_columns).where(id_column.in_(sorted(ids)))
+        ):
+            found[object_id].update(o for o in linked if o is not None)
     return found
 
 
 def _object_organisations(session: Session, kind: str, ids: set[int]) -> dict[int, set[int]]:
     """Object id -> the organisations it is read through (`scoping`'s predicates)."""
-    if kind == "committee":
-        return _committee_organisations(session, ids)
-    found: dict[int, set[int]] = {i: set() for i in ids}
-    through: dict[int, set[int]] = {}  # object id -> committees it is read through
-    if kind == "operation":
-        for row in session.execute(
-            select(
-                Operation.id,
-                Operation.operator_organisation_id,
-                Operation.municipality_id,
-                Operation.operator_committee_id,
-            ).where(Operation.id.in_(sorted(ids)))
-        ):
-            found[row[0]].update(o for o in row[1:3] if o is not None)
-            if row[3] is not None:
-                through.setdefault(row[0], set()).add(row[3])
-    elif kind == "administration":
-        for admin, organisation in session.execute(
-            select(Administration.id, Administration.organisation_id).where(
-                Administration.id.in_(sorted(ids))
-            )
-        ):
-            found[admin].add(organisation)
-        for admin, committee in session.execute(
-            select(AdministrationServes.administration_id, AdministrationServes.committee_id).where(
-                AdministrationServes.administration_id.in_(sorted(ids))
-            )
-        ):
-            through.setdefault(admin, set()).add(committee)
-    elif kind == "agreement":
-        for agreement, performer in session.execute(
-            select(Agreement.id, Agreement.performer_id).where(Agreement.id.in_(sorted(ids)))
-        ):
-            found[agreement].add(performer)
-        for agreement, organisation in session.execute(
-            select(AgreementPrincipal.agreement_id, AgreementPrincipal.organisation_id).where(
-                AgreementPrincipal.agreement_id.in_(sorted(ids))
-            )
-        ):
-            found[agreement].add(organisation)
-    committees = set().union(*through.values()) if through else set()
-    by_committee = _committee_organisations(session, committees) if committees else {}
+    found = _linked(session, DIRECT[kind], ids)
+    through = _linked(session, THROUGH_COMMITTEES.get(kind, ()), ids)
+    committees = set().union(*through.values())
+    by_committee = _object_organisations(session, "committee", committees) if committees else {}
     for object_id, linked in through.items():
         for committee in linked:
             found[object_id] |= by_committee.get(committee, set())
