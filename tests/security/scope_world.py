@@ -14,6 +14,28 @@ from typing import Any
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import contract_document, import_document
 
+# Cederby (directly) and Ankeby Vatten AB own a joint venture 50/50, which owns a
+# subsidiary (tests/security/test_shared_objects_kept.py, test_review_run_o*.py).
+JOINT_VENTURE: dict[str, Any] = {
+    "organisations": [
+        {
+            "ref": "joint-ab",
+            "kind": "aktiebolag",
+            "name": "Gemensamt AB",
+            "owners": [
+                {"organisation": "ankeby-vatten", "share_percent": 50},
+                {"organisation": "cederby", "share_percent": 50},
+            ],
+        },
+        {
+            "ref": "cederby-dotter",
+            "kind": "aktiebolag",
+            "name": "Cederby Dotterbolag AB",
+            "owners": [{"organisation": "joint-ab", "share_percent": 100}],
+        },
+    ]
+}
+
 IN_CASE = "MBN 2026/123"
 OUT_CASE = "CBN 2026/9"
 IN_MEETING = "MBN 2026-03-10"

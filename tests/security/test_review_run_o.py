@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry
-from tests.security.scope_world import IN_CASE, build, case
+from tests.security.scope_world import IN_CASE, JOINT_VENTURE, build, case
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
@@ -155,23 +155,7 @@ def test_ankeby_takes_cederbys_subsidiary_that_run_o_brought_into_its_scope(
     but moving cederby-dotter from joint-ab (in Ankeby's scope, so "kept references"
     lets it go) to Ankeby Vatten AB takes it from Cederby."""
     world = build(admin, client_for)
-    import_document(
-        admin,
-        {
-            "organisations": [
-                {
-                    "ref": "joint-ab",
-                    "kind": "aktiebolag",
-                    "name": "Gemensamt AB",
-                    "owners": [
-                        {"organisation": "ankeby-vatten", "share_percent": 50},
-                        {"organisation": "cederby", "share_percent": 50},
-                    ],
-                },
-                _company("cederby-dotter", ["joint-ab"], "Cederby Dotterbolag AB"),
-            ]
-        },
-    )
+    import_document(admin, JOINT_VENTURE)
     ankeby = world.keys["registry"]
     cederby = client_for("registry", ["cederby"])
     assert cederby.get("/v1/organisations/cederby-dotter").status_code == 200

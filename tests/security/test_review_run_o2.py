@@ -30,8 +30,8 @@ from typing import Any
 
 import pytest
 
-from tests.security.scope_world import build
-from tests.security.test_review_run_o import JOINT, SHARED_WITH_TREDBY, _company
+from tests.security.scope_world import JOINT_VENTURE, build
+from tests.security.test_review_run_o import JOINT, SHARED_WITH_TREDBY
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
@@ -54,26 +54,8 @@ def test_a_member_kommun_makes_its_forbund_co_owner_of_a_third_kommuns_joint_com
     `readers_changed` counts as Ankeby's own; a key limited to vmf then reads Cederby's
     subsidiary and Carl."""
     world = build(admin, client_for)
-    import_document(
-        admin,
-        {
-            "organisations": [
-                {
-                    "ref": "joint-ab",
-                    "kind": "aktiebolag",
-                    "name": "Gemensamt AB",
-                    "owners": [
-                        {"organisation": "ankeby-vatten", "share_percent": 50},
-                        {"organisation": "cederby", "share_percent": 50},
-                    ],
-                },
-                _company("cederby-dotter", ["joint-ab"], "Cederby Dotterbolag AB"),
-            ],
-            "appointments": [
-                {"person": "p-carl", "body": {"organisation": "cederby-dotter"}, "role": "vd"}
-            ],
-        },
-    )
+    carl = {"person": "p-carl", "body": {"organisation": "cederby-dotter"}, "role": "vd"}
+    import_document(admin, {**JOINT_VENTURE, "appointments": [carl]})
     vmf = client_for("registry", ["vmf"])
     paths = ["/v1/organisations/cederby-dotter", "/v1/persons/p-carl"]
     assert [vmf.get(p).status_code for p in paths] == [404, 404]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.security.scope_world import IN_CASE, World, build
+from tests.security.scope_world import IN_CASE, JOINT_VENTURE, World, build
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
 
@@ -65,28 +65,7 @@ def test_dropping_a_co_owner_makes_its_company_shared(
     by no public body within them, i.e. shared reference data, read by every kommun. Since
     run O ownership is followed to any depth (Ankeby sees the subsidiary three levels
     down), and the drop is still refused: it takes Cederby's ownership away."""
-    import_document(
-        admin,
-        {
-            "organisations": [
-                {
-                    "ref": "joint-ab",
-                    "kind": "aktiebolag",
-                    "name": "Gemensamt AB",
-                    "owners": [
-                        {"organisation": "ankeby-vatten", "share_percent": 50},
-                        {"organisation": "cederby", "share_percent": 50},
-                    ],
-                },
-                {
-                    "ref": "cederby-dotter",
-                    "kind": "aktiebolag",
-                    "name": "Cederby Dotterbolag AB",
-                    "owners": [{"organisation": "joint-ab", "share_percent": 100}],
-                },
-            ]
-        },
-    )
+    import_document(admin, JOINT_VENTURE)
     ankeby = world.keys["registry"]
     borby = client_for("registry", ["borby"])
     cederby = client_for("registry", ["cederby"])
