@@ -275,8 +275,9 @@ def remove(
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
     check_if_match(if_match, before)
-    shared = readers_kept.shared_with_others(session, principal, res.section, current.id)
-    if shared or not scope.may_change(session, principal, res.section, current.id):
+    if not scope.may_change(
+        session, principal, res.section, current.id
+    ) or readers_kept.shared_with_others(session, principal, res.section, current.id):
         detail = f"the {res.label} is shared with organisations outside this key's scope"
         raise Forbidden(OUT_OF_SCOPE, errors=[field_error("/", detail, "out_of_scope")])
     users = referencing.referencing(
