@@ -25,6 +25,7 @@ from app.models import (
     Operation,
 )
 from app.registry.crud.audit_readers import readers_of
+from app.registry.repository import in_values
 
 Entity = tuple[str, int]  # (kind, id): "organisation", "committee", ...
 
@@ -56,10 +57,11 @@ def _linked(session: Session, links: Links, ids: set[int]) -> dict[int, set[int]
     """Object id -> the non-null ids its link columns hold."""
     found: dict[int, set[int]] = {i: set() for i in ids}
     for id_column, link_columns in links:
-        for object_id, *linked in session.execute(
-            select(id_column, *link_columns).where(id_column.in_(sorted(ids)))
-        ):
-            found[object_id].update(o for o in linked if o is not None)
+        for where in in_values(session, id_column, ids):
+            for object_id, *linked in session.execute(
+                select(id_column, *link_columns).where(where)
+            ):
+                found[object_id].update(o for o in linked if o is not None)
     return found
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.errors import field_error
@@ -40,6 +40,7 @@ from app.models import Organisation
 from app.registry import readers as readers_module
 from app.registry.crud.audit_readers import readers_of
 from app.registry.importdoc.plan import Entry, Plan
+from app.registry.repository import in_values
 from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
@@ -82,10 +83,13 @@ def _wanted(session: Session, plan: Plan) -> tuple[tuple[Entry, ...], dict[str, 
     ]
     if linked:
         entries += linked
-        written = select(Organisation.id).where(Organisation.ref.in_([e.item.ref for e in linked]))
-        wanted["organisation"] = set(session.scalars(written)) | set(
-            session.scalars(scope_sets.owned_below(written))
-        )
+        written = {int(organisations[e.item.ref]["id"]) for e in linked}
+        below: set[int] = set()
+        for where in in_values(session, Organisation.id, written):
+            below.update(
+                session.scalars(scope_sets.owned_below(select(Organisation.id).where(where)))
+            )
+        wanted["organisation"] = written | below
     for section, kind in OBJECT_SECTIONS.items():
         stored = plan.stored.get(kind, {})
         for e in plan.section(section):
@@ -107,6 +111,15 @@ def readers_before(session: Session, principal: Principal, plan: Plan) -> Reader
     return Readers(entries, readers_module.readers(session, wanted))
 
 
+def _ids_where(session: Session, ids: set[int], condition: ColumnElement[bool]) -> set[int]:
+    """Those of the organisation `ids` that meet `condition`, in chunks (`in_values`)."""
+    return {
+        i
+        for where in in_values(session, Organisation.id, ids)
+        for i in session.scalars(select(Organisation.id).where(where, condition))
+    }
+
+
 def _exclusive(session: Session, principal: Principal, candidates: set[int]) -> set[int]:
     """Of `candidates`, the key's exclusive organisations: its own, and those in its scope
     that no public body other than its own reads (not its förbund, not a joint company)."""
@@ -114,22 +127,12 @@ def _exclusive(session: Session, principal: Principal, candidates: set[int]) -> 
     own = set(session.scalars(select(Organisation.id).where(Organisation.ref.in_(own_refs))))
     visible = scoping.own_organisation_predicate(principal)
     assert visible is not None  # noqa: S101 - scoped principal
-    in_scope = set(
-        session.scalars(
-            select(Organisation.id).where(visible, Organisation.id.in_(sorted(candidates)))
-        )
-    )
+    in_scope = _ids_where(session, candidates, visible)
     if not in_scope - own:
         return own
     read_by = readers_of(session, in_scope - own)
     every = set().union(*read_by.values())
-    public = set(
-        session.scalars(
-            select(Organisation.id).where(
-                Organisation.id.in_(sorted(every)), Organisation.kind.in_(scope_sets.PUBLIC_KINDS)
-            )
-        )
-    )
+    public = _ids_where(session, every, Organisation.kind.in_(scope_sets.PUBLIC_KINDS))
     return own | {o for o, rs in read_by.items() if not ((rs - {o}) & public) - own}
 
 

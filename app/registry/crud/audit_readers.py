@@ -16,11 +16,14 @@ read the row both before and after it (its `changes` show both).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Organisation, OrganisationMember, OrganisationOwner
 from app.registry.crud.resources import Resource
+from app.registry.repository import in_values
 from app.security import scope_sets
 from app.security.scoping import organisation_view
 
@@ -29,16 +32,22 @@ from app.security.scoping import organisation_view
 PERSON_ROWS = frozenset({"persons", "appointments", "interests", "relations"})
 
 
+def _pairs(session: Session, key: Any, value: Any, keys: set[int]) -> list[tuple[Any, Any]]:
+    """(key, value) rows for `keys`, in chunks a statement can bind (`in_values`)."""
+    return [
+        (k, v)
+        for where in in_values(session, key, keys)
+        for k, v in session.execute(select(key, value).where(where))
+    ]
+
+
 def readers_of(session: Session, organisations: set[int]) -> dict[int, set[int]]:
     """Per organisation X, the organisations whose keys read what belongs to X (the
     inverse of `scope_sets.visible_organisation_ids`)."""
     audience = {x: {x} for x in organisations}
-    members = session.execute(
-        select(OrganisationMember.organisation_id, OrganisationMember.member_id).where(
-            OrganisationMember.organisation_id.in_(sorted(organisations))
-        )
-    ).all()
-    for x, member in members:
+    for x, member in _pairs(
+        session, OrganisationMember.organisation_id, OrganisationMember.member_id, organisations
+    ):
         audience[x].add(member)
     # Up the ownership chain, a level at a time, as far as a key's scope follows it down
     # (`scope_sets.owned_below`, `MAX_OWNERSHIP_DEPTH` levels).
@@ -50,13 +59,10 @@ def readers_of(session: Session, organisations: set[int]) -> dict[int, set[int]]
             break
         for node, xs in below.items():
             passed.setdefault(node, set()).update(xs)
-        owners = session.execute(
-            select(OrganisationOwner.organisation_id, OrganisationOwner.owner_id).where(
-                OrganisationOwner.organisation_id.in_(sorted(below))
-            )
-        ).all()
         above: dict[int, set[int]] = {}
-        for owned, owner in owners:
+        for owned, owner in _pairs(
+            session, OrganisationOwner.organisation_id, OrganisationOwner.owner_id, set(below)
+        ):
             for x in below[owned]:
                 audience[x].add(owner)
             # An ownership cycle ends here: nothing new goes through an owner twice.
@@ -68,11 +74,7 @@ def readers_of(session: Session, organisations: set[int]) -> dict[int, set[int]]
 
 def _reads(session: Session, res: Resource, row_id: int, organisation_ids: set[int]) -> set[int]:
     """Those of `organisation_ids` whose view reads the row as it stands."""
-    refs = session.execute(
-        select(Organisation.id, Organisation.ref).where(
-            Organisation.id.in_(sorted(organisation_ids))
-        )
-    ).all()
+    refs = _pairs(session, Organisation.id, Organisation.ref, organisation_ids)
     found: set[int] = set()
     for organisation_id, ref in refs:
         predicate = res.scope(organisation_view(ref))
