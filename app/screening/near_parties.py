@@ -78,15 +78,19 @@ seated AS (
         WHERE s.person_id = ANY (ARRAY(SELECT id FROM seated))))
 )"""
 
+# A near person bears the name when the near set and the name's bearers intersect, a hash
+# of each: checking each near person's tokens by index fetched every near person (877 for
+# "Sven Berg" on a 61-member case: 6.4 -> 4.0 ms a lookup, EXPLAIN ANALYZE, run P).
 # An organisation is near when a near person holds an interest or appointment in it or
 # in an owner of it. Asked from the organisations that bear the name (few, by the token
 # index), not by listing all that the near persons hold (hundreds: 2 ms a screening).
 PG_NEAR_BRANCHES = """
 SELECT 'near', 'person', p.id, p.ref, p.name, p.personnummer_hash
 FROM persons p
-WHERE p.id IN (
-    SELECT t.person_id FROM name_tokens t WHERE t.token = ANY (CAST(:tokens AS varchar[])))
-  AND p.id = ANY (ARRAY(SELECT id FROM near_persons))
+WHERE p.id = ANY (ARRAY(
+    SELECT id FROM near_persons
+    INTERSECT
+    SELECT t.person_id FROM name_tokens t WHERE t.token = ANY (CAST(:tokens AS varchar[]))))
 UNION ALL
 SELECT 'near', 'organisation', o.id, o.ref, o.name, o.orgnr
 FROM organisations o
