@@ -25,9 +25,10 @@ stale statistics), under which psycopg ignores `prepare=True`; and psycopg sends
 outlive a failed request. An SQL-level PREPARE outlives rollbacks (it is not
 transactional) and lives as long as the connection. EXECUTE takes no bind parameters
 (PostgreSQL cannot type `$n` in a utility statement), so its arguments are literals
-escaped by libpq (`psycopg.sql.Literal`) and cast to the declared types, sent with no
-parameters; declared types also keep one statement per name whatever Python type a value
-has (psycopg would send a list of small ints as int2[], of larger ones as int4[]).
+(`app.sql_literals`: written directly for plain types, else by `psycopg.sql.Literal`) and
+cast to the declared types, sent with no parameters; declared types also keep one
+statement per name whatever Python type a value has (psycopg would send a list of small
+ints as int2[], of larger ones as int4[]).
 
 A prepared statement is session state: behind PgBouncer in transaction mode set
 `JAVSKOLL_DB_PREPARE_REACH=false` (the engine option `PLAIN_STATEMENTS_OPTION`) and each
@@ -40,15 +41,17 @@ import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from psycopg import errors, sql
+from psycopg import Connection as PgConnection
+from psycopg import errors
 from sqlalchemy import Connection, CursorResult, TextClause, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.util.typing import TupleAny
 
 from app.db import PLAIN_STATEMENTS_OPTION, generic_plans_until_commit
+from app.sql_literals import literal
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 _NO_PARAMETERS = {"no_parameters": True}
@@ -91,14 +94,13 @@ class PreparedStatement:
         if connection.get_execution_options().get(PLAIN_STATEMENTS_OPTION):
             # Planned at every run anyway: with its values, as PostgreSQL chooses.
             return connection.execute(self.plain, dict(values))
-        driver = connection.connection.driver_connection
+        driver = cast(PgConnection[Any], connection.connection.driver_connection)
         names = _prepared.setdefault(driver, set())
         if self.name not in names:
             connection.exec_driver_sql(self.prepare_sql, execution_options=_NO_PARAMETERS)
             names.add(self.name)
         arguments = ", ".join(
-            f"{sql.Literal(values[name]).as_string(driver)}::{type_}"
-            for name, type_ in self.parameters
+            f"{literal(values[name], driver)}::{type_}" for name, type_ in self.parameters
         )
         if self.generic_plan:
             generic_plans_until_commit(connection)
