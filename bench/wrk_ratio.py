@@ -74,14 +74,26 @@ def main() -> None:
     parser.add_argument(
         "--source", type=Path, help="serve the screening from this checkout (a git worktree)"
     )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the screening server (e.g. JAVSKOLL_SCREENINGS_PER_WORKER=2)",
+    )
     args = parser.parse_args()
 
     bodies = _bodies(args.data, 3000)
     settings = inprocess.bench_settings(args.url, environment="production", log_level="WARNING")
     _, key = inprocess.app_with_admin_key(settings, "wrk-ratio")
     secrets = {"JAVSKOLL_HASH_SECRET": settings.hash_secret, "JAVSKOLL_PNR_SECRET": "c" * 40}
+    secrets.update(setting.split("=", 1) for setting in args.server_env)
     auth = f"Bearer {key}"
-    results: dict[str, Any] = {"connections": args.connections, "seconds": args.seconds}
+    results: dict[str, Any] = {
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "server_env": args.server_env,
+    }
     with (
         tempfile.TemporaryDirectory() as tmp,
         running_server(
