@@ -19,6 +19,7 @@ from app.rules.model import (
     ParticipantSummary,
     StructuralFinding,
     StructuralHit,
+    Unsettled,
 )
 from app.rules.parameters import Parameters, default_parameters
 from app.rules.participants import Subject
@@ -112,11 +113,23 @@ UNMODELLED_NOTE = (
 )
 
 
-def _level(hit: Hit, exception: tuple[RuleMeta, tuple[str, str]] | None, subject: Subject) -> Level:
-    if exception is not None:
+# An exception rule's answer: a note when it applies, `Unsettled` when it may.
+Excepted = tuple[RuleMeta, tuple[str, str] | Unsettled]
+
+
+def _applies(exception: Excepted | None) -> bool:
+    return exception is not None and not isinstance(exception[1], Unsettled)
+
+
+def _level(hit: Hit, exception: Excepted | None, subject: Subject) -> Level:
+    if _applies(exception):
         return Level.UNDANTAG
-    if hit.level is Level.JAV and (hit.match_score is not None or not subject.law.modelled):
-        # a name-only match, or an unmodelled older act, never gives more than mojligt_jav
+    capped = (
+        hit.match_score is not None  # a name-only match
+        or not subject.law.modelled  # an older act than the engine models
+        or exception is not None  # an exception that may apply (`Unsettled`)
+    )
+    if hit.level is Level.JAV and capped:
         return Level.MOJLIGT_JAV
     return hit.level
 
@@ -127,7 +140,7 @@ def _finding(
     hit: Hit,
     subject: Subject,
     level: Level,
-    exception: tuple[RuleMeta, tuple[str, str]] | None,
+    exception: Excepted | None,
 ) -> Finding:
     notes: list[tuple[str, str]] = []
     details = dict(hit.details)
@@ -139,10 +152,15 @@ def _finding(
     basis = (*(hit.basis or meta.legal_basis), *subject.extra_basis)
     rule_id, excepted = meta.id, None
     if exception is not None:
-        exc_meta, note = exception
-        rule_id, excepted = exc_meta.id, meta.id
-        basis = (*exc_meta.legal_basis, *basis)
-        notes.append(note)
+        exc_meta, answer = exception
+        if isinstance(answer, Unsettled):
+            # The finding stays the ground's; the exception it may fall under is cited after.
+            basis = (*basis, *exc_meta.legal_basis)
+            notes.append(answer.note)
+        else:
+            rule_id, excepted = exc_meta.id, meta.id
+            basis = (*exc_meta.legal_basis, *basis)
+            notes.append(answer)
     version = (subject.law.label_sv, subject.law.label_en)
     text = explain(
         ctx.names,
@@ -176,13 +194,17 @@ def _finding(
 
 def _exception_for(
     ctx: Context, meta: RuleMeta, hit: Hit, subject: Subject, exceptions: tuple[RuleMeta, ...]
-) -> tuple[RuleMeta, tuple[str, str]] | None:
+) -> Excepted | None:
+    """The first exception that applies; else the first that may (`Unsettled`)."""
+    unsettled: Excepted | None = None
     for exc in exceptions:
         if exc.regime is subject.regime and meta.ground in exc.grounds:
-            note = exc.func(ctx, hit)
-            if note is not None:
-                return exc, note
-    return None
+            answer = exc.func(ctx, hit)
+            if isinstance(answer, Unsettled):
+                unsettled = unsettled or (exc, answer)
+            elif answer is not None:
+                return exc, answer
+    return unsettled
 
 
 def _person_findings(ctx: Context) -> list[Finding]:
@@ -201,7 +223,8 @@ def _person_findings(ctx: Context) -> list[Finding]:
             subject = subjects[(hit.person, meta.regime)]
             exc = _exception_for(ctx, meta, hit, subject, exceptions)
             level = _level(hit, exc, subject)
-            key = (hit.person, meta.ground, level, exc[0].id if exc else meta.id, hit.path)
+            rule_id = exc[0].id if exc is not None and _applies(exc) else meta.id
+            key = (hit.person, meta.ground, level, rule_id, hit.path)
             if key not in found:
                 found[key] = _finding(ctx, meta, hit, subject, level, exc)
     order: dict[str, int] = {}

@@ -183,6 +183,16 @@ class Evaluation:
 # --- what rule functions return (engine-internal) ---------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Unsettled:
+    """What an exception rule returns when it may apply but its reach to these facts is
+    not settled law: the finding keeps its own rule, is at most `mojligt_jav`, and
+    carries this (sv, en) note (the guide: when unsure, `mojligt_jav` with an honest
+    explanation). A definite exception returns its note as a plain (sv, en) pair."""
+
+    note: tuple[str, str]
+
+
 @dataclass(slots=True)
 class Hit:
     """A raw match produced by a person rule; the engine turns it into a Finding."""

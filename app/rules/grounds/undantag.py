@@ -1,5 +1,13 @@
 """Exception: municipal companies and foundations (KL 6 kap. 31 § 1 st.; KL 1991 6:27).
 
+A company the kommun owns only through other companies of its own (a stadshus AB owning
+the housing company, each at least half) is `Unsettled`: the Act says "kommunen ...
+äger", and says "direkt eller indirekt" where it means both (KL 10 kap. 2 §), but no
+förarbete, judgment, JO decision or guidance found decides the jäv exception either way,
+and its purpose (the kommun's and its companies' shared interest) holds for a
+subsidiary too. So such a finding is `mojligt_jav` with a note that the nämnd must
+decide, not a certain `jav` (docs/legal-review.md section 8, run P).
+
 An exception rule receives a hit of a ground it names and returns the (sv, en) note
 explaining why the exception applies, or None. The engine then reports the finding at
 level ``undantag`` under the exception's rule id, keeping the original rule as
@@ -11,8 +19,9 @@ from __future__ import annotations
 from datetime import date
 
 from app.rules.context import Context
+from app.rules.facts import OrganisationFacts
 from app.rules.grounds.common import org_name
-from app.rules.model import Hit
+from app.rules.model import Hit, Unsettled
 from app.rules.registry import Regime, RuleKind, rule
 from app.rules.vocab import MUNICIPAL_ORG_KINDS, Ground, Level, Matter, OrgKind
 
@@ -24,11 +33,28 @@ NOTE = (
     "is not the exercise of public authority over individuals. It covers only the "
     "representative ground and the general clause, never party, interest or supervision.",
 )
+INDIRECT_NOTE = (
+    "Undantaget för bolag som kommunen eller regionen äger kan gälla, men det är oklart: "
+    "{owner} äger {org} inte direkt utan genom {parent}, och i varje led ägs minst hälften "
+    "av aktierna. Lagtexten talar om bolag där kommunen eller regionen själv äger minst "
+    "hälften av aktierna; om undantaget omfattar bolag som ägs indirekt i en kommunal "
+    "koncern är inte avgjort, så nämnden behöver pröva jävsfrågan.",
+    "The exception for companies the municipality or region owns may apply, but it is "
+    "unsettled: {owner} owns {org} not directly but through {parent}, each level holding "
+    "at least half the shares. The Act speaks of a company in which the municipality or "
+    "region itself owns at least half the shares; whether the exception reaches companies "
+    "owned indirectly within a municipal group is not settled, so the committee must "
+    "decide the question.",
+)
+# How far up a chain of companies the indirect reading looks (a stadshus AB is one level).
+MAX_CHAIN = 8
 EXCLUDED_MATTERS = frozenset({Matter.MYNDIGHETSUTOVNING, Matter.TILLSYN})
 DESCRIPTION = (
     "A ställföreträdare or general-clause link resting only on a role in an "
     "aktiebolag at least half owned, or a stiftelse at least half appointed, by the kommun "
-    "or region of the handling body is no jäv, except in myndighetsutövning or tillsyn."
+    "or region of the handling body is no jäv, except in myndighetsutövning or tillsyn. "
+    "Where the kommun owns the aktiebolag only through its other companies (each at least "
+    "half), the exception's reach is unsettled: the finding is at most mojligt_jav, noting so."
 )
 
 
@@ -43,7 +69,36 @@ def home_organisations(ctx: Context) -> set[str]:
     return {r for r in refs if (o := orgs.get(r)) is not None and o.kind in MUNICIPAL_ORG_KINDS}
 
 
-def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+def _owned_through(
+    ctx: Context, org: OrganisationFacts, homes: set[str], minimum: float
+) -> tuple[str, str] | None:
+    """(parent, home): a company owned, at least `minimum` per cent at each level, by
+    companies of which the last is so owned by a home kommun or region; None if none is."""
+    orgs = ctx.snapshot.organisations
+    level = [
+        (owner.owner, owner.owner)
+        for owner in org.owners
+        if (owner.share_percent or 0.0) >= minimum
+    ]
+    seen = {org.ref}
+    for _step in range(MAX_CHAIN):
+        above: list[tuple[str, str]] = []
+        for ref, parent in level:
+            company = orgs.get(ref)
+            if ref in seen or company is None or company.kind is not OrgKind.AKTIEBOLAG:
+                continue
+            seen.add(ref)
+            for owner in company.owners:
+                if (owner.share_percent or 0.0) < minimum:
+                    continue
+                if owner.owner in homes:
+                    return parent, owner.owner
+                above.append((owner.owner, parent))
+        level = above
+    return None
+
+
+def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | Unsettled | None:
     if (
         ctx.case.matter in EXCLUDED_MATTERS
         or ctx.concerns_supervision
@@ -72,6 +127,12 @@ def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
                 else f"owns {owner.share_percent:g} % of the shares",
             )
             return NOTE
+    if org.kind is OrgKind.AKTIEBOLAG and (chain := _owned_through(ctx, org, homes, minimum)):
+        parent, home = chain
+        hit.details.update(
+            org=org_name(ctx, org.ref), owner=org_name(ctx, home), parent=org_name(ctx, parent)
+        )
+        return Unsettled(INDIRECT_NOTE)
     return None
 
 
@@ -86,7 +147,7 @@ def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725)"],
     catalogue=["kl6_31_bolag"],
 )
-def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | Unsettled | None:
     """KL 6 kap. 31 § 1 st. as amended by SFS 2022:638 (from 2022-07-01; text verified,
     docs/legal/statutes.md Q2): no jäv "enligt 28 § 2 eller 4" "enbart på grund av" being
     ställföreträdare for, or otherwise linked to, an aktiebolag where the kommun or region
@@ -94,8 +155,8 @@ def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     board; not in "ärenden som avser myndighetsutövning mot enskilda" (tillsyn, and any
     case with a tillsynsobjekt, is treated as such, docs/legal/rules.md §3). Only the participant's
     own link (the text speaks of "han eller hon"; a närstående's role is not covered - an
-    interpretation). Indirect ownership through a municipal group is not counted
-    (statute: "kommunen äger"). Not for förbund, HB or föreningar."""
+    interpretation). A company owned only through the kommun's other companies is
+    `Unsettled` (module docstring). Not for förbund, HB or föreningar."""
     return municipal_company_note(ctx, hit)
 
 
@@ -111,7 +172,7 @@ def kl6_31_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     legal_basis=["6 kap. 31 § första stycket kommunallagen (2017:725) i lydelse före 2022-07-01"],
     catalogue=["kl6_31_bolag"],
 )
-def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | Unsettled | None:
     """KL 6 kap. 31 § 1 st. before SFS 2022:638 (2018-01-01 - 2022-06-30): the same
     exception, then referring to the ställföreträdare point 2 and the general clause
     point 5 of the original 28 § (likely worded "28 § 2 eller 5" [I], kl-verification
@@ -130,7 +191,7 @@ def kl6_31_bolag_v18(ctx: Context, hit: Hit) -> tuple[str, str] | None:
     legal_basis=["6 kap. 27 § första stycket kommunallagen (1991:900)"],
     catalogue=["kl91_6_27", "kl6_31_bolag"],
 )
-def kl91_6_27_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | None:
+def kl91_6_27_bolag(ctx: Context, hit: Hit) -> tuple[str, str] | Unsettled | None:
     """KL (1991:900) 6 kap. 27 § 1 st. (text of SFS 2003:519 verified: "25 § 2 eller 5";
     before 2003-09-01 it referred to "25 § 2 eller 4" [I]). The exclusion of
     myndighetsutövning mot enskilda dates from SFS 1994:690, which amended 6:24 and 6:27
