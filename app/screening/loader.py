@@ -17,8 +17,9 @@ What the case reaches, level by level, each level one batched select over IN-lis
    of the operating bodies on as_of;
 5. the bodies those facts name; responsibilities, gemensam-nämnd participants,
    administrations' served committees; owners and members of organisations, owners'
-   owners (two levels); tillsyn agreements of the organisations taking part in the
-   handling committee, in the case's areas;
+   owners up to `OWNER_LEVELS` levels above (a kommun's group of companies); tillsyn
+   agreements of the organisations taking part in the handling committee, in the case's
+   areas;
 6. the organisations and persons named anywhere, for refs and names.
 
 The sequence is fixed, so a screening issues the same number of statements whatever the
@@ -47,6 +48,7 @@ from app.screening import pg_loader
 from app.screening.facts import FactsBuilder
 from app.screening.matching import Match, match_parties
 from app.screening.name_candidates import Near
+from app.screening.pg_reach import OWNER_LEVELS
 from app.screening.reads import DIRECT, Reads
 from app.security.deps import Principal
 
@@ -247,7 +249,13 @@ def load_snapshot(
     agreements = reads.agreements(session, home, areas | builder.tillsyn_areas(case.committee_id))
     principals = reads.agreement_principals(session, [a.id for a in agreements])
     builder.add_agreements(agreements, principals)
-    builder.add_owners(reads.owners(session, builder.owner_ids() - reach.org_ids))
+    read = set(reach.org_ids)
+    for _level in range(OWNER_LEVELS):  # the owners' owners, as pg_reach's own_up levels
+        above = builder.owner_ids() - read
+        if not above:
+            break
+        builder.add_owners(reads.owners(session, above))
+        read |= above
     builder.add_operations(ops)
     builder.add_organisations(reads.organisations(session, builder.all_org_ids() | reach.org_ids))
     builder.add_persons(reads.persons(session, builder.all_person_ids() | people))

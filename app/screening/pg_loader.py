@@ -165,12 +165,16 @@ def load_reach(
     builder.add_committees(Committee(*r) for r in doc["committees"])
     builder.add_responsibilities(ResponsibilityRow(*r) for r in doc["responsibilities"])
     builder.add_committee_participants(Participant(*r) for r in doc["participants"])
-    builder.add_owners(_rows(Owner, doc["owners"], share=2))
+    owners = _rows(Owner, doc["owners"], share=2)
+    builder.add_owners(owners)
     builder.add_members(Member(*r) for r in doc["members"])
     builder.add_agreements(
         _rows(Agreement, doc["agreements"], (5, 6)), [Principal(*r) for r in doc["principals"]]
     )
-    builder.add_owners(_rows(Owner, doc["owners2"], share=2))
+    # The levels above may meet an organisation whose owners `own` read (a cycle).
+    read = {(o.organisation_id, o.owner_id) for o in owners}
+    above = _rows(Owner, doc["owners2"], share=2)
+    builder.add_owners(o for o in above if (o.organisation_id, o.owner_id) not in read)
     ops = [Operation(*r) for r in doc["ops"]]
     builder.add_operations(ops)
     builder.add_organisations(Organisation(*r) for r in doc["organisations"])

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.models import ScreeningFacts
+from app.models import Organisation, OrganisationOwner, ScreeningFacts
 from app.screening import loader, pg_loader, pg_reach
 from tests.screening.registry import PNR_SAMBO, case, registry
 from tests.screening.test_scenarios import _scenario_files
@@ -122,3 +122,74 @@ def test_interests_read_by_person_when_an_organisation_has_many(
         scenario = json.loads(path.read_text(encoding="utf-8"))
         import_document(admin, scenario["registry"])
         assert_same_facts(admin, session, {"case": scenario["case"]}, monkeypatch)
+
+
+def _company(ref: str, *owners: tuple[str, float]) -> dict[str, Any]:
+    return {
+        "ref": ref,
+        "kind": "aktiebolag",
+        "name": ref.title() + " AB",
+        "owners": [{"organisation": o, "share_percent": s} for o, s in owners],
+    }
+
+
+# A party company eight levels below a kommun, through a diamond (two holdings own one
+# company) and past a cycle between the two holdings (stored directly: an import refuses
+# one): the levels above `own` are read with organisations met again, and the one
+# statement must drop the rows `own` already holds as the batched loader never reads them
+# twice (run P).
+DEEP_GROUP: dict[str, Any] = {
+    "organisations": [
+        {"ref": "djupby", "kind": "kommun", "name": "Djupby kommun"},
+        _company("d-stadshus", ("djupby", 100)),
+        _company("d-holding-a", ("d-stadshus", 60)),
+        _company("d-holding-b", ("d-stadshus", 50)),
+        _company("d-energi", ("d-holding-a", 50), ("d-holding-b", 50)),
+        _company("d-nat", ("d-energi", 100)),
+        _company("d-nat-syd", ("d-nat", 100)),
+        _company("d-nat-syd-drift", ("d-nat-syd", 100)),
+        _company("d-nat-syd-drift-service", ("d-nat-syd-drift", 100)),
+    ],
+    "committees": [
+        {"ref": "djupby-ks", "organisation": "djupby", "kind": "styrelse", "name": "Djupby KS"},
+    ],
+    "persons": [{"ref": "p-djup", "name": "Dagny Djup"}],
+    "appointments": [{"person": "p-djup", "body": {"committee": "djupby-ks"}, "role": "ledamot"}],
+    "interests": [
+        {"person": "p-djup", "organisation": "d-nat-syd-drift-service", "kind": "styrelseledamot"},
+        {"person": "p-djup", "organisation": "d-holding-b", "kind": "styrelseledamot"},
+    ],
+}
+
+
+@pytest.mark.parametrize("party", ["d-nat-syd-drift-service", "d-nat", "d-holding-a"])
+def test_a_deep_group_with_a_cycle_has_the_same_facts(
+    party: str, admin: ApiClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_document(admin, DEEP_GROUP)
+    ids = {ref: id_ for ref, id_ in session.execute(select(Organisation.ref, Organisation.id))}
+    session.add_all(
+        [
+            OrganisationOwner(
+                organisation_id=ids["d-holding-a"], owner_id=ids["d-holding-b"], share_percent=40
+            ),
+            OrganisationOwner(
+                organisation_id=ids["d-holding-b"], owner_id=ids["d-holding-a"], share_percent=10
+            ),
+        ]
+    )
+    session.flush()
+    body = {
+        "case": {
+            "ref": f"KS 2026/{party}",
+            "committee": "djupby-ks",
+            "matter": "avtal",
+            "area": "fastighet",
+            "decision_date": "2026-06-01",
+            "parties": [{"organisation": party, "role": "motpart"}],
+            "participants": [{"person": "p-djup", "role": "ledamot"}],
+        }
+    }
+    assert_same_facts(admin, session, body, monkeypatch)
+    _text, snapshot = _facts(admin, session, body)
+    assert "d-stadshus" in json.dumps(snapshot)  # read that far up
