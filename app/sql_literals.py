@@ -10,7 +10,8 @@ quotes, a quote doubled, nothing else escaped); a list of strings as an array's 
 (each element in double quotes, its backslashes and double quotes escaped by a
 backslash) in such a literal. That is the whole escaping only while the session's
 `standard_conforming_strings` is on (PostgreSQL's default since 9.1: a backslash in a
-plain literal is then an ordinary character). When the server reports it off, and for
+plain literal is then an ordinary character) and the client encoding is UTF-8. When the
+server reports it off, or another client encoding, and for
 any other value (a datetime, a float, a string with a NUL, which PostgreSQL cannot
 store), the literal is psycopg's, as before. tests/foundation/test_sql_literals.py reads
 hostile strings back through PostgreSQL, with the setting on and off.
@@ -25,7 +26,11 @@ from psycopg import Connection, sql
 
 
 def _standard_strings(connection: Connection[Any]) -> bool:
-    return connection.info.parameter_status("standard_conforming_strings") == "on"
+    """Quote doubling is the whole escaping: standard strings, and a UTF-8 client, in
+    which no character encodes to a byte the server reads as a backslash (in SJIS or
+    EUC_JP "¥" is 0x5C, and an escaped array element would end early: a review of run P)."""
+    info = connection.info
+    return info.encoding == "utf-8" and info.parameter_status("standard_conforming_strings") == "on"
 
 
 def _array_element(text: str) -> str:

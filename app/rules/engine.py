@@ -207,6 +207,16 @@ def _exception_for(
     return unsettled
 
 
+def _more_recent(hit: Hit, kept: Finding) -> bool:
+    """One finding per (person, ground, level, rule, path): the role that still holds, or
+    else the one that ended last, not the first read. A seat held now and one ended years
+    ago can share a key when both are capped at the same level (an `Unsettled` exception,
+    an `undantag`), and the answer must speak of the current one (a review of run P)."""
+    if kept.ended_on is None:
+        return False
+    return hit.ended_on is None or hit.ended_on > kept.ended_on
+
+
 def _person_findings(ctx: Context) -> list[Finding]:
     by_regime: dict[Regime, list[Subject]] = defaultdict(list)
     for s in ctx.subjects:
@@ -225,7 +235,7 @@ def _person_findings(ctx: Context) -> list[Finding]:
             level = _level(hit, exc, subject)
             rule_id = exc[0].id if exc is not None and _applies(exc) else meta.id
             key = (hit.person, meta.ground, level, rule_id, hit.path)
-            if key not in found:
+            if key not in found or _more_recent(hit, found[key]):
                 found[key] = _finding(ctx, meta, hit, subject, level, exc)
     order: dict[str, int] = {}
     for i, s in enumerate(ctx.subjects):

@@ -16,6 +16,8 @@ The statement text is constant: it is parsed by SQLAlchemy once and never rebuil
 
 from __future__ import annotations
 
+from app.rules.grounds.undantag import MAX_CHAIN
+
 SEAT_ROLES_SQL = "('ledamot', 'ersattare', 'ordforande', 'vice_ordforande')"
 GOVERNING_KINDS_SQL = "('direktion', 'bolagsstyrelse', 'styrelse')"
 VALID_ON = (
@@ -77,7 +79,7 @@ _PARTS = ",\n  ".join(f"'{key}', {_agg(cte, cols, order)}" for key, cte, cols, o
 # (`grounds.undantag`). Unrolled, each level an indexed `= ANY(ARRAY(...))` that is empty
 # past the top of the chain; a recursive CTE is planned generically as a hash join over
 # the whole table. `loader.py` reads the same levels.
-OWNER_LEVELS = 5
+OWNER_LEVELS = MAX_CHAIN  # as far as the company exception's indirect reading looks
 
 
 def _owners_above() -> str:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import Connection as PgConnection
+from psycopg import sql
 from sqlalchemy import Connection
 
 from app.sql_literals import literal
@@ -122,3 +123,18 @@ def test_without_standard_strings_a_backslash_is_still_read_as_sent(
 def test_a_nul_is_refused_not_cut(connection: Connection) -> None:
     with pytest.raises(Exception, match="NUL|0x00|nul"):
         literal("a\x00b", _driver(connection))
+
+
+def test_another_client_encoding_takes_psycopgs_literal(connection: Connection) -> None:
+    """In SJIS (and EUC_JP) "¥" encodes to 0x5C, which the server reads as a backslash:
+    escaped on the Python string, an array element would end at it and the list change
+    shape (a review of run P). Outside UTF-8 every string is psycopg's literal."""
+    connection.exec_driver_sql("SET client_encoding = 'SJIS'")
+    try:
+        driver = _driver(connection)
+        for value in (["a¥", ",x,y¥"], "a¥'b", ["¥", "b"]):
+            assert literal(value, driver) == sql.Literal(value).as_string(driver)
+        assert len(_back(connection, ["a¥", ",x,y¥"], "text[]")) == 2
+        assert _back(connection, [3, 4], "bigint[]") == [3, 4]
+    finally:
+        connection.exec_driver_sql("SET client_encoding = 'UTF8'")

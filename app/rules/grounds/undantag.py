@@ -46,8 +46,11 @@ INDIRECT_NOTE = (
     "owned indirectly within a municipal group is not settled, so the committee must "
     "decide the question.",
 )
-# How far up a chain of companies the indirect reading looks (a stadshus AB is one level).
-MAX_CHAIN = 8
+# How far up a chain of companies the indirect reading looks, in levels above the
+# company's own owners (a stadshus AB owned by the kommun is one). The loaders read owners
+# exactly this far (`pg_reach.OWNER_LEVELS`), so a screening and a full registry agree: a
+# chain cut by the loader would read as "not owned" (a review of run P).
+MAX_CHAIN = 5
 EXCLUDED_MATTERS = frozenset({Matter.MYNDIGHETSUTOVNING, Matter.TILLSYN})
 DESCRIPTION = (
     "A ställföreträdare or general-clause link resting only on a role in an "
