@@ -149,8 +149,15 @@ def default_participants(ctx: SnapshotIndex) -> list[tuple[str, ParticipantRole]
     `ParticipantRole`, never in the order the appointments were imported (before run N
     the first appointment decided, so a fullmäktige ledamot who was also staff was
     screened under one regime or the other by import order)."""
+    # An utskott's cases are prepared by the förvaltning of its nämnd (KL 6 kap. 28 § with
+    # 7 kap. 4 §): staff serving the parent are the utskott's staff too (run P; before,
+    # an utskott case screened by default left them out).
+    staffed = {ctx.case.committee}
+    committee = ctx.snapshot.committees.get(ctx.case.committee)
+    if committee is not None and committee.parent:
+        staffed.add(committee.parent)
     serving = {
-        ref for ref, adm in ctx.snapshot.administrations.items() if ctx.case.committee in adm.serves
+        ref for ref, adm in ctx.snapshot.administrations.items() if staffed & set(adm.serves)
     }
     found: list[tuple[str, ParticipantRole]] = []
     for ref in sorted(ctx.snapshot.persons):

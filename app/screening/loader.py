@@ -23,7 +23,8 @@ What the case reaches, level by level, each level one batched select over IN-lis
 6. the organisations and persons named anywhere, for refs and names.
 
 The sequence is fixed, so a screening issues the same number of statements whatever the
-number of participants or parties, and none of them reads more than the case reaches.
+number of participants or parties (one more for each level of a company group above the
+second), and none of them reads more than the case reaches.
 """
 
 from __future__ import annotations

@@ -1,17 +1,17 @@
 """The persons and organisations near a case, among those sharing a party's name tokens.
 
 Near: the participants (or, when the case names none, everyone ever appointed to its
-committee or to an administration serving it: a superset of the default participants
-on any day) and their colleagues in those administrations; their circle (the persons
-related to them) and the persons related to that circle (a närstående's close friend or
-enemy); those the circle represents (god man, ombud); the organisations any of these
-hold an interest, an appointment or a seat in a committee of (a bolagsstyrelse, a
-direktion), and the ones such organisations own. A finding needs a tie between a party
-and a participant, and these are the ties the grounds follow from a party's side (part,
-närstående, ställföreträdare, employment, an interest, ownership one step up, the
-generalklausul's relations), so a namesake near the case is matched however many
-others bear the name (`app.screening.matching`). Further ties (a company two steps down
-an ownership chain) rest on the name index's best candidates, as before.
+committee or to an administration serving it or its parent nämnd: a superset of the
+default participants on any day) and their colleagues in those administrations; their
+circle (the persons related to them) and the persons related to that circle (a
+närstående's close friend or enemy); those the circle represents (god man, ombud); the
+organisations any of these hold an interest, an appointment or a seat in a committee of
+(a bolagsstyrelse, a direktion), and the ones such organisations own. A finding needs a
+tie between a party and a participant, and these are the ties the grounds follow from a
+party's side (part, närstående, ställföreträdare, employment, an interest, ownership one
+step up, the generalklausul's relations), so a namesake near the case is matched however
+many others bear the name (`app.screening.matching`). Further ties (a company two steps
+down an ownership chain) rest on the name index's best candidates, as before.
 
 PostgreSQL runs `PG_NEAR_CTES` and `PG_NEAR_BRANCHES` inside the party lookup
 (`party_repository.PG_LOOKUP`: no statement more); SQLite and a meeting's shared reads
@@ -53,7 +53,10 @@ seated AS (
     UNION
     SELECT a.person_id FROM appointments a
     JOIN administration_serves s ON s.administration_id = a.administration_id
-    WHERE s.committee_id = :committee_id AND cardinality(CAST(:participants AS bigint[])) = 0
+    WHERE cardinality(CAST(:participants AS bigint[])) = 0
+      AND s.committee_id = ANY (ARRAY[CAST(:committee_id AS bigint)] || ARRAY(
+          SELECT c.parent_id FROM committees c
+          WHERE c.id = :committee_id AND c.parent_id IS NOT NULL))
 ), circle AS (
     SELECT id FROM seated
     UNION
@@ -136,7 +139,14 @@ def near_selects(
                 AdministrationServes,
                 AdministrationServes.administration_id == Appointment.administration_id,
             )
-            .where(AdministrationServes.committee_id == committee_id),
+            .where(
+                or_(
+                    AdministrationServes.committee_id == committee_id,
+                    AdministrationServes.committee_id.in_(
+                        select(Committee.parent_id).where(Committee.id == committee_id)
+                    ),
+                )
+            ),
         )
     ).cte("seated")
     seated_ids = select(seated.c[0])

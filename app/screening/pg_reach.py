@@ -29,6 +29,12 @@ APPOINTMENT = (
     "role, valid_from, valid_to, works_with"
 )
 COMMITTEE = "id, ref, organisation_id, kind, name, parent_id"
+# The committees whose administrations staff the case's committee: itself and, for an
+# utskott, its parent nämnd (`participants.default_participants`).
+STAFFED = (
+    "ARRAY[CAST(:case_committee AS bigint)] || ARRAY(SELECT parent_id FROM committees"
+    " WHERE id = CAST(:case_committee AS bigint) AND parent_id IS NOT NULL)"
+)
 
 
 def _agg(cte: str, columns: str, order: str = "id") -> str:
@@ -156,7 +162,7 @@ seats0 AS (
   SELECT id FROM appointments
   WHERE CAST(:defaults AS boolean) AND administration_id = ANY(ARRAY(
     SELECT administration_id FROM administration_serves
-    WHERE committee_id = CAST(:case_committee AS bigint)))
+    WHERE committee_id = ANY({STAFFED})))
 ),
 defaults AS (
   SELECT person_id FROM appointments

@@ -168,8 +168,10 @@ def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
 
 def default_participants(session: Session, committee_id: int, as_of: date) -> list[Row[Any]]:
     """(person_id, role) of seat holders of the committee and staff of the administrations
-    serving it, valid on as_of."""
-    wanted = _seats_and_staff([committee_id], [])
+    serving it or, for an utskott, its parent nämnd, valid on as_of."""
+    parent = session.scalar(select(Committee.parent_id).where(Committee.id == committee_id))
+    staffed = [committee_id] if parent is None else [committee_id, parent]
+    wanted = _seats_and_staff([committee_id], [], staffed=staffed)
     return list(
         session.execute(
             select(Appointment.person_id, Appointment.role)
@@ -179,10 +181,18 @@ def default_participants(session: Session, committee_id: int, as_of: date) -> li
     )
 
 
-def _seats_and_staff(committee_ids: Iterable[int], organisation_ids: Iterable[int]) -> Select[int]:
+def _seats_and_staff(
+    committee_ids: Iterable[int],
+    organisation_ids: Iterable[int],
+    *,
+    staffed: Iterable[int] | None = None,
+) -> Select[int]:
     """Ids of seat appointments in the committees, appointments in the administrations
-    serving them, and appointments in the organisations. A UNION of three indexed lookups:
-    written as one OR with a subquery, PostgreSQL scans the whole appointments table."""
+    serving them (or the `staffed` committees), and appointments in the organisations. A
+    UNION of three indexed lookups: written as one OR with a subquery, PostgreSQL scans
+    the whole appointments table."""
+    committee_ids = list(committee_ids)
+    staffed = committee_ids if staffed is None else list(staffed)
     parts = union_all(
         select(Appointment.id).where(
             _in_ids(Appointment.committee_id, committee_ids),
@@ -193,7 +203,7 @@ def _seats_and_staff(committee_ids: Iterable[int], organisation_ids: Iterable[in
             AdministrationServes,
             AdministrationServes.administration_id == Appointment.administration_id,
         )
-        .where(_in_ids(AdministrationServes.committee_id, committee_ids)),
+        .where(_in_ids(AdministrationServes.committee_id, staffed)),
         select(Appointment.id).where(_in_ids(Appointment.organisation_id, organisation_ids)),
     ).subquery()
     return select(parts.c.id)

@@ -193,3 +193,31 @@ def test_a_deep_group_with_a_cycle_has_the_same_facts(
     assert_same_facts(admin, session, body, monkeypatch)
     _text, snapshot = _facts(admin, session, body)
     assert "d-stadshus" in json.dumps(snapshot)  # read that far up
+
+
+def test_an_utskott_screened_by_default_has_the_same_facts(
+    admin: ApiClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An utskott's default participants include the staff of the förvaltning serving its
+    nämnd (run P); both loaders read them."""
+    import_document(admin, registry(sambo_pnr=PNR_SAMBO))
+    utskott = {
+        "committees": [
+            {
+                "ref": "ost-mbn-au",
+                "organisation": "k-ost",
+                "kind": "utskott",
+                "parent": "ost-mbn",
+                "name": "Miljö- och byggnämndens arbetsutskott",
+            }
+        ],
+        "appointments": [
+            {"person": "p-led1", "body": {"committee": "ost-mbn-au"}, "role": "ledamot"}
+        ],
+    }
+    import_document(admin, utskott)
+    body = {"case": case(committee="ost-mbn-au", participants=[])}
+    assert_same_facts(admin, session, body, monkeypatch)
+    response = admin.post("/v1/screenings", json=body)
+    roles = {p["role"] for p in response.json()["participants"]}
+    assert "ledamot" in roles and roles - {"ledamot", "ersattare", "ordforande"}, roles

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.rules.context import Context, Link
+from app.rules.facts import PersonFacts
 from app.rules.grounds.common import hit, representations, represented_links, who
 from app.rules.model import Hit, PathStep
 from app.rules.participants import Subject
@@ -87,7 +88,7 @@ RELATION_VIA = frozenset({"party", "operator"})
 def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
     """How a related person reaches the case: as a party, or as ställföreträdare or ombud
     (current) for a party organisation, a party person, or the organisation running a
-    party operation."""
+    party operation, or by a seat in a committee that acts for a party (`_seat_link`)."""
     for link in ctx.person_links.get(other_ref, ())[:1]:
         yield link.path, link
     other = ctx.person(other_ref)
@@ -98,6 +99,40 @@ def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathSte
             if link.via in RELATION_VIA:
                 yield (*rep.steps, *link.path), link
                 break
+    if other is not None and (seat := _seat_link(ctx, other)) is not None:
+        yield seat
+
+
+def _seat_link(ctx: Context, other: PersonFacts) -> tuple[tuple[PathStep, ...], Link] | None:
+    """A current seat of a related person in a committee that is itself a party, or that
+    runs an operation the case supervises or decides: the committee's members act for it,
+    as the engine holds for the participant's own seat there (docs/legal-review.md section
+    0, judgement 1). Before run P a close friend of the chair of the nämnd that applied,
+    or that ran the supervised plant, was not seen, while a friend who was a supervised
+    company's VD was. Not the handling committee's own family (its members are each
+    other's colleagues in every case)."""
+    seats = [
+        a
+        for a in other.appointments
+        if a.body_kind is BodyKind.COMMITTEE
+        and a.role in SEAT_ROLES
+        and a.body not in ctx.family
+        and ctx.valid(a)
+    ]
+    for a in seats:
+        for link in ctx.committee_links.get(a.body, ()):
+            if link.role is not PartyRole.TILLSYNSOBJEKT:  # supervision: the units below
+                return (PathStep(other.ref, a.role, a.body), *link.path), link
+    for unit in (*ctx.supervised, *ctx.decided):
+        for a in seats:
+            steps = unit.operating.get(a.body)
+            if steps is not None:
+                role = PartyRole(unit.path[-1].relation)
+                link = Link(
+                    unit.ref, unit.path, role, "party", None, 1.0, unit.name_only, unit.score
+                )
+                return (PathStep(other.ref, a.role, a.body), *steps, *unit.path), link
+    return None
 
 
 def colleague_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
