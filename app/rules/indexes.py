@@ -122,6 +122,39 @@ class SnapshotIndex:
             self._municipal_cache[org.ref] = found
         return found
 
+    def municipal_controllers(
+        self, org_ref: str, *, through: frozenset[OrgKind] | None = None, levels: int | None = None
+    ) -> dict[str, str]:
+        """The kommuner, regioner and förbund above an organisation along owners that each
+        hold at least municipal_share_min, each with the owner directly above the
+        organisation it is reached through (itself for a direct owner), nearest first.
+        `through`: the kinds a company in between may have (any, by default); `levels`: how
+        many levels of companies above the organisation's own owners are read (all, by
+        default). Used by the company exception's indirect reading and the samverkan risk."""
+        orgs, minimum = self.snapshot.organisations, float(self.param("municipal_share_min"))
+        found: dict[str, str] = {}
+        seen = {org_ref}
+        level: list[tuple[str, str | None]] = [(org_ref, None)]
+        depth = 0
+        while level and (levels is None or depth <= levels):
+            above: list[tuple[str, str | None]] = []
+            for ref, first in level:
+                org = orgs.get(ref)
+                for owner in org.owners if org else ():
+                    if (owner.share_percent or 0.0) < minimum or owner.owner in seen:
+                        continue
+                    seen.add(owner.owner)
+                    via = first or owner.owner
+                    above_org = orgs.get(owner.owner)
+                    if above_org is None:
+                        continue
+                    if above_org.kind in MUNICIPAL_ORG_KINDS:
+                        found[owner.owner] = via
+                    elif through is None or above_org.kind in through:
+                        above.append((owner.owner, via))
+            level, depth = above, depth + 1
+        return found
+
     def is_public_body(self, org_ref: str | None) -> bool:
         org = self.snapshot.organisations.get(org_ref) if org_ref else None
         return org is not None and org.kind in (OrgKind.KOMMUN, OrgKind.REGION)

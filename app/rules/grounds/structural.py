@@ -10,14 +10,7 @@ from app.rules.model import Detail, PathStep, StructuralHit
 from app.rules.regime import FL2017_START, KL1991_START, KL2017_START, TILLSYNSJAV_START
 from app.rules.registry import Regime, rule
 from app.rules.supervision import attachments
-from app.rules.vocab import (
-    MUNICIPAL_ORG_KINDS,
-    CommitteeKind,
-    DutyRole,
-    Ground,
-    Level,
-    OrgKind,
-)
+from app.rules.vocab import CommitteeKind, DutyRole, Ground, Level, OrgKind
 
 # Kommunalförbund came into KL 1991 (3 kap. 20-28 §§) by SFS 1997:550 from 1998-01-01;
 # before, kommunalförbundslagen (1985:894) governed them (prop. 1996/97:105).
@@ -294,29 +287,8 @@ def _runners(ctx: Context, unit: Supervised) -> set[str]:
     committees = ctx.snapshot.committees
     runners = {committees[c].organisation for c in unit.operating if c in committees}
     if unit.operator_org:
-        runners |= {unit.operator_org, *_controlling_public_bodies(ctx, unit.operator_org)}
+        runners |= {unit.operator_org, *ctx.municipal_controllers(unit.operator_org)}
     return runners
-
-
-def _controlling_public_bodies(ctx: Context, org_ref: str) -> set[str]:
-    orgs, minimum = ctx.snapshot.organisations, float(ctx.param("municipal_share_min"))
-    found: set[str] = set()
-    seen, level = {org_ref}, [org_ref]
-    while level:
-        above: list[str] = []
-        for ref in level:
-            org = orgs.get(ref)
-            for owner in org.owners if org else ():
-                if (owner.share_percent or 0.0) < minimum or owner.owner in seen:
-                    continue
-                seen.add(owner.owner)
-                owner_org = orgs.get(owner.owner)
-                if owner_org is not None and owner_org.kind in MUNICIPAL_ORG_KINDS:
-                    found.add(owner.owner)
-                else:
-                    above.append(owner.owner)
-        level = above
-    return found
 
 
 def _agreement_forms(ctx: Context, unit: Supervised) -> list[tuple[str, str, set[str], str]]:

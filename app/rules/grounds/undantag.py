@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import date
 
 from app.rules.context import Context
-from app.rules.facts import OrganisationFacts
 from app.rules.grounds.common import org_name
 from app.rules.model import Hit, Unsettled
 from app.rules.registry import Regime, RuleKind, rule
@@ -51,6 +50,8 @@ INDIRECT_NOTE = (
 # exactly this far (`pg_reach.OWNER_LEVELS`), so a screening and a full registry agree: a
 # chain cut by the loader would read as "not owned" (a review of run P).
 MAX_CHAIN = 5
+# The companies a chain of the kommun's group runs through (not a förening, not a stiftelse).
+COMPANIES = frozenset({OrgKind.AKTIEBOLAG})
 EXCLUDED_MATTERS = frozenset({Matter.MYNDIGHETSUTOVNING, Matter.TILLSYN})
 DESCRIPTION = (
     "A ställföreträdare or general-clause link resting only on a role in an "
@@ -70,35 +71,6 @@ def home_organisations(ctx: Context) -> set[str]:
     refs = {committee.organisation, *committee.participants}
     orgs = ctx.snapshot.organisations
     return {r for r in refs if (o := orgs.get(r)) is not None and o.kind in MUNICIPAL_ORG_KINDS}
-
-
-def _owned_through(
-    ctx: Context, org: OrganisationFacts, homes: set[str], minimum: float
-) -> tuple[str, str] | None:
-    """(parent, home): a company owned, at least `minimum` per cent at each level, by
-    companies of which the last is so owned by a home kommun or region; None if none is."""
-    orgs = ctx.snapshot.organisations
-    level = [
-        (owner.owner, owner.owner)
-        for owner in org.owners
-        if (owner.share_percent or 0.0) >= minimum
-    ]
-    seen = {org.ref}
-    for _step in range(MAX_CHAIN):
-        above: list[tuple[str, str]] = []
-        for ref, parent in level:
-            company = orgs.get(ref)
-            if ref in seen or company is None or company.kind is not OrgKind.AKTIEBOLAG:
-                continue
-            seen.add(ref)
-            for owner in company.owners:
-                if (owner.share_percent or 0.0) < minimum:
-                    continue
-                if owner.owner in homes:
-                    return parent, owner.owner
-                above.append((owner.owner, parent))
-        level = above
-    return None
 
 
 def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | Unsettled | None:
@@ -130,13 +102,18 @@ def municipal_company_note(ctx: Context, hit: Hit) -> tuple[str, str] | Unsettle
                 else f"owns {owner.share_percent:g} % of the shares",
             )
             return NOTE
-    if org.kind is OrgKind.AKTIEBOLAG and (chain := _owned_through(ctx, org, homes, minimum)):
-        parent, home = chain
-        hit.details.update(
-            org=org_name(ctx, org.ref), owner=org_name(ctx, home), parent=org_name(ctx, parent)
-        )
-        return Unsettled(INDIRECT_NOTE)
-    return None
+    if org.kind is not OrgKind.AKTIEBOLAG:
+        return None
+    # Through the kommun's other companies (a direct owner was read above).
+    controllers = ctx.municipal_controllers(org.ref, through=COMPANIES, levels=MAX_CHAIN)
+    chain = next(((via, h) for h, via in controllers.items() if h in homes and via != h), None)
+    if chain is None:
+        return None
+    parent, home = chain
+    hit.details.update(
+        org=org_name(ctx, org.ref), owner=org_name(ctx, home), parent=org_name(ctx, parent)
+    )
+    return Unsettled(INDIRECT_NOTE)
 
 
 @rule(
