@@ -169,9 +169,7 @@ def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
 def default_participants(session: Session, committee_id: int, as_of: date) -> list[Row[Any]]:
     """(person_id, role) of seat holders of the committee and staff of the administrations
     serving it or, for an utskott, its parent nämnd, valid on as_of."""
-    parent = session.scalar(select(Committee.parent_id).where(Committee.id == committee_id))
-    staffed = [committee_id] if parent is None else [committee_id, parent]
-    wanted = _seats_and_staff([committee_id], [], staffed=staffed)
+    wanted = _seats_and_staff([committee_id], [], parents_staff=True)
     return list(
         session.execute(
             select(Appointment.person_id, Appointment.role)
@@ -182,28 +180,32 @@ def default_participants(session: Session, committee_id: int, as_of: date) -> li
 
 
 def _seats_and_staff(
-    committee_ids: Iterable[int],
-    organisation_ids: Iterable[int],
-    *,
-    staffed: Iterable[int] | None = None,
+    committee_ids: Iterable[int], organisation_ids: Iterable[int], *, parents_staff: bool = False
 ) -> Select[int]:
     """Ids of seat appointments in the committees, appointments in the administrations
-    serving them (or the `staffed` committees), and appointments in the organisations. A
-    UNION of three indexed lookups: written as one OR with a subquery, PostgreSQL scans
-    the whole appointments table."""
+    serving them (`parents_staff`: or serving their parent nämnd, an utskott's staff), and
+    appointments in the organisations. A UNION of indexed lookups: written as one OR with
+    a subquery, PostgreSQL scans the whole appointments table."""
     committee_ids = list(committee_ids)
-    staffed = committee_ids if staffed is None else list(staffed)
-    parts = union_all(
-        select(Appointment.id).where(
-            _in_ids(Appointment.committee_id, committee_ids),
-            _in_values(Appointment.role, SEAT_ROLES),
-        ),
+    staff_of = [_in_ids(AdministrationServes.committee_id, committee_ids)]
+    if parents_staff:
+        parents = select(Committee.parent_id).where(_in_ids(Committee.id, committee_ids))
+        staff_of.append(AdministrationServes.committee_id.in_(parents))
+    serving = [
         select(Appointment.id)
         .join(
             AdministrationServes,
             AdministrationServes.administration_id == Appointment.administration_id,
         )
-        .where(_in_ids(AdministrationServes.committee_id, staffed)),
+        .where(where)
+        for where in staff_of
+    ]
+    parts = union_all(
+        select(Appointment.id).where(
+            _in_ids(Appointment.committee_id, committee_ids),
+            _in_values(Appointment.role, SEAT_ROLES),
+        ),
+        *serving,
         select(Appointment.id).where(_in_ids(Appointment.organisation_id, organisation_ids)),
     ).subquery()
     return select(parts.c.id)
