@@ -21,7 +21,7 @@ from app.errors import Unprocessable, field_error, pydantic_field_errors
 from app.meetings import repository as repo
 from app.meetings.repository import CommitteeRow
 from app.meetings.schemas import MeetingIn
-from app.meetings.seating import Member
+from app.meetings.seating import NOT_MEETING_KINDS, Member
 from app.security.deps import Principal
 
 SEAT_PARTICIPANT = {
@@ -240,6 +240,37 @@ def with_members(case: ResolvedCase, members: list[Member], ids: dict[str, int])
     return replace(case, participants=case.participants + extra)
 
 
+_NOT_GOVERNED = {
+    "bolagsstyrelse": (
+        "a company board's meetings follow aktiebolagslagen (8 kap.), not kommunallagen; "
+        "Jävskoll does not work out its seats or quorum. Screen its cases with "
+        "POST /v1/screenings"
+    ),
+    "revision": (
+        "the revisorer have no ersättare and no quorum under kommunallagen (12 kap.); "
+        "screen their cases with POST /v1/screenings"
+    ),
+}
+
+
+def _seats_match(
+    committee: CommitteeRow, members: list[Member], day: date, errors: _Errors
+) -> None:
+    """More ledamöter appointed on the date than the committee's seats is a registry that
+    contradicts itself: the quorum ("fler än hälften av ledamöterna", KL 6 kap. 27 §)
+    cannot be told, so the meeting is refused rather than counted on a guess."""
+    seats = committee.body.seats
+    holding = sum(1 for m in members if m.seat)
+    if seats is not None and holding > seats:
+        errors.add(
+            "/committee",
+            f"the registry holds {holding} ledamöter of '{committee.ref}' on "
+            f"{day.isoformat()} but the committee has {seats} seats; correct the "
+            "committee's seats or the appointments",
+            "seats_exceeded",
+        )
+
+
 def read_agenda(
     session: Session, principal: Principal, body: MeetingIn, *, pnr_secret: str
 ) -> tuple[Agenda, dict[str, int]]:
@@ -251,7 +282,11 @@ def read_agenda(
         )
         errors.raise_if_any()
     assert committee is not None
+    if committee.kind in NOT_MEETING_KINDS:
+        errors.add("/committee", _NOT_GOVERNED[committee.kind], "not_a_kl_body")
+        errors.raise_if_any()
     members, ids = repo.members(session, committee.id, body.date)
+    _seats_match(committee, members, body.date, errors)
     present, absent = _attendance(session, principal, body, members, errors)
     moves = _movements(session, principal, body, members, present, errors)
     paragraphs: set[str] = set()

@@ -126,8 +126,26 @@ RULES: dict[str, MeetingRule] = {
             (f"6 kap. 21 § {KL}", f"6 kap. 22 § {KL}"),
             "reglemente",
             "The ordförande presides, else a vice ordförande (21 §); when neither can, "
-            "fullmäktige decides who (22 §): by default the serving ledamot with the longest "
-            "appointment (valid_from).",
+            "fullmäktige decides who (22 §): by default the serving ledamot who has sat "
+            "longest without a break (consecutive appointments count as one), among equals "
+            "the eldest.",
+        ),
+        MeetingRule(
+            "kl5_11_chair",
+            (f"5 kap. 11 § {KL}", f"5 kap. 72 § {KL}"),
+            "reglemente",
+            "Fullmäktige's ordförande presides, else a vice ordförande (11 §); who presides "
+            "when none of them can is the arbetsordning's (72 §): by default the serving "
+            "ledamot who has sat longest without a break, among equals the eldest "
+            "(the ålderspresident).",
+        ),
+        MeetingRule(
+            "reglemente_utskott_beslutforhet",
+            (f"6 kap. 41 § {KL}", f"6 kap. 42 § {KL}"),
+            "reglemente",
+            "An utskott is chosen by the nämnd among its ledamöter and ersättare (42 §); "
+            "KL sets no quorum for it (6 kap. 27 § is the nämnd's). By default, as in the "
+            "usual reglemente: more than half of its ledamöter.",
         ),
         MeetingRule(
             "kl9_23_24_gemensam_namnd",

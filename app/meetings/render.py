@@ -87,6 +87,12 @@ def _seat(taken: SeatTaken) -> dict[str, Any]:
     }
 
 
+def _title(chair: Member) -> tuple[str, str]:
+    if chair.chair_rank == 1:
+        return "Vice ordföranden", "The vice chair"
+    return "Ledamoten", "The member"
+
+
 def minutes(
     seating: Seating,
     *,
@@ -150,10 +156,21 @@ def minutes(
             f"The {'assembly' if fullmaktige else 'committee'} decides whether {who} "
             f"is disqualified ({cite(key, day, english=True)})."
         )
+    leads = seating.assessment_chair
+    if leads is not None and seating.chair is not None:
+        concerned = seating.chair
+        title_sv, title_en = _title(leads)
+        sv.append(
+            f"{title_sv} {_who(leads.name, leads)} leder prövningen av jävsfrågan för "
+            f"{_who(concerned.name, concerned)}, som inte deltar i den."
+        )
+        en.append(
+            f"{title_en} {_who(leads.name, leads)} chairs the decision on whether "
+            f"{_who(concerned.name, concerned)} is disqualified, in which they take no part."
+        )
     chair = seating.chair
     if chair is not None and chair.chair_rank != 0:
-        title_sv = "Vice ordföranden" if chair.chair_rank == 1 else "Ledamoten"
-        title_en = "The vice chair" if chair.chair_rank == 1 else "The member"
+        title_sv, title_en = _title(chair)
         sv.append(f"{title_sv} {_who(chair.name, chair)} är ordförande under ärendet.")
         en.append(f"{title_en} {_who(chair.name, chair)} chairs the meeting for this matter.")
     if seating.quorate_by_jav_exception:
@@ -205,6 +222,9 @@ def item_answer(
             for m in seating.empty_seats
         ],
         "chair": None if chair is None else _person(chair),
+        "assessment_chair": (
+            None if seating.assessment_chair is None else _person(seating.assessment_chair)
+        ),
         "serving": seating.serving,
         "seats_total": seating.seats_total,
         "quorum": seating.quorum,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
@@ -16,7 +16,8 @@ from app.security import scoping
 from app.security.deps import Principal
 
 SEAT_RANK = {"ordforande": 0, "vice_ordforande": 1, "ledamot": None}
-MEMBER_ROLES = ("ordforande", "vice_ordforande", "ledamot", "ersattare")
+SEAT_ROLES = ("ordforande", "vice_ordforande", "ledamot")
+MEMBER_ROLES = (*SEAT_ROLES, "ersattare")
 _MEETING_COMMITTEE = Meeting.__table__.c.committee_id
 
 
@@ -33,17 +34,19 @@ class CommitteeRow:
 
 def committee(session: Session, principal: Principal, ref: str) -> CommitteeRow | None:
     """The committee by ref if the key sees it (out of scope reads as missing)."""
+    parent = aliased(Committee)
     stmt = (
-        select(Committee, Organisation.ref)
+        select(Committee, Organisation.ref, parent.kind)
         .join(Organisation, Organisation.id == Committee.organisation_id)
+        .outerjoin(parent, parent.id == Committee.parent_id)
         .where(Committee.ref == ref)
     )
     stmt = scoping.apply(stmt, scoping.committee_predicate(principal))
     row = session.execute(stmt).first()
     if row is None:
         return None
-    c, org_ref = row
-    body = Body(c.ref, c.kind, c.seats, dict(c.substitution_order or {}))
+    c, org_ref, parent_kind = row
+    body = Body(c.ref, c.kind, c.seats, dict(c.substitution_order or {}), parent_kind)
     return CommitteeRow(c.id, c.ref, c.name, c.kind, c.organisation_id, org_ref, body)
 
 
@@ -56,13 +59,15 @@ def _valid_on(day: date) -> Any:
 
 def members(session: Session, committee_id: int, day: date) -> tuple[list[Member], dict[str, int]]:
     """The ledamöter (ordförande and vice included) and ersättare on `day`, one per person,
-    and their person ids. A person with a seat and an ersättare appointment holds the seat."""
+    and their person ids. A person with a seat and an ersättare appointment holds the seat;
+    a seat's `valid_from` is when its uninterrupted run of seat appointments began."""
     appointer = aliased(Organisation)
     stmt = (
         select(
             Person.id,
             Person.ref,
             Person.name,
+            Person.personnummer_masked,
             Appointment.role,
             Appointment.party,
             Appointment.order,
@@ -81,9 +86,22 @@ def members(session: Session, committee_id: int, day: date) -> tuple[list[Member
     )
     found: dict[str, dict[str, Any]] = {}
     ids: dict[str, int] = {}
-    for pid, ref, name, role, party, order, subs, valid_from, appointed_by in session.execute(stmt):
+    for (
+        pid,
+        ref,
+        name,
+        masked,
+        role,
+        party,
+        order,
+        subs,
+        valid_from,
+        appointed_by,
+    ) in session.execute(stmt):
         ids[ref] = pid
-        m = found.setdefault(ref, {"person": ref, "name": name, "seat": False, "ranks": []})
+        m = found.setdefault(
+            ref, {"person": ref, "name": name, "seat": False, "ranks": [], "born": born(masked)}
+        )
         seat = role != "ersattare"
         if seat and not m["seat"]:  # the seat's facts win over an ersättare appointment's
             m.update(seat=True, party=None, order=None, substitutes=(), valid_from=None)
@@ -96,6 +114,8 @@ def members(session: Session, committee_id: int, day: date) -> tuple[list[Member
                 m["valid_from"] = valid_from
         if SEAT_RANK.get(role) is not None:
             m["ranks"].append(SEAT_RANK[role])
+    seated = {ids[ref]: m["valid_from"] for ref, m in found.items() if m["seat"]}
+    began = _service_began(session, committee_id, seated)
     out = [
         Member(
             person=m["person"],
@@ -105,12 +125,54 @@ def members(session: Session, committee_id: int, day: date) -> tuple[list[Member
             order=m.get("order"),
             substitutes=tuple(m.get("substitutes") or ()),
             appointed_by=m.get("appointed_by"),
-            valid_from=m.get("valid_from"),
+            valid_from=began.get(ids[m["person"]], m.get("valid_from")),
+            born=m["born"],
             chair_rank=min(m["ranks"]) if m["ranks"] else None,
         )
         for m in found.values()
     ]
     return out, ids
+
+
+def _service_began(
+    session: Session, committee_id: int, seated: dict[int, date | None]
+) -> dict[int, date | None]:
+    """person id -> when the person's seat in the committee began without a break: the
+    current appointment's start, moved back over every earlier seat appointment that ended
+    at most a day before it (a re-election). An open start stays open (None)."""
+    starts = {pid: start for pid, start in seated.items() if start is not None}
+    if not starts:
+        return dict(seated)
+    stmt = (
+        select(Appointment.person_id, Appointment.valid_from, Appointment.valid_to)
+        .where(
+            Appointment.committee_id == committee_id,
+            Appointment.role.in_(SEAT_ROLES),
+            Appointment.person_id.in_(sorted(starts)),
+            Appointment.valid_to.is_not(None),
+        )
+        .order_by(Appointment.person_id, Appointment.valid_to.desc())
+    )
+    began: dict[int, date | None] = dict(seated)
+    for pid, valid_from, valid_to in session.execute(stmt):
+        start = began[pid]
+        if start is None or valid_to is None:
+            continue
+        if valid_to >= start - timedelta(days=1) and (valid_from is None or valid_from < start):
+            began[pid] = valid_from
+    return began
+
+
+def born(masked: str | None) -> date | None:
+    """The date of birth kept in a masked personnummer (`19400101-****`); a
+    samordningsnummer's day is the birth day plus 60."""
+    if not masked or len(masked) < 8 or not masked[:8].isdigit():
+        return None
+    year, month, day = int(masked[:4]), int(masked[4:6]), int(masked[6:8])
+    try:
+        return date(year, month, day - 60 if day > 60 else day)
+    except ValueError:
+        return None
 
 
 def persons_in_scope(session: Session, principal: Principal, refs: Iterable[str]) -> set[str]:

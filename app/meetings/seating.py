@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 FULLMAKTIGE_KINDS = frozenset({"fullmaktige", "forbundsfullmaktige"})
+#: Bodies whose meetings KL does not govern: a company board follows aktiebolagslagen
+#: (8 kap.), and the revisorer have no ersättare and no quorum (12 kap.). A meeting of
+#: one is refused (`agenda.read_agenda`), not judged by the rules below.
+NOT_MEETING_KINDS = frozenset({"bolagsstyrelse", "revision"})
 NO_ORDER = 10**9  # an ersättare without an order comes after every numbered one
 
 
@@ -29,7 +33,10 @@ class Member:
     order: int | None = None
     substitutes: tuple[str, ...] = ()
     appointed_by: str | None = None
+    #: When the person's uninterrupted seat in the body began: consecutive appointments
+    #: (a re-election without a gap) count as one (`repository.members`).
     valid_from: date | None = None
+    born: date | None = None  # from the registry's masked personnummer, when it holds one
     #: 0 ordförande, 1 vice ordförande, None otherwise (KL 6 kap. 21 §)
     chair_rank: int | None = None
 
@@ -48,14 +55,23 @@ class Body:
     kind: str
     seats: int | None = None
     substitution_order: dict[str, list[str]] = field(default_factory=dict)
+    parent_kind: str | None = None  # an utskott's nämnd
 
     @property
     def fullmaktige(self) -> bool:
         return self.kind in FULLMAKTIGE_KINDS
 
     @property
+    def utskott(self) -> bool:
+        return self.kind == "utskott"
+
+    @property
     def shared(self) -> bool:
-        return self.kind == "gemensam_namnd"
+        """A gemensam nämnd, or an utskott of one: the utskott is chosen among the nämnd's
+        ledamöter and ersättare (KL 6 kap. 42 §), so each kommun's share is kept alike."""
+        return self.kind == "gemensam_namnd" or (
+            self.utskott and self.parent_kind == "gemensam_namnd"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +101,10 @@ class Seating:
     seats: tuple[SeatTaken, ...]
     empty_seats: tuple[Member, ...]  # seats of ledamöter absent or out, nobody to enter
     chair: Member | None
+    #: Who leads the nämnd's prövning of the chair's own jäv when the chair is to be
+    #: assessed and the nämnd can decide without the chair (KL 6 kap. 30 § tredje
+    #: stycket: the person concerned takes part only when it otherwise cannot); None else.
+    assessment_chair: Member | None
     serving: int
     seats_total: int
     quorum: int
@@ -110,12 +130,17 @@ class _Allocation:
     def candidates(self, ledamot: Member) -> list[Member]:
         """The ersättare who may enter for this ledamot, in order (`kl6_16_17_ersattare_order`;
         in a gemensam nämnd only the ledamot's own kommun's, `kl9_23_24_gemensam_namnd`)."""
-        if ledamot.substitutes:  # the per-ledamot list wins, exactly as given
-            return [
+        if ledamot.substitutes:  # the per-ledamot list wins, as given, within the party rule
+            listed = [
                 self.members[p]
                 for p in ledamot.substitutes
                 if p in self.members and not self.members[p].seat
             ]
+            if self.body.fullmaktige and ledamot.party:
+                # Not even a list brings another party's ersättare into fullmäktige (KL 5
+                # kap. 18 och 21 §§): the ersättare are elected for the party.
+                return [e for e in listed if e.party == ledamot.party]
+            return listed
         pool = self.ersattare
         if self.body.shared and ledamot.appointed_by:
             pool = [e for e in pool if e.appointed_by in (None, ledamot.appointed_by)]
@@ -128,6 +153,20 @@ class _Allocation:
             # vallagen): another party's ersättare never enters.
             return own
         return own + [e for e in pool if e not in own]
+
+    def first_choice(self, ledamot: Member) -> list[Member]:
+        """The candidates who serve for this ledamot "i första hand": those of the first
+        party in the seat's order (the ledamot's own party by default). Every seat is
+        offered its first choice before any seat takes another party's ersättare, so a
+        party's ersättare do not fill another party's seat while one of its own stays
+        empty (the reglementen's "i första hand ... egen partigrupp. I andra hand ...
+        annan partigrupp", docs/legal/meetings.md). A per-ledamot list is one choice."""
+        found = self.candidates(ledamot)
+        if ledamot.substitutes:
+            return found
+        parties = self.body.substitution_order.get(ledamot.party or "")
+        lead = parties[0] if parties else ledamot.party
+        return found if lead is None else [e for e in found if e.party == lead]
 
     def fill(
         self, out: frozenset[str], keep: Mapping[str, str] | None = None
@@ -152,13 +191,14 @@ class _Allocation:
             if kept is not None and can_serve(kept) and kept in self.candidates(ledamot):
                 chosen[ledamot.person] = kept
                 used.add(kept.person)
-        for ledamot in vacant:
-            if ledamot.person in chosen:
-                continue
-            pick = next((e for e in self.candidates(ledamot) if can_serve(e)), None)
-            if pick is not None:
-                chosen[ledamot.person] = pick
-                used.add(pick.person)
+        for choices in (self.first_choice, self.candidates):
+            for ledamot in vacant:
+                if ledamot.person in chosen:
+                    continue
+                pick = next((e for e in choices(ledamot) if can_serve(e)), None)
+                if pick is not None:
+                    chosen[ledamot.person] = pick
+                    used.add(pick.person)
         taken = [SeatTaken(m, chosen[m.person]) for m in vacant if m.person in chosen]
         empty = [m for m in vacant if m.person not in chosen]
         return own, taken, empty
@@ -171,33 +211,40 @@ class _Allocation:
         return self.seats_total() // 2 + 1
 
     def chair(self, own: list[Member]) -> Member | None:
-        """`kl6_21_22_chair`: ordförande, vice ordförande, then the longest appointment."""
+        """`kl6_21_22_chair` (fullmäktige: `kl5_11_chair`): ordförande, vice ordförande,
+        then the serving ledamot who has sat longest without a break, and among equals the
+        eldest (the reglementen's and arbetsordningens "längst tid ... den äldste")."""
         presidium = sorted(
             (m for m in own if m.chair_rank is not None),
             key=lambda m: (m.chair_rank or 0, *_by_order(m)),
         )
         if presidium:
             return presidium[0]
-        senior = sorted(own, key=lambda m: (m.valid_from or date.max, m.person))
+        senior = sorted(own, key=lambda m: (m.valid_from or date.max, m.born or date.max, m.person))
         return senior[0] if senior else None
 
     def summon(self, empty: list[Member], out: frozenset[str], used: set[str]) -> list[SeatTaken]:
         """Who to call in for the empty seats: the first not present, not jävig ersättare
         in each seat's order."""
-        chosen: list[SeatTaken] = []
-        for ledamot in empty:
-            pick = next(
-                (
-                    e
-                    for e in self.candidates(ledamot)
-                    if e.person not in self.present and e.person not in out and e.person not in used
-                ),
-                None,
-            )
-            if pick is not None:
-                used.add(pick.person)
-                chosen.append(SeatTaken(ledamot, pick))
-        return chosen
+        chosen: dict[str, Member] = {}
+        for choices in (self.first_choice, self.candidates):
+            for ledamot in empty:
+                if ledamot.person in chosen:
+                    continue
+                pick = next(
+                    (
+                        e
+                        for e in choices(ledamot)
+                        if e.person not in self.present
+                        and e.person not in out
+                        and e.person not in used
+                    ),
+                    None,
+                )
+                if pick is not None:
+                    used.add(pick.person)
+                    chosen[ledamot.person] = pick
+        return [SeatTaken(m, chosen[m.person]) for m in empty if m.person in chosen]
 
 
 def allocate(
@@ -216,13 +263,14 @@ def allocate(
     own, taken, empty = alloc.fill(jav, keep)
     serving = len(own) + len(taken)
     quorum, total = alloc.quorum(), alloc.seats_total()
-    rules = ["kl6_16_17_ersattare_order", "kl6_21_22_chair"]
-    rules.append("kl5_45_beslutforhet" if body.fullmaktige else "kl6_27_beslutforhet")
+    rules = _rules(body)
     quorate = serving >= quorum
     exception = False
     if not quorate and body.fullmaktige:
-        # KL 5 kap. 46 §: seats left empty by jäv do not take fullmäktige below quorum.
-        empty_by_jav = sum(1 for m in empty if m.person in jav)
+        # KL 5 kap. 46 §: seats left empty by jäv do not take fullmäktige below quorum:
+        # the seats of members there who may not take part, not those of members away
+        # (the number is short "på grund av jävet" only where they came).
+        empty_by_jav = sum(1 for m in empty if m.person in jav and m.person in alloc.present)
         exception = serving + empty_by_jav >= quorum
         quorate = exception
     if exception:
@@ -234,7 +282,7 @@ def allocate(
         if not quorate_a and body.fullmaktige:
             # KL 5 kap. 46 §: seats left empty by jäv do not count against the quorum, and
             # if fullmäktige finds the assessed members jäviga theirs are empty by jäv too.
-            by_jav = jav | assess
+            by_jav = (jav | assess) & alloc.present
             quorate_a = serving_a + sum(1 for m in empty_a if m.person in by_jav) >= quorum
         rules.append("kl6_30_to_assess")
     else:
@@ -244,9 +292,8 @@ def allocate(
         summon = alloc.summon(empty, jav, {t.person.person for t in taken})
     if jav:
         rules.append("kl5_47_steps_out" if body.fullmaktige else "kl6_30_steps_out")
-        rules.append(
-            "kl5_17_20_ersattare_fullmaktige" if body.fullmaktige else "reglemente_serves_again"
-        )
+        if not body.fullmaktige:  # fullmäktige's own ersättare rule already says so
+            rules.append("reglemente_serves_again")
     if body.shared:
         rules.append("kl9_23_24_gemensam_namnd")
 
@@ -260,12 +307,20 @@ def allocate(
         ]
         return tuple(sorted(rows, key=_listing_order))
 
+    chair = alloc.chair(own)
+    assessment_chair = None
+    if chair is not None and chair.person in assess:
+        own_c, taken_c, _ = alloc.fill(jav | {chair.person}, keep)
+        if len(own_c) + len(taken_c) >= quorum:
+            assessment_chair = alloc.chair(own_c)
+
     return Seating(
         steps_out=listed(jav),
         to_assess=listed(assess),
         seats=tuple(taken),
         empty_seats=tuple(empty),
-        chair=alloc.chair(own),
+        chair=chair,
+        assessment_chair=assessment_chair,
         serving=serving,
         seats_total=total,
         quorum=quorum,
@@ -275,6 +330,16 @@ def allocate(
         summon=tuple(summon),
         rules=tuple(rules),
     )
+
+
+def _rules(body: Body) -> list[str]:
+    """The rules every item of the body applies: its ersättare, its chair, its quorum."""
+    if body.fullmaktige:
+        return ["kl5_17_20_ersattare_fullmaktige", "kl5_11_chair", "kl5_45_beslutforhet"]
+    # KL 6 kap. 27 § is the nämnd's quorum; an utskott's is the nämnd's or the
+    # reglemente's decision (KL says nothing of it, 6 kap. 41-42 §§).
+    quorum = "reglemente_utskott_beslutforhet" if body.utskott else "kl6_27_beslutforhet"
+    return ["kl6_16_17_ersattare_order", "kl6_21_22_chair", quorum]
 
 
 def _listing_order(row: tuple[Flag, Member | None]) -> tuple[int, int, str]:

@@ -117,6 +117,12 @@ def _item(doc: Any, item: dict[str, Any], kind: str, day: date | None) -> None:
         doc.add_paragraph(f"Ordförande under ärendet: {_who(chair)} ({role}).")
     else:
         doc.add_paragraph("Ordförande under ärendet: ingen ledamot kan leda sammanträdet.")
+    leads = item.get("assessment_chair")
+    if leads and chair:
+        doc.add_paragraph(
+            f"Prövningen av jävsfrågan för {_who(chair)} leds av {_who(leads)}; "
+            f"{chair['name']} deltar inte i den ({cite(_assessed(kind), day)})."
+        )
     if item["quorate_by_jav_exception"]:
         quorum = (
             f"{body} är beslutfört trots jäv ({cite('jav_quorum', day)}): "

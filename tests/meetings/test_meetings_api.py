@@ -123,10 +123,12 @@ def test_quorum_lost_lists_whom_to_summon_and_a_late_arrival_restores_it(
     assert seats(first) == {"l-s3": "e-s1"}
     assert quorum(first) == (4, 9, 5, False)
     assert first["quorate_if_assessed_out"] is False
+    # M's first ersättare is called for M's own seat; C's second seat takes M's second
+    # only after every seat had its own party's (run Q: "i första hand ... egen partigrupp").
     assert summon(first) == [
         ("e-c1", "l-c1"),
-        ("e-m1", "l-c2"),
-        ("e-m2", "l-m3"),
+        ("e-m2", "l-c2"),
+        ("e-m1", "l-m3"),
         ("e-s2", "l-s4"),
         ("e-v1", "l-s2"),
     ]
