@@ -29,6 +29,8 @@ SEAT_TO_PARTICIPANT = {
     AppointmentRole.VICE_ORDFORANDE: ParticipantRole.LEDAMOT,
     AppointmentRole.LEDAMOT: ParticipantRole.LEDAMOT,
     AppointmentRole.ERSATTARE: ParticipantRole.ERSATTARE,
+    # A revision's revisorer are its members (KL 12 kap. 14 § applies 6 kap. 28-32 §§).
+    AppointmentRole.REVISOR: ParticipantRole.LEDAMOT,
 }
 STAFF_TO_PARTICIPANT = {
     AppointmentRole.FORVALTNINGSCHEF: ParticipantRole.FORVALTNINGSCHEF,

@@ -19,6 +19,9 @@ from __future__ import annotations
 from app.rules.grounds.undantag import MAX_CHAIN
 
 SEAT_ROLES_SQL = "('ledamot', 'ersattare', 'ordforande', 'vice_ordforande')"
+# The case committee's own members screened by default: its seats and a revision's
+# revisorer (repository.DEFAULT_SEAT_ROLES).
+DEFAULT_SEAT_ROLES_SQL = "('ledamot', 'ersattare', 'ordforande', 'vice_ordforande', 'revisor')"
 GOVERNING_KINDS_SQL = "('direktion', 'bolagsstyrelse', 'styrelse')"
 VALID_ON = (
     "(valid_from IS NULL OR valid_from <= CAST(:as_of AS date))"
@@ -157,7 +160,7 @@ around AS (
 seats0 AS (
   SELECT id FROM appointments
   WHERE CAST(:defaults AS boolean) AND committee_id = CAST(:case_committee AS bigint)
-    AND role IN {SEAT_ROLES_SQL}
+    AND role IN {DEFAULT_SEAT_ROLES_SQL}
   UNION ALL
   SELECT id FROM appointments
   WHERE CAST(:defaults AS boolean) AND administration_id = ANY(ARRAY(

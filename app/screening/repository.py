@@ -35,6 +35,8 @@ from app.security.deps import Principal
 
 GOVERNING_KINDS = ("direktion", "bolagsstyrelse", "styrelse")
 SEAT_ROLES = ("ledamot", "ersattare", "ordforande", "vice_ordforande")
+# A case committee's members screened by default: a revision's revisorer too (KL 12:14).
+DEFAULT_SEAT_ROLES = (*SEAT_ROLES, "revisor")
 # The column itself (a ColumnElement), as the scoping predicates expect.
 _SCREENING_COMMITTEE = Screening.__table__.c.committee_id
 
@@ -169,7 +171,7 @@ def committees(session: Session, ids: Iterable[int]) -> list[Committee]:
 def default_participants(session: Session, committee_id: int, as_of: date) -> list[Row[Any]]:
     """(person_id, role) of seat holders of the committee and staff of the administrations
     serving it or, for an utskott, its parent nämnd, valid on as_of."""
-    wanted = _seats_and_staff([committee_id], [], parents_staff=True)
+    wanted = _seats_and_staff([committee_id], [], parents_staff=True, roles=DEFAULT_SEAT_ROLES)
     return list(
         session.execute(
             select(Appointment.person_id, Appointment.role)
@@ -180,7 +182,11 @@ def default_participants(session: Session, committee_id: int, as_of: date) -> li
 
 
 def _seats_and_staff(
-    committee_ids: Iterable[int], organisation_ids: Iterable[int], *, parents_staff: bool = False
+    committee_ids: Iterable[int],
+    organisation_ids: Iterable[int],
+    *,
+    parents_staff: bool = False,
+    roles: tuple[str, ...] = SEAT_ROLES,
 ) -> Select[int]:
     """Ids of seat appointments in the committees, appointments in the administrations
     serving them (`parents_staff`: or serving their parent nämnd, an utskott's staff), and
@@ -203,7 +209,7 @@ def _seats_and_staff(
     parts = union_all(
         select(Appointment.id).where(
             _in_ids(Appointment.committee_id, committee_ids),
-            _in_values(Appointment.role, SEAT_ROLES),
+            _in_values(Appointment.role, roles),
         ),
         *serving,
         select(Appointment.id).where(_in_ids(Appointment.organisation_id, organisation_ids)),

@@ -116,13 +116,22 @@ def representations(ctx: Context, facts: PersonFacts) -> Iterator[Representation
 
 
 def _deciding_for_itself(ctx: Context, org: str) -> bool:
-    """A seat in the governing body of a kommun or region, or of the organisation the
-    handling committee belongs to (a kommunalförbund's direktion deciding for the
-    förbund), is no ställföreträdarskap for an outside party: the body acts for its own
-    legal person (before run N a direktion's members were jäviga in the förbund's own
-    cases)."""
-    home = ctx.committee.organisation if ctx.committee else None
-    return ctx.is_public_body(org) or org == home
+    """A seat in the governing body of the organisation the handling committee acts for (its
+    own kommun, region or förbund, and the kommuner taking part in a gemensam nämnd) is no
+    ställföreträdarskap for an outside party: the body acts for its own legal person
+    (before run N a direktion's members were jäviga in the förbund's own cases). Another
+    kommun or region is a legal person of its own, and a seat in its styrelse is a
+    ställföreträdarskap for it (KL 6 kap. 28 § 2 p.; before run Q every kommun and region
+    was excluded, so a kommunstyrelse member in the regionstyrelse was clear in the
+    kommun's agreement with the region)."""
+    committee = ctx.committee
+    if committee is None:
+        return ctx.is_public_body(org)
+    homes = {committee.organisation, *committee.participants}
+    parent = ctx.snapshot.committees.get(committee.parent) if committee.parent else None
+    if parent is not None:
+        homes.update((parent.organisation, *parent.participants))
+    return org in homes
 
 
 NO_LINKS: list[Link] = []
