@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import chain
@@ -16,13 +17,23 @@ from app.cases.scope import require_scope
 from app.db_types import utcnow
 from app.errors import (
     Conflict,
+    Forbidden,
     NotFound,
     PreconditionFailed,
     RefTaken,
     Unprocessable,
     field_error,
 )
-from app.models import Case, CaseEarlierHandling, CaseParticipant, CaseParty
+from app.models import (
+    Case,
+    CaseEarlierHandling,
+    CaseParticipant,
+    CaseParty,
+    Committee,
+    JavDecision,
+    Organisation,
+    Screening,
+)
 from app.pagination import PageParams, paginate
 from app.security.deps import Principal
 
@@ -154,6 +165,8 @@ def replace_case(
         )
     resolved = resolve_case(session, case_in, pnr_secret=pnr_secret, principal=principal)
     require_scope(session, principal, resolved)
+    if resolved.committee_id != case.committee_id:
+        _may_move(session, principal, case)
     case.committee_id = resolved.committee_id
     case.area, case.matter, case.title = resolved.area, resolved.matter, resolved.title
     case.decision_date = resolved.decision_date
@@ -162,6 +175,38 @@ def replace_case(
     session.flush()
     _audit(session, principal, "case.update", resolved)
     return _stored(resolved, case)
+
+
+def _may_move(session: Session, principal: Principal, case: Case) -> None:
+    """A case is the record of its nämnd: its committee changes only while nothing has
+    been screened or decided in it, and by a limited key only when the nämnd is of the
+    key's own organisations. Who reads a case follows its committee, so a kommun taking
+    part in another's gemensam nämnd could otherwise take the nämnd's case, and its jäv
+    decisions, out of the host's sight, or hand them to a third kommun (run Q)."""
+    screened = select(Screening.id).where(Screening.case_id == case.id).limit(1)
+    decided = select(JavDecision.id).where(JavDecision.case_id == case.id).limit(1)
+    if session.scalar(screened) is not None or session.scalar(decided) is not None:
+        raise Conflict(
+            "The case has screenings or jäv decisions in its committee; its committee "
+            "cannot change. Store the matter under a new case ref in the other committee.",
+            errors=[
+                field_error(
+                    "/committee", "cannot change once screened or decided", "committee_fixed"
+                )
+            ],
+        )
+    if principal.organisation_refs is not None:
+        host = session.scalar(
+            select(Organisation.ref)
+            .join(Committee, Committee.organisation_id == Organisation.id)
+            .where(Committee.id == case.committee_id)
+        )
+        if host not in principal.organisation_refs:
+            raise Forbidden(
+                "The case belongs to a committee of another organisation; this key may "
+                "not move it to another committee.",
+                errors=[field_error("/committee", "not this key's committee", "out_of_scope")],
+            )
 
 
 def get_case(session: Session, principal: Principal, ref: str) -> ResolvedCase:

@@ -251,6 +251,18 @@ def replace_meeting(
             errors=[field_error("/ref", "must equal the ref in the path", "ref_mismatch")],
         )
     agenda, ids = read_agenda(session, principal, body, pnr_secret=pnr_secret)
+    if agenda.committee.id != meeting.committee_id:
+        # A meeting is its committee's: another committee's is another meeting. Moved, it
+        # would leave the sight of those who read its committee (run Q: a kommun taking
+        # part in a gemensam nämnd took the host's meeting into its own nämnd).
+        raise Unprocessable(
+            "A meeting's committee cannot change; store a new meeting for the other committee.",
+            errors=[
+                field_error(
+                    "/committee", "must be the stored meeting's committee", "committee_fixed"
+                )
+            ],
+        )
     items = _items(session, principal, agenda, ids)
     return _finish(session, principal, meeting, agenda, items, "meeting.update", body)
 

@@ -43,8 +43,10 @@ class SharedWindow:
         self.window = max(1, math.ceil(window))
         self._next_prune = 0.0
 
-    def retry_after(self, session: Session, subject: str, now: float | None = None) -> int | None:
-        """Seconds until `subject` may be served again, or None if it may be now."""
+    def retry_after(
+        self, session: Session, subject: str, now: float | None = None, *, wanted: int = 1
+    ) -> int | None:
+        """Seconds until `subject` may spend `wanted` more events, or None if it may now."""
         now = time.time() if now is None else now
         row = session.execute(
             select(_T.c.window_start, _T.c.count).where(
@@ -54,7 +56,7 @@ class SharedWindow:
         if row is None:
             return None
         window_start, events = int(row[0]), int(row[1])  # (a Row's .count is tuple.count)
-        if events < self.limit:
+        if events + wanted <= self.limit:
             return None
         ends = window_start + self.window
         if ends <= now:

@@ -49,7 +49,9 @@ from app.security.principal_cache import TtlCache
 
 logger = logging.getLogger(__name__)
 PROBE_CODES = frozenset({"out_of_scope", "unknown_reference"})
-CASE_WRITES = re.compile(r"^/v1/(?:cases(?:/.*)?|screenings)$")
+# Writes whose cases may give parties by personnummer: cases, screenings and meetings (a
+# meeting's items are inline cases; before run Q they were not counted).
+CASE_WRITES = re.compile(r"^/v1/(?:cases(?:/.*)?|screenings|meetings(?:/.*)?)$")
 
 
 class TooManyRequests(AppError):
@@ -130,9 +132,7 @@ def probe_guard(request: Request, session: SessionDep) -> Iterator[None]:
                 raise _too_many(wait, "Too many requests with a wrong key from this address")
     given = personnummer_parties(request)
     if key_hash is not None and given and known is not False:
-        wait = state.personnummer_limiter.retry_after(session, key_hash)
-        if wait is not None:
-            raise _too_many(wait, "This key has given too many parties by personnummer")
+        _may_give(session, state.personnummer_limiter, key_hash, given)
     end_read(session)  # the connection back to the pool before the next dependency
     try:
         yield
@@ -183,16 +183,52 @@ def count_wrong_key(request: Request, session: Any) -> None:
     _count(session, request.app.state.auth_failure_limiter, client_of(request))
 
 
-def personnummer_parties(request: Request) -> int:
-    """How many case parties a case or screening write gives by personnummer."""
-    if request.method not in ("POST", "PUT") or not CASE_WRITES.match(request.url.path):
-        return 0
-    body = request.scope.get(PARSED_BODY_KEY)
-    case = body.get("case", body) if isinstance(body, dict) else None
+def _may_give(session: Any, limiter: SharedWindow, subject: str, given: int) -> None:
+    """Refuse a request whose parties by personnummer the budget has no room for: the
+    whole request, before anything is screened, so one request cannot try more
+    candidates than the budget allows (before run Q only a budget already spent was
+    refused, and a meeting could try thousands at once)."""
+    if given > limiter.limit:
+        raise TooManyRequests(
+            f"The request gives {given} parties by personnummer; this key may give at most "
+            f"{limiter.limit} within {limiter.window} s. Send fewer at a time.",
+            headers={"Retry-After": str(limiter.window)},
+        )
+    wait = limiter.retry_after(session, subject, wanted=given)
+    if wait is not None:
+        raise _too_many(wait, "This key has given too many parties by personnummer")
+
+
+def spend_personnummer(session: Any, request: Request, principal: Principal, given: int) -> None:
+    """A web page's case write: check and count its parties by personnummer against the
+    signed-in key's budget (`web_subject`), in the page's transaction, as `probe_guard`
+    does for the API (before run Q the case form counted nothing)."""
+    if not given or not principal.scoped:
+        return
+    limiter: SharedWindow = request.app.state.personnummer_limiter
+    subject = web_subject(principal)
+    _may_give(session, limiter, subject, given)
+    limiter.hit(session, subject, given)
+
+
+def _case_parties(case: Any) -> int:
     parties = case.get("parties") if isinstance(case, dict) else None
     if not isinstance(parties, list):
         return 0
     return sum(1 for p in parties if isinstance(p, dict) and p.get("personnummer"))
+
+
+def personnummer_parties(request: Request) -> int:
+    """How many case parties a case, screening or meeting write gives by personnummer."""
+    if request.method not in ("POST", "PUT") or not CASE_WRITES.match(request.url.path):
+        return 0
+    body = request.scope.get(PARSED_BODY_KEY)
+    if not isinstance(body, dict):
+        return 0
+    items = body.get("items")
+    if request.url.path.startswith("/v1/meetings") and isinstance(items, list):
+        return sum(_case_parties(i.get("case")) for i in items if isinstance(i, dict))
+    return _case_parties(body.get("case", body))
 
 
 def install(

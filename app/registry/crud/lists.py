@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from app.db import SessionDep, continue_read_only
@@ -88,6 +89,17 @@ class Lister:
     principal: Principal
     page: PageParams
 
+    def reads(self, section: str, ref: str | None) -> bool:
+        """Whether a filter's ref names an object the key reads (or no ref is given). A ref
+        out of the key's scope must match nothing, exactly as an unknown ref: filtering
+        on it would tell what the hidden object is linked to (run Q: `member=`)."""
+        if ref is None or self.principal.organisation_refs is None:
+            return True
+        res = RESOURCES[section]
+        stmt = select(res.model.id).where(res.model.ref == ref)
+        predicate = res.scope(self.principal)
+        return self.session.scalar(stmt if predicate is None else stmt.where(predicate)) is not None
+
     def list(self, section: str, conditions: filters.Conditions) -> dict[str, Any]:
         continue_read_only(self.session)
         return crud.list_objects(
@@ -112,7 +124,10 @@ def list_organisations(
     member: str | None = None,
 ) -> dict[str, Any]:
     """Organisations; `owner`: owned by that organisation; `member`: förbund it is a member of."""
-    return lister.list("organisations", filters.organisations(kind, owner, member))
+    conditions = filters.organisations(kind, owner, member)
+    if not (lister.reads("organisations", owner) and lister.reads("organisations", member)):
+        conditions.append(false())
+    return lister.list("organisations", conditions)
 
 
 @router.get("/committees", response_model=Page[CommitteeOut], operation_id="committees_list")

@@ -30,6 +30,7 @@ from app.registry import readers_kept, referencing, scope
 from app.registry.crud import audit_readers, delete_refusal
 from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
+from app.registry.crud.shown import shown
 from app.registry.importdoc.document import SECTIONS
 from app.registry.importdoc.plan import REF_SECTIONS
 from app.registry.importdoc.service import OUT_OF_SCOPE, actor, apply
@@ -83,7 +84,7 @@ def _base_unscoped(res: Resource) -> Select[Any]:
 
 
 def read(session: Session, principal: Principal, res: Resource, key: str) -> dict[str, Any]:
-    return res.out(find(session, principal, res, key))
+    return shown(session, principal, res, [res.out(find(session, principal, res, key))])[0]
 
 
 def list_objects(
@@ -95,7 +96,8 @@ def list_objects(
 ) -> dict[str, Any]:
     stmt = _base(res, principal).where(*conditions).order_by(res.model.id)
     rows, total = paginate(session, stmt, page)
-    return {"items": [res.out(r) for r in rows], "total": total, **page.model_dump()}
+    items = shown(session, principal, res, [res.out(r) for r in rows])
+    return {"items": items, "total": total, **page.model_dump()}
 
 
 def person_relations(
@@ -210,7 +212,7 @@ def create(
         )
     out = res.out(by_id(session, res, row_id))
     _audit(session, principal, res, "registry.create", out, {"after": _fields(out)})
-    return out
+    return shown(session, principal, res, [out])[0]
 
 
 def update(
@@ -257,7 +259,7 @@ def update(
         refused=refused,
     )
     if status == "unchanged":
-        return before
+        return shown(session, principal, res, [before])[0]
     after = res.out(by_id(session, res, row_id))
     changes = {
         k: {"before": before.get(k), "after": v}
@@ -265,7 +267,7 @@ def update(
         if before.get(k) != v
     }
     _audit(session, principal, res, "registry.update", after, {"changes": changes}, read_before)
-    return after
+    return shown(session, principal, res, [after])[0]
 
 
 def remove(

@@ -24,6 +24,7 @@ from app.models import CustomArea
 from app.pagination import PageParams
 from app.screening import service as screening
 from app.screening.schemas import ScreeningIn
+from app.security import probes
 from app.security.deps import Principal
 from app.security.roles import Permission
 from app.vocabularies import BUILTIN_AREAS
@@ -167,6 +168,8 @@ def create_case(
         case_in = CaseIn.model_validate(case_document(values, parties.parties))
         if parties.errors:  # the rest of the form checked too, but nothing stored
             return forms.Refused(parties.errors, 400)
+        given = sum(1 for p in parties.parties if p.get("personnummer"))
+        probes.spend_personnummer(session, request, user.principal, given)
         return cases.create_case(
             session, user.principal, case_in, pnr_secret=request.app.state.settings.pnr_secret
         )
