@@ -112,3 +112,26 @@ def test_a_meeting_out_of_scope_is_a_404(browser_for: Any, scenario_case: dict[s
     assert limited.get(MEETING_URL + "?dokument=word").status_code == 404
     limited.page("/sammantraden")
     assert limited.form("/sammantraden/narvaro", {"ref": MEETING}).status_code == 404
+
+
+def test_the_page_names_who_leads_the_prövning_of_the_chairs_jäv(
+    browser_for: Any, admin: ApiClient
+) -> None:
+    """The ordförande is a close friend of the applicant (mojligt_jav): the item's card says
+    who chairs the nämnd's decision on his jäv (KL 6 kap. 30 § tredje stycket)."""
+    from tests.meetings.world import case, world
+    from tests.support.registry import import_document
+
+    doc = world()
+    doc["relations"].append({"person": "l-ordf", "related": "p-granne", "kind": "nara_van"})
+    import_document(admin, doc)
+    meeting = {
+        "ref": "BN Q-web",
+        "committee": "bn",
+        "date": "2026-03-10",
+        "items": [{"paragraph": "§ 1", "case": case("Q web/1", ("p-granne", "sokande"))}],
+    }
+    assert admin.post("/v1/meetings", json=meeting).status_code == 201
+    client = browser_for("screener")
+    text = text_of(client.page("/sammantraden/" + quote("BN Q-web", safe="")).text)
+    assert "Leder prövningen av ordförandens jäv: Vera Vice" in text, text[:2000]
