@@ -146,7 +146,7 @@ def _item(kind: str, values: dict[str, str]) -> dict[str, Any]:
     body = {k: values.pop(k) for k in BODY_FIELDS if k in values}
     item.update(values)
     item["body"] = body
-    if "order" in item and item["order"].isdigit():
+    if "order" in item and item["order"].isascii() and item["order"].isdigit():
         item["order"] = int(item["order"])
     return item
 

@@ -81,7 +81,7 @@ class Document:
     def locate(self, pointer: str) -> str:
         """`/persons/12/personnummer` -> `persons.csv line 14, column personnummer`."""
         parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-        if len(parts) < 2 or not parts[1].isdigit():
+        if len(parts) < 2 or not (parts[1].isascii() and parts[1].isdigit()):
             sources = sorted({c.source for chunks in self.chunks.values() for c in chunks})
             return f"{', '.join(sources)} at {pointer or '/'}"
         section, index, rest = parts[0], int(parts[1]), parts[2:]

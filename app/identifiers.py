@@ -69,7 +69,7 @@ def normalise_personnummer(value: str) -> str:
     try:
         compact = se_pnr.compact(value)
         digits = compact.replace("-", "").replace("+", "")
-        if len(digits) not in (10, 12) or not digits.isdigit():
+        if len(digits) not in (10, 12) or not (digits.isascii() and digits.isdigit()):
             raise InvalidLength()
         luhn.validate(digits[-10:])
         day_at = len(digits) - 6

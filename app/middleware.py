@@ -87,7 +87,13 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        # bytes.isdigit() is ASCII only; a length of more digits than int() reads (4,300)
+        # is over any limit, and must not reach int() (ValueError, a 500).
+        if (
+            declared is not None
+            and declared.isdigit()
+            and (len(declared) > 18 or int(declared) > self.max_bytes)
+        ):
             await self._reject(scope, receive, send)
             return
         received = 0

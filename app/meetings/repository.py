@@ -166,7 +166,7 @@ def _service_began(
 def born(masked: str | None) -> date | None:
     """The date of birth kept in a masked personnummer (`19400101-****`); a
     samordningsnummer's day is the birth day plus 60."""
-    if not masked or len(masked) < 8 or not masked[:8].isdigit():
+    if not masked or len(masked) < 8 or not (masked[:8].isascii() and masked[:8].isdigit()):
         return None
     year, month, day = int(masked[:4]), int(masked[4:6]), int(masked[6:8])
     try:

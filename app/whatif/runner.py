@@ -157,7 +157,11 @@ def _alive_runners(session: Session, host: str) -> set[str]:
     this process has just started, so none of its own jobs can be running."""
     alive: set[str] = set()
     for runner in repo.unfinished_runners(session, host):
-        pid = int(runner.rsplit(":", 1)[1]) if runner.rsplit(":", 1)[1].isdigit() else -1
+        pid = (
+            int(runner.rsplit(":", 1)[1])
+            if runner.rsplit(":", 1)[1].isascii() and runner.rsplit(":", 1)[1].isdigit()
+            else -1
+        )
         if pid > 0 and pid != os.getpid() and _exists(pid):
             alive.add(runner)
     return alive

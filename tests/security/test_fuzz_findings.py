@@ -89,3 +89,29 @@ def test_a_number_is_not_a_date(
     admin.post("/v1/cases", json=CASE)
     response = admin.request(method, path, json=body)
     assert response.status_code == 422, response.text[:200]
+
+
+@pytest.mark.parametrize("key", ["%C2%B2", "%E2%91%A0", "%D9%A3"])  # ², ①, Arabic-Indic 3
+@pytest.mark.parametrize("section", ["appointments", "interests", "relations"])
+def test_a_unicode_digit_as_an_id_is_a_404_not_a_500(
+    admin: ApiClient, section: str, key: str
+) -> None:
+    """str.isdigit() is true for '²', which int() refuses: the lookup by numeric id took
+    such a key for an id and answered 500 (found by the fuzzer in run Q)."""
+    for method in ("GET", "PUT", "DELETE"):
+        body = {"person": "p-x", "role": "vd"} if method == "PUT" else None
+        response = admin.request(method, f"/v1/{section}/{key}", json=body)
+        assert response.status_code == 404, (method, response.text[:200])
+
+
+def test_a_personnummer_with_a_unicode_digit_is_a_422(admin: ApiClient) -> None:
+    person = {"ref": "p-sup", "name": "Ett Namn", "personnummer": "19700101-123²"}
+    response = admin.post("/v1/import", json={"persons": [person]})
+    assert response.status_code == 422, response.text[:300]
+    assert response.json()["errors"][0]["pointer"] == "/persons/0/personnummer"
+
+
+def test_an_id_of_five_thousand_digits_is_a_404_not_a_500(admin: ApiClient) -> None:
+    """int() refuses strings of more than 4,300 digits (ValueError): such a key was a 500."""
+    response = admin.get("/v1/appointments/" + "1" * 5000)
+    assert response.status_code == 404, response.text[:200]

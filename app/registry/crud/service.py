@@ -67,8 +67,11 @@ def find(
     if lock:
         stmt = stmt.with_for_update(of=res.model)
     obj = session.scalars(stmt.where(res.model.ref == key)).first()
-    # An id past BIGINT is no id (PostgreSQL would refuse the query: a 500, not a 404).
-    if obj is None and not res.has_required_ref and key.isdigit() and int(key) <= 2**62:
+    # An id past BIGINT is no id (PostgreSQL would refuse the query: a 500, not a 404);
+    # nor is '²', which isdigit() takes for a digit and int() refuses, nor a string of
+    # digits longer than int() reads (4,300: ValueError, a 500 before run Q).
+    numeric = key.isascii() and key.isdigit() and len(key) <= 19 and int(key) <= 2**62
+    if obj is None and not res.has_required_ref and numeric:
         obj = session.scalars(stmt.where(res.model.id == int(key))).first()
     if obj is None:
         raise NotFound(f"No {res.label} '{key}'.")

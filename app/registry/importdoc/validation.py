@@ -86,7 +86,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         parts = str(error["pointer"]).split("/")
         order = (
             SECTION_ORDER.get(parts[1], -1) if len(parts) > 1 else -1,
-            int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else -1,
+            int(parts[2]) if len(parts) > 2 and parts[2].isascii() and parts[2].isdigit() else -1,
         )
         self.error_total += 1
         if len(self.errors) < MAX_LISTED_ERRORS:  # the rest are counted, not kept
