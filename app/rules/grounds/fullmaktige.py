@@ -15,14 +15,15 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from app.rules.context import Context
-from app.rules.grounds.common import AGARE, hit, org_name, who
+from app.rules.facts import PersonFacts
+from app.rules.grounds.common import AGARE, NOUNS, hit, org_name, who
 from app.rules.grounds.generalklausul import former_partner
 from app.rules.grounds.paverkan import OWNER as PAVERKAN_OWNER
-from app.rules.grounds.paverkan import strongest_ownership
-from app.rules.model import Hit, PathStep
+from app.rules.grounds.paverkan import Ownership, strongest_ownership
+from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
-from app.rules.vocab import Ground, Level, Matter, OrgKind
+from app.rules.vocab import Ground, Level, Matter, OrgKind, inverse
 
 PARTY = (
     "{who_sv} är part i eller berörs av ärendet, som därmed rör ledamoten personligen.",
@@ -43,6 +44,12 @@ FORMER = (
     "by the matter; the relationship ended on {ended}. If the former partner is still "
     '"annan närstående", the matter concerns the member personally.',
 )
+FORMER_OWNER = (
+    'Relationen upphörde {ended}. Om den tidigare partnern ändå är "annan närstående", '
+    "kan ärendet röra ledamoten personligen.",
+    'The relationship ended on {ended}. If the former partner is still "annan '
+    'närstående", the matter may concern the member personally.',
+)
 PRIVATE_FIRMS = frozenset({OrgKind.AKTIEBOLAG, OrgKind.HANDELSBOLAG, OrgKind.ENSKILD_FIRMA})
 DESCRIPTION = (
     "In fullmäktige: the matter personally concerns the member or a närstående "
@@ -51,9 +58,11 @@ DESCRIPTION = (
 SHARE = "fullmaktige_owner_share_jav"
 
 
-def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterator[Hit]:
+def _owned(ctx: Context, facts: PersonFacts, threshold: float) -> Iterator[tuple[str, Ownership]]:
+    """Each organisation the person currently owns (``agare``) that reaches the case, with
+    its strongest ownership route (`paverkan.strongest_ownership`)."""
     seen: set[str] = set()
-    for i in m.facts.interests:
+    for i in facts.interests:
         org = i.organisation
         if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
             continue
@@ -61,8 +70,12 @@ def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterat
         judged = strongest_ownership(
             ctx, i.share_percent, ctx.org_targets.get(org, ()), threshold, True
         )
-        if judged is None:
-            continue
+        if judged is not None:
+            yield org, judged
+
+
+def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterator[Hit]:
+    for org, judged in _owned(ctx, m.facts, threshold):
         details = {**judged.details, **who(ctx, m), "org": org_name(ctx, org)}
         reason = OWNER if judged.reason is PAVERKAN_OWNER else judged.reason
         yield hit(
@@ -89,22 +102,46 @@ def personal_hits(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
             for link in ctx.person_links.get(m.person, ())[:1]:
                 yield hit(s, m, Level.JAV, m.prefix + link.path, PARTY, link, details=who(ctx, m))
             yield from _owner_hits(ctx, s, m, threshold)
-        yield from _former_partner_hits(ctx, s)
+        yield from _former_partner_hits(ctx, s, threshold)
 
 
-def _former_partner_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+def _former_partner_hits(ctx: Context, s: Subject, threshold: float) -> Iterator[Hit]:
+    """A former make, sambo or registrerad partner who is a party or berord, or owns a
+    party organisation (or its parent, or a party operation's operator): perhaps still
+    "annan närstående" (KL 5:47), so at most mojligt_jav. Before run Q the ownership was
+    not followed, so a former wife owning the firm that bought land gave nothing, while
+    her buying it herself was flagged (legal case Q42)."""
     for rel in s.facts.relations:
         if not former_partner(ctx, rel):
             continue
+        first = PathStep(s.ref, rel.kind, rel.other)
+        ended: dict[str, Detail] = {"ended": rel.valid_to.isoformat() if rel.valid_to else ""}
         for link in ctx.person_links.get(rel.other, ())[:1]:
+            h = hit(s, None, Level.MOJLIGT_JAV, (first, *link.path), FORMER, link, details=ended)
+            h.past_steps = (0,)
+            yield h
+        other = ctx.person(rel.other) or PersonFacts(ref=rel.other)
+        noun_sv, noun_en = NOUNS[inverse(rel.kind)]
+        for org, judged in _owned(ctx, other, threshold):
+            name = other.name or other.ref
+            details = {
+                **judged.details,
+                **ended,
+                "who_sv": f"Personens tidigare {noun_sv} {name}",
+                "who_en": f"The person's former {noun_en} {name}",
+                "org": org_name(ctx, org),
+            }
+            reason = OWNER if judged.reason is PAVERKAN_OWNER else judged.reason
             h = hit(
                 s,
                 None,
-                Level.MOJLIGT_JAV,
-                (PathStep(s.ref, rel.kind, rel.other), *link.path),
-                FORMER,
-                link,
-                details={"ended": rel.valid_to.isoformat() if rel.valid_to else ""},
+                Level.MOJLIGT_JAV,  # capped: the former partner is at most annan närstående
+                (first, PathStep(rel.other, "agare", org), *judged.link.path),
+                (f"{reason[0]} {FORMER_OWNER[0]}", f"{reason[1]} {FORMER_OWNER[1]}"),
+                judged.link,
+                organisation=org,
+                details=details,
+                parameters={SHARE: threshold},
             )
             h.past_steps = (0,)
             yield h

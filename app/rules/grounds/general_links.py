@@ -13,17 +13,22 @@ första stycket 4). Every hit here is ``mojligt_jav``: the nämnd weighs it (KL 
   myndighetsutövning for a party: a dual role that is neither tillsynsjäv nor ställföreträdarjäv;
 * a seat in a committee that is itself a party, in matters other than myndighetsutövning
   (there it is ställföreträdarjäv) and, under KL, other than överprövning (there it is the
-  KL 6 kap. 31 § andra stycket exception).
+  KL 6 kap. 31 § andra stycket exception); a närstående's seat there too (since run Q);
+* a related person (close friend, enemy, manager, former partner) who owns a party, its
+  parent or the operator of a party operation, as far as the owner would be affected
+  under the paverkan ground (since run Q, ``relation_links``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from app.rules.context import Context, Link
 from app.rules.facts import PersonFacts
-from app.rules.grounds.common import hit, representations, represented_links, who
-from app.rules.model import Hit, PathStep
+from app.rules.grounds.common import AGARE, hit, org_name, representations, represented_links, who
+from app.rules.grounds.paverkan import Ownership, ownership_level
+from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Subject
 from app.rules.supervision import attachments
 from app.rules.vocab import (
@@ -75,6 +80,32 @@ PARTY_BODY = (
     "Personen sitter i ett organ som självt är part i ärendet (dubbel roll).",
     "The person sits in a body that is itself a party to the case (a dual role).",
 )
+KIN_PARTY_BODY = (
+    "{who_sv} sitter i ett organ som självt är part i ärendet. Att en närstående har en "
+    "roll i det organ vars sak prövas (och kan få stå till svars för dess verksamhet) kan "
+    "göra att opartiskheten ifrågasätts.",
+    "{who_en} sits in a body that is itself a party to the case. A close relation's role "
+    "in the body whose matter is decided (who may have to answer for its activity) may "
+    "put impartiality in question.",
+)
+OWNED = (
+    "{owner} äger {share_sv} av {org}, som är part i, berörs av eller driver verksamhet "
+    "som prövas i ärendet. {test_sv} Ägaren berörs av beslutet som en part, så "
+    "relationen till ägaren kan göra att opartiskheten ifrågasätts.",
+    "{owner} owns {share_en} of {org}, which is a party to, affected by or runs an "
+    "operation decided in the case. {test_en} The owner is affected by the decision as a "
+    "party is, so the relation to the owner may put impartiality in question.",
+)
+OWNED_INDIRECT = (
+    "{owner} äger {own_sv} av {org}, som äger {link_sv} av {party}, som är part i, berörs "
+    "av eller driver verksamhet som prövas i ärendet: indirekt {share_sv}. {test_sv} "
+    "Ägaren berörs av beslutet som en part, så relationen till ägaren kan göra att "
+    "opartiskheten ifrågasätts.",
+    "{owner} owns {own_en} of {org}, which owns {link_en} of {party}, a party to, affected "
+    "by or running an operation decided in the case: {share_en} indirectly. {test_en} The "
+    "owner is affected by the decision as a party is, so the relation to the owner may put "
+    "impartiality in question.",
+)
 FRIENDSHIP = frozenset({RelationKind.NARA_VAN, RelationKind.OVAN})
 STAFF_REASONS = frozenset({"drift_staff", "chef_line", "works_with"})
 
@@ -85,22 +116,72 @@ STAFF_REASONS = frozenset({"drift_staff", "chef_line", "works_with"})
 RELATION_VIA = frozenset({"party", "operator"})
 
 
-def relation_links(ctx: Context, other_ref: str) -> Iterator[tuple[tuple[PathStep, ...], Link]]:
+class Route(NamedTuple):
+    """How a related person reaches the case (`relation_links`): the path from that
+    person to the case, the party link, and for the ownership route the text telling the
+    holding (``OWNED`` or ``OWNED_INDIRECT``) with its details."""
+
+    path: tuple[PathStep, ...]
+    link: Link
+    owned: tuple[tuple[str, str], dict[str, Detail]] | None = None
+
+
+def relation_links(ctx: Context, other_ref: str, share_param: str) -> Iterator[Route]:
     """How a related person reaches the case: as a party, or as ställföreträdare or ombud
     (current) for a party organisation, a party person, or the organisation running a
-    party operation, or by a seat in a committee that acts for a party (`_seat_link`)."""
+    party operation, by a seat in a committee that acts for a party (`_seat_link`), or as
+    the owner of a party (`_owner_routes`; ``share_param`` names the paverkan threshold
+    of the version applied)."""
     for link in ctx.person_links.get(other_ref, ())[:1]:
-        yield link.path, link
+        yield Route(link.path, link)
     other = ctx.person(other_ref)
     for rep in representations(ctx, other) if other else ():
         if not ctx.valid(rep):
             continue
         for link in represented_links(ctx, rep):
             if link.via in RELATION_VIA:
-                yield (*rep.steps, *link.path), link
+                yield Route((*rep.steps, *link.path), link)
                 break
     if other is not None and (seat := _seat_link(ctx, other)) is not None:
-        yield seat
+        yield Route(*seat)
+    if other is not None:
+        yield from _owner_routes(ctx, other, share_param)
+
+
+def _owner_routes(ctx: Context, other: PersonFacts, share_param: str) -> Iterator[Route]:
+    """A related person's current ownership (``agare``) of a party organisation, its parent,
+    or the organisation running a party operation, where the owner would be affected
+    under the paverkan ground of the version applied (KL 6 kap. 28 § 1 p., FL 16 § 1 p.;
+    docs/legal/rules.md §2 paverkan): an enskild firma (it is its owner: a friend of the
+    sole proprietor is a friend of the applicant) or a handelsbolag always, an aktiebolag
+    at or above the dated threshold. The ownership logic is `paverkan.ownership_level`.
+    Before run Q only "is a party" links, representation and seats were followed, so a
+    close friend or former sambo of the sole owner of the applying firm gave nothing
+    (legal cases Q05, Q41, Q45). A share below the threshold, or unknown, gives no route
+    (a friend's small holding is no special circumstance by itself)."""
+    threshold = float(ctx.param(share_param))
+    seen: set[str] = set()
+    for i in other.interests:
+        org = i.organisation
+        if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
+            continue
+        seen.add(org)
+        counted: list[Ownership] = []
+        for link in ctx.org_targets.get(org, ()):
+            judged = ownership_level(ctx, i.share_percent, link, threshold, True)
+            if judged.level is Level.JAV:
+                counted.append(judged)
+        if not counted:
+            continue
+        best = max(counted, key=lambda j: (not j.link.name_only, j.effective or -1.0))
+        owned: dict[str, Detail] = {
+            **best.details,
+            "owner": other.name or other.ref,
+            "org": org_name(ctx, org),
+        }
+        path = (PathStep(other.ref, "agare", org), *best.link.path)
+        text = OWNED_INDIRECT if best.link.via == "owner" else OWNED
+        yield Route(path, best.link, (text, owned))
 
 
 def _seat_link(ctx: Context, other: PersonFacts) -> tuple[tuple[PathStep, ...], Link] | None:
@@ -201,29 +282,39 @@ def decided_dual_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
 
 
 def party_body_hits(ctx: Context, s: Subject, *, kl: bool) -> Iterator[Hit]:
-    """A seat in a committee that is itself a party. Not for supervision of it
-    (tillsynsjäv), not where it is ställföreträdarjäv (myndighetsutövning), and under KL
+    """A seat of the participant or a närstående in a committee that is itself a party
+    (rules.md §2 generalklausul: "a seat in a committee that is itself a party"; KL 6 kap.
+    28 § 4 p., FL 16 § 1 p. 4). Not for supervision of it (tillsynsjäv), not where it is
+    ställföreträdarjäv (myndighetsutövning; a närstående's seat there too), and under KL
     not in överprövning: sitting in the committee whose decision is reviewed is earlier
-    handling in another nämnd (KL 6 kap. 31 § andra stycket, an undantag)."""
+    handling in another nämnd (KL 6 kap. 31 § andra stycket, an undantag). Only a
+    committee that is a party itself, never one merely linked to a party. Before run Q a
+    närstående's seat gave nothing: a revisor whose sambo sits in the reviewed
+    socialnämnd was clear (KL 12 kap. 14 § with 6 kap. 28 § 4 p.; the sambo may face
+    anmärkning, 12 kap. 13 §), while a close friend's seat was flagged (legal case Q29)."""
     if kl and ctx.case.matter is Matter.OVERPROVNING:
         return
     decided = {u.ref for u in ctx.decided}
-    for a in s.facts.appointments:
-        if (
-            a.body_kind is BodyKind.COMMITTEE
-            and a.role in SEAT_ROLES
-            and a.body not in ctx.family
-            and a.body not in decided
-            and ctx.valid(a)
-        ):
+    for m in s.circle:
+        for a in m.facts.appointments:
+            if (
+                a.body_kind is not BodyKind.COMMITTEE
+                or a.role not in SEAT_ROLES
+                or a.body in ctx.family
+                or a.body in decided
+                or not ctx.valid(a)
+            ):
+                continue
             for link in ctx.committee_links.get(a.body, ())[:1]:
                 if link.role is PartyRole.TILLSYNSOBJEKT:
                     continue  # supervision of that body: tillsynsjäv / the dual-role test
+                own = m.relation is None
                 yield hit(
                     s,
-                    None,
+                    None if own else m,
                     Level.MOJLIGT_JAV,
-                    (PathStep(s.ref, a.role, a.body), *link.path),
-                    PARTY_BODY,
+                    (*m.prefix, PathStep(m.person, a.role, a.body), *link.path),
+                    PARTY_BODY if own else KIN_PARTY_BODY,
                     link,
+                    details=None if own else who(ctx, m),
                 )

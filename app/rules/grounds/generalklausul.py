@@ -23,6 +23,7 @@ from app.rules.grounds.general_links import (
     party_body_hits,
     relation_links,
 )
+from app.rules.grounds.paverkan import INTE_OVASENTLIG, SYNNERLIG
 from app.rules.grounds.tvainstans import outside_body_hits
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Member, Subject
@@ -124,7 +125,11 @@ def former_partner(ctx: Context, rel: RelationFacts) -> bool:
     )
 
 
-def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
+def _relation_hits(ctx: Context, s: Subject, share_param: str) -> Iterator[Hit]:
+    """Friendship, enmity or a manager relation with a party person, or a former partner
+    who is one, by any route of `general_links.relation_links` (an ownership route is
+    told by its own text, and for a former partner the end of the relation; ``share_param``
+    names the threshold it used)."""
     past: tuple[int, ...]
     for rel in s.facts.relations:
         if rel.kind in GENERAL_CLAUSE_RELATIONS and ctx.valid(rel):
@@ -135,8 +140,22 @@ def _relation_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
             continue
         first = PathStep(s.ref, rel.kind, rel.other)
         details: dict[str, Detail] = {"ended": rel.valid_to.isoformat() if rel.valid_to else ""}
-        for tail, link in relation_links(ctx, rel.other):
-            h = hit(s, None, Level.MOJLIGT_JAV, (first, *tail), reason, link, details=details)
+        for route in relation_links(ctx, rel.other, share_param):
+            why, extra = reason, details
+            params: dict[str, Detail] = {}
+            if route.owned is not None:  # the holding; for a former partner, the end date
+                owned, holding = route.owned
+                why = (
+                    owned
+                    if reason is RELATION
+                    else (f"{owned[0]} {FORMER[0]}", f"{owned[1]} {FORMER[1]}")
+                )
+                extra = {**details, **holding}
+                params = {share_param: float(ctx.param(share_param))}
+            path = (first, *route.path)
+            h = hit(
+                s, None, Level.MOJLIGT_JAV, path, why, route.link, details=extra, parameters=params
+            )
             h.past_steps = past
             yield h
 
@@ -259,15 +278,22 @@ def _kin_attachment_hits(ctx: Context, s: Subject) -> Iterator[Hit]:
 
 
 def general_hits(
-    ctx: Context, subjects: Sequence[Subject], *, no_point3: bool, kl: bool = True
+    ctx: Context,
+    subjects: Sequence[Subject],
+    *,
+    no_point3: bool,
+    wording: str,
+    kl: bool = True,
 ) -> Iterator[Hit]:
     """``no_point3``: the version has no tillsynsjäv point, so attachments come here.
+    ``wording``: the version's paverkan wording, whose share threshold decides when a
+    related person's ownership of a party counts (`general_links.relation_links`).
     ``kl``: KL rules, where earlier handling outside a municipal nämnd is assessed here
     (KL 6:31 2 st. covers only another nämnd; FL has its own instance point)."""
     if kl:
         yield from outside_body_hits(ctx, subjects)
     for s in subjects:
-        yield from _relation_hits(ctx, s)
+        yield from _relation_hits(ctx, s, f"paverkan_share_jav_{wording}")
         yield from kin_relation_hits(ctx, s)
         yield from colleague_hits(ctx, s)
         for m in s.circle:
@@ -289,7 +315,7 @@ def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
     """KL 6 kap. 28 § 4 p. as amended by SFS 2022:638 (from 2022-07-01): "någon annan
     särskild omständighet som gör att hans eller hennes opartiskhet i ärendet kan
     ifrågasättas". Always mojligt_jav: the assessment is the nämnd's (KL 6:30)."""
-    return general_hits(ctx, subjects, no_point3=False)
+    return general_hits(ctx, subjects, no_point3=False, wording=INTE_OVASENTLIG)
 
 
 @general_clause(
@@ -303,7 +329,7 @@ def kl6_28_p4_general_v22(ctx: Context, subjects: Sequence[Subject]) -> Iterator
 def kl6_28_p5_general_v18(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """KL 6 kap. 28 § 5 p., original wording (2018-01-01 - 2022-06-30): a special
     circumstance "ägnad att rubba förtroendet" to the person's impartiality."""
-    return general_hits(ctx, subjects, no_point3=False)
+    return general_hits(ctx, subjects, no_point3=False, wording=SYNNERLIG)
 
 
 @general_clause(
@@ -318,7 +344,7 @@ def kl91_6_25_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[
     """KL (1991:900) 6 kap. 25 § 5 p. (2003-09-01 - 2017-12-31); cf. JO 1339-2017 (a
     sektionschef who was målsägande against the applicant), which cites the same clause
     of the 2017 Act, 6 kap. 28 §."""
-    return general_hits(ctx, subjects, no_point3=False)
+    return general_hits(ctx, subjects, no_point3=False, wording=SYNNERLIG)
 
 
 @general_clause(
@@ -334,7 +360,7 @@ def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iter
     the cross-references in 27 § from 4 to 5 [I: inferred from the amending act, the
     pre-2003 text itself was not seen]). No tillsynsjäv yet, so a drift/tillsyn
     attachment is assessed here (mojligt_jav)."""
-    return general_hits(ctx, subjects, no_point3=True)
+    return general_hits(ctx, subjects, no_point3=True, wording=SYNNERLIG)
 
 
 @general_clause(
@@ -347,7 +373,7 @@ def kl91_6_25_general_pre2003(ctx: Context, subjects: Sequence[Subject]) -> Iter
 def fl16_p4_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hit]:
     """FL (2017:900) 16 § 1 st. 4 p. (from 2018-07-01). FL has no tillsynsjäv point, so a
     state official attached to a supervised municipal operation is assessed here."""
-    return general_hits(ctx, subjects, no_point3=True, kl=False)
+    return general_hits(ctx, subjects, no_point3=True, wording=INTE_OVASENTLIG, kl=False)
 
 
 @general_clause(
@@ -361,4 +387,4 @@ def fl86_11_p5_general(ctx: Context, subjects: Sequence[Subject]) -> Iterator[Hi
     """FL (1986:223) 11 § 1 st. 5 p. (until 2018-06-30): a circumstance "ägnad att rubba
     förtroendet" to the person's impartiality. JO 753-2017: plain membership of an
     interest association is not enough."""
-    return general_hits(ctx, subjects, no_point3=True, kl=False)
+    return general_hits(ctx, subjects, no_point3=True, wording=SYNNERLIG, kl=False)
