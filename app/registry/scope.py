@@ -23,11 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import field_error
-from app.models import Administration, Committee, Interest, Organisation, Person, Relation
+from app.models import (
+    Administration,
+    Appointment,
+    Committee,
+    Interest,
+    Organisation,
+    Person,
+    Relation,
+)
 from app.registry import repository
 from app.registry.crud.resources import RESOURCES
 from app.registry.importdoc.plan import REF_SECTIONS, Entry, Plan
@@ -49,6 +57,30 @@ def _writable_relation(principal: Principal) -> ColumnElement[bool] | None:
     return None if person is None or related is None else and_(person, related)
 
 
+def _writable_appointment(principal: Principal) -> ColumnElement[bool] | None:
+    """Appointments a limited key may change: those it reads, and of those only the ones
+    its own organisations made (`appointed_by`) or that are to their own bodies. A kommun
+    taking part in another's gemensam nämnd reads the host's appointees but may not end
+    or delete them, which would drop them from the nämnd's screenings (run Q; the host,
+    which keeps the nämnd's register, and the appointing kommun still may)."""
+    read = scoping.appointment_predicate(principal)
+    if read is None:
+        return None
+    own = scope_sets.own_organisation_ids(principal)
+    ours = or_(
+        Appointment.appointed_by_id.is_(None),
+        Appointment.appointed_by_id.in_(own),
+        Appointment.organisation_id.in_(own),
+        Appointment.committee_id.in_(
+            select(Committee.id).where(Committee.organisation_id.in_(own))
+        ),
+        Appointment.administration_id.in_(
+            select(Administration.id).where(Administration.organisation_id.in_(own))
+        ),
+    )
+    return and_(read, ours)
+
+
 # What a limited key may change, per section (reads use `Resource.scope`).
 WRITABLE: dict[str, Predicate] = {
     **{section: res.scope for section, res in RESOURCES.items()},
@@ -58,6 +90,7 @@ WRITABLE: dict[str, Predicate] = {
     "persons": _writable_person(Person.__table__.c.id),
     "interests": _writable_person(Interest.__table__.c.person_id),
     "relations": _writable_relation,
+    "appointments": _writable_appointment,
 }
 
 

@@ -89,6 +89,11 @@ def bound_principal() -> Principal:
     return Principal(0, "bound", Role.SCREENER, _BOUND_REFS)
 
 
+def own_organisation_ids(principal: Principal) -> Select[int]:
+    """The ids of the organisations the key is limited to (not those it reads through them)."""
+    return _own_org_ids(principal)
+
+
 def _own_org_ids(principal: Principal) -> Select[int]:
     if principal.organisation_refs is _BOUND_REFS:
         bound: BindParameter[str] = bindparam(SCOPE_REFS, expanding=True)

@@ -592,3 +592,48 @@ def test_an_unscreened_case_of_a_gemensam_namnd_moves_only_by_its_hosts_keys(
     moved = ankeby.put(path, json={**fresh, "committee": "ankeby-tn"})
     assert moved.status_code == 200, moved.text[:300]
     assert admin.get(path).json()["committee"] == "ankeby-tn"
+
+
+def test_a_participant_may_not_end_the_hosts_appointees_to_the_gemensam_namnd(
+    admin: ApiClient, world: World, client_for: Callable[..., ApiClient]
+) -> None:
+    """Anna sits in Ankeby's gemensam nämnd, appointed by Ankeby. Borby, which takes part
+    in the nämnd, reads her appointment but may not end or delete it: that would drop her
+    from the nämnd's screenings (found by the review of run Q, as an observation). Borby
+    may change its own appointee; Ankeby, the host, may change either."""
+    appointed = {"person": "p-anna", "body": {"committee": "ab-mbn"}, "role": "ledamot"}
+    assert (
+        admin.patch("/v1/appointments/appt-anna", json={"appointed_by": "ankeby"}).status_code
+        == 200
+    )
+    import_document(
+        admin,
+        {
+            "persons": [{"ref": "p-bo", "name": "Bo Borby"}],
+            "appointments": [
+                {
+                    "ref": "appt-bo",
+                    "person": "p-bo",
+                    "body": {"committee": "ab-mbn"},
+                    "role": "ledamot",
+                    "appointed_by": "borby",
+                }
+            ],
+        },
+    )
+    borby = client_for("registry", ["borby"])
+    before = admin.get("/v1/appointments/appt-anna").json()
+    assert borby.get("/v1/appointments/appt-anna").status_code == 200
+    ended = borby.patch("/v1/appointments/appt-anna", json={"valid_to": "2026-01-01"})
+    assert ended.status_code == 403, ended.text[:300]
+    assert borby.delete("/v1/appointments/appt-anna").status_code == 403
+    gone = borby.post(
+        "/v1/import",
+        json={"appointments": [{**appointed, "ref": "appt-anna", "valid_to": "2026-01-01"}]},
+    )
+    assert gone.status_code == 403, gone.text[:300]
+    assert admin.get("/v1/appointments/appt-anna").json() == before
+    own = borby.patch("/v1/appointments/appt-bo", json={"valid_to": "2026-12-31"})
+    assert own.status_code == 200, own.text[:300]
+    host = world.keys["registry"].patch("/v1/appointments/appt-bo", json={"order": 2})
+    assert host.status_code == 200, host.text[:300]
