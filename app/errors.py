@@ -184,6 +184,12 @@ def field_error(pointer: str, detail: str, code: str = "invalid") -> dict[str, s
     return {"pointer": pointer, "detail": detail, "code": code}
 
 
+# Marks a field error that says an item's ref is taken by an object outside the key's
+# scope (`app.registry.scope.taken_out_of_scope`): each one is a probe of the key's budget
+# (`app.security.probes`). Private (a leading `_`): never rendered.
+REF_TAKEN = "_ref_taken"
+
+
 def templated_error(pointer: str, code: str, **params: Any) -> dict[str, Any]:
     """A field error whose detail comes from `app.errortexts` (so it can be translated)."""
     detail = field_detail(code, params, "en") or code

@@ -10,7 +10,9 @@ own nämnd brings that person into scope by the very write being checked.
 
 Two exceptions, neither of which widens the key's scope:
 - a reference the stored object already holds is kept, not added (a gemensam nämnd of
-  Ankeby lists Borby as participant; Ankeby may still rename it);
+  Ankeby lists Borby as participant; Ankeby may still rename it), if the key may change
+  that object: a document that declares a stored object it may not change is refused
+  first, saying only that the ref is taken (`check_taken_refs`, run Q);
 - an object declared in the same document is checked after the write, as every written
   object is (`app.registry.scope.written_out_of_scope`).
 
@@ -27,17 +29,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from app.errors import Forbidden
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
-from app.registry import repository
+from app.registry import repository, scope
 from app.registry.crud.resources import RESOURCES
 from app.registry.importdoc.document import SECTIONS
-from app.registry.importdoc.plan import KIND_TABLES, REF_SECTIONS, Entry, references
+from app.registry.importdoc.plan import KIND_TABLES, REF_SECTIONS, Entry, Plan, references
 from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 Reference = tuple[str, str]  # (kind, ref)
 HeldReference = tuple[str, str, str]  # (field, kind, ref)
 References = Callable[[str, Any], Iterator[tuple[str, str, str]]]
+# A refusal lists at most this many refs taken outside the key's scope (the validator's
+# cap on listed errors; the probe budget may list fewer, `app.security.probes`).
+LISTED_TAKEN = 100
 
 
 def _person_predicate(principal: Principal) -> ColumnElement[bool] | None:
@@ -138,9 +144,29 @@ class ReferenceScopeChecks:
             declared[kind].update(e.item.ref for e in self.entries.get(section, []))
         return declared
 
+    def check_taken_refs(self) -> None:
+        """For a limited key: refuse the document (403, one error at each such item) if it
+        declares an object, or gives a fact by ref, that exists but that the key may not
+        change: the ref is taken, and that is all the answer may say. So this is asked
+        before anything that reads what the stored object holds (its references, its
+        kind): before run Q the checks below named them ("a reference to organisation
+        'cederby' ... cannot be taken out"), or answered a right guess of them otherwise
+        than a wrong one. At most `LISTED_TAKEN` are listed, without a count of the rest;
+        each listed one the key cannot read is a probe of its budget (`app.security.probes`)."""
+        if self.principal is None:
+            return
+        taken = scope.taken_out_of_scope(
+            self.session, self.principal, Plan(self.entries, self.stored)
+        )
+        if taken:
+            raise Forbidden(scope.OUT_OF_SCOPE, errors=taken[:LISTED_TAKEN])
+
     def load_scope(self) -> None:
         """For a limited key: the stored refs it may point at, and those the objects it
-        writes already point at (app.registry.reference_scope)."""
+        writes already point at (app.registry.reference_scope). Held references are
+        loaded only for stored objects the key may change: `check_taken_refs` refused
+        the document if it declares any other, and a keyless row is loaded only if the
+        key may change it."""
 
         if self.principal is None:
             return
@@ -162,7 +188,11 @@ class ReferenceScopeChecks:
                 found = held_by_stored(self.session, section, refs=existing, references=references)
                 self.held.update(((section, key), refs) for key, refs in found.items())
         keyless = [s for s in self.entries if s not in REF_SECTIONS]
-        if self.target_id is not None and keyless:
+        if (
+            self.target_id is not None
+            and keyless
+            and scope.may_change(self.session, self.principal, keyless[0], self.target_id)
+        ):
             found = held_by_stored(
                 self.session, keyless[0], row_id=self.target_id, references=references
             )

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
-from app.errors import field_error
+from app.errors import REF_TAKEN, field_error
 from app.models import (
     Administration,
     Appointment,
@@ -44,6 +44,7 @@ from app.security import scope_sets, scoping
 from app.security.deps import Principal
 
 Predicate = Callable[[Principal], ColumnElement[bool] | None]
+OUT_OF_SCOPE = "Nothing was stored: the key may not change some objects (see errors)."
 
 
 def _writable_person(column: Any) -> Predicate:
@@ -118,10 +119,44 @@ def _error(pointer: str, what: str) -> dict[str, str]:
     )
 
 
+def _not_changeable(
+    session: Session, principal: Principal, section: str, refused: list[Entry], suffix: str = ""
+) -> list[dict[str, Any]]:
+    """An error at each entry whose stored object (by ref) the key may not change. Those
+    it cannot even read are marked (`errors.REF_TAKEN`): that their ref is taken is all
+    the answer tells, and each such error is a probe (`app.security.probes`)."""
+    if not refused:
+        return []
+    res = RESOURCES[section]
+    read = res.scope(principal)
+    assert read is not None  # noqa: S101 - scoped principal
+    seen = _refs_where(session, res.model, read, (e.item.ref for e in refused))
+    errors = []
+    for e in refused:
+        error: dict[str, Any] = _error(e.pointer + suffix, f"the {res.label}")
+        errors.append(error if e.item.ref in seen else {**error, REF_TAKEN: True})
+    return errors
+
+
 def existing_out_of_scope(
     session: Session, principal: Principal, plan: Plan
-) -> list[dict[str, str]]:
-    """Before writing: declared objects that exist but that the key may not change."""
+) -> list[dict[str, Any]]:
+    """Before writing: declared objects that exist but that the key may not change, and
+    a kind changed between a public and a private one (of the key's own objects only)."""
+    if not principal.scoped:
+        return []
+    # Validation refused every ref taken outside the key's scope already (`Validator.run`).
+    errors = [] if plan.taken_checked else taken_out_of_scope(session, principal, plan)
+    taken = {e["pointer"] for e in errors}
+    return errors + _public_private_crossings(plan, taken)
+
+
+def taken_out_of_scope(session: Session, principal: Principal, plan: Plan) -> list[dict[str, Any]]:
+    """Declared objects, and facts given by ref, that exist but that the key may not
+    change: one error at each such item (`.../ref` for a fact), marked as a probe
+    (`errors.REF_TAKEN`) if the key cannot read the object. Refs are one namespace, so
+    this says the ref is taken, and must say nothing else of the object: validation asks
+    it before anything that reads what the stored object holds (run Q, docs/security.md)."""
     if not principal.scoped:
         return []
     errors = []
@@ -133,12 +168,9 @@ def existing_out_of_scope(
         assert predicate is not None  # noqa: S101 - scoped principal
         res = RESOURCES[section]
         ok = _refs_where(session, res.model, predicate, (e.item.ref for e in existing))
-        errors += [_error(e.pointer, f"the {res.label}") for e in existing if e.item.ref not in ok]
-    return (
-        errors
-        + _existing_facts_out_of_scope(session, principal, plan)
-        + _public_private_crossings(principal, plan)
-    )
+        refused = [e for e in existing if e.item.ref not in ok]
+        errors += _not_changeable(session, principal, section, refused)
+    return errors + _existing_facts_out_of_scope(session, principal, plan)
 
 
 def _visibility(kind: str) -> str:
@@ -149,16 +181,20 @@ def _visibility(kind: str) -> str:
     return "private" if kind in scope_sets.PRIVATE_KINDS else "other"
 
 
-def _public_private_crossings(principal: Principal, plan: Plan) -> list[dict[str, str]]:
+def _public_private_crossings(plan: Plan, taken: set[str]) -> list[dict[str, Any]]:
     """A stored organisation may not change between a public kind (kommun, region,
     förbund, myndighet) and a private one by a limited key: whether a company is shared
     reference data, read by every kommun, follows from its owners' kinds (before run N a
     kommun's key made a förbund an ideell förening, and every kommun read the förbund,
-    its members and the company it owned)."""
+    its members and the company it owned). Not asked of an organisation the key may not
+    change (`taken`, by pointer): compared with a kind the key cannot read, it told a
+    hidden kommun from a company (run Q)."""
     stored = plan.stored["organisation"]
     errors = []
     for e in plan.section("organisations"):
         row = stored.get(e.item.ref)
+        if e.pointer in taken:
+            continue
         kind = getattr(e.item, "kind", None)
         if row is None or kind is None or _visibility(str(kind)) == _visibility(row["kind"]):
             continue
@@ -175,7 +211,7 @@ def _public_private_crossings(principal: Principal, plan: Plan) -> list[dict[str
 
 def _existing_facts_out_of_scope(
     session: Session, principal: Principal, plan: Plan
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """A fact given with a ref is matched to the stored fact of that ref, whoever it
     belongs to: that stored fact must be one the key may change (before run N a kommun's
     import rewrote another kommun's appointment, interest or relation given its ref, and
@@ -191,11 +227,8 @@ def _existing_facts_out_of_scope(
         refs = {e.item.ref for e in given}
         stored = _refs_where(session, res.model, true(), refs)
         ok = _refs_where(session, res.model, predicate, stored)
-        errors += [
-            _error(e.pointer + "/ref", f"the {res.label}")
-            for e in given
-            if e.item.ref in stored and e.item.ref not in ok
-        ]
+        refused = [e for e in given if e.item.ref in stored and e.item.ref not in ok]
+        errors += _not_changeable(session, principal, section, refused, "/ref")
     return errors
 
 

@@ -48,20 +48,34 @@ class SharedWindow:
     ) -> int | None:
         """Seconds until `subject` may spend `wanted` more events, or None if it may now."""
         now = time.time() if now is None else now
-        row = session.execute(
-            select(_T.c.window_start, _T.c.count).where(
-                _T.c.kind == self.kind, _T.c.subject == subject[:MAX_SUBJECT]
-            )
-        ).first()
+        row = self._row(session, subject)
         if row is None:
             return None
-        window_start, events = int(row[0]), int(row[1])  # (a Row's .count is tuple.count)
+        window_start, events = row
         if events + wanted <= self.limit:
             return None
         ends = window_start + self.window
         if ends <= now:
             return None
         return max(1, int(math.ceil(ends - now)))
+
+    def remaining(self, session: Session, subject: str, now: float | None = None) -> int:
+        """How many events `subject` may have before it reaches the limit (0 when over)."""
+        now = time.time() if now is None else now
+        row = self._row(session, subject)
+        if row is None or row[0] + self.window <= now:
+            return self.limit
+        return max(0, self.limit - row[1])
+
+    def _row(self, session: Session, subject: str) -> tuple[int, int] | None:
+        """(window start, events) of `subject`, or None."""
+        row = session.execute(
+            select(_T.c.window_start, _T.c.count).where(
+                _T.c.kind == self.kind, _T.c.subject == subject[:MAX_SUBJECT]
+            )
+        ).first()
+        # (int(row[1]): a Row's .count is tuple.count)
+        return None if row is None else (int(row[0]), int(row[1]))
 
     def hit(self, session: Session, subject: str, count: int = 1, now: float | None = None) -> None:
         """Count `count` events of `subject` in the session's transaction (caller commits)."""

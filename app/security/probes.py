@@ -39,7 +39,7 @@ from fastapi import Request
 from app.audit import chain
 from app.audit.organisations import organisation_ids
 from app.db import SessionDep, end_read
-from app.errors import AppError, NotFound, Unauthorized
+from app.errors import REF_TAKEN, AppError, NotFound, Unauthorized
 from app.inputguard import PARSED_BODY_KEY
 from app.logging import redact
 from app.security.deps import Principal
@@ -157,14 +157,38 @@ def _record_probe(
     session: Any, request: Request, principal: Principal, exc: AppError, subject: str
 ) -> None:
     """Count a probe against `subject` and, for a write, audit it (the API's and the web
-    pages' refusals alike)."""
-    _count(session, request.app.state.probe_limiter, subject)
+    pages' refusals alike). A refusal that says refs are taken outside the key's scope
+    (an import's 403 points at each such item) counts one probe for each it lists, and
+    lists no more than the budget has left: before run Q one import tested a hundred
+    taken refs for one probe."""
+    limiter: SharedWindow = request.app.state.probe_limiter
+    _count(session, limiter, subject, _within_budget(session, limiter, subject, exc))
     if request.method != "GET":
         try:
             _audit_refusal(session, request, principal, exc)
         except Exception:  # the refusal stands even if its record fails
             session.rollback()
             logger.exception("refusal_not_audited")
+
+
+def _within_budget(session: Any, limiter: SharedWindow, subject: str, exc: AppError) -> int:
+    """Keep of the refusal's taken-ref errors (`errors.REF_TAKEN`) only as many as
+    `subject` has probes left (at least one; the rest are left out, uncounted and unnamed,
+    as a count of them would tell how many more are taken), and return how many probes
+    the refusal counts."""
+    taken = [e for e in exc.errors if e.get(REF_TAKEN)]
+    if len(taken) <= 1:
+        return 1
+    try:
+        session.rollback()  # the refused write, if any part of it was flushed
+        left = max(1, limiter.remaining(session, subject))
+    except Exception:  # the database went away: list one, as for a single ref
+        logger.exception("probe_budget_not_read")
+        left = 1
+    dropped = {id(e) for e in taken[left:]}
+    if dropped:
+        exc.errors = [e for e in exc.errors if id(e) not in dropped]
+    return len(taken) - len(dropped)
 
 
 def client_of(request: Request) -> str:

@@ -67,9 +67,8 @@ def find(
     if lock:
         stmt = stmt.with_for_update(of=res.model)
     obj = session.scalars(stmt.where(res.model.ref == key)).first()
-    # An id past BIGINT is no id (PostgreSQL would refuse the query: a 500, not a 404);
-    # nor is '²', which isdigit() takes for a digit and int() refuses, nor a string of
-    # digits longer than int() reads (4,300: ValueError, a 500 before run Q).
+    # No id: past BIGINT (PostgreSQL refuses it), '²' (isdigit() but not int()), or more
+    # digits than int() reads (4,300). Each was a 500, not a 404.
     numeric = key.isascii() and key.isdigit() and len(key) <= 19 and int(key) <= 2**62
     if obj is None and not res.has_required_ref and numeric:
         obj = session.scalars(stmt.where(res.model.id == int(key))).first()
@@ -157,6 +156,8 @@ def _write(
             f"The {res.label} is invalid; nothing was stored.",
             errors=[*refused, *_strip(exc.errors, res.section)],
         ) from None
+    except Forbidden as exc:  # its ref is taken outside the key's scope
+        raise Forbidden(exc.detail, errors=_strip(exc.errors, res.section)) from None
     if refused:
         raise Unprocessable(f"The {res.label} is invalid; nothing was stored.", errors=refused)
     if precondition is not None:
@@ -172,7 +173,7 @@ def _write(
         and res.has_required_ref
         and item["ref"] in plan.stored[REF_SECTIONS[res.section]]
     ):
-        # Out of scope answers 403 like any write there, not 409 (which would reveal it).
+        # A ref taken outside the scope answered 403 in `validate`; here a kind crossing.
         hidden = scope.existing_out_of_scope(session, principal, plan)
         if hidden:
             raise Forbidden(OUT_OF_SCOPE, errors=_strip(hidden, res.section))

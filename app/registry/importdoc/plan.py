@@ -190,6 +190,9 @@ class Plan:
     # Per personnummer hash given in the document, the stored persons (refs) with it that
     # validation found among those the key sees (`locks.after_writes` compares).
     pnr_owners: dict[str, list[str]] = field(default_factory=dict)
+    # Whether validation refused the refs taken outside a limited key's scope
+    # (`scope.taken_out_of_scope`), so that writing need not ask again.
+    taken_checked: bool = False
 
     def section(self, name: str) -> list[Entry]:
         return self.entries.get(name, [])

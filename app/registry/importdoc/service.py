@@ -37,7 +37,7 @@ from app.vocabularies import BUILTIN_AREAS
 
 logger = logging.getLogger(__name__)
 
-OUT_OF_SCOPE = "Nothing was stored: the key may not change some objects (see errors)."
+OUT_OF_SCOPE = scope.OUT_OF_SCOPE
 
 
 _gc_lock = threading.Lock()

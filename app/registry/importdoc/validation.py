@@ -96,6 +96,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
         self.parse(raw)
         self.check_duplicates()
         self.load_store()
+        self.check_taken_refs()
         self.load_scope()
         self.check_references()
         self.check_kept_references()
@@ -122,7 +123,7 @@ class Validator(ReferenceScopeChecks, SeatChecks, Checks):
                 errors=errors,
                 **extra,
             )
-        return Plan(self.entries, self.stored, self.pnr_owners)
+        return Plan(self.entries, self.stored, self.pnr_owners, self.principal is not None)
 
     # -- structure ----------------------------------------------------------------------
     def parse(self, raw: Any) -> None:
