@@ -16,10 +16,10 @@ from datetime import date
 
 from app.rules.context import Context
 from app.rules.facts import PersonFacts
-from app.rules.grounds.common import AGARE, NOUNS, hit, org_name, who
+from app.rules.grounds.common import NOUNS, hit, org_name, who
 from app.rules.grounds.generalklausul import former_partner
 from app.rules.grounds.paverkan import OWNER as PAVERKAN_OWNER
-from app.rules.grounds.paverkan import Ownership, strongest_ownership
+from app.rules.grounds.paverkan import strongest_holdings
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Member, Subject
 from app.rules.registry import Regime, rule
@@ -58,24 +58,8 @@ DESCRIPTION = (
 SHARE = "fullmaktige_owner_share_jav"
 
 
-def _owned(ctx: Context, facts: PersonFacts, threshold: float) -> Iterator[tuple[str, Ownership]]:
-    """Each organisation the person currently owns (``agare``) that reaches the case, with
-    its strongest ownership route (`paverkan.strongest_ownership`)."""
-    seen: set[str] = set()
-    for i in facts.interests:
-        org = i.organisation
-        if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
-            continue
-        seen.add(org)
-        judged = strongest_ownership(
-            ctx, i.share_percent, ctx.org_targets.get(org, ()), threshold, True
-        )
-        if judged is not None:
-            yield org, judged
-
-
 def _owner_hits(ctx: Context, s: Subject, m: Member, threshold: float) -> Iterator[Hit]:
-    for org, judged in _owned(ctx, m.facts, threshold):
+    for org, judged in strongest_holdings(ctx, m.facts, threshold, True):
         details = {**judged.details, **who(ctx, m), "org": org_name(ctx, org)}
         reason = OWNER if judged.reason is PAVERKAN_OWNER else judged.reason
         yield hit(
@@ -122,7 +106,7 @@ def _former_partner_hits(ctx: Context, s: Subject, threshold: float) -> Iterator
             yield h
         other = ctx.person(rel.other) or PersonFacts(ref=rel.other)
         noun_sv, noun_en = NOUNS[inverse(rel.kind)]
-        for org, judged in _owned(ctx, other, threshold):
+        for org, judged in strongest_holdings(ctx, other, threshold, True):
             name = other.name or other.ref
             details = {
                 **judged.details,

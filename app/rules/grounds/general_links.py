@@ -26,8 +26,8 @@ from typing import NamedTuple
 
 from app.rules.context import Context, Link
 from app.rules.facts import PersonFacts
-from app.rules.grounds.common import AGARE, hit, org_name, representations, represented_links, who
-from app.rules.grounds.paverkan import Ownership, ownership_level
+from app.rules.grounds.common import hit, org_name, representations, represented_links, who
+from app.rules.grounds.paverkan import Ownership, current_holdings, ownership_level
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Subject
 from app.rules.supervision import attachments
@@ -160,15 +160,10 @@ def _owner_routes(ctx: Context, other: PersonFacts, share_param: str) -> Iterato
     (legal cases Q05, Q41, Q45). A share below the threshold, or unknown, gives no route
     (a friend's small holding is no special circumstance by itself)."""
     threshold = float(ctx.param(share_param))
-    seen: set[str] = set()
-    for i in other.interests:
-        org = i.organisation
-        if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
-            continue
-        seen.add(org)
+    for org, share in current_holdings(ctx, other):
         counted: list[Ownership] = []
         for link in ctx.org_targets.get(org, ()):
-            judged = ownership_level(ctx, i.share_percent, link, threshold, True)
+            judged = ownership_level(ctx, share, link, threshold, True)
             if judged.level is Level.JAV:
                 counted.append(judged)
         if not counted:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from app.rules.context import Context, Link
+from app.rules.facts import PersonFacts
 from app.rules.grounds.common import AGARE, CAP, hit, org_kind, org_name, who
 from app.rules.model import Detail, Hit, PathStep
 from app.rules.participants import Subject
@@ -162,6 +163,28 @@ def strongest_ownership(
     return None if best is None else best[1]
 
 
+def current_holdings(ctx: Context, facts: PersonFacts) -> Iterator[tuple[str, float | None]]:
+    """Each organisation the person owns (``agare``) on the date, once, with the share."""
+    seen: set[str] = set()
+    for i in facts.interests:
+        org = i.organisation
+        if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
+            continue
+        seen.add(org)
+        yield org, i.share_percent
+
+
+def strongest_holdings(
+    ctx: Context, facts: PersonFacts, threshold: float, partnership_counts: bool
+) -> Iterator[tuple[str, Ownership]]:
+    """Each current holding that reaches the case, with its strongest ownership route."""
+    for org, share in current_holdings(ctx, facts):
+        routes = ctx.org_targets.get(org, ())
+        judged = strongest_ownership(ctx, share, routes, threshold, partnership_counts)
+        if judged is not None:
+            yield org, judged
+
+
 def _pct(value: float | None, unknown: str) -> str:
     return unknown if value is None else f"{value:g} %"
 
@@ -187,21 +210,8 @@ def paverkan_hits(ctx: Context, subjects: Sequence[Subject], wording: str) -> It
                     yield hit(
                         s, m, Level.JAV, m.prefix + link.path, BERORD, link, details=who(ctx, m)
                     )
-            seen: set[str] = set()
-            for i in m.facts.interests:
-                org = i.organisation
-                if i.kind is not AGARE or org is None or org in seen or not ctx.valid(i):
-                    continue
-                seen.add(org)
-                judged = strongest_ownership(
-                    ctx,
-                    i.share_percent,
-                    ctx.org_targets.get(org, ()),
-                    threshold,
-                    wording == INTE_OVASENTLIG,
-                )
-                if judged is None:
-                    continue
+            partnership_counts = wording == INTE_OVASENTLIG
+            for org, judged in strongest_holdings(ctx, m.facts, threshold, partnership_counts):
                 details = {**judged.details, **who(ctx, m), "org": org_name(ctx, org)}
                 path = (*m.prefix, PathStep(m.person, "agare", org), *judged.link.path)
                 yield hit(
