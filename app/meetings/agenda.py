@@ -21,7 +21,7 @@ from app.errors import Unprocessable, field_error, pydantic_field_errors
 from app.meetings import repository as repo
 from app.meetings.repository import CommitteeRow
 from app.meetings.schemas import MeetingIn
-from app.meetings.seating import NOT_MEETING_KINDS, Member
+from app.meetings.seating import Member
 from app.security.deps import Principal
 
 SEAT_PARTICIPANT = {
@@ -240,6 +240,8 @@ def with_members(case: ResolvedCase, members: list[Member], ids: dict[str, int])
     return replace(case, participants=case.participants + extra)
 
 
+#: Bodies whose meetings KL does not govern, and why: a meeting of one is refused, not
+#: judged by `seating`'s rules.
 _NOT_GOVERNED = {
     "bolagsstyrelse": (
         "a company board's meetings follow aktiebolagslagen (8 kap.), not kommunallagen; "
@@ -282,7 +284,7 @@ def read_agenda(
         )
         errors.raise_if_any()
     assert committee is not None
-    if committee.kind in NOT_MEETING_KINDS:
+    if committee.kind in _NOT_GOVERNED:
         errors.add("/committee", _NOT_GOVERNED[committee.kind], "not_a_kl_body")
         errors.raise_if_any()
     members, ids = repo.members(session, committee.id, body.date)

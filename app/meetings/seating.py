@@ -10,15 +10,11 @@ an ersättare who served in a seat in the item before keeps it while it stays va
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 FULLMAKTIGE_KINDS = frozenset({"fullmaktige", "forbundsfullmaktige"})
-#: Bodies whose meetings KL does not govern: a company board follows aktiebolagslagen
-#: (8 kap.), and the revisorer have no ersättare and no quorum (12 kap.). A meeting of
-#: one is refused (`agenda.read_agenda`), not judged by the rules below.
-NOT_MEETING_KINDS = frozenset({"bolagsstyrelse", "revision"})
 NO_ORDER = 10**9  # an ersättare without an order comes after every numbered one
 
 
@@ -183,22 +179,15 @@ class _Allocation:
         used: set[str] = set()
         chosen: dict[str, Member] = {}
 
-        def can_serve(e: Member) -> bool:
-            return e.person in self.present and e.person not in out and e.person not in used
+        def there(e: Member) -> bool:
+            return e.person in self.present and e.person not in out
 
         for ledamot in vacant:
             kept = self.members.get((keep or {}).get(ledamot.person, ""))
-            if kept is not None and can_serve(kept) and kept in self.candidates(ledamot):
+            if kept is not None and there(kept) and kept in self.candidates(ledamot):
                 chosen[ledamot.person] = kept
                 used.add(kept.person)
-        for choices in (self.first_choice, self.candidates):
-            for ledamot in vacant:
-                if ledamot.person in chosen:
-                    continue
-                pick = next((e for e in choices(ledamot) if can_serve(e)), None)
-                if pick is not None:
-                    chosen[ledamot.person] = pick
-                    used.add(pick.person)
+        self._assign(vacant, there, used, chosen)
         taken = [SeatTaken(m, chosen[m.person]) for m in vacant if m.person in chosen]
         empty = [m for m in vacant if m.person not in chosen]
         return own, taken, empty
@@ -227,24 +216,30 @@ class _Allocation:
         """Who to call in for the empty seats: the first not present, not jävig ersättare
         in each seat's order."""
         chosen: dict[str, Member] = {}
+        self._assign(
+            empty, lambda e: e.person not in self.present and e.person not in out, used, chosen
+        )
+        return [SeatTaken(m, chosen[m.person]) for m in empty if m.person in chosen]
+
+    def _assign(
+        self,
+        seats: list[Member],
+        eligible: Callable[[Member], bool],
+        used: set[str],
+        chosen: dict[str, Member],
+    ) -> None:
+        """Give each seat not in `chosen` the first eligible ersättare not yet `used`:
+        every seat its first choice (`first_choice`) before any seat another party's."""
         for choices in (self.first_choice, self.candidates):
-            for ledamot in empty:
+            for ledamot in seats:
                 if ledamot.person in chosen:
                     continue
                 pick = next(
-                    (
-                        e
-                        for e in choices(ledamot)
-                        if e.person not in self.present
-                        and e.person not in out
-                        and e.person not in used
-                    ),
-                    None,
+                    (e for e in choices(ledamot) if eligible(e) and e.person not in used), None
                 )
                 if pick is not None:
-                    used.add(pick.person)
                     chosen[ledamot.person] = pick
-        return [SeatTaken(m, chosen[m.person]) for m in empty if m.person in chosen]
+                    used.add(pick.person)
 
 
 def allocate(
