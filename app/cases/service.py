@@ -29,9 +29,7 @@ from app.models import (
     CaseEarlierHandling,
     CaseParticipant,
     CaseParty,
-    Committee,
     JavDecision,
-    Organisation,
     Screening,
 )
 from app.pagination import PageParams, paginate
@@ -195,18 +193,13 @@ def _may_move(session: Session, principal: Principal, case: Case) -> None:
                 )
             ],
         )
-    if principal.organisation_refs is not None:
-        host = session.scalar(
-            select(Organisation.ref)
-            .join(Committee, Committee.organisation_id == Organisation.id)
-            .where(Committee.id == case.committee_id)
+    owners = principal.organisation_refs
+    if owners is not None and case.committee.organisation.ref not in owners:
+        raise Forbidden(
+            "The case belongs to a committee of another organisation; this key may "
+            "not move it to another committee.",
+            errors=[field_error("/committee", "not this key's committee", "out_of_scope")],
         )
-        if host not in principal.organisation_refs:
-            raise Forbidden(
-                "The case belongs to a committee of another organisation; this key may "
-                "not move it to another committee.",
-                errors=[field_error("/committee", "not this key's committee", "out_of_scope")],
-            )
 
 
 def get_case(session: Session, principal: Principal, ref: str) -> ResolvedCase:

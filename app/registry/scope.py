@@ -104,9 +104,10 @@ def may_change(session: Session, principal: Principal, section: str, row_id: int
     return session.scalar(select(model.id).where(model.id == row_id, predicate)) is not None
 
 
-def _refs_where(
+def refs_where(
     session: Session, model: Any, predicate: ColumnElement[bool], refs: Iterable[str]
 ) -> set[str]:
+    """Those of `refs` whose `model` row meets `predicate` (in chunks of bound values)."""
     found: set[str] = set()
     for batch in repository.chunks(sorted(set(refs))):
         found.update(session.scalars(select(model.ref).where(model.ref.in_(batch), predicate)))
@@ -130,7 +131,7 @@ def _not_changeable(
     res = RESOURCES[section]
     read = res.scope(principal)
     assert read is not None  # noqa: S101 - scoped principal
-    seen = _refs_where(session, res.model, read, (e.item.ref for e in refused))
+    seen = refs_where(session, res.model, read, (e.item.ref for e in refused))
     errors = []
     for e in refused:
         error: dict[str, Any] = _error(e.pointer + suffix, f"the {res.label}")
@@ -167,7 +168,7 @@ def taken_out_of_scope(session: Session, principal: Principal, plan: Plan) -> li
         predicate = WRITABLE[section](principal)
         assert predicate is not None  # noqa: S101 - scoped principal
         res = RESOURCES[section]
-        ok = _refs_where(session, res.model, predicate, (e.item.ref for e in existing))
+        ok = refs_where(session, res.model, predicate, (e.item.ref for e in existing))
         refused = [e for e in existing if e.item.ref not in ok]
         errors += _not_changeable(session, principal, section, refused)
     return errors + _existing_facts_out_of_scope(session, principal, plan)
@@ -225,8 +226,8 @@ def _existing_facts_out_of_scope(
         predicate = WRITABLE[section](principal)
         assert predicate is not None  # noqa: S101 - scoped principal
         refs = {e.item.ref for e in given}
-        stored = _refs_where(session, res.model, true(), refs)
-        ok = _refs_where(session, res.model, predicate, stored)
+        stored = refs_where(session, res.model, true(), refs)
+        ok = refs_where(session, res.model, predicate, stored)
         refused = [e for e in given if e.item.ref in stored and e.item.ref not in ok]
         errors += _not_changeable(session, principal, section, refused, "/ref")
     return errors
@@ -284,7 +285,7 @@ def written_out_of_scope(
         predicate = WRITABLE[section](principal)
         assert predicate is not None  # noqa: S101 - scoped principal
         res = RESOURCES[section]
-        ok = _refs_where(session, res.model, predicate, (e.item.ref for e in entries))
+        ok = refs_where(session, res.model, predicate, (e.item.ref for e in entries))
         errors += [_error(e.pointer, f"the {res.label}") for e in entries if e.item.ref not in ok]
     owners = _fact_owner_predicates(principal)
     facts = {section: changed(section) for section in FACT_OWNERS}
@@ -293,7 +294,7 @@ def written_out_of_scope(
         for suffix, kind in FACT_OWNERS[section]:
             wanted[kind].update(r for e in entries if (r := _get(e.item, suffix)))
     ok_refs = {
-        kind: _refs_where(session, model, predicate, wanted[kind])
+        kind: refs_where(session, model, predicate, wanted[kind])
         for kind, (model, predicate) in owners.items()
     }
     for section, entries in facts.items():
@@ -317,9 +318,9 @@ def _appointments_to_shared(
     own = scoping.own_organisation_predicate(principal)
     person = scoping.writable_person_predicate(principal, Person.__table__.c.id)
     assert own is not None and person is not None  # noqa: S101 - scoped principal
-    owned = _refs_where(session, Organisation, own, (e.item.body.organisation for e in to_orgs))
+    owned = refs_where(session, Organisation, own, (e.item.body.organisation for e in to_orgs))
     shared = [e for e in to_orgs if e.item.body.organisation not in owned]
-    writable = _refs_where(session, Person, person, (e.item.person for e in shared))
+    writable = refs_where(session, Person, person, (e.item.person for e in shared))
     return [
         _error(e.pointer + "/person", "the person") for e in shared if e.item.person not in writable
     ]

@@ -91,10 +91,6 @@ def bound_principal() -> Principal:
 
 def own_organisation_ids(principal: Principal) -> Select[int]:
     """The ids of the organisations the key is limited to (not those it reads through them)."""
-    return _own_org_ids(principal)
-
-
-def _own_org_ids(principal: Principal) -> Select[int]:
     if principal.organisation_refs is _BOUND_REFS:
         bound: BindParameter[str] = bindparam(SCOPE_REFS, expanding=True)
         return select(Organisation.id).where(Organisation.ref.in_(bound))
@@ -129,7 +125,7 @@ def owned_below(owners: Select[int]) -> Select[int]:
 
 
 def visible_organisation_ids(principal: Principal) -> Select[int]:
-    own = _own_org_ids(principal)
+    own = own_organisation_ids(principal)
     forbund = select(OrganisationMember.organisation_id).where(
         OrganisationMember.member_id.in_(own)
     )

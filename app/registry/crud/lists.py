@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import false, select
+from sqlalchemy import false
 from sqlalchemy.orm import Session
 
 from app.db import SessionDep, continue_read_only
@@ -29,6 +29,7 @@ from app.registry.schemas import (
     PersonOut,
     RelationOut,
 )
+from app.registry.scope import refs_where
 from app.security.deps import Principal, RegistryReader
 from app.strictquery import refuse_unknown_values
 from app.vocabularies import (
@@ -96,9 +97,9 @@ class Lister:
         if ref is None or self.principal.organisation_refs is None:
             return True
         res = RESOURCES[section]
-        stmt = select(res.model.id).where(res.model.ref == ref)
         predicate = res.scope(self.principal)
-        return self.session.scalar(stmt if predicate is None else stmt.where(predicate)) is not None
+        assert predicate is not None  # noqa: S101 - a limited key
+        return bool(refs_where(self.session, res.model, predicate, [ref]))
 
     def list(self, section: str, conditions: filters.Conditions) -> dict[str, Any]:
         continue_read_only(self.session)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Organisation
 from app.registry.crud.resources import Resource
+from app.registry.scope import refs_where
 from app.security.deps import Principal
 
 
@@ -25,7 +25,7 @@ def shown(
     named = {m for out in outs for m in out["members"]}
     if not named:
         return outs
-    stmt = select(Organisation.ref).where(Organisation.ref.in_(sorted(named)))
     predicate = res.scope(principal)
-    readable = set(session.scalars(stmt if predicate is None else stmt.where(predicate)))
+    assert predicate is not None  # noqa: S101 - a limited key
+    readable = refs_where(session, Organisation, predicate, named)
     return [{**out, "members": [m for m in out["members"] if m in readable]} for out in outs]
