@@ -16,7 +16,7 @@ from docx import Document
 
 from app.office import DOCX
 from tests.meetings.support import chair, item, out, post_meeting, quorum, seats, summon
-from tests.meetings.world import case, world
+from tests.meetings.world import case, seat, world
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
@@ -319,15 +319,6 @@ def _bodies_world() -> dict[str, Any]:
         {"ref": "ab-3", "name": "Bertil Bolag"},
         {"ref": "ab-s1", "name": "Siv Suppleant"},
     ]
-
-    def seat(person: str, committee: str, role: str, party: str, **extra: Any) -> dict[str, Any]:
-        return {
-            "person": person,
-            "body": {"committee": committee},
-            "role": role,
-            "party": party,
-            **extra,
-        }
 
     doc["appointments"] += [
         seat("l-ordf", "bn-au", "ordforande", "S"),
