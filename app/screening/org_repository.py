@@ -37,6 +37,18 @@ def organisation_by_ref(session: Session, principal: Principal, ref: str) -> Org
     return session.scalars(stmt).first()
 
 
+def readable_committees(session: Session, principal: Principal, refs: Iterable[str]) -> set[str]:
+    """Those of the committee `refs` the key reads (all of them for an unlimited key)."""
+    wanted = sorted(set(refs))
+    if not principal.scoped or not wanted:
+        return set(wanted)
+    stmt = scoping.apply(
+        select(Committee.ref).where(Committee.ref.in_(wanted)),
+        scoping.committee_predicate(principal),
+    )
+    return set(session.scalars(stmt))
+
+
 def neighbourhood_org_ids(session: Session, organisation_id: int) -> list[int]:
     """The organisation, the gemensamma nämnder's hosts and participants it shares bodies
     with, its förbund and their members, and the other side of its agreements."""

@@ -263,9 +263,15 @@ def organisation_structural_risks(
                 }
             ],
         ) from None
+    # A limited key reads an organisation it does not hold (a shared company) without its
+    # bodies: the report judges only the committees the key reads (run R: a shared
+    # company's report named its board, what it runs and the people in it).
+    readable = org_repo.readable_committees(session, principal, (f.committee for f in findings))
     return OrganisationStructuralRisks(
         organisation=organisation.ref,
         as_of=day,
         rules_version=rules_version(),
-        structural=[ScreeningStructuralFinding.of(f, snapshot) for f in findings],
+        structural=[
+            ScreeningStructuralFinding.of(f, snapshot) for f in findings if f.committee in readable
+        ],
     )
