@@ -4,6 +4,7 @@ the attendance, download the Word document; the same answers as /v1/meetings."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -45,7 +46,7 @@ def test_prepare_a_meeting_and_read_each_item(
         assert person["name"] in text
     assert f"{item['serving']} av {item['seats_total']} (minst {item['quorum']})" in text
     assert item["minutes"]["sv"] in text
-    assert 'class="govuk-task-list"' in html
+    assert 'id="oversikt"' in html  # the agenda as an overview table
     # Audited like the API's POST: the meeting and the item's screening.
     kinds = [e["kind"] for e in admin.get("/v1/audit").json()["items"]]
     assert "meeting.create" in kinds and "screening" in kinds
@@ -135,3 +136,63 @@ def test_the_page_names_who_leads_the_prövning_of_the_chairs_jäv(
     client = browser_for("screener")
     text = text_of(client.page("/sammantraden/" + quote("BN Q-web", safe="")).text)
     assert "Leder prövningen av ordförandens jäv: Vera Vice" in text, text[:2000]
+
+
+def _overview_rows(html: str) -> dict[str, str]:
+    """The agenda's overview table: the text of each row, by its paragraph."""
+    table = re.search(r'<table class="govuk-table" id="oversikt">(.*?)</table>', html, re.S)
+    assert table, "no overview table on the meeting page"
+    assert re.search(r"<caption[^>]*>[^<]*4 punkter", table.group(1)), table.group(1)[:400]
+    rows = re.findall(
+        r"<tr[^>]*>\s*<th scope=\"row\"[^>]*>(.*?)</th>(.*?)</tr>", table.group(1), re.S
+    )
+    return {text_of(head): text_of(cells) for head, cells in rows}
+
+
+def test_the_agenda_shows_at_a_glance_who_leaves_and_who_takes_the_seat(
+    browser_for: Any, admin: ApiClient
+) -> None:
+    """The nämndsekreterare's overview: one row per item with who steps out (and why), who
+    takes which seat and why it is free (jäv or absence), a seat nobody can take, who
+    chairs and quorum; not only a count of those who leave."""
+    from tests.support.registry import import_document
+    from tests.web.browser import world
+
+    import_document(admin, world.WORLD)
+    stored = [world.MEETING_CASE, "VBN 2026/15", "VBN 2026/16", "VBN 2026/17"]
+    for ref in stored:
+        # The last item's applicant is nobody's närstående: an item without jäv.
+        case = {**world.CASES[0], "ref": ref}
+        if ref == stored[-1]:
+            case["parties"] = [{"name": "Eva Granqvist", "role": "sokande"}]
+        assert admin.post("/v1/cases", json=case).status_code == 201
+    absent = ["w-m1", "w-m2", "w-ec1"]  # M's two ledamöter and C's ersättare are away
+    meeting = {
+        "ref": "VBN 2026-03-10",
+        "committee": "w-bn",
+        "date": "2026-03-10",
+        "absent": absent,
+        "items": [{"paragraph": f"§ {7 + i}", "case": ref} for i, ref in enumerate(stored)],
+    }
+    created = admin.post("/v1/meetings", json=meeting)
+    assert created.status_code == 201, created.text
+    item = created.json()["items"][0]
+    html = browser_for("screener").page("/sammantraden/" + quote("VBN 2026-03-10", safe="")).text
+    rows = _overview_rows(html)
+    assert list(rows) == ["§ 7", "§ 8", "§ 9", "§ 10"], rows
+    row = rows["§ 7"]
+    assert world.MEETING_CASE in row and "Bygglov för tillbyggnad" in row
+    assert "Johan Falk (S) Jäv" in row
+    # Why each seat is free: the ledamot's jäv, or absence; a seat nobody can take.
+    assert "Per Holm (S) för Johan Falk (jävig)" in row, row
+    assert "Rebecka Sjö (M) för Karin Wik (frånvarande)" in row, row
+    assert "Ingen ersättare för Leif Dahl (frånvarande)" in row, row
+    assert "Ingrid Lund (S)" in row
+    assert rows["§ 10"].startswith(
+        "VBN 2026/17 Bygglov för tillbyggnad av enbostadshus, Västby 3:7 Ingen"
+    )
+    assert f"{item['serving']} av {item['seats_total']}" in row
+    # The item's card says the same about its seats.
+    card = text_of(html.split('id="punkt-1"', 1)[1].split('id="punkt-2"', 1)[0])
+    assert "Per Holm (S) för Johan Falk (jävig)" in card
+    assert "Ingen ersättare för Leif Dahl (frånvarande)" in card

@@ -184,7 +184,11 @@ def test_prepare_a_meeting_edit_attendance_and_download_word(browser: Site) -> N
     text = browser.text()
     assert f"§ 7 {MEETING_CASE}" in text and "Beslutförhet" in text
     # Johan Falk (S) lives with the applicant: he steps out, S's first ersättare sits.
-    assert "Per Holm (S) för Johan Falk" in text
+    assert "Per Holm (S) för Johan Falk (jävig)" in text
+    # The agenda's overview names him and his ersättare in the item's row.
+    row = browser.driver.find_element(By.CSS_SELECTOR, "#oversikt tbody tr").text
+    assert "Johan Falk (S)" in row and "Per Holm (S) för Johan Falk (jävig)" in row, row
+    assert "punkt för punkt: 1 punkt" in browser.text()
     browser.axe()
     browser.screenshot("sammantrade")
     # Karin Wik (M) is not there: M's first ersättare takes her seat for every item.
@@ -195,7 +199,8 @@ def test_prepare_a_meeting_edit_attendance_and_download_word(browser: Site) -> N
     browser.wait_for(lambda: "sparat=narvaro" in browser.driver.current_url, "the attendance")
     text = browser.text()
     assert "Närvaron är ändrad" in text
-    assert "Rebecka Sjö (M) för Karin Wik" in text and "Per Holm (S) för Johan Falk" in text
+    assert "Rebecka Sjö (M) för Karin Wik (frånvarande)" in text
+    assert "Per Holm (S) för Johan Falk (jävig)" in text
     browser.axe()
     browser.screenshot("sammantrade-narvaro")
     browser.driver.find_element(By.PARTIAL_LINK_TEXT, "(Word)").send_keys(Keys.ENTER)
