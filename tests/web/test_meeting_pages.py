@@ -196,3 +196,41 @@ def test_the_agenda_shows_at_a_glance_who_leaves_and_who_takes_the_seat(
     card = text_of(html.split('id="punkt-1"', 1)[1].split('id="punkt-2"', 1)[0])
     assert "Per Holm (S) för Johan Falk (jävig)" in card
     assert "Ingen ersättare för Leif Dahl (frånvarande)" in card
+
+
+def test_agenda_errors_name_the_line_and_what_is_wrong(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    """A long agenda with one bad line: the message says which line of the textarea and
+    what is wrong with it, not only the format of every line; what was typed is kept."""
+    client = browser_for("screener")
+    client.page("/sammantraden")
+    agenda = f"§ 45; {CASE}\n\n§ 46; S48 MBN 1999/1\n§ 47 {CASE}\n§ 45; {CASE}\n"
+    response = client.form(
+        "/sammantraden/nytt",
+        {"ref": MEETING, "committee": "s48-mbn", "date": "2024-10-08", "agenda": agenda},
+    )
+    assert response.status_code in (400, 422)
+    error = re.search(r'<p id="agenda-error"[^>]*>(.*?)</p>', response.text, re.S)
+    assert error, response.text[:2000]
+    message = text_of(error.group(1))
+    # Lines as the user counts them in the textarea (the blank line 2 counts too).
+    assert "Rad 3: Det finns inget ärende S48 MBN 1999/1; kontrollera diarienumret." in message, (
+        message
+    )
+    assert "Rad 4: Skriv paragraf, semikolon och diarienummer" in message, message
+    assert "Rad 5: Paragrafen § 45 finns redan på en tidigare rad" in message, message
+    assert "Rad 1" not in message
+    summary = text_of(response.text.split('class="govuk-error-summary"', 1)[1].split("</ul>")[0])
+    assert "Rad 3:" in summary
+    # What was typed is kept, line for line.
+    assert agenda.replace("&", "&amp;").rstrip("\n") in response.text
+    # In English too.
+    client.get("/sprak?lang=en&next=/sammantraden")
+    client.page("/sammantraden")
+    english = client.form(
+        "/sammantraden/nytt",
+        {"ref": MEETING, "committee": "s48-mbn", "date": "2024-10-08", "agenda": agenda},
+    )
+    assert "Line 3: There is no case S48 MBN 1999/1" in text_of(english.text)
+    assert admin.get("/v1/meetings").json()["total"] == 0

@@ -30,7 +30,7 @@ from app.registry.crud import service as crud
 from app.registry.crud.resources import RESOURCES
 from app.security.deps import Principal
 from app.security.roles import Permission
-from app.web import forms, lookup
+from app.web import agenda_lines, forms, lookup
 from app.web.gate import web_screening_turn
 from app.web.routing import FormUserDep, UserDep, WebRoute, require
 from app.web.templating import lang_of, ref_path, render
@@ -54,16 +54,6 @@ MEETING_FIELDS = {
 
 def meeting_url(ref: str) -> str:
     return f"/sammantraden/{ref_path(ref)}"
-
-
-def agenda_items(text: str) -> list[dict[str, str]]:
-    """One item a line, "§ 12; MBN 2026/123" (paragraph, then the stored case's ref)."""
-    items = []
-    for line in text.splitlines():
-        if line.strip():
-            paragraph, _, case = line.partition(";")
-            items.append({"paragraph": paragraph.strip(), "case": case.strip()})
-    return items
 
 
 def _list_page(
@@ -114,23 +104,39 @@ def create_meeting(
     require(user, Permission.SCREEN)
     values = {"ref": ref.strip(), "committee": committee, "date": day.strip(), "agenda": agenda}
     lang = lang_of(request)
+    lines = agenda_lines.parse(agenda)
+    refused: list[Exception] = []
 
     def store() -> dict[str, Any]:
-        body = MeetingIn.model_validate(
-            {
-                "ref": values["ref"],
-                "committee": committee,
-                "date": values["date"],
-                "items": agenda_items(agenda),
-            }
-        )
-        return meetings.create_meeting(
-            session, user.principal, body, pnr_secret=request.app.state.settings.pnr_secret
-        )
+        try:
+            body = MeetingIn.model_validate(
+                {
+                    "ref": values["ref"],
+                    "committee": committee,
+                    "date": values["date"],
+                    "items": lines.items(),
+                }
+            )
+            return meetings.create_meeting(
+                session, user.principal, body, pnr_secret=request.app.state.settings.pnr_secret
+            )
+        except (ValidationError, AppError) as exc:
+            refused.append(exc)
+            raise
 
     created = forms.attempt(session, store, MEETING_FIELDS, lang, request=request)
+    if lines.malformed and not isinstance(created, forms.Refused):
+        # A line that is not "paragraph; case": the other lines were checked (so that every
+        # bad line is named at once) and nothing is kept.
+        session.rollback()
+        created = forms.Refused({}, 400)
     if isinstance(created, forms.Refused):
-        return _list_page(request, session, user.principal, values, created.errors, created.status)
+        errors = dict(created.errors)
+        at_lines = agenda_lines.line_errors(lines, refused[0] if refused else None, lang)
+        if at_lines:
+            errors.pop("agenda", None)
+            errors["agenda"] = at_lines  # last, as the field is last in the form
+        return _list_page(request, session, user.principal, values, errors, created.status)
     session.commit()
     return RedirectResponse(meeting_url(created["ref"]) + "?sparat=ja", status_code=303)
 
