@@ -96,7 +96,7 @@ def _former_partner_hits(ctx: Context, s: Subject, threshold: float) -> Iterator
     not followed, so a former wife owning the firm that bought land gave nothing, while
     her buying it herself was flagged (legal case Q42)."""
     for rel in s.facts.relations:
-        if not former_partner(ctx, rel):
+        if not former_partner(ctx, rel, s):
             continue
         first = PathStep(s.ref, rel.kind, rel.other)
         ended: dict[str, Detail] = {"ended": rel.valid_to.isoformat() if rel.valid_to else ""}

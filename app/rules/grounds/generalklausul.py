@@ -115,13 +115,19 @@ def general_clause(*, catalogue: Sequence[str], **meta: Any) -> Callable[[F], F]
     )
 
 
-def former_partner(ctx: Context, rel: RelationFacts) -> bool:
-    """A make, sambo or registrerad partner relation that ended before as_of."""
+def former_partner(ctx: Context, rel: RelationFacts, s: Subject) -> bool:
+    """A make, sambo or registrerad partner relation that ended before as_of, with someone
+    who is not a närstående of the subject today (catalogue c1; docs/legal/rules.md §2
+    närstående). A former husband who is her sambo again is a närstående now: the party
+    and ställföreträdare grounds judge him as one (`jav`), and a second, general-clause
+    finding saying that he is "no longer a close relation as such" was false and
+    redundant (legal cases RR23 and RR23b, review R)."""
     return (
         rel.kind in PARTNER_KINDS
         and rel.valid_to is not None
         and rel.valid_to < ctx.as_of
         and (rel.valid_from is None or rel.valid_from <= ctx.as_of)
+        and all(m.person != rel.other for m in s.circle[1:])
     )
 
 
@@ -134,7 +140,7 @@ def _relation_hits(ctx: Context, s: Subject, share_param: str) -> Iterator[Hit]:
     for rel in s.facts.relations:
         if rel.kind in GENERAL_CLAUSE_RELATIONS and ctx.valid(rel):
             reason, past = RELATION, ()
-        elif former_partner(ctx, rel):
+        elif former_partner(ctx, rel, s):
             reason, past = FORMER, (0,)
         else:
             continue
