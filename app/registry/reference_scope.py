@@ -219,7 +219,8 @@ class ReferenceScopeChecks:
         co-owner of a company, as the organisation of an administration or the performer
         of an agreement): that would take the object from the other kommun, or make its
         companies shared (a fourth review of run N found all four). Only the fields the
-        item gives are compared; what it leaves out is kept."""
+        item gives are compared; what it leaves out is kept. The error names no ref: the
+        key may not read the one it would take out (an appointment's appointer, run R)."""
         if self.principal is None or not self.principal.scoped:
             return
         removed: list[tuple[Entry, str, str, str]] = []
@@ -248,7 +249,7 @@ class ReferenceScopeChecks:
             if ref not in ours[kind]:
                 self.error(
                     f"{e.pointer}/{field}",
-                    f"a reference to {kind} {ref!r}, outside this key's organisations, cannot be "
+                    f"this {kind} reference, outside this key's organisations, cannot be "
                     "taken out; ask an administrator with an unlimited key",
                     "out_of_scope",
                 )

@@ -10,7 +10,8 @@ the registry's reads:
 
 - organisations, committees, administrations, operations, agreements and persons that
   the key reads (an object renamed or deleted since the screening is withheld);
-- of each person kept: the appointments to a body it reads, the interests in nothing or
+- of each person kept: the appointments to a body it reads (naming who made one only
+  when the key reads that organisation or the body names it), the interests in nothing or
   in an organisation it reads (and on behalf of nobody or of a person it reads), and the
   relations to a person it reads (`app/security/scoping.py`: appointment, interest and
   relation predicates);
@@ -34,7 +35,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.models import Administration, Agreement, Committee, Operation, Organisation, Person
-from app.rules.facts import CaseFacts, FactsSnapshot, PartyFacts, PersonFacts
+from app.rules.facts import AppointmentFacts, CaseFacts, FactsSnapshot, PartyFacts, PersonFacts
 from app.rules.vocab import BodyKind, PartyKind
 from app.security import scoping
 from app.security.deps import Principal
@@ -84,6 +85,8 @@ def readable(session: Session, principal: Principal, snapshot: FactsSnapshot) ->
         organisations |= {i.organisation for i in person.interests if i.organisation}
         for appointment in person.appointments:
             bodies[appointment.body_kind].add(appointment.body)
+            if appointment.appointed_by is not None:
+                organisations.add(appointment.appointed_by)
     for party in snapshot.case.parties:
         for match in (party.match, *party.also) if party.match is not None else ():
             (people if match.kind is PartyKind.PERSON else organisations).add(match.ref)
@@ -108,10 +111,33 @@ def readable(session: Session, principal: Principal, snapshot: FactsSnapshot) ->
     )
 
 
-def _person(person: PersonFacts, can: Readable) -> PersonFacts:
+def _appointer_shown(snapshot: FactsSnapshot, a: AppointmentFacts, can: Readable) -> bool:
+    """Whether the key is shown who made the appointment: an organisation it reads, or
+    one the body names too (a gemensam nämnd's host and participants, a company's owners,
+    an administration's organisation), as the registry's reads show it
+    (`app/registry/crud/shown.py`; before run R another kommun's ref showed here)."""
+    if a.appointed_by is None or a.appointed_by in can.organisations:
+        return True
+    if a.body_kind is BodyKind.COMMITTEE:
+        committee = snapshot.committees.get(a.body)
+        named = () if committee is None else (committee.organisation, *committee.participants)
+    elif a.body_kind is BodyKind.ADMINISTRATION:
+        administration = snapshot.administrations.get(a.body)
+        named = () if administration is None else (administration.organisation,)
+    else:
+        organisation = snapshot.organisations.get(a.body)
+        named = () if organisation is None else tuple(o.owner for o in organisation.owners)
+    return a.appointed_by in named
+
+
+def _person(snapshot: FactsSnapshot, person: PersonFacts, can: Readable) -> PersonFacts:
     return dataclasses.replace(
         person,
-        appointments=tuple(a for a in person.appointments if can.body(a.body_kind, a.body)),
+        appointments=tuple(
+            a if _appointer_shown(snapshot, a, can) else dataclasses.replace(a, appointed_by=None)
+            for a in person.appointments
+            if can.body(a.body_kind, a.body)
+        ),
         interests=tuple(
             i
             for i in person.interests
@@ -149,7 +175,8 @@ def _party(party: PartyFacts, can: Readable) -> PartyFacts:
 
 
 def _size(snapshot: FactsSnapshot) -> tuple[int, ...]:
-    """What a cut can only lessen: the objects, each person's facts, the parties' matches."""
+    """What a cut can only lessen: the objects, each person's facts and the appointers
+    named, the parties' matches."""
     return (
         len(snapshot.organisations),
         len(snapshot.committees),
@@ -158,6 +185,7 @@ def _size(snapshot: FactsSnapshot) -> tuple[int, ...]:
         len(snapshot.agreements),
         len(snapshot.persons),
         sum(p.fact_count for p in snapshot.persons.values()),
+        sum(a.appointed_by is not None for p in snapshot.persons.values() for a in p.appointments),
         sum(p.match is not None for p in snapshot.case.parties),
         sum(len(p.also) for p in snapshot.case.parties),
     )
@@ -166,7 +194,9 @@ def _size(snapshot: FactsSnapshot) -> tuple[int, ...]:
 def limited_view(snapshot: FactsSnapshot, can: Readable) -> tuple[FactsSnapshot, bool]:
     """(`snapshot` cut to what `can` reads, whether anything was cut)."""
     persons = {
-        ref: _person(person, can) for ref, person in snapshot.persons.items() if ref in can.persons
+        ref: _person(snapshot, person, can)
+        for ref, person in snapshot.persons.items()
+        if ref in can.persons
     }
     view = dataclasses.replace(
         snapshot,

@@ -11,6 +11,10 @@ Holes:
    and the web page of the organisation) judged the company's own bodies, which a
    kommun's key reads as 404: it named the company's board, its name and what it runs,
    and the people who sit in it.
+2. An appointment to Ankeby's own nämnd that an unlimited key wrote with `appointed_by:
+   cederby` answered Ankeby's keys with "cederby" (a kommun its registry reads answer 404
+   for), in `GET /v1/appointments` and in a screening's stored facts; and a `PUT` of the
+   appointment as read back, without the appointer, cleared Cederby's mark silently.
 """
 
 from __future__ import annotations
@@ -113,6 +117,101 @@ def test_a_shared_companys_structural_report_names_nothing_hidden(
     browser.close()
     assert page.status_code == 200
     assert [h for h in HIDDEN if h in page.text] == []
+
+
+# --- 2. an appointment's appointer names a hidden kommun -------------------------------------
+# Ankeby's Anna in Ankeby's own tekniska nämnd, appointed (says an unlimited key) by Cederby;
+# Britt in the gemensam nämnd, appointed by Borby, which the nämnd lists as a participant.
+APPOINTERS: dict[str, Any] = {
+    "persons": [{"ref": "p-britt", "name": "Britt Borg"}],
+    "appointments": [
+        {
+            "ref": "appt-anna-tn",
+            "person": "p-anna",
+            "body": {"committee": "ankeby-tn"},
+            "role": "ledamot",
+            "appointed_by": "cederby",
+            "valid_from": "2025-01-01",
+        },
+        {
+            "ref": "appt-britt-mbn",
+            "person": "p-britt",
+            "body": {"committee": "ab-mbn"},
+            "role": "ledamot",
+            "appointed_by": "borby",
+            "valid_from": "2025-01-01",
+        },
+    ],
+}
+
+
+def test_an_appointments_appointer_names_no_hidden_kommun(
+    app: Any, admin: ApiClient, world: World, make_key: Callable[..., str]
+) -> None:
+    """Ankeby reads the appointment (to its own nämnd), not Cederby: its answers show the
+    appointment without the appointer, like a förening's hidden member (run Q), in the
+    registry's reads, a write's answer and a screening's stored facts; its pages and
+    exports name no Cederby. The gemensam nämnd's appointee keeps `appointed_by: borby`,
+    which the nämnd's own answer names as a participant. A `PUT` of what Ankeby read, or
+    a `PATCH` of another field, keeps Cederby's mark (an unlimited key reads it after)."""
+    from tests.web.support import WebClient
+
+    import_document(admin, APPOINTERS)
+    registry, auditor, screener = (world.keys[r] for r in ("registry", "auditor", "screener"))
+    assert auditor.get("/v1/organisations/cederby").status_code == 404
+    assert admin.get("/v1/appointments/appt-anna-tn").json()["appointed_by"] == "cederby"
+    reads = [
+        registry.get("/v1/appointments/appt-anna-tn"),
+        auditor.get("/v1/appointments", params={"person": "p-anna"}),
+        auditor.get("/v1/appointments", params={"committee": "ankeby-tn"}),
+        auditor.get("/v1/appointments", params={"limit": 500}),
+    ]
+    for answer in reads:
+        assert answer.status_code == 200, answer.text[:300]
+        assert "cederby" not in answer.text, (str(answer.url), answer.text[:600])
+    assert reads[0].json()["appointed_by"] is None
+    britt = auditor.get("/v1/appointments/appt-britt-mbn").json()
+    assert britt["appointed_by"] == "borby"
+    assert "borby" in auditor.get("/v1/committees/ab-mbn").json()["participants"]
+
+    # A screening of the nämnd's case: its stored facts hold Anna's appointment.
+    stored = case("TN 2026/40", "ankeby-tn", ["p-anna"], [])
+    screened = screener.post("/v1/screenings", json={"case": stored})
+    assert screened.status_code == 201, screened.text[:300]
+    facts = auditor.get(f"/v1/screenings/{screened.json()['id']}/facts")
+    assert "cederby" in admin.get(f"/v1/screenings/{screened.json()['id']}/facts").text
+    assert facts.status_code == 200 and "cederby" not in facts.text, facts.text[:600]
+
+    # Writes answer as reads do, and keep what the key was not shown.
+    read_back = reads[0].json()
+    put = registry.put("/v1/appointments/appt-anna-tn", json=read_back)
+    patched = registry.patch("/v1/appointments/appt-anna-tn", json={"party": "S"})
+    for answer in (put, patched):
+        assert answer.status_code == 200, answer.text[:400]
+        assert "cederby" not in answer.text, answer.text[:400]
+    after = admin.get("/v1/appointments/appt-anna-tn").json()
+    assert (after["appointed_by"], after["party"]) == ("cederby", "S")
+    omitted = {k: v for k, v in read_back.items() if k in ("person", "body", "role", "party")}
+    again = registry.put("/v1/appointments/appt-anna-tn", json=omitted)
+    assert again.status_code == 200 and "cederby" not in again.text, again.text[:400]
+    assert admin.get("/v1/appointments/appt-anna-tn").json()["appointed_by"] == "cederby"
+
+    # Another appointer takes Cederby's out: refused, without naming it.
+    moved = registry.patch("/v1/appointments/appt-anna-tn", json={"appointed_by": "ankeby"})
+    assert moved.status_code == 422 and "cederby" not in moved.text, moved.text[:400]
+    assert [(e["pointer"], e["code"]) for e in moved.json()["errors"]] == [
+        ("/appointed_by", "out_of_scope")
+    ]
+    browser = WebClient(app)
+    assert browser.sign_in(make_key("auditor", ["ankeby"])).status_code == 303
+    pages = [
+        browser.page("/register/personer/p-anna"),
+        browser.page("/register/namnder/ankeby-tn"),
+    ]
+    browser.close()
+    for page in pages:
+        assert page.status_code == 200
+        assert "cederby" not in page.text.lower(), str(page.url)
 
 
 # --- walls that held (regression) ----------------------------------------------------------

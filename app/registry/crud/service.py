@@ -30,7 +30,7 @@ from app.registry import readers_kept, referencing, scope
 from app.registry.crud import audit_readers, delete_refusal
 from app.registry.crud.metadata import META, READ_ONLY, check_version, etag, split_read_only
 from app.registry.crud.resources import RESOURCES, Resource, relation_from
-from app.registry.crud.shown import shown
+from app.registry.crud.shown import keep_hidden, shown
 from app.registry.importdoc.document import SECTIONS
 from app.registry.importdoc.plan import REF_SECTIONS
 from app.registry.importdoc.service import OUT_OF_SCOPE, actor, apply
@@ -232,8 +232,8 @@ def update(
 ) -> dict[str, Any]:
     """PUT (replace: absent optional fields are cleared) or PATCH (merge top-level fields).
 
-    The answer's read-only fields may be sent back (`metadata`): ignored when unchanged.
-    """
+    The answer's read-only fields may be sent back (`metadata`): ignored when unchanged;
+    what a limited key's answers hid is kept (`shown.keep_hidden`)."""
     current = find(session, principal, res, key, lock=True)
     before = res.out(current)
     patch, version, refused = split_read_only(_require_object(body), before)
@@ -242,13 +242,11 @@ def update(
             "The ref of an object cannot be changed.",
             errors=[field_error("/ref", "differs from the ref in the path", "immutable")],
         )
-    item = (
-        ({k: v for k, v in before.items() if k not in READ_ONLY} | patch)
-        if partial
-        else dict(patch)
-    )
+    kept = {k: v for k, v in before.items() if k not in READ_ONLY} if partial else {}
+    item = kept | patch
     if res.has_required_ref:
         item["ref"] = current.ref
+    item = keep_hidden(session, principal, res, before, item)
     # Who read the row before the write: an update's entry shows both states.
     read_before = _read_before(session, res, before)
     status, row_id = _write(
