@@ -205,6 +205,13 @@ def meeting(ref: str, committee: str, case_ref: str) -> dict[str, Any]:
     }
 
 
+def problem_summary(response: Any) -> tuple[int, Any, list[tuple[str, str]]]:
+    """A refusal as the attack tests compare it: status, problem type, (pointer, code)s."""
+    body = response.json()
+    errors = [(e.get("pointer", ""), e.get("code", "")) for e in body.get("errors", [])]
+    return response.status_code, body.get("type"), errors
+
+
 @dataclass
 class World:
     screening_in: str = ""

@@ -35,17 +35,11 @@ from tests.security.scope_world import (
     OUT_CASE,
     OUT_MEETING,
     World,
-    build,
     case,
+    problem_summary,
 )
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
-
 
 # Borby (participant of Ankeby's gemensam nämnd ab-mbn) gets a nämnd of its own.
 BORBY_NAMND: dict[str, Any] = {
@@ -59,12 +53,6 @@ BORBY_NAMND: dict[str, Any] = {
         }
     ]
 }
-
-
-def _problem(response: Any) -> tuple[int, Any, list[tuple[str, str]]]:
-    body = response.json()
-    errors = [(e.get("pointer", ""), e.get("code", "")) for e in body.get("errors", [])]
-    return response.status_code, body.get("type"), errors
 
 
 # --- 1. a shared förening names another kommun's hidden company as its member ---------------
@@ -234,7 +222,7 @@ def test_refs_out_of_scope_answer_like_refs_nobody_has_across_the_case_side(
         out, none = call(out_ref), call(nobody)
         assert out.status_code == none.status_code, (out_ref, out.text[:300], none.text[:300])
         if out.status_code >= 400:
-            o, n = _problem(out), _problem(none)
+            o, n = problem_summary(out), problem_summary(none)
             assert (o[0], o[1], o[2]) == (n[0], n[1], n[2]), (out_ref, o, n)
 
 
@@ -382,7 +370,7 @@ def test_an_inline_case_in_a_meeting_cannot_name_another_kommuns_case_party(
         )
 
     out, nobody = attempt("cederby-op"), attempt("nobody-op")
-    assert _problem(out) == _problem(nobody), (out.text[:300], nobody.text[:300])
+    assert problem_summary(out) == problem_summary(nobody), (out.text[:300], nobody.text[:300])
 
 
 # --- 4./5. personnummer probing around the per-key budget ------------------------------------

@@ -14,25 +14,12 @@ Kept from the review's tests (tests/security/test_attack_q.py in the helper sess
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.security.scope_world import World, build
+from tests.security.scope_world import World, problem_summary
 from tests.support.api import ApiClient
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
-
-
-def _problem(response: Any) -> tuple[int, Any, list[tuple[str, str]]]:
-    body = response.json()
-    errors = [(e.get("pointer", ""), e.get("code", "")) for e in body.get("errors", [])]
-    return response.status_code, body.get("type"), errors
-
 
 # --- 6. a create under another kommun's ref tells what that object holds ---------------------
 TAKEN_REF_CREATES: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
@@ -116,7 +103,7 @@ def test_creating_under_another_kommuns_ref_says_nothing_of_its_kind(world: Worl
 
     def answer(ref: str, kind: str) -> tuple[int, list[tuple[str, str]]]:
         response = registry.post("/v1/organisations", json={"ref": ref, "kind": kind, "name": "X"})
-        return _problem(response)[0], _problem(response)[2]
+        return problem_summary(response)[0], problem_summary(response)[2]
 
     for ref in ("cederby", "cederby-bolag"):
         assert answer(ref, "kommun") == answer(ref, "aktiebolag") == answer(ref, "annan"), ref
@@ -171,7 +158,7 @@ def test_a_right_guess_of_what_another_kommuns_object_holds_answers_like_a_wrong
 
     def attempt(serves: str) -> tuple[int, Any, list[tuple[str, str]]]:
         body = {"ref": "cederby-adm", "organisation": "cederby", "name": "X", "serves": [serves]}
-        return _problem(registry.post("/v1/administrations", json=body))
+        return problem_summary(registry.post("/v1/administrations", json=body))
 
     assert attempt("cederby-bn") == attempt("nobody-bn") == attempt("ab-mbn")
 
@@ -233,7 +220,7 @@ def test_a_fact_under_another_kommuns_ref_answers_only_that_the_ref_is_taken(
             "body": {"committee": committee},
             "role": "ledamot",
         }
-        return _problem(registry.post("/v1/import", json={"appointments": [item]}))
+        return problem_summary(registry.post("/v1/import", json={"appointments": [item]}))
 
     taken = attempt("p-anna", "ankeby-tn")
     assert taken[0] == 403 and taken[2] == [("/appointments/0/ref", "out_of_scope")], taken

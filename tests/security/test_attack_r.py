@@ -22,23 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from tests.security.scope_world import OUT_CASE, World, build, case
+from tests.security.scope_world import OUT_CASE, World, case, problem_summary
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
-
-
-def _problem(response: Any) -> tuple[int, Any, list[tuple[str, str]]]:
-    body = response.json()
-    errors = [(e.get("pointer", ""), e.get("code", "")) for e in body.get("errors", [])]
-    return response.status_code, body.get("type"), errors
-
 
 # A shared private company (no public owner: every kommun reads it) whose board holds both
 # drift and tillsyn of an area, and another body of it where Cederby's Carl and Cecilia sit
@@ -255,7 +241,7 @@ def test_a_meetings_inline_case_under_another_kommuns_case_ref_tells_nothing(
     }
     out = ankeby.post(f"/v1/cases/{path_ref(OUT_CASE)}/decisions", json=decide)
     none = ankeby.post(f"/v1/cases/{path_ref('NOBODY 2026/1')}/decisions", json=decide)
-    assert _problem(out) == _problem(none) and out.status_code == 404
+    assert problem_summary(out) == problem_summary(none) and out.status_code == 404
 
 
 def test_a_refused_delete_of_its_own_shared_company_counts_nothing_of_another_kommun(

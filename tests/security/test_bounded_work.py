@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 
 import pytest
 
 from app import pagination
 from app.main import create_app
 from tests.conftest import make_settings
-from tests.security.scope_world import IN_CASE_DOC, World, build
+from tests.security.scope_world import IN_CASE_DOC, World
 from tests.support.api import ApiClient
 from tests.support.databases import backend
 from tests.support.keys import committed_key
@@ -37,11 +36,6 @@ def test_a_huge_list_inside_an_item_is_refused_before_it_is_read(admin: ApiClien
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert [(e["pointer"], e["code"]) for e in errors] == [("/organisations/0/members", "too_long")]
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
 
 
 def test_a_page_is_cut_short_by_size(

@@ -9,15 +9,13 @@ screening never matches another kommun's person, whatever it is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from fastapi import FastAPI
 from stdnum import luhn
 
 from app.cases.scope import MAX_PERSONNUMMER_PARTIES
 from app.security.limits import SharedWindow
-from tests.security.scope_world import IN_CASE_DOC, World, build
+from tests.security.scope_world import IN_CASE_DOC, World
 from tests.support.api import ApiClient, path_ref
 
 ANNA_MASK = "19700101-****"  # p-anna in the contract's registry
@@ -31,11 +29,6 @@ def candidates(prefix: str = "700101", count: int = 30) -> list[str]:
         body = f"{prefix}{serial:03d}"
         out.append(f"19{body[:6]}-{body[6:]}{luhn.calc_check_digit(body)}")
     return out
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
 
 
 def inline(parties: list[dict[str, str]], ref: str = "MBN 2026/901") -> dict[str, object]:

@@ -18,7 +18,7 @@ from app.main import create_app
 from app.models import RateLimitWindow
 from app.security.limits import SharedWindow
 from tests.conftest import make_settings
-from tests.security.scope_world import World, build
+from tests.security.scope_world import World
 from tests.support.api import ApiClient
 from tests.support.keys import committed_key
 from tests.support.registry import CONTRACT_DOCUMENT, import_document
@@ -29,11 +29,6 @@ APPOINT_CECILIA = {
     "role": "ersattare",
     "valid_from": "2030-01-01",
 }
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
 
 
 def swap(app: FastAPI, monkeypatch: pytest.MonkeyPatch, name: str, value: object) -> None:

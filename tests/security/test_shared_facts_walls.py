@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.models import ScreeningFacts
 from app.screening.facts_codec import decode, encode
 from app.screening.party_repository import NAME_CANDIDATES
-from tests.security.scope_world import World, build, case, cecilia_shared
+from tests.security.scope_world import World, case, cecilia_shared
 from tests.support.api import ApiClient
 from tests.support.registry import import_document
 
@@ -27,11 +27,6 @@ from tests.support.registry import import_document
 NAME_PAGE_OVERFLOW = NAME_CANDIDATES * 5 + 3
 CEDERBY_SECRETS = ("cederby", "Cederby", "p-carl", "Carl")
 BORBY_SECRETS = ("p-bodil", "Bodil", "borby-tn", "Borby tekniska")
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
 
 
 @pytest.fixture

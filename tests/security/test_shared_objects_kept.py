@@ -6,16 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
-from tests.security.scope_world import IN_CASE, JOINT_VENTURE, World, build
+from tests.security.scope_world import IN_CASE, JOINT_VENTURE, World
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
 
 
 def test_a_participant_evicts_the_host_from_its_gemensam_namnd(

@@ -10,17 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
-from tests.security.scope_world import World, build
+from tests.security.scope_world import World
 from tests.support.api import ApiClient
 
 BYGG = {"ref": "bygg-ab", "kind": "aktiebolag", "name": "Byggare i Ankeby AB"}
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
 
 
 def test_a_limited_key_creates_one_and_every_kommun_may_name_it(

@@ -13,15 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.security.scope_world import World, build
+from tests.security.scope_world import World
 from tests.support.api import ApiClient, path_ref
 from tests.support.registry import import_document
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
-
 
 CONTRACTOR = {"ref": "renhallning-ab", "kind": "aktiebolag", "name": "Renhållning AB"}
 

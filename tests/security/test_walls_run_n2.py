@@ -11,16 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from tests.security.scope_world import World, build
+from tests.security.scope_world import World
 from tests.support.api import ApiClient
-
-
-@pytest.fixture
-def world(admin: ApiClient, client_for: Callable[..., ApiClient]) -> World:
-    return build(admin, client_for)
-
 
 # --- 1. `held` refs are keyed by ref alone, across sections -----------------------------
 SAMVERKAN = {
