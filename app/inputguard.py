@@ -5,13 +5,15 @@ An ASGI middleware that answers 422 problem+json, naming the field, for:
   line feed and carriage return) or a lone surrogate, in the path, a query parameter,
   or any key or string of a JSON body;
 - a JSON body nested deeper than `settings.max_json_depth`;
+- a key given twice within one JSON object (`app.jsonkeys`);
 - a JSON body that does not parse (or is not UTF-8);
 and answers 415 for a `/v1/` body not sent as `Content-Type: application/json` (FastAPI
 would otherwise guess, and a form body would reach a handler as nothing).
 
-The body is parsed once: here (orjson; the json module for what orjson reads differently),
-and the parsed value is what the route's `request.json()` returns
-(`install_parsed_body_reuse`), so FastAPI does not parse it again.
+The body is parsed once: here (the json module's C scanner, which also notes a key
+repeated within one object: refused, `app.jsonkeys`), and the parsed value is what the
+route's `request.json()` returns (`install_parsed_body_reuse`), so FastAPI does not
+parse it again.
 
 PostgreSQL cannot store NUL in text and a lone surrogate cannot be encoded, so either
 would otherwise surface as a 500 deep in a handler; control characters have no place
@@ -27,13 +29,14 @@ import unicodedata
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import jsonkeys
 from app.errors import Unprocessable, UnsupportedMediaType, field_error, problem_response
+from app.jsonkeys import REPEATED_KEY
 from app.security.text import holds_digit_run, holds_personnummer, invisible_character, nfc
 
 # The parsed body, left in the scope for later middleware (idempotency hashing).
@@ -183,25 +186,22 @@ def normalise_strings(value: Any) -> bool:
     return changed
 
 
-def _refuse_constant(name: str) -> None:
-    # NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them.
-    raise ValueError(f"{name} is not valid JSON")
+def parse_json(body: bytes) -> tuple[Any, list[dict[str, str]]]:
+    """The body parsed as `json.loads` would, and a problem for each key repeated within
+    one object (`app.jsonkeys`). Raises ValueError or RecursionError where it is not JSON."""
+    parsed, recorder = jsonkeys.loads(body)
+    return parsed, repeated_key_problems(recorder.paths(parsed))
 
 
-# orjson reads a number of 19 or more digits as a float (the json module keeps an int).
-_LONG_NUMBER = re.compile(rb"\d{19}")
-
-
-def parse_json(body: bytes) -> Any:
-    """The body parsed: by orjson when it can, which gives the json module's value for
-    every document it accepts; anything else (an error, a surrogate escape, UTF-16, a
-    BOM, a long number) goes through the json module, whose errors the guard reports."""
-    if _LONG_NUMBER.search(body) is None:
-        try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(body, parse_constant=_refuse_constant)
+def repeated_key_problems(paths: list[tuple[str | int, ...]]) -> list[dict[str, str]]:
+    return [
+        field_error(
+            pointer(tuple(_safe_name(p) if isinstance(p, str) else p for p in path)),
+            "the key is given more than once in this object; give it once",
+            REPEATED_KEY,
+        )
+        for path in paths[:MAX_BODY_ERRORS]
+    ]
 
 
 def unparsable(exc: Exception, max_depth: int) -> list[dict[str, str]]:
@@ -222,9 +222,11 @@ def needs_walk(body: bytes, max_depth: int) -> tuple[bool, bool]:
 def check_body(body: bytes, max_depth: int) -> tuple[Any, list[dict[str, str]]]:
     """Parse a JSON body and list what is wrong with it (empty list: fine)."""
     try:
-        parsed = parse_json(body)
+        parsed, repeated = parse_json(body)
     except (RecursionError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
         return None, unparsable(exc, max_depth)
+    if repeated:
+        return None, repeated
     check_strings, may_be_deep = needs_walk(body, max_depth)
     if not check_strings and not may_be_deep:
         return parsed, []

@@ -21,16 +21,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.jsonkeys import KeyRecorder, refuse_constant
+
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _refuse_constant(name: str) -> None:
-    # NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them.
-    raise ValueError(f"{name} is not valid JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_DECODER = json.JSONDecoder(parse_constant=refuse_constant)
 _scan_once = _DECODER.scan_once  # type: ignore[attr-defined]
+# (text, pos) -> (value, end): a decoder's scanner; the guard's notes repeated keys.
+Scanner = Callable[[str, int], tuple[Any, int]]
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
@@ -48,20 +47,19 @@ def _skip(text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _value(text: str, pos: int) -> tuple[Any, int]:
+def _value(text: str, pos: int, scan: Scanner = _scan_once) -> tuple[Any, int]:
     try:
-        return _scan_once(text, pos)  # type: ignore[no-any-return]
+        return scan(text, pos)
     except StopIteration as exc:
         raise _error(text, exc.value) from None
 
 
-def iter_array(text: str, pos: int) -> Iterator[tuple[int, Any, int]]:
+def iter_array(text: str, pos: int, scan: Scanner = _scan_once) -> Iterator[tuple[int, Any, int]]:
     """(index, item, end) for the array starting at `text[pos] == "["`."""
     pos = _skip(text, pos + 1)
     if text.startswith("]", pos):
         return
     index = 0
-    scan = _scan_once  # the loop runs once per item of a 50,000-item section: kept lean
     while True:
         try:
             item, pos = scan(text, pos)
@@ -83,13 +81,13 @@ def iter_array(text: str, pos: int) -> Iterator[tuple[int, Any, int]]:
 Visitor = Callable[[tuple[str | int, ...], Any, int, int], None]
 
 
-def _array_end(text: str, pos: int, key: str, visit: Visitor | None) -> int:
+def _array_end(text: str, pos: int, key: str, visit: Visitor | None, scan: Scanner) -> int:
     """Where the array starting at `text[pos] == "["` ends (after its "]")."""
     end = _skip(text, pos + 1)
     if text.startswith("]", end):
         return end + 1
     start = end
-    for index, item, after in iter_array(text, pos):
+    for index, item, after in iter_array(text, pos, scan):
         end = after
         if visit is not None:
             visit((key, index), item, start, after)
@@ -106,7 +104,9 @@ class Member:
     is_list: bool
 
 
-def scan_top(text: str, visit: Visitor | None = None) -> list[Member] | None:
+def scan_top(
+    text: str, visit: Visitor | None = None, scan: Scanner = _scan_once
+) -> list[Member] | None:
     """The members of the top-level object, in document order; None when the text is not
     an object (the caller parses it whole). Every value is decoded once, handed to
     `visit` and dropped. Raises ValueError (JSONDecodeError) where the text is not JSON."""
@@ -128,9 +128,9 @@ def scan_top(text: str, visit: Visitor | None = None) -> list[Member] | None:
         is_list = text.startswith("[", pos)
         members.append(Member(key, pos, is_list))
         if is_list:
-            pos = _array_end(text, pos, key, visit)
+            pos = _array_end(text, pos, key, visit, scan)
         else:
-            value, end = _value(text, pos)
+            value, end = _value(text, pos, scan)
             if visit is not None:
                 visit((key,), value, pos, end)
             pos = end
@@ -160,19 +160,24 @@ class StreamedDocument:
     is_object: bool = True
     whole: Any = None  # the parsed value when the document is not an object
     normalise: bool = False  # NFC-normalise each item's strings (as the guard would)
+    repeated: list[str] = field(default_factory=list)  # top-level keys given twice
 
     @classmethod
-    def from_text(cls, text: str, visit: Visitor | None = None) -> StreamedDocument:
+    def from_text(
+        cls, text: str, visit: Visitor | None = None, scan: Scanner = _scan_once
+    ) -> StreamedDocument:
         """Scan the document's top level (see `scan_top`)."""
         doc = cls(text, normalise=not text.isascii() or "\\u" in text)
-        members = scan_top(text, visit)
+        members = scan_top(text, visit, scan)
         if members is None:
             doc.is_object = False
-            doc.whole = json.loads(text, parse_constant=_refuse_constant)
+            doc.whole = json.loads(text, parse_constant=refuse_constant)
             return doc
-        for member in members:  # a repeated key: the last one counts, as with json.loads
+        for member in members:  # a repeated key is noted: the input guard refuses it
             if member.key not in doc.members:
                 doc.order.append(member.key)
+            elif member.key not in doc.repeated:
+                doc.repeated.append(member.key)
             doc.members[member.key] = member
         return doc
 
@@ -222,14 +227,20 @@ def check_streamed_body(
         check_body,
         json_problems,
         needs_walk,
+        repeated_key_problems,
         unparsable,
     )
 
     check_strings, may_be_deep = needs_walk(body, max_depth)
     errors: list[dict[str, str]] = []
+    recorder = KeyRecorder()  # notes a key repeated within an item, found at its visit
+    repeated: list[tuple[str | int, ...]] = []
 
     def visit(at: tuple[str | int, ...], value: Any, start: int, end: int) -> None:
-        if len(errors) >= MAX_BODY_ERRORS:
+        if recorder.repeated:
+            repeated.extend(recorder.paths(value, at))
+            recorder.repeated.clear()
+        if not (check_strings or may_be_deep) or len(errors) >= MAX_BODY_ERRORS:
             return
         if (
             not check_strings
@@ -241,13 +252,13 @@ def check_streamed_body(
 
     try:
         text = body.decode(json.detect_encoding(body))  # as json.loads reads bytes
-        # Nothing to look for: the scan only checks the syntax and finds the sections.
-        walk = visit if check_strings or may_be_deep else None
-        document = StreamedDocument.from_text(text, walk)
+        scan = recorder.decoder().scan_once  # type: ignore[attr-defined]
+        document = StreamedDocument.from_text(text, visit, scan)
     except (RecursionError, ValueError) as exc:
         return None, unparsable(exc, max_depth)
     if not document.is_object:  # small, or refused by the import anyway
         return None, check_body(body, max_depth)[1]
+    repeated += [(key,) for key in document.repeated]
     for key in document.section_keys():  # the top-level keys themselves
         errors += json_problems({key: None}, max_depth, check_strings)
-    return document, errors[:MAX_BODY_ERRORS]
+    return document, (repeated_key_problems(sorted(repeated, key=str)) + errors)[:MAX_BODY_ERRORS]
