@@ -113,6 +113,13 @@ RAISED_BY: _L = {
     "screening": ("Jävskoll", "Jävskoll screening"),
 }
 DECISIONS: _L = {"jav": ("Jävig", "Disqualified"), "ej_jav": ("Inte jävig", "Not disqualified")}
+# A case's status on the case list, from its latest screening (app/web/case_status.py).
+CASE_STATUSES: _L = {
+    "ej_granskat": ("Ej granskat", "Not screened"),
+    "flaggat": ("Flaggat", "Flagged"),
+    "beslutat": ("Beslutat", "Decided"),
+    "utan_anmarkning": ("Utan anmärkning", "Nothing flagged"),
+}
 RESPONSIBILITY: _L = {"drift": ("Drift", "Operation"), "tillsyn": ("Tillsyn", "Supervision")}
 WEB_ROLES: _L = {
     "admin": ("Administratör", "Administrator"),
@@ -177,6 +184,7 @@ VOCABULARIES: dict[str, _L] = {
     "matter": MATTERS,
     "raised_by": RAISED_BY,
     "decision": DECISIONS,
+    "case_status": CASE_STATUSES,
     "responsibility": RESPONSIBILITY,
     "web_role": WEB_ROLES,
 }

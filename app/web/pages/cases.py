@@ -8,7 +8,7 @@ of scope is a 404 page like a missing one), the same audit entries.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from app.security import probes
 from app.security.deps import Principal
 from app.security.roles import Permission
 from app.vocabularies import BUILTIN_AREAS
-from app.web import forms, lookup, party_rows
+from app.web import case_status, forms, lookup, party_rows
 from app.web.decision_form import DecisionDraft, decision_context
 from app.web.gate import web_screening_turn
 from app.web.i18n import Lang, label
@@ -39,7 +39,8 @@ from app.web.templating import lang_of, ref_path, render
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 ALL = PageParams(limit=500, offset=0)
-RECENT = PageParams(limit=20, offset=0)
+PAGE_SIZE = 20
+CaseStatusCode = Literal["ej_granskat", "flaggat", "beslutat", "utan_anmarkning"]
 CASE_FIELDS = {
     "/": "ref",
     "/ref": "ref",
@@ -66,8 +67,11 @@ def find_case(
     session: SessionDep,
     user: UserDep,
     diarienummer: Annotated[str | None, Query()] = None,
+    status: Annotated[CaseStatusCode | None, Query()] = None,
+    sida: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Find a case by diarienummer; without one, the latest cases in scope."""
+    """Find a case by diarienummer; without one, the cases in scope, newest first, each
+    with the status of its latest screening, filtered by status when one is chosen."""
     errors: dict[str, str] = {}
     if diarienummer and diarienummer.strip():
         try:
@@ -79,16 +83,20 @@ def find_case(
                 if lang_of(request) == "sv"
                 else "There is no case with that diarienummer that you can see"
             )
-    latest, total = cases.list_cases(session, user.principal, RECENT)
+    page = PageParams(limit=PAGE_SIZE, offset=(sida - 1) * PAGE_SIZE)
+    rows, total = case_status.case_page(session, user.principal, page, status)
     return render(
         request,
         "cases/find.html",
         {
             "errors": errors,
             "diarienummer": diarienummer or "",
-            "cases": latest,
-            "names": lookup.names(session, user.principal, [c.committee_ref for c in latest]),
+            "rows": rows,
+            "names": lookup.names(session, user.principal, [r.case.committee_ref for r in rows]),
             "total": total,
+            "status": status or "",
+            "page": sida,
+            "pages": -(-total // PAGE_SIZE),
             "can_write": user.principal.can(Permission.CASE_WRITE),
         },
         status_code=404 if errors else 200,

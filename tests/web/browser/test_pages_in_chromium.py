@@ -114,6 +114,29 @@ def test_screen_see_the_jav_person_and_record_a_decision(browser: Site) -> None:
     browser.axe()
 
 
+def test_case_list_shows_each_status_and_filters_by_it(browser: Site) -> None:
+    """After the decision above, the case list says so; the filter is a plain GET form."""
+    browser.sign_in("screener")
+    browser.open("/arenden")
+    rows = {
+        row.find_element(By.CSS_SELECTOR, "td").text: row.find_elements(By.CSS_SELECTOR, "td")[1]
+        for row in browser.driver.find_elements(By.CSS_SELECTOR, "#latest tbody tr")
+    }
+    status = rows[CASE]
+    assert status.text.split("\n") == ["Beslutat", "1 jävig"]
+    assert "govuk-tag--blue" in status.find_element(By.CSS_SELECTOR, ".govuk-tag").get_attribute(
+        "class"
+    )
+    Select(browser.driver.find_element(By.ID, "status")).select_by_visible_text("Beslutat")
+    browser.driver.find_element(By.ID, "status").submit()
+    browser.wait_for(lambda: "status=beslutat" in browser.driver.current_url, "the filter")
+    assert browser.driver.find_element(By.ID, "status").get_attribute("value") == "beslutat"
+    shown = browser.driver.find_elements(By.CSS_SELECTOR, "#latest tbody tr .govuk-tag")
+    assert shown and {tag.text for tag in shown} == {"Beslutat"}
+    assert "Ärenden med status Beslutat:" in browser.text()
+    browser.axe()
+
+
 def test_decision_form_errors_are_accessible(browser: Site) -> None:
     browser.sign_in("screener")
     browser.open(browser.case_url(CASE))
