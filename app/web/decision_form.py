@@ -3,11 +3,13 @@ FL 18 §), checked back to the user before it is saved."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.decisions.schemas import DecisionIn
 from app.security.roles import Permission
+from app.web.i18n import Lang, label
 from app.web.sessions import SignedIn
 
 DECISION_FIELDS = {
@@ -57,15 +59,40 @@ class DecisionDraft:
         return DecisionIn.model_validate(self.document())
 
 
+def _lowered(roles: str) -> str:
+    """'Ledamot, Handläggare' -> 'ledamot, handläggare'; 'VD' stays."""
+    return ", ".join(r if r.isupper() else r[:1].lower() + r[1:] for r in roles.split(", "))
+
+
+def person_labels(cards: list[Any], parties: dict[str, str], lang: Lang) -> dict[str, str]:
+    """ref -> how the form names a person: party and role in this nämnd ("Karin Wik (M),
+    ledamot"), which tells namesakes apart where the registry's code would not mean
+    anything to the sekreterare; the code is added only where two read the same."""
+    labels: dict[str, str] = {}
+    for card in cards:
+        party = parties.get(card.person)
+        role = _lowered(label("role", card.role, lang)) if card.role else ""
+        text = card.name + (f" ({party})" if party else "")
+        labels[card.person] = f"{text}, {role}" if role else text
+    same = Counter(labels.values())
+    return {ref: f"{text} ({ref})" if same[text] > 1 else text for ref, text in labels.items()}
+
+
 def decision_context(
-    user: SignedIn, page: dict[str, Any], draft: DecisionDraft, errors: dict[str, str]
+    user: SignedIn,
+    page: dict[str, Any],
+    draft: DecisionDraft,
+    errors: dict[str, str],
+    lang: Lang,
 ) -> dict[str, Any]:
     """The form's state: who may be chosen (everyone screened, flagged first)."""
     cards = page.get("cards", [])
+    labels = person_labels(cards, page.get("parties", {}), lang)
     return {
         "can_decide": user.principal.can(Permission.DECIDE),
         "can_screen": user.principal.can(Permission.SCREEN),
         "draft": draft,
         "decision_errors": errors,
-        "person_choices": [(c.person, f"{c.name} ({c.person})") for c in cards],
+        "person_choices": [(c.person, labels[c.person]) for c in cards],
+        "person_labels": labels,
     }

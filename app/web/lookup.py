@@ -8,15 +8,17 @@ the name adds nothing its own reads do not show.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from app.models import Administration, Committee, Operation, Organisation, Person
+from app.models import Administration, Appointment, Committee, Operation, Organisation, Person
 from app.pagination import PageParams
 from app.registry.crud import service as crud
 from app.registry.crud.resources import RESOURCES
+from app.screening.repository import valid_on_day
 from app.security import scoping
 from app.security.deps import Principal
 
@@ -55,3 +57,31 @@ def committee_choices(session: Session, principal: Principal) -> list[tuple[str,
         session, principal, RESOURCES["committees"], [], PageParams(limit=500, offset=0)
     )
     return [(c["ref"], c["name"]) for c in listed["items"]]
+
+
+def committee_parties(
+    session: Session, principal: Principal, committee_ref: str, refs: Iterable[str], day: date
+) -> dict[str, str]:
+    """person ref -> the party of their appointment in this committee on `day` (one
+    statement; appointments the key reads, as the committee's page shows them)."""
+    wanted = sorted(set(refs))
+    if not wanted:
+        return {}
+    stmt = (
+        select(Person.ref, Appointment.party)
+        .join(Person, Person.id == Appointment.person_id)
+        .join(Committee, Committee.id == Appointment.committee_id)
+        .where(
+            Committee.ref == committee_ref,
+            Person.ref.in_(wanted),
+            Appointment.party.is_not(None),
+            valid_on_day(Appointment, day),
+        )
+        .order_by(Appointment.id)
+    )
+    found: dict[str, str] = {}
+    for ref, party in session.execute(
+        scoping.apply(stmt, scoping.appointment_predicate(principal))
+    ):
+        found.setdefault(ref, party)
+    return found

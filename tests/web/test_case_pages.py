@@ -289,3 +289,63 @@ def test_a_person_screened_in_two_roles_is_one_card_naming_both(
     text = text_of(client.follow(response).text)
     assert text.count("Hans Ny (Ledamot") == 1  # one card (the decision form lists refs)
     assert "Hans Ny (Ledamot, Handläggare) Jäv" in text, text[:2000]
+
+
+def _options(html: str, select_id: str) -> dict[str, str]:
+    found = re.search(rf'<select[^>]* id="{select_id}"[^>]*>(.*?)</select>', html, flags=re.S)
+    assert found, select_id
+    pairs = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', found.group(1))
+    return {value: text_of(text) for value, text in pairs if value}
+
+
+def test_the_decision_forms_people_read_by_party_and_role_not_by_registry_code(
+    browser_for: Any, admin: ApiClient
+) -> None:
+    """Before, every option read "Karin Wik (w-m1)": the registry's code, which the
+    sekreterare does not know. Now party and role in the nämnd, and the code only where
+    two options would read the same (two Karin Wik, both ledamot for M)."""
+    from tests.support.registry import import_document
+    from tests.web.browser import world
+
+    doc = json.loads(json.dumps(world.WORLD))
+    doc["persons"].append({"ref": "w-kw2", "name": "Karin Wik"})
+    doc["appointments"].append(
+        {
+            "person": "w-kw2",
+            "body": {"committee": "w-bn"},
+            "role": "ledamot",
+            "party": "M",
+            "valid_from": world.FROM,
+        }
+    )
+    import_document(admin, doc)
+    case = world.CASES[0]
+    assert admin.post("/v1/cases", json=case).status_code == 201
+    client = browser_for("screener")
+    client.page("/arenden/" + quote(case["ref"], safe=""))
+    page = client.follow(client.form("/arenden/granska", {"ref": case["ref"]}))
+    options = _options(page.text, "person")
+    assert options["w-s2"] == "Johan Falk (S), ledamot"  # the jävig one, first
+    assert options["w-ordf"] == "Ingrid Lund (S), ordförande"
+    assert options["w-em1"] == "Rebecka Sjö (M), ersättare"
+    assert options["w-m1"] == "Karin Wik (M), ledamot (w-m1)"
+    assert options["w-kw2"] == "Karin Wik (M), ledamot (w-kw2)"
+    assert not any(f"({ref})" in text for ref, text in options.items() if "Karin" not in text)
+    screening = admin.get("/v1/screenings", params={"case": case["ref"]}).json()["items"][0]
+    check = client.form(
+        "/arenden/beslut",
+        {
+            "ref": case["ref"],
+            "person": "w-s2",
+            "decision": "jav",
+            "raised_by": "screening",
+            "decided_on": "2026-03-10",
+            "screening": screening["id"],
+            "action": "check",
+        },
+    )
+    assert check.status_code == 200
+    assert "Person Johan Falk (S), ledamot" in text_of(check.text)
+    client.cookies.set("javskoll_lang", "en")
+    english = _options(client.page("/arenden/" + quote(case["ref"], safe="")).text, "person")
+    assert english["w-s2"] == "Johan Falk (S), member"

@@ -8,6 +8,7 @@ of scope is a 404 page like a missing one), the same audit entries.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -214,6 +215,15 @@ def case_page_context(
     if shown:
         refs |= refs_in(shown)
     names = lookup.names(session, principal, refs)
+    cards = person_cards(shown, names) if shown else []
+    day = date.fromisoformat(str(shown["as_of"])) if shown else None
+    parties = (
+        lookup.committee_parties(
+            session, principal, document["committee"], [c.person for c in cards], day
+        )
+        if day
+        else {}
+    )
     return {
         "case": document,
         "stored": case.stored,
@@ -221,7 +231,8 @@ def case_page_context(
         "screenings_total": total,
         "shown": shown,
         "names": names,
-        "cards": person_cards(shown, names) if shown else [],
+        "cards": cards,
+        "parties": parties,
         "decisions": recorded,
         "decisions_by_screening": _by_screening(recorded),
     }
@@ -250,7 +261,7 @@ def case_page(
     """One case: its details, a screening's result per person, decisions, history."""
     context = case_page_context(session, user.principal, ref, granskning)
     draft = DecisionDraft.empty(context["shown"])
-    context.update(decision_context(user, context, draft, {}))
+    context.update(decision_context(user, context, draft, {}, lang_of(request)))
     context.update({"saved": sparat, "saved_decision": beslut})
     return render(request, "cases/case.html", context)
 

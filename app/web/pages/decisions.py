@@ -55,7 +55,7 @@ def record_decision(
     page = case_page_context(session, user.principal, ref, draft.screening or None)
     errors: dict[str, str] = {}
     if action == "edit":  # back from "check your answers" to the form, answers kept
-        page.update(decision_context(user, page, draft, errors))
+        page.update(decision_context(user, page, draft, errors, lang))
         page.update({"saved": None, "saved_decision": None, "errors": errors})
         return render(request, "cases/case.html", page)
 
@@ -73,7 +73,7 @@ def record_decision(
         )
     else:  # "check your answers": checked against the stored facts, nothing saved
         session.rollback()
-    page.update(decision_context(user, page, draft, errors))
+    page.update(decision_context(user, page, draft, errors, lang))
     if errors:
         page.update({"saved": None, "saved_decision": None, "errors": errors})
         return render(request, "cases/case.html", page, status_code=400)
