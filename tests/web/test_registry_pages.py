@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.support.api import ApiClient
@@ -43,3 +44,35 @@ def test_a_committee_and_an_organisation(browser_for: Any, admin: ApiClient) -> 
     organisation = text_of(client.page("/register/organisationer/ankeby").text)
     assert "Ankeby Vatten AB" in organisation  # owned company
     assert "Tekniska nämnden" in organisation
+
+
+def test_validity_reads_as_words_when_a_date_is_missing(browser_for: Any, admin: ApiClient) -> None:
+    """Before, an interest with no dates read "… –" and one with only a start "2023-01-01 –"."""
+    from tests.web.browser import world
+
+    doc = json.loads(json.dumps(world.WORLD))
+    doc["interests"] += [
+        {"person": "w-m1", "organisation": "w-kommun", "kind": "medlem", "valid_to": "2025-12-31"},
+        {
+            "person": "w-m1",
+            "organisation": "w-kommun",
+            "kind": "uppdragstagare",
+            "valid_from": "2022-01-01",
+            "valid_to": "2022-12-31",
+        },
+    ]
+    import_document(admin, doc)
+    client = browser_for("registry")
+    html = client.page("/register/personer/w-m1").text
+    text = text_of(html)
+    assert "Ledamot Byggnadsnämnden i Västby Från 2023-01-01" in text  # appointment
+    assert "Styrelseledamot Västby Bygg AB – Tills vidare" in text  # no dates at all
+    assert "Medlem Västby kommun – Till 2025-12-31" in text
+    assert "Uppdragstagare Västby kommun – 2022-01-01 – 2022-12-31" in text
+    assert "…" not in text
+    committee = text_of(client.page("/register/namnder/w-bn").text)
+    assert "Karin Wik Ledamot M 1 Från 2023-01-01" in committee
+    client.cookies.set("javskoll_lang", "en")
+    english = text_of(client.page("/register/personer/w-m1").text)
+    assert "Since 2023-01-01" in english and "Until further notice" in english
+    assert "Until 2025-12-31" in english
