@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -107,3 +108,29 @@ def test_roles_without_reports_and_reports_out_of_scope(
         "/revision/rapporter/no-such-report?format=csv",
     ):
         assert limited.get(path).status_code == 404, path
+
+
+def test_an_unresolved_flag_links_to_its_case_and_to_the_screening_that_raised_it(
+    browser_for: Any, scenario_case: dict[str, Any], admin: ApiClient
+) -> None:
+    """Before, one link (the diarienummer) led to the screening; nothing led to the case
+    itself, nor said which screening it was."""
+    first = _screened(admin)
+    second = _screened(admin)  # two screenings, one flag each: each row its own
+    html = browser_for("auditor").page("/revision").text
+    table = html[
+        html.index('id="unresolved"') : html.index("</table>", html.index('id="unresolved"'))
+    ]
+    case_url = "/arenden/" + quote(CASE, safe="")
+    rows = re.findall(r'<tr class="govuk-table__row">(<td.*?)</tr>', table, flags=re.S)
+    assert len(rows) == 2
+    for row, screening in zip(rows, (first, second), strict=True):
+        links = dict(
+            (text_of(text), href)
+            for href, text in re.findall(r'<a class="govuk-link" href="([^"]+)">(.*?)</a>', row)
+        )
+        assert links[CASE] == case_url
+        made = screening["created_at"][:16].replace("T", " ")
+        assert links[f"{made} (granskningen)"] == (
+            f"{case_url}?granskning={screening['id']}#person-s48-ers"
+        ), links

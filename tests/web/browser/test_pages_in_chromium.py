@@ -188,6 +188,21 @@ def test_revision_verify_and_download_a_report(browser: Site) -> None:
     }
 
 
+def test_an_unresolved_flag_leads_to_the_screening_that_raised_it(browser: Site) -> None:
+    browser.sign_in("auditor")
+    browser.open("/revision")
+    row = browser.driver.find_element(By.CSS_SELECTOR, "#unresolved tbody tr")
+    case_link, screening_link = row.find_elements(By.CSS_SELECTOR, "a")[:2]
+    ref = case_link.text
+    assert case_link.get_attribute("href") == browser.url(browser.case_url(ref))
+    target = screening_link.get_attribute("href").split("#")[1]
+    screening_link.click()
+    browser.wait_for(lambda: "granskning=" in browser.driver.current_url, "the screening")
+    card = browser.driver.find_element(By.ID, target)  # the flagged person's card
+    assert card.find_element(By.CSS_SELECTOR, ".govuk-tag").text in ("Jäv", "Möjligt jäv")
+    browser.axe()
+
+
 def test_out_of_scope_cannot_be_reached_by_url(browser: Site) -> None:
     browser.sign_in("limited")  # an auditor limited to Ankeby
     for path in (
