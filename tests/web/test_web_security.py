@@ -241,6 +241,18 @@ def test_english_switch(browser_for: Any) -> None:
     assert '<html lang="en"' in page.text and "Search people by name" in page.text
 
 
+@pytest.mark.parametrize("role", ["screener", "auditor"])
+def test_the_home_pages_areas_are_in_the_menus_order(browser_for: Any, role: str) -> None:
+    """Before, the boxes read Ärenden, Register, Sammanträden under a menu of Ärenden,
+    Sammanträden, Register."""
+    html = browser_for(role).page("/").text
+    menu = re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', html)
+    main = html[html.index('id="main"') :]
+    boxes = re.findall(r'<h2 class="govuk-heading-m"><a class="govuk-link" href="([^"]+)"', main)
+    assert menu[:3] == ["/arenden", "/sammantraden", "/register"]
+    assert boxes == menu
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -32,6 +32,8 @@ def test_each_role_signs_in_sees_its_pages_and_signs_out(browser: Site) -> None:
             )
         ]
         assert nav == pages, role
+        boxes = [a.text for a in browser.driver.find_elements(By.CSS_SELECTOR, "main h2 a")]
+        assert boxes == pages, role  # the home page's areas in the menu's order
         # HttpOnly: the session cookie is invisible to scripts on the page.
         assert "javskoll_session" not in browser.driver.execute_script("return document.cookie")
         assert any(
