@@ -65,20 +65,25 @@ def person_in_case(session: Session, person_id: int, case: Case) -> bool:
     return bool(session.scalar(select(or_(participant, found))))
 
 
+def of_case(case_id: Any, case_ref: Any, committee_id: Any) -> ColumnElement[bool]:
+    """Screenings of a stored case: of the case itself, or inline under the same ref in
+    the same committee (another kommun's inline screening may carry the same ref). The
+    arguments are a case's values, or `Case`'s columns for a correlated subquery."""
+    return or_(
+        Screening.case_id == case_id,
+        and_(
+            Screening.case_id.is_(None),
+            Screening.case_ref == case_ref,
+            Screening.committee_id == committee_id,
+        ),
+    )
+
+
 def screening_of_case(session: Session, screening_id: str, case: Case) -> Screening | None:
-    """The screening, if it screened this case (stored, or inline under the same ref in
-    the same committee: another kommun's inline screening may carry the same ref)."""
+    """The screening, if it screened this case (`of_case`)."""
     return session.scalars(
         select(Screening).where(
-            Screening.id == screening_id,
-            or_(
-                Screening.case_id == case.id,
-                and_(
-                    Screening.case_id.is_(None),
-                    Screening.case_ref == case.ref,
-                    Screening.committee_id == case.committee_id,
-                ),
-            ),
+            Screening.id == screening_id, of_case(case.id, case.ref, case.committee_id)
         )
     ).first()
 

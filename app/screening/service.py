@@ -22,6 +22,7 @@ from app.cases.resolve import ResolvedCase, resolve_case, resolve_stored
 from app.cases.schemas import CaseIn
 from app.cases.scope import require_scope
 from app.db_types import utcnow
+from app.decisions.repository import of_case
 from app.errors import NotFound, Unprocessable, field_error
 from app.models import Screening
 from app.pagination import PageParams, paginate_within
@@ -221,11 +222,20 @@ def get_screening(session: Session, principal: Principal, screening_id: str) -> 
 
 
 def list_screenings(
-    session: Session, principal: Principal, page: PageParams, *, case_ref: str | None
+    session: Session,
+    principal: Principal,
+    page: PageParams,
+    *,
+    case_ref: str | None,
+    of_stored: ResolvedCase | None = None,
 ) -> ScreeningPage:
-    rows, total, limit = paginate_within(
-        session, repo.screenings_stmt(principal, case_ref), page, _stored_size
-    )
+    """The screenings the key reads, newest first; under `case_ref`, and when `of_stored`
+    is given only that stored case's (`decisions.repository.of_case`: not another
+    kommun's inline screening under the same diarienummer)."""
+    stmt = repo.screenings_stmt(principal, case_ref)
+    if of_stored is not None:
+        stmt = stmt.where(of_case(of_stored.case_id, of_stored.ref, of_stored.committee_id))
+    rows, total, limit = paginate_within(session, stmt, page, _stored_size)
     return ScreeningPage(
         items=[ScreeningResult.model_validate(r.result) for r in rows],
         total=total,

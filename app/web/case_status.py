@@ -8,7 +8,7 @@ a constant number of statements, within the key's scope.
 - `beslutat`: every flag of the latest screening has one.
 
 A screening is the case's when it screened the stored case, or screened inline under the
-same diarienummer in the same nämnd (`app.decisions.repository.screening_of_case`): a
+same diarienummer in the same nämnd (`app.decisions.repository.of_case`): a
 screening of another kommun under the same diarienummer is never the case's, and the
 key's scope applies to the screenings as to the cases. "Settles" is the reports' own
 definition (`app.decisions.repository.settling_decisions`), so the status agrees with
@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.cases import repository as cases_repo
 from app.cases.resolve import ResolvedCase, resolve_stored
-from app.decisions.repository import FLAG_LEVELS, settling_decisions
+from app.decisions.repository import FLAG_LEVELS, of_case, settling_decisions
 from app.models import Case, Finding, JavDecision, Screening
 from app.pagination import PageParams
 from app.security import scoping
@@ -46,11 +46,7 @@ _FLAG = and_(Finding.structural.is_(False), Finding.level.in_(FLAG_LEVELS))
 def _latest_screening(principal: Principal) -> Any:
     """The id of the case's latest screening the key reads (correlated to Case)."""
     stmt = select(Screening.id).where(
-        Screening.case_ref == Case.ref,
-        or_(
-            Screening.case_id == Case.id,
-            and_(Screening.case_id.is_(None), Screening.committee_id == Case.committee_id),
-        ),
+        Screening.case_ref == Case.ref, of_case(Case.id, Case.ref, Case.committee_id)
     )
     stmt = scoping.apply(stmt, scoping.committee_id_predicate(principal, _SCREENING_COMMITTEE))
     return stmt.order_by(Screening.id.desc()).limit(1).correlate(Case).scalar_subquery()

@@ -239,3 +239,23 @@ def test_pages_of_twenty_newest_first_keep_the_filter(
     assert 'href="/arenden?sida=2&amp;status=ej_granskat"' in first
     second = _page(client, status="ej_granskat", sida="2")
     assert list(_status(second)) == ["VBN 2026/30", NOT_SCREENED]
+
+
+def test_the_case_page_shows_only_the_cases_own_screenings(
+    browser_for: Callable[..., WebClient], admin: ApiClient, cases: dict[str, str]
+) -> None:
+    """Östby's later inline screening under Västby's clear case's diarienummer is not a
+    screening of that case: before, an unlimited key's case page showed it as the case's
+    latest, with Östby's people flagged, and offered to record decisions on it."""
+    ostby = admin.get("/v1/screenings", params={"case": CLEAR}).json()["items"][0]
+    assert ostby["id"] != cases[CLEAR] and ostby["outcome"] == "flagged"
+    everyone = browser_for("screener")
+    response = everyone.page(f"/arenden/{path_ref(CLEAR)}")
+    assert response.status_code == 200, text_of(response.text)[:500]
+    assert cases[CLEAR] in response.text
+    assert ostby["id"] not in response.text
+    assert "Östen Ek" not in text_of(response.text)
+    assert (
+        everyone.page(f"/arenden/{path_ref(CLEAR)}", params={"granskning": ostby["id"]}).status_code
+        == 404
+    )

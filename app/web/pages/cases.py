@@ -199,7 +199,7 @@ def case_page_context(
     """Everything the case page shows: the case, the chosen (or latest) screening as
     person cards, earlier screenings and the recorded decisions."""
     case = cases.get_case(session, principal, ref)
-    listed = screening.list_screenings(session, principal, ALL, case_ref=case.ref)
+    listed = screening.list_screenings(session, principal, ALL, case_ref=case.ref, of_stored=case)
     # The contract's JSON shape, exactly as `GET /v1/screenings` answers it.
     screenings, total = [s.as_json() for s in listed.items], listed.total
     shown = next((s for s in screenings if s["id"] == screening_id), None)
