@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
@@ -56,7 +58,20 @@ def sfs_number(basis: str) -> str:
     return found.group(1) if found else ""
 
 
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_time(value: str | datetime) -> str:
+    """A stored time (UTC; naive means UTC) as the clock in Sweden showed it, to the
+    minute: '2026-03-10 10:12'. The API answers in UTC; a person reads local time."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M")
+
+
 environment.filters["ref"] = ref_path
+environment.filters["swedish_time"] = swedish_time
 environment.filters["sfs"] = sfs_number
 environment.globals["query"] = query
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from openpyxl import load_workbook
 
+from app.web.templating import swedish_time
 from tests.support.api import ApiClient
 from tests.web.support import text_of
 
@@ -130,7 +131,7 @@ def test_an_unresolved_flag_links_to_its_case_and_to_the_screening_that_raised_i
             for href, text in re.findall(r'<a class="govuk-link" href="([^"]+)">(.*?)</a>', row)
         )
         assert links[CASE] == case_url
-        made = screening["created_at"][:16].replace("T", " ")
+        made = swedish_time(screening["created_at"])  # the clock in Sweden
         assert links[f"{made} (granskningen)"] == (
             f"{case_url}?granskning={screening['id']}#person-s48-ers"
         ), links

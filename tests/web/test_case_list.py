@@ -7,7 +7,9 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Connection
@@ -259,3 +261,18 @@ def test_the_case_page_shows_only_the_cases_own_screenings(
         everyone.page(f"/arenden/{path_ref(CLEAR)}", params={"granskning": ostby["id"]}).status_code
         == 404
     )
+
+
+def test_the_case_page_shows_when_a_screening_was_made_in_swedish_time(
+    browser_for: Callable[..., WebClient], admin: ApiClient, cases: dict[str, str]
+) -> None:
+    """The API answers in UTC; the page shows the clock in Sweden (before: UTC, an hour or
+    two off for the person reading it)."""
+    made = admin.get(f"/v1/screenings/{cases[FLAGGED_ONE]}").json()["created_at"]
+    moment = datetime.fromisoformat(made)
+    assert moment.utcoffset() == timedelta(0)
+    local = moment.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert local.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+    html = browser_for("screener", ["w-kommun"]).page(f"/arenden/{path_ref(FLAGGED_ONE)}").text
+    assert local.strftime("%Y-%m-%d %H:%M") in html
+    assert moment.strftime("%Y-%m-%d %H:%M") not in html
