@@ -64,6 +64,17 @@ def entry_hash(prev_hash: str, payload_text: str) -> str:
     return hashlib.sha256((prev_hash + payload_text).encode("utf-8")).hexdigest()
 
 
+def entry_data(payload: str) -> dict[str, Any] | None:
+    """An entry's `data` object, or None when the payload is not what every writer hashes
+    (verification reports such an entry; the checks that read data skip it)."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return None
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, dict) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     key_id: int | None

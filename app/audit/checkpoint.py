@@ -7,7 +7,6 @@ state of the whole log (`javskoll audit head` prints the same digest to keep els
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -58,6 +57,25 @@ def current_heads(session: Session) -> dict[str, dict[str, Any]]:
     }
 
 
+def recorded_heads(payload: str) -> tuple[dict[str, dict[str, Any]], Any] | None:
+    """The heads and digest a checkpoint's payload records, or None when they are not in
+    the shape `write_checkpoint` writes ({chain id: {"sequence": int, "hash": str, ...}})."""
+    data = chain.entry_data(payload)
+    heads = data.get("heads") if data is not None else None
+    if data is None or not isinstance(heads, dict):
+        return None
+    for key, head in heads.items():
+        if not (
+            isinstance(key, str)
+            and key.isdecimal()
+            and isinstance(head, dict)
+            and type(head.get("sequence")) is int
+            and isinstance(head.get("hash"), str)
+        ):
+            return None
+    return heads, data.get("digest")
+
+
 def _last_checkpoint(session: Session) -> AuditEntry | None:
     return session.scalars(
         select(AuditEntry)
@@ -75,8 +93,9 @@ def write_checkpoint(session: Session, *, force: bool = False) -> AuditEntry | N
     """
     heads = current_heads(session)
     last = _last_checkpoint(session)
-    if last is not None and not force:
-        recorded = json.loads(last.payload)["data"]["heads"]
+    found = recorded_heads(last.payload) if last is not None else None
+    if last is not None and found is not None and not force:
+        recorded = found[0]
         system = heads.get(str(SYSTEM_CHAIN_ID), {})
         others_same = all(
             recorded.get(c) == h for c, h in heads.items() if c != str(SYSTEM_CHAIN_ID)
@@ -176,10 +195,13 @@ def check_all(
     count = 0
     for entry in _checkpoints(session, trusted_until):
         count += 1
-        data = json.loads(entry.payload)["data"]
-        recorded: dict[str, dict[str, Any]] = data["heads"]
         where = f"the checkpoint at system sequence {entry.sequence}"
-        if heads_digest(recorded) != data.get("digest"):
+        found = recorded_heads(entry.payload)
+        if found is None:
+            problems.append(Problem(SYSTEM_CHAIN_ID, None, entry.sequence, f"{where} is malformed"))
+            continue
+        recorded, digest = found
+        if heads_digest(recorded) != digest:
             problems.append(Problem(SYSTEM_CHAIN_ID, None, entry.sequence, f"{where}: bad digest"))
         for gone in sorted(set(state) - set(recorded), key=int):
             reason = f"the chain is missing from {where}"

@@ -119,8 +119,11 @@ def _check_payload(
 ) -> str | None:
     if body.get("sequence") != entry.sequence or body.get("kind") != entry.kind:
         return "entry columns do not match the hashed payload (moved or swapped entry)"
+    actor = body.get("actor")
+    if not isinstance(actor, dict) or not isinstance(body.get("data"), dict):
+        # Every writer hashes an actor and data object: anything else was written by hand.
+        return "payload is malformed (actor or data is not an object)"
     # The columns readers filter and display by must say what was hashed.
-    actor = body.get("actor") or {}
     if (
         actor.get("key_id") != entry.actor_key_id
         or actor.get("name") != entry.actor_name

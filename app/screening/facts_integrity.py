@@ -8,13 +8,13 @@ entry covers no facts is named by screening id and audit entry id.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.chain import entry_data
 from app.models import AuditEntry, Screening, ScreeningFacts
 from app.screening.facts_codec import facts_hash
 
@@ -43,8 +43,8 @@ def _covered(session: Session) -> Iterator[list[tuple[int, str, str]]]:
         last = rows[-1].id
         batch = []
         for sequence, payload in rows:
-            data = json.loads(payload).get("data") or {}
-            if isinstance(data.get("facts_hash"), str):
+            data = entry_data(payload)
+            if data is not None and isinstance(data.get("facts_hash"), str):
                 batch.append((sequence, str(data.get("screening")), data["facts_hash"]))
         yield batch
 
