@@ -4,7 +4,8 @@ Each chain is walked in sequence order from its genesis: a missing sequence, a b
 link, a hash that does not match the stored text, columns that disagree with the hashed
 payload, organisation rows that disagree with it, or a chain that ends before its head
 row are reported at the first sequence where they occur. Then every checkpoint (system
-chain) must agree with the entries it names (app.audit.checkpoint).
+chain) must agree with the entries it names (app.audit.checkpoint), and the rows of
+screenings and decisions must say what their entries say (app.audit.records).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import checkpoint
+from app.audit import checkpoint, records
 from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN_ID, entry_hash
 from app.audit.checkpoint import Problem
 from app.models import AuditChain, AuditEntry, AuditEntryOrganisation
@@ -200,18 +201,29 @@ def summarise(reports: Sequence[ChainReport], checkpoints: int) -> VerifyResult:
     )  # fmt: skip
 
 
-def _facts_problem(session: Session) -> Problem | None:
+def _placed(session: Session, entry_id: int | None, reason: str) -> Problem:
+    """A problem with a row, placed at its audit entry's chain and sequence (no entry:
+    the system chain's first)."""
+    entry = session.get(AuditEntry, entry_id) if entry_id is not None else None
+    if entry is None:
+        return Problem(SYSTEM_CHAIN_ID, None, 1, reason)
+    return Problem(entry.chain_id, None, entry.sequence, reason)
+
+
+def _record_problems(session: Session) -> list[Problem]:
     """A screening's stored facts that no longer match the facts_hash its entry covers
-    (app/screening/facts_integrity.py), placed at that entry's chain and sequence."""
+    (app/screening/facts_integrity.py), and a screening's or decision's rows that no
+    longer say what its entry says (app/audit/records.py)."""
     from app.screening.facts_integrity import check_screening_facts  # noqa: PLC0415 - cycle
 
-    found = check_screening_facts(session)
-    if found is None:
-        return None
-    entry = session.get(AuditEntry, found.entry) if found.entry is not None else None
-    if entry is None:
-        return Problem(SYSTEM_CHAIN_ID, None, 1, found.reason)
-    return Problem(entry.chain_id, None, entry.sequence, found.reason)
+    problems = []
+    facts = check_screening_facts(session)
+    if facts is not None:
+        problems.append(_placed(session, facts.entry, facts.reason))
+    record = records.check_records(session)
+    if record is not None:
+        problems.append(_placed(session, record.entry, record.reason))
+    return problems
 
 
 def verify(session: Session) -> VerifyResult:
@@ -221,9 +233,7 @@ def verify(session: Session) -> VerifyResult:
     system = next((r for r in reports if r.chain == SYSTEM_CHAIN_ID), None)
     trusted_until = (system.first_broken_sequence or 0) - 1 if system and not system.ok else None
     count, problems = checkpoint.check_all(session, heads, trusted_until=trusted_until)
-    facts = _facts_problem(session)
-    if facts is not None:
-        problems.append(facts)
+    problems.extend(_record_problems(session))
     by_chain = {r.chain: r for r in reports}
     for problem in problems:
         report = by_chain.get(problem.chain)
