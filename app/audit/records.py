@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -85,6 +86,13 @@ def _entries(session: Session, kind: str, key: str) -> Iterator[list[_Entry]]:
         yield batch
 
 
+def _time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _refs(session: Session, model: Any, ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
@@ -153,6 +161,7 @@ def _screening_differences(
         "organisation": entry.chain_id != SYSTEM_CHAIN_ID
         and row.organisation_id != chain_organisation,
         "as_of": "as_of" in data and row.as_of.isoformat() != data["as_of"],
+        "created_at": "created_at" in data and row.created_at != _time(data["created_at"]),
         "outcome": "outcome" in data and row.outcome != data["outcome"],
         "rules version": "rules_version" in data and row.rules_version != data["rules_version"],
         "finding rows": findings != _finding_rows(data),
@@ -162,6 +171,7 @@ def _screening_differences(
         result.get("id") != row.id
         or result.get("case") != case_ref
         or result.get("reran") != data.get("reran")
+        or ("created_at" in data and result.get("created_at") != data["created_at"])
         or any(k in data and result.get(k) != data[k] for k in _RESULT_FIELDS)
         or _audit_ref_differs(result, entry)
     )
@@ -203,6 +213,7 @@ def _decision_differences(
         "case": "case" in data and refs["case"].get(row.case_id) != data["case"],
         "person": "person" in data and refs["person"].get(row.person_id) != data["person"],
         "decided_on": "decided_on" in data and row.decided_on.isoformat() != data["decided_on"],
+        "recorded_at": "recorded_at" in data and row.created_at != _time(data["recorded_at"]),
         "recorded_by": (row.recorded_by_key_id, row.recorded_by_name)
         != (entry.actor_key_id, entry.actor_name),
     }

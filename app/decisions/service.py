@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.audit import chain
 from app.audit.organisations import case_organisations
 from app.cases import repository as case_repo
+from app.db_types import utcnow
 from app.decisions import repository as repo
 from app.decisions.schemas import (
     DecisionAuditRef,
@@ -101,6 +102,8 @@ def record_decision(
     person, errors = _validate(session, principal, case, body)
     if errors or person is None:
         raise Unprocessable(errors=errors)
+    # The time is set here, not by the column default, so that the entry covers it.
+    recorded_at = utcnow()
     decision = JavDecision(
         case_id=case.id,
         person_id=person.id,
@@ -113,6 +116,7 @@ def record_decision(
         note=body.note,
         recorded_by_key_id=principal.key_id,
         recorded_by_name=principal.name,
+        created_at=recorded_at,
     )
     session.add(decision)
     session.flush()
@@ -125,6 +129,7 @@ def record_decision(
             "case": case.ref,
             "person": person.ref,
             **body.model_dump(mode="json", exclude={"person"}),
+            "recorded_at": recorded_at.isoformat(),
         },
         subjects=_subjects(session, case, person),
         organisations=case_organisations(session, case.committee_id, [person.ref]),

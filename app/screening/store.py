@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
@@ -61,6 +61,9 @@ class ScreeningAuditData(BaseModel):
     facts_hash: str | None = Field(
         default=None, description="SHA-256 of the stored facts' canonical JSON"
     )
+    # Since review R: the screening's own time (its row's and answer's `created_at`, which
+    # reports show as screened_at), so that `audit verify` catches a backdated row.
+    created_at: datetime | None = None
 
     @classmethod
     def of(
@@ -77,13 +80,14 @@ class ScreeningAuditData(BaseModel):
             participants=result.participants,
             reran=result.reran,
             facts_hash=facts_hash,
+            created_at=result.created_at,
         )
 
     def as_json(self) -> dict[str, JsonValue]:
         # Absent optional fields are left out, so an entry without a rerun or facts hash
         # hashes exactly as before those fields existed.
         data = self.model_dump(mode="json", by_alias=True)
-        for optional in ("reran", "facts_hash"):
+        for optional in ("reran", "facts_hash", "created_at"):
             if data.get(optional) is None:
                 data.pop(optional, None)
         return data
@@ -110,6 +114,7 @@ def audit_data(
         data["reran"] = result_json["reran"]
     if facts_hash is not None:
         data["facts_hash"] = facts_hash
+    data["created_at"] = result_json["created_at"]
     return data
 
 

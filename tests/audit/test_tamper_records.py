@@ -80,6 +80,13 @@ SCREENING_TAMPERS: dict[str, tuple[Tamper, str]] = {
         "rules version",
     ),
     "as_of": (_sql("UPDATE screenings SET as_of = '2026-01-02' WHERE id = :screening"), "as_of"),
+    "screened at (backdated)": (
+        _sql("UPDATE screenings SET created_at = '2026-01-02 08:00:00' WHERE id = :screening"),
+        "created_at",
+    ),
+    "answer's created_at": (
+        _answer(lambda r: r.update(created_at="2026-01-02T08:00:00Z")), "answer"
+    ),
     "case as screened": (
         _sql("UPDATE screenings SET case_snapshot = '{}' WHERE id = :screening"),
         "case as screened",
@@ -197,6 +204,7 @@ DECISION_TAMPERS: dict[str, tuple[str, str]] = {
     "obviously_insignificant": ("obviously_insignificant = true", "obviously_insignificant"),
     "protocol_paragraph": ("protocol_paragraph = '§ 99'", "protocol_paragraph"),
     "decided_on": ("decided_on = '2026-01-02'", "decided_on"),
+    "recorded at (backdated)": ("created_at = '2026-01-02 08:00:00'", "recorded_at"),
     "note": ("note = 'forged'", "note"),
     "screening": ("screening_id = NULL", "screening"),
     "who recorded it (name)": ("recorded_by_name = 'Mallory'", "recorded_by"),
