@@ -173,6 +173,10 @@ def verify_chain(session: Session, head: _Head) -> ChainReport:
             head.id, head.organisation, False, count, head.sequence, head.hash, sequence, reason
         )
 
+    if head.id != SYSTEM_CHAIN_ID and head.organisation is None:
+        # Only the system chain has none; an organisation's chain made anonymous would
+        # escape the check that its entries are the organisation's (review R).
+        return broken(1, "the chain's head row names no organisation")
     for entry, orgs in _entries(session, head.id):
         problem = _check_entry(entry, orgs, head, expected, prev_hash)
         if problem:
