@@ -196,3 +196,21 @@ def continue_read_only(session: Session) -> None:
         return
     session.rollback()
     session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})
+
+
+def snapshot_read(session: Session) -> None:
+    """`continue_read_only`, and on PostgreSQL the rest of the request in one snapshot
+    (REPEATABLE READ). Verifying the audit log compares the chain heads with their entries
+    and the screening and decision rows with theirs; under READ COMMITTED a screening
+    committed half-way showed as a break (an entry past its head, a row no entry covered).
+    SQLite: a deferred transaction's first read already fixes its snapshot (WAL). Call only
+    before anything was written."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        continue_read_only(session)
+        return
+    if isinstance(bind, Connection) and bind.in_transaction():
+        return  # joined to its caller's transaction (the tests'): the caller's isolation
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})

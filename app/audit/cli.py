@@ -14,7 +14,7 @@ from app.audit import verify as verification
 from app.auditlog import export, service
 from app.auditlog.repository import AuditFilters
 from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, snapshot_read
 from app.errors import AppError
 from app.security.deps import Principal
 from app.security.roles import Role
@@ -49,6 +49,7 @@ def audit_verify(head_file: TextIO | None) -> None:
         except ValueError:
             raise click.BadParameter("not JSON", param_hint="--against") from None
     with _sessions()() as session:
+        snapshot_read(session)
         result = verification.verify(session)
         report: dict[str, Any] = result.as_dict()
         ok = result.ok

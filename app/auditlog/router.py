@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from app.auditlog import export, service, verification
 from app.auditlog.repository import AuditFilters
 from app.auditlog.schemas import AuditEntryOut, AuditPage, VerifyOut
-from app.db import SessionDep, continue_read_only
+from app.db import SessionDep, continue_read_only, snapshot_read
 from app.db_types import utcnow
 from app.pagination import PageDep
 from app.reports import render
@@ -65,7 +65,7 @@ def list_audit(
 def verify_chain(session: SessionDep, principal: AuditReader) -> VerifyOut:
     """Recompute the hash chains and checkpoints; report the first break the key may see,
     and the current heads."""
-    continue_read_only(session)
+    snapshot_read(session)
     return verification.verify_for(session, principal)
 
 

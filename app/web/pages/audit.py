@@ -19,7 +19,7 @@ from app.auditlog import verification
 from app.auditlog.repository import AuditFilters
 from app.auditlog.schemas import VerifyOut
 from app.dates import IsoDate
-from app.db import SessionDep, continue_read_only
+from app.db import SessionDep, continue_read_only, snapshot_read
 from app.errors import AppError, NotFound
 from app.pagination import PageParams
 from app.registry.crud import service as crud
@@ -194,7 +194,7 @@ def revision(
 def verify_chain(request: Request, session: SessionDep, user: FormUserDep) -> Response:
     """Recompute the hash chains the key may see (the API's `GET /v1/audit/verify`)."""
     require(user, Permission.AUDIT_READ)
-    continue_read_only(session)
+    snapshot_read(session)
     verified = verification.verify_for(session, user.principal)
     return _page(request, session, user, _filters(None, None, None), verified)
 
