@@ -178,9 +178,10 @@ def _screening_differences(
     return [name for name, changed in differs.items() if changed]
 
 
-def _check_screenings(session: Session) -> RecordProblem | None:
+def _check_screenings(session: Session) -> list[RecordProblem]:
     chains = _chain_organisations(session)
     covered: set[str] = set()
+    problems: dict[int, RecordProblem] = {}  # the first per chain
     for batch in _entries(session, "screening", "screening"):
         ids = [str(data["screening"]) for _, data in batch]
         rows = {s.id: s for s in session.scalars(select(Screening).where(Screening.id.in_(ids)))}
@@ -191,18 +192,22 @@ def _check_screenings(session: Session) -> RecordProblem | None:
         findings = _stored_findings(session, ids)
         for (entry, data), screening in zip(batch, ids, strict=True):
             row = rows.get(screening)
+            if row is not None:
+                covered.add(screening)
+            if entry.chain_id in problems:
+                continue
             where = f"screening {screening} (audit entry {entry.id})"
             if row is None:
-                return RecordProblem(entry.id, f"{where} is missing")
+                problems[entry.chain_id] = RecordProblem(entry.id, f"{where} is missing")
+                continue
             changed = _screening_differences(
                 row, data, entry, refs, chains.get(entry.chain_id), findings[screening]
             )
             if changed:
                 reason = f"{where} does not match its audit entry: {', '.join(changed)}"
-                return RecordProblem(entry.id, reason)
-            covered.add(screening)
+                problems[entry.chain_id] = RecordProblem(entry.id, reason)
         session.expunge_all()
-    return _uncovered(session, Screening, covered, "screening")
+    return _with_uncovered(problems, _uncovered(session, Screening, covered, "screening"))
 
 
 def _decision_differences(
@@ -223,8 +228,9 @@ def _decision_differences(
     return [name for name, changed in differs.items() if changed]
 
 
-def _check_decisions(session: Session) -> RecordProblem | None:
+def _check_decisions(session: Session) -> list[RecordProblem]:
     covered: set[int] = set()
+    problems: dict[int, RecordProblem] = {}  # the first per chain
     for batch in _entries(session, "decision", "id"):
         ids = [data["id"] for _, data in batch]
         wanted = [i for i in ids if type(i) is int]
@@ -237,16 +243,26 @@ def _check_decisions(session: Session) -> RecordProblem | None:
         }
         for (entry, data), decision in zip(batch, ids, strict=True):
             row = rows.get(decision) if type(decision) is int else None
+            if row is not None:
+                covered.add(row.id)
+            if entry.chain_id in problems:
+                continue
             where = f"decision {decision} (audit entry {entry.id})"
             if row is None:
-                return RecordProblem(entry.id, f"{where} is missing")
+                problems[entry.chain_id] = RecordProblem(entry.id, f"{where} is missing")
+                continue
             changed = _decision_differences(row, data, entry, refs)
             if changed:
                 reason = f"{where} does not match its audit entry: {', '.join(changed)}"
-                return RecordProblem(entry.id, reason)
-            covered.add(row.id)
+                problems[entry.chain_id] = RecordProblem(entry.id, reason)
         session.expunge_all()
-    return _uncovered(session, JavDecision, covered, "decision")
+    return _with_uncovered(problems, _uncovered(session, JavDecision, covered, "decision"))
+
+
+def _with_uncovered(
+    problems: dict[int, RecordProblem], uncovered: RecordProblem | None
+) -> list[RecordProblem]:
+    return [*problems.values(), *([uncovered] if uncovered is not None else [])]
 
 
 def _uncovered(session: Session, model: Any, covered: set[Any], label: str) -> RecordProblem | None:
@@ -266,6 +282,9 @@ def _uncovered(session: Session, model: Any, covered: set[Any], label: str) -> R
         last = rows[-1].id
 
 
-def check_records(session: Session) -> RecordProblem | None:
-    """The first screening or decision row that does not match its audit entry, or None."""
-    return _check_screenings(session) or _check_decisions(session)
+def check_records(session: Session) -> list[RecordProblem]:
+    """For each chain, its first screening or decision row that does not match its audit
+    entry (and the first row no entry covers). One per chain, not one in all: a limited
+    auditor is told of its own chains' breaks, and a break in another kommun's rows must
+    neither hide them nor, by hiding them, tell that kommun's auditor of itself."""
+    return _check_screenings(session) + _check_decisions(session)

@@ -217,17 +217,12 @@ def _placed(session: Session, entry_id: int | None, reason: str) -> Problem:
 def _record_problems(session: Session) -> list[Problem]:
     """A screening's stored facts that no longer match the facts_hash its entry covers
     (app/screening/facts_integrity.py), and a screening's or decision's rows that no
-    longer say what its entry says (app/audit/records.py)."""
+    longer say what its entry says (app/audit/records.py): the first of each per chain."""
     from app.screening.facts_integrity import check_screening_facts  # noqa: PLC0415 - cycle
 
-    problems = []
-    facts = check_screening_facts(session)
-    if facts is not None:
-        problems.append(_placed(session, facts.entry, facts.reason))
-    record = records.check_records(session)
-    if record is not None:
-        problems.append(_placed(session, record.entry, record.reason))
-    return problems
+    found = [(p.entry, p.reason) for p in check_screening_facts(session)]
+    found += [(p.entry, p.reason) for p in records.check_records(session)]
+    return [_placed(session, entry, reason) for entry, reason in found]
 
 
 def verify(session: Session) -> VerifyResult:

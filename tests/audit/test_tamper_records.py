@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
-from app.models import Screening
+from app.models import Screening, ScreeningFacts
 from tests.decisions.flow import decide, world
+from tests.security.scope_world import OUT_SCOPE, SCOPE, build
 from tests.support.api import ApiClient
 
 Tamper = Callable[[Session, dict[str, Any]], None]
@@ -262,3 +263,45 @@ def test_a_decision_added_by_hand_is_not_covered(
     result = _broken(admin)
     assert "is not covered by an audit entry" in result["reason"]
     assert result["first_broken_sequence"] == recorded["decision"]["audit"]["sequence"]
+
+
+def _forge_facts(session: Session, screening: str) -> None:
+    stored = session.get(ScreeningFacts, screening)
+    assert stored is not None
+    session.execute(
+        update(ScreeningFacts)
+        .where(ScreeningFacts.screening_id == screening)
+        .values(facts=stored.facts.replace('"', "'", 1))
+    )
+
+
+ROW_AND_FACTS_TAMPERS: dict[str, Callable[[Session, str], None]] = {
+    "screening row": lambda session, screening: session.execute(
+        text("UPDATE screenings SET rules_version = '0.0.1' WHERE id = :screening"),
+        {"screening": screening},
+    ),
+    "facts row": _forge_facts,
+}
+
+
+@pytest.mark.parametrize("name", list(ROW_AND_FACTS_TAMPERS))
+def test_a_break_in_another_kommun_hides_no_break_of_ones_own(
+    name: str, admin: ApiClient, client_for: Callable[..., ApiClient], session: Session
+) -> None:
+    """Ankeby's screening (the earlier entry) and Cederby's are both changed: each
+    kommun's auditor is told of its own. Only the first changed row of the whole database
+    was reported, so Cederby's auditor read ok while Ankeby's break came first, and saw
+    its own break vanish the moment another kommun's row was changed."""
+    world = build(admin, client_for)
+    assert world.audit_in < world.audit_out
+    for screening in (world.screening_in, world.screening_out):
+        ROW_AND_FACTS_TAMPERS[name](session, screening)
+    session.commit()
+    for orgs, screening in ((SCOPE, world.screening_in), (OUT_SCOPE, world.screening_out)):
+        verified = client_for("auditor", orgs=orgs).get("/v1/audit/verify").json()
+        assert verified["ok"] is False, (orgs, verified)
+        assert screening in verified["reason"]
+    everything = _broken(admin)
+    assert world.screening_in in everything["reason"]
+    broken = {c["chain"] for c in everything["chains"] if not c["ok"]}
+    assert len(broken) == 2, everything["chains"]
