@@ -21,10 +21,12 @@ from typing import Any, TextIO, cast
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import jsonkeys
 from app.cli_csv import CsvProblem, Origin, decode, read_section, sniff_kind
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import AppError
+from app.inputguard import repeated_key_problems
 from app.migrate import upgrade
 from app.registry.importdoc import progress
 from app.registry.importdoc import service as registry_service
@@ -96,11 +98,17 @@ class Document:
 
 def _json_document(text: str, source: str) -> dict[str, Any]:
     try:
-        raw = json.loads(text)
+        raw, recorder = jsonkeys.loads_text(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             [f"{source} line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"]
         ) from None
+    except ValueError as exc:  # NaN or Infinity (`jsonkeys.refuse_constant`), as the API
+        raise ImportRefused([f"{source}: not valid JSON ({exc})"]) from None
+    # As POST /v1/import: a key given twice is refused, not settled by the last one.
+    repeated = repeated_key_problems(recorder.paths(raw))
+    if repeated:
+        raise ImportRefused([f"{source} at {e['pointer']}: {e['detail']}" for e in repeated])
     if not isinstance(raw, dict):
         raise ImportRefused([f"{source} at /: an import document is a JSON object"])
     unknown = sorted(set(raw) - set(SECTIONS))

@@ -64,6 +64,10 @@ class KeyRecorder:
 def loads(body: bytes) -> tuple[Any, KeyRecorder]:
     """The body parsed as `json.loads(body)` would (the same encodings, values and errors),
     with the repeated keys noted."""
+    return loads_text(body.decode(json.detect_encoding(body), "surrogatepass"))
+
+
+def loads_text(text: str) -> tuple[Any, KeyRecorder]:
+    """`loads` of text already decoded (a file `javskoll import` reads)."""
     recorder = KeyRecorder()
-    text = body.decode(json.detect_encoding(body), "surrogatepass")
     return recorder.decoder().decode(text), recorder

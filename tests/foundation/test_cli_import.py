@@ -216,6 +216,34 @@ def test_bad_files_change_nothing_and_say_where(tmp_database: str, tmp_path: Pat
     assert _counts(tmp_database) == before
 
 
+def test_a_key_given_twice_in_a_json_file_is_refused_as_the_api_refuses_it(
+    tmp_database: str, tmp_path: Path
+) -> None:
+    """POST /v1/import refuses a key repeated within one object (422 repeated_key); the
+    command, which says it imports "exactly as POST /v1/import does", read the file with
+    json.loads: the first "persons" section was dropped without a word, and a person
+    given "name" twice was stored under the second."""
+    before = _counts(tmp_database)
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        '{"persons": [{"ref": "p-1", "name": "Eva Ek"}],\n'
+        ' "persons": [{"ref": "p-2", "name": "Bo Ek", "name": "Bo Al"}]}'
+    )
+    result = _run([str(twice)], tmp_database)
+    assert result.returncode == 1, result.stdout
+    assert result.stdout == ""
+    assert f"{twice} at /persons: the key is given more than once" in result.stderr
+    assert f"{twice} at /persons/0/name: the key is given more than once" in result.stderr
+    assert "Bo Al" not in result.stderr  # the values are never echoed
+
+    constant = tmp_path / "nan.json"
+    constant.write_text('{"persons": [{"ref": "p-1", "name": "Eva Ek", "x": NaN}]}')
+    result = _run([str(constant)], tmp_database)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{constant}: not valid JSON (NaN is not valid JSON)" in result.stderr
+    assert _counts(tmp_database) == before
+
+
 def test_an_unreachable_database_is_one_plain_line(tmp_path: Path) -> None:
     document = tmp_path / "contract.json"
     document.write_text(json.dumps(contract_document()))
