@@ -75,6 +75,15 @@ def entry_data(payload: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def hashed_time(value: Any) -> datetime | None:
+    """A time as a payload holds it (ISO 8601 text), or None where it is not one: the
+    checks compare it with a column, and a malformed one is a difference, not a crash."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     key_id: int | None

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM_CHAIN_ID, entry_data
+from app.audit.chain import SYSTEM_CHAIN_ID, entry_data, hashed_time
 from app.models import (
     AuditChain,
     AuditEntry,
@@ -56,7 +55,7 @@ class RecordProblem:
 _Entry = tuple[Any, dict[str, Any]]
 
 
-def _entries(session: Session, kind: str, key: str) -> Iterator[list[_Entry]]:
+def entries_naming(session: Session, kind: str, key: str) -> Iterator[list[_Entry]]:
     """(entry columns, data) of the entries of a kind whose data names their row by
     `key`, a batch at a time. Malformed payloads are the chain's to report."""
     last = 0
@@ -84,13 +83,6 @@ def _entries(session: Session, kind: str, key: str) -> Iterator[list[_Entry]]:
             if data is not None and key in data:
                 batch.append((row, data))
         yield batch
-
-
-def _time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _refs(session: Session, model: Any, ids: set[int | None]) -> dict[int, str]:
@@ -161,7 +153,7 @@ def _screening_differences(
         "organisation": entry.chain_id != SYSTEM_CHAIN_ID
         and row.organisation_id != chain_organisation,
         "as_of": "as_of" in data and row.as_of.isoformat() != data["as_of"],
-        "created_at": "created_at" in data and row.created_at != _time(data["created_at"]),
+        "created_at": "created_at" in data and row.created_at != hashed_time(data["created_at"]),
         "outcome": "outcome" in data and row.outcome != data["outcome"],
         "rules version": "rules_version" in data and row.rules_version != data["rules_version"],
         "finding rows": findings != _finding_rows(data),
@@ -182,7 +174,7 @@ def _check_screenings(session: Session) -> list[RecordProblem]:
     chains = _chain_organisations(session)
     covered: set[str] = set()
     problems: dict[int, RecordProblem] = {}  # the first per chain
-    for batch in _entries(session, "screening", "screening"):
+    for batch in entries_naming(session, "screening", "screening"):
         ids = [str(data["screening"]) for _, data in batch]
         rows = {s.id: s for s in session.scalars(select(Screening).where(Screening.id.in_(ids)))}
         refs = {
@@ -218,7 +210,7 @@ def _decision_differences(
         "case": "case" in data and refs["case"].get(row.case_id) != data["case"],
         "person": "person" in data and refs["person"].get(row.person_id) != data["person"],
         "decided_on": "decided_on" in data and row.decided_on.isoformat() != data["decided_on"],
-        "recorded_at": "recorded_at" in data and row.created_at != _time(data["recorded_at"]),
+        "recorded_at": "recorded_at" in data and row.created_at != hashed_time(data["recorded_at"]),
         "recorded_by": (row.recorded_by_key_id, row.recorded_by_name)
         != (entry.actor_key_id, entry.actor_name),
     }
@@ -231,7 +223,7 @@ def _decision_differences(
 def _check_decisions(session: Session) -> list[RecordProblem]:
     covered: set[int] = set()
     problems: dict[int, RecordProblem] = {}  # the first per chain
-    for batch in _entries(session, "decision", "id"):
+    for batch in entries_naming(session, "decision", "id"):
         ids = [data["id"] for _, data in batch]
         wanted = [i for i in ids if type(i) is int]
         rows = {

@@ -14,14 +14,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import checkpoint, records
-from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN_ID, entry_hash
+from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN_ID, entry_hash, hashed_time
 from app.audit.checkpoint import Problem
 from app.models import AuditChain, AuditEntry, AuditEntryOrganisation
 
@@ -108,13 +107,6 @@ def _entries(session: Session, chain: int) -> Iterator[tuple[AuditEntry, list[in
         session.expunge_all()
 
 
-def _parse_time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 def _check_payload(
     body: dict[str, Any], entry: AuditEntry, head: _Head, orgs: list[int]
 ) -> str | None:
@@ -128,7 +120,7 @@ def _check_payload(
     if (
         actor.get("key_id") != entry.actor_key_id
         or actor.get("name") != entry.actor_name
-        or _parse_time(body.get("created_at")) != entry.created_at
+        or hashed_time(body.get("created_at")) != entry.created_at
     ):
         return "entry columns do not match the hashed payload (actor or time changed)"
     if "chain" not in body:

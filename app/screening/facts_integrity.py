@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import entry_data
-from app.models import AuditEntry, Screening, ScreeningFacts
+from app.audit.records import entries_naming
+from app.models import Screening, ScreeningFacts
 from app.screening.facts_codec import facts_hash
-
-BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +29,12 @@ class FactsProblem:
 def _covered(session: Session) -> Iterator[list[tuple[int, int, str, str]]]:
     """(entry id, chain id, screening id, facts_hash) of screening entries, a batch at a
     time."""
-    last = 0
-    while True:
-        rows = session.execute(
-            select(AuditEntry.id, AuditEntry.chain_id, AuditEntry.payload)
-            .where(AuditEntry.kind == "screening", AuditEntry.id > last)
-            .order_by(AuditEntry.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return
-        last = rows[-1].id
-        batch = []
-        for sequence, chain, payload in rows:
-            data = entry_data(payload)
-            if data is not None and isinstance(data.get("facts_hash"), str):
-                batch.append((sequence, chain, str(data.get("screening")), data["facts_hash"]))
-        yield batch
+    for batch in entries_naming(session, "screening", "screening"):
+        yield [
+            (entry.id, entry.chain_id, str(data["screening"]), data["facts_hash"])
+            for entry, data in batch
+            if isinstance(data.get("facts_hash"), str)
+        ]
 
 
 def check_screening_facts(session: Session) -> list[FactsProblem]:
