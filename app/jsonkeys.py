@@ -58,7 +58,13 @@ class KeyRecorder:
                 stack.extend((v, (*path, k)) for k, v in node.items())
             elif isinstance(node, list):
                 stack.extend((v, (*path, i)) for i, v in enumerate(node))
-        return sorted(found, key=lambda path: [str(p) for p in path])
+        return sorted(found, key=in_document_order)
+
+
+def in_document_order(path: tuple[str | int, ...]) -> list[tuple[int, str]]:
+    """A sort key for pointers: list items by number (item 2 before item 10, which text
+    order puts after it), the keys of an object by name."""
+    return [(p, "") if isinstance(p, int) else (-1, p) for p in path]
 
 
 def loads(body: bytes) -> tuple[Any, KeyRecorder]:

@@ -132,3 +132,27 @@ def test_any_body_with_a_key_twice_is_refused_before_its_route(
     before = _counts(session)
     assert _repeated(admin.post("/v1/apikeys", content=body, headers=JSON)) == ["/name"]
     assert _counts(session) == before
+
+
+def _twice(n: int) -> str:
+    return ", ".join(f'{{"ref": "p-{i}", "name": "A", "name": "B"}}' for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "section"),
+    [
+        # the import, scanned item by item
+        ("/v1/import", '{"persons": [' + _twice(25) + "]}", "/persons"),
+        # any other body, parsed whole
+        ("/v1/screenings", '{"case": {"parties": [' + _twice(25) + "]}}", "/case/parties"),
+    ],
+)
+def test_repeated_keys_are_named_in_document_order(
+    admin: ApiClient, session: Session, path: str, body: str, section: str
+) -> None:
+    """The first twenty in the document, as the user reads it. The pointers were sorted as
+    text: items 0, 1, 10-19, 2, 20-24 were named, 3-9 never (the answer lists twenty)."""
+    before = _counts(session)
+    pointers = _repeated(admin.post(path, content=body.encode(), headers=JSON))
+    assert pointers == [f"{section}/{i}/name" for i in range(20)]
+    assert _counts(session) == before

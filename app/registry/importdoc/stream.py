@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.jsonkeys import KeyRecorder, refuse_constant
+from app.jsonkeys import KeyRecorder, in_document_order, refuse_constant
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
@@ -261,4 +261,5 @@ def check_streamed_body(
     repeated += [(key,) for key in document.repeated]
     for key in document.section_keys():  # the top-level keys themselves
         errors += json_problems({key: None}, max_depth, check_strings)
-    return document, (repeated_key_problems(sorted(repeated, key=str)) + errors)[:MAX_BODY_ERRORS]
+    repeated_errors = repeated_key_problems(sorted(repeated, key=in_document_order))
+    return document, (repeated_errors + errors)[:MAX_BODY_ERRORS]
