@@ -18,6 +18,8 @@ import json
 from collections import Counter
 from typing import Any
 
+from app.security.text import nfc
+
 
 def refuse_constant(name: str) -> None:
     # NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them.
@@ -29,16 +31,26 @@ REPEATED_KEY = "repeated_key"
 
 class KeyRecorder:
     """An `object_pairs_hook` that builds each object as `json.loads` does and notes the
-    keys that repeat, by the object they repeat in (found again by identity)."""
+    keys that repeat, by the object they repeat in (found again by identity).
 
-    def __init__(self) -> None:
+    Keys are compared as the guard stores them, NFC-normalised (`normalise_strings`):
+    "Ö" and "O\u0308" are one key given twice, which normalising afterwards merged
+    silently. `unicode` says whether the text can hold a key that normalises (not ASCII,
+    or an escape); an ASCII text's objects are only counted."""
+
+    def __init__(self, unicode: bool = True) -> None:
         self.repeated: dict[int, list[str]] = {}
+        self.unicode = unicode
 
     def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
-        if len(obj) != len(pairs):
-            counts = Counter(key for key, _ in pairs)
-            self.repeated[id(obj)] = [key for key, n in counts.items() if n > 1]
+        # The usual object: no key twice, and (or) every key ASCII, which NFC keeps.
+        if len(obj) == len(pairs) and not (self.unicode and not all(map(str.isascii, obj))):
+            return obj
+        counts = Counter(nfc(key) for key, _ in pairs)
+        repeated = [key for key, n in counts.items() if n > 1]
+        if repeated:
+            self.repeated[id(obj)] = repeated
         return obj
 
     def decoder(self) -> json.JSONDecoder:
@@ -75,5 +87,10 @@ def loads(body: bytes) -> tuple[Any, KeyRecorder]:
 
 def loads_text(text: str) -> tuple[Any, KeyRecorder]:
     """`loads` of text already decoded (a file `javskoll import` reads)."""
-    recorder = KeyRecorder()
+    recorder = KeyRecorder(unicode=may_normalise(text))
     return recorder.decoder().decode(text), recorder
+
+
+def may_normalise(text: str) -> bool:
+    """Whether `text` can hold a string that NFC changes (the guard's own test)."""
+    return not text.isascii() or "\\u" in text

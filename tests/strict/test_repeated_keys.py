@@ -156,3 +156,34 @@ def test_repeated_keys_are_named_in_document_order(
     pointers = _repeated(admin.post(path, content=body.encode(), headers=JSON))
     assert pointers == [f"{section}/{i}/name" for i in range(20)]
     assert _counts(session) == before
+
+
+def test_keys_that_differ_only_in_normalisation_are_one_key_given_twice(
+    admin: ApiClient, session: Session
+) -> None:
+    """The guard stores strings NFC-normalised: "Sjöpartiet" written with "ö" and with "o"
+    and a combining diaeresis are one party. Before, normalising after the check merged
+    the two lists of a committee's `substitution_order` silently, keeping the last."""
+    composed, decomposed = "Sjöpartiet", "Sjo\u0308partiet"
+    assert composed != decomposed
+    document = {
+        "organisations": [{"ref": "k-sjo", "kind": "kommun", "name": "Sjöby kommun"}],
+        "committees": [
+            {
+                "ref": "k-sjo-bn",
+                "organisation": "k-sjo",
+                "kind": "namnd",
+                "name": "Byggnadsnämnden i Sjöby",
+                "substitution_order": {composed: [], decomposed: []},
+            }
+        ],
+    }
+    for text in (json.dumps(document), json.dumps(document, ensure_ascii=False)):
+        before = _counts(session)
+        refused = admin.post("/v1/import", content=text.encode(), headers=JSON)
+        assert _repeated(refused) == [f"/committees/0/substitution_order/{composed}"]
+        assert _counts(session) == before
+    body = json.dumps({"name": "a", "n\u00e4me": 1, "na\u0308me": 2}, ensure_ascii=False)
+    assert _repeated(admin.post("/v1/apikeys", content=body.encode(), headers=JSON)) == [
+        "/n\u00e4me"
+    ]

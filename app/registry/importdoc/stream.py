@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.jsonkeys import KeyRecorder, in_document_order, refuse_constant
+from app.jsonkeys import KeyRecorder, in_document_order, may_normalise, refuse_constant
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
@@ -233,7 +233,6 @@ def check_streamed_body(
 
     check_strings, may_be_deep = needs_walk(body, max_depth)
     errors: list[dict[str, str]] = []
-    recorder = KeyRecorder()  # notes a key repeated within an item, found at its visit
     repeated: list[tuple[str | int, ...]] = []
 
     def visit(at: tuple[str | int, ...], value: Any, start: int, end: int) -> None:
@@ -252,6 +251,8 @@ def check_streamed_body(
 
     try:
         text = body.decode(json.detect_encoding(body))  # as json.loads reads bytes
+        # Notes a key repeated within an item, found at its visit.
+        recorder = KeyRecorder(unicode=may_normalise(text))
         scan = recorder.decoder().scan_once  # type: ignore[attr-defined]
         document = StreamedDocument.from_text(text, visit, scan)
     except (RecursionError, ValueError) as exc:
