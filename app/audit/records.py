@@ -188,16 +188,14 @@ def _check_screenings(session: Session) -> list[RecordProblem]:
                 covered.add(screening)
             if entry.chain_id in problems:
                 continue
-            where = f"screening {screening} (audit entry {entry.id})"
-            if row is None:
-                problems[entry.chain_id] = RecordProblem(entry.id, f"{where} is missing")
-                continue
-            changed = _screening_differences(
-                row, data, entry, refs, chains.get(entry.chain_id), findings[screening]
+            changed = (
+                None
+                if row is None
+                else _screening_differences(
+                    row, data, entry, refs, chains.get(entry.chain_id), findings[screening]
+                )
             )
-            if changed:
-                reason = f"{where} does not match its audit entry: {', '.join(changed)}"
-                problems[entry.chain_id] = RecordProblem(entry.id, reason)
+            _note(problems, entry, f"screening {screening}", changed)
         session.expunge_all()
     return _with_uncovered(problems, _uncovered(session, Screening, covered, "screening"))
 
@@ -239,16 +237,23 @@ def _check_decisions(session: Session) -> list[RecordProblem]:
                 covered.add(row.id)
             if entry.chain_id in problems:
                 continue
-            where = f"decision {decision} (audit entry {entry.id})"
-            if row is None:
-                problems[entry.chain_id] = RecordProblem(entry.id, f"{where} is missing")
-                continue
-            changed = _decision_differences(row, data, entry, refs)
-            if changed:
-                reason = f"{where} does not match its audit entry: {', '.join(changed)}"
-                problems[entry.chain_id] = RecordProblem(entry.id, reason)
+            changed = None if row is None else _decision_differences(row, data, entry, refs)
+            _note(problems, entry, f"decision {decision}", changed)
         session.expunge_all()
     return _with_uncovered(problems, _uncovered(session, JavDecision, covered, "decision"))
+
+
+def _note(
+    problems: dict[int, RecordProblem], entry: Any, what: str, changed: list[str] | None
+) -> None:
+    """The chain's problem with the row its entry names: missing (None), or the fields
+    that differ (none: nothing to note)."""
+    where = f"{what} (audit entry {entry.id})"
+    if changed is None:
+        problems[entry.chain_id] = RecordProblem(entry.id, f"{where} is missing")
+    elif changed:
+        reason = f"{where} does not match its audit entry: {', '.join(changed)}"
+        problems[entry.chain_id] = RecordProblem(entry.id, reason)
 
 
 def _with_uncovered(
